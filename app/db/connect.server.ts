@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaClient } from '~/generated/prisma/client';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export type Database = {
+  kind: DatabaseKind;
+  prisma: PrismaClient;
+  /** The adapter factory the Prisma client runs on; the migrator reuses it. */
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Where it lives, for messages (a data folder or a URL without password). */
+  location: string;
+  close(): Promise<void>;
+};
+
+export type DatabaseOptions = {
+  /** postgresql://… — a real PostgreSQL server. Unset: the embedded database. */
+  url?: string;
+  /** Folder of the embedded database; 'memory://' keeps it in memory (tests). */
+  dataDir?: string;
+  /** Connection pool size on PostgreSQL. */
+  poolSize?: number;
+};
+
+export const DEFAULT_DATA_DIR = 'data/pglite';
+
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  if (options.url) {
+    if (!/^postgres(ql)?:\/\//.test(options.url)) {
+      throw new Error(`DATABASE_URL must start with postgresql:// (got ${describeUrl(options.url)})`);
+    }
+    const adapterFactory = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const prisma = new PrismaClient({ adapter: adapterFactory });
+    return {
+      kind: 'postgres',
+      prisma,
+      adapterFactory,
+      location: describeUrl(options.url),
+      close: () => prisma.$disconnect(),
+    };
+  }
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  let pglite: PGlite;
+  if (dataDir.startsWith('memory://')) {
+    pglite = new PGlite();
+  } else {
+    const dir = path.resolve(dataDir);
+    mkdirSync(dir, { recursive: true });
+    pglite = new PGlite(dir);
+  }
+  await pglite.waitReady;
+  const adapterFactory = new PrismaPGlite(pglite);
+  const prisma = new PrismaClient({ adapter: adapterFactory });
+  return {
+    kind: 'pglite',
+    prisma,
+    adapterFactory,
+    location: dataDir,
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export async function seedDemoData(_p: unknown) { return 'seed: not yet'; }
