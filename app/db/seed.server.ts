@@ -1,1 +1,107 @@
-export async function seedDemoData(_p: unknown) { return 'seed: not yet'; }
+// The demo data of DESIGN.md §6. Idempotent: existing rows are left as they are.
+import type { PrismaClient } from '~/generated/prisma/client';
+import { hashPassword } from '~/auth/password.server';
+
+export const DEMO_PASSWORD = 'demo-Passw0rd!';
+export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
+export const ALICE_UID = '1000000000000001';
+export const BOB_UID = '1000000000000002';
+
+export const DEMO_STAFF = [
+  { email: 'agent@support.example.com', name: 'Sam Agent', roles: ['AGENT'] as const },
+  { email: 'senior@support.example.com', name: 'Sasha Senior', roles: ['AGENT', 'SENIOR_AGENT'] as const },
+  { email: 'admin@support.example.com', name: 'Ada Admin', roles: ['ADMIN'] as const },
+];
+
+export async function seedDemoData(prisma: PrismaClient, options: { staffTotpSecret?: (plain: string) => string } = {}): Promise<string> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const created: string[] = [];
+  const track = async <T extends { createdAt?: Date }>(label: string, p: Promise<T>, before: Date) => {
+    const row = await p;
+    if (row.createdAt && row.createdAt >= before) created.push(label);
+    return row;
+  };
+  const before = new Date(Date.now() - 1000);
+
+  await track('account alice@example.com', prisma.account.upsert({
+    where: { uid: ALICE_UID },
+    update: {},
+    create: {
+      uid: ALICE_UID,
+      logonEmail: 'alice@example.com',
+      securePhone: '+8613800000001',
+      passwordHash,
+      alias: 'alicecloud',
+      accountType: 'ENTERPRISE',
+      holderName: 'Alice Chen',
+      lastPaymentCents: 12800,
+      lastPaymentCurrency: 'CNY',
+      lastPaymentAt: new Date('2026-10-28T09:00:00Z'),
+      createdAt: new Date('2019-03-14T08:00:00Z'),
+    },
+  }), before);
+  await track('account bob@example.com', prisma.account.upsert({
+    where: { uid: BOB_UID },
+    update: {},
+    create: {
+      uid: BOB_UID,
+      logonEmail: 'bob@example.com',
+      securePhone: null,
+      passwordHash,
+      accountType: 'INDIVIDUAL',
+      holderName: 'Bob Martin',
+      lastPaymentCents: 2000,
+      lastPaymentCurrency: 'USD',
+      lastPaymentAt: new Date('2026-11-02T10:00:00Z'),
+      createdAt: new Date('2021-07-02T08:00:00Z'),
+    },
+  }), before);
+
+  const dev = await track('RAM user dev', prisma.ramUser.upsert({
+    where: { accountUid_name: { accountUid: ALICE_UID, name: 'dev' } },
+    update: {},
+    create: { accountUid: ALICE_UID, name: 'dev', displayName: 'Developer', passwordHash },
+  }), before);
+  await track('RAM user ops', prisma.ramUser.upsert({
+    where: { accountUid_name: { accountUid: ALICE_UID, name: 'ops' } },
+    update: {},
+    create: { accountUid: ALICE_UID, name: 'ops', displayName: 'Operations', passwordHash },
+  }), before);
+  const opsAdmin = await track('RAM role OpsAdmin', prisma.ramRole.upsert({
+    where: { accountUid_name: { accountUid: ALICE_UID, name: 'OpsAdmin' } },
+    update: {},
+    create: { accountUid: ALICE_UID, name: 'OpsAdmin', description: 'Operations administrator (assumable by dev)' },
+  }), before);
+  await track('RAM role ReadOnlyAuditor', prisma.ramRole.upsert({
+    where: { accountUid_name: { accountUid: ALICE_UID, name: 'ReadOnlyAuditor' } },
+    update: {},
+    create: { accountUid: ALICE_UID, name: 'ReadOnlyAuditor', description: 'Read-only access for audits' },
+  }), before);
+  await prisma.ramRoleAssumer.upsert({
+    where: { roleId_ramUserId: { roleId: opsAdmin.id, ramUserId: dev.id } },
+    update: {},
+    create: { roleId: opsAdmin.id, ramUserId: dev.id },
+  });
+  for (const key of [
+    { id: 'LTAI5tAliceRootKey0001', ramUserId: null },
+    { id: 'LTAI5tDevUserKey000001', ramUserId: dev.id },
+  ]) {
+    await track(`AccessKey ${key.id}`, prisma.accessKey.upsert({ where: { id: key.id }, update: {}, create: { ...key, accountUid: ALICE_UID } }), before);
+  }
+
+  for (const member of DEMO_STAFF) {
+    await track(`staff ${member.email}`, prisma.staff.upsert({
+      where: { email: member.email },
+      update: {},
+      create: {
+        email: member.email,
+        name: member.name,
+        roles: [...member.roles],
+        passwordHash,
+        totpSecretEncrypted: options.staffTotpSecret ? options.staffTotpSecret(DEMO_TOTP_SECRET) : null,
+        totpEnrolledAt: options.staffTotpSecret ? new Date() : null,
+      },
+    }), before);
+  }
+  return created.length ? `Seeded: ${created.join(', ')}.` : 'Demo data already present: nothing changed.';
+}

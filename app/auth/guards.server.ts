@@ -1,0 +1,48 @@
+import type { AppLoadContext } from '@remix-run/node';
+import type { Account } from '~/generated/prisma/client';
+import type { CustomerPrincipal } from '~/authz/principal';
+import { defineAbilityFor, denialReason, type Action, type AppAbility, type SubjectName } from '~/authz/ability';
+import { loadSession, principalOf, redirectToLogin, type SessionRow } from './session.server';
+
+export type Customer = {
+  session: SessionRow;
+  principal: CustomerPrincipal;
+  ability: AppAbility;
+  account: Account;
+};
+
+export async function getCustomer(request: Request, context: AppLoadContext): Promise<Customer | null> {
+  const { prisma, config } = context.services;
+  const session = await loadSession(prisma, config, request);
+  if (!session) return null;
+  const account = await prisma.account.findUnique({ where: { uid: session.accountUid } });
+  if (!account) return null;
+  const principal = principalOf(session, account.logonEmail);
+  return { session, principal, ability: defineAbilityFor(principal), account };
+}
+
+/** The signed-in customer, or a redirect to the sign-in page. */
+export async function requireCustomer(request: Request, context: AppLoadContext): Promise<Customer> {
+  const customer = await getCustomer(request, context);
+  if (!customer) redirectToLogin(request);
+  return customer;
+}
+
+export class Forbidden extends Response {}
+
+/** Throws a 403 carrying the ability's reason when the action is not allowed. */
+export function assertAllowed(ability: AppAbility, action: Action, type: SubjectName, record?: Record<string, unknown>): void {
+  const reason = denialReason(ability, action, type, record);
+  if (reason) throw forbidden(reason);
+}
+
+export function forbidden(reason: string): Response {
+  return new Response(reason, { status: 403, statusText: 'Forbidden', headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
+/** A signed-in customer allowed to do `action` on their own account's `type`. */
+export async function requireAllowed(request: Request, context: AppLoadContext, action: Action, type: SubjectName): Promise<Customer> {
+  const customer = await requireCustomer(request, context);
+  assertAllowed(customer.ability, action, type, { accountUid: customer.account.uid });
+  return customer;
+}

@@ -1,0 +1,153 @@
+import { createCookie, redirect } from '@remix-run/node';
+import type { Cookie } from '@remix-run/node';
+import type { PrismaClient, PrincipalType, Prisma } from '~/generated/prisma/client';
+import type { CustomerPrincipal } from '~/authz/principal';
+import type { PortalConfig } from '~/config.server';
+import { newToken, sha256 } from '~/lib/tokens.server';
+
+export const SESSION_IDLE_MS = 30 * 60_000;
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
+export const ROLE_SESSION_MS = 60 * 60_000;
+/** lastSeenAt is written at most this often, so a page view is not always a write. */
+const TOUCH_EVERY_MS = 60_000;
+
+const cookies = new WeakMap<PortalConfig, Cookie>();
+
+export function sessionCookie(config: PortalConfig): Cookie {
+  let cookie = cookies.get(config);
+  if (!cookie) {
+    cookie = createCookie(config.mode === 'production' ? '__Host-ard_session' : 'ard_session', {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.mode === 'production',
+      path: '/',
+      secrets: config.sessionSecrets,
+      maxAge: SESSION_ABSOLUTE_MS / 1000,
+    });
+    cookies.set(config, cookie);
+  }
+  return cookie;
+}
+
+export type SessionRow = Prisma.SessionGetPayload<{ include: { ramUser: true; ramRole: true } }>;
+
+export type NewSession = {
+  principalType: PrincipalType;
+  accountUid: string;
+  ramUserId?: string | null;
+  ramRoleId?: string | null;
+  ssoSubject?: string | null;
+  ssoName?: string | null;
+  parentSessionId?: string | null;
+  ip?: string;
+  userAgent?: string;
+  lifetimeMs?: number;
+};
+
+export async function createSession(prisma: PrismaClient | Prisma.TransactionClient, input: NewSession, now = new Date()) {
+  const token = newToken();
+  const session = await prisma.session.create({
+    data: {
+      tokenHash: sha256(token),
+      principalType: input.principalType,
+      accountUid: input.accountUid,
+      ramUserId: input.ramUserId ?? null,
+      ramRoleId: input.ramRoleId ?? null,
+      ssoSubject: input.ssoSubject ?? null,
+      ssoName: input.ssoName ?? null,
+      parentSessionId: input.parentSessionId ?? null,
+      ip: input.ip?.slice(0, 64),
+      userAgent: input.userAgent?.slice(0, 400),
+      expiresAt: new Date(now.getTime() + (input.lifetimeMs ?? SESSION_ABSOLUTE_MS)),
+    },
+  });
+  return { token, session };
+}
+
+export async function commitSessionCookie(config: PortalConfig, token: string): Promise<string> {
+  return sessionCookie(config).serialize(token);
+}
+
+export async function clearSessionCookie(config: PortalConfig): Promise<string> {
+  return sessionCookie(config).serialize('', { maxAge: 0 });
+}
+
+export async function readSessionToken(config: PortalConfig, request: Request): Promise<string | null> {
+  const value = await sessionCookie(config).parse(request.headers.get('Cookie'));
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+export function isSessionLive(session: { revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date }, now = new Date()): boolean {
+  if (session.revokedAt) return false;
+  if (session.expiresAt.getTime() <= now.getTime()) return false;
+  return now.getTime() - session.lastSeenAt.getTime() < SESSION_IDLE_MS;
+}
+
+/** The live session of this request, or null. Refreshes the idle timer. */
+export async function loadSession(prisma: PrismaClient, config: PortalConfig, request: Request, now = new Date()): Promise<SessionRow | null> {
+  const token = await readSessionToken(config, request);
+  if (!token) return null;
+  const session = await prisma.session.findUnique({ where: { tokenHash: sha256(token) }, include: { ramUser: true, ramRole: true } });
+  if (!session || !isSessionLive(session, now)) return null;
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await prisma.session.updateMany({ where: { id: session.id, revokedAt: null }, data: { lastSeenAt: now } });
+  }
+  return session;
+}
+
+export function principalOf(session: SessionRow, ownerEmail: string): CustomerPrincipal {
+  switch (session.principalType) {
+    case 'OWNER':
+      return { kind: 'owner', accountUid: session.accountUid, label: ownerEmail };
+    case 'RAM_USER':
+      return {
+        kind: 'ram_user',
+        accountUid: session.accountUid,
+        ramUserId: session.ramUserId!,
+        label: `${session.ramUser?.name ?? 'ram-user'}@${session.accountUid}.onaliyun.com`,
+      };
+    case 'SSO_USER':
+      return { kind: 'sso_user', accountUid: session.accountUid, ramUserId: session.ramUserId, label: session.ssoName ?? session.ssoSubject ?? 'SSO user' };
+    case 'RAM_ROLE':
+    case 'SSO_ROLE':
+      return {
+        kind: 'ram_role',
+        accountUid: session.accountUid,
+        ramRoleId: session.ramRoleId!,
+        roleName: session.ramRole?.name ?? 'role',
+        via: session.principalType === 'SSO_ROLE' ? 'sso' : 'ram_user',
+        label: `${session.ramRole?.name ?? 'role'} (${session.ssoName ?? session.ramUser?.name ?? 'role session'})`,
+      };
+  }
+}
+
+export type RevokeScope = { accountUid: string; principalTypes?: PrincipalType[]; exceptSessionId?: string };
+
+/** Signs out sessions of an account (all, or of some principal types), keeping one if asked. */
+export async function revokeSessions(prisma: PrismaClient | Prisma.TransactionClient, scope: RevokeScope, now = new Date()): Promise<number> {
+  const result = await prisma.session.updateMany({
+    where: {
+      accountUid: scope.accountUid,
+      revokedAt: null,
+      ...(scope.principalTypes ? { principalType: { in: scope.principalTypes } } : {}),
+      ...(scope.exceptSessionId ? { id: { not: scope.exceptSessionId } } : {}),
+    },
+    data: { revokedAt: now },
+  });
+  return result.count;
+}
+
+export async function revokeSessionByToken(prisma: PrismaClient, token: string) {
+  await prisma.session.updateMany({ where: { tokenHash: sha256(token), revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
+/** A same-site path to go back to after sign-in; anything else falls back. */
+export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = '/account/security'): string {
+  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
+  return to;
+}
+
+export function redirectToLogin(request: Request): never {
+  const url = new URL(request.url);
+  throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+}

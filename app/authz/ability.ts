@@ -1,0 +1,89 @@
+// The one place that says who may do what. Server loaders/actions ask it; the browser gets the
+// packed rules (for what it shows) but the server decides.
+import { AbilityBuilder, subject, type PureAbility, type RawRuleOf } from '@casl/ability';
+import { createPrismaAbility } from '@casl/prisma/runtime';
+import type { Principal } from './principal';
+
+export type Action = 'read' | 'change' | 'manage' | 'switch' | 'create';
+export type SubjectName =
+  | 'Account'
+  | 'LogonEmail'
+  | 'SecurePhone'
+  | 'Password'
+  | 'Session'
+  | 'RamUser'
+  | 'RamRole'
+  | 'AccessKey'
+  | 'IdentityProvider'
+  | 'all';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AppAbility = PureAbility<[Action, SubjectName | Record<string, any>], any>;
+
+export const NOT_ROOT_REASON =
+  'RAM users, RAM roles and SSO users cannot change the logon email of the Alibaba Cloud account. Contact the account administrator.';
+export const NOT_ROOT_PASSWORD_REASON =
+  "RAM users, RAM roles and SSO users cannot change the Alibaba Cloud account's password. Contact the account administrator.";
+
+export function defineAbilityFor(principal: Principal | null): AppAbility {
+  const { can, cannot, build } = new AbilityBuilder<AppAbility>(createPrismaAbility as never);
+  if (!principal) return build();
+
+  switch (principal.kind) {
+    case 'owner': {
+      const own = { accountUid: principal.accountUid };
+      can('read', 'Account', { uid: principal.accountUid });
+      can('change', 'LogonEmail', own);
+      can('change', 'SecurePhone', own);
+      can('change', 'Password', own);
+      can('manage', 'Session', own);
+      can('read', 'RamUser', own);
+      can('read', 'RamRole', own);
+      can('read', 'AccessKey', own);
+      can('manage', 'IdentityProvider', own);
+      break;
+    }
+    case 'ram_user':
+    case 'ram_role':
+    case 'sso_user': {
+      const own = { accountUid: principal.accountUid };
+      can('read', 'Account', { uid: principal.accountUid });
+      can('manage', 'Session', own);
+      can('read', 'RamUser', own);
+      can('read', 'RamRole', own);
+      can('read', 'AccessKey', own);
+      if (principal.kind === 'ram_user') can('switch', 'RamRole', own);
+      // The help page's rule: only the account itself may change its credentials.
+      cannot('change', 'LogonEmail').because(NOT_ROOT_REASON);
+      cannot('change', 'SecurePhone').because(NOT_ROOT_REASON);
+      cannot('change', 'Password').because(NOT_ROOT_PASSWORD_REASON);
+      cannot('manage', 'IdentityProvider').because('Only the account owner can configure single sign-on.');
+      break;
+    }
+    case 'staff': {
+      // Staff never change an account directly, only through an approved appeal (back office).
+      cannot('change', 'LogonEmail').because('Staff change a logon email only by approving an appeal.');
+      break;
+    }
+  }
+  return build();
+}
+
+/** Typed helper for checks on a record: `can(ability, 'change', 'LogonEmail', { accountUid })`. */
+export function on(type: SubjectName, record: Record<string, unknown>) {
+  return subject(type as never, { ...record } as never);
+}
+
+/** The reason CASL gives for refusing, or a generic one. */
+export function denialReason(ability: AppAbility, action: Action, type: SubjectName, record?: Record<string, unknown>): string | null {
+  const target = record ? on(type, record) : type;
+  if (ability.can(action, target as never)) return null;
+  const rule = ability.relevantRuleFor(action, target as never);
+  return rule?.reason ?? 'You do not have permission to do this.';
+}
+
+export type PackedRules = RawRuleOf<AppAbility>[];
+
+export function abilityFromRules(rules: PackedRules): AppAbility {
+  return createPrismaAbility(rules as never) as unknown as AppAbility;
+}

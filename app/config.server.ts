@@ -1,0 +1,74 @@
+import path from 'node:path';
+
+/**
+ * demo: what `npm start` runs — demo data, no real mail, /dev/outbox readable.
+ * development / test: the same conveniences, for developers and the test suite.
+ * production: a deployment — SMTP and a session secret are required, /dev/outbox answers 404.
+ * The mode is always explicit (PORTAL_MODE or the start script's --mode); it is never guessed
+ * from a missing variable.
+ */
+export type PortalMode = 'demo' | 'development' | 'test' | 'production';
+
+export type PortalConfig = {
+  mode: PortalMode;
+  port: number;
+  /** The origin users reach the portal on, for links in emails (e.g. https://desk.example.com). */
+  publicUrl: string;
+  databaseUrl?: string;
+  dataDir: string;
+  evidenceDir: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  smsWebhookUrl?: string;
+  redisUrl?: string;
+  sessionSecrets: string[];
+  /** Staff TOTP secrets and SSO client secrets are encrypted with a key derived from this. */
+  encryptionSecret: string;
+  /** Multiplier for rate limits (the benchmark raises them for its own user). */
+  trustProxy: boolean;
+  evidenceRetentionDays: number;
+};
+
+export class ConfigError extends Error {}
+
+const MODES: PortalMode[] = ['demo', 'development', 'test', 'production'];
+const DEV_SECRET = 'ard-development-only-secret-never-use-in-production';
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PortalConfig> = {}): PortalConfig {
+  const modeRaw = overrides.mode ?? env.PORTAL_MODE;
+  if (!modeRaw) throw new ConfigError('PORTAL_MODE is not set: use demo, development, test or production (npm start sets demo).');
+  if (!MODES.includes(modeRaw as PortalMode)) throw new ConfigError(`PORTAL_MODE=${modeRaw} is not one of ${MODES.join(', ')}.`);
+  const mode = modeRaw as PortalMode;
+  const production = mode === 'production';
+
+  const missing: string[] = [];
+  if (production && !env.SMTP_URL) missing.push('SMTP_URL (e.g. smtp://user:pass@mail.example.com:587)');
+  if (production && !env.SESSION_SECRET) missing.push('SESSION_SECRET (a long random string; several, comma-separated, to rotate)');
+  if (production && env.SESSION_SECRET && env.SESSION_SECRET.length < 32) missing.push('SESSION_SECRET of at least 32 characters');
+  if (missing.length) throw new ConfigError(`Refusing to start in production without: ${missing.join('; ')}.`);
+
+  const port = Number(env.PORT ?? 3000);
+  const sessionSecrets = (env.SESSION_SECRET ?? DEV_SECRET).split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    mode,
+    port,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR ?? path.resolve('data'),
+    evidenceDir: env.EVIDENCE_DIR ?? path.resolve(env.DATA_DIR ?? 'data', 'evidence'),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM ?? 'Account Recovery Desk <no-reply@account-recovery.example.com>',
+    smsWebhookUrl: env.SMS_WEBHOOK_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    sessionSecrets,
+    encryptionSecret: env.ENCRYPTION_SECRET ?? sessionSecrets[0],
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    evidenceRetentionDays: Number(env.EVIDENCE_RETENTION_DAYS ?? 90),
+    ...overrides,
+  };
+}
+
+/** Whether the developer conveniences (/dev/outbox, the log SMS provider) are on. */
+export function hasDevTools(config: Pick<PortalConfig, 'mode'>): boolean {
+  return config.mode !== 'production';
+}

@@ -1,0 +1,211 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type { PrismaClient, OutboxMessage } from '~/generated/prisma/client';
+import type { Tx } from '~/audit/audit.server';
+
+export type EmailInput = { to: string; subject: string; text: string; html?: string; template: string };
+export type SmsInput = { to: string; text: string; template: string };
+
+/** Writes an email into the outbox, inside the caller's transaction; the dispatcher delivers it after commit. */
+export async function enqueueEmail(tx: Tx, message: EmailInput): Promise<string> {
+  const row = await tx.outboxMessage.create({
+    data: { channel: 'EMAIL', recipient: message.to, subject: message.subject, text: message.text, html: message.html, template: message.template },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+export async function enqueueSms(tx: Tx, message: SmsInput): Promise<string> {
+  const row = await tx.outboxMessage.create({
+    data: { channel: 'SMS', recipient: message.to, text: message.text, template: message.template },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+export interface EmailTransport {
+  readonly name: string;
+  send(message: OutboxMessage, from: string): Promise<void>;
+}
+export interface SmsProvider {
+  readonly name: string;
+  send(message: OutboxMessage): Promise<void>;
+}
+
+/** nodemailer over SMTP. The outbox id becomes the Message-ID, so a resend after a crash is recognisable. */
+export class SmtpTransport implements EmailTransport {
+  readonly name = 'smtp';
+  private transporter: Transporter;
+  constructor(url: string) {
+    this.transporter = nodemailer.createTransport(url);
+  }
+  async send(message: OutboxMessage, from: string) {
+    await this.transporter.sendMail({
+      from,
+      to: message.recipient,
+      subject: message.subject,
+      text: message.text,
+      html: message.html ?? undefined,
+      messageId: `<${message.id}@account-recovery-desk>`,
+    });
+  }
+  close() {
+    this.transporter.close();
+  }
+}
+
+/** Development, tests and demo: nothing leaves the machine; delivered messages are read at /dev/outbox. */
+export class DevMailbox implements EmailTransport, SmsProvider {
+  readonly name = 'dev-mailbox';
+  async send() {}
+}
+
+/** A generic HTTP SMS gateway: POST {to, text, id} as JSON to SMS_WEBHOOK_URL. */
+export class WebhookSmsProvider implements SmsProvider {
+  readonly name = 'sms-webhook';
+  constructor(private readonly url: string) {}
+  async send(message: OutboxMessage) {
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: message.id, to: message.recipient, text: message.text }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok) throw new Error(`SMS gateway answered ${res.status}`);
+  }
+}
+
+export class NoSmsProvider implements SmsProvider {
+  readonly name = 'none';
+  async send() {
+    throw new Error('No SMS provider is configured (set SMS_WEBHOOK_URL).');
+  }
+}
+
+export type DispatcherOptions = {
+  prisma: PrismaClient;
+  email: EmailTransport;
+  sms: SmsProvider;
+  from: string;
+  batchSize?: number;
+  pollMs?: number;
+  /** How long a claimed message stays reserved for this dispatcher. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  /** Backoff for attempt n (1-based) in ms. */
+  backoffMs?: (attempt: number) => number;
+  log?: (msg: string) => void;
+};
+
+export const defaultBackoff = (attempt: number) => Math.min(5_000 * 2 ** (attempt - 1), 60 * 60_000);
+
+/**
+ * Delivers outbox rows. Several dispatchers (one per portal instance) may run: a row is claimed
+ * with FOR UPDATE SKIP LOCKED and a lease, so no two of them send it at once.
+ */
+export class OutboxDispatcher {
+  readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private again = false;
+  private stopped = true;
+  private readonly o: Required<Omit<DispatcherOptions, 'log'>> & { log: (m: string) => void };
+
+  constructor(options: DispatcherOptions) {
+    this.o = {
+      batchSize: 20,
+      pollMs: 1000,
+      leaseMs: 60_000,
+      maxAttempts: 8,
+      backoffMs: defaultBackoff,
+      log: (m) => console.error(`[outbox] ${m}`),
+      ...options,
+    };
+  }
+
+  start() {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => {});
+  }
+
+  /** Ask for a delivery round now (after a transaction that queued messages commits). */
+  kick() {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(ms: number) {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.loop(), ms);
+    this.timer.unref?.();
+  }
+
+  private async loop() {
+    this.timer = null;
+    let delivered = 0;
+    try {
+      this.running = this.runOnce();
+      delivered = await this.running;
+    } catch (err) {
+      this.o.log(`round failed: ${(err as Error).message}`);
+    } finally {
+      this.running = null;
+    }
+    const more = this.again || delivered >= this.o.batchSize;
+    this.again = false;
+    this.schedule(more ? 0 : this.o.pollMs);
+  }
+
+  /** Claims due messages and delivers them; returns how many were claimed. */
+  async runOnce(): Promise<number> {
+    const claimed = await this.o.prisma.$queryRawUnsafe<OutboxMessage[]>(
+      `UPDATE "OutboxMessage" SET "lockedUntil" = now() + ($1 || ' milliseconds')::interval, "lockedBy" = $2, "attempts" = "attempts" + 1
+       WHERE "id" IN (
+         SELECT "id" FROM "OutboxMessage"
+         WHERE "status" = 'PENDING' AND "nextAttemptAt" <= now() AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
+         ORDER BY "createdAt" LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      String(this.o.leaseMs),
+      this.id,
+      this.o.batchSize,
+    );
+    for (const message of claimed) {
+      try {
+        if (message.channel === 'EMAIL') await this.o.email.send(message, this.o.from);
+        else await this.o.sms.send(message);
+        await this.o.prisma.outboxMessage.updateMany({
+          where: { id: message.id, lockedBy: this.id },
+          data: { status: 'SENT', sentAt: new Date(), lockedUntil: null, lastError: null },
+        });
+      } catch (err) {
+        const error = (err as Error).message.slice(0, 1000);
+        const final = message.attempts >= this.o.maxAttempts;
+        this.o.log(`${message.template} to ${message.channel} failed (attempt ${message.attempts}${final ? ', giving up' : ''}): ${error}`);
+        await this.o.prisma.outboxMessage.updateMany({
+          where: { id: message.id, lockedBy: this.id },
+          data: {
+            status: final ? 'FAILED' : 'PENDING',
+            lastError: error,
+            lockedUntil: null,
+            nextAttemptAt: new Date(Date.now() + this.o.backoffMs(message.attempts)),
+          },
+        });
+      }
+    }
+    return claimed.length;
+  }
+}

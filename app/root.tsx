@@ -1,0 +1,112 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react';
+import stylesheet from '~/styles/app.css';
+import { useNonce } from '~/components/nonce';
+import { getCustomer } from '~/auth/guards.server';
+import { PRINCIPAL_LABELS } from '~/authz/principal';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }];
+export const meta: MetaFunction = () => [{ title: 'Account Recovery Desk' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const customer = await getCustomer(request, context);
+  return {
+    user: customer ? { label: customer.principal.label, kind: PRINCIPAL_LABELS[customer.principal.kind] } : null,
+    devTools: context.services.config.mode !== 'production',
+  };
+}
+
+function Header() {
+  const data = useRouteLoaderData<typeof loader>('root');
+  const user = data?.user;
+  return (
+    <header className="site-header">
+      <div className="inner">
+        <Link to="/" className="brand">
+          Account <span>Recovery</span> Desk
+        </Link>
+        <nav aria-label="Main" className="site-nav">
+          {user ? (
+            <>
+              <Link to="/account">Account</Link>
+              <Link to="/account/security">Security Settings</Link>
+            </>
+          ) : (
+            <Link to="/login">Sign in</Link>
+          )}
+          <Link to="/help/change-logon-email">Help</Link>
+          {data?.devTools ? <Link to="/dev/outbox">Dev outbox</Link> : null}
+        </nav>
+        {user ? (
+          <div className="whoami">
+            <span>
+              Signed in as <strong>{user.label}</strong> <span className="kind">{user.kind}</span>
+            </span>
+            <Form method="post" action="/logout">
+              <button type="submit" className="secondary">
+                Sign out
+              </button>
+            </Form>
+          </div>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <Header />
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">Account Recovery Desk — change your logon email, recover an account, follow an appeal.</footer>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  useLoaderData<typeof loader>();
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error)) {
+    const message = typeof error.data === 'string' ? error.data : error.statusText;
+    return (
+      <div className="narrow">
+        <h1>{error.status === 403 ? 'Not allowed' : error.status === 404 ? 'Page not found' : 'Something went wrong'}</h1>
+        <div className={`notice ${error.status === 403 ? 'warn' : 'error'}`} role="alert">
+          <p>{message || 'The page could not be shown.'}</p>
+        </div>
+        <p>
+          <Link to="/">Back to the start page</Link>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="narrow">
+      <h1>Something went wrong</h1>
+      <div className="notice error" role="alert">
+        <p>We could not complete your request. Nothing was changed. Please try again in a moment.</p>
+      </div>
+    </div>
+  );
+}

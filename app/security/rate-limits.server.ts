@@ -1,0 +1,84 @@
+import { RateLimiterPrisma, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { Redis } from 'ioredis';
+import type { PrismaClient } from '~/generated/prisma/client';
+
+/** Limits that must hold across portal instances: the store is Redis when REDIS_URL is set, else the database. */
+export type LimiterSpec = { points: number; durationSec: number; blockSec?: number };
+
+export const LIMITS = {
+  /** Failed sign-ins per login name (whether or not it exists). */
+  loginFailuresPerLogin: { points: 5, durationSec: 15 * 60, blockSec: 15 * 60 },
+  /** Failed sign-ins per client IP. */
+  loginFailuresPerIp: { points: 30, durationSec: 15 * 60, blockSec: 15 * 60 },
+  /** Staff sign-in failures per email and per IP (password or TOTP). */
+  staffFailuresPerLogin: { points: 5, durationSec: 15 * 60, blockSec: 30 * 60 },
+  /** Password-reset and appeal-code requests per IP. */
+  anonymousCodeRequestsPerIp: { points: 20, durationSec: 60 * 60 },
+  appealsPerIp: { points: 10, durationSec: 24 * 60 * 60 },
+  appealsPerEmail: { points: 3, durationSec: 24 * 60 * 60 },
+} satisfies Record<string, LimiterSpec>;
+
+export type LimitName = keyof typeof LIMITS;
+
+export type LimitVerdict = { allowed: true } | { allowed: false; retryAfterSec: number };
+
+export class RateLimits {
+  private limiters = new Map<LimitName, RateLimiterAbstract>();
+
+  constructor(
+    private readonly store: { kind: 'redis'; client: Redis } | { kind: 'prisma'; client: PrismaClient },
+    private readonly specs: Record<LimitName, LimiterSpec> = LIMITS,
+  ) {}
+
+  get storeKind() {
+    return this.store.kind;
+  }
+
+  private limiter(name: LimitName): RateLimiterAbstract {
+    let limiter = this.limiters.get(name);
+    if (!limiter) {
+      const spec = this.specs[name];
+      const common = { keyPrefix: `ard:${name}`, points: spec.points, duration: spec.durationSec, blockDuration: spec.blockSec ?? 0 };
+      limiter =
+        this.store.kind === 'redis'
+          ? new RateLimiterRedis({ ...common, storeClient: this.store.client })
+          : new RateLimiterPrisma({ ...common, storeClient: this.store.client, tableName: 'rateLimiterFlexible', clearExpiredByTimeout: false });
+      this.limiters.set(name, limiter);
+    }
+    return limiter;
+  }
+
+  /** Is `key` currently allowed (without counting anything)? */
+  async check(name: LimitName, key: string): Promise<LimitVerdict> {
+    const res = await this.limiter(name).get(key);
+    if (res && res.consumedPoints >= this.specs[name].points) {
+      return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+    }
+    return { allowed: true };
+  }
+
+  /** Counts one event against `key`; says whether it was still within the limit. */
+  async consume(name: LimitName, key: string, points = 1): Promise<LimitVerdict> {
+    try {
+      await this.limiter(name).consume(key, points);
+      return { allowed: true };
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
+      throw err;
+    }
+  }
+
+  async reset(name: LimitName, key: string): Promise<void> {
+    await this.limiter(name).delete(key);
+  }
+}
+
+export function createRateLimits(options: { redisUrl?: string; prisma: PrismaClient }): { limits: RateLimits; close: () => Promise<void> } {
+  if (options.redisUrl) {
+    const client = new Redis(options.redisUrl, { enableOfflineQueue: true, maxRetriesPerRequest: 2, lazyConnect: false });
+    client.on('error', (err) => console.error(`[rate-limits] Redis: ${err.message}`));
+    return { limits: new RateLimits({ kind: 'redis', client }), close: async () => void client.disconnect() };
+  }
+  return { limits: new RateLimits({ kind: 'prisma', client: options.prisma }), close: async () => {} };
+}

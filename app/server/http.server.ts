@@ -1,0 +1,71 @@
+import path from 'node:path';
+import express from 'express';
+import compression from 'compression';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import type { Services } from '~/services.server';
+import { newNonce, securityHeaders } from '~/security/headers.server';
+import { CSRF_MESSAGE, isCrossSiteRequest } from '~/security/csrf.server';
+
+/** The portal as an express app: static files, security headers, CSRF check, /healthz, then Remix. */
+export function createHttpApp(build: ServerBuild, services: Services) {
+  const { config } = services;
+  const production = config.mode === 'production';
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', true);
+  app.use(compression());
+
+  app.use((req, res, next) => {
+    const nonce = newNonce();
+    res.locals.nonce = nonce;
+    for (const [name, value] of Object.entries(securityHeaders(nonce, production))) res.setHeader(name, value);
+    next();
+  });
+
+  const publicDir = path.resolve('public');
+  app.use('/build', express.static(path.join(publicDir, 'build'), { immutable: true, maxAge: '1y', index: false }));
+  app.use(express.static(publicDir, { maxAge: '1h', index: false }));
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await services.prisma.$queryRawUnsafe('SELECT 1');
+      res.setHeader('Cache-Control', 'no-store');
+      res.json({ status: 'ok', database: services.db.kind });
+    } catch (err) {
+      res.status(503).json({ status: 'unavailable', database: services.db.kind, error: 'database unreachable' });
+    }
+  });
+
+  const publicOrigin = new URL(config.publicUrl).origin;
+  app.use((req, res, next) => {
+    const hostOrigin = `${req.protocol}://${req.get('host')}`;
+    if (
+      isCrossSiteRequest({
+        method: req.method,
+        origin: req.get('origin'),
+        referer: req.get('referer'),
+        secFetchSite: req.get('sec-fetch-site'),
+        allowedOrigins: [publicOrigin, hostOrigin],
+      })
+    ) {
+      res.status(403).type('text/plain').send(CSRF_MESSAGE);
+      return;
+    }
+    next();
+  });
+
+  app.all(
+    '*',
+    createRequestHandler({
+      build,
+      mode: production ? 'production' : 'development',
+      getLoadContext: (req, res) => ({
+        services,
+        nonce: res.locals.nonce as string,
+        clientIp: (config.trustProxy ? req.ip : req.socket.remoteAddress) ?? 'unknown',
+      }),
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,54 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServerBuild } from '@remix-run/node';
+import { readConfig, type PortalConfig } from '~/config.server';
+import { createServices, type ServiceOptions, type Services } from '~/services.server';
+import { createHttpApp } from './http.server';
+import { prepareDatabase } from './prepare.server';
+
+export type RunningPortal = { services: Services; server: Server; url: string; stop(): Promise<void> };
+
+/** Builds the services, readies the database, and listens. Used by `npm start` and by the tests. */
+export async function startPortal(options: {
+  build: ServerBuild;
+  config?: PortalConfig;
+  services?: ServiceOptions;
+  host?: string;
+  log?: (m: string) => void;
+}): Promise<RunningPortal> {
+  const log = options.log ?? console.log;
+  const config = options.config ?? readConfig();
+  const services = await createServices(config, { ...options.services, dispatch: false });
+  try {
+    await prepareDatabase(services.db, config.mode, log);
+  } catch (err) {
+    await services.stop();
+    throw err;
+  }
+  if (options.services?.dispatch !== false) services.outbox.start();
+  const app = createHttpApp(options.build, services);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, options.host ?? '0.0.0.0', () => resolve(s));
+    s.on('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  // A test portal on a random port links to where it really listens.
+  if (config.port === 0) services.config.publicUrl = url;
+  let stopping: Promise<void> | null = null;
+  return {
+    services,
+    server,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections?.();
+        });
+        await services.stop();
+      })();
+      return stopping;
+    },
+  };
+}

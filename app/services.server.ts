@@ -1,0 +1,48 @@
+import type { PortalConfig } from '~/config.server';
+import { hasDevTools } from '~/config.server';
+import { openDatabase, type Database } from '~/db/connect.server';
+import type { PrismaClient } from '~/generated/prisma/client';
+import { createRateLimits, type RateLimits } from '~/security/rate-limits.server';
+import { DevMailbox, NoSmsProvider, OutboxDispatcher, SmtpTransport, WebhookSmsProvider } from '~/outbox/outbox.server';
+
+/** Everything a request handler needs, built once per portal instance and passed in the load context. */
+export type Services = {
+  config: PortalConfig;
+  db: Database;
+  prisma: PrismaClient;
+  limits: RateLimits;
+  outbox: OutboxDispatcher;
+  stop(): Promise<void>;
+};
+
+export type ServiceOptions = {
+  /** An already open database (tests pass theirs). */
+  db?: Database;
+  /** Start delivering outbox messages in this process (default true). */
+  dispatch?: boolean;
+  dispatcherPollMs?: number;
+};
+
+export async function createServices(config: PortalConfig, options: ServiceOptions = {}): Promise<Services> {
+  const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
+  const { limits, close: closeLimits } = createRateLimits({ redisUrl: config.redisUrl, prisma: db.prisma });
+  const dev = hasDevTools(config);
+  const email = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new DevMailbox();
+  const sms = config.smsWebhookUrl ? new WebhookSmsProvider(config.smsWebhookUrl) : dev ? new DevMailbox() : new NoSmsProvider();
+  if (!dev && !config.smsWebhookUrl) console.warn('[portal] No SMS provider configured (SMS_WEBHOOK_URL): SMS codes will not be delivered.');
+  const outbox = new OutboxDispatcher({ prisma: db.prisma, email, sms, from: config.mailFrom, pollMs: options.dispatcherPollMs });
+  if (options.dispatch !== false) outbox.start();
+  return {
+    config,
+    db,
+    prisma: db.prisma,
+    limits,
+    outbox,
+    async stop() {
+      await outbox.stop();
+      if (email instanceof SmtpTransport) email.close();
+      await closeLimits();
+      if (!options.db) await db.close();
+    },
+  };
+}
