@@ -4,6 +4,7 @@ import type { PrismaClient, PrincipalType, Prisma } from '~/generated/prisma/cli
 import type { CustomerPrincipal } from '~/authz/principal';
 import type { PortalConfig } from '~/config.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
+import { maskEmail } from '~/account/masking';
 
 export const SESSION_IDLE_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
@@ -98,7 +99,7 @@ export async function loadSession(prisma: PrismaClient, config: PortalConfig, re
 export function principalOf(session: SessionRow, ownerEmail: string): CustomerPrincipal {
   switch (session.principalType) {
     case 'OWNER':
-      return { kind: 'owner', accountUid: session.accountUid, label: ownerEmail };
+      return { kind: 'owner', accountUid: session.accountUid, label: maskEmail(ownerEmail) };
     case 'RAM_USER':
       return {
         kind: 'ram_user',

@@ -15,6 +15,8 @@ export type Database = {
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Where it lives, for messages (a data folder or a URL without password). */
   location: string;
+  /** The embedded engine itself (PGlite only). */
+  pglite?: PGlite;
   close(): Promise<void>;
 };
 
@@ -25,6 +27,8 @@ export type DatabaseOptions = {
   dataDir?: string;
   /** Connection pool size on PostgreSQL. */
   poolSize?: number;
+  /** Start an in-memory embedded database from a dump (PGlite's dumpDataDir) — tests use a migrated one. */
+  snapshot?: Blob;
 };
 
 export const DEFAULT_DATA_DIR = 'data/pglite';
@@ -57,7 +61,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   let pglite: PGlite;
   if (dataDir.startsWith('memory://')) {
-    pglite = new PGlite();
+    pglite = new PGlite(options.snapshot ? { loadDataDir: options.snapshot } : {});
   } else {
     const dir = path.resolve(dataDir);
     mkdirSync(dir, { recursive: true });
@@ -71,6 +75,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     prisma,
     adapterFactory,
     location: dataDir,
+    pglite,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();

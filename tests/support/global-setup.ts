@@ -1,0 +1,54 @@
+// Once per test run: a migrated PGlite snapshot, and (when the server is reachable) a migrated
+// PostgreSQL template database that every suite clones into a database of its own.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { openDatabase } from '~/db/connect.server';
+import { applyMigrations } from '~/db/migrator.server';
+import { adminQuery, postgresStatus, RUN_ID } from './postgres';
+
+export const SNAPSHOT_FILE = path.resolve('tests/.artifacts/pglite-migrated.tar.gz');
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgTemplate: string | null;
+    pgliteSnapshot: string;
+    runId: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  mkdirSync(path.dirname(SNAPSHOT_FILE), { recursive: true });
+  const lite = await openDatabase({ dataDir: 'memory://' });
+  await applyMigrations(lite);
+  const dump = await lite.pglite!.dumpDataDir('gzip');
+  writeFileSync(SNAPSHOT_FILE, Buffer.from(await dump.arrayBuffer()));
+  await lite.close();
+  project.provide('pgliteSnapshot', SNAPSHOT_FILE);
+  project.provide('runId', RUN_ID);
+
+  const pg = await postgresStatus();
+  let template: string | null = null;
+  if (pg.ok) {
+    template = `ard_tpl_${RUN_ID}`;
+    await adminQuery(`CREATE DATABASE ${template}`);
+    const db = await openDatabase({ url: pg.urlFor(template), poolSize: 2 });
+    await applyMigrations(db);
+    await db.close();
+  } else {
+    const banner = `\n${'!'.repeat(78)}\n!! PostgreSQL at ${pg.url} is unreachable: ${pg.error}\n!! The PostgreSQL half of the integration suite is SKIPPED.${process.env.ARD_REQUIRE_POSTGRES ? '\n!! ARD_REQUIRE_POSTGRES is set: those tests will FAIL.' : ''}\n${'!'.repeat(78)}\n`;
+    console.error(banner);
+  }
+  project.provide('pgTemplate', template);
+
+  return async () => {
+    if (template) await dropRunDatabases();
+  };
+}
+
+async function dropRunDatabases() {
+  const rows = await adminQuery<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'ard\\_%\\_${RUN_ID}%'`);
+  for (const { datname } of rows) {
+    await adminQuery(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => {});
+  }
+}

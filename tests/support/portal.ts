@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ServerBuild } from '@remix-run/node';
+import type { DatabaseKind, Database } from '~/db/connect.server';
+import type { PortalConfig } from '~/config.server';
+import type { Services } from '~/services.server';
+import { seedDemoData } from '~/db/seed.server';
+import { openTestDatabase } from './db';
+
+type BuildModule = ServerBuild & {
+  entry: { module: { startPortal: typeof import('~/server/start.server').startPortal; readConfig: typeof import('~/config.server').readConfig } };
+};
+
+let buildPromise: Promise<BuildModule> | undefined;
+/** The production server build (npm test builds it first). */
+export function loadBuild(): Promise<BuildModule> {
+  buildPromise ??= import(/* @vite-ignore */ pathToFileURL(path.resolve('build/index.js')).href) as Promise<BuildModule>;
+  return buildPromise;
+}
+
+export type TestPortal = {
+  url: string;
+  services: Services;
+  db: Database;
+  stop(): Promise<void>;
+};
+
+/**
+ * A real portal (the production build, express, a real database) on a free loopback port.
+ * The demo data is loaded unless `seed: false`.
+ */
+export async function startTestPortal(
+  kind: DatabaseKind,
+  options: { seed?: boolean; config?: Partial<PortalConfig>; env?: NodeJS.ProcessEnv; db?: Database; dispatcherPollMs?: number } = {},
+): Promise<TestPortal> {
+  const build = await loadBuild();
+  const db = options.db ?? (await openTestDatabase(kind));
+  if (options.seed !== false) await seedDemoData(db.prisma);
+  const config = build.entry.module.readConfig({ PORTAL_MODE: 'test', ...options.env }, { port: 0, ...options.config });
+  const portal = await build.entry.module.startPortal({
+    build,
+    config,
+    host: '127.0.0.1',
+    services: { db, dispatcherPollMs: options.dispatcherPollMs ?? 50 },
+    log: () => {},
+  });
+  return {
+    url: portal.url.replace('localhost', '127.0.0.1'),
+    services: portal.services,
+    db,
+    async stop() {
+      await portal.stop();
+      if (!options.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { defineAbilityFor, denialReason, NOT_ROOT_REASON, NOT_ROOT_PASSWORD_REASON, abilityFromRules, type Action, type SubjectName } from '~/authz/ability';
+import type { Principal } from '~/authz/principal';
+
+const UID = '1000000000000001';
+const OTHER = '1000000000000002';
+
+const principals: Record<string, Principal> = {
+  owner: { kind: 'owner', accountUid: UID, label: 'alice@example.com' },
+  ramUser: { kind: 'ram_user', accountUid: UID, ramUserId: 'u1', label: 'dev@1000000000000001.onaliyun.com' },
+  ramRoleFromUser: { kind: 'ram_role', accountUid: UID, ramRoleId: 'r1', roleName: 'OpsAdmin', via: 'ram_user', label: 'OpsAdmin' },
+  ramRoleFromSso: { kind: 'ram_role', accountUid: UID, ramRoleId: 'r1', roleName: 'OpsAdmin', via: 'sso', label: 'OpsAdmin' },
+  ssoUser: { kind: 'sso_user', accountUid: UID, ramUserId: 'u1', label: 'sso-dev' },
+  agent: { kind: 'staff', staffId: 's1', roles: ['AGENT'], active: true, label: 'agent' },
+  senior: { kind: 'staff', staffId: 's2', roles: ['AGENT', 'SENIOR_AGENT'], active: true, label: 'senior' },
+  admin: { kind: 'staff', staffId: 's3', roles: ['ADMIN'], active: true, label: 'admin' },
+};
+
+type Row = [keyof typeof principals, Action, SubjectName, string, boolean];
+// principal × (action, subject, on whose account) → allowed?
+const matrix: Row[] = [];
+const customerRows: [Action, SubjectName][] = [
+  ['change', 'LogonEmail'], ['change', 'SecurePhone'], ['change', 'Password'], ['manage', 'IdentityProvider'],
+  ['manage', 'Session'], ['read', 'RamUser'], ['read', 'AccessKey'], ['switch', 'RamRole'],
+];
+const ownerMay = new Set(['change LogonEmail', 'change SecurePhone', 'change Password', 'manage IdentityProvider', 'manage Session', 'read RamUser', 'read AccessKey']);
+const delegateMay = new Set(['manage Session', 'read RamUser', 'read AccessKey']);
+for (const [name, p] of Object.entries(principals)) {
+  for (const [action, subject] of customerRows) {
+    const key = `${action} ${subject}`;
+    let own = false;
+    if (p.kind === 'owner') own = ownerMay.has(key);
+    else if (p.kind === 'ram_user') own = delegateMay.has(key) || key === 'switch RamRole';
+    else if (p.kind === 'ram_role' || p.kind === 'sso_user') own = delegateMay.has(key);
+    matrix.push([name as keyof typeof principals, action, subject, UID, own]);
+    matrix.push([name as keyof typeof principals, action, subject, OTHER, false]);
+  }
+}
+
+describe('ability matrix (customer subjects)', () => {
+  it.each(matrix)('%s may %s %s of account %s: %s', (who, action, subject, uid, expected) => {
+    const ability = defineAbilityFor(principals[who]);
+    expect(denialReason(ability, action, subject, { accountUid: uid }) === null).toBe(expected);
+  });
+});
+
+describe('the help page rule: only the account itself changes its logon email', () => {
+  for (const who of ['ramUser', 'ramRoleFromUser', 'ramRoleFromSso', 'ssoUser'] as const) {
+    it(`${who} gets an explicit cannot with the help page's reason`, () => {
+      const ability = defineAbilityFor(principals[who]);
+      expect(denialReason(ability, 'change', 'LogonEmail', { accountUid: UID })).toBe(NOT_ROOT_REASON);
+      expect(denialReason(ability, 'change', 'Password', { accountUid: UID })).toBe(NOT_ROOT_PASSWORD_REASON);
+      // The same holds on the browser side, built from the packed rules.
+      const rebuilt = abilityFromRules(ability.rules);
+      expect(denialReason(rebuilt, 'change', 'LogonEmail', { accountUid: UID })).toBe(NOT_ROOT_REASON);
+    });
+  }
+
+  it('an owner may not change the logon email of another account', () => {
+    const ability = defineAbilityFor(principals.owner);
+    expect(denialReason(ability, 'change', 'LogonEmail', { accountUid: OTHER })).not.toBeNull();
+  });
+
+  it('staff never change a logon email directly', () => {
+    for (const who of ['agent', 'senior', 'admin'] as const) {
+      expect(denialReason(defineAbilityFor(principals[who]), 'change', 'LogonEmail', { accountUid: UID })).toMatch(/approving an appeal/);
+    }
+  });
+
+  it('nobody signed in may do nothing', () => {
+    const ability = defineAbilityFor(null);
+    expect(ability.rules).toHaveLength(0);
+    expect(denialReason(ability, 'read', 'Account', { uid: UID })).not.toBeNull();
+  });
+
+  it('reading the account is limited to its own UID', () => {
+    const ability = defineAbilityFor(principals.ramUser);
+    expect(denialReason(ability, 'read', 'Account', { uid: UID })).toBeNull();
+    expect(denialReason(ability, 'read', 'Account', { uid: OTHER })).not.toBeNull();
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { isCrossSiteRequest } from '~/security/csrf.server';
+import { securityHeaders } from '~/security/headers.server';
+import { readConfig, ConfigError } from '~/config.server';
+import { safeRedirectPath } from '~/auth/session.server';
+import { hashPassword, verifyPassword } from '~/auth/password.server';
+import { maskEmail, maskPhone } from '~/account/masking';
+import { emailSchema } from '~/account/email';
+import { auditHash, stableJson } from '~/audit/audit.server';
+
+const allowed = ['http://localhost:3000'];
+
+describe('CSRF: state-changing requests must come from the portal itself', () => {
+  it('lets same-origin POSTs through', () => {
+    expect(isCrossSiteRequest({ method: 'POST', origin: 'http://localhost:3000', allowedOrigins: allowed })).toBe(false);
+    expect(isCrossSiteRequest({ method: 'POST', referer: 'http://localhost:3000/login', allowedOrigins: allowed })).toBe(false);
+  });
+  it('refuses POSTs from another origin, with no origin at all, or marked cross-site', () => {
+    expect(isCrossSiteRequest({ method: 'POST', origin: 'https://evil.example', allowedOrigins: allowed })).toBe(true);
+    expect(isCrossSiteRequest({ method: 'POST', allowedOrigins: allowed })).toBe(true);
+    expect(isCrossSiteRequest({ method: 'POST', origin: 'null', allowedOrigins: allowed })).toBe(true);
+    expect(isCrossSiteRequest({ method: 'DELETE', referer: 'http://localhost:3000.evil.example/x', allowedOrigins: allowed })).toBe(true);
+    expect(isCrossSiteRequest({ method: 'POST', origin: 'http://localhost:3000', secFetchSite: 'cross-site', allowedOrigins: allowed })).toBe(true);
+    expect(isCrossSiteRequest({ method: 'POST', referer: 'not a url', allowedOrigins: allowed })).toBe(true);
+  });
+  it('does not check safe methods', () => {
+    expect(isCrossSiteRequest({ method: 'GET', allowedOrigins: allowed })).toBe(false);
+  });
+});
+
+describe('security headers', () => {
+  it('sets a nonce CSP that forbids framing, and HSTS only in production', () => {
+    const dev = securityHeaders('abc', false);
+    expect(dev['Content-Security-Policy']).toContain("script-src 'self' 'nonce-abc'");
+    expect(dev['Content-Security-Policy']).toContain("frame-ancestors 'none'");
+    expect(dev['X-Content-Type-Options']).toBe('nosniff');
+    expect(dev['Referrer-Policy']).toBe('strict-origin-when-cross-origin');
+    expect(dev['Strict-Transport-Security']).toBeUndefined();
+    expect(securityHeaders('abc', true)['Strict-Transport-Security']).toMatch(/max-age=\d+/);
+  });
+});
+
+describe('configuration', () => {
+  it('requires an explicit mode — never guessed from a missing variable', () => {
+    expect(() => readConfig({})).toThrow(/PORTAL_MODE is not set/);
+    expect(() => readConfig({ PORTAL_MODE: 'staging' })).toThrow(ConfigError);
+  });
+  it('refuses production without SMTP_URL and SESSION_SECRET, naming each', () => {
+    expect(() => readConfig({ PORTAL_MODE: 'production' })).toThrow(/SMTP_URL.*SESSION_SECRET/);
+    expect(() => readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x' })).toThrow(/SESSION_SECRET/);
+    expect(() => readConfig({ PORTAL_MODE: 'production', SESSION_SECRET: 'x'.repeat(40) })).toThrow(/SMTP_URL/);
+    expect(() => readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'short' })).toThrow(/at least 32/);
+    const ok = readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'x'.repeat(40) });
+    expect(ok.mode).toBe('production');
+  });
+  it('demo mode runs without SMTP and without a secret', () => {
+    expect(readConfig({ PORTAL_MODE: 'demo' }).smtpUrl).toBeUndefined();
+  });
+});
+
+describe('redirects after sign-in stay on this site', () => {
+  it.each([
+    ['/account', '/account'],
+    ['//evil.example/x', '/account/security'],
+    ['/\\evil.example', '/account/security'],
+    ['https://evil.example', '/account/security'],
+    [null, '/account/security'],
+  ])('%s → %s', (input, expected) => expect(safeRedirectPath(input)).toBe(expected));
+});
+
+describe('passwords', () => {
+  it('are hashed with argon2id and verified', async () => {
+    const hash = await hashPassword('demo-Passw0rd!');
+    expect(hash).toMatch(/^\$argon2id\$/);
+    expect(await verifyPassword(hash, 'demo-Passw0rd!')).toBe(true);
+    expect(await verifyPassword(hash, 'demo-Passw0rd?')).toBe(false);
+  });
+  it('an unknown login (no hash) never verifies, whatever the password', async () => {
+    expect(await verifyPassword(null, 'demo-Passw0rd!')).toBe(false);
+    expect(await verifyPassword('not-a-hash', 'x')).toBe(false);
+  });
+});
+
+describe('masking and email normalisation', () => {
+  it('masks emails and phones', () => {
+    expect(maskEmail('alice@example.com')).toBe('a***e@example.com');
+    expect(maskEmail('al@example.com')).toBe('a***@example.com');
+    expect(maskPhone('+8613800000001')).toBe('+86138****0001');
+    expect(maskPhone(null)).toBeNull();
+  });
+  it('trims and lower-cases, and rejects what is not an address', () => {
+    expect(emailSchema.parse('  New.Alice@Example.COM ')).toBe('new.alice@example.com');
+    for (const bad of ['', 'alice', 'alice@', '@example.com', 'a b@example.com', 'alice@example', 'a..b@example.com', `${'a'.repeat(250)}@example.com`]) {
+      expect(emailSchema.safeParse(bad).success, bad).toBe(false);
+    }
+  });
+});
+
+describe('audit hash', () => {
+  const row = { at: new Date('2026-01-01T00:00:00Z'), actorType: 'customer', actorId: 'x', action: 'a', accountUid: null, appealId: null, ip: null, userAgent: null, data: { b: 1, a: [1, { d: 2, c: 3 }] } };
+  it('does not depend on key order but on every value and on the previous hash', () => {
+    expect(stableJson({ b: 1, a: 2 })).toBe(stableJson({ a: 2, b: 1 }));
+    const h = auditHash(null, row);
+    expect(auditHash(null, { ...row, data: { a: [1, { c: 3, d: 2 }], b: 1 } })).toBe(h);
+    expect(auditHash(null, { ...row, action: 'b' })).not.toBe(h);
+    expect(auditHash('prev', row)).not.toBe(h);
+  });
+});
