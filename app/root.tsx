@@ -5,7 +5,10 @@ import { useNonce } from '~/components/nonce';
 import { getCustomer } from '~/auth/guards.server';
 import { PRINCIPAL_LABELS } from '~/authz/principal';
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+];
 export const meta: MetaFunction = () => [{ title: 'Account Recovery Desk' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -22,11 +22,14 @@ type Engine = {
   free(): void;
 };
 
-let wasmModule: Promise<{ SchemaEngine: { new: (o: unknown, log: (m: string) => void, a: object) => Promise<Engine> } }> | undefined;
+type EngineModule = { SchemaEngine: { new: (o: unknown, log: (m: string) => void, a: object) => Promise<Engine> } };
+// One WebAssembly instance per process: the glue module is shared through Node's module cache,
+// so a second instance would overwrite the first one's memory binding.
+const holder = globalThis as typeof globalThis & { __ardSchemaEngine?: Promise<EngineModule> };
 
 /** Loads the schema engine's WebAssembly by hand, as its own 5-line loader does (Node 20 has no wasm ESM imports). */
-function loadSchemaEngine() {
-  wasmModule ??= (async () => {
+function loadSchemaEngine(): Promise<EngineModule> {
+  holder.__ardSchemaEngine ??= (async () => {
     const require = createRequire(import.meta.url);
     const pkgDir = path.dirname(require.resolve('@prisma/schema-engine-wasm'));
     const bg = await import(path.join(pkgDir, 'schema_engine_bg.js'));
@@ -34,9 +37,9 @@ function loadSchemaEngine() {
     const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': bg });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
-    return bg;
+    return bg as EngineModule;
   })();
-  return wasmModule;
+  return holder.__ardSchemaEngine;
 }
 
 async function withEngine<T>(factory: SqlMigrationAwareDriverAdapterFactory, fn: (engine: Engine) => Promise<T>): Promise<T> {

@@ -17,15 +17,30 @@ declare module 'vitest' {
   }
 }
 
+type Prepared = { snapshot: string; template: string | null };
+const shared = globalThis as typeof globalThis & { __ardTestDatabases?: Promise<Prepared> };
+
+/** Several projects list this setup; the databases are prepared once per run and shared. */
 export default async function setup(project: TestProject) {
+  const first = !shared.__ardTestDatabases;
+  shared.__ardTestDatabases ??= prepare();
+  const { snapshot, template } = await shared.__ardTestDatabases;
+  project.provide('pgliteSnapshot', snapshot);
+  project.provide('pgTemplate', template);
+  project.provide('runId', RUN_ID);
+  if (!first) return;
+  return async () => {
+    if (template) await dropRunDatabases();
+  };
+}
+
+async function prepare(): Promise<Prepared> {
   mkdirSync(path.dirname(SNAPSHOT_FILE), { recursive: true });
   const lite = await openDatabase({ dataDir: 'memory://' });
   await applyMigrations(lite);
   const dump = await lite.pglite!.dumpDataDir('gzip');
   writeFileSync(SNAPSHOT_FILE, Buffer.from(await dump.arrayBuffer()));
   await lite.close();
-  project.provide('pgliteSnapshot', SNAPSHOT_FILE);
-  project.provide('runId', RUN_ID);
 
   const pg = await postgresStatus();
   let template: string | null = null;
@@ -39,11 +54,7 @@ export default async function setup(project: TestProject) {
     const banner = `\n${'!'.repeat(78)}\n!! PostgreSQL at ${pg.url} is unreachable: ${pg.error}\n!! The PostgreSQL half of the integration suite is SKIPPED.${process.env.ARD_REQUIRE_POSTGRES ? '\n!! ARD_REQUIRE_POSTGRES is set: those tests will FAIL.' : ''}\n${'!'.repeat(78)}\n`;
     console.error(banner);
   }
-  project.provide('pgTemplate', template);
-
-  return async () => {
-    if (template) await dropRunDatabases();
-  };
+  return { snapshot: SNAPSHOT_FILE, template };
 }
 
 async function dropRunDatabases() {
