@@ -34,7 +34,7 @@ export class ConfigError extends Error {}
 const MODES: PortalMode[] = ['demo', 'development', 'test', 'production'];
 const DEV_SECRET = 'ard-development-only-secret-never-use-in-production';
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PortalConfig> = {}): PortalConfig {
+export function readConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<PortalConfig> = {}): PortalConfig {
   const modeRaw = overrides.mode ?? env.PORTAL_MODE;
   if (!modeRaw) throw new ConfigError('PORTAL_MODE is not set: use demo, development, test or production (npm start sets demo).');
   if (!MODES.includes(modeRaw as PortalMode)) throw new ConfigError(`PORTAL_MODE=${modeRaw} is not one of ${MODES.join(', ')}.`);

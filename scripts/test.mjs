@@ -13,6 +13,9 @@ if (!existsSync('app/generated/prisma/client.ts')) {
 console.log('▶ remix build');
 if (run(process.execPath, ['node_modules/@remix-run/dev/dist/cli.js', 'build'])) process.exit(1);
 
+console.log('▶ tsc --noEmit');
+if (run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'])) process.exit(1);
+
 const wantsE2e = !args.some((a) => a.startsWith('--project')) || args.includes('--project=e2e') || args.includes('e2e');
 if (wantsE2e && !chromiumPath()) {
   console.error(CHROMIUM_ADVICE);

@@ -1,6 +1,6 @@
 // The one place that says who may do what. Server loaders/actions ask it; the browser gets the
 // packed rules (for what it shows) but the server decides.
-import { AbilityBuilder, subject, type PureAbility, type RawRuleOf } from '@casl/ability';
+import { AbilityBuilder, subject, type Ability, type RawRuleOf } from '@casl/ability';
 import { createPrismaAbility } from '@casl/prisma/runtime';
 import type { Principal } from './principal';
 
@@ -18,7 +18,7 @@ export type SubjectName =
   | 'all';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AppAbility = PureAbility<[Action, SubjectName | Record<string, any>], any>;
+export type AppAbility = Ability<[Action, SubjectName | Record<string, any>], any>;
 
 export const NOT_ROOT_REASON =
   'RAM users, RAM roles and SSO users cannot change the logon email of the Alibaba Cloud account. Contact the account administrator.';

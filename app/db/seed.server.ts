@@ -15,15 +15,11 @@ export const DEMO_STAFF = [
 
 export async function seedDemoData(prisma: PrismaClient, options: { staffTotpSecret?: (plain: string) => string } = {}): Promise<string> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const created: string[] = [];
-  const track = async <T extends { createdAt?: Date }>(label: string, p: Promise<T>, before: Date) => {
-    const row = await p;
-    if (row.createdAt && row.createdAt >= before) created.push(label);
-    return row;
-  };
-  const before = new Date(Date.now() - 1000);
+  const counts = () =>
+    Promise.all([prisma.account.count(), prisma.ramUser.count(), prisma.ramRole.count(), prisma.accessKey.count(), prisma.staff.count()]);
+  const before = await counts();
 
-  await track('account alice@example.com', prisma.account.upsert({
+  await prisma.account.upsert({
     where: { uid: ALICE_UID },
     update: {},
     create: {
@@ -39,8 +35,8 @@ export async function seedDemoData(prisma: PrismaClient, options: { staffTotpSec
       lastPaymentAt: new Date('2026-10-28T09:00:00Z'),
       createdAt: new Date('2019-03-14T08:00:00Z'),
     },
-  }), before);
-  await track('account bob@example.com', prisma.account.upsert({
+  });
+  await prisma.account.upsert({
     where: { uid: BOB_UID },
     update: {},
     create: {
@@ -55,28 +51,28 @@ export async function seedDemoData(prisma: PrismaClient, options: { staffTotpSec
       lastPaymentAt: new Date('2026-11-02T10:00:00Z'),
       createdAt: new Date('2021-07-02T08:00:00Z'),
     },
-  }), before);
+  });
 
-  const dev = await track('RAM user dev', prisma.ramUser.upsert({
+  const dev = await prisma.ramUser.upsert({
     where: { accountUid_name: { accountUid: ALICE_UID, name: 'dev' } },
     update: {},
     create: { accountUid: ALICE_UID, name: 'dev', displayName: 'Developer', passwordHash },
-  }), before);
-  await track('RAM user ops', prisma.ramUser.upsert({
+  });
+  await prisma.ramUser.upsert({
     where: { accountUid_name: { accountUid: ALICE_UID, name: 'ops' } },
     update: {},
     create: { accountUid: ALICE_UID, name: 'ops', displayName: 'Operations', passwordHash },
-  }), before);
-  const opsAdmin = await track('RAM role OpsAdmin', prisma.ramRole.upsert({
+  });
+  const opsAdmin = await prisma.ramRole.upsert({
     where: { accountUid_name: { accountUid: ALICE_UID, name: 'OpsAdmin' } },
     update: {},
     create: { accountUid: ALICE_UID, name: 'OpsAdmin', description: 'Operations administrator (assumable by dev)' },
-  }), before);
-  await track('RAM role ReadOnlyAuditor', prisma.ramRole.upsert({
+  });
+  await prisma.ramRole.upsert({
     where: { accountUid_name: { accountUid: ALICE_UID, name: 'ReadOnlyAuditor' } },
     update: {},
     create: { accountUid: ALICE_UID, name: 'ReadOnlyAuditor', description: 'Read-only access for audits' },
-  }), before);
+  });
   await prisma.ramRoleAssumer.upsert({
     where: { roleId_ramUserId: { roleId: opsAdmin.id, ramUserId: dev.id } },
     update: {},
@@ -86,11 +82,11 @@ export async function seedDemoData(prisma: PrismaClient, options: { staffTotpSec
     { id: 'LTAI5tAliceRootKey0001', ramUserId: null },
     { id: 'LTAI5tDevUserKey000001', ramUserId: dev.id },
   ]) {
-    await track(`AccessKey ${key.id}`, prisma.accessKey.upsert({ where: { id: key.id }, update: {}, create: { ...key, accountUid: ALICE_UID } }), before);
+    await prisma.accessKey.upsert({ where: { id: key.id }, update: {}, create: { ...key, accountUid: ALICE_UID } });
   }
 
   for (const member of DEMO_STAFF) {
-    await track(`staff ${member.email}`, prisma.staff.upsert({
+    await prisma.staff.upsert({
       where: { email: member.email },
       update: {},
       create: {
@@ -101,7 +97,12 @@ export async function seedDemoData(prisma: PrismaClient, options: { staffTotpSec
         totpSecretEncrypted: options.staffTotpSecret ? options.staffTotpSecret(DEMO_TOTP_SECRET) : null,
         totpEnrolledAt: options.staffTotpSecret ? new Date() : null,
       },
-    }), before);
+    });
   }
-  return created.length ? `Seeded: ${created.join(', ')}.` : 'Demo data already present: nothing changed.';
+  const after = await counts();
+  const added = ['accounts', 'RAM users', 'RAM roles', 'AccessKeys', 'staff']
+    .map((label, i) => [label, after[i] - before[i]] as const)
+    .filter(([, n]) => n > 0)
+    .map(([label, n]) => `${n} ${label}`);
+  return added.length ? `Seeded: ${added.join(', ')}.` : 'Demo data already present: nothing changed.';
 }

@@ -1,5 +1,4 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-// @ts-expect-error plain ESM helper shared with scripts/test.mjs
 import { chromiumPath, CHROMIUM_ADVICE } from '../../scripts/chromium.mjs';
 
 /** Debian's Chromium, headless, with the flags this closed network needs. */

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inject, it } from 'vitest';
 import { openDatabase, type Database, type DatabaseKind } from '~/db/connect.server';
-import { adminQuery, urlFor } from './postgres';
+import pg from 'pg';
+import { ADMIN_URL, adminQuery, urlFor } from './postgres';
 
 export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgres'];
 
@@ -24,7 +25,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<Database> {
   const template = inject('pgTemplate');
   if (!template) throw new Error('PostgreSQL is unreachable (see the banner at the start of the run).');
   const name = `ard_t_${inject('runId')}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await cloneTemplate(name, template);
   const db = await openDatabase({ url: urlFor(name), poolSize: 8 });
   const close = db.close;
   return {
@@ -34,6 +35,26 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<Database> {
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
     },
   };
+}
+
+/** CREATE DATABASE … TEMPLATE fails while another clone reads the template: take turns (session advisory lock). */
+async function cloneTemplate(name: string, template: string) {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(727002)');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+        return;
+      } catch (err) {
+        if (attempt >= 20 || !/being accessed by other users/.test((err as Error).message)) throw err;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 /**

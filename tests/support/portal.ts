@@ -31,7 +31,7 @@ export type TestPortal = {
  */
 export async function startTestPortal(
   kind: DatabaseKind,
-  options: { seed?: boolean; config?: Partial<PortalConfig>; env?: NodeJS.ProcessEnv; db?: Database; dispatcherPollMs?: number } = {},
+  options: { seed?: boolean; config?: Partial<PortalConfig>; env?: Record<string, string | undefined>; db?: Database; dispatcherPollMs?: number } = {},
 ): Promise<TestPortal> {
   const build = await loadBuild();
   const db = options.db ?? (await openTestDatabase(kind));
