@@ -15,3 +15,8 @@ export function maskPhone(phone: string | null | undefined): string | null {
   if (digits.length < 7) return '****';
   return `${digits.slice(0, digits.length - 8)}****${digits.slice(-4)}`;
 }
+
+/** An email or a phone number, masked the same way everywhere. */
+export function maskDestination(target: string): string {
+  return target.includes('@') ? maskEmail(target) : (maskPhone(target) ?? '');
+}

@@ -7,6 +7,7 @@ import { commitSessionCookie, createSession, safeRedirectPath } from '~/auth/ses
 import { recordAudit } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { FormError, TextField } from '~/components/form';
+import { RESET_MESSAGES } from '~/account/messages';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in — Account Recovery Desk' }];
 
@@ -54,6 +55,11 @@ export default function Login() {
     <div className="narrow">
       <h1>Sign in</h1>
       <p className="lead">Account owners sign in with the logon email. RAM users sign in with name@&lt;UID&gt;.onaliyun.com.</p>
+      {params.get('reset') === '1' && !result ? (
+        <div className="notice ok" role="status">
+          <p>{RESET_MESSAGES.done}</p>
+        </div>
+      ) : null}
       <div className="card">
         <FormError>{result?.error}</FormError>
         <Form method="post" noValidate>
@@ -67,9 +73,20 @@ export default function Login() {
           </div>
         </Form>
       </div>
-      <p className="small">
-        <Link to="/help/change-logon-email">How do I change my logon email?</Link>
-      </p>
+      <ul className="small">
+        <li>
+          <Link to="/password-reset">Forgot password?</Link>
+        </li>
+        <li>
+          <Link to="/appeals/new?scenario=FORGOT_LOGON_EMAIL">Forgot your logon email?</Link>
+        </li>
+        <li>
+          <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">Can&apos;t use your email or phone?</Link>
+        </li>
+        <li>
+          <Link to="/help/change-logon-email">How do I change my logon email?</Link>
+        </li>
+      </ul>
     </div>
   );
 }

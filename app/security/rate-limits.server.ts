@@ -15,6 +15,10 @@ export const LIMITS = {
   staffFailuresPerLogin: { points: 5, durationSec: 15 * 60, blockSec: 30 * 60 },
   /** Password-reset and appeal-code requests per IP. */
   anonymousCodeRequestsPerIp: { points: 20, durationSec: 60 * 60 },
+  /** Password-reset codes asked for one logon email (whether or not it is registered). */
+  resetRequestsPerEmail: { points: 5, durationSec: 60 * 60 },
+  /** One reset code a minute per browser flow. */
+  resetRequestsPerFlow: { points: 1, durationSec: 60 },
   appealsPerIp: { points: 10, durationSec: 24 * 60 * 60 },
   appealsPerEmail: { points: 3, durationSec: 24 * 60 * 60 },
 } satisfies Record<string, LimiterSpec>;

@@ -1,0 +1,196 @@
+// The help page's procedure: verify identity (secure phone or current logon email) → a 15-minute
+// privileged window → prove the new address with a code → the change, its notices and its audit in
+// one transaction.
+import type { Account, VerificationChannel } from '~/generated/prisma/client';
+import type { Services } from '~/services.server';
+import type { RequestMeta } from '~/audit/audit.server';
+import { recordAudit } from '~/audit/audit.server';
+import { checkCode, issueCode, type CheckResult, type IssueResult } from '~/verification/codes.server';
+import { enqueueEmail } from '~/outbox/outbox.server';
+import { logonEmailChangedNew, logonEmailChangedOld } from '~/outbox/templates';
+import { maskEmail } from './masking';
+import { emailSchema } from './email';
+import { CHANGE_MESSAGES } from './messages';
+import { newToken, sha256 } from '~/lib/tokens.server';
+import { isUniqueViolation } from '~/db/errors';
+
+export const PRIVILEGED_WINDOW_MS = 15 * 60_000;
+export const NOT_ME_LINK_DAYS = 7;
+
+export const MESSAGES = CHANGE_MESSAGES;
+
+export type ChangeSession = { id: string; accountUid: string };
+
+const requesterKey = (session: ChangeSession) => `session:${session.id}`;
+
+/** The ways this account can verify its identity: the secure phone (if any) and the current logon email. */
+export function identityChannels(account: Pick<Account, 'securePhone' | 'logonEmail'>): { channel: VerificationChannel; target: string }[] {
+  const channels: { channel: VerificationChannel; target: string }[] = [];
+  if (account.securePhone) channels.push({ channel: 'SMS', target: account.securePhone });
+  channels.push({ channel: 'EMAIL', target: account.logonEmail });
+  return channels;
+}
+
+export async function sendIdentityCode(services: Services, session: ChangeSession, account: Account, channel: VerificationChannel, meta: RequestMeta): Promise<IssueResult | { ok: false; reason: 'no-channel' }> {
+  const choice = identityChannels(account).find((c) => c.channel === channel);
+  if (!choice) return { ok: false, reason: 'no-channel' };
+  const result = await services.prisma.$transaction((tx) =>
+    issueCode(tx, services.config.encryptionSecret, {
+      purpose: 'CHANGE_EMAIL_IDENTITY',
+      channel: choice.channel,
+      target: choice.target,
+      accountUid: account.uid,
+      requesterKey: requesterKey(session),
+      actor: { type: 'customer', id: session.id },
+      meta,
+    }),
+  );
+  if (result.ok) services.outbox.kick();
+  return result;
+}
+
+/** Checks the identity code; a right one opens the 15-minute privileged window on this session. */
+export async function verifyIdentity(services: Services, session: ChangeSession, account: Account, code: string, meta: RequestMeta, now = new Date()): Promise<CheckResult> {
+  return services.prisma.$transaction(async (tx) => {
+    const latest = await tx.verification.findFirst({
+      where: { purpose: 'CHANGE_EMAIL_IDENTITY', requesterKey: requesterKey(session), accountUid: account.uid },
+      orderBy: { createdAt: 'desc' },
+      select: { target: true },
+    });
+    const result = await checkCode(tx, services.config.encryptionSecret, {
+      purpose: 'CHANGE_EMAIL_IDENTITY',
+      target: latest?.target ?? account.logonEmail,
+      accountUid: account.uid,
+      requesterKey: requesterKey(session),
+      code,
+      actor: { type: 'customer', id: session.id },
+      meta,
+    }, undefined, now);
+    if (result.ok) {
+      await tx.session.update({ where: { id: session.id }, data: { privilegedUntil: new Date(now.getTime() + PRIVILEGED_WINDOW_MS) } });
+    }
+    return result;
+  });
+}
+
+export function hasPrivilegedWindow(session: { privilegedUntil: Date | null }, now = new Date()): boolean {
+  return Boolean(session.privilegedUntil && session.privilegedUntil.getTime() > now.getTime());
+}
+
+export type NewEmailProblem = { field: 'newEmail'; message: string; inUse?: boolean };
+
+/** Shape, length, sameness and "already in use" — the checks made before a code is sent and again at the end. */
+export async function checkNewEmail(services: Services, account: Pick<Account, 'uid' | 'logonEmail'>, raw: unknown): Promise<{ ok: true; email: string } | { ok: false; problem: NewEmailProblem }> {
+  const parsed = emailSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problem: { field: 'newEmail', message: parsed.error.issues[0].message } };
+  const email = parsed.data;
+  if (email === account.logonEmail) return { ok: false, problem: { field: 'newEmail', message: MESSAGES.sameEmail } };
+  const owner = await services.prisma.account.findUnique({ where: { logonEmail: email }, select: { uid: true } });
+  if (owner && owner.uid !== account.uid) return { ok: false, problem: { field: 'newEmail', message: MESSAGES.inUse, inUse: true } };
+  return { ok: true, email };
+}
+
+export type SendNewEmailCodeResult = IssueResult | { ok: false; reason: 'invalid'; problem: NewEmailProblem } | { ok: false; reason: 'window' };
+
+export async function sendNewEmailCode(services: Services, session: ChangeSession & { privilegedUntil: Date | null }, account: Account, raw: unknown, meta: RequestMeta): Promise<SendNewEmailCodeResult> {
+  if (!hasPrivilegedWindow(session)) return { ok: false, reason: 'window' };
+  const checked = await checkNewEmail(services, account, raw);
+  if (!checked.ok) return { ok: false, reason: 'invalid', problem: checked.problem };
+  const result = await services.prisma.$transaction((tx) =>
+    issueCode(tx, services.config.encryptionSecret, {
+      purpose: 'CHANGE_EMAIL_NEW',
+      channel: 'EMAIL',
+      target: checked.email,
+      accountUid: account.uid,
+      requesterKey: requesterKey(session),
+      actor: { type: 'customer', id: session.id },
+      meta,
+    }),
+  );
+  if (result.ok) services.outbox.kick();
+  return result;
+}
+
+export type ChangeResult =
+  | { ok: true; newEmail: string }
+  | { ok: false; reason: 'window' }
+  | { ok: false; reason: 'invalid'; problem: NewEmailProblem }
+  | { ok: false; reason: 'code'; check: Exclude<CheckResult, { ok: true }> };
+
+/**
+ * The change itself. Inside one transaction it re-checks the privileged window, the code and that
+ * the address is free; the unique index on the logon email is the last word when two accounts race.
+ * The account row, the other sessions, the audit event and both notices commit together or not at all.
+ */
+export async function confirmNewEmail(services: Services, session: ChangeSession, account: Account, raw: unknown, code: string, meta: RequestMeta, now = new Date()): Promise<ChangeResult> {
+  const checked = await checkNewEmail(services, account, raw);
+  if (!checked.ok) return { ok: false, reason: 'invalid', problem: checked.problem };
+  const newEmail = checked.email;
+  try {
+    return await services.prisma.$transaction(async (tx) => {
+      const live = await tx.session.findUnique({ where: { id: session.id }, select: { privilegedUntil: true, revokedAt: true } });
+      if (!live || live.revokedAt || !hasPrivilegedWindow(live, now)) return { ok: false, reason: 'window' } as const;
+      const check = await checkCode(tx, services.config.encryptionSecret, {
+        purpose: 'CHANGE_EMAIL_NEW',
+        target: newEmail,
+        accountUid: account.uid,
+        requesterKey: requesterKey(session),
+        code,
+        actor: { type: 'customer', id: session.id },
+        meta,
+      }, undefined, now);
+      // A wrong code is counted and committed; nothing else changes.
+      if (!check.ok) return { ok: false, reason: 'code', check } as const;
+
+      const current = await tx.account.findUniqueOrThrow({ where: { uid: account.uid }, select: { logonEmail: true } });
+      const taken = await tx.account.findUnique({ where: { logonEmail: newEmail }, select: { uid: true } });
+      if (taken) throw new EmailTaken();
+      await tx.account.update({ where: { uid: account.uid }, data: { logonEmail: newEmail, logonEmailChangedAt: now } });
+      await tx.session.updateMany({
+        where: { accountUid: account.uid, principalType: 'OWNER', revokedAt: null, id: { not: session.id } },
+        data: { revokedAt: now },
+      });
+      await tx.session.update({ where: { id: session.id }, data: { privilegedUntil: null } });
+      await tx.verification.updateMany({ where: { accountUid: account.uid, consumedAt: null, invalidatedAt: null }, data: { invalidatedAt: now } });
+
+      const token = newToken();
+      await tx.securityNoticeToken.create({
+        data: {
+          tokenHash: sha256(token),
+          accountUid: account.uid,
+          kind: 'LOGON_EMAIL_CHANGED',
+          data: { oldEmailMasked: maskEmail(current.logonEmail), newEmailMasked: maskEmail(newEmail), changedAt: now.toISOString() },
+          expiresAt: new Date(now.getTime() + NOT_ME_LINK_DAYS * 24 * 3600_000),
+        },
+      });
+      const confirmation = logonEmailChangedNew({ uid: account.uid, when: now });
+      await enqueueEmail(tx, { to: newEmail, ...confirmation, template: 'logon-email-changed:new' });
+      const notice = logonEmailChangedOld({
+        uid: account.uid,
+        when: now,
+        ip: meta.ip,
+        newEmailMasked: maskEmail(newEmail),
+        notMeUrl: `${services.config.publicUrl}/security/not-me/${token}`,
+        validDays: NOT_ME_LINK_DAYS,
+      });
+      await enqueueEmail(tx, { to: current.logonEmail, ...notice, template: 'logon-email-changed:old' });
+      await recordAudit(tx, {
+        actor: { type: 'customer', id: session.id },
+        action: 'logon_email.changed',
+        accountUid: account.uid,
+        meta,
+        data: { from: maskEmail(current.logonEmail), to: maskEmail(newEmail), via: 'self-service' },
+      });
+      return { ok: true, newEmail } as const;
+    });
+  } catch (err) {
+    if (err instanceof EmailTaken || isUniqueViolation(err, 'logonEmail')) {
+      return { ok: false, reason: 'invalid', problem: { field: 'newEmail', message: MESSAGES.inUse, inUse: true } };
+    }
+    throw err;
+  } finally {
+    services.outbox.kick();
+  }
+}
+
+class EmailTaken extends Error {}

@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'react';
+import { Link } from '@remix-run/react';
+
+/** Seconds until `at` (ISO), ticking in the browser; the server enforces the same limit. */
+export function useSecondsUntil(at: string | null | undefined): number {
+  const compute = () => (at ? Math.max(0, Math.ceil((new Date(at).getTime() - Date.now()) / 1000)) : 0);
+  const [left, setLeft] = useState(compute);
+  useEffect(() => {
+    setLeft(compute());
+    if (!at) return;
+    const timer = setInterval(() => {
+      const next = compute();
+      setLeft(next);
+      if (next <= 0) clearInterval(timer);
+    }, 1000);
+    return () => clearInterval(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [at]);
+  return left;
+}
+
+/** "Get verification code" / "Resend code", disabled with a countdown while the cooldown runs. */
+export function ResendButton({ resendAt, name = 'intent', value = 'send-code', label = 'Resend code' }: { resendAt: string | null; name?: string; value?: string; label?: string }) {
+  const left = useSecondsUntil(resendAt);
+  return (
+    <button type="submit" name={name} value={value} className="secondary" disabled={left > 0} aria-live="polite">
+      {left > 0 ? `${label} (${left} s)` : label}
+    </button>
+  );
+}
+
+/** The help page's FAQ "What do I do if I do not receive a verification code?" as a panel. */
+export function CodeHelp({ children }: { children?: React.ReactNode }) {
+  return (
+    <details className="card small" data-testid="code-help">
+      <summary>
+        <strong>Didn&apos;t receive the code?</strong>
+      </summary>
+      <ol>
+        <li>
+          If your original logon email or secure phone is working, you can send the verification code again (a new code can be
+          requested 60 seconds after the last one). {children}
+        </li>
+        <li>
+          Check that the address or number shown is the one you expect, look in your spam or junk folder, make sure the
+          mailbox is not full and that your phone can receive SMS from short codes, then wait a minute — messages can be
+          delayed.
+        </li>
+        <li>
+          At most 5 codes can be sent to one address or number per hour and 10 per day. Each new code replaces the previous
+          one.
+        </li>
+        <li>
+          If both the secure phone number and the logon email attached to the account are unavailable, you must submit an
+          appeal: <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">both my phone and my email are unavailable</Link>.
+        </li>
+      </ol>
+    </details>
+  );
+}
+
+export function Steps({ current }: { current: 1 | 2 | 3 }) {
+  const steps = ['Verify identity', 'New logon email', 'Done'];
+  return (
+    <ol className="steps" aria-label="Progress">
+      {steps.map((label, i) => (
+        <li key={label} aria-current={i + 1 === current ? 'step' : undefined}>
+          {i + 1}. {label}
+        </li>
+      ))}
+    </ol>
+  );
+}

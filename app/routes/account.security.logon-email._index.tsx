@@ -1,0 +1,144 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { requireAllowed } from '~/auth/guards.server';
+import { identityChannels, sendIdentityCode, verifyIdentity, hasPrivilegedWindow } from '~/account/change-email.server';
+import { CHANGE_MESSAGES as MESSAGES } from '~/account/messages';
+import { channelSchema, identityCodeSchema } from '~/account/schemas';
+import { latestCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
+import { maskDestination } from '~/account/masking';
+import { requestMeta } from '~/lib/request.server';
+import { CodeHelp, ResendButton, Steps } from '~/components/code-entry';
+import { FormError, TextField } from '~/components/form';
+
+export const meta: MetaFunction = () => [{ title: 'Verify your identity — Change logon email' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { account, session } = await requireAllowed(request, context, 'change', 'LogonEmail');
+  const latest = await latestCode(context.services.prisma, { purpose: 'CHANGE_EMAIL_IDENTITY', requesterKey: `session:${session.id}`, accountUid: account.uid });
+  const now = Date.now();
+  const pending = latest && !latest.consumedAt && !latest.invalidatedAt && latest.expiresAt.getTime() > now ? latest : null;
+  const url = new URL(request.url);
+  return {
+    channels: identityChannels(account).map((c) => ({ channel: c.channel, masked: maskDestination(c.target) })),
+    pending: pending ? { channel: pending.channel, masked: maskDestination(pending.target) } : null,
+    resendAt: latest ? new Date(latest.createdAt.getTime() + CODE_RULES.resendAfterMs).toISOString() : null,
+    windowOpen: hasPrivilegedWindow(session),
+    expired: url.searchParams.get('expired') === '1',
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { account, session } = await requireAllowed(request, context, 'change', 'LogonEmail');
+  const form = await request.formData();
+  const meta = requestMeta(context, request);
+  const intent = form.get('intent');
+  if (intent === 'send-code') {
+    const channel = channelSchema.safeParse(form.get('channel'));
+    if (!channel.success) return data({ fieldErrors: { channel: channel.error.issues[0].message }, error: null }, { status: 400 });
+    const result = await sendIdentityCode(context.services, session, account, channel.data, meta);
+    if (!result.ok) {
+      const message = result.reason === 'no-channel' ? MESSAGES.noChannel : issueErrorMessage(result);
+      return data({ fieldErrors: {}, error: message }, { status: result.reason === 'no-channel' ? 400 : 429 });
+    }
+    return redirect('/account/security/logon-email');
+  }
+  if (intent === 'verify') {
+    const parsed = identityCodeSchema.safeParse({ code: form.get('code') ?? '' });
+    if (!parsed.success) return data({ fieldErrors: { code: parsed.error.issues[0].message }, error: null }, { status: 400 });
+    const result = await verifyIdentity(context.services, session, account, parsed.data.code, meta);
+    if (!result.ok) return data({ fieldErrors: { code: checkErrorMessage(result) }, error: null }, { status: 400 });
+    return redirect('/account/security/logon-email/new');
+  }
+  return data({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
+}
+
+export default function VerifyIdentity() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const fieldErrors: Record<string, string | undefined> = result?.fieldErrors ?? {};
+  const hasPhone = d.channels.some((c) => c.channel === 'SMS');
+  return (
+    <div className="narrow">
+      <h1>Change logon email</h1>
+      <Steps current={1} />
+      {d.expired ? (
+        <div className="notice warn" role="alert">
+          <p>{MESSAGES.windowExpired}</p>
+        </div>
+      ) : null}
+      {d.windowOpen ? (
+        <div className="notice ok" role="status">
+          <p>
+            Your identity is verified. <Link to="/account/security/logon-email/new">Continue to the new logon email</Link>.
+          </p>
+        </div>
+      ) : null}
+      <FormError>{result?.error}</FormError>
+      <div className="card">
+        <h2>Verify your identity</h2>
+        <p>Choose where to receive a verification code: your secure phone or your original logon email.</p>
+        <Form method="post" noValidate>
+          <fieldset className="field" aria-describedby={fieldErrors.channel ? 'channel-error' : undefined}>
+            <legend>Receive the code by</legend>
+            {d.channels.map((c, i) => (
+              <label key={c.channel} className="choice">
+                <input type="radio" name="channel" value={c.channel} defaultChecked={d.pending ? d.pending.channel === c.channel : i === 0} />
+                <span>
+                  {c.channel === 'SMS' ? 'Secure phone' : 'Original logon email'} <span className="mono">{c.masked}</span>
+                </span>
+              </label>
+            ))}
+            {fieldErrors.channel ? (
+              <p className="field-error" id="channel-error">
+                {fieldErrors.channel}
+              </p>
+            ) : null}
+          </fieldset>
+          {!hasPhone ? <p className="muted small">Your account has no secure phone, so the code goes to your logon email.</p> : null}
+          <div className="actions">
+            {d.pending ? (
+              <ResendButton resendAt={d.resendAt} label="Resend code" />
+            ) : (
+              <ResendButton resendAt={d.resendAt} label="Get verification code" />
+            )}
+          </div>
+        </Form>
+      </div>
+      {d.pending ? (
+        <div className="card">
+          <p role="status">
+            We sent a verification code to <strong className="mono">{d.pending.masked}</strong>. It is valid for 10 minutes.
+          </p>
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="verify" />
+            <TextField
+              label="Verification code"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              pattern="[0-9]{6}"
+              required
+              error={fieldErrors.code}
+            />
+            <div className="actions">
+              <button type="submit" disabled={busy}>
+                Verify
+              </button>
+            </div>
+          </Form>
+        </div>
+      ) : null}
+      <CodeHelp />
+      <div className="card small">
+        <p>
+          <strong>Can&apos;t use your secure phone or your logon email?</strong> If your original logon email is unavailable, use
+          your secure phone. If both are unavailable, you cannot complete the verification: change the information by{' '}
+          <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">submitting an appeal</Link>.
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { requireAllowed } from '~/auth/guards.server';
+import { confirmNewEmail, hasPrivilegedWindow, sendNewEmailCode } from '~/account/change-email.server';
+import { confirmNewEmailSchema } from '~/account/schemas';
+import { latestCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
+import { maskEmail } from '~/account/masking';
+import { requestMeta } from '~/lib/request.server';
+import { CodeHelp, ResendButton, Steps } from '~/components/code-entry';
+import { FormError, TextField } from '~/components/form';
+import { fieldError, useZodForm } from '~/components/zod-form';
+
+export const meta: MetaFunction = () => [{ title: 'New logon email — Change logon email' }];
+
+const EXPIRED = '/account/security/logon-email?expired=1';
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { account, session } = await requireAllowed(request, context, 'change', 'LogonEmail');
+  if (!hasPrivilegedWindow(session)) throw redirect(EXPIRED);
+  const latest = await latestCode(context.services.prisma, { purpose: 'CHANGE_EMAIL_NEW', requesterKey: `session:${session.id}`, accountUid: account.uid });
+  const live = latest && !latest.consumedAt && !latest.invalidatedAt && latest.expiresAt.getTime() > Date.now() ? latest : null;
+  return {
+    currentEmail: maskEmail(account.logonEmail),
+    pendingEmail: live?.target ?? null,
+    resendAt: latest ? new Date(latest.createdAt.getTime() + CODE_RULES.resendAfterMs).toISOString() : null,
+    windowEndsAt: session.privilegedUntil!.toISOString(),
+  };
+}
+
+type ActionData = { fieldErrors: { newEmail?: string; code?: string }; inUse?: boolean; error?: string; sentTo?: string };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { account, session } = await requireAllowed(request, context, 'change', 'LogonEmail');
+  const form = await request.formData();
+  const meta = requestMeta(context, request);
+  const intent = form.get('intent');
+  const newEmail = form.get('newEmail') ?? '';
+  if (intent === 'send-code') {
+    const result = await sendNewEmailCode(context.services, session, account, newEmail, meta);
+    if (result.ok) return redirect('/account/security/logon-email/new');
+    if (result.reason === 'window') throw redirect(EXPIRED);
+    if (result.reason === 'invalid') return data<ActionData>({ fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse }, { status: 400 });
+    return data<ActionData>({ fieldErrors: {}, error: issueErrorMessage(result) }, { status: 429 });
+  }
+  if (intent === 'confirm') {
+    const parsed = confirmNewEmailSchema.safeParse({ newEmail, code: form.get('code') ?? '' });
+    if (!parsed.success) {
+      const fieldErrors: ActionData['fieldErrors'] = {};
+      for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as 'newEmail' | 'code'] ??= issue.message;
+      return data<ActionData>({ fieldErrors }, { status: 400 });
+    }
+    const result = await confirmNewEmail(context.services, session, account, parsed.data.newEmail, parsed.data.code, meta);
+    if (result.ok) return redirect('/account/security/logon-email/done');
+    if (result.reason === 'window') throw redirect(EXPIRED);
+    if (result.reason === 'invalid') return data<ActionData>({ fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse }, { status: 409 });
+    return data<ActionData>({ fieldErrors: { code: checkErrorMessage(result.check) } }, { status: 400 });
+  }
+  return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
+}
+
+export default function NewLogonEmail() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const { register, formState, onSubmit } = useZodForm(confirmNewEmailSchema, {
+    defaultValues: { newEmail: d.pendingEmail ?? '', code: '' },
+    partial: { 'send-code': ['newEmail'] },
+  });
+  const server = result?.fieldErrors ?? {};
+  const emailError = fieldError(formState.errors.newEmail, server.newEmail);
+  return (
+    <div className="narrow">
+      <h1>Change logon email</h1>
+      <Steps current={2} />
+      <p className="lead">
+        Current logon email: <span className="mono">{d.currentEmail}</span>. Your identity is verified until{' '}
+        {new Date(d.windowEndsAt).toUTCString()}.
+      </p>
+      <FormError>{result?.error}</FormError>
+      {result?.inUse ? (
+        <div className="notice warn" role="alert" data-testid="email-in-use">
+          <p>
+            <strong>This email address is already in use by another account.</strong> It has been registered for another
+            account. You can:
+          </p>
+          <ol>
+            <li>Use an email address that has not been registered.</li>
+            <li>
+              If you own the email address but forgot the password, you can try to recover access to that account:{' '}
+              <Link to="/password-reset">How do I reset a forgotten password?</Link>
+            </li>
+          </ol>
+        </div>
+      ) : null}
+      <div className="card">
+        <Form method="post" noValidate onSubmit={onSubmit}>
+          <TextField
+            label="New logon email"
+            type="email"
+            autoComplete="email"
+            hint="The code is sent to this address. Make sure you own it and have full control over the mailbox."
+            error={emailError}
+            {...register('newEmail')}
+          />
+          <div className="actions">
+            <ResendButton resendAt={d.resendAt} label={d.pendingEmail ? 'Resend code' : 'Get verification code'} />
+          </div>
+          {d.pendingEmail ? (
+            <>
+              <p role="status">
+                We sent a verification code to <strong className="mono">{d.pendingEmail}</strong>.
+              </p>
+              <TextField
+                label="Verification code"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={6}
+                error={fieldError(formState.errors.code, server.code)}
+                {...register('code')}
+              />
+              <div className="actions">
+                <button type="submit" name="intent" value="confirm" disabled={busy}>
+                  OK
+                </button>
+              </div>
+            </>
+          ) : null}
+        </Form>
+      </div>
+      <CodeHelp />
+      <div className="card small">
+        <h2>Security recommendations</h2>
+        <p>Changing your logon email is a risky operation that directly affects account ownership.</p>
+        <ul>
+          <li>
+            Before you perform this operation, ensure that you own the new email address. Do not use a mailbox that belongs
+            to someone else or is shared.
+          </li>
+          <li>
+            After the change is complete, you can no longer use the original logon email to log on. All future logons,
+            password retrievals, and security notifications are sent to the new logon email.
+          </li>
+        </ul>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { createCookie, data, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { z } from 'zod';
+import type { PortalConfig } from '~/config.server';
+import { atLeast, requestPasswordReset, resetPassword } from '~/account/password-reset.server';
+import { RESET_MESSAGES } from '~/account/messages';
+import { emailSchema } from '~/account/email';
+import { channelSchema, codeSchema } from '~/account/schemas';
+import { maskEmail } from '~/account/masking';
+import { newToken } from '~/lib/tokens.server';
+import { requestMeta } from '~/lib/request.server';
+import { CodeHelp, ResendButton } from '~/components/code-entry';
+import { FormError, TextField } from '~/components/form';
+import { CODE_RULES } from '~/verification/codes.server';
+
+export const meta: MetaFunction = () => [{ title: 'Reset your password — Account Recovery Desk' }];
+
+/** The reset flow lives in a signed cookie: which email and channel it is for, and a key the codes are bound to. */
+const flowCookie = (config: PortalConfig) =>
+  createCookie('ard_reset', { httpOnly: true, sameSite: 'lax', secure: config.mode === 'production', path: '/password-reset', secrets: config.sessionSecrets, maxAge: 15 * 60 });
+
+const flowSchema = z.object({ flowKey: z.string().min(20), email: z.string(), channel: channelSchema, requestedAt: z.string() });
+type Flow = z.infer<typeof flowSchema>;
+
+async function readFlow(config: PortalConfig, request: Request): Promise<Flow | null> {
+  const parsed = flowSchema.safeParse(await flowCookie(config).parse(request.headers.get('Cookie')));
+  return parsed.success ? parsed.data : null;
+}
+
+const requestSchema = z.object({ email: emailSchema, channel: channelSchema });
+const resetSchema = z
+  .object({ code: codeSchema, password: z.string().min(1, 'Enter a new password.').max(128, 'Use at most 128 characters.'), confirm: z.string() })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords do not match.' });
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const flow = await readFlow(context.services.config, request);
+  return flow
+    ? { flow: { email: maskEmail(flow.email), channel: flow.channel, resendAt: new Date(new Date(flow.requestedAt).getTime() + CODE_RULES.resendAfterMs).toISOString() } }
+    : { flow: null };
+}
+
+type ActionData = { fieldErrors: Record<string, string>; error?: string };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { services } = context;
+  const form = await request.formData();
+  const meta = requestMeta(context, request);
+  const cookie = flowCookie(services.config);
+  const intent = form.get('intent');
+  if (intent === 'start-over') return redirect('/password-reset', { headers: { 'Set-Cookie': await cookie.serialize('', { maxAge: 0 }) } });
+
+  if (intent === 'request' || intent === 'resend') {
+    const existing = await readFlow(services.config, request);
+    const parsed = intent === 'resend' && existing ? requestSchema.safeParse(existing) : requestSchema.safeParse({ email: form.get('email') ?? '', channel: form.get('channel') ?? '' });
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
+      return data<ActionData>({ fieldErrors }, { status: 400 });
+    }
+    const flowKey = intent === 'resend' && existing ? existing.flowKey : newToken();
+    const result = await atLeast(300, requestPasswordReset(services, { ...parsed.data, flowKey, meta }));
+    if (!result.ok) return data<ActionData>({ fieldErrors: {}, error: RESET_MESSAGES.tooMany(Math.ceil(result.retryAfterSec / 60)) }, { status: 429 });
+    const flow: Flow = { flowKey, email: parsed.data.email, channel: parsed.data.channel, requestedAt: new Date().toISOString() };
+    return redirect('/password-reset', { headers: { 'Set-Cookie': await cookie.serialize(flow) } });
+  }
+
+  if (intent === 'reset') {
+    const flow = await readFlow(services.config, request);
+    if (!flow) return data<ActionData>({ fieldErrors: {}, error: 'This reset has expired. Start again.' }, { status: 400 });
+    const parsed = resetSchema.safeParse({ code: form.get('code') ?? '', password: form.get('password') ?? '', confirm: form.get('confirm') ?? '' });
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
+      return data<ActionData>({ fieldErrors }, { status: 400 });
+    }
+    const result = await atLeast(300, resetPassword(services, { ...flow, code: parsed.data.code, password: parsed.data.password, meta }));
+    if (!result.ok) return data<ActionData>({ fieldErrors: { [result.field]: result.message } }, { status: 400 });
+    return redirect('/login?reset=1', { headers: { 'Set-Cookie': await cookie.serialize('', { maxAge: 0 }) } });
+  }
+  return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
+}
+
+export default function PasswordReset() {
+  const { flow } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const errors: Record<string, string> = result?.fieldErrors ?? {};
+  return (
+    <div className="narrow">
+      <h1>Reset your password</h1>
+      <FormError>{result?.error}</FormError>
+      {!flow ? (
+        <div className="card">
+          <p>Enter the logon email of your account. We send a verification code to it, or to the account&apos;s secure phone.</p>
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="request" />
+            <TextField label="Logon email" name="email" type="email" autoComplete="username" required error={errors.email} />
+            <fieldset className="field">
+              <legend>Send the code to</legend>
+              <label className="choice">
+                <input type="radio" name="channel" value="EMAIL" defaultChecked /> <span>The logon email</span>
+              </label>
+              <label className="choice">
+                <input type="radio" name="channel" value="SMS" /> <span>The secure phone of the account</span>
+              </label>
+              {errors.channel ? <p className="field-error">{errors.channel}</p> : null}
+            </fieldset>
+            <div className="actions">
+              <button type="submit" disabled={busy}>Get verification code</button>
+              <Link to="/login">Back to sign in</Link>
+            </div>
+          </Form>
+        </div>
+      ) : (
+        <>
+          <div className="notice" role="status">
+            <p>{RESET_MESSAGES.sent(flow.channel)}</p>
+            <p className="small">
+              Email: <span className="mono">{flow.email}</span>
+            </p>
+          </div>
+          <div className="card">
+            <Form method="post" noValidate>
+              <input type="hidden" name="intent" value="reset" />
+              <TextField label="Verification code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required error={errors.code} />
+              <TextField label="New password" name="password" type="password" autoComplete="new-password" hint="At least 10 characters, with letters and digits." required error={errors.password} />
+              <TextField label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required error={errors.confirm} />
+              <div className="actions">
+                <button type="submit" disabled={busy}>Reset password</button>
+              </div>
+            </Form>
+            <Form method="post" className="actions">
+              <ResendButton resendAt={flow.resendAt} name="intent" value="resend" label="Resend code" />
+              <button type="submit" name="intent" value="start-over" className="link">Use another email or method</button>
+            </Form>
+          </div>
+          <CodeHelp />
+        </>
+      )}
+    </div>
+  );
+}

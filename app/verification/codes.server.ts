@@ -1,0 +1,221 @@
+// One verification mechanism for every flow (change of logon email, password reset, appeal email
+// proof): 6-digit codes bound to purpose + destination + account (+ the session or flow that asked),
+// stored as an HMAC, valid 10 minutes, single use, 5 wrong entries kill them.
+import { createHmac } from 'node:crypto';
+import type { Prisma, VerificationChannel, VerificationPurpose } from '~/generated/prisma/client';
+import { recordAudit, type AuditActor, type RequestMeta, type Tx } from '~/audit/audit.server';
+import { enqueueEmail, enqueueSms } from '~/outbox/outbox.server';
+import { newNumericCode, safeEqual } from '~/lib/tokens.server';
+import { maskDestination } from '~/account/masking';
+import { codeMessage } from '~/outbox/templates';
+
+export const CODE_RULES = {
+  ttlMs: 10 * 60_000,
+  maxAttempts: 5,
+  resendAfterMs: 60_000,
+  perHour: 5,
+  perDay: 10,
+} as const;
+
+export type CodeRules = typeof CODE_RULES;
+
+export type IssueInput = {
+  purpose: VerificationPurpose;
+  channel: VerificationChannel;
+  /** Normalised email or E.164 phone. */
+  target: string;
+  accountUid?: string | null;
+  /** The session or anonymous flow the code is for; another one cannot use it. */
+  requesterKey: string;
+  actor: AuditActor;
+  meta: RequestMeta;
+  /** Whether to really send it (false: the answer looks the same, but nothing is stored or sent — no enumeration). */
+  deliver?: boolean;
+};
+
+export type IssueResult =
+  | { ok: true; verificationId: string | null; resendAt: Date; expiresAt: Date }
+  | { ok: false; reason: 'cooldown'; retryAfterSec: number }
+  | { ok: false; reason: 'limit'; window: 'hour' | 'day'; retryAfterSec: number };
+
+export type CheckResult =
+  | { ok: true; verificationId: string }
+  | { ok: false; reason: 'no-code' | 'expired' | 'used' | 'locked' }
+  | { ok: false; reason: 'wrong'; attemptsLeft: number };
+
+export function hashCode(pepper: string, verificationId: string, code: string): string {
+  return createHmac('sha256', pepper).update(`${verificationId}:${code}`).digest('hex');
+}
+
+const advisoryKey = (s: string) => `SELECT pg_advisory_xact_lock(hashtext($1))`;
+
+/**
+ * Issues a new code (replacing the previous one for the same purpose, destination and requester),
+ * queues it in the outbox, and audits it — all in the caller's transaction. Limits are counted from
+ * the stored codes under a per-destination lock, so parallel requests cannot exceed them.
+ */
+export async function issueCode(tx: Tx, pepper: string, input: IssueInput, rules: CodeRules = CODE_RULES, now = new Date()): Promise<IssueResult & { code?: string }> {
+  await tx.$executeRawUnsafe(advisoryKey(input.target), `verification:${input.target}`);
+  if (input.accountUid) await tx.$executeRawUnsafe(advisoryKey(input.accountUid), `verification-account:${input.accountUid}`);
+
+  const last = await tx.verification.findFirst({
+    where: { purpose: input.purpose, target: input.target, requesterKey: input.requesterKey },
+    orderBy: { createdAt: 'desc' },
+    select: { createdAt: true },
+  });
+  if (last && now.getTime() - last.createdAt.getTime() < rules.resendAfterMs) {
+    return { ok: false, reason: 'cooldown', retryAfterSec: Math.ceil((last.createdAt.getTime() + rules.resendAfterMs - now.getTime()) / 1000) };
+  }
+  const limit = await sendLimit(tx, input, rules, now);
+  if (limit) return limit;
+
+  if (input.deliver === false) {
+    // Unknown destination: same answer, nothing stored, nothing sent.
+    return { ok: true, verificationId: null, resendAt: new Date(now.getTime() + rules.resendAfterMs), expiresAt: new Date(now.getTime() + rules.ttlMs) };
+  }
+
+  await tx.verification.updateMany({
+    where: { purpose: input.purpose, target: input.target, requesterKey: input.requesterKey, consumedAt: null, invalidatedAt: null },
+    data: { invalidatedAt: now },
+  });
+  const code = newNumericCode(6);
+  const expiresAt = new Date(now.getTime() + rules.ttlMs);
+  const row = await tx.verification.create({
+    data: {
+      purpose: input.purpose,
+      channel: input.channel,
+      target: input.target,
+      accountUid: input.accountUid ?? null,
+      requesterKey: input.requesterKey,
+      codeHash: 'pending',
+      createdAt: now,
+      expiresAt,
+    },
+    select: { id: true },
+  });
+  await tx.verification.update({ where: { id: row.id }, data: { codeHash: hashCode(pepper, row.id, code) } });
+  const message = codeMessage(input.purpose, code, rules.ttlMs / 60_000);
+  if (input.channel === 'EMAIL') await enqueueEmail(tx, { to: input.target, subject: message.subject, text: message.text, template: `code:${input.purpose}` });
+  else await enqueueSms(tx, { to: input.target, text: message.sms, template: `code:${input.purpose}` });
+  await recordAudit(tx, {
+    actor: input.actor,
+    action: 'verification.code_sent',
+    accountUid: input.accountUid ?? null,
+    meta: input.meta,
+    data: { purpose: input.purpose, channel: input.channel, to: maskDestination(input.target) },
+  });
+  return { ok: true, verificationId: row.id, resendAt: new Date(now.getTime() + rules.resendAfterMs), expiresAt, code };
+}
+
+async function sendLimit(tx: Tx, input: IssueInput, rules: CodeRules, now: Date): Promise<IssueResult | null> {
+  const hourAgo = new Date(now.getTime() - 60 * 60_000);
+  const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000);
+  const scopes: Prisma.VerificationWhereInput[] = [{ target: input.target }];
+  if (input.accountUid) scopes.push({ accountUid: input.accountUid });
+  for (const scope of scopes) {
+    const sentToday = await tx.verification.findMany({ where: { ...scope, createdAt: { gt: dayAgo } }, select: { createdAt: true }, orderBy: { createdAt: 'asc' } });
+    const lastHour = sentToday.filter((v) => v.createdAt > hourAgo);
+    if (sentToday.length >= rules.perDay) {
+      return { ok: false, reason: 'limit', window: 'day', retryAfterSec: Math.ceil((sentToday[0].createdAt.getTime() + 24 * 3600_000 - now.getTime()) / 1000) };
+    }
+    if (lastHour.length >= rules.perHour) {
+      return { ok: false, reason: 'limit', window: 'hour', retryAfterSec: Math.ceil((lastHour[0].createdAt.getTime() + 3600_000 - now.getTime()) / 1000) };
+    }
+  }
+  return null;
+}
+
+export type CheckInput = {
+  purpose: VerificationPurpose;
+  target: string;
+  accountUid?: string | null;
+  requesterKey: string;
+  code: string;
+  actor: AuditActor;
+  meta: RequestMeta;
+};
+
+/**
+ * Checks a code against the newest live code for this purpose, destination and requester, and
+ * consumes it when right. A wrong entry is counted on the code itself (not only per IP); the fifth
+ * kills it. Call inside a transaction that commits even when the answer is "wrong".
+ */
+export async function checkCode(tx: Tx, pepper: string, input: CheckInput, rules: CodeRules = CODE_RULES, now = new Date()): Promise<CheckResult> {
+  const row = await tx.verification.findFirst({
+    where: { purpose: input.purpose, target: input.target, requesterKey: input.requesterKey, accountUid: input.accountUid ?? null, invalidatedAt: null },
+    orderBy: { createdAt: 'desc' },
+  });
+  const fail = async (result: CheckResult) => {
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: 'verification.failed',
+      accountUid: input.accountUid ?? null,
+      meta: input.meta,
+      data: { purpose: input.purpose, to: maskDestination(input.target), reason: result.ok ? 'ok' : result.reason },
+    });
+    return result;
+  };
+  if (!row) return fail({ ok: false, reason: 'no-code' });
+  if (row.consumedAt) return fail({ ok: false, reason: 'used' });
+  if (row.attempts >= rules.maxAttempts) return fail({ ok: false, reason: 'locked' });
+  if (row.expiresAt <= now) return fail({ ok: false, reason: 'expired' });
+
+  const candidate = /^\d{6}$/.test(input.code.trim()) ? input.code.trim() : '';
+  if (!candidate || !safeEqual(hashCode(pepper, row.id, candidate), row.codeHash)) {
+    const counted = await tx.verification.updateMany({
+      where: { id: row.id, consumedAt: null, attempts: { lt: rules.maxAttempts } },
+      data: { attempts: { increment: 1 } },
+    });
+    const after = await tx.verification.findUniqueOrThrow({ where: { id: row.id }, select: { attempts: true } });
+    if (!counted.count || after.attempts >= rules.maxAttempts) {
+      await tx.verification.updateMany({ where: { id: row.id, invalidatedAt: null }, data: { invalidatedAt: now } });
+      return fail({ ok: false, reason: 'locked' });
+    }
+    return fail({ ok: false, reason: 'wrong', attemptsLeft: rules.maxAttempts - after.attempts });
+  }
+  const consumed = await tx.verification.updateMany({
+    where: { id: row.id, consumedAt: null, invalidatedAt: null, attempts: { lt: rules.maxAttempts }, expiresAt: { gt: now } },
+    data: { consumedAt: now },
+  });
+  if (!consumed.count) return fail({ ok: false, reason: 'used' });
+  await recordAudit(tx, {
+    actor: input.actor,
+    action: 'verification.succeeded',
+    accountUid: input.accountUid ?? null,
+    meta: input.meta,
+    data: { purpose: input.purpose, to: maskDestination(input.target) },
+  });
+  return { ok: true, verificationId: row.id };
+}
+
+/** The newest code issued for this purpose and requester (for showing where it went and the resend countdown). */
+export async function latestCode(tx: Pick<Tx, 'verification'>, where: { purpose: VerificationPurpose; requesterKey: string; accountUid?: string | null }) {
+  return tx.verification.findFirst({
+    where: { purpose: where.purpose, requesterKey: where.requesterKey, ...(where.accountUid !== undefined ? { accountUid: where.accountUid } : {}) },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, channel: true, target: true, createdAt: true, expiresAt: true, consumedAt: true, invalidatedAt: true, attempts: true },
+  });
+}
+
+export function issueErrorMessage(result: Exclude<IssueResult, { ok: true }>): string {
+  if (result.reason === 'cooldown') return `You can request a new code in ${result.retryAfterSec} s.`;
+  const wait = result.retryAfterSec >= 3600 ? `${Math.ceil(result.retryAfterSec / 3600)} h` : `${Math.ceil(result.retryAfterSec / 60)} min`;
+  return result.window === 'hour'
+    ? `Too many codes were sent to this destination in the last hour (at most ${CODE_RULES.perHour}). Try again in ${wait}.`
+    : `Too many codes were sent to this destination today (at most ${CODE_RULES.perDay}). Try again in ${wait}, or file an appeal.`;
+}
+
+export function checkErrorMessage(result: Exclude<CheckResult, { ok: true }>): string {
+  switch (result.reason) {
+    case 'wrong':
+      return `The verification code is incorrect. You have ${result.attemptsLeft} more ${result.attemptsLeft === 1 ? 'try' : 'tries'}.`;
+    case 'locked':
+      return 'The code was entered wrongly too many times and no longer works. Request a new code.';
+    case 'expired':
+      return 'The verification code has expired. Request a new code.';
+    case 'used':
+      return 'This verification code was already used. Request a new code.';
+    case 'no-code':
+      return 'There is no valid verification code for this request. Request a new code.';
+  }
+}
