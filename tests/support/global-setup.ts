@@ -1,13 +1,14 @@
 // Once per test run: a migrated PGlite snapshot, and (when the server is reachable) a migrated
 // PostgreSQL template database that every suite clones into a database of its own.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '~/db/connect.server';
 import { applyMigrations } from '~/db/migrator.server';
 import { adminQuery, postgresStatus, RUN_ID } from './postgres';
 
-export const SNAPSHOT_FILE = path.resolve('tests/.artifacts/pglite-migrated.tar.gz');
+// Named per run: two runs on one machine must not read each other's half-written file.
+export const SNAPSHOT_FILE = path.resolve(`tests/.artifacts/pglite-migrated-${RUN_ID}.tar.gz`);
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,6 +31,7 @@ export default async function setup(project: TestProject) {
   project.provide('runId', RUN_ID);
   if (!first) return;
   return async () => {
+    rmSync(snapshot, { force: true });
     if (template) await dropRunDatabases();
   };
 }
