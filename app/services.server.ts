@@ -3,6 +3,7 @@ import { hasDevTools } from '~/config.server';
 import { openDatabase, type Database } from '~/db/connect.server';
 import type { PrismaClient } from '~/generated/prisma/client';
 import { createRateLimits, type RateLimits } from '~/security/rate-limits.server';
+import { EvidenceStore } from '~/appeals/evidence-store.server';
 import { DevMailbox, NoSmsProvider, OutboxDispatcher, SmtpTransport, WebhookSmsProvider } from '~/outbox/outbox.server';
 
 /** Everything a request handler needs, built once per portal instance and passed in the load context. */
@@ -12,6 +13,7 @@ export type Services = {
   prisma: PrismaClient;
   limits: RateLimits;
   outbox: OutboxDispatcher;
+  evidence: EvidenceStore;
   stop(): Promise<void>;
 };
 
@@ -38,6 +40,7 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     prisma: db.prisma,
     limits,
     outbox,
+    evidence: new EvidenceStore(config.evidenceDir),
     async stop() {
       await outbox.stop();
       if (email instanceof SmtpTransport) email.close();

@@ -50,3 +50,43 @@ export function passwordChanged(input: { uid: string; when: Date; ip: string }) 
       SIGNATURE,
   };
 }
+
+export function appealReceived(input: { caseNumber: string; trackUrl: string; dueAt: Date; merged: boolean }) {
+  return {
+    subject: input.merged ? `We added your new submission to appeal ${input.caseNumber}` : `We received your appeal ${input.caseNumber}`,
+    text:
+      (input.merged
+        ? `You already had an open appeal for this account and email, so we added your new submission to case ${input.caseNumber} instead of opening a second one. The link below replaces any earlier tracking link.\n\n`
+        : `We received your appeal. Your case number is ${input.caseNumber}.\n\n`) +
+      `Follow your case, answer our questions and add documents here (keep this link private — anyone with it can see your case):\n${input.trackUrl}\n\n` +
+      `We expect to decide by ${input.dueAt.toUTCString()} (3 working days; the clock stops while we wait for information from you).` +
+      SIGNATURE,
+  };
+}
+
+export function appealNeedsInformation(input: { caseNumber: string; trackUrl: string; message: string }) {
+  return {
+    subject: `We need more information for appeal ${input.caseNumber}`,
+    text: `Our support team needs more information to decide your appeal ${input.caseNumber}:\n\n${input.message}\n\nAnswer and add documents here:\n${input.trackUrl}\n\nIf we do not hear from you within 14 days, the case will be closed.` + SIGNATURE,
+  };
+}
+
+export function appealDecided(input: { caseNumber: string; approved: boolean; message: string; newEmail?: string; trackUrl?: string }) {
+  return {
+    subject: input.approved ? `Appeal ${input.caseNumber} approved` : `Appeal ${input.caseNumber}: decision`,
+    text:
+      (input.approved
+        ? `Your appeal ${input.caseNumber} was approved. You can now sign in with ${input.newEmail}.\n`
+        : `Your appeal ${input.caseNumber} was not approved.\n`) +
+      (input.message ? `\n${input.message}\n` : '') +
+      (input.trackUrl ? `\nDetails: ${input.trackUrl}\n` : '') +
+      SIGNATURE,
+  };
+}
+
+export function appealWithdrawn(input: { caseNumber: string }) {
+  return {
+    subject: `Appeal ${input.caseNumber} withdrawn`,
+    text: `You withdrew your appeal ${input.caseNumber}. Nothing on the account was changed. You may file a new appeal at any time.` + SIGNATURE,
+  };
+}

@@ -5,6 +5,7 @@ import { readConfig, type PortalConfig } from '~/config.server';
 import { createServices, type ServiceOptions, type Services } from '~/services.server';
 import { createHttpApp } from './http.server';
 import { prepareDatabase } from './prepare.server';
+import { scheduleJobs } from './jobs.server';
 
 export type RunningPortal = { services: Services; server: Server; url: string; stop(): Promise<void> };
 
@@ -15,6 +16,8 @@ export async function startPortal(options: {
   services?: ServiceOptions;
   host?: string;
   log?: (m: string) => void;
+  /** Run the hourly background jobs (default true). */
+  jobs?: boolean;
 }): Promise<RunningPortal> {
   const log = options.log ?? console.log;
   const config = options.config ?? readConfig();
@@ -26,6 +29,7 @@ export async function startPortal(options: {
     throw err;
   }
   if (options.services?.dispatch !== false) services.outbox.start();
+  const stopJobs = options.jobs === false ? () => {} : scheduleJobs(services, log);
   const app = createHttpApp(options.build, services);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, options.host ?? '0.0.0.0', () => resolve(s));
@@ -42,6 +46,7 @@ export async function startPortal(options: {
     url,
     stop() {
       stopping ??= (async () => {
+        stopJobs();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections?.();

@@ -33,6 +33,8 @@ export class HttpClient {
     const origin = init.origin === undefined ? (this.defaults.origin === undefined ? new URL(this.baseUrl).origin : this.defaults.origin) : init.origin;
     if (init.method && init.method !== 'GET' && origin) headers.set('Origin', origin);
     if (this.defaults.userAgent) headers.set('User-Agent', this.defaults.userAgent);
+    // Only honoured by a portal started with trustProxy (as behind a reverse proxy).
+    if (this.defaults.forwardedFor) headers.set('X-Forwarded-For', this.defaults.forwardedFor);
     const res = await fetch(new URL(path, this.baseUrl), { ...init, headers, redirect: 'manual' });
     this.remember(res);
     return res;

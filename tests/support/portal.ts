@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
 import type { DatabaseKind, Database } from '~/db/connect.server';
@@ -36,7 +38,8 @@ export async function startTestPortal(
   const build = await loadBuild();
   const db = options.db ?? (await openTestDatabase(kind));
   if (options.seed !== false) await seedDemoData(db.prisma);
-  const config = build.entry.module.readConfig({ PORTAL_MODE: 'test', ...options.env }, { port: 0, ...options.config });
+  const evidenceDir = options.config?.evidenceDir ?? (await mkdtemp(path.join(tmpdir(), 'ard-evidence-')));
+  const config = build.entry.module.readConfig({ PORTAL_MODE: 'test', ...options.env }, { port: 0, evidenceDir, ...options.config });
   const portal = await build.entry.module.startPortal({
     build,
     config,
@@ -51,6 +54,7 @@ export async function startTestPortal(
     async stop() {
       await portal.stop();
       if (!options.db) await db.close();
+      if (!options.config?.evidenceDir) await rm(evidenceDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,28 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** Evidence files on disk, outside public/, under random names; served only through an authorised route. */
+export class EvidenceStore {
+  constructor(readonly dir: string) {}
+
+  private pathOf(storedName: string): string {
+    if (!/^[A-Za-z0-9_-]{20,80}$/.test(storedName)) throw new Error('invalid stored name');
+    return path.join(this.dir, storedName);
+  }
+
+  async save(bytes: Buffer): Promise<string> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const storedName = randomBytes(24).toString('base64url');
+    await writeFile(this.pathOf(storedName), bytes, { mode: 0o600, flag: 'wx' });
+    return storedName;
+  }
+
+  read(storedName: string): Promise<Buffer> {
+    return readFile(this.pathOf(storedName));
+  }
+
+  async remove(storedName: string): Promise<void> {
+    await rm(this.pathOf(storedName), { force: true });
+  }
+}

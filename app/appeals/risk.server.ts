@@ -1,0 +1,49 @@
+import type { Prisma } from '~/generated/prisma/client';
+import type { RiskLevel } from '~/generated/prisma/enums';
+
+export type RiskSignal = { code: string; label: string };
+
+export const RISK_LABELS: Record<string, string> = {
+  ACCOUNT_NOT_FOUND: 'No account matches the identification given',
+  IDENTIFIERS_CONFLICT: 'The UID, alias and old email point to different accounts',
+  EMAIL_DOMAIN_SEEN: 'The new email domain appears in appeals for other accounts',
+  EVIDENCE_REUSED: 'The same evidence file was used in another appeal',
+  REPEATED_APPEALS: 'Several appeals for this account in the last 30 days',
+  NOT_ME_ORIGIN: 'Filed from a “This wasn’t me” security notice',
+};
+
+/** Signals that make a case need a second approver. */
+const HIGH_RISK = new Set(['IDENTIFIERS_CONFLICT', 'EMAIL_DOMAIN_SEEN', 'EVIDENCE_REUSED', 'REPEATED_APPEALS']);
+/** Mailbox providers shared by millions: seeing one twice says nothing. */
+const COMMON_DOMAINS = new Set(['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'qq.com', '163.com', '126.com', 'example.com']);
+
+export async function assessRisk(
+  tx: Prisma.TransactionClient,
+  input: { appealId?: string; accountUid: string | null; conflict: boolean; newEmail: string; evidenceHashes: string[]; notMeOrigin: boolean; now?: Date },
+): Promise<{ level: RiskLevel; signals: RiskSignal[] }> {
+  const codes: string[] = [];
+  const now = input.now ?? new Date();
+  const notThis = input.appealId ? { id: { not: input.appealId } } : {};
+  if (!input.accountUid) codes.push('ACCOUNT_NOT_FOUND');
+  if (input.conflict) codes.push('IDENTIFIERS_CONFLICT');
+  const domain = input.newEmail.split('@')[1] ?? '';
+  if (domain && !COMMON_DOMAINS.has(domain)) {
+    const seen = await tx.appeal.count({
+      where: { ...notThis, newEmail: { endsWith: `@${domain}` }, ...(input.accountUid ? { NOT: { accountUid: input.accountUid } } : {}) },
+    });
+    if (seen > 0) codes.push('EMAIL_DOMAIN_SEEN');
+  }
+  if (input.evidenceHashes.length) {
+    const reused = await tx.evidenceFile.count({ where: { sha256: { in: input.evidenceHashes }, ...(input.appealId ? { appealId: { not: input.appealId } } : {}) } });
+    if (reused > 0) codes.push('EVIDENCE_REUSED');
+  }
+  if (input.accountUid) {
+    const recent = await tx.appeal.count({ where: { ...notThis, accountUid: input.accountUid, submittedAt: { gt: new Date(now.getTime() - 30 * 24 * 3600_000) } } });
+    if (recent >= 2) codes.push('REPEATED_APPEALS');
+  }
+  if (input.notMeOrigin) codes.push('NOT_ME_ORIGIN');
+  return {
+    level: codes.some((c) => HIGH_RISK.has(c)) ? 'HIGH' : 'NORMAL',
+    signals: codes.map((code) => ({ code, label: RISK_LABELS[code] })),
+  };
+}

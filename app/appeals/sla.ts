@@ -1,0 +1,19 @@
+/** Decisions are due 3 working days (Mon–Fri, UTC) after submission. */
+export const SLA_WORKING_DAYS = 3;
+
+export function addWorkingDays(from: Date, days: number): Date {
+  const d = new Date(from.getTime());
+  let left = days;
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const day = d.getUTCDay();
+    if (day !== 0 && day !== 6) left--;
+  }
+  return d;
+}
+
+/** After waiting for the customer, the due date moves out by the time spent waiting. */
+export function resumeSla(dueAt: Date, pausedAt: Date | null, now: Date): Date {
+  if (!pausedAt) return dueAt;
+  return new Date(dueAt.getTime() + Math.max(0, now.getTime() - pausedAt.getTime()));
+}

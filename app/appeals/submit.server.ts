@@ -1,0 +1,219 @@
+// Filing an appeal: the new email is proved by a code first; the submission never reveals whether
+// the identified account exists; a second open appeal for the same account and email is merged.
+import type { Prisma } from '~/generated/prisma/client';
+import type { Services } from '~/services.server';
+import { recordAudit, type RequestMeta } from '~/audit/audit.server';
+import { checkCode, issueCode, type CheckResult, type IssueResult } from '~/verification/codes.server';
+import { enqueueEmail } from '~/outbox/outbox.server';
+import { appealReceived } from '~/outbox/templates';
+import { newToken, sha256 } from '~/lib/tokens.server';
+import { maskEmail } from '~/account/masking';
+import { OPEN_STATUSES, type AppealDetails } from './schema';
+import { addWorkingDays, SLA_WORKING_DAYS } from './sla';
+import { assessRisk } from './risk.server';
+import type { AcceptedFile } from './uploads.server';
+import { EVIDENCE_FIELDS } from './schema';
+
+/** How long a proved new email stays usable for submitting the form. */
+export const PROOF_VALID_MS = 60 * 60_000;
+const requesterKey = (flowKey: string) => `appeal:${flowKey}`;
+
+export async function sendAppealEmailCode(services: Services, input: { flowKey: string; newEmail: string; meta: RequestMeta }): Promise<IssueResult | { ok: false; reason: 'ip-limit'; retryAfterSec: number }> {
+  const ip = await services.limits.consume('anonymousCodeRequestsPerIp', input.meta.ip);
+  if (!ip.allowed) return { ok: false, reason: 'ip-limit', retryAfterSec: ip.retryAfterSec };
+  const result = await services.prisma.$transaction((tx) =>
+    issueCode(tx, services.config.encryptionSecret, {
+      purpose: 'APPEAL_NEW_EMAIL',
+      channel: 'EMAIL',
+      target: input.newEmail,
+      accountUid: null,
+      requesterKey: requesterKey(input.flowKey),
+      actor: { type: 'anonymous' },
+      meta: input.meta,
+    }),
+  );
+  services.outbox.kick();
+  return result;
+}
+
+export async function verifyAppealEmail(services: Services, input: { flowKey: string; newEmail: string; code: string; meta: RequestMeta }): Promise<CheckResult> {
+  return services.prisma.$transaction((tx) =>
+    checkCode(tx, services.config.encryptionSecret, {
+      purpose: 'APPEAL_NEW_EMAIL',
+      target: input.newEmail,
+      accountUid: null,
+      requesterKey: requesterKey(input.flowKey),
+      code: input.code,
+      actor: { type: 'anonymous' },
+      meta: input.meta,
+    }),
+  );
+}
+
+/** The new email this browser flow proved (a consumed code, less than an hour old), if any. */
+export async function provedEmail(prisma: Pick<Prisma.TransactionClient, 'verification'>, flowKey: string, now = new Date()): Promise<string | null> {
+  const proof = await prisma.verification.findFirst({
+    where: { purpose: 'APPEAL_NEW_EMAIL', requesterKey: requesterKey(flowKey), consumedAt: { gt: new Date(now.getTime() - PROOF_VALID_MS) } },
+    orderBy: { consumedAt: 'desc' },
+    select: { target: true },
+  });
+  return proof?.target ?? null;
+}
+
+export type NoticeContext = { accountUid: string; oldEmailMasked: string; newEmailMasked: string };
+
+/** A live "This wasn't me" token → the account it is about. */
+export async function readNoticeToken(prisma: Pick<Prisma.TransactionClient, 'securityNoticeToken'>, token: string | undefined | null, now = new Date()): Promise<NoticeContext | null> {
+  if (!token) return null;
+  const row = await prisma.securityNoticeToken.findUnique({ where: { tokenHash: sha256(token) } });
+  if (!row || row.expiresAt <= now) return null;
+  const data = row.data as { oldEmailMasked?: string; newEmailMasked?: string };
+  return { accountUid: row.accountUid, oldEmailMasked: data.oldEmailMasked ?? '', newEmailMasked: data.newEmailMasked ?? '' };
+}
+
+async function resolveAccount(tx: Prisma.TransactionClient, details: AppealDetails, notice: NoticeContext | null) {
+  if (notice) return { accountUid: notice.accountUid, conflict: false };
+  const found = new Set<string>();
+  if (details.givenUid) {
+    const a = await tx.account.findUnique({ where: { uid: details.givenUid }, select: { uid: true } });
+    if (a) found.add(a.uid);
+  }
+  if (details.givenAlias) {
+    const a = await tx.account.findUnique({ where: { alias: details.givenAlias.toLowerCase() }, select: { uid: true } });
+    if (a) found.add(a.uid);
+  }
+  if (details.givenOldEmail) {
+    const a = await tx.account.findUnique({ where: { logonEmail: details.givenOldEmail }, select: { uid: true } });
+    if (a) found.add(a.uid);
+  }
+  const [first] = found;
+  return { accountUid: first ?? null, conflict: found.size > 1 };
+}
+
+async function nextCaseNumber(tx: Prisma.TransactionClient, now: Date): Promise<string> {
+  const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+  const rows = await tx.$queryRawUnsafe<{ last: number }[]>(
+    `INSERT INTO "CaseNumberCounter" ("day", "last") VALUES ($1, 1)
+     ON CONFLICT ("day") DO UPDATE SET "last" = "CaseNumberCounter"."last" + 1 RETURNING "last"`,
+    day,
+  );
+  return `AP-${day}-${String(rows[0].last).padStart(6, '0')}`;
+}
+
+export type SubmitInput = {
+  flowKey: string;
+  details: AppealDetails;
+  newEmail: string;
+  files: (AcceptedFile & { storedName: string })[];
+  meta: RequestMeta;
+  noticeToken?: string | null;
+};
+
+export type SubmitResult = { caseNumber: string; merged: boolean; sentTo: string };
+
+/** Stores the appeal (or merges it into the open one) with its evidence, the tracking link mail and the audit. */
+export async function submitAppeal(services: Services, input: SubmitInput, now = new Date()): Promise<SubmitResult> {
+  const trackingToken = newToken();
+  const result = await services.prisma.$transaction(async (tx) => {
+    const notice = await readNoticeToken(tx, input.noticeToken, now);
+    const { accountUid, conflict } = await resolveAccount(tx, input.details, notice);
+    const d = input.details;
+    const cents = Math.round(Number(d.lastPaymentAmount) * 100);
+    const evidence = input.files.map((f) => ({
+      kind: EVIDENCE_FIELDS[f.field].kind,
+      storedName: f.storedName,
+      originalName: f.filename,
+      mimeType: f.mimeType,
+      sizeBytes: f.size,
+      sha256: f.sha256,
+    }));
+
+    // A second open appeal for the same account (or the same identification, when none matched) and new email.
+    await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `appeal:${accountUid ?? `${d.givenUid}|${d.givenAlias}|${d.givenOldEmail}`}:${input.newEmail}`);
+    const open = await tx.appeal.findFirst({
+      where: {
+        status: { in: OPEN_STATUSES },
+        newEmail: input.newEmail,
+        ...(accountUid ? { accountUid } : { accountUid: null, givenUid: d.givenUid ?? null, givenAlias: d.givenAlias ?? null, givenOldEmail: d.givenOldEmail ?? null }),
+      },
+      orderBy: { submittedAt: 'asc' },
+    });
+    const notMe = Boolean(notice) || d.scenario === 'EMAIL_CHANGED_NOT_ME';
+
+    if (open) {
+      const message = await tx.appealMessage.create({
+        data: { appealId: open.id, author: 'CUSTOMER', body: `Additional submission (merged): ${input.files.length} file(s) attached. Name: ${d.holderName}.` },
+      });
+      if (evidence.length) await tx.evidenceFile.createMany({ data: evidence.map((e) => ({ ...e, appealId: open.id, messageId: message.id })) });
+      const risk = await assessRisk(tx, { appealId: open.id, accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: notMe || open.origin === 'NOT_ME_LINK', now });
+      await tx.appeal.update({
+        where: { id: open.id },
+        data: {
+          trackingTokenHash: sha256(trackingToken),
+          riskLevel: open.riskLevel === 'HIGH' ? 'HIGH' : risk.level,
+          riskSignals: risk.signals,
+          priority: notMe ? Math.max(open.priority, 10) : open.priority,
+          version: { increment: 1 },
+        },
+      });
+      await enqueueEmail(tx, {
+        to: input.newEmail,
+        ...appealReceived({ caseNumber: open.caseNumber, trackUrl: `${services.config.publicUrl}/appeals/track/${trackingToken}`, dueAt: open.slaDueAt, merged: true }),
+        template: 'appeal-received',
+      });
+      await recordAudit(tx, { actor: { type: 'anonymous' }, action: 'appeal.merged', accountUid, appealId: open.id, meta: input.meta, data: { files: input.files.length } });
+      return { caseNumber: open.caseNumber, merged: true };
+    }
+
+    const caseNumber = await nextCaseNumber(tx, now);
+    const slaDueAt = addWorkingDays(now, SLA_WORKING_DAYS);
+    const risk = await assessRisk(tx, { accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: notMe, now });
+    const appeal = await tx.appeal.create({
+      data: {
+        caseNumber,
+        scenario: notice ? 'EMAIL_CHANGED_NOT_ME' : d.scenario,
+        origin: notice ? 'NOT_ME_LINK' : 'FORM',
+        priority: notMe ? 10 : 0,
+        riskLevel: risk.level,
+        riskSignals: risk.signals,
+        accountUid,
+        accountFound: Boolean(accountUid),
+        givenUid: d.givenUid ?? null,
+        givenAlias: d.givenAlias ?? null,
+        givenOldEmail: d.givenOldEmail ?? null,
+        accountType: d.accountType,
+        holderName: d.holderName,
+        newEmail: input.newEmail,
+        newPhone: d.newPhone ?? null,
+        lastPaymentCents: Number.isFinite(cents) ? cents : null,
+        lastPaymentCurrency: d.lastPaymentCurrency,
+        createdMonth: d.createdMonth,
+        trackingTokenHash: sha256(trackingToken),
+        filerIp: input.meta.ip,
+        submittedAt: now,
+        slaDueAt,
+        evidence: { create: evidence },
+        messages: { create: { author: 'SYSTEM', body: 'Appeal received.' } },
+      },
+    });
+    if (notice && input.noticeToken) {
+      await tx.securityNoticeToken.updateMany({ where: { tokenHash: sha256(input.noticeToken), usedAt: null }, data: { usedAt: now } });
+    }
+    await enqueueEmail(tx, {
+      to: input.newEmail,
+      ...appealReceived({ caseNumber, trackUrl: `${services.config.publicUrl}/appeals/track/${trackingToken}`, dueAt: slaDueAt, merged: false }),
+      template: 'appeal-received',
+    });
+    await recordAudit(tx, {
+      actor: { type: 'anonymous' },
+      action: 'appeal.submitted',
+      accountUid,
+      appealId: appeal.id,
+      meta: input.meta,
+      data: { caseNumber, scenario: appeal.scenario, accountFound: Boolean(accountUid), risk: risk.level, newEmail: maskEmail(input.newEmail), files: input.files.length },
+    });
+    return { caseNumber, merged: false };
+  });
+  services.outbox.kick();
+  return { ...result, sentTo: maskEmail(input.newEmail) };
+}

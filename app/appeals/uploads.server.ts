@@ -1,0 +1,107 @@
+// Multipart parsing for appeal forms: files are read into memory up to the size cap (never further),
+// then their type is decided by their content (file-type), not by their name or declared type.
+import { createHash } from 'node:crypto';
+import { unstable_parseMultipartFormData, type UploadHandler } from '@remix-run/node';
+import { fileTypeFromBuffer } from 'file-type';
+import { EVIDENCE_FIELDS, EVIDENCE_LIMITS, type EvidenceField } from './schema';
+
+export const ALLOWED_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+const MAX_FIELD_CHARS = 20_000;
+/** The most a whole appeal request may carry: 5 files at the cap plus the text fields. */
+export const MAX_REQUEST_BYTES = EVIDENCE_LIMITS.maxFiles * EVIDENCE_LIMITS.maxBytes + 1024 * 1024;
+
+export type Upload = { field: string; filename: string; bytes: Buffer; size: number; tooLarge: boolean };
+export type AcceptedFile = { field: EvidenceField; filename: string; bytes: Buffer; mimeType: (typeof ALLOWED_TYPES)[number]; sha256: string; size: number };
+export type ParsedForm = { fields: Record<string, string>; uploads: Upload[]; tooLarge: boolean };
+
+export class FormTooLarge extends Error {}
+
+async function collect(data: AsyncIterable<Uint8Array>, limit: number): Promise<{ bytes: Buffer; size: number; over: boolean }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let over = false;
+  for await (const chunk of data) {
+    size += chunk.byteLength;
+    if (size > limit) over = true; // keep draining so the parser can reach the next part
+    else chunks.push(chunk);
+  }
+  return { bytes: over ? Buffer.alloc(0) : Buffer.concat(chunks), size, over };
+}
+
+/** Reads a form that may carry files. Text fields keep their first value; oversized files are flagged, not stored. */
+export async function parseFormWithFiles(request: Request): Promise<ParsedForm> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_REQUEST_BYTES) return { fields: {}, uploads: [], tooLarge: true };
+  const type = request.headers.get('content-type') ?? '';
+  if (!type.startsWith('multipart/form-data')) {
+    const form = await request.formData();
+    const fields: Record<string, string> = {};
+    for (const [k, v] of form) if (typeof v === 'string' && !(k in fields)) fields[k] = v.slice(0, MAX_FIELD_CHARS);
+    return { fields, uploads: [], tooLarge: false };
+  }
+  const fields: Record<string, string> = {};
+  const uploads: Upload[] = [];
+  let total = 0;
+  const handler: UploadHandler = async (part) => {
+    if (part.filename === undefined) {
+      const { bytes, over } = await collect(part.data, MAX_FIELD_CHARS * 4);
+      total += bytes.length;
+      if (!(part.name in fields)) fields[part.name] = over ? '\u0000too-long' : bytes.toString('utf8').slice(0, MAX_FIELD_CHARS);
+      return null;
+    }
+    const { bytes, size, over } = await collect(part.data, EVIDENCE_LIMITS.maxBytes);
+    total += size;
+    if (total > MAX_REQUEST_BYTES) throw new FormTooLarge();
+    // A file input left empty still sends a part with no name and no bytes.
+    if (!part.filename && size === 0) return null;
+    uploads.push({ field: part.name, filename: (part.filename || 'file').slice(0, 200), bytes, size, tooLarge: over });
+    return null;
+  };
+  try {
+    await unstable_parseMultipartFormData(request, handler);
+  } catch (err) {
+    if (err instanceof FormTooLarge) return { fields, uploads: [], tooLarge: true };
+    if (err instanceof TypeError) return { fields: {}, uploads: [], tooLarge: false };
+    throw err;
+  }
+  return { fields, uploads, tooLarge: false };
+}
+
+export function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+/**
+ * Checks every upload: known field, at most 5 files, at most 10 MB each, and a JPEG, PNG or PDF by
+ * content. Returns the accepted files, or one message per offending field (then nothing is stored).
+ */
+export async function vetUploads(uploads: Upload[]): Promise<{ files: AcceptedFile[]; errors: Partial<Record<EvidenceField | 'files', string>> }> {
+  const errors: Partial<Record<EvidenceField | 'files', string>> = {};
+  const files: AcceptedFile[] = [];
+  if (uploads.length > EVIDENCE_LIMITS.maxFiles) {
+    errors.files = `Attach at most ${EVIDENCE_LIMITS.maxFiles} files in all (you attached ${uploads.length}).`;
+  }
+  for (const upload of uploads) {
+    if (!(upload.field in EVIDENCE_FIELDS)) {
+      errors.files ??= 'An unexpected file was attached.';
+      continue;
+    }
+    const field = upload.field as EvidenceField;
+    if (upload.tooLarge) {
+      errors[field] ??= `“${upload.filename}” is ${formatBytes(upload.size)}; each file may be at most 10 MB.`;
+      continue;
+    }
+    if (upload.size === 0) {
+      errors[field] ??= `“${upload.filename}” is empty.`;
+      continue;
+    }
+    const detected = await fileTypeFromBuffer(upload.bytes);
+    const mime = detected?.mime as (typeof ALLOWED_TYPES)[number] | undefined;
+    if (!mime || !ALLOWED_TYPES.includes(mime)) {
+      errors[field] ??= `“${upload.filename}” is not a JPEG, PNG or PDF file${detected ? ` (its content is ${detected.mime})` : ''}. Only those formats are accepted, whatever the file's name says.`;
+      continue;
+    }
+    files.push({ field, filename: upload.filename, bytes: upload.bytes, mimeType: mime, size: upload.size, sha256: createHash('sha256').update(upload.bytes).digest('hex') });
+  }
+  return { files: Object.keys(errors).length ? [] : files, errors };
+}

@@ -1,0 +1,353 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { appealDetailsSchema, appealEmailStepSchema, CURRENCIES, EVIDENCE_LIMITS, NEEDS_NEW_PHONE, SCENARIOS, scenarioSchema, type EvidenceField } from '~/appeals/schema';
+import { appealFlowCookie, newAppealFlow, readAppealFlow, type AppealFlow } from '~/appeals/flow.server';
+import { provedEmail, readNoticeToken, sendAppealEmailCode, submitAppeal, verifyAppealEmail } from '~/appeals/submit.server';
+import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
+import { atLeast } from '~/account/password-reset.server';
+import { codeSchema } from '~/account/schemas';
+import { maskEmail } from '~/account/masking';
+import { checkErrorMessage, issueErrorMessage, latestCode, CODE_RULES } from '~/verification/codes.server';
+import { recordAudit } from '~/audit/audit.server';
+import { requestMeta } from '~/lib/request.server';
+import { CodeHelp, ResendButton } from '~/components/code-entry';
+import { FormError, TextField } from '~/components/form';
+import { fieldError, useZodForm } from '~/components/zod-form';
+
+export const meta: MetaFunction = () => [{ title: 'File an appeal — Account Recovery Desk' }];
+
+type Errors = Record<string, string>;
+type ActionData = { fieldErrors: Errors; error?: string; submitted?: { caseNumber: string; sentTo: string } };
+
+function issuesToErrors(issues: { path: PropertyKey[]; message: string }[]): Errors {
+  const errors: Errors = {};
+  for (const issue of issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
+  return errors;
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { services } = context;
+  const url = new URL(request.url);
+  let flow = await readAppealFlow(services.config, request);
+  const headers = new Headers();
+  const askedScenario = scenarioSchema.safeParse(url.searchParams.get('scenario'));
+  const askedNotice = url.searchParams.get('notice');
+  if (!flow || (askedScenario.success && askedScenario.data !== flow.scenario) || (askedNotice && askedNotice !== flow.notice)) {
+    flow = { ...(flow ?? newAppealFlow()), ...(askedScenario.success ? { scenario: askedScenario.data } : {}), ...(askedNotice ? { notice: askedNotice.slice(0, 100) } : {}) };
+    headers.append('Set-Cookie', await appealFlowCookie(services.config).serialize(flow));
+  }
+  const [notice, proved, pending] = await Promise.all([
+    readNoticeToken(services.prisma, flow.notice),
+    provedEmail(services.prisma, flow.flowKey),
+    latestCode(services.prisma, { purpose: 'APPEAL_NEW_EMAIL', requesterKey: `appeal:${flow.flowKey}` }),
+  ]);
+  const live = pending && !pending.consumedAt && !pending.invalidatedAt && pending.expiresAt.getTime() > Date.now() ? pending : null;
+  return data(
+    {
+      scenario: notice ? 'EMAIL_CHANGED_NOT_ME' : (flow.scenario ?? null),
+      notice: notice ? { oldEmailMasked: notice.oldEmailMasked, newEmailMasked: notice.newEmailMasked } : null,
+      noticeInvalid: Boolean(flow.notice && !notice),
+      provedEmail: proved,
+      pendingEmail: live?.target ?? null,
+      resendAt: pending ? new Date(pending.createdAt.getTime() + CODE_RULES.resendAfterMs).toISOString() : null,
+    },
+    { headers },
+  );
+}
+
+async function withFlow(request: Request, context: ActionFunctionArgs['context']): Promise<{ flow: AppealFlow; setCookie?: string }> {
+  const flow = await readAppealFlow(context.services.config, request);
+  if (flow) return { flow };
+  const fresh = newAppealFlow();
+  return { flow: fresh, setCookie: await appealFlowCookie(context.services.config).serialize(fresh) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { services } = context;
+  const meta = requestMeta(context, request);
+  const { fields, uploads, tooLarge } = await parseFormWithFiles(request);
+  if (tooLarge) return data<ActionData>({ fieldErrors: { files: `The files are too large together. Attach at most ${EVIDENCE_LIMITS.maxFiles} files of at most 10 MB each.` } }, { status: 413 });
+  const { flow, setCookie } = await withFlow(request, context);
+  const cookie = appealFlowCookie(services.config);
+  const intent = fields.intent;
+
+  if (intent === 'send-code') {
+    const parsed = appealEmailStepSchema.safeParse({ scenario: fields.scenario ?? flow.scenario, newEmail: fields.newEmail ?? '' });
+    if (!parsed.success) return data<ActionData>({ fieldErrors: issuesToErrors(parsed.error.issues) }, { status: 400, headers: setCookie ? { 'Set-Cookie': setCookie } : {} });
+    const result = await sendAppealEmailCode(services, { flowKey: flow.flowKey, newEmail: parsed.data.newEmail, meta });
+    if (!result.ok) {
+      const message = result.reason === 'ip-limit' ? `Too many codes were requested from your network. Try again in ${Math.ceil(result.retryAfterSec / 60)} minutes.` : issueErrorMessage(result);
+      return data<ActionData>({ fieldErrors: {}, error: message }, { status: 429 });
+    }
+    return redirect('/appeals/new', { headers: { 'Set-Cookie': await cookie.serialize({ ...flow, scenario: parsed.data.scenario }) } });
+  }
+
+  if (intent === 'verify-email') {
+    const code = codeSchema.safeParse(fields.code ?? '');
+    if (!code.success) return data<ActionData>({ fieldErrors: { code: code.error.issues[0].message } }, { status: 400 });
+    const pending = await latestCode(services.prisma, { purpose: 'APPEAL_NEW_EMAIL', requesterKey: `appeal:${flow.flowKey}` });
+    if (!pending) return data<ActionData>({ fieldErrors: { code: 'Request a verification code first.' } }, { status: 400 });
+    const result = await verifyAppealEmail(services, { flowKey: flow.flowKey, newEmail: pending.target, code: code.data, meta });
+    if (!result.ok) return data<ActionData>({ fieldErrors: { code: checkErrorMessage(result) } }, { status: 400 });
+    return redirect('/appeals/new');
+  }
+
+  if (intent === 'change-email') {
+    return redirect('/appeals/new', { headers: { 'Set-Cookie': await cookie.serialize(newAppealFlow({ scenario: flow.scenario, notice: flow.notice })) } });
+  }
+
+  if (intent === 'submit') {
+    const newEmail = await provedEmail(services.prisma, flow.flowKey);
+    if (!newEmail) return data<ActionData>({ fieldErrors: {}, error: 'Prove your new email with a verification code first (it stays valid for one hour).' }, { status: 400 });
+    // A filled honeypot is a bot: it gets a look-alike answer and nothing is stored.
+    if (fields.website) {
+      await services.prisma.$transaction((tx) => recordAudit(tx, { actor: { type: 'anonymous' }, action: 'appeal.honeypot', meta }));
+      return atLeast(400, Promise.resolve(data<ActionData>({ fieldErrors: {}, submitted: { caseNumber: 'AP-pending', sentTo: maskEmail(newEmail) } })));
+    }
+    const parsed = appealDetailsSchema.safeParse({ ...fields, notice: flow.notice });
+    const errors: Errors = parsed.success ? {} : issuesToErrors(parsed.error.issues);
+    const present = new Set(uploads.map((u) => u.field));
+    if (!present.has('idDocument')) errors.idDocument ??= 'Attach an ID document (JPEG, PNG or PDF).';
+    if (fields.accountType === 'ENTERPRISE' && !present.has('businessLicence')) errors.businessLicence ??= 'Enterprise accounts must attach a business licence.';
+    const vetted = await vetUploads(uploads);
+    Object.assign(errors, Object.fromEntries(Object.entries(vetted.errors).filter(([k]) => !(k in errors))));
+    if (!parsed.success || Object.keys(errors).length) return data<ActionData>({ fieldErrors: errors }, { status: 400 });
+
+    for (const [name, key] of [['appealsPerIp', meta.ip], ['appealsPerEmail', newEmail]] as const) {
+      const verdict = await services.limits.consume(name, key);
+      if (!verdict.allowed) return data<ActionData>({ fieldErrors: {}, error: `Too many appeals were filed recently. Try again in ${Math.ceil(verdict.retryAfterSec / 3600)} hours.` }, { status: 429 });
+    }
+    const stored: string[] = [];
+    try {
+      const files = [];
+      for (const f of vetted.files) {
+        const storedName = await services.evidence.save(f.bytes);
+        stored.push(storedName);
+        files.push({ ...f, storedName });
+      }
+      const result = await atLeast(400, submitAppeal(services, { flowKey: flow.flowKey, details: parsed.data, newEmail, files, meta, noticeToken: flow.notice }));
+      return data<ActionData>(
+        { fieldErrors: {}, submitted: { caseNumber: result.caseNumber, sentTo: result.sentTo } },
+        { headers: { 'Set-Cookie': await cookie.serialize('', { maxAge: 0 }) } },
+      );
+    } catch (err) {
+      await Promise.all(stored.map((name) => services.evidence.remove(name)));
+      throw err;
+    }
+  }
+  return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
+}
+
+function FileField({ name, label, hint, required, error, register }: { name: EvidenceField; label: string; hint: string; required?: boolean; error?: string; register: (name: never, options: object) => object }) {
+  const id = `file-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {required ? '' : ' (optional)'}
+      </label>
+      <p className="hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+      <input
+        id={id}
+        type="file"
+        accept="image/jpeg,image/png,application/pdf"
+        multiple={name === 'otherEvidence'}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+        {...register(name as never, {
+          validate: (files: unknown) => {
+            const list = files as FileList | undefined;
+            if (list && [...list].some((f) => f.size > EVIDENCE_LIMITS.maxBytes)) return 'Each file may be at most 10 MB.';
+            return true;
+          },
+        })}
+      />
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export default function NewAppeal() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const errors: Errors = result?.fieldErrors ?? {};
+  const details = useZodForm(appealDetailsSchema, {
+    defaultValues: { scenario: (d.scenario ?? undefined) as never, accountType: 'INDIVIDUAL', lastPaymentCurrency: 'CNY' },
+  });
+  const emailForm = useZodForm(appealEmailStepSchema, { defaultValues: { scenario: (d.scenario ?? undefined) as never, newEmail: d.pendingEmail ?? '' }, partial: {} });
+  const ce = details.formState.errors as Record<string, { message?: string } | undefined>;
+  const scenario = details.watch('scenario') ?? d.scenario;
+
+  if (result?.submitted) {
+    return (
+      <div className="narrow">
+        <h1>Appeal submitted</h1>
+        <div className="notice ok" role="status">
+          <p>
+            Your case number is <strong className="mono">{result.submitted.caseNumber}</strong>.
+          </p>
+          <p>
+            We sent a private tracking link to <strong>{result.submitted.sentTo}</strong>. Use it to follow your case, answer our questions and add
+            documents. We expect to decide within 3 working days.
+          </p>
+        </div>
+        <p className="small muted">If you do not receive the email, check your spam folder. Do not share the tracking link.</p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="narrow">
+      <h1>File an appeal</h1>
+      <p className="lead">
+        For owners who cannot sign in or cannot verify their identity. We review every appeal by hand; you never need to share a password or a
+        verification code with us.
+      </p>
+      <ol className="steps" aria-label="Progress">
+        <li aria-current={!d.provedEmail ? 'step' : undefined}>1. Prove your new email</li>
+        <li aria-current={d.provedEmail ? 'step' : undefined}>2. Details and evidence</li>
+        <li>3. Submitted</li>
+      </ol>
+      {d.notice ? (
+        <div className="notice warn" role="note">
+          <p>
+            You came from the security notice about the change of the logon email from <strong>{d.notice.oldEmailMasked}</strong> to{' '}
+            <strong>{d.notice.newEmailMasked}</strong>. Your appeal is linked to that account and handled with priority.
+          </p>
+        </div>
+      ) : null}
+      {d.noticeInvalid ? (
+        <div className="notice warn" role="note">
+          <p>The link from the security notice has expired, so the account is not filled in for you. Identify it below.</p>
+        </div>
+      ) : null}
+      <FormError>{result?.error}</FormError>
+
+      {!d.provedEmail ? (
+        <div className="card">
+          <h2>Prove your new email</h2>
+          <p>The new logon email must be yours: we send a 6-digit code to it, and all news about your appeal goes there.</p>
+          <Form method="post" noValidate onSubmit={emailForm.onSubmit}>
+            <fieldset className="field">
+              <legend>What happened?</legend>
+              {SCENARIOS.map((s) => (
+                <label key={s.value} className="choice">
+                  <input type="radio" value={s.value} {...emailForm.register('scenario')} />
+                  <span>
+                    {s.label}
+                    <br />
+                    <span className="muted small">{s.hint}</span>
+                  </span>
+                </label>
+              ))}
+              {fieldError(emailForm.formState.errors.scenario, errors.scenario) ? <p className="field-error">{fieldError(emailForm.formState.errors.scenario, errors.scenario)}</p> : null}
+            </fieldset>
+            <TextField label="New logon email" type="email" autoComplete="email" error={fieldError(emailForm.formState.errors.newEmail, errors.newEmail)} {...emailForm.register('newEmail')} />
+            <div className="actions">
+              <ResendButton resendAt={d.resendAt} label={d.pendingEmail ? 'Resend code' : 'Get verification code'} />
+            </div>
+          </Form>
+          {d.pendingEmail ? (
+            <Form method="post" noValidate>
+              <input type="hidden" name="intent" value="verify-email" />
+              <p role="status">
+                We sent a verification code to <strong className="mono">{d.pendingEmail}</strong>.
+              </p>
+              <TextField label="Verification code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} error={errors.code} />
+              <div className="actions">
+                <button type="submit" disabled={busy}>Verify email</button>
+              </div>
+            </Form>
+          ) : null}
+          <CodeHelp />
+        </div>
+      ) : (
+        <>
+          <div className="notice ok" role="status">
+            <p>
+              New logon email verified: <strong className="mono">{d.provedEmail}</strong>
+            </p>
+            <Form method="post">
+              <button type="submit" name="intent" value="change-email" className="link">Use a different email</button>
+            </Form>
+          </div>
+          <Form method="post" encType="multipart/form-data" noValidate onSubmit={details.onSubmit} className="card">
+            <input type="hidden" name="intent" value="submit" />
+            <fieldset className="field">
+              <legend>What happened?</legend>
+              {SCENARIOS.map((s) => (
+                <label key={s.value} className="choice">
+                  <input type="radio" value={s.value} {...details.register('scenario')} disabled={Boolean(d.notice) && s.value !== 'EMAIL_CHANGED_NOT_ME'} />
+                  <span>{s.label}</span>
+                </label>
+              ))}
+              {fieldError(ce.scenario, errors.scenario) ? <p className="field-error">{fieldError(ce.scenario, errors.scenario)}</p> : null}
+            </fieldset>
+
+            {d.notice ? null : (
+              <fieldset className="field">
+                <legend>Which account? Give any one of these</legend>
+                <TextField label="Account ID (UID)" inputMode="numeric" maxLength={16} hint="16 digits" error={fieldError(ce.givenUid, errors.givenUid)} {...details.register('givenUid')} />
+                <TextField label="Account alias" error={fieldError(ce.givenAlias, errors.givenAlias)} {...details.register('givenAlias')} />
+                <TextField label="Old logon email" type="email" error={fieldError(ce.givenOldEmail, errors.givenOldEmail)} {...details.register('givenOldEmail')} />
+              </fieldset>
+            )}
+
+            <fieldset className="field">
+              <legend>Account type</legend>
+              <label className="choice">
+                <input type="radio" value="INDIVIDUAL" {...details.register('accountType')} /> <span>Individual</span>
+              </label>
+              <label className="choice">
+                <input type="radio" value="ENTERPRISE" {...details.register('accountType')} /> <span>Enterprise</span>
+              </label>
+            </fieldset>
+            <TextField label="Full name or company name on the account" autoComplete="name" error={fieldError(ce.holderName, errors.holderName)} {...details.register('holderName')} />
+            {scenario && NEEDS_NEW_PHONE.includes(scenario as never) ? (
+              <TextField label="New secure phone" type="tel" autoComplete="tel" hint="International format, e.g. +8613800000001" error={fieldError(ce.newPhone, errors.newPhone)} {...details.register('newPhone')} />
+            ) : (
+              <TextField label="New secure phone (optional)" type="tel" autoComplete="tel" hint="International format, e.g. +8613800000001" error={fieldError(ce.newPhone, errors.newPhone)} {...details.register('newPhone')} />
+            )}
+
+            <h2>What only the owner knows</h2>
+            <TextField label="Amount of the last payment" inputMode="decimal" hint="e.g. 128.00" error={fieldError(ce.lastPaymentAmount, errors.lastPaymentAmount)} {...details.register('lastPaymentAmount')} />
+            <div className="field">
+              <label htmlFor="currency">Currency of the last payment</label>
+              <select id="currency" {...details.register('lastPaymentCurrency')} aria-invalid={errors.lastPaymentCurrency ? true : undefined}>
+                {CURRENCIES.map((c) => (
+                  <option key={c} value={c}>{c}</option>
+                ))}
+              </select>
+            </div>
+            <TextField label="When was the account created? (approximately)" type="month" hint="YYYY-MM" error={fieldError(ce.createdMonth, errors.createdMonth)} {...details.register('createdMonth')} />
+
+            <h2>Evidence</h2>
+            <p className="small muted">JPEG, PNG or PDF only (we check the content, not the name), at most 10 MB each and 5 files in all.</p>
+            {errors.files ? <p className="field-error" role="alert">{errors.files}</p> : null}
+            <FileField name="idDocument" label="ID document" hint="A photo or scan of the holder's identity document." required error={fieldError(ce.idDocument, errors.idDocument)} register={details.register as never} />
+            <FileField name="businessLicence" label="Business licence" hint="Required for enterprise accounts." required={details.watch('accountType') === 'ENTERPRISE'} error={fieldError(ce.businessLicence, errors.businessLicence)} register={details.register as never} />
+            <FileField name="paymentRecord" label="Recent payment record" hint="An invoice or bank statement of a payment to the account." error={fieldError(ce.paymentRecord, errors.paymentRecord)} register={details.register as never} />
+            <FileField name="otherEvidence" label="Other evidence" hint="Anything else that shows the account is yours." error={fieldError(ce.otherEvidence, errors.otherEvidence)} register={details.register as never} />
+
+            <div className="visually-hidden" aria-hidden="true">
+              <label htmlFor="website">Leave this empty</label>
+              <input id="website" type="text" name="website" tabIndex={-1} autoComplete="off" />
+            </div>
+            <div className="actions">
+              <button type="submit" disabled={busy}>{busy ? 'Submitting…' : 'Submit appeal'}</button>
+              <Link to="/help/change-logon-email">Help</Link>
+            </div>
+          </Form>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,156 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data, redirect } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { customerStatus, EVIDENCE_LIMITS, OPEN_STATUSES } from '~/appeals/schema';
+import { CaseClosed, findByTrackingToken, replyToAppeal, StaleCase, withdrawAppeal } from '~/appeals/tracking.server';
+import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
+import { requestMeta } from '~/lib/request.server';
+import { FormError } from '~/components/form';
+
+export const meta: MetaFunction = () => [{ title: 'Your appeal — Account Recovery Desk' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }];
+
+const NOT_FOUND = 'This tracking link is not valid. Check that you copied the whole link from the email.';
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const appeal = await findByTrackingToken(context.services, params.token ?? '');
+  if (!appeal) throw new Response(NOT_FOUND, { status: 404 });
+  const status = customerStatus(appeal.status, { rejectFinal: appeal.rejectFinal, newEmail: appeal.newEmail });
+  return {
+    caseNumber: appeal.caseNumber,
+    status: appeal.status,
+    statusLabel: status.label,
+    tone: status.tone,
+    open: OPEN_STATUSES.includes(appeal.status),
+    submittedAt: appeal.submittedAt.toISOString(),
+    dueAt: appeal.slaDueAt.toISOString(),
+    paused: appeal.status === 'AWAITING_CUSTOMER',
+    messages: appeal.messages.map((m) => ({
+      id: m.id,
+      who: m.author === 'CUSTOMER' ? 'You' : m.author === 'STAFF' ? 'Support' : 'Account Recovery Desk',
+      body: m.body,
+      at: m.createdAt.toISOString(),
+      files: m.evidence.map((e) => e.originalName),
+    })),
+    files: appeal.evidence.map((e) => ({ name: e.originalName, deleted: Boolean(e.deletedAt) })),
+  };
+}
+
+type ActionData = { fieldErrors: Record<string, string>; error?: string; message?: string };
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const { services } = context;
+  const appeal = await findByTrackingToken(services, params.token ?? '');
+  if (!appeal) throw new Response(NOT_FOUND, { status: 404 });
+  const meta = requestMeta(context, request);
+  const { fields, uploads, tooLarge } = await parseFormWithFiles(request);
+  if (tooLarge) return data<ActionData>({ fieldErrors: { otherEvidence: 'The files are too large together: at most 5 files of 10 MB each.' } }, { status: 413 });
+  try {
+    if (fields.intent === 'withdraw') {
+      const outcome = await withdrawAppeal(services, { appealId: appeal.id, meta });
+      return data<ActionData>({ fieldErrors: {}, message: outcome === 'already' ? 'This appeal was already withdrawn.' : 'Your appeal was withdrawn. Nothing on the account was changed.' });
+    }
+    if (fields.intent === 'reply') {
+      const body = (fields.body ?? '').trim();
+      const errors: Record<string, string> = {};
+      if (body.length > 5000) errors.body = 'Use at most 5000 characters.';
+      if (!body && uploads.length === 0) errors.body = 'Write a message, or attach a file.';
+      const vetted = await vetUploads(uploads.map((u) => ({ ...u, field: 'otherEvidence' })));
+      if (vetted.errors.otherEvidence || vetted.errors.files) errors.otherEvidence = (vetted.errors.otherEvidence ?? vetted.errors.files)!;
+      if (Object.keys(errors).length) return data<ActionData>({ fieldErrors: errors }, { status: 400 });
+      const stored: string[] = [];
+      try {
+        const files = [];
+        for (const f of vetted.files) {
+          const storedName = await services.evidence.save(f.bytes);
+          stored.push(storedName);
+          files.push({ ...f, storedName });
+        }
+        await replyToAppeal(services, { appealId: appeal.id, body, files, meta });
+      } catch (err) {
+        await Promise.all(stored.map((n) => services.evidence.remove(n)));
+        throw err;
+      }
+      return redirect(`/appeals/track/${params.token}`);
+    }
+  } catch (err) {
+    if (err instanceof CaseClosed || err instanceof StaleCase) return data<ActionData>({ fieldErrors: {}, error: err.message }, { status: 409 });
+    throw err;
+  }
+  return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
+}
+
+export default function TrackAppeal() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const errors: Record<string, string> = result?.fieldErrors ?? {};
+  return (
+    <div className="narrow">
+      <h1>Appeal {d.caseNumber}</h1>
+      <div className={`notice ${d.tone === 'ok' ? 'ok' : d.tone === 'bad' ? 'error' : d.tone === 'warn' ? 'warn' : ''}`} role="status" data-testid="appeal-status">
+        <p>
+          <strong>{d.statusLabel}</strong>
+        </p>
+        {d.open ? (
+          <p className="small">
+            {d.paused
+              ? 'The decision clock is paused until you answer below.'
+              : `We expect to decide by ${new Date(d.dueAt).toUTCString()} (3 working days from submission).`}
+          </p>
+        ) : null}
+      </div>
+      <FormError>{result?.error}</FormError>
+      {result?.message ? (
+        <div className="notice ok" role="status">
+          <p>{result.message}</p>
+        </div>
+      ) : null}
+
+      <h2>Conversation</h2>
+      <ol className="card" aria-label="Messages">
+        {d.messages.map((m) => (
+          <li key={m.id}>
+            <p className="small muted">
+              {m.who} · {new Date(m.at).toUTCString()}
+            </p>
+            <p>{m.body}</p>
+            {m.files.length ? <p className="small">Attached: {m.files.join(', ')}</p> : null}
+          </li>
+        ))}
+      </ol>
+      {d.files.length ? (
+        <p className="small">
+          Files sent with the appeal: {d.files.map((f) => (f.deleted ? `${f.name} (deleted after the retention period)` : f.name)).join(', ')}
+        </p>
+      ) : null}
+
+      {d.open ? (
+        <>
+          <h2>Reply</h2>
+          <Form method="post" encType="multipart/form-data" className="card" noValidate>
+            <input type="hidden" name="intent" value="reply" />
+            <div className="field">
+              <label htmlFor="reply-body">Your message</label>
+              <textarea id="reply-body" name="body" rows={5} maxLength={5000} aria-invalid={errors.body ? true : undefined} aria-describedby={errors.body ? 'reply-body-error' : undefined} />
+              {errors.body ? <p className="field-error" id="reply-body-error">{errors.body}</p> : null}
+            </div>
+            <div className="field">
+              <label htmlFor="reply-files">Add files (optional)</label>
+              <p className="hint" id="reply-files-hint">JPEG, PNG or PDF, at most 10 MB each, {EVIDENCE_LIMITS.maxFiles} files at a time.</p>
+              <input id="reply-files" type="file" name="otherEvidence" multiple accept="image/jpeg,image/png,application/pdf" aria-describedby={`reply-files-hint${errors.otherEvidence ? ' reply-files-error' : ''}`} aria-invalid={errors.otherEvidence ? true : undefined} />
+              {errors.otherEvidence ? <p className="field-error" id="reply-files-error">{errors.otherEvidence}</p> : null}
+            </div>
+            <div className="actions">
+              <button type="submit" disabled={busy}>Send reply</button>
+            </div>
+          </Form>
+          <h2>Withdraw</h2>
+          <Form method="post" className="card">
+            <p>If you no longer need this appeal, you can withdraw it. Nothing on the account changes.</p>
+            <button type="submit" name="intent" value="withdraw" className="secondary">Withdraw appeal</button>
+          </Form>
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+// Background jobs of a portal instance. Each is safe to run on several instances at once.
+import type { Services } from '~/services.server';
+import { purgeDecidedEvidence } from '~/appeals/retention.server';
+
+export type JobName = 'retention';
+
+export async function runJob(services: Services, name: JobName, now = new Date()) {
+  switch (name) {
+    case 'retention':
+      return purgeDecidedEvidence(services.prisma, services.evidence, { retentionDays: services.config.evidenceRetentionDays, now });
+  }
+}
+
+/** Runs every job once an hour (first run a minute after start-up); returns a stopper. */
+export function scheduleJobs(services: Services, log: (m: string) => void = console.log): () => void {
+  const jobs: JobName[] = ['retention'];
+  const tick = async () => {
+    for (const job of jobs) {
+      try {
+        const result = await runJob(services, job);
+        if (result && Object.values(result).some((n) => n)) log(`[jobs] ${job}: ${JSON.stringify(result)}`);
+      } catch (err) {
+        log(`[jobs] ${job} failed: ${(err as Error).message}`);
+      }
+    }
+  };
+  const first = setTimeout(tick, 60_000);
+  const every = setInterval(tick, 60 * 60_000);
+  first.unref();
+  every.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
+  };
+}

@@ -1,0 +1,206 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../support/db';
+import { startTestPortal, type TestPortal } from '../support/portal';
+import { HttpClient, pageText } from '../support/http';
+import { BASE_DETAILS, appealForm, fileAppeal, proveAppealEmail, trackingLinkFor, extraFiles } from '../support/appeals';
+import { file, htmlBytes, pngBytes } from '../support/files';
+import { newToken, sha256 } from '~/lib/tokens.server';
+import { purgeDecidedEvidence } from '~/appeals/retention.server';
+
+describeEachDatabase('appeals, customer side', (kind) => {
+  let portal: TestPortal;
+  beforeAll(async () => {
+    // Behind a "proxy", so each test client can have an address of its own (limits per IP hold per client).
+    portal = await startTestPortal(kind, { config: { trustProxy: true } });
+  });
+  afterAll(async () => {
+    await portal?.stop();
+  });
+  const prisma = () => portal.db.prisma;
+  let nextIp = 1;
+  const client = () => new HttpClient(portal.url, { forwardedFor: `198.51.100.${nextIp++}` });
+  const stored = () => (existsSync(portal.services.config.evidenceDir) ? readdirSync(portal.services.config.evidenceDir) : []);
+
+  it('files an appeal with evidence: case number, files stored outside public/ with their hash, tracking link mailed', async () => {
+    const r = await fileAppeal(client(), prisma(), 'alice.new@corp.example', BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png'), ...extraFiles });
+    expect(r.res.status).toBe(200);
+    expect(r.caseNumber).toMatch(/^AP-\d{8}-\d{6}$/);
+    expect(r.text).toContain('We sent a private tracking link to a***w@corp.example');
+    const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: r.caseNumber! }, include: { evidence: true } });
+    expect(appeal).toMatchObject({ status: 'SUBMITTED', accountUid: '1000000000000001', accountFound: true, newEmail: 'alice.new@corp.example', lastPaymentCents: 12800 });
+    expect(appeal.evidence.map((e) => [e.kind, e.mimeType]).sort()).toEqual([['ID_DOCUMENT', 'image/png'], ['PAYMENT_RECORD', 'application/pdf']]);
+    for (const e of appeal.evidence) {
+      expect(e.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(e.storedName).not.toContain('.');
+      expect(stored()).toContain(e.storedName);
+    }
+    expect(path.resolve(portal.services.config.evidenceDir).startsWith(path.resolve('public'))).toBe(false);
+    expect(await trackingLinkFor(prisma(), 'alice.new@corp.example')).toMatch(/^\/appeals\/track\//);
+    expect(await prisma().auditEvent.count({ where: { action: 'appeal.submitted', appealId: appeal.id } })).toBe(1);
+  });
+
+  it('answers the same for an account that does not exist — and keeps that appeal, marked for the agent', async () => {
+    const known = await fileAppeal(client(), prisma(), 'parity.one@mail.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    const unknown = await fileAppeal(client(), prisma(), 'parity.two@mail.example', { ...BASE_DETAILS, givenUid: '9999999999999999', holderName: 'Bob Martin' });
+    expect(unknown.res.status).toBe(known.res.status);
+    const normalise = (t: string) => t.replace(/AP-\d{8}-\d{6}/g, 'AP-X').replace(/p\*\*\*[a-z]@mail\.example/g, 'MASKED');
+    expect(normalise(unknown.text)).toBe(normalise(known.text));
+    const stored = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: unknown.caseNumber! } });
+    expect(stored.accountFound).toBe(false);
+    expect(stored.accountUid).toBeNull();
+    expect(JSON.stringify(stored.riskSignals)).toContain('ACCOUNT_NOT_FOUND');
+  });
+
+  it('merges a second open appeal for the same account and new email instead of duplicating it', async () => {
+    const first = await fileAppeal(client(), prisma(), 'merge@corp2.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    const second = await fileAppeal(client(), prisma(), 'merge@corp2.example', { ...BASE_DETAILS, givenOldEmail: 'bob@example.com', givenUid: '', holderName: 'Bob Martin' }, { idDocument: file(pngBytes(), 'again.png'), ...extraFiles });
+    expect(second.caseNumber).toBe(first.caseNumber);
+    expect(await prisma().appeal.count({ where: { newEmail: 'merge@corp2.example' } })).toBe(1);
+    expect(await prisma().evidenceFile.count({ where: { appeal: { caseNumber: first.caseNumber! } } })).toBe(3);
+  });
+
+  it('refuses a disguised file with a field message and stores nothing', async () => {
+    const before = { appeals: await prisma().appeal.count(), files: stored().length };
+    const c = client();
+    await proveAppealEmail(c, prisma(), 'disguise@corp3.example');
+    const res = await c.post('/appeals/new', appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png'), paymentRecord: file(htmlBytes(), 'invoice.pdf', 'application/pdf') }));
+    expect(res.status).toBe(400);
+    expect(pageText(await res.text())).toMatch(/invoice\.pdf.*is not a JPEG, PNG or PDF file/);
+    expect(await prisma().appeal.count()).toBe(before.appeals);
+    expect(stored().length).toBe(before.files);
+  });
+
+  it('requires the ID document, the business licence for enterprises, and a proved email', async () => {
+    const c = client();
+    await proveAppealEmail(c, prisma(), 'enterprise@corp4.example');
+    const res = await c.post('/appeals/new', appealForm({ ...BASE_DETAILS, accountType: 'ENTERPRISE' }, {}));
+    expect(res.status).toBe(400);
+    const text = pageText(await res.text());
+    expect(text).toContain('Attach an ID document');
+    expect(text).toContain('Enterprise accounts must attach a business licence.');
+    const stranger = await client().post('/appeals/new', appealForm(BASE_DETAILS));
+    expect(stranger.status).toBe(400);
+    expect(pageText(await stranger.text())).toContain('Prove your new email with a verification code first');
+  });
+
+  it('pretends to accept what a bot sends through the honeypot, and stores nothing', async () => {
+    const c = client();
+    await proveAppealEmail(c, prisma(), 'bot@corp5.example');
+    const before = await prisma().appeal.count();
+    const res = await c.post('/appeals/new', appealForm({ ...BASE_DETAILS, website: 'http://spam.example' }));
+    expect(res.status).toBe(200);
+    expect(pageText(await res.text())).toContain('Appeal submitted');
+    expect(await prisma().appeal.count()).toBe(before);
+    expect(await prisma().auditEvent.count({ where: { action: 'appeal.honeypot' } })).toBeGreaterThan(0);
+  });
+
+  it('lets the customer track, reply with files, and withdraw — and shows nothing internal', async () => {
+    const r = await fileAppeal(client(), prisma(), 'tracker@corp6.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    const link = await trackingLinkFor(prisma(), 'tracker@corp6.example');
+    const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: r.caseNumber! } });
+    const staff = await prisma().staff.findFirstOrThrow({ where: { email: 'agent@support.example.com' } });
+    await prisma().internalNote.create({ data: { appealId: appeal.id, staffId: staff.id, body: 'INTERNAL-SECRET suspicious domain' } });
+    const pausedAt = new Date(Date.now() - 2 * 24 * 3600_000);
+    await prisma().appeal.update({ where: { id: appeal.id }, data: { status: 'AWAITING_CUSTOMER', slaPausedAt: pausedAt, assigneeId: staff.id } });
+    await prisma().appealMessage.create({ data: { appealId: appeal.id, author: 'STAFF', staffId: staff.id, body: 'Please send a clearer photo.' } });
+
+    const c = client();
+    const page = pageText(await (await c.get(link)).text());
+    expect(page).toContain('We need more information');
+    expect(page).toContain('Please send a clearer photo.');
+    expect(page).not.toContain('INTERNAL-SECRET');
+    expect(page).not.toContain(staff.name);
+    expect(page).not.toMatch(/risk|ACCOUNT_NOT_FOUND/i);
+
+    const form = new FormData();
+    form.append('intent', 'reply');
+    form.append('body', 'Here is a better photo.');
+    form.append('otherEvidence', file(pngBytes(), 'better.png'));
+    expect((await c.post(link, form)).status).toBe(302);
+    const after = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id }, include: { evidence: true } });
+    expect(after.status).toBe('IN_REVIEW');
+    expect(after.assigneeId).toBe(staff.id);
+    expect(after.slaPausedAt).toBeNull();
+    expect(after.slaDueAt.getTime() - appeal.slaDueAt.getTime()).toBeGreaterThanOrEqual(2 * 24 * 3600_000 - 5000);
+    expect(after.evidence.some((e) => e.originalName === 'better.png')).toBe(true);
+
+    const bad = new FormData();
+    bad.append('intent', 'reply');
+    bad.append('otherEvidence', file(htmlBytes(), 'scan.pdf'));
+    const refused = await c.post(link, bad);
+    expect(refused.status).toBe(400);
+    expect(pageText(await refused.text())).toMatch(/scan\.pdf.*not a JPEG, PNG or PDF/);
+
+    const withdrawn = await c.post(link, { intent: 'withdraw' });
+    expect(pageText(await withdrawn.text())).toContain('Your appeal was withdrawn');
+    expect((await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } })).status).toBe('WITHDRAWN');
+    const again = await c.post(link, { intent: 'withdraw' });
+    expect(pageText(await again.text())).toContain('This appeal was already withdrawn.');
+    const late = await c.post(link, { intent: 'reply', body: 'hello?' });
+    expect(late.status).toBe(409);
+    expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.withdrawn' } })).toBe(1);
+  });
+
+  it('answers 404 for an unknown tracking link', async () => {
+    expect((await client().get(`/appeals/track/${newToken()}`)).status).toBe(404);
+  });
+
+  it('pre-fills and prioritises an appeal opened from the "This wasn\'t me" link', async () => {
+    const token = newToken();
+    await prisma().securityNoticeToken.create({
+      data: { tokenHash: sha256(token), accountUid: '1000000000000002', kind: 'LOGON_EMAIL_CHANGED', data: { oldEmailMasked: 'b***b@example.com', newEmailMasked: 'h***r@evil.example' }, expiresAt: new Date(Date.now() + 86400_000) },
+    });
+    const c = client();
+    const redirect = await c.get(`/security/not-me/${token}`);
+    expect(redirect.status).toBe(302);
+    const location = redirect.headers.get('location')!;
+    expect(location).toContain('scenario=EMAIL_CHANGED_NOT_ME');
+    expect(pageText(await (await c.get(location)).text())).toContain('b***b@example.com');
+    const sent = await c.post('/appeals/new', { intent: 'send-code', scenario: 'EMAIL_CHANGED_NOT_ME', newEmail: 'bob.back@corp7.example' });
+    expect(sent.status).toBe(302);
+    const { latestCodeFor } = await import('../support/appeals');
+    await c.post('/appeals/new', { intent: 'verify-email', code: await latestCodeFor(prisma(), 'bob.back@corp7.example') });
+    const res = await c.post('/appeals/new', appealForm({ ...BASE_DETAILS, scenario: 'EMAIL_CHANGED_NOT_ME', givenUid: '', holderName: 'Bob Martin' }));
+    expect(res.status).toBe(200);
+    const appeal = await prisma().appeal.findFirstOrThrow({ where: { newEmail: 'bob.back@corp7.example' } });
+    expect(appeal).toMatchObject({ accountUid: '1000000000000002', origin: 'NOT_ME_LINK', scenario: 'EMAIL_CHANGED_NOT_ME', priority: 10 });
+  });
+
+  it('limits appeals per IP address', async () => {
+    const c = client();
+    for (let i = 0; i < 10; i++) expect((await fileAppeal(c, prisma(), `ip${i}@corp10.example`)).res.status).toBe(200);
+    const eleventh = await fileAppeal(c, prisma(), 'ip10@corp10.example');
+    expect(eleventh.res.status).toBe(429);
+    expect(eleventh.text).toContain('Too many appeals were filed recently.');
+  });
+
+  it('limits appeals per new email', async () => {
+    const c = client();
+    const email = 'limit@corp8.example';
+    for (let i = 0; i < 3; i++) expect((await fileAppeal(c, prisma(), email)).res.status).toBe(200);
+    const fourth = await fileAppeal(c, prisma(), email);
+    expect(fourth.res.status).toBe(429);
+  });
+
+  it('deletes evidence of decided appeals after the retention period, keeping the case and its audit', async () => {
+    const r = await fileAppeal(client(), prisma(), 'retain@corp9.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: r.caseNumber! }, include: { evidence: true } });
+    const fresh = await fileAppeal(client(), prisma(), 'keep@corp9.example', { ...BASE_DETAILS, givenUid: '1000000000000001' });
+    const now = new Date();
+    await prisma().appeal.update({ where: { id: appeal.id }, data: { status: 'REJECTED', decidedAt: new Date(now.getTime() - 91 * 86400_000) } });
+    const result = await purgeDecidedEvidence(prisma(), portal.services.evidence, { retentionDays: 90, now });
+    expect(result.appeals).toBeGreaterThanOrEqual(1);
+    for (const e of appeal.evidence) expect(stored()).not.toContain(e.storedName);
+    const after = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id }, include: { evidence: true } });
+    expect(after.evidencePurgedAt).not.toBeNull();
+    expect(after.evidence.every((e) => e.deletedAt)).toBe(true);
+    expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.submitted' } })).toBe(1);
+    expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.evidence_purged' } })).toBe(1);
+    const open = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: fresh.caseNumber! }, include: { evidence: true } });
+    for (const e of open.evidence) expect(stored()).toContain(e.storedName);
+    // A second run finds nothing more to do.
+    expect((await purgeDecidedEvidence(prisma(), portal.services.evidence, { retentionDays: 90, now })).files).toBe(0);
+  });
+});
