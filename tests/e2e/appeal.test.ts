@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, waitForMessage } from '../support/browser';
+import { startTestPortal, type TestPortal } from '../support/portal';
+import { pdfBytes, pngBytes } from '../support/files';
+
+describe('filing and following an appeal in Chromium', () => {
+  let portal: TestPortal;
+  let browser: Browser;
+  beforeAll(async () => {
+    portal = await startTestPortal('pglite');
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.stop();
+  });
+
+  it('someone who forgot Alice\'s logon email files an appeal with files, proves the new email, tracks it and replies', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${portal.url}/login`);
+    await page.getByRole('link', { name: 'Forgot your logon email?' }).click();
+    await page.waitForURL(/\/appeals\/new/);
+
+    // Step 1: prove the new email with the code from the dev outbox.
+    expect(await page.getByLabel('I forgot my logon email').isChecked()).toBe(true);
+    await page.getByLabel('New logon email').fill('alice.recovered@corp.example');
+    await page.getByRole('button', { name: 'Get verification code' }).click();
+    const { match } = await waitForMessage(portal.url, 'alice.recovered@corp.example', /code is (\d{6})/);
+    await page.getByLabel('Verification code', { exact: true }).fill(match[1]);
+    await page.getByRole('button', { name: 'Verify email' }).click();
+    await page.getByText('New logon email verified').waitFor();
+
+    // Step 2: details and evidence.
+    await page.getByLabel('Account ID (UID)').fill('1000000000000001');
+    await page.getByLabel('Full name or company name on the account').fill('Alice Chen');
+    await page.getByLabel('Amount of the last payment').fill('128.00');
+    await page.getByLabel('Currency of the last payment').selectOption('CNY');
+    await page.getByLabel('When was the account created? (approximately)').fill('2019-03');
+    await page.setInputFiles('#file-idDocument', { name: 'id-card.png', mimeType: 'image/png', buffer: pngBytes() });
+    await page.setInputFiles('#file-paymentRecord', { name: 'invoice.pdf', mimeType: 'application/pdf', buffer: pdfBytes() });
+    await page.getByRole('button', { name: 'Submit appeal' }).click();
+    await page.getByRole('heading', { name: 'Appeal submitted' }).waitFor();
+    const caseNumber = /AP-\d{8}-\d{6}/.exec(await page.locator('main').innerText())?.[0];
+    expect(caseNumber).toBeTruthy();
+
+    // The tracking link arrives at the new address.
+    const mail = await waitForMessage(portal.url, 'alice.recovered@corp.example', /(http\S+\/appeals\/track\/\S+)/);
+    await page.goto(mail.match[1]);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(`Appeal ${caseNumber}`);
+    expect(await page.getByTestId('appeal-status').innerText()).toContain("We're reviewing your appeal");
+
+    await page.getByLabel('Your message').fill('I can also send my last invoice.');
+    await page.setInputFiles('#reply-files', { name: 'second.png', mimeType: 'image/png', buffer: pngBytes() });
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await page.getByText('I can also send my last invoice.').waitFor();
+    expect(await page.locator('main').innerText()).toContain('Attached: second.png');
+
+    const appeal = await portal.db.prisma.appeal.findUniqueOrThrow({ where: { caseNumber: caseNumber! }, include: { evidence: true } });
+    expect(appeal.accountUid).toBe('1000000000000001');
+    expect(appeal.evidence.map((e) => e.originalName).sort()).toEqual(['id-card.png', 'invoice.pdf', 'second.png']);
+  });
+
+  it('the browser checks the form before posting (react-hook-form with the shared schema)', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${portal.url}/appeals/new?scenario=PHONE_UNAVAILABLE`);
+    await page.getByLabel('New logon email').fill('not-an-email');
+    await page.getByRole('button', { name: 'Get verification code' }).click();
+    await page.getByText('Enter a valid email address, like name@example.com.').waitFor();
+    const emailInput = page.getByLabel('New logon email');
+    expect(await emailInput.getAttribute('aria-invalid')).toBe('true');
+    expect(await emailInput.getAttribute('aria-describedby')).toMatch(/error/);
+  });
+});
