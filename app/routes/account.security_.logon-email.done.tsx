@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { requireCustomer } from '~/auth/guards.server';
+import { requireAllowed } from '~/auth/guards.server';
 import { maskEmail } from '~/account/masking';
 
 export const meta: MetaFunction = () => [{ title: 'Modification successful — Change logon email' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { account } = await requireCustomer(request, context);
+  // Like the other steps: only the account itself (never a RAM user, RAM role or SSO user) gets here.
+  const { account } = await requireAllowed(request, context, 'change', 'LogonEmail');
   return { email: maskEmail(account.logonEmail), uid: account.uid, changedAt: account.logonEmailChangedAt?.toISOString() ?? null };
 }
 

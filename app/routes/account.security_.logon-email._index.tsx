@@ -75,7 +75,8 @@ export default function VerifyIdentity() {
           </p>
         </div>
       ) : null}
-      <FormError>{result?.error}</FormError>
+      {/* A code error is shown at the code field; when the code is dead there is no field, so here. */}
+      <FormError>{result?.error ?? (d.pending ? undefined : fieldErrors.code)}</FormError>
       <div className="card">
         <h2>Verify your identity</h2>
         <p>Choose where to receive a verification code: your secure phone or your original logon email.</p>

@@ -77,7 +77,8 @@ export default function NewLogonEmail() {
         Current logon email: <span className="mono">{d.currentEmail}</span>. Your identity is verified until{' '}
         {new Date(d.windowEndsAt).toUTCString()}.
       </p>
-      <FormError>{result?.error}</FormError>
+      {/* A code error is shown at the code field; when the code is dead there is no field, so here. */}
+      <FormError>{result?.error ?? (d.pendingEmail ? undefined : server.code)}</FormError>
       {result?.inUse ? (
         <div className="notice warn" role="alert" data-testid="email-in-use">
           <p>
