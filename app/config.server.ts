@@ -34,6 +34,11 @@ export class ConfigError extends Error {}
 const MODES: PortalMode[] = ['demo', 'development', 'test', 'production'];
 const DEV_SECRET = 'ard-development-only-secret-never-use-in-production';
 
+/** The key material for encrypted columns, as the portal derives it from the environment. */
+export function encryptionSecretFrom(env: Record<string, string | undefined> = process.env): string {
+  return env.ENCRYPTION_SECRET ?? (env.SESSION_SECRET ?? DEV_SECRET).split(',')[0].trim();
+}
+
 export function readConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<PortalConfig> = {}): PortalConfig {
   const modeRaw = overrides.mode ?? env.PORTAL_MODE;
   if (!modeRaw) throw new ConfigError('PORTAL_MODE is not set: use demo, development, test or production (npm start sets demo).');
@@ -61,7 +66,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     smsWebhookUrl: env.SMS_WEBHOOK_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     sessionSecrets,
-    encryptionSecret: env.ENCRYPTION_SECRET ?? sessionSecrets[0],
+    encryptionSecret: encryptionSecretFrom(env),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     evidenceRetentionDays: Number(env.EVIDENCE_RETENTION_DAYS ?? 90),
     ...overrides,

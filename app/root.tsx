@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react';
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from '@remix-run/react';
 import stylesheet from '~/styles/app.css';
 import { useNonce } from '~/components/nonce';
 import { getCustomer } from '~/auth/guards.server';
@@ -21,7 +21,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 function Header() {
   const data = useRouteLoaderData<typeof loader>('root');
-  const user = data?.user;
+  const backOffice = useLocation().pathname.startsWith('/staff');
+  const user = backOffice ? null : data?.user;
   return (
     <header className="site-header">
       <div className="inner">
@@ -29,7 +30,9 @@ function Header() {
           Account <span>Recovery</span> Desk
         </Link>
         <nav aria-label="Main" className="site-nav">
-          {user ? (
+          {backOffice ? (
+            <Link to="/staff/appeals">Back office</Link>
+          ) : user ? (
             <>
               <Link to="/account">Account</Link>
               <Link to="/account/security">Security Settings</Link>

@@ -4,7 +4,10 @@ import { AbilityBuilder, subject, type Ability, type RawRuleOf } from '@casl/abi
 import { createPrismaAbility } from '@casl/prisma/runtime';
 import type { Principal } from './principal';
 
-export type Action = 'read' | 'change' | 'manage' | 'switch' | 'create';
+export type Action =
+  | 'read' | 'change' | 'manage' | 'switch' | 'create'
+  // back office
+  | 'claim' | 'release' | 'note' | 'requestInfo' | 'approve' | 'secondApprove' | 'reject' | 'changeRole' | 'deactivate';
 export type SubjectName =
   | 'Account'
   | 'LogonEmail'
@@ -15,6 +18,10 @@ export type SubjectName =
   | 'RamRole'
   | 'AccessKey'
   | 'IdentityProvider'
+  | 'Appeal'
+  | 'EvidenceFile'
+  | 'Staff'
+  | 'AuditEvent'
   | 'all';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -61,7 +68,29 @@ export function defineAbilityFor(principal: Principal | null): AppAbility {
       break;
     }
     case 'staff': {
-      // Staff never change an account directly, only through an approved appeal (back office).
+      if (!principal.active) break; // deactivated: nothing at all
+      const me = principal.staffId;
+      const roles = new Set(principal.roles);
+      if (roles.has('AGENT') || roles.has('SENIOR_AGENT')) {
+        can('read', 'Appeal');
+        can('read', 'EvidenceFile');
+        can('claim', 'Appeal', { assigneeId: null, status: { in: ['SUBMITTED', 'IN_REVIEW'] } });
+        can('release', 'Appeal', { assigneeId: me, status: { in: ['IN_REVIEW', 'AWAITING_CUSTOMER'] } });
+        can('note', 'Appeal');
+        can(['requestInfo', 'approve', 'reject'], 'Appeal', { assigneeId: me, status: 'IN_REVIEW' });
+      }
+      if (roles.has('SENIOR_AGENT')) {
+        // The four-eyes rule: never the second approval of a case one approved first.
+        can(['secondApprove', 'reject'], 'Appeal', { status: 'PENDING_SECOND_APPROVAL', firstApproverId: { not: me } });
+        cannot(['secondApprove'], 'Appeal', { firstApproverId: me }).because('You approved this case first; another senior agent must give the second approval.');
+      }
+      if (roles.has('ADMIN')) {
+        can(['read', 'create'], 'Staff');
+        can(['changeRole', 'deactivate'], 'Staff', { id: { not: me } });
+        cannot(['changeRole', 'deactivate'], 'Staff', { id: me }).because('Administrators cannot change their own role or deactivate themselves.');
+        can('read', 'AuditEvent');
+      }
+      // Staff never change an account directly, only through an approved appeal.
       cannot('change', 'LogonEmail').because('Staff change a logon email only by approving an appeal.');
       break;
     }

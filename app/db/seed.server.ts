@@ -1,6 +1,9 @@
 // The demo data of DESIGN.md §6. Idempotent: existing rows are left as they are.
 import type { PrismaClient } from '~/generated/prisma/client';
 import { hashPassword } from '~/auth/password.server';
+import { encryptionSecretFrom } from '~/config.server';
+import { encryptSecret } from '~/lib/crypto.server';
+import { TOTP_PURPOSE } from '~/staff/totp.server';
 
 export const DEMO_PASSWORD = 'demo-Passw0rd!';
 export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
@@ -13,7 +16,8 @@ export const DEMO_STAFF = [
   { email: 'admin@support.example.com', name: 'Ada Admin', roles: ['ADMIN'] as const },
 ];
 
-export async function seedDemoData(prisma: PrismaClient, options: { staffTotpSecret?: (plain: string) => string } = {}): Promise<string> {
+export async function seedDemoData(prisma: PrismaClient, options: { encryptionSecret?: string } = {}): Promise<string> {
+  const encryptionSecret = options.encryptionSecret ?? encryptionSecretFrom();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const counts = () =>
     Promise.all([prisma.account.count(), prisma.ramUser.count(), prisma.ramRole.count(), prisma.accessKey.count(), prisma.staff.count()]);
@@ -94,8 +98,9 @@ export async function seedDemoData(prisma: PrismaClient, options: { staffTotpSec
         name: member.name,
         roles: [...member.roles],
         passwordHash,
-        totpSecretEncrypted: options.staffTotpSecret ? options.staffTotpSecret(DEMO_TOTP_SECRET) : null,
-        totpEnrolledAt: options.staffTotpSecret ? new Date() : null,
+        // Demo staff are enrolled already: any authenticator (or a test) produces their codes.
+        totpSecretEncrypted: encryptSecret(encryptionSecret, TOTP_PURPOSE, DEMO_TOTP_SECRET),
+        totpEnrolledAt: new Date(),
       },
     });
   }

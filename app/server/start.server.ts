@@ -23,7 +23,7 @@ export async function startPortal(options: {
   const config = options.config ?? readConfig();
   const services = await createServices(config, { ...options.services, dispatch: false });
   try {
-    await prepareDatabase(services.db, config.mode, log);
+    await prepareDatabase(services.db, config.mode, log, config.encryptionSecret);
   } catch (err) {
     await services.stop();
     throw err;

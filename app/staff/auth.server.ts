@@ -1,0 +1,82 @@
+import type { AppLoadContext } from '@remix-run/node';
+import { recordAudit, type RequestMeta } from '~/audit/audit.server';
+import { verifyPassword } from '~/auth/password.server';
+import { maskEmail } from '~/account/masking';
+import { normaliseEmail } from '~/account/email';
+import { matchTotp, newTotpSecret, openTotpSecret, sealTotpSecret } from './totp.server';
+import { STAFF_SESSION_MS } from './session.server';
+
+export const STAFF_INVALID = 'The email, password or code is incorrect.';
+export const STAFF_LOCKED = (minutes: number) => `Too many failed attempts. Try again in ${minutes} minutes.`;
+
+type Refusal = { ok: false; message: string; status: number };
+
+async function locked(context: AppLoadContext, email: string, ip: string): Promise<Refusal | null> {
+  for (const [name, key] of [['staffFailuresPerLogin', email], ['loginFailuresPerIp', ip]] as const) {
+    const verdict = await context.services.limits.check(name, key);
+    if (!verdict.allowed) return { ok: false, message: STAFF_LOCKED(Math.ceil(verdict.retryAfterSec / 60)), status: 429 };
+  }
+  return null;
+}
+
+async function countFailure(context: AppLoadContext, email: string, meta: RequestMeta, staffId: string | null, stage: string) {
+  await context.services.limits.consume('staffFailuresPerLogin', email);
+  await context.services.limits.consume('loginFailuresPerIp', meta.ip);
+  await context.services.prisma.$transaction((tx) =>
+    recordAudit(tx, { actor: { type: 'anonymous', id: staffId ?? undefined }, action: 'staff.login_failed', meta, data: { email: maskEmail(email), stage } }),
+  );
+}
+
+/** Step 1: email and password. Deactivated or unknown staff get the same answer as a wrong password. */
+export async function checkStaffPassword(context: AppLoadContext, rawEmail: string, password: string, meta: RequestMeta): Promise<{ ok: true; staffId: string; enrolled: boolean } | Refusal> {
+  const email = normaliseEmail(rawEmail).slice(0, 254);
+  const refusal = await locked(context, email, meta.ip);
+  if (refusal) return refusal;
+  const staff = await context.services.prisma.staff.findUnique({ where: { email } });
+  const ok = await verifyPassword(staff?.passwordHash, password);
+  if (!staff || !ok || !staff.active) {
+    await countFailure(context, email, meta, staff?.id ?? null, 'password');
+    return { ok: false, message: STAFF_INVALID, status: 401 };
+  }
+  return { ok: true, staffId: staff.id, enrolled: Boolean(staff.totpEnrolledAt && staff.totpSecretEncrypted) };
+}
+
+/** Step 2: the TOTP code. A code (time step) is accepted once; the session then gets its full 8 hours. */
+export async function completeStaffSignIn(context: AppLoadContext, sessionId: string, code: string, meta: RequestMeta, now = Date.now()): Promise<{ ok: true } | Refusal> {
+  const { prisma, config } = context.services;
+  const session = await prisma.staffSession.findUniqueOrThrow({ where: { id: sessionId }, include: { staff: true } });
+  const staff = session.staff;
+  const refusal = await locked(context, staff.email, meta.ip);
+  if (refusal) return refusal;
+  const step = staff.totpSecretEncrypted ? matchTotp(openTotpSecret(config.encryptionSecret, staff.totpSecretEncrypted), code.trim(), now) : null;
+  if (step === null) {
+    await countFailure(context, staff.email, meta, staff.id, 'totp');
+    return { ok: false, message: 'The code is incorrect or has expired. Enter the current code from your authenticator app.', status: 401 };
+  }
+  const accepted = await prisma.$transaction(async (tx) => {
+    // Replay guard: only a newer time step than the last one accepted.
+    const used = await tx.staff.updateMany({
+      where: { id: staff.id, active: true, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] },
+      data: { totpLastStep: step, ...(staff.totpEnrolledAt ? {} : { totpEnrolledAt: new Date(now) }) },
+    });
+    if (!used.count) return false;
+    await tx.staffSession.update({ where: { id: session.id }, data: { mfaPassed: true, expiresAt: new Date(now + STAFF_SESSION_MS), lastSeenAt: new Date(now) } });
+    await recordAudit(tx, { actor: { type: 'staff', id: staff.id }, action: staff.totpEnrolledAt ? 'staff.login' : 'staff.totp_enrolled', meta, data: { email: maskEmail(staff.email) } });
+    return true;
+  });
+  if (!accepted) return { ok: false, message: 'This code was already used. Wait for the next one.', status: 401 };
+  await context.services.limits.reset('staffFailuresPerLogin', staff.email);
+  return { ok: true };
+}
+
+/** First sign-in: a new secret is made (and kept sealed) until the member proves it with a code. */
+export async function enrolmentSecret(context: AppLoadContext, staffId: string): Promise<string> {
+  const { prisma, config } = context.services;
+  const staff = await prisma.staff.findUniqueOrThrow({ where: { id: staffId } });
+  if (staff.totpSecretEncrypted && !staff.totpEnrolledAt) return openTotpSecret(config.encryptionSecret, staff.totpSecretEncrypted);
+  if (staff.totpEnrolledAt) throw new Error('already enrolled');
+  const secret = newTotpSecret();
+  await prisma.staff.updateMany({ where: { id: staffId, totpEnrolledAt: null }, data: { totpSecretEncrypted: sealTotpSecret(config.encryptionSecret, secret) } });
+  const fresh = await prisma.staff.findUniqueOrThrow({ where: { id: staffId } });
+  return openTotpSecret(config.encryptionSecret, fresh.totpSecretEncrypted!);
+}

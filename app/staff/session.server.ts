@@ -1,0 +1,73 @@
+// Staff sessions are separate from customer sessions: their own cookie, table, lifetimes and second factor.
+import { createCookie, redirect, type AppLoadContext } from '@remix-run/node';
+import type { Staff } from '~/generated/prisma/client';
+import type { PortalConfig } from '~/config.server';
+import { newToken, sha256 } from '~/lib/tokens.server';
+import type { StaffPrincipal, StaffRoleName } from '~/authz/principal';
+import { defineAbilityFor, type AppAbility } from '~/authz/ability';
+
+export const STAFF_SESSION_MS = 8 * 60 * 60_000;
+export const STAFF_IDLE_MS = 30 * 60_000;
+/** Between password and TOTP a half-signed-in session lives at most this long. */
+export const STAFF_MFA_PENDING_MS = 5 * 60_000;
+const TOUCH_EVERY_MS = 30_000;
+
+const cookies = new WeakMap<PortalConfig, ReturnType<typeof createCookie>>();
+export function staffCookie(config: PortalConfig) {
+  let c = cookies.get(config);
+  if (!c) {
+    c = createCookie(config.mode === 'production' ? '__Host-ard_staff' : 'ard_staff', {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: config.mode === 'production',
+      path: '/',
+      secrets: config.sessionSecrets,
+      maxAge: STAFF_SESSION_MS / 1000,
+    });
+    cookies.set(config, c);
+  }
+  return c;
+}
+
+export async function startStaffSession(context: AppLoadContext, staffId: string, meta: { ip: string; userAgent: string }) {
+  const token = newToken();
+  const now = Date.now();
+  const session = await context.services.prisma.staffSession.create({
+    data: { tokenHash: sha256(token), staffId, mfaPassed: false, expiresAt: new Date(now + STAFF_MFA_PENDING_MS), ip: meta.ip, userAgent: meta.userAgent },
+  });
+  return { session, cookie: await staffCookie(context.services.config).serialize(token) };
+}
+
+export async function readStaffSession(context: AppLoadContext, request: Request) {
+  const token = await staffCookie(context.services.config).parse(request.headers.get('Cookie'));
+  if (typeof token !== 'string' || !token) return null;
+  const session = await context.services.prisma.staffSession.findUnique({ where: { tokenHash: sha256(token) }, include: { staff: true } });
+  const now = Date.now();
+  if (!session || session.revokedAt || session.expiresAt.getTime() <= now || now - session.lastSeenAt.getTime() >= STAFF_IDLE_MS) return null;
+  if (!session.staff.active) return null;
+  if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await context.services.prisma.staffSession.updateMany({ where: { id: session.id, revokedAt: null }, data: { lastSeenAt: new Date(now) } });
+  }
+  return session;
+}
+
+export type StaffMember = { staff: Staff; sessionId: string; principal: StaffPrincipal; ability: AppAbility };
+
+export function staffPrincipal(staff: Pick<Staff, 'id' | 'roles' | 'active' | 'name'>): StaffPrincipal {
+  return { kind: 'staff', staffId: staff.id, roles: staff.roles as StaffRoleName[], active: staff.active, label: staff.name };
+}
+
+/** A fully signed-in staff member (password and TOTP), or a redirect to the staff sign-in. Customers' sessions never count. */
+export async function requireStaff(request: Request, context: AppLoadContext): Promise<StaffMember> {
+  const session = await readStaffSession(context, request);
+  if (!session || !session.mfaPassed) {
+    const url = new URL(request.url);
+    throw redirect(`/staff/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  const principal = staffPrincipal(session.staff);
+  return { staff: session.staff, sessionId: session.id, principal, ability: defineAbilityFor(principal) };
+}
+
+export async function revokeStaffSessions(prisma: AppLoadContext['services']['prisma'], staffId: string, exceptSessionId?: string) {
+  await prisma.staffSession.updateMany({ where: { staffId, revokedAt: null, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) }, data: { revokedAt: new Date() } });
+}
