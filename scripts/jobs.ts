@@ -4,8 +4,8 @@ import { createServices } from '~/services.server';
 import { runJob, type JobName } from '~/server/jobs.server';
 
 const name = process.argv[2] as JobName;
-if (name !== 'retention') {
-  console.error('usage: npm run jobs -- retention');
+if (name !== 'retention' && name !== 'expiry') {
+  console.error('usage: npm run jobs -- retention | expiry');
   process.exit(2);
 }
 const services = await createServices(readConfig({ PORTAL_MODE: 'development', ...process.env }), { dispatch: false });

@@ -19,7 +19,13 @@ export function createHttpApp(build: ServerBuild, services: Services) {
   app.use((req, res, next) => {
     const nonce = newNonce();
     res.locals.nonce = nonce;
-    for (const [name, value] of Object.entries(securityHeaders(nonce, production))) res.setHeader(name, value);
+    const defaults = securityHeaders(nonce, production);
+    // Defaults only: a route that sets its own (e.g. the evidence route's frame-ancestors) keeps it.
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+      for (const [name, value] of Object.entries(defaults)) if (!this.hasHeader(name)) this.setHeader(name, value);
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
     next();
   });
 

@@ -1,19 +1,22 @@
 // Background jobs of a portal instance. Each is safe to run on several instances at once.
 import type { Services } from '~/services.server';
 import { purgeDecidedEvidence } from '~/appeals/retention.server';
+import { expireStaleAppeals } from '~/appeals/decisions.server';
 
-export type JobName = 'retention';
+export type JobName = 'retention' | 'expiry';
 
 export async function runJob(services: Services, name: JobName, now = new Date()) {
   switch (name) {
     case 'retention':
       return purgeDecidedEvidence(services.prisma, services.evidence, { retentionDays: services.config.evidenceRetentionDays, now });
+    case 'expiry':
+      return { expired: await expireStaleAppeals(services, now) };
   }
 }
 
 /** Runs every job once an hour (first run a minute after start-up); returns a stopper. */
 export function scheduleJobs(services: Services, log: (m: string) => void = console.log): () => void {
-  const jobs: JobName[] = ['retention'];
+  const jobs: JobName[] = ['expiry', 'retention'];
   const tick = async () => {
     for (const job of jobs) {
       try {

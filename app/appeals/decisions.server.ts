@@ -1,0 +1,283 @@
+// What staff do to a case. Every decision runs in one transaction on a locked row, checks the
+// ability against the row as it is now, and refuses a stale form (the version it was made from).
+// Submitting the same decision twice answers "already done" instead of acting twice.
+import type { Appeal, Prisma } from '~/generated/prisma/client';
+import type { Services } from '~/services.server';
+import { recordAudit, type RequestMeta } from '~/audit/audit.server';
+import { denialReason, type Action, type AppAbility } from '~/authz/ability';
+import { enqueueEmail } from '~/outbox/outbox.server';
+import { appealDecided, appealNeedsInformation } from '~/outbox/templates';
+import { newToken, sha256 } from '~/lib/tokens.server';
+import { maskEmail } from '~/account/masking';
+import { isUniqueViolation } from '~/db/errors';
+import { CHECKLIST, REJECT_REASONS, checklistComplete, type RejectReason } from './review';
+
+export type StaffActor = { staffId: string; ability: AppAbility; meta: RequestMeta };
+export type DecisionResult = { ok: true; message: string } | { ok: false; status: 403 | 404 | 409 | 400; message: string };
+
+class Refusal extends Error {
+  constructor(readonly status: 403 | 404 | 409 | 400, message: string) {
+    super(message);
+  }
+}
+
+const STATUS_WORDS: Record<string, string> = {
+  SUBMITTED: 'submitted', IN_REVIEW: 'in review', AWAITING_CUSTOMER: 'waiting for the customer', PENDING_SECOND_APPROVAL: 'waiting for a second approval',
+  APPROVED: 'approved', REJECTED: 'rejected', WITHDRAWN: 'withdrawn by the customer', EXPIRED: 'expired',
+};
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function lockAppeal(tx: Prisma.TransactionClient, appealId: string): Promise<Appeal> {
+  if (!UUID.test(appealId)) throw new Refusal(404, 'This case does not exist.');
+  const rows = await tx.$queryRawUnsafe<{ id: string }[]>('SELECT "id" FROM "Appeal" WHERE "id" = $1::uuid FOR UPDATE', appealId);
+  if (!rows.length) throw new Refusal(404, 'This case does not exist.');
+  return tx.appeal.findUniqueOrThrow({ where: { id: appealId } });
+}
+
+function allow(actor: StaffActor, action: Action, appeal: Appeal) {
+  const reason = denialReason(actor.ability, action, 'Appeal', appeal as unknown as Record<string, unknown>);
+  if (reason) throw new Refusal(403, reason);
+}
+
+async function staleMessage(tx: Prisma.TransactionClient, appeal: Appeal): Promise<string> {
+  const assignee = appeal.assigneeId ? await tx.staff.findUnique({ where: { id: appeal.assigneeId }, select: { name: true } }) : null;
+  return `This case changed since you opened it: it is now ${STATUS_WORDS[appeal.status]}${assignee ? `, assigned to ${assignee.name}` : ', unassigned'}. Reload the page to see it as it is.`;
+}
+
+async function run(services: Services, fn: (tx: Prisma.TransactionClient) => Promise<string>): Promise<DecisionResult> {
+  try {
+    const message = await services.prisma.$transaction(fn, { timeout: 15_000 });
+    services.outbox.kick();
+    return { ok: true, message };
+  } catch (err) {
+    if (err instanceof Refusal) return { ok: false, status: err.status, message: err.message };
+    if (isUniqueViolation(err, 'logonEmail')) return { ok: false, status: 409, message: EMAIL_TAKEN };
+    throw err;
+  }
+}
+
+const EMAIL_TAKEN = 'The new email address now belongs to another account, so this appeal cannot be approved. Reject it, or ask the customer for another address.';
+
+function audit(tx: Prisma.TransactionClient, actor: StaffActor, appeal: Appeal, action: string, data: Record<string, unknown> = {}) {
+  return recordAudit(tx, { actor: { type: 'staff', id: actor.staffId }, action, accountUid: appeal.accountUid, appealId: appeal.id, meta: actor.meta, data: { caseNumber: appeal.caseNumber, ...data } });
+}
+
+/** Atomic: of two agents claiming at once, one gets the case and the other is told who has it. */
+export async function claimAppeal(services: Services, actor: StaffActor, appealId: string, now = new Date()): Promise<DecisionResult> {
+  return run(services, async (tx) => {
+    const appeal = await lockAppeal(tx, appealId);
+    if (appeal.assigneeId === actor.staffId) return 'You already have this case.';
+    if (appeal.assigneeId) {
+      const holder = await tx.staff.findUnique({ where: { id: appeal.assigneeId }, select: { name: true } });
+      throw new Refusal(409, `${holder?.name ?? 'Another agent'} claimed this case first.`);
+    }
+    allow(actor, 'claim', appeal);
+    const moved = await tx.appeal.updateMany({
+      where: { id: appeal.id, assigneeId: null, version: appeal.version },
+      data: { assigneeId: actor.staffId, claimedAt: now, status: 'IN_REVIEW', version: { increment: 1 } },
+    });
+    if (!moved.count) throw new Refusal(409, await staleMessage(tx, appeal));
+    await audit(tx, actor, appeal, 'appeal.claimed', appeal.status === 'SUBMITTED' ? { status: { from: 'SUBMITTED', to: 'IN_REVIEW' } } : {});
+    return 'The case is yours.';
+  });
+}
+
+export async function releaseAppeal(services: Services, actor: StaffActor, appealId: string, version: number): Promise<DecisionResult> {
+  return run(services, async (tx) => {
+    const appeal = await lockAppeal(tx, appealId);
+    if (appeal.version !== version) {
+      if (!appeal.assigneeId) return 'The case is already unassigned.';
+      throw new Refusal(409, await staleMessage(tx, appeal));
+    }
+    allow(actor, 'release', appeal);
+    await tx.appeal.update({ where: { id: appeal.id }, data: { assigneeId: null, version: { increment: 1 } } });
+    await audit(tx, actor, appeal, 'appeal.released');
+    return 'You released the case back to the queue.';
+  });
+}
+
+export async function addInternalNote(services: Services, actor: StaffActor, appealId: string, body: string): Promise<DecisionResult> {
+  return run(services, async (tx) => {
+    const appeal = await lockAppeal(tx, appealId);
+    allow(actor, 'note', appeal);
+    await tx.internalNote.create({ data: { appealId, staffId: actor.staffId, body } });
+    await audit(tx, actor, appeal, 'appeal.note_added');
+    return 'Note added.';
+  });
+}
+
+export async function updateChecklist(services: Services, actor: StaffActor, appealId: string, version: number, checked: string[]): Promise<DecisionResult> {
+  return run(services, async (tx) => {
+    const appeal = await lockAppeal(tx, appealId);
+    if (appeal.version !== version) throw new Refusal(409, await staleMessage(tx, appeal));
+    allow(actor, 'approve', appeal);
+    const checklist = Object.fromEntries(CHECKLIST.map((item) => [item.key, checked.includes(item.key)]));
+    await tx.appeal.update({ where: { id: appeal.id }, data: { checklist, version: { increment: 1 } } });
+    await audit(tx, actor, appeal, 'appeal.checklist_updated', { checklist });
+    return 'Checklist saved.';
+  });
+}
+
+/** Rotates the tracking link and returns the new URL, for mails that must carry one. */
+async function freshTrackingUrl(tx: Prisma.TransactionClient, services: Services, appealId: string): Promise<string> {
+  const token = newToken();
+  await tx.appeal.update({ where: { id: appealId }, data: { trackingTokenHash: sha256(token) } });
+  return `${services.config.publicUrl}/appeals/track/${token}`;
+}
+
+export async function requestInformation(services: Services, actor: StaffActor, appealId: string, version: number, message: string, now = new Date()): Promise<DecisionResult> {
+  return run(services, async (tx) => {
+    const appeal = await lockAppeal(tx, appealId);
+    if (appeal.version !== version) {
+      if (appeal.status === 'AWAITING_CUSTOMER' && appeal.assigneeId === actor.staffId) return 'The request was already sent.';
+      throw new Refusal(409, await staleMessage(tx, appeal));
+    }
+    allow(actor, 'requestInfo', appeal);
+    await tx.appeal.update({ where: { id: appeal.id }, data: { status: 'AWAITING_CUSTOMER', slaPausedAt: now, awaitingSince: now, version: { increment: 1 } } });
+    await tx.appealMessage.create({ data: { appealId, author: 'STAFF', staffId: actor.staffId, body: message } });
+    const trackUrl = await freshTrackingUrl(tx, services, appeal.id);
+    await enqueueEmail(tx, { to: appeal.newEmail, ...appealNeedsInformation({ caseNumber: appeal.caseNumber, trackUrl, message }), template: 'appeal-info-requested' });
+    await audit(tx, actor, appeal, 'appeal.info_requested', { status: { from: appeal.status, to: 'AWAITING_CUSTOMER' } });
+    return 'The customer was asked for more information. The SLA is paused until they answer.';
+  });
+}
+
+/** The change itself: logon email (and/or secure phone) from the appeal, every session signed out, both addresses told. */
+async function applyToAccount(tx: Prisma.TransactionClient, services: Services, actor: StaffActor, appeal: Appeal, now: Date) {
+  if (!appeal.accountUid) throw new Refusal(409, 'No account matches this appeal, so there is nothing to change. Reject it with the reason “account not found”.');
+  const account = await tx.account.findUniqueOrThrow({ where: { uid: appeal.accountUid } });
+  const emailChanges = account.logonEmail !== appeal.newEmail;
+  if (emailChanges) {
+    const taken = await tx.account.findUnique({ where: { logonEmail: appeal.newEmail }, select: { uid: true } });
+    if (taken && taken.uid !== account.uid) throw new Refusal(409, EMAIL_TAKEN);
+  }
+  await tx.account.update({
+    where: { uid: account.uid },
+    data: {
+      ...(emailChanges ? { logonEmail: appeal.newEmail, logonEmailChangedAt: now } : {}),
+      ...(appeal.newPhone ? { securePhone: appeal.newPhone } : {}),
+    },
+  });
+  await tx.session.updateMany({ where: { accountUid: account.uid, revokedAt: null }, data: { revokedAt: now } });
+  await tx.verification.updateMany({ where: { accountUid: account.uid, consumedAt: null, invalidatedAt: null }, data: { invalidatedAt: now } });
+  await tx.appeal.update({ where: { id: appeal.id }, data: { status: 'APPROVED', decidedAt: now, decidedById: actor.staffId, version: { increment: 1 } } });
+  await tx.appealMessage.create({ data: { appealId: appeal.id, author: 'SYSTEM', body: `Approved. The account's logon email is now ${maskEmail(appeal.newEmail)}.` } });
+  await enqueueEmail(tx, {
+    to: appeal.newEmail,
+    ...appealDecided({ caseNumber: appeal.caseNumber, approved: true, newEmail: appeal.newEmail, message: 'Every session of the account was signed out. Sign in with this address and your password, or use “Forgot password”.' }),
+    template: 'appeal-approved',
+  });
+  if (emailChanges) {
+    await enqueueEmail(tx, {
+      to: account.logonEmail,
+      subject: 'Security notice: the logon email of your account was changed',
+      text: `After appeal ${appeal.caseNumber} was reviewed and approved by our support team, the logon email of the Alibaba Cloud account with UID ${account.uid} was changed from this address to ${maskEmail(appeal.newEmail)} (${now.toUTCString()}).\nThis address can no longer be used to sign in. If you did not ask for this, file an appeal at once.\n\n— Account Recovery Desk`,
+      template: 'logon-email-changed:old',
+    });
+  }
+  await audit(tx, actor, appeal, 'appeal.approved', { status: { from: appeal.status, to: 'APPROVED' } });
+  await recordAudit(tx, {
+    actor: { type: 'staff', id: actor.staffId },
+    action: 'logon_email.changed',
+    accountUid: account.uid,
+    appealId: appeal.id,
+    meta: actor.meta,
+    data: { from: maskEmail(account.logonEmail), to: maskEmail(appeal.newEmail), via: 'appeal', caseNumber: appeal.caseNumber, phoneChanged: Boolean(appeal.newPhone) },
+  });
+}
+
+/** First approval: a normal-risk case is applied at once; a high-risk one waits for a senior agent. */
+export async function approveAppeal(services: Services, actor: StaffActor, appealId: string, version: number, now = new Date()): Promise<DecisionResult> {
+  return run(services, async (tx) => {
+    const appeal = await lockAppeal(tx, appealId);
+    if (appeal.version !== version) {
+      if ((appeal.status === 'APPROVED' && appeal.decidedById === actor.staffId) || (appeal.status === 'PENDING_SECOND_APPROVAL' && appeal.firstApproverId === actor.staffId)) {
+        return 'You already approved this case.';
+      }
+      throw new Refusal(409, await staleMessage(tx, appeal));
+    }
+    allow(actor, 'approve', appeal);
+    if (!checklistComplete(appeal.checklist)) throw new Refusal(400, 'Complete the review checklist before approving.');
+    if (appeal.riskLevel === 'HIGH') {
+      if (!appeal.accountUid) throw new Refusal(409, 'No account matches this appeal, so there is nothing to change. Reject it with the reason “account not found”.');
+      await tx.appeal.update({ where: { id: appeal.id }, data: { status: 'PENDING_SECOND_APPROVAL', firstApproverId: actor.staffId, firstApprovedAt: now, version: { increment: 1 } } });
+      await audit(tx, actor, appeal, 'appeal.first_approval', { status: { from: appeal.status, to: 'PENDING_SECOND_APPROVAL' } });
+      return 'High-risk case: it now waits for a senior agent’s second approval.';
+    }
+    await applyToAccount(tx, services, actor, appeal, now);
+    return 'Approved. The account was updated, its sessions signed out and both addresses notified.';
+  });
+}
+
+/** Second approval of a high-risk case — a senior agent who did not approve it first (checked by the ability and again here). */
+export async function secondApproveAppeal(services: Services, actor: StaffActor, appealId: string, version: number, now = new Date()): Promise<DecisionResult> {
+  return run(services, async (tx) => {
+    const appeal = await lockAppeal(tx, appealId);
+    if (appeal.version !== version) {
+      if (appeal.status === 'APPROVED' && appeal.decidedById === actor.staffId) return 'You already approved this case.';
+      throw new Refusal(409, await staleMessage(tx, appeal));
+    }
+    allow(actor, 'secondApprove', appeal);
+    if (appeal.firstApproverId === actor.staffId) throw new Refusal(403, 'You approved this case first; another senior agent must give the second approval.');
+    await applyToAccount(tx, services, actor, appeal, now);
+    return 'Second approval given. The account was updated, its sessions signed out and both addresses notified.';
+  });
+}
+
+export async function rejectAppeal(
+  services: Services,
+  actor: StaffActor,
+  appealId: string,
+  version: number,
+  input: { reason: RejectReason; message: string; final: boolean },
+  now = new Date(),
+): Promise<DecisionResult> {
+  return run(services, async (tx) => {
+    const appeal = await lockAppeal(tx, appealId);
+    if (appeal.version !== version) {
+      if (appeal.status === 'REJECTED' && appeal.decidedById === actor.staffId) return 'You already rejected this case.';
+      throw new Refusal(409, await staleMessage(tx, appeal));
+    }
+    allow(actor, 'reject', appeal);
+    await tx.appeal.update({
+      where: { id: appeal.id },
+      data: { status: 'REJECTED', rejectReason: input.reason, rejectFinal: input.final, decidedAt: now, decidedById: actor.staffId, version: { increment: 1 } },
+    });
+    await tx.appealMessage.create({ data: { appealId, author: 'STAFF', staffId: actor.staffId, body: input.message } });
+    const trackUrl = await freshTrackingUrl(tx, services, appeal.id);
+    await enqueueEmail(tx, {
+      to: appeal.newEmail,
+      ...appealDecided({ caseNumber: appeal.caseNumber, approved: false, message: `${input.message}\n\n${input.final ? 'This decision is final.' : 'You may file a new appeal.'}`, trackUrl }),
+      template: 'appeal-rejected',
+    });
+    await audit(tx, actor, appeal, 'appeal.rejected', { status: { from: appeal.status, to: 'REJECTED' }, reason: input.reason, final: input.final });
+    return `Rejected (${REJECT_REASONS[input.reason]}).`;
+  });
+}
+
+/** The expiry job: a case waiting for the customer for 14 days without a reply closes. */
+export async function expireStaleAppeals(services: Services, now = new Date(), days = 14): Promise<number> {
+  const cutoff = new Date(now.getTime() - days * 24 * 3600_000);
+  const stale = await services.prisma.appeal.findMany({ where: { status: 'AWAITING_CUSTOMER', awaitingSince: { lt: cutoff } }, select: { id: true }, take: 500 });
+  let expired = 0;
+  for (const { id } of stale) {
+    const done = await services.prisma.$transaction(async (tx) => {
+      const appeal = await lockAppeal(tx, id);
+      if (appeal.status !== 'AWAITING_CUSTOMER' || !appeal.awaitingSince || appeal.awaitingSince >= cutoff) return false;
+      await tx.appeal.update({ where: { id }, data: { status: 'EXPIRED', decidedAt: now, version: { increment: 1 } } });
+      await tx.appealMessage.create({ data: { appealId: id, author: 'SYSTEM', body: `Closed: no reply within ${days} days.` } });
+      await enqueueEmail(tx, {
+        to: appeal.newEmail,
+        subject: `Appeal ${appeal.caseNumber} closed`,
+        text: `We asked for more information about appeal ${appeal.caseNumber} ${days} days ago and did not hear back, so the case is closed. Nothing on the account was changed. You may file a new appeal at any time.\n\n— Account Recovery Desk`,
+        template: 'appeal-expired',
+      });
+      await recordAudit(tx, { actor: { type: 'system', id: 'expiry' }, action: 'appeal.expired', accountUid: appeal.accountUid, appealId: id, data: { caseNumber: appeal.caseNumber, status: { from: 'AWAITING_CUSTOMER', to: 'EXPIRED' } } });
+      return true;
+    });
+    if (done) expired++;
+  }
+  if (expired) services.outbox.kick();
+  return expired;
+}

@@ -1,0 +1,2 @@
+import { redirect } from '@remix-run/node';
+export const loader = () => redirect('/staff/appeals');

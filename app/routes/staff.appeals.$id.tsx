@@ -1,0 +1,341 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { subject } from '@casl/ability';
+import { z } from 'zod';
+import { requireStaff } from '~/staff/session.server';
+import { denialReason } from '~/authz/ability';
+import { forbidden } from '~/auth/guards.server';
+import { requestMeta } from '~/lib/request.server';
+import { maskEmail, maskPhone } from '~/account/masking';
+import { SCENARIOS } from '~/appeals/schema';
+import { CHECKLIST, REJECT_REASONS, checklistComplete } from '~/appeals/review';
+import { matchIndicators } from '~/appeals/matching';
+import { assessRisk } from '~/appeals/risk.server';
+import {
+  UUID, addInternalNote, approveAppeal, claimAppeal, rejectAppeal, releaseAppeal, requestInformation, secondApproveAppeal, updateChecklist, type StaffActor,
+} from '~/appeals/decisions.server';
+import { Can } from '~/components/ability';
+import { FormError } from '~/components/form';
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.appeal.caseNumber ?? 'Case'} — Back office` }];
+
+const VIEWER_FRESH_MS = 2 * 60_000;
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const member = await requireStaff(request, context);
+  const { prisma } = context.services;
+  const id = params.id ?? '';
+  if (denialReason(member.ability, 'read', 'Appeal')) throw forbidden('Your role does not include working on appeals.');
+  const appeal = UUID.test(id)
+    ? await prisma.appeal.findUnique({
+        where: { id },
+        include: {
+          evidence: { orderBy: { uploadedAt: 'asc' } },
+          messages: { orderBy: { createdAt: 'asc' }, include: { staff: { select: { name: true } } } },
+          notes: { orderBy: { createdAt: 'asc' }, include: { staff: { select: { name: true } } } },
+          assignee: { select: { id: true, name: true } },
+          firstApprover: { select: { id: true, name: true } },
+        },
+      })
+    : null;
+  if (!appeal) throw new Response('This case does not exist.', { status: 404 });
+  const now = new Date();
+  // Collision hint: who else has this case open right now.
+  await prisma.caseViewer.upsert({ where: { appealId_staffId: { appealId: id, staffId: member.staff.id } }, create: { appealId: id, staffId: member.staff.id, lastSeenAt: now }, update: { lastSeenAt: now } });
+  const [viewers, account, timeline, risk] = await Promise.all([
+    prisma.caseViewer.findMany({ where: { appealId: id, staffId: { not: member.staff.id }, lastSeenAt: { gt: new Date(now.getTime() - VIEWER_FRESH_MS) } }, include: { staff: { select: { name: true } } } }),
+    appeal.accountUid ? prisma.account.findUnique({ where: { uid: appeal.accountUid } }) : null,
+    prisma.auditEvent.findMany({ where: { appealId: id }, orderBy: { id: 'asc' }, take: 200, select: { id: true, at: true, action: true, actorType: true, actorId: true, data: true } }),
+    prisma.$transaction((tx) =>
+      assessRisk(tx, { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: appeal.evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now }),
+    ),
+  ]);
+  const staffNames = new Map((await prisma.staff.findMany({ where: { id: { in: timeline.filter((t) => t.actorType === 'staff' && t.actorId && UUID.test(t.actorId)).map((t) => t.actorId!) } }, select: { id: true, name: true } })).map((s) => [s.id, s.name]));
+  const subjectFields = { id: appeal.id, status: appeal.status, assigneeId: appeal.assigneeId, firstApproverId: appeal.firstApproverId, riskLevel: appeal.riskLevel };
+  return {
+    me: member.staff.id,
+    appeal: {
+      ...subjectFields,
+      caseNumber: appeal.caseNumber,
+      version: appeal.version,
+      scenario: SCENARIOS.find((s) => s.value === appeal.scenario)?.label ?? appeal.scenario,
+      origin: appeal.origin,
+      priority: appeal.priority,
+      accountFound: appeal.accountFound,
+      given: { uid: appeal.givenUid, alias: appeal.givenAlias, oldEmail: appeal.givenOldEmail },
+      accountType: appeal.accountType,
+      holderName: appeal.holderName,
+      newEmail: appeal.newEmail,
+      newPhone: appeal.newPhone,
+      lastPayment: appeal.lastPaymentCents != null ? `${(appeal.lastPaymentCents / 100).toFixed(2)} ${appeal.lastPaymentCurrency}` : '—',
+      createdMonth: appeal.createdMonth,
+      submittedAt: appeal.submittedAt.toISOString(),
+      slaDueAt: appeal.slaDueAt.toISOString(),
+      breached: ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'].includes(appeal.status) && appeal.slaDueAt < now,
+      assignee: appeal.assignee,
+      firstApprover: appeal.firstApprover,
+      checklist: appeal.checklist as Record<string, boolean>,
+      checklistComplete: checklistComplete(appeal.checklist),
+      rejectReason: appeal.rejectReason,
+    },
+    evidence: appeal.evidence.map((e) => ({ id: e.id, kind: e.kind, name: e.originalName, mime: e.mimeType, size: e.sizeBytes, sha256: e.sha256, deleted: Boolean(e.deletedAt) })),
+    account: account
+      ? { uid: account.uid, logonEmail: maskEmail(account.logonEmail), securePhone: maskPhone(account.securePhone), holderName: account.holderName, type: account.accountType, createdAt: account.createdAt.toISOString() }
+      : null,
+    matches: matchIndicators(appeal, account),
+    risk,
+    viewers: viewers.map((v) => v.staff.name),
+    messages: appeal.messages.map((m) => ({ id: m.id, author: m.author, who: m.author === 'STAFF' ? (m.staff?.name ?? 'Support') : m.author === 'CUSTOMER' ? 'Customer' : 'System', body: m.body, at: m.createdAt.toISOString() })),
+    notes: appeal.notes.map((n) => ({ id: n.id, who: n.staff.name, body: n.body, at: n.createdAt.toISOString() })),
+    timeline: timeline.map((t) => ({ id: String(t.id), at: t.at.toISOString(), action: t.action, who: t.actorType === 'staff' ? (staffNames.get(t.actorId ?? '') ?? 'staff') : t.actorType })),
+  };
+}
+
+const text = (max: number, empty: string) => z.string().trim().min(1, empty).max(max, `Use at most ${max} characters.`);
+const versionSchema = z.coerce.number().int().min(0);
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const member = await requireStaff(request, context);
+  const form = await request.formData();
+  const actor: StaffActor = { staffId: member.staff.id, ability: member.ability, meta: requestMeta(context, request) };
+  const id = params.id ?? '';
+  const version = versionSchema.safeParse(form.get('version'));
+  const v = version.success ? version.data : -1;
+  const services = context.services;
+  let result;
+  switch (form.get('intent')) {
+    case 'claim':
+      result = await claimAppeal(services, actor, id);
+      break;
+    case 'release':
+      result = await releaseAppeal(services, actor, id, v);
+      break;
+    case 'note': {
+      const body = text(5000, 'Write the note.').safeParse(form.get('body') ?? '');
+      if (!body.success) return data({ ok: false, field: 'note', message: body.error.issues[0].message }, { status: 400 });
+      result = await addInternalNote(services, actor, id, body.data);
+      break;
+    }
+    case 'checklist':
+      result = await updateChecklist(services, actor, id, v, form.getAll('check').map(String));
+      break;
+    case 'request-info': {
+      const body = text(5000, 'Write what the customer should send or explain.').safeParse(form.get('message') ?? '');
+      if (!body.success) return data({ ok: false, field: 'request', message: body.error.issues[0].message }, { status: 400 });
+      result = await requestInformation(services, actor, id, v, body.data);
+      break;
+    }
+    case 'approve':
+      result = await approveAppeal(services, actor, id, v);
+      break;
+    case 'second-approve':
+      result = await secondApproveAppeal(services, actor, id, v);
+      break;
+    case 'reject': {
+      const parsed = z
+        .object({ reason: z.enum(Object.keys(REJECT_REASONS) as [keyof typeof REJECT_REASONS]), message: text(5000, 'Write the message the customer will read.'), final: z.enum(['retry', 'final']) })
+        .safeParse({ reason: form.get('reason'), message: form.get('message') ?? '', final: form.get('final') });
+      if (!parsed.success) return data({ ok: false, field: 'reject', message: parsed.error.issues[0].message }, { status: 400 });
+      result = await rejectAppeal(services, actor, id, v, { reason: parsed.data.reason, message: parsed.data.message, final: parsed.data.final === 'final' });
+      break;
+    }
+    default:
+      return data({ ok: false, field: null, message: 'Unknown request.' }, { status: 400 });
+  }
+  if (!result.ok) return data({ ok: false, field: null, message: result.message }, { status: result.status });
+  return data({ ok: true, field: null, message: result.message });
+}
+
+const RESULT_WORD = { match: 'matches', mismatch: 'does not match', unknown: 'not given', close: 'close' } as const;
+
+export default function CasePage() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const a = d.appeal;
+  const subj = subject('Appeal', { ...a } as never) as never;
+  const Hidden = () => (
+    <>
+      <input type="hidden" name="version" value={a.version} />
+    </>
+  );
+  return (
+    <>
+      <p className="small"><Link to="/staff/appeals">← Queue</Link></p>
+      <h1>
+        Appeal <span className="mono">{a.caseNumber}</span>
+      </h1>
+      <p className="lead">
+        {a.scenario} · status <strong>{a.status.replace(/_/g, ' ').toLowerCase()}</strong> · risk{' '}
+        {a.riskLevel === 'HIGH' ? <span className="badge bad">high</span> : 'normal'} · due {new Date(a.slaDueAt).toUTCString()}
+        {a.breached ? <span className="badge bad"> SLA breached</span> : null}
+        {a.priority > 0 ? <span className="badge warn"> priority</span> : null}
+      </p>
+      {d.viewers.length ? (
+        <div className="notice warn" role="status" data-testid="collision">
+          <p>Also looking at this case right now: {d.viewers.join(', ')}.</p>
+        </div>
+      ) : null}
+      {result ? (
+        <div className={`notice ${result.ok ? 'ok' : 'error'}`} role={result.ok ? 'status' : 'alert'}>
+          <p>{result.message}</p>
+        </div>
+      ) : null}
+
+      <div className="card actions">
+        <span>Assignee: {a.assignee ? (a.assignee.id === d.me ? 'you' : a.assignee.name) : 'nobody'}</span>
+        <Can I="claim" this={subj}>
+          <Form method="post"><input type="hidden" name="intent" value="claim" /><Hidden /><button type="submit" disabled={busy}>Claim</button></Form>
+        </Can>
+        <Can I="release" this={subj}>
+          <Form method="post"><input type="hidden" name="intent" value="release" /><Hidden /><button type="submit" className="secondary" disabled={busy}>Release</button></Form>
+        </Can>
+        {a.firstApprover ? <span className="small muted">First approval by {a.firstApprover.id === d.me ? 'you' : a.firstApprover.name}</span> : null}
+      </div>
+
+      <div className="grid-2">
+        <section className="card" aria-labelledby="appeal-h">
+          <h2 id="appeal-h">The appeal</h2>
+          <dl>
+            <dt>Identification given</dt>
+            <dd>{[a.given.uid && `UID ${a.given.uid}`, a.given.alias && `alias ${a.given.alias}`, a.given.oldEmail && `old email ${a.given.oldEmail}`].filter(Boolean).join(' · ') || (a.origin === 'NOT_ME_LINK' ? 'from a “This wasn’t me” notice' : '—')}</dd>
+            <dt>Holder</dt><dd>{a.holderName} ({a.accountType.toLowerCase()})</dd>
+            <dt>New logon email</dt><dd className="mono">{a.newEmail} <span className="badge ok">proved by code</span></dd>
+            {a.newPhone ? (<><dt>New secure phone</dt><dd className="mono">{a.newPhone}</dd></>) : null}
+            <dt>Last payment</dt><dd>{a.lastPayment}</dd>
+            <dt>Created (approx.)</dt><dd>{a.createdMonth}</dd>
+            <dt>Submitted</dt><dd>{new Date(a.submittedAt).toUTCString()}</dd>
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="account-h">
+          <h2 id="account-h">Account record</h2>
+          {d.account ? (
+            <dl>
+              <dt>UID</dt><dd className="mono">{d.account.uid}</dd>
+              <dt>Logon email</dt><dd className="mono">{d.account.logonEmail}</dd>
+              <dt>Secure phone</dt><dd className="mono">{d.account.securePhone ?? 'none'}</dd>
+              <dt>Holder</dt><dd>{d.account.holderName} ({d.account.type.toLowerCase()})</dd>
+            </dl>
+          ) : (
+            <p className="notice error">No account matches the identification given.</p>
+          )}
+          <h3>Match indicators</h3>
+          <ul data-testid="matches">
+            {d.matches.map((m) => (
+              <li key={m.key}>
+                <span className={`badge ${m.result === 'match' ? 'ok' : m.result === 'mismatch' ? 'bad' : 'warn'}`}>{RESULT_WORD[m.result]}</span> {m.label}
+                {m.detail ? <span className="muted small"> — {m.detail}</span> : null}
+              </li>
+            ))}
+          </ul>
+          <h3>Risk signals</h3>
+          {d.risk.signals.length ? (
+            <ul data-testid="risk">{d.risk.signals.map((s) => <li key={s.code}>{s.label}</li>)}</ul>
+          ) : (
+            <p className="muted">None.</p>
+          )}
+        </section>
+      </div>
+
+      <section className="card evidence" aria-labelledby="evidence-h">
+        <h2 id="evidence-h">Evidence</h2>
+        {d.evidence.map((e) => (
+          <figure key={e.id}>
+            <figcaption>
+              {e.kind.replace(/_/g, ' ').toLowerCase()} — {e.name} ({Math.ceil(e.size / 1024)} KB, {e.mime}) <span className="mono small muted">sha256 {e.sha256.slice(0, 16)}…</span>
+            </figcaption>
+            {e.deleted ? (
+              <p className="muted">Deleted after the retention period.</p>
+            ) : e.mime === 'application/pdf' ? (
+              <iframe src={`/staff/evidence/${e.id}`} title={`PDF ${e.name}`} />
+            ) : (
+              <img src={`/staff/evidence/${e.id}`} alt={`${e.kind.replace(/_/g, ' ').toLowerCase()} uploaded by the customer: ${e.name}`} loading="lazy" />
+            )}
+          </figure>
+        ))}
+      </section>
+
+      <section className="card" aria-labelledby="review-h">
+        <h2 id="review-h">Review and decide</h2>
+        <Form method="post">
+          <input type="hidden" name="intent" value="checklist" />
+          <Hidden />
+          <fieldset>
+            <legend>Review checklist (required before approval)</legend>
+            {CHECKLIST.map((item) => (
+              <label key={item.key} className="choice">
+                <input type="checkbox" name="check" value={item.key} defaultChecked={Boolean(a.checklist[item.key])} /> <span>{item.label}</span>
+              </label>
+            ))}
+          </fieldset>
+          <Can I="approve" this={subj}>
+            <button type="submit" className="secondary" disabled={busy}>Save checklist</button>
+          </Can>
+        </Form>
+        <div className="actions">
+          <Can I="approve" this={subj}>
+            <Form method="post"><input type="hidden" name="intent" value="approve" /><Hidden /><button type="submit" disabled={busy || !a.checklistComplete}>{a.riskLevel === 'HIGH' ? 'Approve (first of two)' : 'Approve'}</button></Form>
+          </Can>
+          <Can I="secondApprove" this={subj}>
+            <Form method="post"><input type="hidden" name="intent" value="second-approve" /><Hidden /><button type="submit" disabled={busy}>Give the second approval</button></Form>
+          </Can>
+        </div>
+        <Can I="requestInfo" this={subj}>
+          <Form method="post" className="field">
+            <input type="hidden" name="intent" value="request-info" />
+            <Hidden />
+            <label htmlFor="request-message">Ask the customer for more information</label>
+            <textarea id="request-message" name="message" rows={3} aria-invalid={result?.field === 'request' ? true : undefined} aria-describedby={result?.field === 'request' ? 'request-error' : undefined} />
+            {result?.field === 'request' ? <p className="field-error" id="request-error">{result.message}</p> : null}
+            <button type="submit" className="secondary" disabled={busy}>Request information</button>
+          </Form>
+        </Can>
+        <Can I="reject" this={subj}>
+          <Form method="post" className="field">
+            <input type="hidden" name="intent" value="reject" />
+            <Hidden />
+            <label htmlFor="reject-reason">Reject — reason</label>
+            <select id="reject-reason" name="reason">
+              {Object.entries(REJECT_REASONS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+            </select>
+            <label htmlFor="reject-message">Message to the customer</label>
+            <textarea id="reject-message" name="message" rows={3} aria-invalid={result?.field === 'reject' ? true : undefined} aria-describedby={result?.field === 'reject' ? 'reject-error' : undefined} />
+            {result?.field === 'reject' ? <p className="field-error" id="reject-error">{result.message}</p> : null}
+            <fieldset>
+              <legend>May the customer file again?</legend>
+              <label className="choice"><input type="radio" name="final" value="retry" defaultChecked /> <span>Yes — retry allowed</span></label>
+              <label className="choice"><input type="radio" name="final" value="final" /> <span>No — final</span></label>
+            </fieldset>
+            <button type="submit" className="secondary" disabled={busy}>Reject</button>
+          </Form>
+        </Can>
+      </section>
+
+      <div className="grid-2">
+        <section className="card" aria-labelledby="conv-h">
+          <h2 id="conv-h">Customer conversation</h2>
+          <ol>{d.messages.map((m) => <li key={m.id}><p className="small muted">{m.who} · {new Date(m.at).toUTCString()}</p><p>{m.body}</p></li>)}</ol>
+        </section>
+        <section className="card" aria-labelledby="notes-h">
+          <h2 id="notes-h">Internal notes <span className="small muted">(never shown to the customer)</span></h2>
+          <ol>{d.notes.map((n) => <li key={n.id}><p className="small muted">{n.who} · {new Date(n.at).toUTCString()}</p><p>{n.body}</p></li>)}</ol>
+          <Can I="note" this={subj}>
+            <Form method="post" className="field">
+              <input type="hidden" name="intent" value="note" />
+              <label htmlFor="note-body">Add a note</label>
+              <textarea id="note-body" name="body" rows={2} aria-invalid={result?.field === 'note' ? true : undefined} aria-describedby={result?.field === 'note' ? 'note-error' : undefined} />
+              {result?.field === 'note' ? <p className="field-error" id="note-error">{result.message}</p> : null}
+              <button type="submit" className="secondary" disabled={busy}>Add note</button>
+            </Form>
+          </Can>
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="timeline-h">
+        <h2 id="timeline-h">Timeline</h2>
+        <ol className="small" data-testid="timeline">{d.timeline.map((t) => <li key={t.id}>{new Date(t.at).toUTCString()} — {t.action} ({t.who})</li>)}</ol>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,268 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDatabase } from '../support/db';
+import { startTestPortal, type TestPortal } from '../support/portal';
+import { HttpClient, pageText } from '../support/http';
+import { signInStaff, makeAppeal, FULL_CHECKLIST } from '../support/backoffice';
+import { hashPassword } from '~/auth/password.server';
+import { sealTotpSecret } from '~/staff/totp.server';
+import { DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { expireStaleAppeals } from '~/appeals/decisions.server';
+
+describeEachDatabase('back office: queue, case, decisions', (kind) => {
+  let portal: TestPortal;
+  const clients: Record<string, HttpClient> = {};
+  beforeAll(async () => {
+    portal = await startTestPortal(kind);
+    // A second senior agent, for the four-eyes rule.
+    await portal.db.prisma.staff.create({
+      data: { email: 'senior2@support.example.com', name: 'Sol Senior', roles: ['AGENT', 'SENIOR_AGENT'], passwordHash: await hashPassword('demo-Passw0rd!'), totpSecretEncrypted: sealTotpSecret(portal.services.config.encryptionSecret, DEMO_TOTP_SECRET), totpEnrolledAt: new Date() },
+    });
+    for (const who of ['agent', 'senior', 'senior2', 'admin']) {
+      clients[who] = new HttpClient(portal.url);
+      await signInStaff(clients[who], portal.db.prisma, `${who}@support.example.com`);
+    }
+  });
+  afterAll(async () => {
+    await portal?.stop();
+  });
+  const prisma = () => portal.db.prisma;
+  const post = (who: string, id: string, fields: Record<string, string>) => clients[who].post(`/staff/appeals/${id}`, fields);
+  const version = async (id: string) => String((await prisma().appeal.findUniqueOrThrow({ where: { id } })).version);
+  const staffId = async (who: string) => (await prisma().staff.findUniqueOrThrow({ where: { email: `${who}@support.example.com` } })).id;
+
+  async function claimed(who = 'agent', data = {}) {
+    const appeal = await makeAppeal(prisma(), portal.services.evidence, data);
+    const res = await post(who, appeal.id, { intent: 'claim' });
+    expect(pageText(await res.text())).toContain('The case is yours.');
+    return appeal;
+  }
+  async function checklistDone(who: string, id: string) {
+    const form = new URLSearchParams({ intent: 'checklist', version: await version(id) });
+    for (const c of FULL_CHECKLIST) form.append('check', c);
+    expect((await clients[who].post(`/staff/appeals/${id}`, form)).status).toBe(200);
+  }
+
+  it('refuses a replayed TOTP code and a wrong one', async () => {
+    const c = new HttpClient(portal.url);
+    expect((await c.post('/staff/login', { email: 'agent@support.example.com', password: 'demo-Passw0rd!' })).status).toBe(302);
+    const wrong = await c.post('/staff/login', { intent: 'totp', code: '000000' });
+    expect(wrong.status).toBe(401);
+    // The agent's current code was used by beforeAll's sign-in in this 30-second window (or is used now).
+    const { totpNow } = await import('~/staff/totp.server');
+    const code = totpNow(DEMO_TOTP_SECRET);
+    const c2 = new HttpClient(portal.url);
+    await c2.post('/staff/login', { email: 'agent@support.example.com', password: 'demo-Passw0rd!' });
+    const first = await c.post('/staff/login', { intent: 'totp', code });
+    const replay = await c2.post('/staff/login', { intent: 'totp', code });
+    expect([first.status, replay.status]).toContain(401);
+  });
+
+  it('lists open appeals by due date, with filters, search and keyset pages', async () => {
+    const base = Date.now();
+    const made = [];
+    for (let i = 0; i < 28; i++) made.push(await makeAppeal(prisma(), null, { slaDueAt: new Date(base + (i - 2.5) * 3600_000), riskLevel: i % 2 ? 'HIGH' : 'NORMAL', scenario: i % 3 ? 'FORGOT_LOGON_EMAIL' : 'PHONE_UNAVAILABLE' }));
+    const page1 = await (await clients.agent.get('/staff/appeals?status=SUBMITTED')).text();
+    const cases1 = [...pageText(page1).matchAll(/AP-\d{8}-\d{6}/g)].map((m) => m[0]);
+    expect(cases1.length).toBe(25);
+    expect(cases1[0]).toBe(made[0].caseNumber); // the earliest due date first
+    const nextHref = /href="(\/staff\/appeals\?[^"]*after=[^"]+)"/.exec(page1)?.[1]?.replace(/&amp;/g, '&');
+    expect(nextHref).toBeTruthy();
+    const page2 = await (await clients.agent.get(nextHref!)).text();
+    const cases2 = [...pageText(page2).matchAll(/AP-\d{8}-\d{6}/g)].map((m) => m[0]);
+    expect(cases2.some((c) => cases1.includes(c))).toBe(false);
+    expect(page1).toContain('breached');
+    const breached = await (await clients.agent.get('/staff/appeals?sla=breached&status=SUBMITTED')).text();
+    expect([...pageText(breached).matchAll(/AP-\d{8}-\d{6}/g)].length).toBe(3);
+    const high = await (await clients.agent.get('/staff/appeals?risk=HIGH&status=SUBMITTED&scenario=PHONE_UNAVAILABLE')).text();
+    const expectHigh = made.filter((a) => a.riskLevel === 'HIGH' && a.scenario === 'PHONE_UNAVAILABLE').length;
+    expect([...pageText(high).matchAll(/AP-\d{8}-\d{6}/g)].length).toBe(expectHigh);
+    const byCase = await (await clients.agent.get(`/staff/appeals?status=all&q=${made[5].caseNumber}`)).text();
+    expect([...pageText(byCase).matchAll(/AP-\d{8}-\d{6}/g)].map((m) => m[0])).toEqual([made[5].caseNumber]);
+    const byEmail = await (await clients.agent.get(`/staff/appeals?status=all&q=${encodeURIComponent(made[7].newEmail.toUpperCase())}`)).text();
+    expect(byEmail).toContain(made[7].caseNumber);
+    // Tidy up so later tests see a short queue.
+    await prisma().appeal.updateMany({ where: { id: { in: made.map((a) => a.id) } }, data: { status: 'WITHDRAWN' } });
+  });
+
+  it('admins without an agent role see no appeals; customers and strangers are sent to the staff sign-in', async () => {
+    const appeal = await makeAppeal(prisma(), portal.services.evidence);
+    expect((await clients.admin.get('/staff/appeals')).status).toBe(403);
+    expect((await clients.admin.get(`/staff/appeals/${appeal.id}`)).status).toBe(403);
+    expect((await post('admin', appeal.id, { intent: 'claim' })).status).toBe(403);
+    const customer = new HttpClient(portal.url);
+    await customer.signIn('alice@example.com');
+    for (const path of ['/staff/appeals', `/staff/appeals/${appeal.id}`]) {
+      const res = await customer.get(path);
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toMatch(/^\/staff\/login/);
+      expect((await new HttpClient(portal.url).get(path)).status).toBe(302);
+    }
+    expect((await customer.post(`/staff/appeals/${appeal.id}`, { intent: 'claim' })).status).toBe(302);
+    expect((await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } })).assigneeId).toBeNull();
+  });
+
+  it('serves evidence only to staff, recording each view', async () => {
+    const appeal = await makeAppeal(prisma(), portal.services.evidence);
+    const file = await prisma().evidenceFile.findFirstOrThrow({ where: { appealId: appeal.id } });
+    const res = await clients.agent.get(`/staff/evidence/${file.id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await prisma().auditEvent.count({ where: { action: 'evidence.viewed', appealId: appeal.id } })).toBe(1);
+    expect((await new HttpClient(portal.url).get(`/staff/evidence/${file.id}`)).status).toBe(302);
+    expect((await clients.admin.get(`/staff/evidence/${file.id}`)).status).toBe(403);
+    await prisma().evidenceFile.update({ where: { id: file.id }, data: { deletedAt: new Date() } });
+    expect((await clients.agent.get(`/staff/evidence/${file.id}`)).status).toBe(404);
+  });
+
+  it('shows who else has the case open, match indicators and risk signals', async () => {
+    const appeal = await makeAppeal(prisma(), portal.services.evidence, { holderName: 'Bob Martin', lastPaymentCents: 9999 });
+    expect((await clients.senior.get(`/staff/appeals/${appeal.id}`)).status).toBe(200);
+    const text = pageText(await (await clients.agent.get(`/staff/appeals/${appeal.id}`)).text());
+    expect(text).toMatch(/Also looking at this case right now: Sasha Senior/);
+    expect(text).toMatch(/matches Name matches/);
+    expect(text).toMatch(/does not match Last payment matches/);
+    const unknown = await makeAppeal(prisma(), null, { accountUid: null, accountFound: false });
+    expect(pageText(await (await clients.agent.get(`/staff/appeals/${unknown.id}`)).text())).toContain('No account matches the identification given');
+  });
+
+  it('claims atomically: of two agents at once, one gets it and the other is told', async () => {
+    const appeal = await makeAppeal(prisma(), portal.services.evidence);
+    const [a, b] = await Promise.all([post('agent', appeal.id, { intent: 'claim' }), post('senior', appeal.id, { intent: 'claim' })]);
+    const texts = [pageText(await a.text()), pageText(await b.text())];
+    expect(texts.filter((t) => t.includes('The case is yours.'))).toHaveLength(1);
+    expect(texts.filter((t) => /claimed this case first/.test(t))).toHaveLength(1);
+    expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.claimed' } })).toBe(1);
+  });
+
+  it('requests information (SLA paused), and the customer reply brings the case back to the same agent', async () => {
+    const appeal = await claimed('agent');
+    const res = await post('agent', appeal.id, { intent: 'request-info', version: await version(appeal.id), message: 'Please send a photo of your ID card.' });
+    expect(pageText(await res.text())).toContain('The SLA is paused');
+    const row = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
+    expect(row.status).toBe('AWAITING_CUSTOMER');
+    expect(row.slaPausedAt).not.toBeNull();
+    const mail = await prisma().outboxMessage.findFirstOrThrow({ where: { recipient: appeal.newEmail, template: 'appeal-info-requested' } });
+    const link = new URL(/https?:\/\/\S+\/appeals\/track\/\S+/.exec(mail.text)![0]).pathname;
+    const customer = new HttpClient(portal.url);
+    expect(pageText(await (await customer.get(link)).text())).toContain('Please send a photo of your ID card.');
+    expect((await customer.post(link, { intent: 'reply', body: 'Sent it.' })).status).toBe(302);
+    const after = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
+    expect(after.status).toBe('IN_REVIEW');
+    expect(after.assigneeId).toBe(await staffId('agent'));
+  });
+
+  it('approves a normal-risk case in one transaction: account changed, sessions gone, notices queued, audit written', async () => {
+    const bob = new HttpClient(portal.url);
+    await bob.signIn('bob@example.com');
+    const appeal = await claimed('agent', { newEmail: 'bob.approved@corp.example', newPhone: '+4915112345678' });
+    const early = await post('agent', appeal.id, { intent: 'approve', version: await version(appeal.id) });
+    expect(early.status).toBe(400);
+    expect(pageText(await early.text())).toContain('Complete the review checklist before approving.');
+    await checklistDone('agent', appeal.id);
+    const v = await version(appeal.id);
+    const ok = await post('agent', appeal.id, { intent: 'approve', version: v });
+    expect(pageText(await ok.text())).toContain('Approved.');
+    const again = await post('agent', appeal.id, { intent: 'approve', version: v });
+    expect(pageText(await again.text())).toContain('You already approved this case.');
+    const account = await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000002' } });
+    expect(account.logonEmail).toBe('bob.approved@corp.example');
+    expect(account.securePhone).toBe('+4915112345678');
+    expect((await bob.get('/account/security')).status).toBe(302);
+    expect(await prisma().session.count({ where: { accountUid: '1000000000000002', revokedAt: null } })).toBe(0);
+    expect(await prisma().outboxMessage.count({ where: { recipient: 'bob@example.com', template: 'logon-email-changed:old' } })).toBe(1);
+    expect(await prisma().outboxMessage.count({ where: { recipient: 'bob.approved@corp.example', template: 'appeal-approved' } })).toBe(1);
+    expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.approved' } })).toBe(1);
+    expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'logon_email.changed' } })).toBe(1);
+    expect((await new HttpClient(portal.url).post('/login', { login: 'bob@example.com', password: 'demo-Passw0rd!' })).status).toBe(401);
+    await new HttpClient(portal.url).signIn('bob.approved@corp.example');
+    // Put Bob back for the other tests.
+    await prisma().account.update({ where: { uid: '1000000000000002' }, data: { logonEmail: 'bob@example.com', securePhone: null } });
+  });
+
+  it('stops the approval when the new address meanwhile belongs to another account, changing nothing', async () => {
+    const appeal = await claimed('agent', { newEmail: 'taken.later@corp.example' });
+    await checklistDone('agent', appeal.id);
+    await prisma().account.create({ data: { uid: '1000000000000077', logonEmail: 'taken.later@corp.example', passwordHash: 'x', holderName: 'Someone' } });
+    const res = await post('agent', appeal.id, { intent: 'approve', version: await version(appeal.id) });
+    expect(res.status).toBe(409);
+    expect(pageText(await res.text())).toContain('now belongs to another account');
+    expect((await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000002' } })).logonEmail).toBe('bob@example.com');
+    expect((await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } })).status).toBe('IN_REVIEW');
+  });
+
+  it('needs a second, different senior agent for a high-risk case', async () => {
+    const appeal = await claimed('senior', { riskLevel: 'HIGH', newEmail: 'bob.high@corp.example' });
+    await checklistDone('senior', appeal.id);
+    const first = await post('senior', appeal.id, { intent: 'approve', version: await version(appeal.id) });
+    expect(pageText(await first.text())).toContain('waits for a senior agent');
+    expect((await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000002' } })).logonEmail).toBe('bob@example.com');
+    const self = await post('senior', appeal.id, { intent: 'second-approve', version: await version(appeal.id) });
+    expect(self.status).toBe(403);
+    expect(pageText(await self.text())).toContain('another senior agent must give the second approval');
+    expect((await post('agent', appeal.id, { intent: 'second-approve', version: await version(appeal.id) })).status).toBe(403);
+    const second = await post('senior2', appeal.id, { intent: 'second-approve', version: await version(appeal.id) });
+    expect(pageText(await second.text())).toContain('Second approval given.');
+    expect((await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000002' } })).logonEmail).toBe('bob.high@corp.example');
+    await prisma().account.update({ where: { uid: '1000000000000002' }, data: { logonEmail: 'bob@example.com' } });
+  });
+
+  it('rejects with a reason and a customer message; a stale form is refused', async () => {
+    const appeal = await claimed('agent');
+    const stale = await version(appeal.id);
+    await post('agent', appeal.id, { intent: 'note', body: 'Looks fine' });
+    const ok = await post('agent', appeal.id, { intent: 'reject', version: await version(appeal.id), reason: 'EVIDENCE_UNREADABLE', message: 'The photo is too blurry.', final: 'retry' });
+    expect(pageText(await ok.text())).toContain('Rejected (evidence unreadable).');
+    const late = await post('agent', appeal.id, { intent: 'approve', version: stale });
+    expect(late.status).toBe(409);
+    expect(pageText(await late.text())).toContain('This case changed since you opened it: it is now rejected');
+    expect(await prisma().outboxMessage.count({ where: { recipient: appeal.newEmail, template: 'appeal-rejected' } })).toBe(1);
+    const missing = await post('agent', appeal.id, { intent: 'reject', version: await version(appeal.id), reason: 'OTHER', message: '', final: 'final' });
+    expect(missing.status).toBe(400);
+  });
+
+  it('expires a case that waited 14 days for the customer', async () => {
+    const appeal = await makeAppeal(prisma(), null, { status: 'AWAITING_CUSTOMER', awaitingSince: new Date(Date.now() - 15 * 86400_000) });
+    const fresh = await makeAppeal(prisma(), null, { status: 'AWAITING_CUSTOMER', awaitingSince: new Date(Date.now() - 3 * 86400_000) });
+    expect(await expireStaleAppeals(portal.services)).toBeGreaterThanOrEqual(1);
+    expect((await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } })).status).toBe('EXPIRED');
+    expect((await prisma().appeal.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe('AWAITING_CUSTOMER');
+    expect(await prisma().outboxMessage.count({ where: { recipient: appeal.newEmail, template: 'appeal-expired' } })).toBe(1);
+    expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.expired' } })).toBe(1);
+  });
+
+  describe.runIf(kind === 'postgres')('races on PostgreSQL', () => {
+    it('double approve at once: exactly one change', async () => {
+      const appeal = await claimed('agent', { newEmail: 'bob.race@corp.example' });
+      await checklistDone('agent', appeal.id);
+      const v = await version(appeal.id);
+      const results = await Promise.all([0, 1, 2].map(() => post('agent', appeal.id, { intent: 'approve', version: v }).then((r) => r.text())));
+      expect(results.filter((t) => pageText(t).includes('Approved. The account was updated'))).toHaveLength(1);
+      expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.approved' } })).toBe(1);
+      await prisma().account.update({ where: { uid: '1000000000000002' }, data: { logonEmail: 'bob@example.com' } });
+    });
+
+    it('approve against withdraw: one wins, never both', async () => {
+      const appeal = await claimed('agent', { newEmail: 'bob.withdraw@corp.example' });
+      await checklistDone('agent', appeal.id);
+      const { newToken, sha256 } = await import('~/lib/tokens.server');
+      const token = newToken();
+      await prisma().appeal.update({ where: { id: appeal.id }, data: { trackingTokenHash: sha256(token) } });
+      const [approve, withdraw] = await Promise.all([
+        post('agent', appeal.id, { intent: 'approve', version: await version(appeal.id) }),
+        new HttpClient(portal.url).post(`/appeals/track/${token}`, { intent: 'withdraw' }),
+      ]);
+      const final = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
+      const account = await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000002' } });
+      if (final.status === 'APPROVED') {
+        expect(withdraw.status).toBe(409);
+        expect(account.logonEmail).toBe('bob.withdraw@corp.example');
+      } else {
+        expect(final.status).toBe('WITHDRAWN');
+        expect(approve.status).toBe(409);
+        expect(account.logonEmail).toBe('bob@example.com');
+      }
+      await prisma().account.update({ where: { uid: '1000000000000002' }, data: { logonEmail: 'bob@example.com' } });
+    });
+  });
+});
