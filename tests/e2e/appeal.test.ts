@@ -3,6 +3,8 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser, waitForMessage } from '../support/browser';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { pdfBytes, pngBytes } from '../support/files';
+import { totpNow } from '~/staff/totp.server';
+import { DEMO_TOTP_SECRET } from '~/db/seed.server';
 
 describe('filing and following an appeal in Chromium', () => {
   let portal: TestPortal;
@@ -59,6 +61,51 @@ describe('filing and following an appeal in Chromium', () => {
     const appeal = await portal.db.prisma.appeal.findUniqueOrThrow({ where: { caseNumber: caseNumber! }, include: { evidence: true } });
     expect(appeal.accountUid).toBe('1000000000000001');
     expect(appeal.evidence.map((e) => e.originalName).sort()).toEqual(['id-card.png', 'invoice.pdf', 'second.png']);
+  });
+
+  it('the agent signs in with TOTP, claims that appeal, asks for information, the customer replies, the agent approves — and the customer signs in with the new email', async () => {
+    const appeal = await portal.db.prisma.appeal.findFirstOrThrow({ where: { newEmail: 'alice.recovered@corp.example' } });
+    const agent = await (await browser.newContext()).newPage();
+    await agent.goto(`${portal.url}/staff/login`);
+    await agent.getByLabel('Work email').fill('agent@support.example.com');
+    await agent.getByLabel('Password').fill('demo-Passw0rd!');
+    await agent.getByRole('button', { name: 'Continue' }).click();
+    await agent.getByLabel('Authentication code').fill(totpNow(DEMO_TOTP_SECRET));
+    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await agent.waitForURL(/\/staff\/appeals$/);
+    await agent.getByRole('link', { name: appeal.caseNumber }).click();
+    await agent.getByRole('button', { name: 'Claim' }).click();
+    await agent.getByText('The case is yours.').waitFor();
+
+    await agent.getByLabel('Ask the customer for more information').fill('Please send the invoice of your last payment.');
+    await agent.getByRole('button', { name: 'Request information' }).click();
+    await agent.getByText('The SLA is paused').waitFor();
+
+    // The customer answers through the (new) tracking link in the "more information" mail.
+    const mail = await waitForMessage(portal.url, 'alice.recovered@corp.example', /(http\S+\/appeals\/track\/\S+)/);
+    const customer = await (await browser.newContext()).newPage();
+    await customer.goto(mail.match[1]);
+    expect(await customer.getByTestId('appeal-status').innerText()).toContain('We need more information');
+    await customer.getByLabel('Your message').fill('Here is the invoice.');
+    await customer.setInputFiles('#reply-files', { name: 'invoice-oct.pdf', mimeType: 'application/pdf', buffer: pdfBytes() });
+    await customer.getByRole('button', { name: 'Send reply' }).click();
+    await customer.getByText('Here is the invoice.').waitFor();
+
+    await agent.reload();
+    expect(await agent.locator('main').innerText()).toContain('status in review');
+    for (const box of await agent.getByRole('checkbox').all()) await box.check();
+    await agent.getByRole('button', { name: 'Save checklist' }).click();
+    await agent.getByText('Checklist saved.').waitFor();
+    await agent.getByRole('button', { name: 'Approve', exact: true }).click();
+    await agent.getByText('Approved. The account was updated').waitFor();
+
+    const owner = await (await browser.newContext()).newPage();
+    await owner.goto(`${portal.url}/login`);
+    await owner.getByLabel('Logon name').fill('alice.recovered@corp.example');
+    await owner.getByLabel('Password').fill('demo-Passw0rd!');
+    await owner.getByRole('button', { name: 'Sign in' }).click();
+    await owner.waitForURL(/\/account\/security$/);
+    expect(await owner.locator('main').innerText()).toContain('a***d@corp.example');
   });
 
   it('the browser checks the form before posting (react-hook-form with the shared schema)', async () => {
