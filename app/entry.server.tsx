@@ -5,6 +5,7 @@ import { RemixServer, isRouteErrorResponse } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
 import { NonceProvider } from '~/components/nonce';
+import { isDatabaseUnavailable } from '~/db/errors';
 
 // The server's own start-up lives in the same bundle, so `npm start` and the tests reach it as
 // build.entry.module.startPortal without a second copy of the app's modules.
@@ -51,8 +52,14 @@ export default function handleRequest(
   });
 }
 
-export function handleError(error: unknown, { request }: { request: Request }) {
+export function handleError(error: unknown, { request, context }: { request: Request; context?: AppLoadContext }) {
   if (request.signal.aborted) return;
+  // The database went away: the response becomes a 503 (see server/http.server.ts), not a 500.
+  if (isDatabaseUnavailable(error)) {
+    if (context?.flags) context.flags.databaseUnavailable = true;
+    console.error(`[portal] database unavailable: ${(error as Error).message?.split('\n')[0]}`);
+    return;
+  }
   // A 404 for a path nobody serves is not an error of the portal.
   if (isRouteErrorResponse(error) && error.status === 404) return;
   console.error(error);

@@ -9,6 +9,8 @@ declare module '@remix-run/node' {
     nonce: string;
     /** The client's address (X-Forwarded-For is used only when TRUST_PROXY is set). */
     clientIp: string;
+    /** Per-request notes from the app to the HTTP layer. */
+    flags: { databaseUnavailable?: boolean };
   }
 }
 

@@ -22,8 +22,15 @@ export function createHttpApp(build: ServerBuild, services: Services) {
     const defaults = securityHeaders(nonce, production);
     // Defaults only: a route that sets its own (e.g. the evidence route's frame-ancestors) keeps it.
     const writeHead = res.writeHead;
+    res.locals.flags = {};
     res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
       for (const [name, value] of Object.entries(defaults)) if (!this.hasHeader(name)) this.setHeader(name, value);
+      // A request that failed because the database is away is "try again", not a server bug.
+      if (res.locals.flags.databaseUnavailable && (args[0] === 500 || this.statusCode === 500)) {
+        if (typeof args[0] === 'number') (args as unknown[])[0] = 503;
+        this.statusCode = 503;
+        this.setHeader('Retry-After', '5');
+      }
       return writeHead.apply(this, args);
     } as typeof writeHead;
     next();
@@ -70,6 +77,7 @@ export function createHttpApp(build: ServerBuild, services: Services) {
         services,
         nonce: res.locals.nonce as string,
         clientIp: (config.trustProxy ? req.ip : req.socket.remoteAddress) ?? 'unknown',
+        flags: res.locals.flags,
       }),
     }),
   );
