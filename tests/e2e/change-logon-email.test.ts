@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, signInWithBrowser, waitForMessage } from '../support/browser';
+import { startTestPortal, type TestPortal } from '../support/portal';
+
+const CODE = /verification code is (\d{6})/;
+
+describe('Change logon email in Chromium', () => {
+  let portal: TestPortal;
+  let browser: Browser;
+  beforeAll(async () => {
+    portal = await startTestPortal('pglite');
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.stop();
+  });
+
+  async function newPage(): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    return { page, errors, close: () => context.close() };
+  }
+
+  /** The newest code sent to `to` that is not one of `seen`. */
+  async function freshCode(to: string, seen: string[] = []): Promise<string> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const { match } = await waitForMessage(portal.url, to, CODE);
+      if (!seen.includes(match[1])) return match[1];
+      if (Date.now() > deadline) throw new Error(`no new code for ${to}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async function step1(page: Page, channelLabel: RegExp, to: string, masked: string) {
+    await page.getByRole('link', { name: 'Change logon email' }).click();
+    await page.waitForURL(/\/account\/security\/logon-email$/);
+    await page.getByRole('heading', { name: 'Verify your identity' }).waitFor();
+    // The code help panel is there, with the appeal for "both unavailable".
+    await page.getByText("Didn't receive the code?").click();
+    await page.getByRole('link', { name: 'both my phone and my email are unavailable' }).waitFor({ state: 'visible' });
+
+    await page.getByLabel(channelLabel).check();
+    await page.getByRole('button', { name: 'Get verification code' }).click();
+    await page.getByText(`We sent a verification code to ${masked}`).waitFor();
+    // The resend button counts down and is disabled meanwhile.
+    const resend = page.getByRole('button', { name: /^Resend code \(\d+ s\)$/ });
+    await resend.waitFor();
+    expect(await resend.isDisabled()).toBe(true);
+
+    const code = await freshCode(to);
+    await page.getByLabel('Verification code', { exact: true }).fill(code);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(/\/account\/security\/logon-email\/new$/);
+  }
+
+  async function step2(page: Page, newEmail: string) {
+    await page.getByLabel('New logon email').fill(newEmail);
+    await page.getByRole('button', { name: 'Get verification code' }).click();
+    await page.getByText(`We sent a verification code to ${newEmail}`).waitFor();
+    await page.getByText("Didn't receive the code?").waitFor();
+    const code = await freshCode(newEmail);
+    await page.getByLabel('Verification code', { exact: true }).fill(code);
+    await page.getByRole('button', { name: 'OK' }).click();
+    await page.waitForURL(/\/account\/security\/logon-email\/done$/);
+    await page.getByRole('heading', { name: 'Modification successful' }).waitFor();
+  }
+
+  async function expectSignIn(login: string, works: boolean) {
+    const { page, close } = await newPage();
+    if (works) {
+      await signInWithBrowser(page, portal.url, login);
+      await page.getByRole('heading', { level: 1, name: 'Security Settings' }).waitFor();
+      expect(await page.locator('main').innerText()).toContain(login.replace(/^(.).*(.)@/, '$1***$2@'));
+    } else {
+      await page.goto(`${portal.url}/login`);
+      await page.getByLabel('Logon name').fill(login);
+      await page.getByLabel('Password').fill('demo-Passw0rd!');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+      expect(await page.getByRole('alert').innerText()).toContain('The logon name or password is incorrect.');
+      expect(new URL(page.url()).pathname).toBe('/login');
+    }
+    await close();
+  }
+
+  it('Alice changes her logon email via her secure phone, then only the new email signs in', async () => {
+    const { page, errors, close } = await newPage();
+    await signInWithBrowser(page, portal.url, 'alice@example.com');
+    await step1(page, /Secure phone/, '+8613800000001', '+86138****0001');
+    expect(await page.locator('main').innerText()).toContain('a***e@example.com');
+    await step2(page, 'alice.e2e@example.org');
+    expect(await page.locator('main').innerText()).toContain('a***e@example.org');
+    expect(errors.filter((e) => /Content Security Policy|hydrat/i.test(e))).toEqual([]);
+    await close();
+
+    await expectSignIn('alice.e2e@example.org', true);
+    await expectSignIn('alice@example.com', false);
+  });
+
+  it('Bob, who has no secure phone, changes his logon email via the original logon email', async () => {
+    const { page, errors, close } = await newPage();
+    await signInWithBrowser(page, portal.url, 'bob@example.com');
+    // Only the email channel is offered.
+    await page.getByRole('link', { name: 'Change logon email' }).click();
+    await page.getByRole('heading', { name: 'Verify your identity' }).waitFor();
+    expect(await page.getByRole('radio').count()).toBe(1);
+    expect(await page.getByLabel(/Secure phone/).count()).toBe(0);
+    await page.goto(`${portal.url}/account/security`);
+    await step1(page, /Original logon email/, 'bob@example.com', 'b***b@example.com');
+
+    // The browser checks the address with the server's schema before posting.
+    await page.getByLabel('New logon email').fill('not-an-email');
+    await page.getByRole('button', { name: 'Get verification code' }).click();
+    await page.getByText('Enter a valid email address, like name@example.com.').waitFor();
+    // An address in use is refused by the server with the FAQ's two ways out, and no code goes there.
+    await page.getByLabel('New logon email').fill('alice.e2e@example.org');
+    await page.getByRole('button', { name: 'Get verification code' }).click();
+    await page.getByTestId('email-in-use').waitFor();
+    expect(await page.getByTestId('email-in-use').innerText()).toContain('Use an email address that has not been registered.');
+    expect(await page.getByRole('link', { name: 'How do I reset a forgotten password?' }).getAttribute('href')).toBe('/password-reset');
+
+    await step2(page, 'bob.e2e@example.net');
+    expect(errors.filter((e) => /Content Security Policy|hydrat/i.test(e))).toEqual([]);
+    await close();
+
+    await expectSignIn('bob.e2e@example.net', true);
+    await expectSignIn('bob@example.com', false);
+  });
+});
