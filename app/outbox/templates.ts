@@ -90,3 +90,15 @@ export function appealWithdrawn(input: { caseNumber: string }) {
     text: `You withdrew your appeal ${input.caseNumber}. Nothing on the account was changed. You may file a new appeal at any time.` + SIGNATURE,
   };
 }
+
+export function staffInvitation(input: { name: string; invitedBy: string; roles: string[]; url: string; expiresAt: Date }) {
+  return {
+    subject: 'Your Account Recovery Desk back-office access',
+    text:
+      `Hello ${input.name},\n\n${input.invitedBy} gave you access to the Account Recovery Desk back office (${input.roles.join(', ')}).\n\n` +
+      `Set your password here (the link works once and expires ${input.expiresAt.toUTCString()}):\n${input.url}\n\n` +
+      'Then sign in at the staff sign-in page: on your first sign-in you set up an authenticator app (TOTP) by scanning a QR code.\n' +
+      'If you did not expect this message, ignore it and tell your administrator.' +
+      SIGNATURE,
+  };
+}

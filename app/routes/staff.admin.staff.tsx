@@ -1,0 +1,232 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { requireStaff } from '~/staff/session.server';
+import { assertAllowed } from '~/auth/guards.server';
+import { denialReason } from '~/authz/ability';
+import {
+  changeStaffRoles,
+  createStaffMember,
+  deactivateStaffMember,
+  findStaff,
+  listStaff,
+  reactivateStaffMember,
+  reinviteStaffMember,
+  StaffAdminError,
+  type StaffRow,
+} from '~/staff/admin.server';
+import { createStaffSchema, normaliseRoles, ROLE_HINTS, ROLE_LABELS, rolesSchema, STAFF_ROLES } from '~/staff/admin-schema';
+import { requestMeta } from '~/lib/request.server';
+import { useAppAbility } from '~/components/ability';
+import { FormError, TextField } from '~/components/form';
+import { fieldError, useZodForm } from '~/components/zod-form';
+
+export const meta: MetaFunction = () => [{ title: 'Staff — Account Recovery Desk' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { staff, ability } = await requireStaff(request, context);
+  assertAllowed(ability, 'read', 'Staff');
+  return { me: staff.id, members: await listStaff(context.services, ability) };
+}
+
+type ActionData = { fieldErrors: { email?: string; name?: string; roles?: string }; error?: string; message?: string; staffId?: string };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { staff: admin, ability } = await requireStaff(request, context);
+  assertAllowed(ability, 'read', 'Staff');
+  const form = await request.formData();
+  const intent = String(form.get('intent') ?? '');
+  const meta = requestMeta(context, request);
+  const { services } = context;
+  try {
+    if (intent === 'create') {
+      assertAllowed(ability, 'create', 'Staff');
+      const parsed = createStaffSchema.safeParse({ email: form.get('email') ?? '', name: form.get('name') ?? '', roles: form.getAll('roles') });
+      if (!parsed.success) {
+        const fieldErrors: ActionData['fieldErrors'] = {};
+        for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as keyof ActionData['fieldErrors']] ??= issue.message;
+        return data<ActionData>({ fieldErrors }, { status: 400 });
+      }
+      await createStaffMember(services, admin, parsed.data, meta);
+      return data<ActionData>({ fieldErrors: {}, message: `${parsed.data.name} was added. An invitation to set a password was sent to ${parsed.data.email}; the link is valid for 72 hours.` });
+    }
+
+    // The other acts concern one existing member.
+    const target = await findStaff(services, String(form.get('staffId') ?? ''));
+    if (!target) throw new Response('No such staff member.', { status: 404 });
+    const record = { id: target.id };
+    if (intent === 'roles') {
+      assertAllowed(ability, 'changeRole', 'Staff', record);
+      const roles = rolesSchema.safeParse(form.getAll('roles'));
+      if (!roles.success) return data<ActionData>({ fieldErrors: { roles: roles.error.issues[0].message }, staffId: target.id }, { status: 400 });
+      const expected = form.has('expected') ? normaliseRoles(String(form.get('expected')).split(',')) : undefined;
+      const outcome = await changeStaffRoles(services, admin, { staffId: target.id, roles: roles.data, expected }, meta);
+      return data<ActionData>({ fieldErrors: {}, message: outcome === 'changed' ? `Roles of ${target.name} changed to ${roles.data.map((r) => ROLE_LABELS[r]).join(', ')}.` : `The roles of ${target.name} are unchanged.` });
+    }
+    if (intent === 'deactivate') {
+      assertAllowed(ability, 'deactivate', 'Staff', record);
+      const outcome = await deactivateStaffMember(services, admin, target.id, meta);
+      return data<ActionData>({ fieldErrors: {}, message: outcome === 'deactivated' ? `${target.name} was deactivated and signed out everywhere.` : `${target.name} was already deactivated.` });
+    }
+    if (intent === 'reactivate') {
+      assertAllowed(ability, 'deactivate', 'Staff', record);
+      const outcome = await reactivateStaffMember(services, admin, target.id, meta);
+      return data<ActionData>({ fieldErrors: {}, message: outcome === 'reactivated' ? `${target.name} was reactivated and can sign in again.` : `${target.name} was already active.` });
+    }
+    if (intent === 'reinvite') {
+      assertAllowed(ability, 'create', 'Staff');
+      await reinviteStaffMember(services, admin, target.id, meta);
+      return data<ActionData>({ fieldErrors: {}, message: `A new invitation was sent to ${target.email}. Earlier links no longer work.` });
+    }
+  } catch (err) {
+    if (err instanceof StaffAdminError) {
+      return data<ActionData>(err.field ? { fieldErrors: { [err.field]: err.message } } : { fieldErrors: {}, error: err.message }, { status: err.status });
+    }
+    throw err;
+  }
+  return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
+}
+
+const when = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace('T', ' ');
+
+export default function StaffAdmin() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const ability = useAppAbility();
+  const busy = useNavigation().state !== 'idle';
+  const create = useZodForm(createStaffSchema, { defaultValues: { email: '', name: '', roles: ['AGENT'] } });
+  const server = result?.staffId ? {} : result?.fieldErrors ?? {};
+  const canCreate = ability.can('create', 'Staff');
+  return (
+    <div>
+      <h1>Staff</h1>
+      <p className="lead">Back-office members. Members are never deleted: deactivate them to end their access.</p>
+      <FormError>{result?.error}</FormError>
+      {result?.message ? (
+        <div className="notice ok" role="status">
+          <p>{result.message}</p>
+        </div>
+      ) : null}
+
+      <table aria-label="Staff members">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Roles</th>
+            <th scope="col">Status</th>
+            <th scope="col">Sign-in</th>
+            <th scope="col">Created (UTC)</th>
+            <th scope="col">Manage</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.members.map((m) => (
+            <StaffRowView key={m.id} member={m} me={d.me} busy={busy} rolesError={result?.staffId === m.id ? result.fieldErrors.roles : undefined} />
+          ))}
+        </tbody>
+      </table>
+
+      {canCreate ? (
+        <>
+          <h2>Add a staff member</h2>
+          <Form method="post" className="card narrow" noValidate onSubmit={create.onSubmit}>
+            <input type="hidden" name="intent" value="create" />
+            <TextField label="Work email" type="email" autoComplete="off" error={fieldError(create.formState.errors.email, server.email)} {...create.register('email')} />
+            <TextField label="Name" autoComplete="off" error={fieldError(create.formState.errors.name, server.name)} {...create.register('name')} />
+            <fieldset className="field" aria-describedby={fieldError(create.formState.errors.roles, server.roles) ? 'new-roles-error' : undefined}>
+              <legend>Roles</legend>
+              {STAFF_ROLES.map((r) => (
+                <label key={r} className="choice">
+                  <input type="checkbox" value={r} {...create.register('roles')} />
+                  <span>
+                    {ROLE_LABELS[r]} <span className="muted small">— {ROLE_HINTS[r]}</span>
+                  </span>
+                </label>
+              ))}
+              {fieldError(create.formState.errors.roles, server.roles) ? (
+                <p className="field-error" id="new-roles-error">
+                  {fieldError(create.formState.errors.roles, server.roles)}
+                </p>
+              ) : null}
+            </fieldset>
+            <p className="small muted">The new member gets an email with a one-time link (valid 72 hours) to set a password; they set up TOTP at their first sign-in.</p>
+            <div className="actions">
+              <button type="submit" disabled={busy}>Add and send invitation</button>
+            </div>
+          </Form>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function StaffRowView({ member: m, me, busy, rolesError }: { member: StaffRow; me: string; busy: boolean; rolesError?: string }) {
+  const ability = useAppAbility();
+  const roleRefusal = denialReason(ability, 'changeRole', 'Staff', { id: m.id });
+  const deactivateRefusal = denialReason(ability, 'deactivate', 'Staff', { id: m.id });
+  const canChangeRole = roleRefusal === null;
+  const canDeactivate = deactivateRefusal === null;
+  return (
+    <tr data-testid={`staff-${m.email}`}>
+      <td>
+        {m.name}
+        {m.id === me ? <span className="muted small"> (you)</span> : null}
+      </td>
+      <td className="mono">{m.email}</td>
+      <td>
+        {m.roles.map((r) => (
+          <span key={r} className="badge">
+            {ROLE_LABELS[r]}
+          </span>
+        ))}
+      </td>
+      <td>{m.active ? <span className="badge ok">Active</span> : <span className="badge bad">Deactivated {m.deactivatedAt ? when(m.deactivatedAt) : ''}</span>}</td>
+      <td className="small">
+        {m.passwordSet ? 'Password set' : m.invitationExpiresAt ? `Invited (link valid until ${when(m.invitationExpiresAt)})` : 'Invitation expired or not sent'}
+        <br />
+        {m.totpEnrolled ? <span className="badge ok">TOTP enrolled</span> : <span className="badge warn">TOTP not enrolled</span>}
+      </td>
+      <td className="small">{when(m.createdAt)}</td>
+      <td className="small">
+        {canChangeRole ? (
+          <Form method="post" aria-label={`Roles of ${m.name}`}>
+            <input type="hidden" name="intent" value="roles" />
+            <input type="hidden" name="staffId" value={m.id} />
+            <input type="hidden" name="expected" value={m.roles.join(',')} />
+            <fieldset>
+              <legend className="visually-hidden">Roles of {m.name}</legend>
+              {STAFF_ROLES.map((r) => (
+                <label key={r} className="choice">
+                  <input type="checkbox" name="roles" value={r} defaultChecked={m.roles.includes(r)} /> <span>{ROLE_LABELS[r]}</span>
+                </label>
+              ))}
+              {rolesError ? <p className="field-error">{rolesError}</p> : null}
+            </fieldset>
+            <button type="submit" className="secondary" disabled={busy}>Save roles</button>
+          </Form>
+        ) : (
+          <p className="muted" data-testid="role-refusal">{roleRefusal}</p>
+        )}
+        {canDeactivate ? (
+          <Form method="post">
+            <input type="hidden" name="staffId" value={m.id} />
+            {m.active ? (
+              <button type="submit" name="intent" value="deactivate" className="secondary" disabled={busy}>Deactivate</button>
+            ) : (
+              <button type="submit" name="intent" value="reactivate" className="secondary" disabled={busy}>Reactivate</button>
+            )}
+          </Form>
+        ) : deactivateRefusal !== roleRefusal ? (
+          <p className="muted">{deactivateRefusal}</p>
+        ) : null}
+        {!m.passwordSet && m.active && ability.can('create', 'Staff') ? (
+          <Form method="post">
+            <input type="hidden" name="staffId" value={m.id} />
+            <button type="submit" name="intent" value="reinvite" className="link" disabled={busy}>Send a new invitation</button>
+          </Form>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
