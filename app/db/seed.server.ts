@@ -4,6 +4,8 @@ import { hashPassword } from '~/auth/password.server';
 import { encryptionSecretFrom } from '~/config.server';
 import { encryptSecret } from '~/lib/crypto.server';
 import { TOTP_PURPOSE } from '~/staff/totp.server';
+import { DEMO_IDP_CLIENT_ID, DEMO_IDP_CLIENT_SECRET, DEMO_IDP_DEFAULT_ISSUER, DEMO_IDP_ROLE_CLAIM, DEMO_IDP_USER_CLAIM } from '~/sso/demo';
+import { SSO_SECRET_PURPOSE } from '~/sso/secret.server';
 
 export const DEMO_PASSWORD = 'demo-Passw0rd!';
 export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
@@ -16,11 +18,12 @@ export const DEMO_STAFF = [
   { email: 'admin@support.example.com', name: 'Ada Admin', roles: ['ADMIN'] as const },
 ];
 
-export async function seedDemoData(prisma: PrismaClient, options: { encryptionSecret?: string } = {}): Promise<string> {
+export async function seedDemoData(prisma: PrismaClient, options: { encryptionSecret?: string; idpIssuer?: string } = {}): Promise<string> {
   const encryptionSecret = options.encryptionSecret ?? encryptionSecretFrom();
+  const idpIssuer = options.idpIssuer ?? process.env.IDP_ISSUER ?? DEMO_IDP_DEFAULT_ISSUER;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const counts = () =>
-    Promise.all([prisma.account.count(), prisma.ramUser.count(), prisma.ramRole.count(), prisma.accessKey.count(), prisma.staff.count()]);
+    Promise.all([prisma.account.count(), prisma.ramUser.count(), prisma.ramRole.count(), prisma.accessKey.count(), prisma.staff.count(), prisma.identityProvider.count()]);
   const before = await counts();
 
   await prisma.account.upsert({
@@ -89,6 +92,23 @@ export async function seedDemoData(prisma: PrismaClient, options: { encryptionSe
     await prisma.accessKey.upsert({ where: { id: key.id }, update: {}, create: { ...key, accountUid: ALICE_UID } });
   }
 
+  // Alice's account signs in through the demo identity provider (`npm run idp`): user-based SSO,
+  // where the IdP user sso-dev carries ram_user=dev (and role=OpsAdmin for role-based SSO).
+  await prisma.identityProvider.upsert({
+    where: { accountUid: ALICE_UID },
+    update: {},
+    create: {
+      accountUid: ALICE_UID,
+      issuer: idpIssuer,
+      clientId: DEMO_IDP_CLIENT_ID,
+      clientSecretEncrypted: encryptSecret(encryptionSecret, SSO_SECRET_PURPOSE, DEMO_IDP_CLIENT_SECRET),
+      userClaim: DEMO_IDP_USER_CLAIM,
+      roleClaim: DEMO_IDP_ROLE_CLAIM,
+      mode: 'USER',
+      enabled: true,
+    },
+  });
+
   for (const member of DEMO_STAFF) {
     await prisma.staff.upsert({
       where: { email: member.email },
@@ -105,7 +125,7 @@ export async function seedDemoData(prisma: PrismaClient, options: { encryptionSe
     });
   }
   const after = await counts();
-  const added = ['accounts', 'RAM users', 'RAM roles', 'AccessKeys', 'staff']
+  const added = ['accounts', 'RAM users', 'RAM roles', 'AccessKeys', 'staff', 'identity providers']
     .map((label, i) => [label, after[i] - before[i]] as const)
     .filter(([, n]) => n > 0)
     .map(([label, n]) => `${n} ${label}`);

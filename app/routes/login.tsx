@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
-import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { getCustomer } from '~/auth/guards.server';
 import { LoginRefused, passwordAuthenticator } from '~/auth/login.server';
 import { commitSessionCookie, createSession, safeRedirectPath } from '~/auth/session.server';
@@ -8,13 +8,33 @@ import { recordAudit } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { FormError, TextField } from '~/components/form';
 import { RESET_MESSAGES } from '~/account/messages';
+import { ssoEntryFor } from '~/sso/sso.server';
+import { isSsoFailureCode, SSO_FAILURES, type SsoFailureCode } from '~/sso/messages';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in — Account Recovery Desk' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await getCustomer(request, context);
-  if (customer) throw redirect(safeRedirectPath(new URL(request.url).searchParams.get('redirectTo')));
-  return null;
+  const url = new URL(request.url);
+  if (customer) throw redirect(safeRedirectPath(url.searchParams.get('redirectTo')));
+  // "Sign in with SSO": the account (UID or alias) first; then a link to that account's IdP.
+  const failure = url.searchParams.get('sso_error');
+  let ssoError: SsoFailureCode | null = isSsoFailureCode(failure) ? failure : null;
+  let sso: { account: string; idpHost: string; startHref: string } | null = null;
+  let ssoAccount = '';
+  if (url.searchParams.has('sso_account')) {
+    const entry = await ssoEntryFor(context.services.prisma, url.searchParams.get('sso_account'));
+    ssoAccount = entry.accountRef;
+    if (entry.ok) {
+      const start = new URLSearchParams({ account: entry.accountRef });
+      const redirectTo = url.searchParams.get('redirectTo');
+      if (redirectTo) start.set('redirectTo', safeRedirectPath(redirectTo));
+      sso = { account: entry.accountRef, idpHost: new URL(entry.provider.issuer).host, startHref: `/sso/start?${start}` };
+    } else {
+      ssoError ??= entry.code;
+    }
+  }
+  return { sso, ssoAccount, ssoError: ssoError ? SSO_FAILURES[ssoError] : null, roleEnded: url.searchParams.get('role_ended') === '1' };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -47,6 +67,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
+  const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
@@ -55,6 +76,11 @@ export default function Login() {
     <div className="narrow">
       <h1>Sign in</h1>
       <p className="lead">Account owners sign in with the logon email. RAM users sign in with name@&lt;UID&gt;.onaliyun.com.</p>
+      {d.roleEnded && !result ? (
+        <div className="notice" role="status">
+          <p>Your role session has ended and the RAM user session behind it is no longer active. Sign in again.</p>
+        </div>
+      ) : null}
       {params.get('reset') === '1' && !result ? (
         <div className="notice ok" role="status">
           <p>{RESET_MESSAGES.done}</p>
@@ -64,7 +90,7 @@ export default function Login() {
         <FormError>{result?.error}</FormError>
         <Form method="post" noValidate>
           <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
-          <TextField label="Logon name" name="login" type="text" autoComplete="username" required defaultValue={result?.login ?? ''} autoFocus />
+          <TextField label="Logon name" name="login" type="text" autoComplete="username" required defaultValue={result?.login ?? ''} autoFocus={!d.sso && !d.ssoError} />
           <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
           <div className="actions">
             <button type="submit" disabled={busy}>
@@ -72,6 +98,40 @@ export default function Login() {
             </button>
           </div>
         </Form>
+      </div>
+      <div className="card" id="sso">
+        <h2>Sign in with SSO</h2>
+        <p className="small muted">For RAM users and roles of an account that signs in through its enterprise identity provider (OpenID Connect).</p>
+        {d.ssoError ? (
+          <div className="notice error" role="alert" data-testid="sso-error">
+            <p>{d.ssoError}</p>
+          </div>
+        ) : null}
+        {d.sso ? (
+          <>
+            <p>
+              Account <strong>{d.sso.account}</strong> signs in at <strong className="mono">{d.sso.idpHost}</strong>.
+            </p>
+            <div className="actions">
+              <a className="button" href={d.sso.startHref}>
+                Continue to your identity provider
+              </a>
+              <Link to="/login" className="button secondary">
+                Another account
+              </Link>
+            </div>
+          </>
+        ) : (
+          <Form method="get" action="/login" noValidate>
+            <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
+            <TextField label="Account UID or alias" name="sso_account" type="text" autoComplete="organization" defaultValue={d.ssoAccount} hint="The 16-digit account ID, or the account alias your administrator gave you." />
+            <div className="actions">
+              <button type="submit" className="secondary">
+                Continue with SSO
+              </button>
+            </div>
+          </Form>
+        )}
       </div>
       <ul className="small">
         <li>

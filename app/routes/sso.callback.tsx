@@ -1,0 +1,52 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
+import { recordAudit } from '~/audit/audit.server';
+import { ROLE_SESSION_MS, commitSessionCookie, createSession, readSessionToken, revokeSessionByToken } from '~/auth/session.server';
+import { clearParentCookie } from '~/auth/role-session.server';
+import { requestMeta } from '~/lib/request.server';
+import { SsoFailure, chainText } from '~/sso/oidc.server';
+import { auditSsoFailure, failureRedirectPath, flowStore, ssoAuthenticator } from '~/sso/sso.server';
+
+// GET /sso/callback?code=…&state=…&iss=… — the identity provider sends the browser back here.
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { services } = context;
+  const { prisma, config } = services;
+  const meta = requestMeta(context, request);
+  const headers = new Headers({ 'Cache-Control': 'no-store' });
+  headers.append('Set-Cookie', await flowStore(config).clear());
+  try {
+    const identity = await ssoAuthenticator(services).authenticate('oidc', request);
+    // A session this browser had before (another principal) ends: one browser, one sign-in.
+    const previous = await readSessionToken(config, request);
+    if (previous) await revokeSessionByToken(prisma, previous);
+    const { token } = await prisma.$transaction(async (tx) => {
+      const created = await createSession(tx, {
+        principalType: identity.principalType,
+        accountUid: identity.accountUid,
+        ramUserId: identity.ramUserId,
+        ramRoleId: identity.ramRoleId,
+        ssoSubject: identity.ssoSubject,
+        ssoName: identity.ssoName,
+        lifetimeMs: identity.principalType === 'SSO_ROLE' ? ROLE_SESSION_MS : undefined,
+        ...meta,
+      });
+      await recordAudit(tx, {
+        actor: { type: 'customer', id: created.session.id },
+        action: 'sso.login',
+        accountUid: identity.accountUid,
+        meta,
+        data: { principalType: identity.principalType, mode: identity.mode, providerId: identity.providerId, subject: identity.ssoSubject, mappedTo: identity.mappedTo },
+      });
+      return created;
+    });
+    headers.append('Set-Cookie', await commitSessionCookie(config, token));
+    headers.append('Set-Cookie', await clearParentCookie(config));
+    return redirect(identity.redirectTo, { headers });
+  } catch (err) {
+    if (err instanceof Response) throw err;
+    const failure = err instanceof SsoFailure ? err : new SsoFailure('failed', chainText(err));
+    if (!(err instanceof SsoFailure)) console.error('[sso] callback failed', err);
+    await auditSsoFailure(services, failure, meta);
+    return redirect(failureRedirectPath(failure), { headers });
+  }
+}

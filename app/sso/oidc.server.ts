@@ -1,0 +1,201 @@
+// OpenID Connect with openid-client: discovery, the authorization request (code flow with PKCE,
+// state and nonce) and the code exchange with full ID token validation — signature against the
+// IdP's published JWKS (non-repudiation checks on), issuer, audience/azp, expiry and nonce.
+// Every failure becomes an SsoFailure whose code names a message in ./messages.
+import * as client from 'openid-client';
+import type { SsoFailureCode } from './messages';
+
+export class SsoFailure extends Error {
+  constructor(
+    readonly code: SsoFailureCode,
+    /** Technical detail for the audit trail (never shown to the visitor). */
+    readonly detail?: string,
+    /** What is known of the attempt, for the audit trail. */
+    readonly context: { accountUid?: string | null; accountRef?: string | null; providerId?: string | null } = {},
+  ) {
+    super(detail ? `${code}: ${detail}` : code);
+  }
+}
+
+export type OidcClientSettings = {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+};
+
+export type OidcOptions = {
+  /** Plain-HTTP issuers are accepted only when this says so (loopback outside production). */
+  allowHttp: boolean;
+  /** Seconds for each request to the IdP. */
+  timeoutSec?: number;
+  /** Tests replace the network. */
+  fetch?: client.CustomFetch;
+};
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** https:// always; http:// only to a loopback address (the demo IdP) and only when allowed. */
+export function issuerProblem(issuer: string, allowHttp: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return 'Enter the issuer as a full URL, e.g. https://idp.example.com.';
+  }
+  if (url.search || url.hash) return 'The issuer URL has no query or fragment.';
+  if (url.username || url.password) return 'The issuer URL must not contain a user name or password.';
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) {
+    return allowHttp ? null : 'Plain http:// issuers are accepted only outside production.';
+  }
+  return 'The issuer must use https:// (http:// is accepted only for a local test provider on 127.0.0.1 or localhost).';
+}
+
+/** The issuer's discovery document and a client configuration that checks ID token signatures. */
+export async function discoverIdp(settings: OidcClientSettings, options: OidcOptions): Promise<client.Configuration> {
+  const problem = issuerProblem(settings.issuer, options.allowHttp);
+  if (problem) throw new SsoFailure('idp-unreachable', `issuer not allowed: ${problem}`);
+  const http = new URL(settings.issuer).protocol === 'http:';
+  try {
+    const config = await client.discovery(
+      new URL(settings.issuer),
+      settings.clientId,
+      { client_secret: settings.clientSecret },
+      client.ClientSecretBasic(settings.clientSecret),
+      {
+        execute: [client.enableNonRepudiationChecks, ...(http ? [client.allowInsecureRequests] : [])],
+        timeout: options.timeoutSec ?? 10,
+        ...(options.fetch ? { [client.customFetch]: options.fetch } : {}),
+      },
+    );
+    tune(config, options);
+    return config;
+  } catch (err) {
+    throw new SsoFailure('idp-unreachable', `discovery failed: ${chainText(err)}`);
+  }
+}
+
+/** A configuration from metadata known up front (tests; no discovery request). */
+export function configurationFor(metadata: client.ServerMetadata, settings: OidcClientSettings, options: OidcOptions): client.Configuration {
+  const config = new client.Configuration(metadata, settings.clientId, { client_secret: settings.clientSecret }, client.ClientSecretBasic(settings.clientSecret));
+  client.enableNonRepudiationChecks(config);
+  if (new URL(metadata.issuer).protocol === 'http:') client.allowInsecureRequests(config);
+  tune(config, options);
+  return config;
+}
+
+function tune(config: client.Configuration, options: OidcOptions) {
+  if (options.fetch) config[client.customFetch] = options.fetch;
+  config.timeout = options.timeoutSec ?? 10;
+}
+
+export type AuthorizationStart = { url: URL; state: string; nonce: string; codeVerifier: string };
+
+/** The authorization URL with fresh state, nonce and PKCE (S256) values to remember until the callback. */
+export async function beginAuthorization(config: client.Configuration, redirectUri: string, scope = 'openid profile email'): Promise<AuthorizationStart> {
+  const codeVerifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope,
+    state,
+    nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+  });
+  return { url, state, nonce, codeVerifier };
+}
+
+export type IdTokenClaims = client.IDToken;
+
+/**
+ * Exchanges the code from `callbackUrl` (the registered redirect URI plus the IdP's query) and
+ * validates the ID token. Returns its claims, or throws an SsoFailure naming what was wrong.
+ */
+export async function completeAuthorization(
+  config: client.Configuration,
+  callbackUrl: URL,
+  checks: { state: string; nonce: string; codeVerifier: string },
+): Promise<IdTokenClaims> {
+  let claims: IdTokenClaims | undefined;
+  try {
+    const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+      pkceCodeVerifier: checks.codeVerifier,
+      expectedState: checks.state,
+      expectedNonce: checks.nonce,
+      idTokenExpected: true,
+    });
+    claims = tokens.claims();
+  } catch (err) {
+    throw new SsoFailure(failureCodeOf(err), chainText(err));
+  }
+  if (!claims || typeof claims.sub !== 'string' || !claims.sub) throw new SsoFailure('token-invalid', 'no subject in the ID token');
+  return claims;
+}
+
+type ErrorLink = { name?: string; message?: string; code?: string; claim?: string; error?: string };
+
+/** The error and its causes, outermost first (openid-client wraps oauth4webapi's errors). */
+function chain(err: unknown): ErrorLink[] {
+  const links: ErrorLink[] = [];
+  let current: unknown = err;
+  for (let depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
+    const e = current as Record<string, unknown>;
+    links.push({
+      name: typeof e.name === 'string' ? e.name : undefined,
+      message: typeof e.message === 'string' ? e.message : undefined,
+      code: typeof e.code === 'string' ? e.code : undefined,
+      claim: typeof e.claim === 'string' ? e.claim : undefined,
+      error: typeof e.error === 'string' ? e.error : undefined,
+    });
+    current = e.cause;
+  }
+  return links;
+}
+
+export function chainText(err: unknown): string {
+  return chain(err)
+    .map((l) => [l.code, l.message ?? l.error, l.claim && `claim ${l.claim}`].filter(Boolean).join(' '))
+    .filter(Boolean)
+    .join(' <- ')
+    .slice(0, 500);
+}
+
+/** Which message an openid-client / oauth4webapi error deserves. */
+export function failureCodeOf(err: unknown): SsoFailureCode {
+  if (err instanceof SsoFailure) return err.code;
+  if (err instanceof client.AuthorizationResponseError) return 'idp-denied';
+  if (err instanceof client.WWWAuthenticateChallengeError) {
+    // e.g. 401 with WWW-Authenticate: Basic error="invalid_client" from the token endpoint
+    const errors = err.cause.map((c) => c.parameters.error);
+    if (errors.includes('invalid_grant')) return 'code-rejected';
+    return 'idp-rejected-client';
+  }
+  if (err instanceof client.ResponseBodyError) {
+    if (err.error === 'invalid_client' || err.error === 'unauthorized_client') return 'idp-rejected-client';
+    if (err.error === 'invalid_grant') return 'code-rejected';
+    return 'idp-rejected-client';
+  }
+  const links = chain(err);
+  const codes = new Set(links.map((l) => l.code).filter(Boolean));
+  const text = links.map((l) => l.message ?? '').join(' | ');
+  const claim = links.find((l) => l.claim)?.claim;
+  if (/"state"/.test(text)) return 'state-mismatch';
+  if (codes.has('OAUTH_JWT_CLAIM_COMPARISON_FAILED')) {
+    if (claim === 'nonce') return 'token-nonce';
+    if (claim === 'aud' || claim === 'azp') return 'token-audience';
+    if (claim === 'iss') return 'token-issuer';
+    return 'token-invalid';
+  }
+  if (codes.has('OAUTH_JWT_TIMESTAMP_CHECK_FAILED')) return claim === 'exp' || /expir/.test(text) ? 'token-expired' : 'token-invalid';
+  if (codes.has('OAUTH_KEY_SELECTION_FAILED') || /signature|"alg"/.test(text)) return 'token-signature';
+  if (/"iss" \(issuer\)|issuer/i.test(text) && codes.has('OAUTH_INVALID_RESPONSE')) return 'token-issuer';
+  if (codes.has('OAUTH_INVALID_RESPONSE') || codes.has('OAUTH_PARSE_ERROR')) return 'token-invalid';
+  if (links.some((l) => l.name === 'TypeError' || l.name === 'AbortError' || l.name === 'TimeoutError' || /fetch failed|ECONNREFUSED/.test(l.message ?? ''))) {
+    return 'idp-unreachable';
+  }
+  if (codes.has('OAUTH_RESPONSE_IS_NOT_CONFORM') || codes.has('OAUTH_RESPONSE_IS_NOT_JSON')) return 'idp-unreachable';
+  return 'failed';
+}
