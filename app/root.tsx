@@ -4,6 +4,7 @@ import stylesheet from '~/styles/app.css';
 import { useNonce } from '~/components/nonce';
 import { getCustomer } from '~/auth/guards.server';
 import { PRINCIPAL_LABELS } from '~/authz/principal';
+import { denialReason } from '~/authz/ability';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
@@ -13,8 +14,19 @@ export const meta: MetaFunction = () => [{ title: 'Account Recovery Desk' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await getCustomer(request, context);
+  const own = customer ? { accountUid: customer.account.uid } : {};
+  const role = customer?.principal.kind === 'ram_role' ? customer.principal : null;
   return {
-    user: customer ? { label: customer.principal.label, kind: PRINCIPAL_LABELS[customer.principal.kind] } : null,
+    user: customer
+      ? {
+          label: customer.principal.label,
+          kind: PRINCIPAL_LABELS[customer.principal.kind],
+          // A role session names its role, and a RAM user's one can go back to the RAM user.
+          role: role ? { name: role.roleName, until: customer.session.expiresAt.toISOString(), canGoBack: customer.session.principalType === 'RAM_ROLE' } : null,
+          canSwitchRole: denialReason(customer.ability, 'switch', 'RamRole', own) === null,
+          canManageSso: denialReason(customer.ability, 'manage', 'IdentityProvider', own) === null,
+        }
+      : null,
     devTools: context.services.config.mode !== 'production',
   };
 }
@@ -36,6 +48,8 @@ function Header() {
             <>
               <Link to="/account">Account</Link>
               <Link to="/account/security">Security Settings</Link>
+              {user.canSwitchRole ? <Link to="/account/roles">Switch role</Link> : null}
+              {user.canManageSso ? <Link to="/account/sso">Single sign-on</Link> : null}
             </>
           ) : (
             <Link to="/login">Sign in</Link>
@@ -48,6 +62,18 @@ function Header() {
             <span>
               Signed in as <strong>{user.label}</strong> <span className="kind">{user.kind}</span>
             </span>
+            {user.role ? (
+              <span data-testid="role-session">
+                Role <strong>{user.role.name}</strong> until {new Date(user.role.until).toISOString().slice(11, 16)} UTC
+              </span>
+            ) : null}
+            {user.role?.canGoBack ? (
+              <Form method="post" action="/account/roles/back">
+                <button type="submit" className="secondary">
+                  Back to RAM user
+                </button>
+              </Form>
+            ) : null}
             <Form method="post" action="/logout">
               <button type="submit" className="secondary">
                 Sign out

@@ -91,7 +91,9 @@ export async function loadSession(prisma: PrismaClient, config: PortalConfig, re
   const session = await prisma.session.findUnique({ where: { tokenHash: sha256(token) }, include: { ramUser: true, ramRole: true } });
   if (!session || !isSessionLive(session, now)) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    await prisma.session.updateMany({ where: { id: session.id, revokedAt: null }, data: { lastSeenAt: now } });
+    // Working in a role session keeps the RAM user session it came from alive ("Back to RAM user").
+    const ids = session.parentSessionId ? [session.id, session.parentSessionId] : [session.id];
+    await prisma.session.updateMany({ where: { id: { in: ids }, revokedAt: null }, data: { lastSeenAt: now } });
   }
   return session;
 }

@@ -32,6 +32,8 @@ export const NOT_ROOT_REASON =
 export const NOT_ROOT_PASSWORD_REASON =
   "RAM users, RAM roles and SSO users cannot change the Alibaba Cloud account's password. Contact the account administrator.";
 
+export const SWITCH_ROLE_REASON = 'Only a RAM user can switch to a RAM role. From a role session, go back to your RAM user first.';
+
 export function defineAbilityFor(principal: Principal | null): AppAbility {
   const { can, cannot, build } = new AbilityBuilder<AppAbility>(createPrismaAbility as never);
   if (!principal) return build();
@@ -48,6 +50,7 @@ export function defineAbilityFor(principal: Principal | null): AppAbility {
       can('read', 'RamRole', own);
       can('read', 'AccessKey', own);
       can('manage', 'IdentityProvider', own);
+      cannot('switch', 'RamRole').because(SWITCH_ROLE_REASON);
       break;
     }
     case 'ram_user':
@@ -60,6 +63,7 @@ export function defineAbilityFor(principal: Principal | null): AppAbility {
       can('read', 'RamRole', own);
       can('read', 'AccessKey', own);
       if (principal.kind === 'ram_user') can('switch', 'RamRole', own);
+      else cannot('switch', 'RamRole').because(SWITCH_ROLE_REASON);
       // The help page's rule: only the account itself may change its credentials.
       cannot('change', 'LogonEmail').because(NOT_ROOT_REASON);
       cannot('change', 'SecurePhone').because(NOT_ROOT_REASON);

@@ -1,0 +1,232 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { requireAllowed } from '~/auth/guards.server';
+import { recordAudit } from '~/audit/audit.server';
+import { FormError, TextField } from '~/components/form';
+import { requestMeta } from '~/lib/request.server';
+import { issuerProblem } from '~/sso/oidc.server';
+import { identityProviderSchema } from '~/sso/schema';
+import { redirectUriFor } from '~/sso/sso.server';
+import { sealClientSecret } from '~/sso/secret.server';
+
+export const meta: MetaFunction = () => [{ title: 'Single sign-on — Account Recovery Desk' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { account } = await requireAllowed(request, context, 'manage', 'IdentityProvider');
+  const { prisma, config } = context.services;
+  const [provider, ramUsers, ramRoles] = await Promise.all([
+    prisma.identityProvider.findUnique({ where: { accountUid: account.uid } }),
+    prisma.ramUser.findMany({ where: { accountUid: account.uid }, orderBy: { name: 'asc' }, select: { id: true, name: true, displayName: true } }),
+    prisma.ramRole.findMany({
+      where: { accountUid: account.uid },
+      orderBy: { name: 'asc' },
+      select: { id: true, name: true, description: true, assumers: { select: { ramUser: { select: { name: true } } } } },
+    }),
+  ]);
+  return {
+    uid: account.uid,
+    alias: account.alias,
+    // The secret is never sent back, not even masked: only whether one is stored.
+    provider: provider
+      ? {
+          issuer: provider.issuer,
+          clientId: provider.clientId,
+          userClaim: provider.userClaim,
+          roleClaim: provider.roleClaim,
+          mode: provider.mode,
+          enabled: provider.enabled,
+          updatedAt: provider.updatedAt.toISOString(),
+        }
+      : null,
+    redirectUri: redirectUriFor(config, request),
+    ramUsers: ramUsers.map((u) => ({ ...u, signInName: `${u.name}@${account.uid}.onaliyun.com` })),
+    ramRoles: ramRoles.map((r) => ({ id: r.id, name: r.name, description: r.description, assumers: r.assumers.map((a) => a.ramUser.name).sort() })),
+  };
+}
+
+type FieldErrors = Partial<Record<'issuer' | 'clientId' | 'clientSecret' | 'userClaim' | 'roleClaim' | 'mode', string>>;
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { account, session } = await requireAllowed(request, context, 'manage', 'IdentityProvider');
+  const { prisma, config } = context.services;
+  const form = await request.formData();
+  const parsed = identityProviderSchema.safeParse({
+    issuer: form.get('issuer') ?? '',
+    clientId: form.get('clientId') ?? '',
+    clientSecret: form.get('clientSecret') ?? '',
+    userClaim: form.get('userClaim') ?? '',
+    roleClaim: form.get('roleClaim') ?? '',
+    mode: form.get('mode') ?? '',
+    enabled: form.get('enabled') === 'on',
+  });
+  const fieldErrors: FieldErrors = {};
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path[0] as keyof FieldErrors;
+      fieldErrors[key] ??= issue.message;
+    }
+    return data({ ok: false as const, fieldErrors }, { status: 400 });
+  }
+  const input = parsed.data;
+  // Kept exactly as typed: the issuer must match the one in the IdP's discovery document.
+  const issuer = input.issuer;
+  const problem = issuerProblem(issuer, config.mode !== 'production');
+  if (problem) fieldErrors.issuer = problem;
+  const existing = await prisma.identityProvider.findUnique({ where: { accountUid: account.uid }, select: { id: true } });
+  const secret = input.clientSecret.trim();
+  if (!existing && !secret) fieldErrors.clientSecret = 'Enter the client secret the identity provider gave this portal.';
+  if (Object.keys(fieldErrors).length) return data({ ok: false as const, fieldErrors }, { status: 400 });
+
+  const meta = requestMeta(context, request);
+  const values = { issuer, clientId: input.clientId, userClaim: input.userClaim, roleClaim: input.roleClaim, mode: input.mode, enabled: input.enabled };
+  await prisma.$transaction(async (tx) => {
+    await tx.identityProvider.upsert({
+      where: { accountUid: account.uid },
+      create: { accountUid: account.uid, ...values, clientSecretEncrypted: sealClientSecret(config, secret) },
+      update: { ...values, ...(secret ? { clientSecretEncrypted: sealClientSecret(config, secret) } : {}) },
+    });
+    await recordAudit(tx, {
+      actor: { type: 'customer', id: session.id },
+      action: existing ? 'sso.provider_updated' : 'sso.provider_created',
+      accountUid: account.uid,
+      meta,
+      data: { ...values, secretChanged: Boolean(secret) },
+    });
+  });
+  return { ok: true as const, fieldErrors: {} as FieldErrors };
+}
+
+export default function SingleSignOn() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const errors: FieldErrors = result?.fieldErrors ?? {};
+  const p = d.provider;
+  const signInRef = d.alias ?? d.uid;
+  return (
+    <>
+      <h1>Single sign-on</h1>
+      <p className="lead">
+        Account <span className="mono">{d.uid}</span> — one OpenID Connect identity provider signs in RAM users (user-based SSO) or RAM roles
+        (role-based SSO).
+      </p>
+      {result?.ok ? (
+        <div className="notice ok" role="status">
+          <p>The identity provider settings were saved.</p>
+        </div>
+      ) : null}
+      {Object.keys(errors).length ? <FormError>Check the highlighted fields.</FormError> : null}
+      <div className="grid-2">
+        <div className="card">
+          <h2>Identity provider</h2>
+          <Form method="post" noValidate>
+            <TextField label="Issuer URL" name="issuer" type="text" inputMode="url" required defaultValue={p?.issuer ?? ''} error={errors.issuer} hint="Its discovery document is at <issuer>/.well-known/openid-configuration." />
+            <TextField label="Client ID" name="clientId" type="text" required defaultValue={p?.clientId ?? ''} error={errors.clientId} />
+            <TextField
+              label="Client secret"
+              name="clientSecret"
+              type="password"
+              autoComplete="off"
+              defaultValue=""
+              error={errors.clientSecret}
+              hint={p ? 'Stored encrypted and never shown. Leave empty to keep the current secret.' : 'Stored encrypted and never shown again.'}
+            />
+            <fieldset className="field">
+              <legend>Mode</legend>
+              <label className="choice">
+                <input type="radio" name="mode" value="USER" defaultChecked={(p?.mode ?? 'USER') === 'USER'} /> User-based SSO — the user claim names a RAM user
+              </label>
+              <label className="choice">
+                <input type="radio" name="mode" value="ROLE" defaultChecked={p?.mode === 'ROLE'} /> Role-based SSO — the role claim names a RAM role (1-hour
+                role sessions)
+              </label>
+              {errors.mode ? <p className="field-error">{errors.mode}</p> : null}
+            </fieldset>
+            <TextField label="User claim" name="userClaim" type="text" required defaultValue={p?.userClaim ?? 'preferred_username'} error={errors.userClaim} hint="ID token claim whose value is the RAM user name (user-based SSO)." />
+            <TextField label="Role claim" name="roleClaim" type="text" required defaultValue={p?.roleClaim ?? 'role'} error={errors.roleClaim} hint="ID token claim whose value is the RAM role name (role-based SSO)." />
+            <label className="choice">
+              <input type="checkbox" name="enabled" defaultChecked={p?.enabled ?? true} /> Single sign-on is enabled
+            </label>
+            <div className="actions">
+              <button type="submit" disabled={busy}>
+                {busy ? 'Saving…' : 'Save'}
+              </button>
+            </div>
+          </Form>
+        </div>
+        <div className="card">
+          <h2>At your identity provider</h2>
+          <p>Register this portal as a confidential client (authorization code flow with PKCE, client_secret_basic) with the redirect URI</p>
+          <p className="mono" data-testid="redirect-uri">
+            {d.redirectUri}
+          </p>
+          <p>
+            Your users start at the sign-in page with <strong>Sign in with SSO</strong> and the account <span className="mono">{signInRef}</span>.
+          </p>
+          {p ? (
+            <p className="small muted">
+              Last changed {new Date(p.updatedAt).toUTCString()} · {p.enabled ? 'enabled' : 'disabled'}
+            </p>
+          ) : (
+            <p className="small muted">No identity provider is registered yet.</p>
+          )}
+        </div>
+      </div>
+      <h2 id="sso-ram-users">RAM users</h2>
+      <table aria-labelledby="sso-ram-users">
+        <thead>
+          <tr>
+            <th scope="col">Name (user claim value)</th>
+            <th scope="col">Sign-in name</th>
+            <th scope="col">Display name</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.ramUsers.length ? (
+            d.ramUsers.map((u) => (
+              <tr key={u.id}>
+                <td className="mono">{u.name}</td>
+                <td className="mono">{u.signInName}</td>
+                <td>{u.displayName}</td>
+              </tr>
+            ))
+          ) : (
+            <tr>
+              <td colSpan={3} className="muted">
+                No RAM users.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <h2 id="sso-ram-roles">RAM roles</h2>
+      <table aria-labelledby="sso-ram-roles">
+        <thead>
+          <tr>
+            <th scope="col">Role (role claim value)</th>
+            <th scope="col">Description</th>
+            <th scope="col">RAM users who may switch to it</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.ramRoles.length ? (
+            d.ramRoles.map((r) => (
+              <tr key={r.id}>
+                <td className="mono">{r.name}</td>
+                <td>{r.description}</td>
+                <td>{r.assumers.length ? r.assumers.join(', ') : <span className="muted">nobody</span>}</td>
+              </tr>
+            ))
+          ) : (
+            <tr>
+              <td colSpan={3} className="muted">
+                No RAM roles.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </>
+  );
+}
