@@ -183,6 +183,10 @@ export function failureCodeOf(err: unknown): SsoFailureCode {
   const text = links.map((l) => l.message ?? '').join(' | ');
   const claim = links.find((l) => l.claim)?.claim;
   if (/"state"/.test(text)) return 'state-mismatch';
+  const missing = /JWT "(\w+)" \([^)]*\) claim missing/.exec(text)?.[1];
+  if (missing === 'nonce') return 'token-nonce';
+  if (missing === 'aud') return 'token-audience';
+  if (missing === 'iss') return 'token-issuer';
   if (codes.has('OAUTH_JWT_CLAIM_COMPARISON_FAILED')) {
     if (claim === 'nonce') return 'token-nonce';
     if (claim === 'aud' || claim === 'azp') return 'token-audience';

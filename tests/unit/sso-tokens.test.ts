@@ -1,0 +1,185 @@
+// The ID token checks of the SSO callback, with tokens signed here (jose) and the IdP's token
+// endpoint and JWKS served through openid-client's customFetch: the real validation code path of
+// app/sso/oidc.server.ts, every refusal mapped to its message code.
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, importJWK, type JWK } from 'jose';
+import { SsoFailure, completeAuthorization, configurationFor, failureCodeOf, issuerProblem } from '~/sso/oidc.server';
+import { SSO_FAILURES, isSsoFailureCode } from '~/sso/messages';
+
+const ISSUER = 'https://idp.example.test';
+const CLIENT_ID = 'recovery-desk';
+const CLIENT_SECRET = 'unit-test-secret';
+const REDIRECT = 'https://portal.example.test/sso/callback';
+
+type Keys = { privateJwk: JWK; publicJwk: JWK; kid: string };
+function rsaKey(kid: string = randomUUID()): Keys {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    kid,
+    privateJwk: { ...(privateKey.export({ format: 'jwk' }) as JWK), kid, alg: 'RS256' },
+    publicJwk: { ...(publicKey.export({ format: 'jwk' }) as JWK), kid, alg: 'RS256', use: 'sig' },
+  };
+}
+
+let published: Keys;
+let foreign: Keys;
+
+beforeAll(() => {
+  published = rsaKey();
+  // Another key pair claiming the published key's kid: a forger's key.
+  foreign = rsaKey(published.kid);
+});
+
+type TokenEndpoint = { status?: number; body?: Record<string, unknown>; headers?: Record<string, string>; fail?: boolean };
+
+function setup(token: TokenEndpoint) {
+  const fetch = async (url: string): Promise<Response> => {
+    if (url === `${ISSUER}/jwks`) return Response.json({ keys: [published.publicJwk] });
+    if (url === `${ISSUER}/token`) {
+      if (token.fail) throw new TypeError('fetch failed');
+      return new Response(JSON.stringify(token.body ?? {}), { status: token.status ?? 200, headers: { 'Content-Type': 'application/json', ...token.headers } });
+    }
+    throw new Error(`unexpected request to ${url}`);
+  };
+  return configurationFor(
+    {
+      issuer: ISSUER,
+      authorization_endpoint: `${ISSUER}/auth`,
+      token_endpoint: `${ISSUER}/token`,
+      jwks_uri: `${ISSUER}/jwks`,
+      id_token_signing_alg_values_supported: ['RS256'],
+    },
+    { issuer: ISSUER, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    { allowHttp: false, fetch: fetch as never },
+  );
+}
+
+const NONCE = 'the-nonce-of-this-sign-in';
+const STATE = 'the-state-of-this-sign-in';
+const checks = { state: STATE, nonce: NONCE, codeVerifier: 'v'.repeat(43) };
+const callback = (params: Record<string, string> = { code: 'the-code', state: STATE }) => {
+  const url = new URL(REDIRECT);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  return url;
+};
+
+async function idToken(overrides: Record<string, unknown> = {}, options: { key?: Keys; alg?: string; secret?: string } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: ISSUER, aud: CLIENT_ID, sub: 'sso-dev', nonce: NONCE, iat: now, exp: now + 300, name: 'SSO Developer', ram_user: 'dev', ...overrides };
+  for (const [k, v] of Object.entries(claims)) if (v === undefined) delete (claims as Record<string, unknown>)[k];
+  if (options.alg === 'HS256') {
+    return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(options.secret ?? CLIENT_SECRET));
+  }
+  const key = options.key ?? published;
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.kid }).sign(await importJWK(key.privateJwk, 'RS256'));
+}
+
+const tokenResponse = (id_token: string) => ({ body: { access_token: 'at', token_type: 'Bearer', expires_in: 60, id_token } });
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(SsoFailure);
+    return (err as SsoFailure).code;
+  }
+  throw new Error('the token was accepted');
+}
+
+describe('ID token validation at the SSO callback', () => {
+  it('accepts a token signed with the published key, for this client, this nonce, not expired', async () => {
+    const claims = await completeAuthorization(setup(tokenResponse(await idToken())), callback(), checks);
+    expect(claims).toMatchObject({ sub: 'sso-dev', iss: ISSUER, aud: CLIENT_ID, ram_user: 'dev' });
+  });
+
+  it('refuses a forged signature (a key the IdP never published, under its kid)', async () => {
+    expect(await refusal(completeAuthorization(setup(tokenResponse(await idToken({}, { key: foreign }))), callback(), checks))).toBe('token-signature');
+  });
+
+  it('refuses a token signed with a key id the IdP does not publish', async () => {
+    const stranger = rsaKey();
+    expect(await refusal(completeAuthorization(setup(tokenResponse(await idToken({}, { key: stranger }))), callback(), checks))).toBe('token-signature');
+  });
+
+  it('refuses a symmetric (HS256) signature and an unsigned token', async () => {
+    const hs = await idToken({}, { alg: 'HS256' });
+    expect(await refusal(completeAuthorization(setup(tokenResponse(hs)), callback(), checks))).toBe('token-signature');
+    const [, payload] = (await idToken()).split('.');
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${payload}.`;
+    expect(await refusal(completeAuthorization(setup(tokenResponse(unsigned)), callback(), checks))).toBe('token-signature');
+  });
+
+  it('refuses a wrong nonce, and a missing one', async () => {
+    expect(await refusal(completeAuthorization(setup(tokenResponse(await idToken({ nonce: 'another-sign-in' }))), callback(), checks))).toBe('token-nonce');
+    expect(await refusal(completeAuthorization(setup(tokenResponse(await idToken({ nonce: undefined }))), callback(), checks))).toBe('token-nonce');
+  });
+
+  it('refuses a wrong audience, and an extra audience', async () => {
+    expect(await refusal(completeAuthorization(setup(tokenResponse(await idToken({ aud: 'another-client' }))), callback(), checks))).toBe('token-audience');
+    expect(await refusal(completeAuthorization(setup(tokenResponse(await idToken({ aud: [CLIENT_ID, 'another-client'] }))), callback(), checks))).toBe('token-audience');
+  });
+
+  it('refuses an expired token', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(await refusal(completeAuthorization(setup(tokenResponse(await idToken({ iat: now - 7200, exp: now - 3600 }))), callback(), checks))).toBe('token-expired');
+  });
+
+  it('refuses a token from another issuer', async () => {
+    expect(await refusal(completeAuthorization(setup(tokenResponse(await idToken({ iss: 'https://evil.example' }))), callback(), checks))).toBe('token-issuer');
+  });
+
+  it('refuses a token without a subject', async () => {
+    expect(await refusal(completeAuthorization(setup(tokenResponse(await idToken({ sub: undefined }))), callback(), checks))).toBe('token-invalid');
+  });
+
+  it('refuses a callback whose state is not the one issued, and reports an IdP error as such', async () => {
+    const config = setup(tokenResponse(await idToken()));
+    expect(await refusal(completeAuthorization(config, callback({ code: 'c', state: 'forged' }), checks))).toBe('state-mismatch');
+    expect(await refusal(completeAuthorization(config, callback({ code: 'c' }), checks))).toBe('state-mismatch');
+    expect(await refusal(completeAuthorization(config, callback({ error: 'access_denied', state: STATE }), checks))).toBe('idp-denied');
+  });
+
+  it('explains token endpoint refusals and an unreachable IdP', async () => {
+    const grant = setup({ status: 400, body: { error: 'invalid_grant', error_description: 'code expired' } });
+    expect(await refusal(completeAuthorization(grant, callback(), checks))).toBe('code-rejected');
+    const client = setup({ status: 401, body: { error: 'invalid_client' } });
+    expect(await refusal(completeAuthorization(client, callback(), checks))).toBe('idp-rejected-client');
+    const basic = setup({ status: 401, body: { error: 'invalid_client' }, headers: { 'WWW-Authenticate': 'Basic realm="idp", error="invalid_client"' } });
+    expect(await refusal(completeAuthorization(basic, callback(), checks))).toBe('idp-rejected-client');
+    expect(await refusal(completeAuthorization(setup({ fail: true }), callback(), checks))).toBe('idp-unreachable');
+  });
+
+  it('maps anything unforeseen to a generic code that still has a message', () => {
+    expect(failureCodeOf(new Error('something odd'))).toBe('failed');
+    for (const code of ['failed', 'token-signature', 'token-nonce', 'token-audience', 'token-expired', 'state-mismatch']) {
+      expect(isSsoFailureCode(code)).toBe(true);
+      expect(SSO_FAILURES[code as keyof typeof SSO_FAILURES].length).toBeGreaterThan(20);
+    }
+    expect(isSsoFailureCode('<script>')).toBe(false);
+    expect(isSsoFailureCode('toString')).toBe(false);
+  });
+});
+
+describe('issuer URLs an owner may register', () => {
+  it.each([
+    ['https://idp.example.com', true, null],
+    ['https://login.example.com/tenant/v2.0', false, null],
+    ['http://127.0.0.1:4000', true, null],
+    ['http://localhost:4000', true, null],
+  ])('%s (http allowed: %s) is accepted', (issuer, allowHttp) => {
+    expect(issuerProblem(issuer, allowHttp)).toBeNull();
+  });
+
+  it.each([
+    ['http://127.0.0.1:4000', false, /only outside production/],
+    ['http://idp.example.com', true, /must use https/],
+    ['ftp://idp.example.com', true, /must use https/],
+    ['not a url', true, /full URL/],
+    ['https://idp.example.com/?x=1', true, /no query/],
+    ['https://user:pw@idp.example.com', true, /user name or password/],
+  ])('%s (http allowed: %s) is refused', (issuer, allowHttp, message) => {
+    expect(issuerProblem(issuer, allowHttp)).toMatch(message);
+  });
+});
+
