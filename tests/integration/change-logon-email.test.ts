@@ -179,6 +179,9 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(pageText(html)).not.toContain('Secure phone');
     expect(pageText(html)).toContain('Original logon email b***b@example.com');
     expect(pageText(html)).toContain('Your account has no secure phone');
+    // An owner who can use neither channel is pointed to the appeal.
+    expect(pageText(html)).toContain('If both are unavailable, you cannot complete the verification');
+    expect(html).toContain('href="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE"');
 
     const sms = await bob.post(STEP1, { intent: 'send-code', channel: 'SMS' });
     expect(sms.status).toBe(400);
