@@ -105,6 +105,7 @@ describe('filing and following an appeal in Chromium', () => {
     await owner.getByLabel('Password').fill('demo-Passw0rd!');
     await owner.getByRole('button', { name: 'Sign in' }).click();
     await owner.waitForURL(/\/account\/security$/);
+    await owner.getByRole('heading', { name: 'Security Settings', level: 1 }).waitFor();
     expect(await owner.locator('main').innerText()).toContain('a***d@corp.example');
   });
 

@@ -11,7 +11,7 @@ describe('migration history', () => {
   it('matches prisma/schema.prisma (no schema change without its migration)', async () => {
     const sql = await diffSchemaAgainstMigrations();
     expect(isEmptyMigration(sql), `schema and migrations differ — run npm run db:migration -- <name>:\n${sql}`).toBe(true);
-  });
+  }, 180_000); // replays the whole history in WebAssembly: slow on a busy 2-core machine
 
   it('uses the prisma migrate folder layout', () => {
     const files = listMigrationFiles();

@@ -18,6 +18,8 @@ export async function signInWithBrowser(page: Page, baseUrl: string, login: stri
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/account\/security$/);
+  // The URL changes before the new page has rendered: wait for its heading too.
+  await page.getByRole('heading', { name: 'Security Settings', level: 1 }).waitFor();
 }
 
 /** The newest delivered message to `to` whose text matches, read from /dev/outbox.json as a newcomer would. */
