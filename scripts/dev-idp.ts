@@ -157,6 +157,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<RunningD
     // Put the claims of the granted scopes into the ID token itself (the portal reads only it).
     conformIdTokenClaims: false,
     pkce: { required: () => true },
+    ttl: { AuthorizationCode: 60, AccessToken: 600, IdToken: 600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx: unknown, sub: string) {
