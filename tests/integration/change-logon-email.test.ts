@@ -295,6 +295,24 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(await prisma.outboxMessage.count({ where: { recipient: target } })).toBe(0);
   });
 
+  it('keeps the privileged window and the codes to the session that verified', async () => {
+    const target = `other-session-${Date.now()}@example.com`;
+    const { owner, client: a, code } = await ownerAtFinalStep(target);
+    const b = await signedIn(owner.email);
+    const get = await b.get(STEP2);
+    expect(get.status).toBe(302);
+    expect(get.headers.get('location')).toBe(EXPIRED);
+    // Even with its own window, the other session cannot use the first one's code.
+    const bSession = await newestSession(prisma, owner.uid);
+    await prisma.session.update({ where: { id: bSession.id }, data: { privilegedUntil: new Date(Date.now() + 60_000) } });
+    const stolen = await confirmNewEmail(b, target, code);
+    expect(stolen.status).toBe(400);
+    expect(await text(stolen)).toContain('There is no valid verification code for this request. Request a new code.');
+    expect((await prisma.account.findUniqueOrThrow({ where: { uid: owner.uid } })).logonEmail).toBe(owner.email);
+    // The session that asked for it still can.
+    expect((await confirmNewEmail(a, target, code)).headers.get('location')).toBe(DONE);
+  });
+
   it('refuses the final step once the 15-minute window is over, and changes nothing', async () => {
     const target = `late-${Date.now()}@example.com`;
     const { owner, client: c, code } = await ownerAtFinalStep(target);
