@@ -24,8 +24,9 @@ export type PortalConfig = {
   sessionSecrets: string[];
   /** Staff TOTP secrets and SSO client secrets are encrypted with a key derived from this. */
   encryptionSecret: string;
-  /** Multiplier for rate limits (the benchmark raises them for its own user). */
   trustProxy: boolean;
+  /** PORTAL_BENCH=1: `npm run bench` runs this instance (serves /bench/baseline; nothing else changes). */
+  bench: boolean;
   evidenceRetentionDays: number;
 };
 
@@ -68,6 +69,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     sessionSecrets,
     encryptionSecret: encryptionSecretFrom(env),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    bench: env.PORTAL_BENCH === '1',
     evidenceRetentionDays: Number(env.EVIDENCE_RETENTION_DAYS ?? 90),
     ...overrides,
   };
