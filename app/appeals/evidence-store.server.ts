@@ -26,3 +26,23 @@ export class EvidenceStore {
     await rm(this.pathOf(storedName), { force: true });
   }
 }
+
+/**
+ * Writes the files, then runs `use` with their stored names. If `use` fails (e.g. the transaction
+ * recording them rolls back), the files are removed again: no orphan evidence on disk.
+ */
+export async function withStoredFiles<F extends { bytes: Buffer }, T>(store: EvidenceStore, files: F[], use: (stored: (F & { storedName: string })[]) => Promise<T>): Promise<T> {
+  const written: string[] = [];
+  try {
+    const stored = [];
+    for (const f of files) {
+      const storedName = await store.save(f.bytes);
+      written.push(storedName);
+      stored.push({ ...f, storedName });
+    }
+    return await use(stored);
+  } catch (err) {
+    await Promise.all(written.map((name) => store.remove(name)));
+    throw err;
+  }
+}

@@ -5,6 +5,7 @@ import { appealDetailsSchema, appealEmailStepSchema, CURRENCIES, EVIDENCE_LIMITS
 import { appealFlowCookie, newAppealFlow, readAppealFlow, type AppealFlow } from '~/appeals/flow.server';
 import { provedEmail, readNoticeToken, sendAppealEmailCode, submitAppeal, verifyAppealEmail } from '~/appeals/submit.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
+import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { atLeast } from '~/account/password-reset.server';
 import { codeSchema } from '~/account/schemas';
 import { maskEmail } from '~/account/masking';
@@ -118,23 +119,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const verdict = await services.limits.consume(name, key);
       if (!verdict.allowed) return data<ActionData>({ fieldErrors: {}, error: `Too many appeals were filed recently. Try again in ${Math.ceil(verdict.retryAfterSec / 3600)} hours.` }, { status: 429 });
     }
-    const stored: string[] = [];
-    try {
-      const files = [];
-      for (const f of vetted.files) {
-        const storedName = await services.evidence.save(f.bytes);
-        stored.push(storedName);
-        files.push({ ...f, storedName });
-      }
-      const result = await atLeast(400, submitAppeal(services, { flowKey: flow.flowKey, details: parsed.data, newEmail, files, meta, noticeToken: flow.notice }));
-      return data<ActionData>(
-        { fieldErrors: {}, submitted: { caseNumber: result.caseNumber, sentTo: result.sentTo } },
-        { headers: { 'Set-Cookie': await cookie.serialize('', { maxAge: 0 }) } },
-      );
-    } catch (err) {
-      await Promise.all(stored.map((name) => services.evidence.remove(name)));
-      throw err;
-    }
+    const result = await withStoredFiles(services.evidence, vetted.files, (files) =>
+      atLeast(400, submitAppeal(services, { flowKey: flow.flowKey, details: parsed.data, newEmail, files, meta, noticeToken: flow.notice })),
+    );
+    return data<ActionData>(
+      { fieldErrors: {}, submitted: { caseNumber: result.caseNumber, sentTo: result.sentTo } },
+      { headers: { 'Set-Cookie': await cookie.serialize('', { maxAge: 0 }) } },
+    );
   }
   return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
 }

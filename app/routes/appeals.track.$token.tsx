@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { customerStatus, EVIDENCE_LIMITS, OPEN_STATUSES } from '~/appeals/schema';
 import { CaseClosed, findByTrackingToken, replyToAppeal, StaleCase, withdrawAppeal } from '~/appeals/tracking.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
+import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { requestMeta } from '~/lib/request.server';
 import { FormError } from '~/components/form';
 
@@ -57,19 +58,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       const vetted = await vetUploads(uploads.map((u) => ({ ...u, field: 'otherEvidence' })));
       if (vetted.errors.otherEvidence || vetted.errors.files) errors.otherEvidence = (vetted.errors.otherEvidence ?? vetted.errors.files)!;
       if (Object.keys(errors).length) return data<ActionData>({ fieldErrors: errors }, { status: 400 });
-      const stored: string[] = [];
-      try {
-        const files = [];
-        for (const f of vetted.files) {
-          const storedName = await services.evidence.save(f.bytes);
-          stored.push(storedName);
-          files.push({ ...f, storedName });
-        }
-        await replyToAppeal(services, { appealId: appeal.id, body, files, meta });
-      } catch (err) {
-        await Promise.all(stored.map((n) => services.evidence.remove(n)));
-        throw err;
-      }
+      await withStoredFiles(services.evidence, vetted.files, (files) => replyToAppeal(services, { appealId: appeal.id, body, files, meta }));
       return redirect(`/appeals/track/${params.token}`);
     }
   } catch (err) {
