@@ -11,7 +11,6 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const CASE_NUMBER = /^AP-\d{8}-\d{6}$/i;
 
 export type AuditFilters = { actor: string; action: string; case: string; account: string; from: string; to: string };
-export const FILTER_KEYS = ['actor', 'action', 'case', 'account', 'from', 'to'] as const;
 
 export function readAuditFilters(params: URLSearchParams): AuditFilters {
   const get = (k: string) => (params.get(k) ?? '').trim().slice(0, 254);

@@ -129,8 +129,8 @@ export default function StaffAdmin() {
 
       {canCreate ? (
         <>
-          <h2>Add a staff member</h2>
-          <Form method="post" className="card narrow" noValidate onSubmit={create.onSubmit}>
+          <h2 id="add-member">Add a staff member</h2>
+          <Form method="post" className="card narrow" noValidate onSubmit={create.onSubmit} aria-labelledby="add-member">
             <input type="hidden" name="intent" value="create" />
             <TextField label="Work email" type="email" autoComplete="off" error={fieldError(create.formState.errors.email, server.email)} {...create.register('email')} />
             <TextField label="Name" autoComplete="off" error={fieldError(create.formState.errors.name, server.name)} {...create.register('name')} />
@@ -138,7 +138,7 @@ export default function StaffAdmin() {
               <legend>Roles</legend>
               {STAFF_ROLES.map((r) => (
                 <label key={r} className="choice">
-                  <input type="checkbox" value={r} {...create.register('roles')} />
+                  <input type="checkbox" value={r} defaultChecked={r === 'AGENT'} {...create.register('roles')} />
                   <span>
                     {ROLE_LABELS[r]} <span className="muted small">— {ROLE_HINTS[r]}</span>
                   </span>
