@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signInWithBrowser } from '../support/browser';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { configureAliceIdp, startTestIdp } from '../support/oidc';
 import type { RunningDevIdp } from '../../scripts/dev-idp';
@@ -71,6 +71,21 @@ describe('SSO sign-in in Chromium', () => {
     await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
     expect(await page.getByRole('alert').innerText()).toContain(NOT_ROOT_REASON);
     expect(cspErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('a RAM user switches to a role, sees it in the header, and goes back to the RAM user', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInWithBrowser(page, portal.url, 'dev@1000000000000001.onaliyun.com');
+    await page.getByRole('link', { name: 'Switch role' }).click();
+    await page.getByRole('button', { name: 'Switch to OpsAdmin' }).click();
+    await page.getByTestId('role-session').waitFor();
+    expect(await page.getByTestId('role-session').innerText()).toMatch(/Role OpsAdmin until \d\d:\d\d UTC/);
+    await page.getByText(NOT_ROOT_REASON).waitFor({ state: 'visible' });
+    await page.getByRole('button', { name: 'Back to RAM user' }).click();
+    await page.getByTestId('role-session').waitFor({ state: 'detached' });
+    expect(await page.locator('header').innerText()).toContain('dev@1000000000000001.onaliyun.com');
     await context.close();
   });
 
