@@ -5,7 +5,7 @@ import type { Account, VerificationChannel } from '~/generated/prisma/client';
 import type { Services } from '~/services.server';
 import type { RequestMeta } from '~/audit/audit.server';
 import { recordAudit } from '~/audit/audit.server';
-import { checkCode, issueCode, type CheckResult, type IssueResult } from '~/verification/codes.server';
+import { checkCode, sendCode, type CheckResult, type IssueResult } from '~/verification/codes.server';
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { logonEmailChangedNew, logonEmailChangedOld } from '~/outbox/templates';
 import { maskEmail } from './masking';
@@ -34,19 +34,15 @@ export function identityChannels(account: Pick<Account, 'securePhone' | 'logonEm
 export async function sendIdentityCode(services: Services, session: ChangeSession, account: Account, channel: VerificationChannel, meta: RequestMeta): Promise<IssueResult | { ok: false; reason: 'no-channel' }> {
   const choice = identityChannels(account).find((c) => c.channel === channel);
   if (!choice) return { ok: false, reason: 'no-channel' };
-  const result = await services.prisma.$transaction((tx) =>
-    issueCode(tx, services.config.encryptionSecret, {
-      purpose: 'CHANGE_EMAIL_IDENTITY',
-      channel: choice.channel,
-      target: choice.target,
-      accountUid: account.uid,
-      requesterKey: requesterKey(session),
-      actor: { type: 'customer', id: session.id },
-      meta,
-    }),
-  );
-  if (result.ok) services.outbox.kick();
-  return result;
+  return sendCode(services, {
+    purpose: 'CHANGE_EMAIL_IDENTITY',
+    channel: choice.channel,
+    target: choice.target,
+    accountUid: account.uid,
+    requesterKey: requesterKey(session),
+    actor: { type: 'customer', id: session.id },
+    meta,
+  });
 }
 
 /** Checks the identity code; a right one opens the 15-minute privileged window on this session. */
@@ -96,19 +92,15 @@ export async function sendNewEmailCode(services: Services, session: ChangeSessio
   if (!hasPrivilegedWindow(session)) return { ok: false, reason: 'window' };
   const checked = await checkNewEmail(services, account, raw);
   if (!checked.ok) return { ok: false, reason: 'invalid', problem: checked.problem };
-  const result = await services.prisma.$transaction((tx) =>
-    issueCode(tx, services.config.encryptionSecret, {
-      purpose: 'CHANGE_EMAIL_NEW',
-      channel: 'EMAIL',
-      target: checked.email,
-      accountUid: account.uid,
-      requesterKey: requesterKey(session),
-      actor: { type: 'customer', id: session.id },
-      meta,
-    }),
-  );
-  if (result.ok) services.outbox.kick();
-  return result;
+  return sendCode(services, {
+    purpose: 'CHANGE_EMAIL_NEW',
+    channel: 'EMAIL',
+    target: checked.email,
+    accountUid: account.uid,
+    requesterKey: requesterKey(session),
+    actor: { type: 'customer', id: session.id },
+    meta,
+  });
 }
 
 export type ChangeResult =

@@ -3,7 +3,7 @@
 import type { VerificationChannel } from '~/generated/prisma/client';
 import type { Services } from '~/services.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
-import { checkCode, issueCode } from '~/verification/codes.server';
+import { checkCode, sendCode } from '~/verification/codes.server';
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { passwordChanged } from '~/outbox/templates';
 import { hashPassword, passwordProblem } from '~/auth/password.server';
@@ -32,19 +32,16 @@ export async function requestPasswordReset(
   }
   const account = await services.prisma.account.findUnique({ where: { logonEmail: input.email }, select: { uid: true, logonEmail: true, securePhone: true } });
   const target = input.channel === 'SMS' ? account?.securePhone : account?.logonEmail;
-  await services.prisma.$transaction((tx) =>
-    issueCode(tx, services.config.encryptionSecret, {
-      purpose: 'PASSWORD_RESET',
-      channel: input.channel,
-      target: target ?? input.email,
-      accountUid: account?.uid ?? null,
-      requesterKey: `reset:${input.flowKey}`,
-      actor: { type: 'anonymous' },
-      meta: input.meta,
-      deliver: Boolean(account && target),
-    }),
-  );
-  services.outbox.kick();
+  await sendCode(services, {
+    purpose: 'PASSWORD_RESET',
+    channel: input.channel,
+    target: target ?? input.email,
+    accountUid: account?.uid ?? null,
+    requesterKey: `reset:${input.flowKey}`,
+    actor: { type: 'anonymous' },
+    meta: input.meta,
+    deliver: Boolean(account && target),
+  });
   return { ok: true };
 }
 

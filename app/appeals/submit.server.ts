@@ -3,7 +3,7 @@
 import type { Prisma } from '~/generated/prisma/client';
 import type { Services } from '~/services.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
-import { checkCode, issueCode, type CheckResult, type IssueResult } from '~/verification/codes.server';
+import { checkCode, sendCode, type CheckResult, type IssueResult } from '~/verification/codes.server';
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { appealReceived } from '~/outbox/templates';
 import { newToken, sha256 } from '~/lib/tokens.server';
@@ -21,19 +21,15 @@ const requesterKey = (flowKey: string) => `appeal:${flowKey}`;
 export async function sendAppealEmailCode(services: Services, input: { flowKey: string; newEmail: string; meta: RequestMeta }): Promise<IssueResult | { ok: false; reason: 'ip-limit'; retryAfterSec: number }> {
   const ip = await services.limits.consume('anonymousCodeRequestsPerIp', input.meta.ip);
   if (!ip.allowed) return { ok: false, reason: 'ip-limit', retryAfterSec: ip.retryAfterSec };
-  const result = await services.prisma.$transaction((tx) =>
-    issueCode(tx, services.config.encryptionSecret, {
-      purpose: 'APPEAL_NEW_EMAIL',
-      channel: 'EMAIL',
-      target: input.newEmail,
-      accountUid: null,
-      requesterKey: requesterKey(input.flowKey),
-      actor: { type: 'anonymous' },
-      meta: input.meta,
-    }),
-  );
-  services.outbox.kick();
-  return result;
+  return sendCode(services, {
+    purpose: 'APPEAL_NEW_EMAIL',
+    channel: 'EMAIL',
+    target: input.newEmail,
+    accountUid: null,
+    requesterKey: requesterKey(input.flowKey),
+    actor: { type: 'anonymous' },
+    meta: input.meta,
+  });
 }
 
 export async function verifyAppealEmail(services: Services, input: { flowKey: string; newEmail: string; code: string; meta: RequestMeta }): Promise<CheckResult> {

@@ -3,6 +3,7 @@
 // stored as an HMAC, valid 10 minutes, single use, 5 wrong entries kill them.
 import { createHmac } from 'node:crypto';
 import type { Prisma, VerificationChannel, VerificationPurpose } from '~/generated/prisma/client';
+import type { Services } from '~/services.server';
 import { recordAudit, type AuditActor, type RequestMeta, type Tx } from '~/audit/audit.server';
 import { enqueueEmail, enqueueSms } from '~/outbox/outbox.server';
 import { newNumericCode, safeEqual } from '~/lib/tokens.server';
@@ -48,6 +49,13 @@ export function hashCode(pepper: string, verificationId: string, code: string): 
 }
 
 const advisoryKey = (s: string) => `SELECT pg_advisory_xact_lock(hashtext($1))`;
+
+/** Issues a code in a transaction of its own and wakes the outbox dispatcher once it is committed. */
+export async function sendCode(services: Pick<Services, 'prisma' | 'config' | 'outbox'>, input: IssueInput): Promise<IssueResult> {
+  const result = await services.prisma.$transaction((tx) => issueCode(tx, services.config.encryptionSecret, input));
+  if (result.ok) services.outbox.kick();
+  return result;
+}
 
 /**
  * Issues a new code (replacing the previous one for the same purpose, destination and requester),
