@@ -147,7 +147,7 @@ export async function changeStaffRoles(
   });
 }
 
-/** Deactivates a member and ends every session of theirs, in one transaction. Never deletes. */
+/** Deactivates a member, ends every session of theirs and releases their open cases, in one transaction. Never deletes. */
 export async function deactivateStaffMember(services: Services, admin: Admin, staffId: string, meta: RequestMeta): Promise<'deactivated' | 'already'> {
   return services.prisma.$transaction(async (tx) => {
     const member = await tx.staff.findUnique({ where: { id: staffId } });
@@ -156,7 +156,12 @@ export async function deactivateStaffMember(services: Services, admin: Admin, st
     const updated = await tx.staff.updateMany({ where: { id: member.id, active: true }, data: { active: false, deactivatedAt: now } });
     if (!updated.count) return 'already' as const;
     const sessions = await tx.staffSession.updateMany({ where: { staffId: member.id, revokedAt: null }, data: { revokedAt: now } });
-    await recordAudit(tx, { actor: actorOf(admin), action: 'staff.deactivated', meta, data: { staffId: member.id, email: member.email, sessionsRevoked: sessions.count } });
+    // Their open cases go back to the queue, or they would wait for someone who can no longer sign in.
+    const released = await tx.appeal.updateMany({
+      where: { assigneeId: member.id, status: { in: ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER'] } },
+      data: { assigneeId: null, version: { increment: 1 } },
+    });
+    await recordAudit(tx, { actor: actorOf(admin), action: 'staff.deactivated', meta, data: { staffId: member.id, email: member.email, sessionsRevoked: sessions.count, appealsReleased: released.count } });
     return 'deactivated' as const;
   });
 }

@@ -310,6 +310,9 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const agent = await signedIn(member.email);
     const other = await signedIn(member.email);
     expect((await agent.get('/staff/admin/audit')).status).toBe(403); // signed in (and not an admin)
+    const { makeAppeal } = await import('../support/backoffice');
+    const theirCase = await makeAppeal(prisma(), null, { status: 'IN_REVIEW', assigneeId: member.id });
+    const closedCase = await makeAppeal(prisma(), null, { status: 'REJECTED', assigneeId: member.id });
 
     const res = await admin.post('/staff/admin/staff', { intent: 'deactivate', staffId: member.id });
     expect(res.status).toBe(200);
@@ -319,7 +322,10 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(await prisma().staffSession.count({ where: { staffId: member.id, revokedAt: null } })).toBe(0);
     const event = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'staff.deactivated', data: { path: ['staffId'], equals: member.id } } });
     expect(event).toMatchObject({ actorType: 'staff', actorId: adminId });
-    expect(event.data).toMatchObject({ sessionsRevoked: 2 });
+    expect(event.data).toMatchObject({ sessionsRevoked: 2, appealsReleased: 1 });
+    // Their open case went back to the queue; a decided one keeps its history.
+    expect((await prisma().appeal.findUniqueOrThrow({ where: { id: theirCase.id } })).assigneeId).toBeNull();
+    expect((await prisma().appeal.findUniqueOrThrow({ where: { id: closedCase.id } })).assigneeId).toBe(member.id);
 
     for (const c of [agent, other]) {
       const next = await c.get('/staff/admin/audit');
