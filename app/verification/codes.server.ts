@@ -65,9 +65,11 @@ export async function sendCode(services: Pick<Services, 'prisma' | 'config' | 'o
 export async function issueCode(tx: Tx, pepper: string, input: IssueInput, rules: CodeRules = CODE_RULES, now = new Date()): Promise<IssueResult & { code?: string }> {
   await tx.$executeRawUnsafe(advisoryKey(input.target), `verification:${input.target}`);
   if (input.accountUid) await tx.$executeRawUnsafe(advisoryKey(input.accountUid), `verification-account:${input.accountUid}`);
+  await tx.$executeRawUnsafe(advisoryKey(input.requesterKey), `verification-requester:${input.requesterKey}`);
 
   const last = await tx.verification.findFirst({
-    where: { purpose: input.purpose, target: input.target, requesterKey: input.requesterKey },
+    // One live code per purpose and requester: switching channel or address does not skip the cooldown.
+    where: { purpose: input.purpose, requesterKey: input.requesterKey, accountUid: input.accountUid ?? null },
     orderBy: { createdAt: 'desc' },
     select: { createdAt: true },
   });
@@ -83,7 +85,7 @@ export async function issueCode(tx: Tx, pepper: string, input: IssueInput, rules
   }
 
   await tx.verification.updateMany({
-    where: { purpose: input.purpose, target: input.target, requesterKey: input.requesterKey, consumedAt: null, invalidatedAt: null },
+    where: { purpose: input.purpose, requesterKey: input.requesterKey, accountUid: input.accountUid ?? null, consumedAt: null, invalidatedAt: null },
     data: { invalidatedAt: now },
   });
   const code = newNumericCode(6);

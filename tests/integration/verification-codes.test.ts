@@ -182,6 +182,21 @@ describeEachDatabase('verification codes', (kind) => {
     expect(await db.prisma.outboxMessage.count({ where: { recipient: email } })).toBe(2);
   });
 
+  it('keeps one live code per purpose and requester: another destination waits for the cooldown and then replaces it', async () => {
+    const { uid, email } = await freshAccount();
+    const phone = `+86139${String(Date.now()).slice(-8)}`;
+    const byMail = await issue({ target: email, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, T0);
+    expect(byMail.ok).toBe(true);
+    // Switching from the email to the phone does not skip the 60 s.
+    expect(await issue({ target: phone, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, at(5 * SEC))).toMatchObject({ ok: false, reason: 'cooldown', retryAfterSec: 55 });
+    const bySms = await issue({ target: phone, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, at(61 * SEC));
+    expect(bySms.ok).toBe(true);
+    const first = await db.prisma.verification.findUniqueOrThrow({ where: { id: byMail.ok ? byMail.verificationId! : '' } });
+    expect(first.invalidatedAt).not.toBeNull();
+    expect((await check({ target: email, accountUid: uid, code: byMail.code!, purpose: 'CHANGE_EMAIL_IDENTITY' }, at(62 * SEC))).ok).toBe(false);
+    expect(await check({ target: phone, accountUid: uid, code: bySms.code!, purpose: 'CHANGE_EMAIL_IDENTITY' }, at(63 * SEC))).toMatchObject({ ok: true });
+  });
+
   it('replaces the previous code with a new one', async () => {
     const { uid, email } = await freshAccount();
     const first = await issue({ target: email, accountUid: uid }, T0);
