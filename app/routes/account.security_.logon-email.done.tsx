@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
 import { maskEmail } from '~/account/masking';
@@ -8,6 +9,8 @@ export const meta: MetaFunction = () => [{ title: 'Modification successful — C
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Like the other steps: only the account itself (never a RAM user, RAM role or SSO user) gets here.
   const { account } = await requireAllowed(request, context, 'change', 'LogonEmail');
+  // Only right after a change: otherwise there is nothing to report.
+  if (!account.logonEmailChangedAt || Date.now() - account.logonEmailChangedAt.getTime() > 15 * 60_000) throw redirect('/account/security');
   return { email: maskEmail(account.logonEmail), uid: account.uid, changedAt: account.logonEmailChangedAt?.toISOString() ?? null };
 }
 

@@ -205,6 +205,16 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     await client().signIn('bob.new@example.net');
   });
 
+  it('shows "Modification successful" only right after a change', async () => {
+    const owner = await createOwner(prisma);
+    const c = await signedIn(owner.email);
+    const before = await c.get(DONE);
+    expect(before.status).toBe(302);
+    expect(before.headers.get('location')).toBe('/account/security');
+    await prisma.account.update({ where: { uid: owner.uid }, data: { logonEmailChangedAt: new Date(Date.now() - 16 * 60_000) } });
+    expect((await c.get(DONE)).status).toBe(302);
+  });
+
   it('refuses a wrong identity code with the tries left, and a dead code after 5 wrong entries', async () => {
     const owner = await createOwner(prisma, { phone: true });
     const c = await signedIn(owner.email);
