@@ -2,13 +2,15 @@
 // at 100 000 appeals: every page is an index range scan from the cursor, never an OFFSET).
 import { accessibleBy } from '@casl/prisma/runtime';
 import { z } from 'zod';
-import type { Prisma } from '~/generated/prisma/client';
+import type { AppealStatus, Prisma } from '~/generated/prisma/client';
 import type { AppAbility } from '~/authz/ability';
 import { normaliseEmail } from '~/account/email';
 import { OPEN_STATUSES, SCENARIO_VALUES } from './schema';
 
 export const PAGE_SIZE = 25;
-const STATUSES = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'] as const;
+/** A well-formed id (36 characters of hex and dashes is not enough: PostgreSQL would refuse the value). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STATUSES = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'] as const satisfies readonly AppealStatus[];
 
 export const queueFiltersSchema = z.object({
   status: z.union([z.enum(STATUSES), z.literal('open'), z.literal('all')]).catch('open'),
@@ -33,7 +35,7 @@ function decodeCursor(cursor: string | undefined): { dueAt: Date; id: string } |
   if (!cursor) return null;
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const dueAt = new Date(iso);
-  return Number.isNaN(dueAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '') ? null : { dueAt, id };
+  return Number.isNaN(dueAt.getTime()) || !UUID.test(id ?? '') ? null : { dueAt, id };
 }
 
 export function queueWhere(ability: AppAbility, staffId: string, f: QueueFilters, now = new Date()): Prisma.AppealWhereInput {
@@ -44,7 +46,7 @@ export function queueWhere(ability: AppAbility, staffId: string, f: QueueFilters
   if (f.risk) and.push({ riskLevel: f.risk });
   if (f.assignee === 'mine') and.push({ assigneeId: staffId });
   else if (f.assignee === 'unassigned') and.push({ assigneeId: null });
-  else if (f.assignee && /^[0-9a-f-]{36}$/.test(f.assignee)) and.push({ assigneeId: f.assignee });
+  else if (f.assignee && UUID.test(f.assignee)) and.push({ assigneeId: f.assignee });
   if (f.sla) {
     // The clock runs only for open cases that are not waiting for the customer.
     and.push({ status: { in: ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'] } });
@@ -65,25 +67,56 @@ export function queueWhere(ability: AppAbility, staffId: string, f: QueueFilters
   return { AND: and };
 }
 
+/** The statuses where the SLA clock runs (open and not waiting for the customer). */
+const CLOCK_RUNNING = ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'] as const;
+
+/** Which statuses the filters let through (the status filter, narrowed by an SLA filter). */
+export function statusesOf(f: QueueFilters): AppealStatus[] {
+  let set: AppealStatus[] = f.status === 'open' ? [...OPEN_STATUSES] : f.status === 'all' ? [...STATUSES] : [f.status];
+  if (f.sla) set = set.filter((s) => (CLOCK_RUNNING as readonly string[]).includes(s));
+  return set;
+}
+
+const QUEUE_SELECT = {
+  id: true, caseNumber: true, scenario: true, status: true, riskLevel: true, priority: true, slaDueAt: true, submittedAt: true,
+  accountFound: true, newEmail: true, assigneeId: true,
+} satisfies Prisma.AppealSelect;
+type QueueRow = Prisma.AppealGetPayload<{ select: typeof QUEUE_SELECT }>;
+const byDueDate = (a: QueueRow, b: QueueRow) => a.slaDueAt.getTime() - b.slaDueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 export async function loadQueue(prisma: Prisma.TransactionClient, ability: AppAbility, staffId: string, f: QueueFilters, now = new Date()) {
   const where = queueWhere(ability, staffId, f, now);
   const cursor = decodeCursor(f.after);
-  const rows = await prisma.appeal.findMany({
-    where: cursor ? { AND: [where, { OR: [{ slaDueAt: { gt: cursor.dueAt } }, { slaDueAt: cursor.dueAt, id: { gt: cursor.id } }] }] } : where,
-    orderBy: [{ slaDueAt: 'asc' }, { id: 'asc' }],
-    take: PAGE_SIZE + 1,
-    select: {
-      id: true, caseNumber: true, scenario: true, status: true, riskLevel: true, priority: true, slaDueAt: true, submittedAt: true,
-      accountFound: true, newEmail: true, assignee: { select: { id: true, name: true } },
-    },
-  });
-  const page = rows.slice(0, PAGE_SIZE);
-  const last = page[page.length - 1];
+  const page = (extra: Prisma.AppealWhereInput[]) =>
+    prisma.appeal.findMany({
+      where: { AND: [where, ...extra, ...(cursor ? [{ OR: [{ slaDueAt: { gt: cursor.dueAt } }, { slaDueAt: cursor.dueAt, id: { gt: cursor.id } }] }] : [])] },
+      orderBy: [{ slaDueAt: 'asc' }, { id: 'asc' }],
+      take: PAGE_SIZE + 1,
+      select: QUEUE_SELECT,
+    });
+  // PostgreSQL walks the (status, slaDueAt, id) index in order for one status, but not for several
+  // at once: for "open" it would walk (slaDueAt, id) through every closed case first (75 000 rows at
+  // 100 000 appeals). So a set of statuses is read as one ordered range per status, then merged.
+  const statuses = statusesOf(f);
+  const rows =
+    statuses.length === 0
+      ? [] // e.g. "waiting for the customer" with an SLA filter: the clock does not run there
+      : statuses.length > 1 && statuses.length < STATUSES.length
+        ? (await Promise.all(statuses.map((status) => page([{ status }])))).flat().sort(byDueDate).slice(0, PAGE_SIZE + 1)
+        : await page([]);
+  const shown = rows.slice(0, PAGE_SIZE);
+  const last = shown[shown.length - 1];
+  // Assignee names for the whole page in one query.
+  const assigneeIds = [...new Set(shown.map((r) => r.assigneeId).filter((id): id is string => Boolean(id)))];
+  const names = new Map(
+    assigneeIds.length ? (await prisma.staff.findMany({ where: { id: { in: assigneeIds } }, select: { id: true, name: true } })).map((s) => [s.id, s.name]) : [],
+  );
   return {
-    rows: page.map((r) => ({
+    rows: shown.map(({ assigneeId, ...r }) => ({
       ...r,
-      breached: ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'].includes(r.status) && r.slaDueAt < now,
-      dueSoon: ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'].includes(r.status) && r.slaDueAt >= now && r.slaDueAt.getTime() < now.getTime() + 24 * 3600_000,
+      assignee: assigneeId ? { id: assigneeId, name: names.get(assigneeId) ?? '' } : null,
+      breached: (CLOCK_RUNNING as readonly string[]).includes(r.status) && r.slaDueAt < now,
+      dueSoon: (CLOCK_RUNNING as readonly string[]).includes(r.status) && r.slaDueAt >= now && r.slaDueAt.getTime() < now.getTime() + 24 * 3600_000,
     })),
     next: rows.length > PAGE_SIZE && last ? encodeCursor(last.slaDueAt, last.id) : null,
   };

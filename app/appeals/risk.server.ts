@@ -29,7 +29,8 @@ export async function assessRisk(
   const domain = input.newEmail.split('@')[1] ?? '';
   if (domain && !COMMON_DOMAINS.has(domain)) {
     const seen = await tx.appeal.count({
-      where: { ...notThis, newEmail: { endsWith: `@${domain}` }, ...(input.accountUid ? { NOT: { accountUid: input.accountUid } } : {}) },
+      // newEmailDomain is the indexed part after the @ (a generated column): "newEmail ends with @domain" without reading every appeal.
+      where: { ...notThis, newEmailDomain: domain, ...(input.accountUid ? { NOT: { accountUid: input.accountUid } } : {}) },
     });
     if (seen > 0) codes.push('EMAIL_DOMAIN_SEEN');
   }

@@ -47,9 +47,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     prisma.caseViewer.findMany({ where: { appealId: id, staffId: { not: member.staff.id }, lastSeenAt: { gt: new Date(now.getTime() - VIEWER_FRESH_MS) } }, include: { staff: { select: { name: true } } } }),
     appeal.accountUid ? prisma.account.findUnique({ where: { uid: appeal.accountUid } }) : null,
     prisma.auditEvent.findMany({ where: { appealId: id }, orderBy: { id: 'asc' }, take: 200, select: { id: true, at: true, action: true, actorType: true, actorId: true, data: true } }),
-    prisma.$transaction((tx) =>
-      assessRisk(tx, { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: appeal.evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now }),
-    ),
+    // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).
+    assessRisk(prisma, { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: appeal.evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now }),
   ]);
   const staffNames = new Map((await prisma.staff.findMany({ where: { id: { in: timeline.filter((t) => t.actorType === 'staff' && t.actorId && UUID.test(t.actorId)).map((t) => t.actorId!) } }, select: { id: true, name: true } })).map((s) => [s.id, s.name]));
   const subjectFields = { id: appeal.id, status: appeal.status, assigneeId: appeal.assigneeId, firstApproverId: appeal.firstApproverId, riskLevel: appeal.riskLevel };
