@@ -11,7 +11,24 @@ export type Customer = {
   account: Account;
 };
 
-export async function getCustomer(request: Request, context: AppLoadContext): Promise<Customer | null> {
+const pageViews = new WeakMap<AppLoadContext, Promise<Customer | null>>();
+
+/**
+ * The signed-in customer of this request, or null. The loaders of one page view (root, layout, page)
+ * share one lookup: the load context is per request. An action always looks afresh (it may change
+ * the session, and the loaders that run after it get a GET request of their own).
+ */
+export function getCustomer(request: Request, context: AppLoadContext): Promise<Customer | null> {
+  if (request.method !== 'GET') return lookupCustomer(request, context);
+  let customer = pageViews.get(context);
+  if (!customer) {
+    customer = lookupCustomer(request, context);
+    pageViews.set(context, customer);
+  }
+  return customer;
+}
+
+async function lookupCustomer(request: Request, context: AppLoadContext): Promise<Customer | null> {
   const { prisma, config } = context.services;
   const session = await loadSession(prisma, config, request);
   if (!session) return null;

@@ -38,7 +38,21 @@ export async function startStaffSession(context: AppLoadContext, staffId: string
   return { session, cookie: await staffCookie(context.services.config).serialize(token) };
 }
 
-export async function readStaffSession(context: AppLoadContext, request: Request) {
+type StaffSessionRow = Awaited<ReturnType<typeof lookupStaffSession>>;
+const pageViews = new WeakMap<AppLoadContext, Promise<StaffSessionRow>>();
+
+/** The staff session of this request; the back office layout and its page share one lookup (see getCustomer). */
+export function readStaffSession(context: AppLoadContext, request: Request): Promise<StaffSessionRow> {
+  if (request.method !== 'GET') return lookupStaffSession(context, request);
+  let session = pageViews.get(context);
+  if (!session) {
+    session = lookupStaffSession(context, request);
+    pageViews.set(context, session);
+  }
+  return session;
+}
+
+async function lookupStaffSession(context: AppLoadContext, request: Request) {
   const token = await staffCookie(context.services.config).parse(request.headers.get('Cookie'));
   if (typeof token !== 'string' || !token) return null;
   const session = await context.services.prisma.staffSession.findUnique({ where: { tokenHash: sha256(token) }, include: { staff: true } });
