@@ -6,6 +6,7 @@ import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
 import { NonceProvider } from '~/components/nonce';
 import { isDatabaseUnavailable } from '~/db/errors';
+import { isBadInput } from '~/lib/request.server';
 
 // The server's own start-up lives in the same bundle, so `npm start` and the tests reach it as
 // build.entry.module.startPortal without a second copy of the app's modules.
@@ -58,6 +59,12 @@ export function handleError(error: unknown, { request, context }: { request: Req
   if (isDatabaseUnavailable(error)) {
     if (context?.flags) context.flags.databaseUnavailable = true;
     console.error(`[portal] database unavailable: ${(error as Error).message?.split('\n')[0]}`);
+    return;
+  }
+  // Input no route can take (a broken form body, a value the database cannot store): 400, see server/http.server.ts.
+  if (isBadInput(error)) {
+    if (context?.flags) context.flags.badInput = true;
+    console.warn(`[portal] refused input: ${(error as Error).message?.split('\n').filter(Boolean).pop()?.slice(0, 200)}`);
     return;
   }
   // A 404 for a path nobody serves is not an error of the portal.

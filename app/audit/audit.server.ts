@@ -45,6 +45,20 @@ export function stableJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
 }
 
+/**
+ * Text as PostgreSQL can store it: a lone surrogate (half an emoji cut by a mask) or a NUL character
+ * (hostile input) would make the whole audited transaction fail, so each becomes U+FFFD.
+ */
+const LONE_SURROGATE_OR_NUL = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE_OR_NUL, '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
+  }
+  return value;
+}
+
 /** Appends one audit event inside the caller's transaction. */
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
@@ -52,13 +66,13 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
   const row = {
     at: new Date(),
     actorType: input.actor.type,
-    actorId: input.actor.id ?? null,
+    actorId: storable(input.actor.id ?? null),
     action: input.action,
     accountUid: input.accountUid ?? null,
     appealId: input.appealId ?? null,
-    ip: input.meta?.ip?.slice(0, 64) ?? null,
-    userAgent: input.meta?.userAgent?.slice(0, 400) ?? null,
-    data: JSON.parse(stableJson(input.data ?? {})) as Prisma.InputJsonValue,
+    ip: storable(input.meta?.ip?.slice(0, 64) ?? null),
+    userAgent: storable(input.meta?.userAgent?.slice(0, 400) ?? null),
+    data: JSON.parse(stableJson(storable(input.data ?? {}))) as Prisma.InputJsonValue,
   };
   const prevHash = last?.hash ?? null;
   await tx.auditEvent.create({ data: { ...row, prevHash, hash: auditHash(prevHash, row) } });

@@ -27,6 +27,8 @@ export type DatabaseOptions = {
   dataDir?: string;
   /** Connection pool size on PostgreSQL. */
   poolSize?: number;
+  /** How long to wait for a new connection to PostgreSQL before the request fails (default 10 s; pg waits forever). */
+  connectTimeoutMs?: number;
   /** Start an in-memory embedded database from a dump (PGlite's dumpDataDir) — tests use a migrated one. */
   snapshot?: Blob;
 };
@@ -48,7 +50,9 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     if (!/^postgres(ql)?:\/\//.test(options.url)) {
       throw new Error(`DATABASE_URL must start with postgresql:// (got ${describeUrl(options.url)})`);
     }
-    const adapterFactory = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // A server that stops answering (network partition) must end in an error the portal turns into
+    // 503, not in requests that hang: new connections give up after connectTimeoutMs.
+    const adapterFactory = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000 });
     const prisma = new PrismaClient({ adapter: adapterFactory });
     return {
       kind: 'postgres',

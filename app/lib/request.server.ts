@@ -10,7 +10,7 @@ declare module '@remix-run/node' {
     /** The client's address (X-Forwarded-For is used only when TRUST_PROXY is set). */
     clientIp: string;
     /** Per-request notes from the app to the HTTP layer. */
-    flags: { databaseUnavailable?: boolean };
+    flags: { databaseUnavailable?: boolean; badInput?: boolean };
   }
 }
 
@@ -25,4 +25,19 @@ export function formFields(form: FormData): Record<string, string> {
     if (typeof value === 'string' && !(key in out)) out[key] = value;
   }
   return out;
+}
+
+/**
+ * Input the portal cannot take, whatever the route: a body that is not a well-formed form, or a
+ * value the database refuses to store (a NUL character, a value longer than its column). The
+ * request answers 400 instead of 500 (see server/http.server.ts); the transaction rolled back.
+ */
+export function isBadInput(err: unknown, depth = 0): boolean {
+  if (!(err instanceof Error) || depth > 3) return false;
+  if (err instanceof TypeError && /FormData|Content-Type was not one of/i.test(err.message)) return true;
+  if (/malformed multipart/i.test(err.message)) return true;
+  const code = (err as { code?: unknown }).code;
+  if (code === 'P2000') return true; // value too long for the column
+  if (/invalid byte sequence for encoding|unsupported Unicode escape sequence|character with byte sequence/i.test(err.message)) return true;
+  return isBadInput((err as { cause?: unknown }).cause, depth + 1);
 }

@@ -1,6 +1,7 @@
 import { RateLimiterPrisma, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
 import type { PrismaClient } from '~/generated/prisma/client';
 
 /** Limits that must hold across portal instances: the store is Redis when REDIS_URL is set, else the database. */
@@ -24,6 +25,14 @@ export const LIMITS = {
 } satisfies Record<string, LimiterSpec>;
 
 export type LimitName = keyof typeof LIMITS;
+
+/**
+ * Keys come from the request (a login name, an email): a long one is replaced by its hash, so it is
+ * still counted but always fits the store (the database column holds 255 characters with the prefix).
+ */
+export function storeKey(key: string): string {
+  return key.length > 100 ? `sha256:${createHash('sha256').update(key).digest('hex')}` : key;
+}
 
 export type LimitVerdict = { allowed: true } | { allowed: false; retryAfterSec: number };
 
@@ -55,7 +64,7 @@ export class RateLimits {
 
   /** Is `key` currently allowed (without counting anything)? */
   async check(name: LimitName, key: string): Promise<LimitVerdict> {
-    const res = await this.limiter(name).get(key);
+    const res = await this.limiter(name).get(storeKey(key));
     if (res && res.consumedPoints >= this.specs[name].points) {
       return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
     }
@@ -65,7 +74,7 @@ export class RateLimits {
   /** Counts one event against `key`; says whether it was still within the limit. */
   async consume(name: LimitName, key: string, points = 1): Promise<LimitVerdict> {
     try {
-      await this.limiter(name).consume(key, points);
+      await this.limiter(name).consume(storeKey(key), points);
       return { allowed: true };
     } catch (err) {
       if (err instanceof RateLimiterRes) return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
@@ -74,7 +83,7 @@ export class RateLimits {
   }
 
   async reset(name: LimitName, key: string): Promise<void> {
-    await this.limiter(name).delete(key);
+    await this.limiter(name).delete(storeKey(key));
   }
 }
 

@@ -7,6 +7,8 @@ import type { Services } from '~/services.server';
 import { newNonce, securityHeaders } from '~/security/headers.server';
 import { CSRF_MESSAGE, isCrossSiteRequest } from '~/security/csrf.server';
 
+export const UNSUPPORTED_BODY = 'Send the form as application/x-www-form-urlencoded or multipart/form-data.';
+
 /** The portal as an express app: static files, security headers, CSRF check, /healthz, then Remix. */
 export function createHttpApp(build: ServerBuild, services: Services) {
   const { config } = services;
@@ -30,6 +32,11 @@ export function createHttpApp(build: ServerBuild, services: Services) {
         if (typeof args[0] === 'number') (args as unknown[])[0] = 503;
         this.statusCode = 503;
         this.setHeader('Retry-After', '5');
+      }
+      // A form that could not be parsed, or a value no column can hold, is the client's mistake.
+      if (res.locals.flags.badInput && (args[0] === 500 || this.statusCode === 500)) {
+        if (typeof args[0] === 'number') (args as unknown[])[0] = 400;
+        this.statusCode = 400;
       }
       return writeHead.apply(this, args);
     } as typeof writeHead;
@@ -66,6 +73,21 @@ export function createHttpApp(build: ServerBuild, services: Services) {
       return;
     }
     next();
+  });
+
+  // Every action reads a form: a body in another encoding (JSON, text, multipart without a boundary)
+  // is refused here with 415 rather than failing inside an action; a POST with no body at all is an
+  // empty form.
+  app.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    const type = (req.get('content-type') ?? '').toLowerCase();
+    if (type.startsWith('application/x-www-form-urlencoded') || (type.startsWith('multipart/form-data') && /;\s*boundary=/.test(type))) return next();
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (!type && !hasBody) {
+      req.headers['content-type'] = 'application/x-www-form-urlencoded';
+      return next();
+    }
+    res.status(415).type('text/plain').send(UNSUPPORTED_BODY);
   });
 
   app.all(
