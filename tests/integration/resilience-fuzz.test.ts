@@ -1,0 +1,293 @@
+// Property-based fuzzing of every customer and staff form action with malformed, oversized, wrongly
+// typed and hostile input (unicode tricks, SQL/HTML fragments, 1 MB strings, missing and repeated
+// fields, bodies in the wrong encoding): never a 5xx, and never a changed row — except, for the few
+// actions where a hostile-but-valid value is a legitimate input (a note, a reply, an appeal, a new
+// staff member), exactly the one expected change, with the value stored as given.
+// FUZZ_RUNS runs per property (RESILIENCE_LONG=1 for many more).
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../support/db';
+import { startTestPortal, type TestPortal } from '../support/portal';
+import { HttpClient, pageText } from '../support/http';
+import { createOwner, STEP1, STEP2 } from '../support/accounts';
+import { signInStaff, makeAppeal } from '../support/backoffice';
+import { proveAppealEmail } from '../support/appeals';
+import { file, htmlBytes, jpegBytes, pdfBytes, pngBytes } from '../support/files';
+import { changedTables, snapshot, type Snapshot } from '../support/snapshot';
+import { describePairs, encode, encodingArb, formArb, fuzzRuns, hostileValue, type Encoding, type Pairs } from '../support/fuzz';
+import { newToken, sha256 } from '~/lib/tokens.server';
+
+describeEachDatabase('resilience: fuzzed form actions', (kind) => {
+  let portal: TestPortal;
+  let ip = 0;
+  /** A client of its own address (the portal trusts X-Forwarded-For here), so per-IP limits never mix runs. */
+  const anon = () => new HttpClient(portal.url, { forwardedFor: `203.0.113.${(ip++ % 250) + 1}` });
+  const prisma = () => portal.db.prisma;
+
+  let owner: HttpClient;
+  let ownerPrivileged: HttpClient;
+  let resetFlow: HttpClient;
+  let agent: HttpClient;
+  let admin: HttpClient;
+  let filer: HttpClient;
+  let caseId: string;
+  let trackingPath: string;
+
+  beforeAll(async () => {
+    portal = await startTestPortal(kind, { config: { trustProxy: true } });
+    const p = prisma();
+    const a = await createOwner(p, { phone: true });
+    owner = anon();
+    await owner.signIn(a.email);
+    const b = await createOwner(p, { phone: true });
+    ownerPrivileged = anon();
+    await ownerPrivileged.signIn(b.email);
+    await p.session.updateMany({ where: { accountUid: b.uid, revokedAt: null }, data: { privilegedUntil: new Date(Date.now() + 60 * 60_000) } });
+    const c = await createOwner(p, { phone: true });
+    resetFlow = anon();
+    expect((await resetFlow.post('/password-reset', { intent: 'request', email: c.email, channel: 'EMAIL' })).status).toBe(302);
+    agent = anon();
+    await signInStaff(agent, p, 'agent@support.example.com');
+    admin = anon();
+    await signInStaff(admin, p, 'admin@support.example.com');
+    // A case assigned to nobody (so nothing but a note is the agent's to do), and one the customer tracks.
+    caseId = (await makeAppeal(p, portal.services.evidence, { status: 'SUBMITTED' })).id;
+    const token = newToken();
+    await makeAppeal(p, portal.services.evidence, { status: 'IN_REVIEW', trackingTokenHash: sha256(token) });
+    trackingPath = `/appeals/track/${token}`;
+    filer = anon();
+    await proveAppealEmail(filer, p, `fuzz-filer-${kind}@corp.example`);
+  }, 180_000);
+  afterAll(async () => {
+    await portal?.stop();
+  });
+
+  type Outcome = { status: number; text: string; changed: string[]; before: Snapshot; after: Snapshot };
+
+  async function submit(client: HttpClient, path: string, pairs: Pairs, encoding: Encoding, files: [string, File][] = []): Promise<Outcome> {
+    const before = await snapshot(prisma());
+    const { body, headers } = encode(pairs, encoding, files);
+    const res = await client.request(path, { method: 'POST', body, headers });
+    const text = await res.text();
+    const after = await snapshot(prisma());
+    return { status: res.status, text, changed: changedTables(before, after), before, after };
+  }
+
+  /** The common verdict: no server error, nothing changed. */
+  function unchanged(o: Outcome, what: string) {
+    expect(o.status, `${what} answered ${o.status}: ${pageText(o.text).slice(0, 300)}`).toBeLessThan(500);
+    expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual([]);
+  }
+
+  const runs = fuzzRuns() as fc.Parameters<never>;
+  const prop = (form: fc.Arbitrary<Pairs>, check: (pairs: Pairs, encoding: Encoding) => Promise<void>) =>
+    fc.assert(fc.asyncProperty(form, encodingArb, check), runs);
+
+  const code = fc.oneof(fc.stringMatching(/^\d{6}$/), hostileValue);
+  const email = fc.oneof(fc.emailAddress(), hostileValue);
+
+  it('customer sign-in: never a session', async () => {
+    await prop(formArb({ login: fc.oneof(fc.constant('alice@example.com'), email), password: hostileValue, redirectTo: fc.constantFrom('/account', '//evil.example', 'javascript:alert(1)') }), async (pairs, enc) => {
+      unchanged(await submit(anon(), '/login', pairs, enc), `POST /login ${describePairs(pairs, enc)}`);
+    });
+  });
+
+  it('password reset (request, resend, reset, start over): never a changed password or session', async () => {
+    await prop(
+      formArb({ intent: fc.constantFrom('request', 'resend', 'reset', 'start-over', 'RESET'), email, channel: fc.constantFrom('EMAIL', 'SMS', 'sms', 'FAX'), code, password: hostileValue, confirm: hostileValue }),
+      async (pairs, enc) => {
+        // The reset flow's own client half the time (a live flow for a real account), a stranger otherwise.
+        const client = pairs.length % 2 ? resetFlow : anon();
+        unchanged(await submit(client, '/password-reset', pairs, enc), `POST /password-reset ${describePairs(pairs, enc)}`);
+      },
+    );
+  });
+
+  it('change of the logon email, step 1 (identity): never a privileged window', async () => {
+    await prop(formArb({ intent: fc.constantFrom('send-code', 'verify', 'verify ', ''), channel: fc.constantFrom('EMAIL', 'SMS', 'email', 'PIGEON'), code }), async (pairs, enc) => {
+      unchanged(await submit(owner, STEP1, pairs, enc), `POST ${STEP1} ${describePairs(pairs, enc)}`);
+    });
+  });
+
+  it('change of the logon email, step 2 (new address, send code): never a changed account', async () => {
+    await prop(formArb({ intent: fc.constant('send-code'), newEmail: email }), async (pairs, enc) => {
+      unchanged(await submit(ownerPrivileged, STEP2, pairs, enc), `POST ${STEP2} ${describePairs(pairs, enc)}`);
+    });
+  });
+
+  it('change of the logon email, step 2 (confirm with the code): never a changed account', async () => {
+    await prop(formArb({ intent: fc.constantFrom('confirm', 'CONFIRM', 'send-code'), newEmail: email, code }), async (pairs, enc) => {
+      unchanged(await submit(ownerPrivileged, STEP2, pairs, enc), `POST ${STEP2} ${describePairs(pairs, enc)}`);
+    });
+  });
+
+  const evidence = fc.array(
+    fc.tuple(
+      fc.constantFrom('idDocument', 'businessLicence', 'paymentRecord', 'otherEvidence', 'evil'),
+      fc.constantFrom(
+        () => file(htmlBytes(), 'id.png', 'image/png'),
+        () => file(Buffer.alloc(0), 'empty.pdf', 'application/pdf'),
+        () => file(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), 'id.svg', 'image/svg+xml'),
+        () => file(Buffer.from('PK\u0003\u0004zipzip'), 'id.pdf', 'application/pdf'),
+        () => file(pngBytes(), '../../../etc/passwd', 'image/png'),
+        () => file(pdfBytes(), 'ok.pdf', 'application/pdf'),
+        () => file(jpegBytes(), '<script>.jpg', 'image/jpeg'),
+      ),
+    ),
+    { maxLength: 3 },
+  );
+
+  it('appeal form, email steps (send code, verify, change email; urlencoded and multipart): never a stored appeal', async () => {
+    await prop(formArb({ intent: fc.constantFrom('send-code', 'verify-email', 'change-email', 'submit'), scenario: fc.constantFrom('FORGOT_LOGON_EMAIL', 'NOPE'), newEmail: email, code }), async (pairs, enc) => {
+      // A stranger's flow: without a proved email, nothing can be submitted.
+      unchanged(await submit(anon(), '/appeals/new', pairs, enc), `POST /appeals/new ${describePairs(pairs, enc)}`);
+    });
+  });
+
+  it('appeal form, submission with a proved email (multipart with hostile files, or urlencoded): rejected and nothing stored, or stored exactly as given', async () => {
+    const details = formArb({
+      intent: fc.constant('submit'),
+      scenario: fc.constantFrom('FORGOT_LOGON_EMAIL', 'PHONE_UNAVAILABLE', 'EMAIL_CHANGED_NOT_ME'),
+      givenUid: fc.oneof(fc.constant('1000000000000001'), fc.stringMatching(/^\d{16}$/)),
+      givenAlias: hostileValue,
+      givenOldEmail: email,
+      accountType: fc.constantFrom('INDIVIDUAL', 'ENTERPRISE', 'individual'),
+      holderName: hostileValue,
+      newPhone: fc.oneof(fc.constant('+8613800000009'), hostileValue),
+      lastPaymentAmount: fc.oneof(fc.constant('128.00'), hostileValue),
+      lastPaymentCurrency: fc.constantFrom('CNY', 'XXX', ''),
+      createdMonth: fc.oneof(fc.constant('2019-03'), hostileValue),
+      website: fc.constant(''),
+    });
+    await fc.assert(
+      fc.asyncProperty(details, evidence, fc.constantFrom<Encoding>('multipart', 'multipart', 'urlencoded'), async (pairs, files, enc) => {
+        const attached = files.map(([field, make]): [string, File] => [field, make()]);
+        const o = await submit(filer, '/appeals/new', pairs, enc, enc === 'multipart' ? attached : []);
+        const what = `POST /appeals/new ${describePairs(pairs, enc)} files ${JSON.stringify(attached.map(([k, f]) => [k, f.name, f.size]))}`;
+        expect(o.status, `${what} answered ${o.status}: ${pageText(o.text).slice(0, 300)}`).toBeLessThan(500);
+        const caseNumber = /AP-\d{8}-\d{6}/.exec(o.text)?.[0];
+        if (!caseNumber || o.changed.length === 0) {
+          expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual([]);
+          return;
+        }
+        // Accepted: one appeal (new, or merged into the open one) with its evidence and message, as given.
+        expect(o.changed.every((t) => ['Appeal', 'EvidenceFile', 'AppealMessage'].includes(t)), `${what} changed ${o.changed.join(', ')}`).toBe(true);
+        const stored = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber } });
+        const holder = pairs.find(([k]) => k === 'holderName')![1].trim();
+        if (o.after.Appeal.rows > o.before.Appeal.rows) expect(stored.holderName).toBe(holder);
+        // Filed: the flow's proof is spent; prove again for the next run.
+        await proveAppealEmail(filer, prisma(), `fuzz-filer-${kind}-${Date.now()}@corp.example`);
+      }),
+      runs,
+    );
+  });
+
+  it('appeal tracking (reply with hostile text and files, and everything but a real withdrawal): rejected and nothing stored, or the reply stored as given', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        formArb({ intent: fc.constantFrom('reply', 'REPLY', 'withdraw\u200b', 'withdraw ', 'delete'), body: hostileValue }),
+        evidence,
+        fc.constantFrom<Encoding>('multipart', 'urlencoded', 'json'),
+        async (pairs, files, enc) => {
+          const attached = files.map(([field, make]): [string, File] => [field, make()]);
+          const o = await submit(anon(), trackingPath, pairs, enc, enc === 'multipart' ? attached : []);
+          const what = `POST ${trackingPath} ${describePairs(pairs, enc)}`;
+          expect(o.status, `${what} answered ${o.status}: ${pageText(o.text).slice(0, 300)}`).toBeLessThan(500);
+          if (o.status !== 302) {
+            expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual([]);
+            return;
+          }
+          // Accepted reply: one more customer message (its text as given, trimmed) and a version bump; nothing else.
+          expect(o.changed.every((t) => ['Appeal', 'AppealMessage', 'EvidenceFile'].includes(t)), `${what} changed ${o.changed.join(', ')}`).toBe(true);
+          expect(o.after.AppealMessage.rows).toBe(o.before.AppealMessage.rows + 1);
+          const newest = await prisma().appealMessage.findFirstOrThrow({ where: { author: 'CUSTOMER' }, orderBy: { createdAt: 'desc' } });
+          const body = pairs.find(([k]) => k === 'body')?.[1].trim() ?? '';
+          expect(newest.body).toBe(body || '(files attached)');
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('staff sign-in (password and TOTP steps): never a staff session that passed', async () => {
+    await prop(formArb({ intent: fc.constantFrom('totp', 'password', ''), email: fc.oneof(fc.constant('agent@support.example.com'), email), password: hostileValue, code, redirectTo: hostileValue }), async (pairs, enc) => {
+      const before = await prisma().staffSession.count({ where: { mfaPassed: true } });
+      unchanged(await submit(anon(), '/staff/login', pairs, enc), `POST /staff/login ${describePairs(pairs, enc)}`);
+      expect(await prisma().staffSession.count({ where: { mfaPassed: true } })).toBe(before);
+    });
+  });
+
+  it('staff case actions on a case that is not the agent’s: refused and nothing changed, or a note stored as given', async () => {
+    await prop(
+      formArb({
+        intent: fc.constantFrom('approve', 'second-approve', 'reject', 'request-info', 'release', 'checklist', 'note', 'claim\u200b', 'CLAIM'),
+        version: fc.oneof(fc.constantFrom('0', '1', '-1', '1e3', '0x0'), hostileValue),
+        body: hostileValue,
+        message: hostileValue,
+        reason: fc.constantFrom('OTHER', 'DUPLICATE', 'EVIL'),
+        final: fc.constantFrom('retry', 'final', 'maybe'),
+        check: fc.constantFrom('identity', 'knowledge', 'newEmail', 'risk', 'evil'),
+      }),
+      async (pairs, enc) => {
+        const o = await submit(agent, `/staff/appeals/${caseId}`, pairs, enc);
+        const what = `POST /staff/appeals/<case> ${describePairs(pairs, enc)}`;
+        expect(o.status, `${what} answered ${o.status}: ${pageText(o.text).slice(0, 300)}`).toBeLessThan(500);
+        if (!o.changed.length) return;
+        expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual(['InternalNote']);
+        expect(pageText(o.text)).toContain('Note added.');
+        const note = await prisma().internalNote.findFirstOrThrow({ where: { appealId: caseId }, orderBy: { createdAt: 'desc' } });
+        expect(note.body).toBe(pairs.find(([k]) => k === 'body')![1].trim());
+      },
+    );
+  });
+
+  it('hostile case ids, tracking tokens and queue filters: never a server error', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileValue, fc.array(fc.tuple(fc.constantFrom('status', 'scenario', 'assignee', 'sla', 'risk', 'q', 'after'), hostileValue), { maxLength: 4 }), async (segment, query) => {
+        const seg = encodeURIComponent(segment.slice(0, 2000));
+        for (const [client, path, method] of [
+          [agent, `/staff/appeals/${seg}`, 'GET'],
+          [agent, `/staff/appeals/${seg}`, 'POST'],
+          [agent, `/staff/evidence/${seg}`, 'GET'],
+          [anon(), `/appeals/track/${seg}`, 'GET'],
+          [anon(), `/appeals/track/${seg}`, 'POST'],
+          [agent, `/staff/appeals?${new URLSearchParams(query.map(([k, v]) => [k, v.slice(0, 4000)]))}`, 'GET'],
+        ] as const) {
+          const before = await snapshot(prisma());
+          const res = await client.request(path, { method, ...(method === 'POST' ? { body: new URLSearchParams({ intent: 'note', body: 'x' }) } : {}) });
+          const text = await res.text();
+          expect(res.status, `${method} ${path.slice(0, 200)} answered ${res.status}: ${pageText(text).slice(0, 200)}`).toBeLessThan(500);
+          expect(changedTables(before, await snapshot(prisma())), `${method} ${path.slice(0, 200)}`).toEqual([]);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('staff administration (create, roles, deactivate, reactivate, reinvite): refused and nothing changed, or one member created as given', async () => {
+    const page = await admin.get('/staff/admin/staff');
+    if (page.status === 404) return; // no staff administration in this build
+    expect(page.status).toBe(200);
+    await prop(
+      formArb({
+        intent: fc.constantFrom('create', 'roles', 'deactivate', 'reactivate', 'reinvite', 'delete'),
+        staffId: hostileValue,
+        email,
+        name: hostileValue,
+        roles: fc.constantFrom('AGENT', 'SENIOR_AGENT', 'ADMIN', 'ROOT', ''),
+        expected: hostileValue,
+      }),
+      async (pairs, enc) => {
+        const o = await submit(admin, '/staff/admin/staff', pairs, enc);
+        const what = `POST /staff/admin/staff ${describePairs(pairs, enc)}`;
+        expect(o.status, `${what} answered ${o.status}: ${pageText(o.text).slice(0, 300)}`).toBeLessThan(500);
+        if (!o.changed.length) return;
+        // Only a valid "create" changes anything: one new member, with the email as normalised and the name as given.
+        expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual(['Staff']);
+        expect(o.after.Staff.rows).toBe(o.before.Staff.rows + 1);
+        const newest = await prisma().staff.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+        expect(newest.email).toBe(pairs.find(([k]) => k === 'email')![1].trim().toLowerCase());
+      },
+    );
+  });
+});
