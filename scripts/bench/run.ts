@@ -221,13 +221,13 @@ async function main() {
     delete childEnv.REDIS_URL;
     const childLog = path.join(tmp, 'portal.log');
     log(`\n▶ portal: node scripts/start.mjs (production, PORTAL_BENCH=1) on ${base}${args['cpu-prof'] ? ', --cpu-prof' : ''}; log ${childLog}`);
-    child = spawn(process.execPath, [...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'scripts/start.mjs'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'scripts/start.mjs'], { env: childEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = createWriteStream(childLog);
-    child.stdout!.pipe(out);
-    child.stderr!.pipe(out);
-    const pid = child.pid!;
+    child!.stdout!.pipe(out);
+    child!.stderr!.pipe(out);
+    const pid = child!.pid!;
     for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`the portal exited (${child.exitCode}):\n${readFileSync(childLog, 'utf8').slice(-2000)}`);
+      if (child!.exitCode !== null) throw new Error(`the portal exited (${child!.exitCode}):\n${readFileSync(childLog, 'utf8').slice(-2000)}`);
       const ok = await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false);
       if (ok) break;
       if (i > 600) throw new Error('the portal did not answer /healthz within 60 s');
@@ -409,7 +409,7 @@ async function main() {
 
     const peakRssMB = Math.round(vmKB(pid, 'VmHWM') / 1024);
     // ── Stop the portal (writes the CPU profile) ─────────────────────────────
-    child.kill('SIGTERM');
+    child!.kill('SIGTERM');
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {
         child?.kill('SIGKILL');
