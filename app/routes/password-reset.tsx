@@ -16,9 +16,13 @@ import { CODE_RULES } from '~/verification/codes.server';
 
 export const meta: MetaFunction = () => [{ title: 'Reset your password — Account Recovery Desk' }];
 
-/** The reset flow lives in a signed cookie: which email and channel it is for, and a key the codes are bound to. */
+/**
+ * The reset flow lives in a signed cookie: which email and channel it is for, and a key the codes are bound to.
+ * Path "/": with single fetch the browser loads this page's data from /password-reset.data, which a
+ * cookie for the path /password-reset does not reach (the page then never showed the code step).
+ */
 const flowCookie = (config: PortalConfig) =>
-  createCookie('ard_reset', { httpOnly: true, sameSite: 'lax', secure: config.mode === 'production', path: '/password-reset', secrets: config.sessionSecrets, maxAge: 15 * 60 });
+  createCookie('ard_reset', { httpOnly: true, sameSite: 'lax', secure: config.mode === 'production', path: '/', secrets: config.sessionSecrets, maxAge: 15 * 60 });
 
 const flowSchema = z.object({ flowKey: z.string().min(20), email: z.string(), channel: channelSchema, requestedAt: z.string() });
 type Flow = z.infer<typeof flowSchema>;
