@@ -79,9 +79,8 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
     expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual([]);
   }
 
-  const runs = fuzzRuns() as fc.Parameters<never>;
   const prop = (form: fc.Arbitrary<Pairs>, check: (pairs: Pairs, encoding: Encoding) => Promise<void>) =>
-    fc.assert(fc.asyncProperty(form, encodingArb, check), runs);
+    fc.assert(fc.asyncProperty(form, encodingArb, check), fuzzRuns());
 
   const code = fc.oneof(fc.stringMatching(/^\d{6}$/), hostileValue);
   const email = fc.oneof(fc.emailAddress(), hostileValue);
@@ -178,7 +177,7 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
         // Filed: the flow's proof is spent; prove again for the next run.
         await proveAppealEmail(filer, prisma(), `fuzz-filer-${kind}-${Date.now()}@corp.example`);
       }),
-      runs,
+      fuzzRuns(),
     );
   });
 
@@ -205,7 +204,7 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
           expect(newest.body).toBe(body || '(files attached)');
         },
       ),
-      runs,
+      fuzzRuns(),
     );
   });
 
@@ -260,7 +259,7 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
           expect(changedTables(before, await snapshot(prisma())), `${method} ${path.slice(0, 200)}`).toEqual([]);
         }
       }),
-      runs,
+      fuzzRuns(),
     );
   });
 

@@ -127,7 +127,7 @@ export function shortJson(value: unknown): string {
 }
 
 /** fast-check settings for the suite: bounded runs, and a failure report that stays short. */
-export function fuzzRuns(numRuns = FUZZ_RUNS): fc.Parameters<unknown[]> {
+export function fuzzRuns<Ts extends unknown[]>(numRuns = FUZZ_RUNS): fc.Parameters<Ts> {
   return {
     numRuns,
     endOnFailure: true,
