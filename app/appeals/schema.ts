@@ -1,20 +1,12 @@
 // The appeal form's rules, shared by react-hook-form in the browser and the action on the server.
+// The plain lists and labels live in ./options (no zod), so pages that only show them stay small.
 import { z } from 'zod';
 import { emailSchema } from '~/account/email';
-import type { AppealScenario, AppealStatus } from '~/generated/prisma/enums';
+import { CURRENCIES, NEEDS_NEW_PHONE, SCENARIO_VALUES } from './options';
 
-export const SCENARIOS: { value: AppealScenario; label: string; hint: string }[] = [
-  { value: 'FORGOT_LOGON_EMAIL', label: 'I forgot my logon email', hint: 'You cannot sign in because you do not remember which email the account uses.' },
-  { value: 'EMAIL_AND_PHONE_UNAVAILABLE', label: 'My logon email and my secure phone are both unavailable', hint: 'You cannot receive a verification code at either of them.' },
-  { value: 'PHONE_UNAVAILABLE', label: 'My secure phone is unavailable', hint: 'You lost the phone number and need a new secure phone on the account.' },
-  { value: 'EMAIL_CHANGED_NOT_ME', label: 'Someone changed my logon email without me', hint: 'You received a notice about a change you did not make.' },
-];
+export * from './options';
 
-export const SCENARIO_VALUES = SCENARIOS.map((s) => s.value) as [AppealScenario, ...AppealScenario[]];
 export const scenarioSchema = z.enum(SCENARIO_VALUES, { error: 'Choose what happened.' });
-
-/** Scenarios in which the account also needs a new secure phone. */
-export const NEEDS_NEW_PHONE: AppealScenario[] = ['EMAIL_AND_PHONE_UNAVAILABLE', 'PHONE_UNAVAILABLE'];
 
 const optionalText = (max: number, message: string) =>
   z
@@ -29,8 +21,6 @@ export const e164Schema = z
   .trim()
   .transform((v) => v.replace(/[\s()-]/g, ''))
   .pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'Enter the phone number in international format, e.g. +8613800000001.'));
-
-export const CURRENCIES = ['CNY', 'USD', 'EUR', 'GBP', 'JPY', 'HKD', 'SGD', 'AUD'] as const;
 
 export const appealEmailStepSchema = z.object({
   scenario: scenarioSchema,
@@ -81,37 +71,7 @@ export const appealDetailsSchema = z
 
 export type AppealDetails = z.output<typeof appealDetailsSchema>;
 
-export const EVIDENCE_LIMITS = { maxBytes: 10 * 1024 * 1024, maxFiles: 5 } as const;
-export const EVIDENCE_FIELDS = {
-  idDocument: { kind: 'ID_DOCUMENT', label: 'ID document' },
-  businessLicence: { kind: 'BUSINESS_LICENCE', label: 'Business licence' },
-  paymentRecord: { kind: 'PAYMENT_RECORD', label: 'Recent payment record' },
-  otherEvidence: { kind: 'OTHER', label: 'Other evidence' },
-} as const;
-export type EvidenceField = keyof typeof EVIDENCE_FIELDS;
-
 export const replySchema = z.object({
   body: z.string().trim().min(1, 'Write a message, or attach a file.').max(5000, 'Use at most 5000 characters.'),
 });
 
-/** What the customer reads on the tracking page — plain words, nothing internal. */
-export function customerStatus(status: AppealStatus, options: { rejectFinal?: boolean | null; newEmail?: string } = {}): { label: string; tone: 'info' | 'warn' | 'ok' | 'bad' } {
-  switch (status) {
-    case 'SUBMITTED':
-    case 'IN_REVIEW':
-    case 'PENDING_SECOND_APPROVAL':
-      return { label: "We're reviewing your appeal", tone: 'info' };
-    case 'AWAITING_CUSTOMER':
-      return { label: 'We need more information', tone: 'warn' };
-    case 'APPROVED':
-      return { label: `Approved — you can now sign in with ${options.newEmail ?? 'your new logon email'}`, tone: 'ok' };
-    case 'REJECTED':
-      return options.rejectFinal ? { label: 'Rejected', tone: 'bad' } : { label: 'Rejected — you may file again', tone: 'bad' };
-    case 'WITHDRAWN':
-      return { label: 'Withdrawn — you withdrew this appeal', tone: 'info' };
-    case 'EXPIRED':
-      return { label: 'Closed — we did not hear back from you in time. You may file again.', tone: 'bad' };
-  }
-}
-
-export const OPEN_STATUSES: AppealStatus[] = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL'];

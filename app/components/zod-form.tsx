@@ -1,16 +1,21 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useSubmit } from '@remix-run/react';
 import type { FormEvent } from 'react';
-import { useForm, type FieldValues, type DefaultValues } from 'react-hook-form';
+import { useForm, type FieldValues, type DefaultValues, type Resolver } from 'react-hook-form';
 import type { z } from 'zod';
+
+type Schema = z.ZodType<FieldValues, FieldValues>;
 
 /**
  * react-hook-form with the same zod schema the action uses. In the browser it validates before
  * posting (errors appear at the fields); without JavaScript the form posts natively and the action
  * answers with the same messages. The clicked button's name/value travels with the submission.
+ *
+ * The schema may be given as a loader (`() => import('~/…/schema').then((m) => m.x)`): the browser
+ * then fetches zod only when the form is first checked, not with the page — customer pages stay small.
  */
-export function useZodForm<S extends z.ZodType<FieldValues, FieldValues>>(
-  schema: S,
+export function useZodForm<S extends Schema>(
+  schema: S | (() => Promise<S>),
   options: {
     defaultValues?: DefaultValues<z.input<S>>;
     /** Buttons that check only some fields, by the button's value (e.g. "send-code" → the email only). */
@@ -18,7 +23,7 @@ export function useZodForm<S extends z.ZodType<FieldValues, FieldValues>>(
   } = {},
 ) {
   const form = useForm<z.input<S>, unknown, z.output<S>>({
-    resolver: zodResolver(schema as never) as never,
+    resolver: (typeof schema === 'function' ? lazyResolver(schema as () => Promise<S>) : zodResolver(schema as never)) as never,
     mode: 'onTouched',
     defaultValues: options.defaultValues,
   });
@@ -35,6 +40,15 @@ export function useZodForm<S extends z.ZodType<FieldValues, FieldValues>>(
     void form.handleSubmit(() => submit(submitter ?? formEl, { method: 'post' }))(event);
   };
   return { ...form, onSubmit };
+}
+
+/** A resolver that loads its schema the first time it runs, then behaves as zodResolver. */
+function lazyResolver<S extends Schema>(load: () => Promise<S>): Resolver<FieldValues> {
+  let resolver: Promise<Resolver<FieldValues>> | null = null;
+  return async (values, context, options) => {
+    resolver ??= load().then((schema) => zodResolver(schema as never) as unknown as Resolver<FieldValues>);
+    return (await resolver)(values, context, options);
+  };
 }
 
 /** The browser's message for a field first, else the server's. */

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { requireAllowed } from '~/auth/guards.server';
 import { identityChannels, sendIdentityCode, verifyIdentity, hasPrivilegedWindow } from '~/account/change-email.server';
 import { CHANGE_MESSAGES as MESSAGES } from '~/account/messages';
-import { channelSchema, identityCodeSchema } from '~/account/schemas';
+import { channelSchema, identityCodeSchema } from '~/account/schemas.server';
 import { latestCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
 import { maskDestination } from '~/account/masking';
 import { requestMeta } from '~/lib/request.server';

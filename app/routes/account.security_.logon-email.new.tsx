@@ -3,7 +3,7 @@ import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
 import { confirmNewEmail, hasPrivilegedWindow, sendNewEmailCode } from '~/account/change-email.server';
-import { confirmNewEmailSchema } from '~/account/schemas';
+import { confirmNewEmailSchema } from '~/account/schemas.server';
 import { latestCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
 import { maskEmail } from '~/account/masking';
 import { requestMeta } from '~/lib/request.server';
@@ -59,11 +59,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
 }
 
+// The browser validates with the action's own schema, loaded when the form is first checked.
+const loadConfirmSchema = () => import('~/account/schemas').then((m) => m.confirmNewEmailSchema);
+
 export default function NewLogonEmail() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
-  const { register, formState, onSubmit } = useZodForm(confirmNewEmailSchema, {
+  const { register, formState, onSubmit } = useZodForm(loadConfirmSchema, {
     defaultValues: { newEmail: d.pendingEmail ?? '', code: '' },
     partial: { 'send-code': ['newEmail'] },
   });

@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { appealDetailsSchema, appealEmailStepSchema, CURRENCIES, EVIDENCE_LIMITS, NEEDS_NEW_PHONE, SCENARIOS, scenarioSchema, type EvidenceField } from '~/appeals/schema';
+import { CURRENCIES, EVIDENCE_LIMITS, NEEDS_NEW_PHONE, SCENARIOS, type EvidenceField } from '~/appeals/options';
+import { appealDetailsSchema, appealEmailStepSchema, scenarioSchema } from '~/appeals/schema.server';
 import { appealFlowCookie, newAppealFlow, readAppealFlow, type AppealFlow } from '~/appeals/flow.server';
 import { provedEmail, readNoticeToken, sendAppealEmailCode, submitAppeal, verifyAppealEmail } from '~/appeals/submit.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { atLeast } from '~/account/password-reset.server';
-import { codeSchema } from '~/account/schemas';
+import { codeSchema } from '~/account/schemas.server';
 import { maskEmail } from '~/account/masking';
 import { checkErrorMessage, issueErrorMessage, latestCode, CODE_RULES } from '~/verification/codes.server';
 import { recordAudit } from '~/audit/audit.server';
@@ -165,15 +166,19 @@ function FileField({ name, label, hint, required, error, register }: { name: Evi
   );
 }
 
+// The browser validates with the action's own schemas, loaded when the form is first checked.
+const loadDetailsSchema = () => import('~/appeals/schema').then((m) => m.appealDetailsSchema);
+const loadEmailStepSchema = () => import('~/appeals/schema').then((m) => m.appealEmailStepSchema);
+
 export default function NewAppeal() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const errors: Errors = result?.fieldErrors ?? {};
-  const details = useZodForm(appealDetailsSchema, {
+  const details = useZodForm(loadDetailsSchema, {
     defaultValues: { scenario: (d.scenario ?? undefined) as never, accountType: 'INDIVIDUAL', lastPaymentCurrency: 'CNY' },
   });
-  const emailForm = useZodForm(appealEmailStepSchema, { defaultValues: { scenario: (d.scenario ?? undefined) as never, newEmail: d.pendingEmail ?? '' }, partial: {} });
+  const emailForm = useZodForm(loadEmailStepSchema, { defaultValues: { scenario: (d.scenario ?? undefined) as never, newEmail: d.pendingEmail ?? '' }, partial: {} });
   const ce = details.formState.errors as Record<string, { message?: string } | undefined>;
   const scenario = details.watch('scenario') ?? d.scenario;
 

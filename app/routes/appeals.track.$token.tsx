@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { customerStatus, EVIDENCE_LIMITS, OPEN_STATUSES } from '~/appeals/schema';
+import { customerStatus, EVIDENCE_LIMITS, OPEN_STATUSES } from '~/appeals/options';
 import { CaseClosed, findByTrackingToken, replyToAppeal, StaleCase, withdrawAppeal } from '~/appeals/tracking.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';

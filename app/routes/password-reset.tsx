@@ -1,12 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { createCookie, data, redirect } from '@remix-run/node';
+import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { z } from 'zod';
-import type { PortalConfig } from '~/config.server';
 import { atLeast, requestPasswordReset, resetPassword } from '~/account/password-reset.server';
 import { RESET_MESSAGES } from '~/account/messages';
-import { emailSchema } from '~/account/email';
-import { channelSchema, codeSchema } from '~/account/schemas';
+import { flowCookie, readFlow, requestSchema, resetSchema, type Flow } from '~/account/password-reset-flow.server';
 import { maskEmail } from '~/account/masking';
 import { newToken } from '~/lib/tokens.server';
 import { requestMeta } from '~/lib/request.server';
@@ -15,27 +12,6 @@ import { FormError, TextField } from '~/components/form';
 import { CODE_RULES } from '~/verification/codes.server';
 
 export const meta: MetaFunction = () => [{ title: 'Reset your password — Account Recovery Desk' }];
-
-/**
- * The reset flow lives in a signed cookie: which email and channel it is for, and a key the codes are bound to.
- * Path "/": with single fetch the browser loads this page's data from /password-reset.data, which a
- * cookie for the path /password-reset does not reach (the page then never showed the code step).
- */
-const flowCookie = (config: PortalConfig) =>
-  createCookie('ard_reset', { httpOnly: true, sameSite: 'lax', secure: config.mode === 'production', path: '/', secrets: config.sessionSecrets, maxAge: 15 * 60 });
-
-const flowSchema = z.object({ flowKey: z.string().min(20), email: z.string(), channel: channelSchema, requestedAt: z.string() });
-type Flow = z.infer<typeof flowSchema>;
-
-async function readFlow(config: PortalConfig, request: Request): Promise<Flow | null> {
-  const parsed = flowSchema.safeParse(await flowCookie(config).parse(request.headers.get('Cookie')));
-  return parsed.success ? parsed.data : null;
-}
-
-const requestSchema = z.object({ email: emailSchema, channel: channelSchema });
-const resetSchema = z
-  .object({ code: codeSchema, password: z.string().min(1, 'Enter a new password.').max(128, 'Use at most 128 characters.'), confirm: z.string() })
-  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords do not match.' });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const flow = await readFlow(context.services.config, request);

@@ -4,7 +4,7 @@ import { requireStaff } from '~/staff/session.server';
 import { denialReason } from '~/authz/ability';
 import { forbidden } from '~/auth/guards.server';
 import { loadQueue, parseQueueFilters } from '~/appeals/queue.server';
-import { SCENARIOS } from '~/appeals/schema';
+import { SCENARIOS } from '~/appeals/options';
 import { maskEmail } from '~/account/masking';
 
 export const meta: MetaFunction = () => [{ title: 'Appeal queue — Back office' }];
