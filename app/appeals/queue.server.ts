@@ -89,7 +89,8 @@ export async function loadQueue(prisma: Prisma.TransactionClient, ability: AppAb
   const cursor = decodeCursor(f.after);
   const page = (extra: Prisma.AppealWhereInput[]) =>
     prisma.appeal.findMany({
-      where: { AND: [where, ...extra, ...(cursor ? [{ OR: [{ slaDueAt: { gt: cursor.dueAt } }, { slaDueAt: cursor.dueAt, id: { gt: cursor.id } }] }] : [])] },
+      // After the cursor: (slaDueAt, id) > (dueAt, id), written so the index range starts at the cursor.
+      where: { AND: [where, ...extra, ...(cursor ? [{ slaDueAt: { gte: cursor.dueAt } }, { OR: [{ slaDueAt: { gt: cursor.dueAt } }, { id: { gt: cursor.id } }] }] : [])] },
       orderBy: [{ slaDueAt: 'asc' }, { id: 'asc' }],
       take: PAGE_SIZE + 1,
       select: QUEUE_SELECT,
