@@ -27,21 +27,20 @@ export async function assessRisk(
   if (!input.accountUid) codes.push('ACCOUNT_NOT_FOUND');
   if (input.conflict) codes.push('IDENTIFIERS_CONFLICT');
   const domain = input.newEmail.split('@')[1] ?? '';
-  if (domain && !COMMON_DOMAINS.has(domain)) {
-    const seen = await tx.appeal.count({
-      // newEmailDomain is the indexed part after the @ (a generated column): "newEmail ends with @domain" without reading every appeal.
-      where: { ...notThis, newEmailDomain: domain, ...(input.accountUid ? { NOT: { accountUid: input.accountUid } } : {}) },
-    });
-    if (seen > 0) codes.push('EMAIL_DOMAIN_SEEN');
-  }
-  if (input.evidenceHashes.length) {
-    const reused = await tx.evidenceFile.count({ where: { sha256: { in: input.evidenceHashes }, ...(input.appealId ? { appealId: { not: input.appealId } } : {}) } });
-    if (reused > 0) codes.push('EVIDENCE_REUSED');
-  }
-  if (input.accountUid) {
-    const recent = await tx.appeal.count({ where: { ...notThis, accountUid: input.accountUid, submittedAt: { gt: new Date(now.getTime() - 30 * 24 * 3600_000) } } });
-    if (recent >= 2) codes.push('REPEATED_APPEALS');
-  }
+  // The three look-ups are independent: asked at once (a transaction still runs them one by one).
+  const [seen, reused, recent] = await Promise.all([
+    domain && !COMMON_DOMAINS.has(domain)
+      ? tx.appeal.count({
+          // newEmailDomain is the indexed part after the @ (a generated column): "newEmail ends with @domain" without reading every appeal.
+          where: { ...notThis, newEmailDomain: domain, ...(input.accountUid ? { NOT: { accountUid: input.accountUid } } : {}) },
+        })
+      : 0,
+    input.evidenceHashes.length ? tx.evidenceFile.count({ where: { sha256: { in: input.evidenceHashes }, ...(input.appealId ? { appealId: { not: input.appealId } } : {}) } }) : 0,
+    input.accountUid ? tx.appeal.count({ where: { ...notThis, accountUid: input.accountUid, submittedAt: { gt: new Date(now.getTime() - 30 * 24 * 3600_000) } } }) : 0,
+  ]);
+  if (seen > 0) codes.push('EMAIL_DOMAIN_SEEN');
+  if (reused > 0) codes.push('EVIDENCE_REUSED');
+  if (recent >= 2) codes.push('REPEATED_APPEALS');
   if (input.notMeOrigin) codes.push('NOT_ME_ORIGIN');
   return {
     level: codes.some((c) => HIGH_RISK.has(c)) ? 'HIGH' : 'NORMAL',

@@ -27,30 +27,30 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { prisma } = context.services;
   const id = params.id ?? '';
   if (denialReason(member.ability, 'read', 'Appeal')) throw forbidden('Your role does not include working on appeals.');
-  const appeal = UUID.test(id)
-    ? await prisma.appeal.findUnique({
-        where: { id },
-        include: {
-          evidence: { orderBy: { uploadedAt: 'asc' } },
-          messages: { orderBy: { createdAt: 'asc' }, include: { staff: { select: { name: true } } } },
-          notes: { orderBy: { createdAt: 'asc' }, include: { staff: { select: { name: true } } } },
-          assignee: { select: { id: true, name: true } },
-          firstApprover: { select: { id: true, name: true } },
-        },
-      })
-    : null;
+  const appeal = UUID.test(id) ? await prisma.appeal.findUnique({ where: { id } }) : null;
   if (!appeal) throw new Response('This case does not exist.', { status: 404 });
   const now = new Date();
-  // Collision hint: who else has this case open right now.
-  await prisma.caseViewer.upsert({ where: { appealId_staffId: { appealId: id, staffId: member.staff.id } }, create: { appealId: id, staffId: member.staff.id, lastSeenAt: now }, update: { lastSeenAt: now } });
-  const [viewers, account, timeline, risk] = await Promise.all([
-    prisma.caseViewer.findMany({ where: { appealId: id, staffId: { not: member.staff.id }, lastSeenAt: { gt: new Date(now.getTime() - VIEWER_FRESH_MS) } }, include: { staff: { select: { name: true } } } }),
+  // Everything else about the case at once: the page waits for one round of queries, not a chain.
+  const [evidenceAndRisk, messages, notes, staff, viewers, account, timeline] = await Promise.all([
+    prisma.evidenceFile.findMany({ where: { appealId: id }, orderBy: { uploadedAt: 'asc' } }).then(async (evidence) => ({
+      evidence,
+      // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).
+      risk: await assessRisk(prisma, { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now }),
+    })),
+    prisma.appealMessage.findMany({ where: { appealId: id }, orderBy: { createdAt: 'asc' } }),
+    prisma.internalNote.findMany({ where: { appealId: id }, orderBy: { createdAt: 'asc' } }),
+    // Staff are few: one query names everyone the page mentions (assignee, approver, authors, viewers, timeline).
+    prisma.staff.findMany({ select: { id: true, name: true } }),
+    // Collision hint: record this view, then who else has the case open right now.
+    prisma.caseViewer
+      .upsert({ where: { appealId_staffId: { appealId: id, staffId: member.staff.id } }, create: { appealId: id, staffId: member.staff.id, lastSeenAt: now }, update: { lastSeenAt: now } })
+      .then(() => prisma.caseViewer.findMany({ where: { appealId: id, staffId: { not: member.staff.id }, lastSeenAt: { gt: new Date(now.getTime() - VIEWER_FRESH_MS) } }, select: { staffId: true } })),
     appeal.accountUid ? prisma.account.findUnique({ where: { uid: appeal.accountUid } }) : null,
     prisma.auditEvent.findMany({ where: { appealId: id }, orderBy: { id: 'asc' }, take: 200, select: { id: true, at: true, action: true, actorType: true, actorId: true, data: true } }),
-    // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).
-    assessRisk(prisma, { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: appeal.evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now }),
   ]);
-  const staffNames = new Map((await prisma.staff.findMany({ where: { id: { in: timeline.filter((t) => t.actorType === 'staff' && t.actorId && UUID.test(t.actorId)).map((t) => t.actorId!) } }, select: { id: true, name: true } })).map((s) => [s.id, s.name]));
+  const { evidence, risk } = evidenceAndRisk;
+  const staffNames = new Map(staff.map((s) => [s.id, s.name]));
+  const person = (staffId: string | null) => (staffId ? { id: staffId, name: staffNames.get(staffId) ?? '' } : null);
   const subjectFields = { id: appeal.id, status: appeal.status, assigneeId: appeal.assigneeId, firstApproverId: appeal.firstApproverId, riskLevel: appeal.riskLevel };
   return {
     me: member.staff.id,
@@ -72,21 +72,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       submittedAt: appeal.submittedAt.toISOString(),
       slaDueAt: appeal.slaDueAt.toISOString(),
       breached: ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'].includes(appeal.status) && appeal.slaDueAt < now,
-      assignee: appeal.assignee,
-      firstApprover: appeal.firstApprover,
+      assignee: person(appeal.assigneeId),
+      firstApprover: person(appeal.firstApproverId),
       checklist: appeal.checklist as Record<string, boolean>,
       checklistComplete: checklistComplete(appeal.checklist),
       rejectReason: appeal.rejectReason,
     },
-    evidence: appeal.evidence.map((e) => ({ id: e.id, kind: e.kind, name: e.originalName, mime: e.mimeType, size: e.sizeBytes, sha256: e.sha256, deleted: Boolean(e.deletedAt) })),
+    evidence: evidence.map((e) => ({ id: e.id, kind: e.kind, name: e.originalName, mime: e.mimeType, size: e.sizeBytes, sha256: e.sha256, deleted: Boolean(e.deletedAt) })),
     account: account
       ? { uid: account.uid, logonEmail: maskEmail(account.logonEmail), securePhone: maskPhone(account.securePhone), holderName: account.holderName, type: account.accountType, createdAt: account.createdAt.toISOString() }
       : null,
     matches: matchIndicators(appeal, account),
     risk,
-    viewers: viewers.map((v) => v.staff.name),
-    messages: appeal.messages.map((m) => ({ id: m.id, author: m.author, who: m.author === 'STAFF' ? (m.staff?.name ?? 'Support') : m.author === 'CUSTOMER' ? 'Customer' : 'System', body: m.body, at: m.createdAt.toISOString() })),
-    notes: appeal.notes.map((n) => ({ id: n.id, who: n.staff.name, body: n.body, at: n.createdAt.toISOString() })),
+    viewers: viewers.map((v) => staffNames.get(v.staffId) ?? ''),
+    messages: messages.map((m) => ({ id: m.id, author: m.author, who: m.author === 'STAFF' ? ((m.staffId && staffNames.get(m.staffId)) || 'Support') : m.author === 'CUSTOMER' ? 'Customer' : 'System', body: m.body, at: m.createdAt.toISOString() })),
+    notes: notes.map((n) => ({ id: n.id, who: staffNames.get(n.staffId) ?? '', body: n.body, at: n.createdAt.toISOString() })),
     timeline: timeline.map((t) => ({ id: String(t.id), at: t.at.toISOString(), action: t.action, who: t.actorType === 'staff' ? (staffNames.get(t.actorId ?? '') ?? 'staff') : t.actorType })),
   };
 }
