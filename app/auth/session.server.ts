@@ -88,8 +88,15 @@ export function isSessionLive(session: { revokedAt: Date | null; expiresAt: Date
 export async function loadSession(prisma: PrismaClient, config: PortalConfig, request: Request, now = new Date()): Promise<SessionRow | null> {
   const token = await readSessionToken(config, request);
   if (!token) return null;
-  const session = await prisma.session.findUnique({ where: { tokenHash: sha256(token) }, include: { ramUser: true, ramRole: true } });
-  if (!session || !isSessionLive(session, now)) return null;
+  const row = await prisma.session.findUnique({ where: { tokenHash: sha256(token) } });
+  if (!row || !isSessionLive(row, now)) return null;
+  // The RAM user and role only when the session has them: an `include` asks for both on every page
+  // view (two more round trips for every owner).
+  const [ramUser, ramRole] = await Promise.all([
+    row.ramUserId ? prisma.ramUser.findUnique({ where: { id: row.ramUserId } }) : null,
+    row.ramRoleId ? prisma.ramRole.findUnique({ where: { id: row.ramRoleId } }) : null,
+  ]);
+  const session: SessionRow = { ...row, ramUser, ramRole };
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     // Working in a role session keeps the RAM user session it came from alive ("Back to RAM user").
     const ids = session.parentSessionId ? [session.id, session.parentSessionId] : [session.id];

@@ -45,7 +45,10 @@ export function createHttpApp(build: ServerBuild, services: Services) {
 
   const publicDir = path.resolve('public');
   app.use('/build', express.static(path.join(publicDir, 'build'), { immutable: true, maxAge: '1y', index: false }));
-  app.use(express.static(publicDir, { maxAge: '1h', index: false }));
+  // Other public files (favicon.svg): only for paths that look like a file, so a page view costs no
+  // file-system look-up.
+  const publicFiles = express.static(publicDir, { maxAge: '1h', index: false });
+  app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));
 
   app.get('/healthz', async (_req, res) => {
     try {
