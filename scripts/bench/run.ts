@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     only: { type: 'string' },
+    /** Extra node flags for the portal process, e.g. --node-arg=--max-old-space-size=256 (default: what npm run serve uses). */
+    'node-arg': { type: 'string', multiple: true },
   },
 });
 const kind = args.db === 'pglite' ? 'pglite' : args.db === 'postgres' ? 'postgres' : null;
@@ -51,6 +53,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type RouteResult = {
   key: string;
+  /** The baseline measured right before this route (16 connections): the machine is shared, its load drifts. */
+  adjacentBaselineRps?: number;
   label: string;
   request: string;
   expect: number;
@@ -220,8 +224,11 @@ async function main() {
     else delete childEnv.DATABASE_URL;
     delete childEnv.REDIS_URL;
     const childLog = path.join(tmp, 'portal.log');
-    log(`\n▶ portal: node scripts/start.mjs (production, PORTAL_BENCH=1) on ${base}${args['cpu-prof'] ? ', --cpu-prof' : ''}; log ${childLog}`);
-    child = spawn(process.execPath, [...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'scripts/start.mjs'], { env: childEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The heap limit npm run serve runs the portal with (see package.json): V8 would otherwise let the
+    // heap grow far beyond what the portal keeps alive before collecting.
+    const nodeArgs = args['node-arg'] ?? ['--max-old-space-size=192'];
+    log(`\n▶ portal: node ${nodeArgs.join(' ')} scripts/start.mjs (production, PORTAL_BENCH=1) on ${base}${args['cpu-prof'] ? ', --cpu-prof' : ''}; log ${childLog}`);
+    child = spawn(process.execPath, [...nodeArgs, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'scripts/start.mjs'], { env: childEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = createWriteStream(childLog);
     child!.stdout!.pipe(out);
     child!.stderr!.pipe(out);
@@ -352,16 +359,22 @@ async function main() {
       const probeBody = await probe.text();
       const probeOk = probe.status === route.expect || (route.key === 'send-code-as-is' && probe.status === 302);
       log(`  probe: ${probe.status}${probeOk ? '' : ` — expected ${route.expect}: ${probeBody.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`}`);
+      const adjacent = route.key === 'baseline' ? null : await measure(base, routes[0].req, 16, Math.max(2, Math.round(duration / 2)));
       await measure(base, route.req, 16, warm);
       const throughput = await measure(base, route.req, 16, duration);
       log(`  16 connections: ${throughput.rps} req/s, p50 ${throughput.p50} ms, p99 ${throughput.p99} ms, statuses ${JSON.stringify(throughput.statuses)}, errors ${throughput.errors}`);
       const latency = await measure(base, route.req, 1, duration);
       log(`   1 connection : ${latency.rps} req/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms, statuses ${JSON.stringify(latency.statuses)}, errors ${latency.errors}`);
       const { req: _req, ...rest } = route;
-      results.push({ ...rest, throughput, latency, peakRssMB: Math.round(vmKB(pid, 'VmHWM') / 1024) });
+      results.push({ ...rest, throughput, latency, adjacentBaselineRps: adjacent?.rps ?? throughput.rps, peakRssMB: Math.round(vmKB(pid, 'VmHWM') / 1024) });
+      if ([throughput, latency].some((m) => Object.keys(m.statuses).some((code) => Number(code) >= 500))) {
+        const errors = readFileSync(childLog, 'utf8').split('\n').filter((l) => /error|Error|refused|unavailable/.test(l)).slice(-15);
+        log(`  server errors in the portal log:\n    ${errors.join('\n    ')}`);
+      }
     }
     const baseline = results.find((r) => r.key === 'baseline')!;
-    for (const r of results) r.ratio = Math.round((r.throughput!.rps / baseline.throughput!.rps) * 1000) / 1000;
+    // Relative to the baseline measured just before the route (the same minute of a shared machine).
+    for (const r of results) r.ratio = Math.round((r.throughput!.rps / (r.adjacentBaselineRps || baseline.throughput!.rps)) * 1000) / 1000;
 
     const queueMatrix: { label: string; query: string; measurement: Measurement }[] = [];
     if (!only || only.has('queue')) {
@@ -516,13 +529,13 @@ function printReport(report: ReturnType<typeof buildReport>) {
   const pad = (s: string | number, n: number) => String(s).padStart(n);
   const statuses = (m: Measurement) => Object.entries(m.statuses).map(([k, v]) => `${k}×${v}`).join(' ');
   log(`\n══ Results (${report.database}, ${report.durationSecPerMeasurement} s per measurement, load average at end ${report.machine.loadAverageAtEnd.join(' ')}) ══`);
-  log(`${'route'.padEnd(36)}${pad('req/s@16', 10)}${pad('×base', 8)}${pad('p50@1', 9)}${pad('p99@1', 9)}${pad('err', 5)}  statuses (16 conn | 1 conn)`);
+  log(`${'route'.padEnd(36)}${pad('req/s@16', 10)}${pad('base', 8)}${pad('×base', 8)}${pad('p50@1', 9)}${pad('p99@1', 9)}${pad('err', 5)}  statuses (16 conn | 1 conn)`);
   for (const r of report.routes) {
     const t = r.throughput!;
     const l = r.latency!;
-    log(`${r.label.padEnd(36)}${pad(t.rps, 10)}${pad(((r.ratio ?? 0) * 100).toFixed(1) + '%', 8)}${pad(l.p50.toFixed(2), 9)}${pad(l.p99.toFixed(2), 9)}${pad(t.errors + l.errors, 5)}  ${statuses(t)} | ${statuses(l)}`);
+    log(`${r.label.padEnd(36)}${pad(t.rps, 10)}${pad(Math.round(r.adjacentBaselineRps ?? 0), 8)}${pad(((r.ratio ?? 0) * 100).toFixed(1) + '%', 8)}${pad(l.p50.toFixed(2), 9)}${pad(l.p99.toFixed(2), 9)}${pad(t.errors + l.errors, 5)}  ${statuses(t)} | ${statuses(l)}`);
   }
-  log('(latencies in ms; ×base = requests/s at 16 connections relative to the baseline route)');
+  log('(latencies in ms; base = the baseline route measured right before, ×base = requests/s at 16 connections relative to it)');
   if (report.queueMatrix.length) {
     log(`\nstaff queue at 1 connection:`);
     for (const q of report.queueMatrix) log(`  ${q.label.padEnd(30)} p50 ${pad(q.measurement.p50.toFixed(2), 7)} ms   p99 ${pad(q.measurement.p99.toFixed(2), 7)} ms`);
