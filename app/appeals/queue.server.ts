@@ -85,12 +85,17 @@ type QueueRow = Prisma.AppealGetPayload<{ select: typeof QUEUE_SELECT }>;
 const byDueDate = (a: QueueRow, b: QueueRow) => a.slaDueAt.getTime() - b.slaDueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export async function loadQueue(prisma: Prisma.TransactionClient, ability: AppAbility, staffId: string, f: QueueFilters, now = new Date()) {
-  const where = queueWhere(ability, staffId, f, now);
   const cursor = decodeCursor(f.after);
-  const page = (extra: Prisma.AppealWhereInput[]) =>
+  // One status (the filters' own, or one of the set being merged): the query names just that status.
+  const page = (status?: AppealStatus) =>
     prisma.appeal.findMany({
       // After the cursor: (slaDueAt, id) > (dueAt, id), written so the index range starts at the cursor.
-      where: { AND: [where, ...extra, ...(cursor ? [{ slaDueAt: { gte: cursor.dueAt } }, { OR: [{ slaDueAt: { gt: cursor.dueAt } }, { id: { gt: cursor.id } }] }] : [])] },
+      where: {
+        AND: [
+          queueWhere(ability, staffId, status ? { ...f, status } : f, now),
+          ...(cursor ? [{ slaDueAt: { gte: cursor.dueAt } }, { OR: [{ slaDueAt: { gt: cursor.dueAt } }, { id: { gt: cursor.id } }] }] : []),
+        ],
+      },
       orderBy: [{ slaDueAt: 'asc' }, { id: 'asc' }],
       take: PAGE_SIZE + 1,
       select: QUEUE_SELECT,
@@ -103,8 +108,8 @@ export async function loadQueue(prisma: Prisma.TransactionClient, ability: AppAb
     statuses.length === 0
       ? [] // e.g. "waiting for the customer" with an SLA filter: the clock does not run there
       : statuses.length > 1 && statuses.length < STATUSES.length
-        ? (await Promise.all(statuses.map((status) => page([{ status }])))).flat().sort(byDueDate).slice(0, PAGE_SIZE + 1)
-        : await page([]);
+        ? (await Promise.all(statuses.map((status) => page(status)))).flat().sort(byDueDate).slice(0, PAGE_SIZE + 1)
+        : await page();
   const shown = rows.slice(0, PAGE_SIZE);
   const last = shown[shown.length - 1];
   // Assignee names for the whole page in one query.
