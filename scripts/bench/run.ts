@@ -226,7 +226,7 @@ async function main() {
     const childLog = path.join(tmp, 'portal.log');
     // The heap limit npm run serve runs the portal with (see package.json): V8 would otherwise let the
     // heap grow far beyond what the portal keeps alive before collecting.
-    const nodeArgs = args['node-arg'] ?? ['--max-old-space-size=192', '--max-semi-space-size=8'];
+    const nodeArgs = (args['node-arg'] ?? ['--max-old-space-size=192', '--max-semi-space-size=8']).filter(Boolean);
     log(`\n▶ portal: node ${nodeArgs.join(' ')} scripts/start.mjs (production, PORTAL_BENCH=1) on ${base}${args['cpu-prof'] ? ', --cpu-prof' : ''}; log ${childLog}`);
     child = spawn(process.execPath, [...nodeArgs, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'scripts/start.mjs'], { env: childEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = createWriteStream(childLog);
