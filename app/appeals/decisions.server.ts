@@ -10,6 +10,7 @@ import { appealDecided, appealNeedsInformation } from '~/outbox/templates';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { maskEmail } from '~/account/masking';
 import { isUniqueViolation } from '~/db/errors';
+import { UUID } from '~/lib/ids';
 import { CHECKLIST, REJECT_REASONS, checklistComplete, type RejectReason } from './review';
 
 export type StaffActor = { staffId: string; ability: AppAbility; meta: RequestMeta };
@@ -26,7 +27,7 @@ const STATUS_WORDS: Record<string, string> = {
   APPROVED: 'approved', REJECTED: 'rejected', WITHDRAWN: 'withdrawn by the customer', EXPIRED: 'expired',
 };
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { UUID };
 
 async function lockAppeal(tx: Prisma.TransactionClient, appealId: string): Promise<Appeal> {
   if (!UUID.test(appealId)) throw new Refusal(404, 'This case does not exist.');

@@ -2,6 +2,7 @@
 // Routes check the ability first; every act here writes its audit event with the admin as actor,
 // in the same transaction as the change (and the invitation mail goes through the outbox there too).
 import { accessibleBy } from '@casl/prisma/runtime';
+import { UUID } from '~/lib/ids';
 import type { Services } from '~/services.server';
 import type { StaffRole } from '~/generated/prisma/enums';
 import type { AppAbility } from '~/authz/ability';
@@ -64,7 +65,7 @@ export async function listStaff(services: Services, ability: AppAbility): Promis
 }
 
 export async function findStaff(services: Services, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!UUID.test(id)) return null;
   return services.prisma.staff.findUnique({ where: { id } });
 }
 
