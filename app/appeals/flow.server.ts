@@ -1,4 +1,4 @@
-import { createCookie } from '@remix-run/node';
+import { portalCookie } from '~/lib/cookies.server';
 import { z } from 'zod';
 import type { PortalConfig } from '~/config.server';
 import { newToken } from '~/lib/tokens.server';
@@ -8,15 +8,7 @@ import { scenarioSchema } from './schema';
 const flowSchema = z.object({ flowKey: z.string().min(20), scenario: scenarioSchema.optional(), notice: z.string().max(100).optional() });
 export type AppealFlow = z.infer<typeof flowSchema>;
 
-const cookies = new WeakMap<PortalConfig, ReturnType<typeof createCookie>>();
-export function appealFlowCookie(config: PortalConfig) {
-  let c = cookies.get(config);
-  if (!c) {
-    c = createCookie('ard_appeal', { httpOnly: true, sameSite: 'lax', secure: config.mode === 'production', path: '/appeals', secrets: config.sessionSecrets, maxAge: 2 * 3600 });
-    cookies.set(config, c);
-  }
-  return c;
-}
+export const appealFlowCookie = portalCookie('ard_appeal', { path: '/appeals', maxAgeSec: 2 * 3600 });
 
 export async function readAppealFlow(config: PortalConfig, request: Request): Promise<AppealFlow | null> {
   const parsed = flowSchema.safeParse(await appealFlowCookie(config).parse(request.headers.get('Cookie')));

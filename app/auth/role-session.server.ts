@@ -1,7 +1,7 @@
 // RAM role sessions: a RAM user switches to a role they are trusted to assume (RamRoleAssumer);
 // the role session lasts one hour and remembers the RAM user session it came from, which the
 // browser keeps in a second cookie so "Back to RAM user" can return to it.
-import { createCookie, type Cookie } from '@remix-run/node';
+import { portalCookie } from '~/lib/cookies.server';
 import type { PrismaClient } from '~/generated/prisma/client';
 import type { PortalConfig } from '~/config.server';
 import type { Services } from '~/services.server';
@@ -11,24 +11,8 @@ import { ROLE_MESSAGES } from '~/sso/messages';
 import { ROLE_SESSION_MS, SESSION_ABSOLUTE_MS, createSession, isSessionLive, type SessionRow } from './session.server';
 import { forbidden } from './guards.server';
 
-const parentCookies = new WeakMap<PortalConfig, Cookie>();
-
 /** The RAM user session's token while a role session is in use. */
-function parentCookie(config: PortalConfig): Cookie {
-  let cookie = parentCookies.get(config);
-  if (!cookie) {
-    cookie = createCookie(config.mode === 'production' ? '__Host-ard_parent' : 'ard_parent', {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config.mode === 'production',
-      path: '/',
-      secrets: config.sessionSecrets,
-      maxAge: SESSION_ABSOLUTE_MS / 1000,
-    });
-    parentCookies.set(config, cookie);
-  }
-  return cookie;
-}
+const parentCookie = portalCookie('ard_parent', { maxAgeSec: SESSION_ABSOLUTE_MS / 1000 });
 
 export async function readParentToken(config: PortalConfig, request: Request): Promise<string | null> {
   const value = await parentCookie(config).parse(request.headers.get('Cookie'));

@@ -1,4 +1,5 @@
-import { createCookie, redirect } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
+import { portalCookie } from '~/lib/cookies.server';
 import type { Cookie } from '@remix-run/node';
 import type { PrismaClient, PrincipalType, Prisma } from '~/generated/prisma/client';
 import type { CustomerPrincipal } from '~/authz/principal';
@@ -12,23 +13,7 @@ export const ROLE_SESSION_MS = 60 * 60_000;
 /** lastSeenAt is written at most this often, so a page view is not always a write. */
 const TOUCH_EVERY_MS = 60_000;
 
-const cookies = new WeakMap<PortalConfig, Cookie>();
-
-export function sessionCookie(config: PortalConfig): Cookie {
-  let cookie = cookies.get(config);
-  if (!cookie) {
-    cookie = createCookie(config.mode === 'production' ? '__Host-ard_session' : 'ard_session', {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config.mode === 'production',
-      path: '/',
-      secrets: config.sessionSecrets,
-      maxAge: SESSION_ABSOLUTE_MS / 1000,
-    });
-    cookies.set(config, cookie);
-  }
-  return cookie;
-}
+export const sessionCookie = portalCookie('ard_session', { maxAgeSec: SESSION_ABSOLUTE_MS / 1000 });
 
 export type SessionRow = Prisma.SessionGetPayload<{ include: { ramUser: true; ramRole: true } }>;
 

@@ -1,5 +1,6 @@
 // Staff sessions are separate from customer sessions: their own cookie, table, lifetimes and second factor.
-import { createCookie, redirect, type AppLoadContext } from '@remix-run/node';
+import { redirect, type AppLoadContext } from '@remix-run/node';
+import { portalCookie } from '~/lib/cookies.server';
 import type { Staff } from '~/generated/prisma/client';
 import type { PortalConfig } from '~/config.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
@@ -12,22 +13,7 @@ export const STAFF_IDLE_MS = 30 * 60_000;
 export const STAFF_MFA_PENDING_MS = 5 * 60_000;
 const TOUCH_EVERY_MS = 30_000;
 
-const cookies = new WeakMap<PortalConfig, ReturnType<typeof createCookie>>();
-export function staffCookie(config: PortalConfig) {
-  let c = cookies.get(config);
-  if (!c) {
-    c = createCookie(config.mode === 'production' ? '__Host-ard_staff' : 'ard_staff', {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: config.mode === 'production',
-      path: '/',
-      secrets: config.sessionSecrets,
-      maxAge: STAFF_SESSION_MS / 1000,
-    });
-    cookies.set(config, c);
-  }
-  return c;
-}
+export const staffCookie = portalCookie('ard_staff', { sameSite: 'strict', maxAgeSec: STAFF_SESSION_MS / 1000 });
 
 export async function startStaffSession(context: AppLoadContext, staffId: string, meta: { ip: string; userAgent: string }) {
   const token = newToken();
