@@ -2,7 +2,6 @@
 import { redirect, type AppLoadContext } from '@remix-run/node';
 import { portalCookie } from '~/lib/cookies.server';
 import type { Staff } from '~/generated/prisma/client';
-import type { PortalConfig } from '~/config.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import type { StaffPrincipal, StaffRoleName } from '~/authz/principal';
 import { defineAbilityFor, type AppAbility } from '~/authz/ability';
