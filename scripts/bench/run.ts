@@ -541,7 +541,7 @@ function printReport(report: ReturnType<typeof buildReport>) {
     for (const q of report.queueMatrix) log(`  ${q.label.padEnd(30)} p50 ${pad(q.measurement.p50.toFixed(2), 7)} ms   p99 ${pad(q.measurement.p99.toFixed(2), 7)} ms`);
   }
   log(`\npeak RSS ${report.memory.peakRssMB} MB (after start-up ${report.memory.rssAfterStartMB} MB); mails delivered to the local SMTP server: ${report.mailsDelivered}`);
-  log(`\ntargets (PostgreSQL):`);
+  log(report.database === 'postgres' ? `\ntargets (PostgreSQL):` : `\ntargets (set for PostgreSQL; this ${report.database} run for comparison only):`);
   for (const t of report.targets) log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.value} (target ${t.limit})`);
 }
 
