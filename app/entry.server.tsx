@@ -1,8 +1,6 @@
-import { PassThrough } from 'node:stream';
+import { Writable } from 'node:stream';
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
-import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer, isRouteErrorResponse } from '@remix-run/react';
-import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
 import { NonceProvider } from '~/components/nonce';
 import { isDatabaseUnavailable } from '~/db/errors';
@@ -23,33 +21,46 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext?.nonce ?? '';
-  const bot = isbot(request.headers.get('user-agent') ?? '');
-  return new Promise((resolve, reject) => {
-    let shellRendered = false;
+  // No page streams (no defer, no Suspense of its own): the document is rendered whole and sent as
+  // one body. React's chunks through a PassThrough, a web stream and the adapter's write loop cost
+  // more CPU than the page itself on a busy server (see README, Benchmarks), and a whole document
+  // also lets a render error become an error page instead of a truncated one.
+  return new Promise<Response>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+    });
+    let settled = false;
+    const timer = setTimeout(() => abort(), ABORT_DELAY);
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
       </NonceProvider>,
       {
         nonce,
-        [bot ? 'onAllReady' : 'onShellReady']() {
-          shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
-          if (!responseHeaders.has('Cache-Control')) responseHeaders.set('Cache-Control', 'no-store');
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
+        onAllReady() {
+          sink.on('finish', () => {
+            clearTimeout(timer);
+            settled = true;
+            responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
+            if (!responseHeaders.has('Cache-Control')) responseHeaders.set('Cache-Control', 'no-store');
+            resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
+          });
+          pipe(sink);
         },
         onShellError(error: unknown) {
-          reject(error);
+          clearTimeout(timer);
+          if (!settled) reject(error);
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          console.error(error);
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
   });
 }
 

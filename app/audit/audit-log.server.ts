@@ -4,9 +4,9 @@ import type { AuditEvent, Prisma, PrismaClient } from '~/generated/prisma/client
 import type { AppAbility } from '~/authz/ability';
 import { normaliseEmail } from '~/account/email';
 import { stableJson, type ChainReport } from './audit.server';
+import { UUID } from '~/lib/ids';
 
 export const AUDIT_PAGE_SIZE = 50;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const CASE_NUMBER = /^AP-\d{8}-\d{6}$/i;
 

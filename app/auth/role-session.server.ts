@@ -10,6 +10,7 @@ import { sha256 } from '~/lib/tokens.server';
 import { ROLE_MESSAGES } from '~/sso/messages';
 import { ROLE_SESSION_MS, SESSION_ABSOLUTE_MS, createSession, isSessionLive, type SessionRow } from './session.server';
 import { forbidden } from './guards.server';
+import { UUID } from '~/lib/ids';
 
 /** The RAM user session's token while a role session is in use. */
 const parentCookie = portalCookie('ard_parent', { maxAgeSec: SESSION_ABSOLUTE_MS / 1000 });
@@ -27,7 +28,6 @@ export function clearParentCookie(config: PortalConfig): Promise<string> {
   return parentCookie(config).serialize('', { maxAge: 0 });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The roles of the account this RAM user may assume. */
 export function assumableRoles(prisma: PrismaClient, accountUid: string, ramUserId: string) {

@@ -1,5 +1,6 @@
 // One measurement with autocannon: a fixed time at a fixed number of connections. Latencies are
 // taken from every response (autocannon's own histogram has 1 ms buckets; the targets are a few ms).
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export type BenchRequest = {
@@ -22,7 +23,39 @@ export type Measurement = {
   errors: number;
   timeouts: number;
   statuses: Record<string, number>;
+  /** CPU time per request (ms): the portal process, the PostgreSQL server processes, the whole machine. */
+  cpuMsPerRequest?: { portal: number; postgres: number; machine: number };
 };
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+function ticksOf(pid: string | number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]); // utime + stime
+  } catch {
+    return 0;
+  }
+}
+function postgresTicks(): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') sum += ticksOf(pid);
+    } catch {}
+  }
+  return sum;
+}
+function machineBusyTicks(): number {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return f[0] + f[1] + f[2] + f[5] + f[6] + f[7]; // user nice system irq softirq steal
+}
+export type CpuSnapshot = { portal: number; postgres: number; machine: number };
+export function cpuSnapshot(portalPid?: number): CpuSnapshot | null {
+  if (!portalPid || process.platform !== 'linux') return null;
+  return { portal: ticksOf(portalPid), postgres: postgresTicks(), machine: machineBusyTicks() };
+}
 
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
@@ -30,8 +63,9 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[idx];
 }
 
-export async function measure(baseUrl: string, req: BenchRequest, connections: number, durationSec: number): Promise<Measurement> {
+export async function measure(baseUrl: string, req: BenchRequest, connections: number, durationSec: number, portalPid?: number): Promise<Measurement> {
   const latencies: number[] = [];
+  const cpu0 = cpuSnapshot(portalPid);
   const headers = { ...(req.headers ?? {}) };
   const instance = autocannon({
     url: baseUrl,
@@ -63,6 +97,8 @@ export async function measure(baseUrl: string, req: BenchRequest, connections: n
   const statuses: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = Number(count);
   const requests = latencies.length;
+  const cpu1 = cpuSnapshot(portalPid);
+  const perRequest = (k: keyof CpuSnapshot) => (cpu0 && cpu1 && requests ? Math.round((((cpu1[k] - cpu0[k]) * TICK_MS) / requests) * 100) / 100 : 0);
   return {
     connections,
     durationSec: result.duration,
@@ -74,6 +110,7 @@ export async function measure(baseUrl: string, req: BenchRequest, connections: n
     errors: result.errors,
     timeouts: result.timeouts,
     statuses,
+    ...(cpu0 ? { cpuMsPerRequest: { portal: perRequest('portal'), postgres: perRequest('postgres'), machine: perRequest('machine') } } : {}),
   };
 }
 

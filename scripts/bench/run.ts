@@ -66,6 +66,8 @@ type RouteResult = {
   peakRssMB?: number;
 };
 
+const cpuNote = (m: Measurement) => (m.cpuMsPerRequest ? `; CPU per request: portal ${m.cpuMsPerRequest.portal} ms, PostgreSQL ${m.cpuMsPerRequest.postgres} ms, machine ${m.cpuMsPerRequest.machine} ms` : '');
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -359,12 +361,12 @@ async function main() {
       const probeBody = await probe.text();
       const probeOk = probe.status === route.expect || (route.key === 'send-code-as-is' && probe.status === 302);
       log(`  probe: ${probe.status}${probeOk ? '' : ` — expected ${route.expect}: ${probeBody.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`}`);
-      const adjacent = route.key === 'baseline' ? null : await measure(base, routes[0].req, 16, Math.max(2, Math.round(duration / 2)));
+      const adjacent = route.key === 'baseline' ? null : await measure(base, routes[0].req, 16, Math.max(2, Math.round(duration / 2)), pid);
       await measure(base, route.req, 16, warm);
-      const throughput = await measure(base, route.req, 16, duration);
-      log(`  16 connections: ${throughput.rps} req/s, p50 ${throughput.p50} ms, p99 ${throughput.p99} ms, statuses ${JSON.stringify(throughput.statuses)}, errors ${throughput.errors}`);
-      const latency = await measure(base, route.req, 1, duration);
-      log(`   1 connection : ${latency.rps} req/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms, statuses ${JSON.stringify(latency.statuses)}, errors ${latency.errors}`);
+      const throughput = await measure(base, route.req, 16, duration, pid);
+      log(`  16 connections: ${throughput.rps} req/s, p50 ${throughput.p50} ms, p99 ${throughput.p99} ms, statuses ${JSON.stringify(throughput.statuses)}, errors ${throughput.errors}${cpuNote(throughput)}`);
+      const latency = await measure(base, route.req, 1, duration, pid);
+      log(`   1 connection : ${latency.rps} req/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms, statuses ${JSON.stringify(latency.statuses)}, errors ${latency.errors}${cpuNote(latency)}`);
       const { req: _req, ...rest } = route;
       results.push({ ...rest, throughput, latency, adjacentBaselineRps: adjacent?.rps ?? throughput.rps, peakRssMB: Math.round(vmKB(pid, 'VmHWM') / 1024) });
       if ([throughput, latency].some((m) => Object.keys(m.statuses).some((code) => Number(code) >= 500))) {

@@ -1,0 +1,148 @@
+// The staff queue's SQL (one statement: a range per status, merged, the assignee's name joined in)
+// against a model: every filter, followed page by page through its cursors, must list exactly the
+// rows a plain filter-and-sort over all appeals gives, in the same order.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createMongoAbility } from '@casl/ability';
+import { describeEachDatabase, openTestDatabase } from '../support/db';
+import type { Database } from '~/db/connect.server';
+import { defineAbilityFor, type AppAbility } from '~/authz/ability';
+import { PAGE_SIZE, loadQueue, parseQueueFilters, readsEveryAppeal, statusesOf } from '~/appeals/queue.server';
+import type { AppealStatus } from '~/generated/prisma/client';
+
+const STATUSES: AppealStatus[] = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'];
+const SCENARIOS = ['FORGOT_LOGON_EMAIL', 'PHONE_UNAVAILABLE', 'EMAIL_CHANGED_NOT_ME'] as const;
+
+describeEachDatabase('staff queue SQL against a model', (kind) => {
+  let db: Database;
+  let me: string;
+  let other: string;
+  let ability: AppAbility;
+  const now = new Date('2026-06-15T12:00:00Z');
+  type Row = { id: string; caseNumber: string; status: AppealStatus; riskLevel: 'NORMAL' | 'HIGH'; scenario: string; assigneeId: string | null; slaDueAt: Date; newEmail: string; givenOldEmail: string | null; givenUid: string | null; accountUid: string | null };
+  let rows: Row[] = [];
+
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    const [a, b] = await Promise.all(
+      ['Quinn Queue', 'Olga Other'].map((name, i) => db.prisma.staff.create({ data: { email: `q${i}@support.example.com`, name, roles: ['AGENT'] } })),
+    );
+    me = a.id;
+    other = b.id;
+    ability = defineAbilityFor({ kind: 'staff', staffId: me, roles: ['AGENT'], active: true, label: a.name });
+    // 140 appeals: every status, both risks, three scenarios, three assignees, due dates from 3 days
+    // ago to 3 days ahead — with ties on the due date, so the id decides the order (and the cursor).
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const data = Array.from({ length: 140 }, (_, i) => ({
+      caseNumber: `AP-20260615-${String(900000 + i)}`,
+      scenario: SCENARIOS[rnd(3)],
+      status: STATUSES[rnd(8)],
+      riskLevel: rnd(3) === 0 ? ('HIGH' as const) : ('NORMAL' as const),
+      assigneeId: [null, me, other][rnd(3)],
+      slaDueAt: new Date(now.getTime() + (rnd(13) - 6) * 12 * 3600_000),
+      accountType: 'INDIVIDUAL' as const,
+      holderName: `Holder ${i}`,
+      newEmail: `new${rnd(20)}@example.net`,
+      givenOldEmail: rnd(2) ? `old${rnd(10)}@example.com` : null,
+      givenUid: rnd(2) ? `5${String(rnd(5)).padStart(15, '0')}` : null,
+      trackingTokenHash: `queue-test-${String(i).padStart(4, '0')}`.padEnd(64, '0'),
+    }));
+    await db.prisma.appeal.createMany({ data });
+    rows = await db.prisma.appeal.findMany({ select: { id: true, caseNumber: true, status: true, riskLevel: true, scenario: true, assigneeId: true, slaDueAt: true, newEmail: true, givenOldEmail: true, givenUid: true, accountUid: true } });
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  /** What the queue should list for these filters: a plain filter and sort over every row. */
+  function model(query: string): Row[] {
+    const f = parseQueueFilters(new URLSearchParams(query));
+    const statuses = new Set(statusesOf(f));
+    const in24h = now.getTime() + 24 * 3600_000;
+    const q = f.q?.trim();
+    return rows
+      .filter((r) => statuses.has(r.status))
+      .filter((r) => !f.scenario || r.scenario === f.scenario)
+      .filter((r) => !f.risk || r.riskLevel === f.risk)
+      .filter((r) => (f.assignee === 'mine' ? r.assigneeId === me : f.assignee === 'unassigned' ? r.assigneeId === null : f.assignee ? r.assigneeId === f.assignee : true))
+      .filter((r) => (f.sla === 'breached' ? r.slaDueAt.getTime() < now.getTime() : f.sla === 'due_24h' ? r.slaDueAt.getTime() >= now.getTime() && r.slaDueAt.getTime() < in24h : f.sla === 'on_time' ? r.slaDueAt.getTime() >= in24h : true))
+      .filter((r) => (!q ? true : /^\d{16}$/.test(q) ? r.accountUid === q || r.givenUid === q : q.includes('@') ? r.newEmail === q.toLowerCase() || r.givenOldEmail === q.toLowerCase() : r.caseNumber === q.toUpperCase()))
+      .sort((a, b) => a.slaDueAt.getTime() - b.slaDueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Every page of the queue, following the cursors. */
+  async function allPages(query: string) {
+    const seen: { id: string; assignee: { id: string; name: string } | null; breached: boolean; dueSoon: boolean; pageLength: number }[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 20; pages++) {
+      const params = new URLSearchParams(query);
+      if (after) params.set('after', after);
+      const page = await loadQueue(db.prisma, ability, me, parseQueueFilters(params), now);
+      for (const r of page.rows) seen.push({ id: r.id, assignee: r.assignee, breached: r.breached, dueSoon: r.dueSoon, pageLength: page.rows.length });
+      if (!page.next) return seen;
+      expect(page.rows).toHaveLength(PAGE_SIZE);
+      after = page.next;
+    }
+    throw new Error('the queue did not end within 20 pages');
+  }
+
+  const queries = [
+    '',
+    'status=open&risk=HIGH',
+    'status=all',
+    'status=APPROVED',
+    'status=IN_REVIEW&assignee=mine',
+    'assignee=unassigned',
+    'assignee=mine&scenario=PHONE_UNAVAILABLE',
+    'sla=breached',
+    'sla=due_24h&status=all',
+    'sla=on_time&risk=HIGH',
+    'status=AWAITING_CUSTOMER&sla=breached', // the clock does not run while waiting: nothing
+    'status=EXPIRED&risk=HIGH&scenario=EMAIL_CHANGED_NOT_ME',
+    'status=all&q=AP-20260615-900007',
+    'status=all&q=ap-20260615-900011',
+    'status=all&q=NEW3@EXAMPLE.NET',
+    'status=all&q=old4@example.com',
+    'status=all&q=5000000000000002',
+    'status=all&q=nothing-like-this',
+  ];
+
+  it.each(queries)('lists what the model lists, page after page: %s', async (query) => {
+    const expected = model(query);
+    const got = await allPages(query);
+    expect(got.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+    for (const r of got) {
+      const row = rows.find((x) => x.id === r.id)!;
+      expect(r.assignee).toEqual(row.assigneeId ? { id: row.assigneeId, name: row.assigneeId === me ? 'Quinn Queue' : 'Olga Other' } : null);
+      const running = ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'].includes(row.status);
+      expect(r.breached).toBe(running && row.slaDueAt < now);
+      expect(r.dueSoon).toBe(running && row.slaDueAt >= now && row.slaDueAt.getTime() < now.getTime() + 24 * 3600_000);
+    }
+  });
+
+  it('the model is not trivial: several filters span more than one page, some list nothing', () => {
+    expect(model('status=all').length).toBe(140);
+    expect(queries.filter((q) => model(q).length > PAGE_SIZE).length).toBeGreaterThanOrEqual(4);
+    expect(model('status=AWAITING_CUSTOMER&sla=breached')).toHaveLength(0);
+  });
+
+  it('a broken or foreign cursor starts from the beginning instead of failing', async () => {
+    const first = await loadQueue(db.prisma, ability, me, parseQueueFilters(new URLSearchParams('status=all')), now);
+    for (const after of ['not-base64!', Buffer.from('2026-01-01T00:00:00Z|not-a-uuid').toString('base64url'), Buffer.from("x|'; DROP TABLE \"Appeal\"; --").toString('base64url')]) {
+      const page = await loadQueue(db.prisma, ability, me, parseQueueFilters(new URLSearchParams({ status: 'all', after })), now);
+      expect(page.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+    }
+    expect(await db.prisma.appeal.count()).toBe(140);
+  });
+
+  it('only an ability that reads every appeal may list the queue', async () => {
+    expect(readsEveryAppeal(ability)).toBe(true);
+    expect(readsEveryAppeal(defineAbilityFor({ kind: 'staff', staffId: me, roles: ['ADMIN'], active: true, label: 'Admin' }))).toBe(false);
+    const some = createMongoAbility([{ action: 'read', subject: 'Appeal', conditions: { assigneeId: me } }]) as unknown as AppAbility;
+    expect(readsEveryAppeal(some)).toBe(false);
+    await expect(loadQueue(db.prisma, some, me, parseQueueFilters(new URLSearchParams()), now)).rejects.toThrow(/reads only some/);
+  });
+});
