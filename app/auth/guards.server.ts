@@ -30,10 +30,9 @@ export function getCustomer(request: Request, context: AppLoadContext): Promise<
 
 async function lookupCustomer(request: Request, context: AppLoadContext): Promise<Customer | null> {
   const { prisma, config } = context.services;
-  const session = await loadSession(prisma, config, request);
-  if (!session) return null;
-  const account = await prisma.account.findUnique({ where: { uid: session.accountUid } });
-  if (!account) return null;
+  const found = await loadSession(prisma, config, request);
+  if (!found) return null;
+  const { account, ...session } = found;
   const principal = principalOf(session, account.logonEmail);
   return { session, principal, ability: defineAbilityFor(principal), account };
 }

@@ -16,6 +16,7 @@ const TOUCH_EVERY_MS = 60_000;
 export const sessionCookie = portalCookie('ard_session', { maxAgeSec: SESSION_ABSOLUTE_MS / 1000 });
 
 export type SessionRow = Prisma.SessionGetPayload<{ include: { ramUser: true; ramRole: true } }>;
+export type SessionWithAccount = Prisma.SessionGetPayload<{ include: { account: true; ramUser: true; ramRole: true } }>;
 
 export type NewSession = {
   principalType: PrincipalType;
@@ -69,19 +70,13 @@ export function isSessionLive(session: { revokedAt: Date | null; expiresAt: Date
   return now.getTime() - session.lastSeenAt.getTime() < SESSION_IDLE_MS;
 }
 
-/** The live session of this request, or null. Refreshes the idle timer. */
-export async function loadSession(prisma: PrismaClient, config: PortalConfig, request: Request, now = new Date()): Promise<SessionRow | null> {
+/** The live session of this request with its account (and RAM user or role), or null. Refreshes the idle timer. */
+export async function loadSession(prisma: PrismaClient, config: PortalConfig, request: Request, now = new Date()): Promise<SessionWithAccount | null> {
   const token = await readSessionToken(config, request);
   if (!token) return null;
-  const row = await prisma.session.findUnique({ where: { tokenHash: sha256(token) } });
-  if (!row || !isSessionLive(row, now)) return null;
-  // The RAM user and role only when the session has them: an `include` asks for both on every page
-  // view (two more round trips for every owner).
-  const [ramUser, ramRole] = await Promise.all([
-    row.ramUserId ? prisma.ramUser.findUnique({ where: { id: row.ramUserId } }) : null,
-    row.ramRoleId ? prisma.ramRole.findUnique({ where: { id: row.ramRoleId } }) : null,
-  ]);
-  const session: SessionRow = { ...row, ramUser, ramRole };
+  // One statement (relationJoins): the session, its account, RAM user and role joined in.
+  const session = await prisma.session.findUnique({ where: { tokenHash: sha256(token) }, include: { account: true, ramUser: true, ramRole: true } });
+  if (!session || !isSessionLive(session, now)) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     // Working in a role session keeps the RAM user session it came from alive ("Back to RAM user").
     const ids = session.parentSessionId ? [session.id, session.parentSessionId] : [session.id];

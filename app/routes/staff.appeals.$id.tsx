@@ -27,28 +27,32 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { prisma } = context.services;
   const id = params.id ?? '';
   if (denialReason(member.ability, 'read', 'Appeal')) throw forbidden('Your role does not include working on appeals.');
-  const appeal = UUID.test(id) ? await prisma.appeal.findUnique({ where: { id } }) : null;
-  if (!appeal) throw new Response('This case does not exist.', { status: 404 });
+  // The case with its evidence, conversation, notes and account: one statement (relationJoins).
+  const found = UUID.test(id)
+    ? await prisma.appeal.findUnique({
+        where: { id },
+        include: { evidence: { orderBy: { uploadedAt: 'asc' } }, messages: { orderBy: { createdAt: 'asc' } }, notes: { orderBy: { createdAt: 'asc' } }, account: true },
+      })
+    : null;
+  if (!found) throw new Response('This case does not exist.', { status: 404 });
+  const { evidence, messages, notes, account, ...appeal } = found;
   const now = new Date();
-  // Everything else about the case at once: the page waits for one round of queries, not a chain.
-  const [evidenceAndRisk, messages, notes, staff, viewers, account, timeline] = await Promise.all([
-    prisma.evidenceFile.findMany({ where: { appealId: id }, orderBy: { uploadedAt: 'asc' } }).then(async (evidence) => ({
-      evidence,
-      // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).
-      risk: await assessRisk(prisma, { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now }),
-    })),
-    prisma.appealMessage.findMany({ where: { appealId: id }, orderBy: { createdAt: 'asc' } }),
-    prisma.internalNote.findMany({ where: { appealId: id }, orderBy: { createdAt: 'asc' } }),
+  // Everything else at once: the page waits for one round of statements, not a chain.
+  const [risk, staff, viewers, timeline] = await Promise.all([
+    // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).
+    assessRisk(prisma, { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now }),
     // Staff are few: one query names everyone the page mentions (assignee, approver, authors, viewers, timeline).
     prisma.staff.findMany({ select: { id: true, name: true } }),
-    // Collision hint: record this view, then who else has the case open right now.
-    prisma.caseViewer
-      .upsert({ where: { appealId_staffId: { appealId: id, staffId: member.staff.id } }, create: { appealId: id, staffId: member.staff.id, lastSeenAt: now }, update: { lastSeenAt: now } })
-      .then(() => prisma.caseViewer.findMany({ where: { appealId: id, staffId: { not: member.staff.id }, lastSeenAt: { gt: new Date(now.getTime() - VIEWER_FRESH_MS) } }, select: { staffId: true } })),
-    appeal.accountUid ? prisma.account.findUnique({ where: { uid: appeal.accountUid } }) : null,
+    // Collision hint: record this view and read who else has the case open right now, in one statement.
+    prisma.$queryRaw<{ staffId: string }[]>`
+      WITH seen AS (
+        INSERT INTO "CaseViewer" ("appealId", "staffId", "lastSeenAt") VALUES (${id}::uuid, ${member.staff.id}::uuid, ${now})
+        ON CONFLICT ("appealId", "staffId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"
+      )
+      SELECT "staffId"::text AS "staffId" FROM "CaseViewer"
+      WHERE "appealId" = ${id}::uuid AND "staffId" <> ${member.staff.id}::uuid AND "lastSeenAt" > ${new Date(now.getTime() - VIEWER_FRESH_MS)}`,
     prisma.auditEvent.findMany({ where: { appealId: id }, orderBy: { id: 'asc' }, take: 200, select: { id: true, at: true, action: true, actorType: true, actorId: true, data: true } }),
   ]);
-  const { evidence, risk } = evidenceAndRisk;
   const staffNames = new Map(staff.map((s) => [s.id, s.name]));
   const person = (staffId: string | null) => (staffId ? { id: staffId, name: staffNames.get(staffId) ?? '' } : null);
   const subjectFields = { id: appeal.id, status: appeal.status, assigneeId: appeal.assigneeId, firstApproverId: appeal.firstApproverId, riskLevel: appeal.riskLevel };

@@ -531,13 +531,14 @@ function printReport(report: ReturnType<typeof buildReport>) {
   const pad = (s: string | number, n: number) => String(s).padStart(n);
   const statuses = (m: Measurement) => Object.entries(m.statuses).map(([k, v]) => `${k}×${v}`).join(' ');
   log(`\n══ Results (${report.database}, ${report.durationSecPerMeasurement} s per measurement, load average at end ${report.machine.loadAverageAtEnd.join(' ')}) ══`);
-  log(`${'route'.padEnd(36)}${pad('req/s@16', 10)}${pad('base', 8)}${pad('×base', 8)}${pad('p50@1', 9)}${pad('p99@1', 9)}${pad('err', 5)}  statuses (16 conn | 1 conn)`);
+  log(`${'route'.padEnd(36)}${pad('req/s@16', 10)}${pad('base', 8)}${pad('×base', 8)}${pad('p50@1', 9)}${pad('p99@1', 9)}${pad('err', 5)}${pad('cpu/req', 9)}${pad('pg/req', 8)}  statuses (16 conn | 1 conn)`);
   for (const r of report.routes) {
     const t = r.throughput!;
     const l = r.latency!;
-    log(`${r.label.padEnd(36)}${pad(t.rps, 10)}${pad(Math.round(r.adjacentBaselineRps ?? 0), 8)}${pad(((r.ratio ?? 0) * 100).toFixed(1) + '%', 8)}${pad(l.p50.toFixed(2), 9)}${pad(l.p99.toFixed(2), 9)}${pad(t.errors + l.errors, 5)}  ${statuses(t)} | ${statuses(l)}`);
+    log(`${r.label.padEnd(36)}${pad(t.rps, 10)}${pad(Math.round(r.adjacentBaselineRps ?? 0), 8)}${pad(((r.ratio ?? 0) * 100).toFixed(1) + '%', 8)}${pad(l.p50.toFixed(2), 9)}${pad(l.p99.toFixed(2), 9)}${pad(t.errors + l.errors, 5)}${pad(t.cpuMsPerRequest?.portal.toFixed(2) ?? '-', 9)}${pad(t.cpuMsPerRequest?.postgres.toFixed(2) ?? '-', 8)}  ${statuses(t)} | ${statuses(l)}`);
   }
-  log('(latencies in ms; base = the baseline route measured right before, ×base = requests/s at 16 connections relative to it)');
+  log('(latencies in ms; base = the baseline route measured right before, ×base = requests/s at 16 connections relative to it;');
+  log(' cpu/req and pg/req = CPU time of the portal process and of the PostgreSQL server processes per request at 16 connections, in ms)');
   if (report.queueMatrix.length) {
     log(`\nstaff queue at 1 connection:`);
     for (const q of report.queueMatrix) log(`  ${q.label.padEnd(30)} p50 ${pad(q.measurement.p50.toFixed(2), 7)} ms   p99 ${pad(q.measurement.p99.toFixed(2), 7)} ms`);
