@@ -22,7 +22,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           label: customer.principal.label,
           kind: PRINCIPAL_LABELS[customer.principal.kind],
           // A role session names its role, and a RAM user's one can go back to the RAM user.
-          role: role ? { name: role.roleName, until: customer.session.expiresAt.toISOString(), canGoBack: customer.session.principalType === 'RAM_ROLE' } : null,
+          role: role
+            ? {
+                name: role.roleName,
+                until: customer.session.expiresAt.toISOString(),
+                canGoBack: customer.session.principalType === 'RAM_ROLE',
+                backTo: customer.session.ssoSubject ? 'SSO user' : 'RAM user',
+              }
+            : null,
           canSwitchRole: denialReason(customer.ability, 'switch', 'RamRole', own) === null,
           canManageSso: denialReason(customer.ability, 'manage', 'IdentityProvider', own) === null,
         }
@@ -70,7 +77,7 @@ function Header() {
             {user.role?.canGoBack ? (
               <Form method="post" action="/account/roles/back">
                 <button type="submit" className="secondary">
-                  Back to RAM user
+                  Back to {user.role.backTo}
                 </button>
               </Form>
             ) : null}

@@ -1,8 +1,9 @@
-// RAM role sessions: a RAM user switches to a role they are trusted to assume (RamRoleAssumer);
-// the role session lasts one hour and remembers the RAM user session it came from, which the
-// browser keeps in a second cookie so "Back to RAM user" can return to it.
+// RAM role sessions: a RAM user — signed in with a password, or through SSO as that RAM user —
+// switches to a role they are trusted to assume (RamRoleAssumer); the role session lasts one hour
+// and remembers the session it came from, which the browser keeps in a second cookie so "Back to
+// RAM user" (or "Back to SSO user") can return to it.
 import { portalCookie } from '~/lib/cookies.server';
-import type { PrismaClient } from '~/generated/prisma/client';
+import type { PrincipalType, PrismaClient } from '~/generated/prisma/client';
 import type { PortalConfig } from '~/config.server';
 import type { Services } from '~/services.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
@@ -29,6 +30,9 @@ export function clearParentCookie(config: PortalConfig): Promise<string> {
 }
 
 
+/** The sessions a role can be assumed from (and returned to). */
+const SWITCHING_PRINCIPALS = new Set<PrincipalType>(['RAM_USER', 'SSO_USER']);
+
 /** The roles of the account this RAM user may assume. */
 export function assumableRoles(prisma: PrismaClient, accountUid: string, ramUserId: string) {
   return prisma.ramRole.findMany({
@@ -44,7 +48,7 @@ export function assumableRoles(prisma: PrismaClient, accountUid: string, ramUser
  */
 export async function assumeRole(services: Services, parent: SessionRow, roleIdRaw: unknown, meta: RequestMeta, now = new Date()) {
   const { prisma } = services;
-  if (parent.principalType !== 'RAM_USER' || !parent.ramUserId) throw forbidden(ROLE_MESSAGES.notAssumable);
+  if (!SWITCHING_PRINCIPALS.has(parent.principalType) || !parent.ramUserId) throw forbidden(ROLE_MESSAGES.notAssumable);
   const roleId = typeof roleIdRaw === 'string' && UUID.test(roleIdRaw) ? roleIdRaw : null;
   const role = roleId ? await prisma.ramRole.findFirst({ where: { id: roleId, accountUid: parent.accountUid }, select: { id: true, name: true } }) : null;
   if (!role) throw forbidden(ROLE_MESSAGES.unknownRole);
@@ -64,6 +68,9 @@ export async function assumeRole(services: Services, parent: SessionRow, roleIdR
         ramUserId: parent.ramUserId,
         ramRoleId: role.id,
         parentSessionId: parent.id,
+        // Who is behind the role: an SSO user keeps the name the IdP gave.
+        ssoSubject: parent.ssoSubject,
+        ssoName: parent.ssoName,
         lifetimeMs: ROLE_SESSION_MS,
         ...meta,
       },
@@ -74,7 +81,7 @@ export async function assumeRole(services: Services, parent: SessionRow, roleIdR
       action: 'role.assumed',
       accountUid: parent.accountUid,
       meta,
-      data: { role: role.name, roleSessionId: created.session.id, expiresAt: created.session.expiresAt.toISOString() },
+      data: { role: role.name, roleSessionId: created.session.id, expiresAt: created.session.expiresAt.toISOString(), from: parent.principalType },
     });
     return { ...created, role };
   });
@@ -90,7 +97,7 @@ export async function leaveRole(services: Services, roleSession: SessionRow, par
     parentToken && roleSession.parentSessionId
       ? await prisma.session.findUnique({ where: { tokenHash: sha256(parentToken) } })
       : null;
-  const back = parent && parent.id === roleSession.parentSessionId && parent.principalType === 'RAM_USER' && isSessionLive(parent, now) ? parent : null;
+  const back = parent && parent.id === roleSession.parentSessionId && SWITCHING_PRINCIPALS.has(parent.principalType) && isSessionLive(parent, now) ? parent : null;
   await prisma.$transaction(async (tx) => {
     await tx.session.updateMany({ where: { id: roleSession.id, revokedAt: null }, data: { revokedAt: now } });
     if (back) await tx.session.update({ where: { id: back.id }, data: { lastSeenAt: now } });

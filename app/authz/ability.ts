@@ -32,7 +32,7 @@ export const NOT_ROOT_REASON =
 export const NOT_ROOT_PASSWORD_REASON =
   "RAM users, RAM roles and SSO users cannot change the Alibaba Cloud account's password. Contact the account administrator.";
 
-export const SWITCH_ROLE_REASON = 'Only a RAM user can switch to a RAM role. From a role session, go back to your RAM user first.';
+export const SWITCH_ROLE_REASON = 'Only a RAM user (or an SSO user signed in as one) can switch to a RAM role. From a role session, go back first.';
 
 export function defineAbilityFor(principal: Principal | null): AppAbility {
   const { can, cannot, build } = new AbilityBuilder<AppAbility>(createPrismaAbility as never);
@@ -62,7 +62,8 @@ export function defineAbilityFor(principal: Principal | null): AppAbility {
       can('read', 'RamUser', own);
       can('read', 'RamRole', own);
       can('read', 'AccessKey', own);
-      if (principal.kind === 'ram_user') can('switch', 'RamRole', own);
+      // A RAM user, or an SSO user signed in as a RAM user (the IdP's USER mode), may assume that RAM user's roles.
+      if (principal.kind === 'ram_user' || (principal.kind === 'sso_user' && principal.ramUserId)) can('switch', 'RamRole', own);
       else cannot('switch', 'RamRole').because(SWITCH_ROLE_REASON);
       // The help page's rule: only the account itself may change its credentials.
       cannot('change', 'LogonEmail').because(NOT_ROOT_REASON);

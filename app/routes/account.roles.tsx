@@ -12,7 +12,7 @@ export const meta: MetaFunction = () => [{ title: 'Switch role — Account Recov
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { account, session } = await requireAllowed(request, context, 'switch', 'RamRole');
   const roles = await assumableRoles(context.services.prisma, account.uid, session.ramUserId!);
-  return { uid: account.uid, user: session.ramUser?.name ?? '', roles, minutes: ROLE_SESSION_MS / 60_000 };
+  return { uid: account.uid, user: session.ramUser?.name ?? '', sso: session.principalType === 'SSO_USER' ? (session.ssoName ?? session.ssoSubject) : null, roles, minutes: ROLE_SESSION_MS / 60_000 };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -34,8 +34,16 @@ export default function SwitchRole() {
     <div className="narrow">
       <h1>Switch role</h1>
       <p className="lead">
-        Signed in as RAM user <strong>{d.user}</strong> of account <span className="mono">{d.uid}</span>. A role session lasts {d.minutes} minutes;
-        “Back to RAM user” returns to this session.
+        {d.sso ? (
+          <>
+            Signed in with single sign-on as <strong>{d.sso}</strong> (RAM user <strong>{d.user}</strong>) of account <span className="mono">{d.uid}</span>.
+          </>
+        ) : (
+          <>
+            Signed in as RAM user <strong>{d.user}</strong> of account <span className="mono">{d.uid}</span>.
+          </>
+        )}{' '}
+        A role session lasts {d.minutes} minutes; “Back to {d.sso ? 'SSO user' : 'RAM user'}” returns to this session.
       </p>
       {d.roles.length ? (
         <table aria-label="Roles you may assume">

@@ -3,7 +3,7 @@ import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
 import { NOT_ROOT_REASON, SWITCH_ROLE_REASON } from '~/authz/ability';
-import { ROLE_SESSION_MS } from '~/auth/session.server';
+import { ROLE_SESSION_MS, commitSessionCookie, createSession } from '~/auth/session.server';
 import { ALICE_UID } from '~/db/seed.server';
 import { ROLE_MESSAGES } from '~/sso/messages';
 
@@ -136,6 +136,48 @@ describeEachDatabase('RAM role sessions', (kind) => {
     const res = await dev.get('/account/security');
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toMatch(/^\/login/);
+  });
+
+  it('an SSO user signed in as a RAM user switches to that user’s roles and comes back to the SSO session', async () => {
+    const devUser = await prisma().ramUser.findFirstOrThrow({ where: { accountUid: ALICE_UID, name: 'dev' } });
+    const { token, session: ssoSession } = await createSession(prisma(), { principalType: 'SSO_USER', accountUid: ALICE_UID, ramUserId: devUser.id, ssoSubject: 'idp-subject-7', ssoName: 'Dana Single' });
+    const sso = new HttpClient(portal.url);
+    sso.adoptCookie(await commitSessionCookie(portal.services.config, token));
+    const security = await (await sso.get('/account/security')).text();
+    expect(security).toContain('href="/account/roles"');
+    const list = pageText(await (await sso.get('/account/roles')).text());
+    expect(list).toMatch(/Signed in with single sign-on as Dana Single \(RAM user dev ?\)/);
+    expect(list).toContain('OpsAdmin');
+    expect(list).not.toContain('ReadOnlyAuditor');
+    expect((await switchTo(sso, 'ReadOnlyAuditor')).status).toBe(403);
+
+    const res = await switchTo(sso, 'OpsAdmin');
+    expect(res.status).toBe(302);
+    const role = await roleSessionOf(ssoSession.id);
+    expect(role).toMatchObject({ principalType: 'RAM_ROLE', ramUserId: devUser.id, ssoName: 'Dana Single', revokedAt: null });
+    const page = pageText(await (await sso.get('/account/security')).text());
+    expect(page).toContain('OpsAdmin (Dana Single)');
+    expect(page).toContain('Back to SSO user');
+    expect(page).toContain(NOT_ROOT_REASON);
+    const assumed = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'role.assumed', actorId: ssoSession.id } });
+    expect(assumed.data).toMatchObject({ role: 'OpsAdmin', from: 'SSO_USER' });
+
+    const back = await sso.post('/account/roles/back', {});
+    expect(back.headers.get('location')).toBe('/account/security');
+    expect((await prisma().session.findUniqueOrThrow({ where: { id: role.id } })).revokedAt).not.toBeNull();
+    const again = pageText(await (await sso.get('/account/security')).text());
+    expect(again).toContain('Dana Single');
+    expect(again).not.toContain('Back to SSO user');
+  });
+
+  it('an SSO user with no RAM user behind it has no role to switch to (403)', async () => {
+    const { token } = await createSession(prisma(), { principalType: 'SSO_USER', accountUid: ALICE_UID, ssoSubject: 'idp-subject-8', ssoName: 'Nobody Mapped' });
+    const sso = new HttpClient(portal.url);
+    sso.adoptCookie(await commitSessionCookie(portal.services.config, token));
+    expect(await (await sso.get('/account/security')).text()).not.toContain('href="/account/roles"');
+    expect((await sso.get('/account/roles')).status).toBe(403);
+    expect((await switchTo(sso, 'OpsAdmin')).status).toBe(403);
+    expect(await prisma().session.count({ where: { principalType: 'RAM_ROLE', ssoSubject: 'idp-subject-8' } })).toBe(0);
   });
 
   it('signing out of a role session signs out of the RAM user session too', async () => {

@@ -16,15 +16,18 @@ export class HttpClient {
   }
 
   private remember(res: Response) {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /max-age=0/i.test(a) || /expires=Thu, 01 Jan 1970/i.test(a));
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    for (const line of res.headers.getSetCookie()) this.adoptCookie(line);
+  }
+
+  /** Keeps a cookie as if the portal had set it (a Set-Cookie header value), e.g. a session made in the database. */
+  adoptCookie(line: string) {
+    const [pair, ...attrs] = line.split(';');
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    const expired = attrs.some((a) => /max-age=0/i.test(a) || /expires=Thu, 01 Jan 1970/i.test(a));
+    if (expired || value === '') this.cookies.delete(name);
+    else this.cookies.set(name, value);
   }
 
   async request(path: string, init: RequestInit & { origin?: string | null } = {}): Promise<Response> {

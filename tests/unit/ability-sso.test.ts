@@ -77,7 +77,8 @@ const expected: Record<Who, (string | null)[]> = {
   owner: [null, null, null, null, SWITCH_ROLE_REASON, null, null, null, null],
   ramUser: [NOT_ROOT_REASON, NOT_ROOT_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, null, null, null, null, null],
   ramRole: [NOT_ROOT_REASON, NOT_ROOT_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, SWITCH_ROLE_REASON, null, null, null, null],
-  ssoUser: [NOT_ROOT_REASON, NOT_ROOT_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, SWITCH_ROLE_REASON, null, null, null, null],
+  // Signed in through SSO as RAM user dev: may assume dev's roles (DESIGN: "a RAM user (or SSO user) who switched").
+  ssoUser: [NOT_ROOT_REASON, NOT_ROOT_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, null, null, null, null, null],
   ssoRole: [NOT_ROOT_REASON, NOT_ROOT_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, SWITCH_ROLE_REASON, null, null, null, null],
 };
 const matrix = (Object.keys(expected) as Who[]).flatMap((who) => rows.map(([action, subject], i) => [who, action, subject, expected[who][i]] as const));
@@ -99,7 +100,7 @@ describe('ability matrix with SSO users (both modes) and role sessions', () => {
     const rebuilt = abilityFromRules(ability(who).rules);
     expect(denialReason(rebuilt, 'change', 'LogonEmail', { accountUid: UID })).toBe(NOT_ROOT_REASON);
     expect(denialReason(rebuilt, 'change', 'Password', { accountUid: UID })).toBe(NOT_ROOT_PASSWORD_REASON);
-    expect(denialReason(rebuilt, 'switch', 'RamRole', { accountUid: UID })).toBe(SWITCH_ROLE_REASON);
+    expect(denialReason(rebuilt, 'switch', 'RamRole', { accountUid: UID })).toBe(who === 'ssoUser' ? null : SWITCH_ROLE_REASON);
   });
 
   it('an SSO role session is blocked even though no RAM user stands behind it', () => {
@@ -107,9 +108,10 @@ describe('ability matrix with SSO users (both modes) and role sessions', () => {
     expect(denialReason(ability('ssoRole'), 'change', 'LogonEmail', { accountUid: UID })).toBe(NOT_ROOT_REASON);
   });
 
-  it('an SSO user whose RAM user is unknown (ramUserId null) is still blocked', () => {
+  it('an SSO user whose RAM user is unknown (ramUserId null) is still blocked, and has no roles to switch to', () => {
     const p = principalOf(session('SSO_USER', { ssoSubject: 'x' }), 'alice@example.com');
     expect(p).toMatchObject({ kind: 'sso_user', ramUserId: null, label: 'x' });
     expect(denialReason(defineAbilityFor(p), 'change', 'LogonEmail', { accountUid: UID })).toBe(NOT_ROOT_REASON);
+    expect(denialReason(defineAbilityFor(p), 'switch', 'RamRole', { accountUid: UID })).toBe(SWITCH_ROLE_REASON);
   });
 });

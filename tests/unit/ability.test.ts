@@ -30,7 +30,8 @@ for (const [name, p] of Object.entries(principals)) {
     const key = `${action} ${subject}`;
     let own = false;
     if (p.kind === 'owner') own = ownerMay.has(key);
-    else if (p.kind === 'ram_user') own = delegateMay.has(key) || key === 'switch RamRole';
+    // An SSO user signed in as a RAM user may switch roles like that RAM user.
+    else if (p.kind === 'ram_user' || (p.kind === 'sso_user' && p.ramUserId)) own = delegateMay.has(key) || key === 'switch RamRole';
     else if (p.kind === 'ram_role' || p.kind === 'sso_user') own = delegateMay.has(key);
     matrix.push([name as keyof typeof principals, action, subject, UID, own]);
     matrix.push([name as keyof typeof principals, action, subject, OTHER, false]);
