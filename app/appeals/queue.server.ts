@@ -93,8 +93,9 @@ function filterSql(staffId: string, f: QueueFilters, now: Date, cursor: { dueAt:
       and.push(Prisma.sql`(a."newEmail" = ${email} OR a."givenOldEmail" = ${email})`);
     } else and.push(Prisma.sql`a."caseNumber" = ${q.toUpperCase()}`);
   }
-  // After the cursor: (slaDueAt, id) > (dueAt, id), written so the index range starts at the cursor.
-  if (cursor) and.push(Prisma.sql`a."slaDueAt" >= ${cursor.dueAt} AND (a."slaDueAt" > ${cursor.dueAt} OR a."id" > ${cursor.id}::uuid)`);
+  // After the cursor: a row comparison, which the (…, slaDueAt, id) indexes take as the start of their
+  // range — and which PostgreSQL plans in a fraction of the time of the equivalent AND/OR.
+  if (cursor) and.push(Prisma.sql`(a."slaDueAt", a."id") > (${cursor.dueAt}::timestamp, ${cursor.id}::uuid)`);
   return and;
 }
 

@@ -37,21 +37,28 @@ function ticksOf(pid: string | number): number {
     return 0;
   }
 }
-function postgresTicks(): number {
-  let sum = 0;
+/** CPU ticks of every PostgreSQL server process, by pid (backends come and go between two snapshots). */
+function postgresTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') sum += ticksOf(pid);
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') ticks.set(pid, ticksOf(pid));
     } catch {}
   }
+  return ticks;
+}
+/** Ticks spent between two snapshots: a process that is new counts from zero; one that ended is lost (it was idle to end). */
+function postgresDelta(before: Map<string, number>, after: Map<string, number>): number {
+  let sum = 0;
+  for (const [pid, t] of after) sum += Math.max(0, t - (before.get(pid) ?? 0));
   return sum;
 }
 function machineBusyTicks(): number {
   const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
   return f[0] + f[1] + f[2] + f[5] + f[6] + f[7]; // user nice system irq softirq steal
 }
-export type CpuSnapshot = { portal: number; postgres: number; machine: number };
+export type CpuSnapshot = { portal: number; postgres: Map<string, number>; machine: number };
 export function cpuSnapshot(portalPid?: number): CpuSnapshot | null {
   if (!portalPid || process.platform !== 'linux') return null;
   return { portal: ticksOf(portalPid), postgres: postgresTicks(), machine: machineBusyTicks() };
@@ -98,7 +105,11 @@ export async function measure(baseUrl: string, req: BenchRequest, connections: n
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = Number(count);
   const requests = latencies.length;
   const cpu1 = cpuSnapshot(portalPid);
-  const perRequest = (k: keyof CpuSnapshot) => (cpu0 && cpu1 && requests ? Math.round((((cpu1[k] - cpu0[k]) * TICK_MS) / requests) * 100) / 100 : 0);
+  const perRequest = (k: keyof CpuSnapshot) => {
+    if (!cpu0 || !cpu1 || !requests) return 0;
+    const ticks = k === 'postgres' ? postgresDelta(cpu0.postgres, cpu1.postgres) : cpu1[k] - cpu0[k];
+    return Math.round(((ticks * TICK_MS) / requests) * 100) / 100;
+  };
   return {
     connections,
     durationSec: result.duration,
