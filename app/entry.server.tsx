@@ -47,7 +47,10 @@ export default function handleRequest(
             settled = true;
             responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
             if (!responseHeaders.has('Cache-Control')) responseHeaders.set('Cache-Control', 'no-store');
-            resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
+            const body = Buffer.concat(chunks);
+            // A known length: no chunked encoding, so headers and body leave in one write.
+            responseHeaders.set('Content-Length', String(body.length));
+            resolve(new Response(body, { headers: responseHeaders, status: responseStatusCode }));
           });
           pipe(sink);
         },

@@ -1,4 +1,4 @@
-// npm run bench [-- --db postgres|pglite] [--duration <s>] [--quick] [--cpu-prof] [--keep] [--no-build] [--only a,b]
+// npm run bench [-- --db postgres|pglite] [--duration <s>] [--quick] [--cpu-prof [--profile-only]] [--keep] [--no-build] [--only a,b]
 //
 // Builds the production server, seeds a large data set into a fresh database, starts the portal in
 // a child process (production mode, a local SMTP server, PORTAL_BENCH=1 for the baseline route) and
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     quick: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    /** With --cpu-prof: measure only the --only routes at 16 connections (no baseline, no 1-connection run, no queue matrix), so the profile is theirs. */
+    'profile-only': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     only: { type: 'string' },
@@ -228,7 +230,7 @@ async function main() {
     const childLog = path.join(tmp, 'portal.log');
     // The heap limit npm run serve runs the portal with (see package.json): V8 would otherwise let the
     // heap grow far beyond what the portal keeps alive before collecting.
-    const nodeArgs = (args['node-arg'] ?? ['--max-old-space-size=192', '--max-semi-space-size=8']).filter(Boolean);
+    const nodeArgs = (args['node-arg'] ?? ['--max-old-space-size=192', '--max-semi-space-size=16']).filter(Boolean);
     log(`\n▶ portal: node ${nodeArgs.join(' ')} scripts/start.mjs (production, PORTAL_BENCH=1) on ${base}${args['cpu-prof'] ? ', --cpu-prof' : ''}; log ${childLog}`);
     child = spawn(process.execPath, [...nodeArgs, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'scripts/start.mjs'], { env: childEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = createWriteStream(childLog);
@@ -352,8 +354,16 @@ async function main() {
 
     const results: RouteResult[] = [];
     const warm = Math.min(2, duration);
+    const profileOnly = args['profile-only'] && args['cpu-prof'];
     for (const route of routes) {
       if (only && !only.has(route.key) && route.key !== 'baseline') continue;
+      if (profileOnly && route.key === 'baseline' && !only?.has('baseline')) continue;
+      if (profileOnly) {
+        await measure(base, route.req, 16, warm);
+        const m = await measure(base, route.req, 16, duration, pid);
+        log(`\n▶ ${route.label}: ${m.rps} req/s at 16 connections${cpuNote(m)} (profiled alone)`);
+        continue;
+      }
       log(`\n▶ ${route.label} — ${route.request}`);
       // One request first: a route that does not answer as expected is a broken benchmark, not a figure.
       const r0 = route.req;
@@ -373,6 +383,21 @@ async function main() {
         const errors = readFileSync(childLog, 'utf8').split('\n').filter((l) => /error|Error|refused|unavailable/.test(l)).slice(-15);
         log(`  server errors in the portal log:\n    ${errors.join('\n    ')}`);
       }
+    }
+    if (profileOnly) {
+      child!.kill('SIGTERM');
+      await new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+      child = null;
+      const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+      if (file) {
+        mkdirSync('bench/results', { recursive: true });
+        const keep = path.join('bench/results', `${stamp}-${kind}-${[...(only ?? [])].join('-')}.cpuprofile`);
+        writeFileSync(keep, readFileSync(path.join(profDir, file)));
+        const profile = topFunctions(keep);
+        log(`\n▶ CPU profile (${keep}, ${profile.totalMs} ms sampled): functions with the most self time`);
+        for (const row of profile.rows) log(`  ${String(row.selfMs).padStart(9)} ms ${String(row.share).padStart(5)} %  ${row.fn}`);
+      }
+      return;
     }
     const baseline = results.find((r) => r.key === 'baseline')!;
     // Relative to the baseline measured just before the route (the same minute of a shared machine).
