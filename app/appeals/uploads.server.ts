@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { unstable_parseMultipartFormData, type UploadHandler } from '@remix-run/node';
 import { fileTypeFromBuffer } from 'file-type';
+import pLimit from 'p-limit';
 import { EVIDENCE_FIELDS, EVIDENCE_LIMITS, type EvidenceField } from './schema';
 
 export const ALLOWED_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
@@ -15,6 +16,16 @@ export type AcceptedFile = { field: EvidenceField; filename: string; bytes: Buff
 export type ParsedForm = { fields: Record<string, string>; uploads: Upload[]; tooLarge: boolean };
 
 export class FormTooLarge extends Error {}
+
+/**
+ * How many multipart bodies are read at once. A body is held in memory while it is read (its files
+ * up to 10 MB each, briefly twice while the chunks are joined), so a burst of uploads would otherwise
+ * grow the process by tens of megabytes per request; the others wait, their bytes still in the
+ * socket (TCP pushes back), costing nothing. Reading is CPU work on one thread: more at once would
+ * not finish sooner.
+ */
+export const MULTIPART_READS_AT_ONCE = 4;
+const multipartReads = pLimit(MULTIPART_READS_AT_ONCE);
 
 async function collect(data: AsyncIterable<Uint8Array>, limit: number): Promise<{ bytes: Buffer; size: number; over: boolean }> {
   const chunks: Uint8Array[] = [];
@@ -58,7 +69,7 @@ export async function parseFormWithFiles(request: Request): Promise<ParsedForm> 
     return null;
   };
   try {
-    await unstable_parseMultipartFormData(request, handler);
+    await multipartReads(() => unstable_parseMultipartFormData(request, handler));
   } catch (err) {
     if (err instanceof FormTooLarge) return { fields, uploads: [], tooLarge: true };
     if (err instanceof TypeError) return { fields: {}, uploads: [], tooLarge: false };
