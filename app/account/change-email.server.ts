@@ -21,6 +21,21 @@ export const MESSAGES = CHANGE_MESSAGES;
 
 export type ChangeSession = { id: string; accountUid: string };
 
+/** Checks a code of this change (the identity step's or the new address's): bound to the session that asked for it. */
+function checkChangeCode(
+  tx: Parameters<typeof checkCode>[0],
+  services: Services,
+  session: ChangeSession,
+  account: { uid: string },
+  purpose: 'CHANGE_EMAIL_IDENTITY' | 'CHANGE_EMAIL_NEW',
+  target: string,
+  code: string,
+  meta: RequestMeta,
+  now: Date,
+): Promise<CheckResult> {
+  return checkCode(tx, services.config.encryptionSecret, { purpose, target, accountUid: account.uid, requesterKey: requesterKey(session), code, actor: { type: 'customer', id: session.id }, meta }, undefined, now);
+}
+
 const requesterKey = (session: ChangeSession) => `session:${session.id}`;
 
 /** The ways this account can verify its identity: the secure phone (if any) and the current logon email. */
@@ -53,15 +68,7 @@ export async function verifyIdentity(services: Services, session: ChangeSession,
       orderBy: { createdAt: 'desc' },
       select: { target: true },
     });
-    const result = await checkCode(tx, services.config.encryptionSecret, {
-      purpose: 'CHANGE_EMAIL_IDENTITY',
-      target: latest?.target ?? account.logonEmail,
-      accountUid: account.uid,
-      requesterKey: requesterKey(session),
-      code,
-      actor: { type: 'customer', id: session.id },
-      meta,
-    }, undefined, now);
+    const result = await checkChangeCode(tx, services, session, account, 'CHANGE_EMAIL_IDENTITY', latest?.target ?? account.logonEmail, code, meta, now);
     if (result.ok) {
       await tx.session.update({ where: { id: session.id }, data: { privilegedUntil: new Date(now.getTime() + PRIVILEGED_WINDOW_MS) } });
     }
@@ -122,15 +129,7 @@ export async function confirmNewEmail(services: Services, session: ChangeSession
     return await services.prisma.$transaction(async (tx) => {
       const live = await tx.session.findUnique({ where: { id: session.id }, select: { privilegedUntil: true, revokedAt: true } });
       if (!live || live.revokedAt || !hasPrivilegedWindow(live, now)) return { ok: false, reason: 'window' } as const;
-      const check = await checkCode(tx, services.config.encryptionSecret, {
-        purpose: 'CHANGE_EMAIL_NEW',
-        target: newEmail,
-        accountUid: account.uid,
-        requesterKey: requesterKey(session),
-        code,
-        actor: { type: 'customer', id: session.id },
-        meta,
-      }, undefined, now);
+      const check = await checkChangeCode(tx, services, session, account, 'CHANGE_EMAIL_NEW', newEmail, code, meta, now);
       // A wrong code is counted and committed; nothing else changes.
       if (!check.ok) return { ok: false, reason: 'code', check } as const;
 

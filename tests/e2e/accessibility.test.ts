@@ -2,10 +2,9 @@
 // (before and after a code was sent, both stages of the sign-ins and forms): no serious or
 // critical violation. The pages are reached the way a visitor reaches them, in the browser.
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signInWithBrowser } from '../support/browser';
-import { startTestPortal, type TestPortal } from '../support/portal';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { signInWithBrowser, useBrowserPortal } from '../support/browser';
 import { latestCodeFor } from '../support/appeals';
 import { makeAppeal } from '../support/backoffice';
 import { codeSentTo } from '../support/accounts';
@@ -16,19 +15,9 @@ import { newToken, sha256 } from '~/lib/tokens.server';
 type Finding = { page: string; id: string; impact: string; help: string; nodes: string[] };
 
 describe('accessibility (axe-core) of every page', () => {
-  let portal: TestPortal;
-  let browser: Browser;
+  const env = useBrowserPortal({ config: { trustProxy: true } });
   const findings: Finding[] = [];
   const scanned: string[] = [];
-
-  beforeAll(async () => {
-    portal = await startTestPortal('pglite', { config: { trustProxy: true } });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.stop();
-  });
 
   /** Scans the page as it is now; records serious and critical violations under `name`. */
   async function scan(page: Page, name: string) {
@@ -43,7 +32,7 @@ describe('accessibility (axe-core) of every page', () => {
   const report = (names: string[]) => findings.filter((f) => names.includes(f.page)).map((f) => `${f.page}: [${f.impact}] ${f.id} — ${f.help} (${f.nodes.join(', ')})`);
 
   async function fresh(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     return { context, page: await context.newPage() };
   }
 
@@ -51,7 +40,7 @@ describe('accessibility (axe-core) of every page', () => {
     const { context, page } = await fresh();
     const names: string[] = [];
     for (const [name, path] of [['start', '/'], ['sign-in', '/login'], ['help', '/help/change-logon-email'], ['password reset: request', '/password-reset']]) {
-      await page.goto(`${portal.url}${path}`);
+      await page.goto(`${env.portal.url}${path}`);
       await scan(page, name);
       names.push(name);
     }
@@ -66,11 +55,11 @@ describe('accessibility (axe-core) of every page', () => {
 
   it('signed-in customer pages: account, Security Settings, the change of the logon email (every step)', async () => {
     const { context, page } = await fresh();
-    await signInWithBrowser(page, portal.url, 'alice@example.com');
+    await signInWithBrowser(page, env.portal.url, 'alice@example.com');
     const names = ['account', 'Security Settings', 'step 1: verify identity', 'step 1: code sent', 'step 2: new email', 'step 2: code sent', 'done'];
-    await page.goto(`${portal.url}/account`);
+    await page.goto(`${env.portal.url}/account`);
     await scan(page, 'account');
-    await page.goto(`${portal.url}/account/security`);
+    await page.goto(`${env.portal.url}/account/security`);
     await scan(page, 'Security Settings');
     await page.getByRole('link', { name: 'Change logon email' }).click();
     await page.waitForURL(/\/account\/security\/logon-email$/);
@@ -78,7 +67,7 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByRole('button', { name: 'Get verification code' }).click();
     await page.getByLabel('Verification code').waitFor();
     await scan(page, 'step 1: code sent');
-    await page.getByLabel('Verification code').fill(await codeSentTo(portal.db.prisma, '+8613800000001'));
+    await page.getByLabel('Verification code').fill(await codeSentTo(env.portal.db.prisma, '+8613800000001'));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(/\/logon-email\/new$/);
     await scan(page, 'step 2: new email');
@@ -87,7 +76,7 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByRole('button', { name: 'Get verification code' }).click();
     await page.getByLabel('Verification code').waitFor();
     await scan(page, 'step 2: code sent');
-    await page.getByLabel('Verification code').fill(await codeSentTo(portal.db.prisma, newEmail));
+    await page.getByLabel('Verification code').fill(await codeSentTo(env.portal.db.prisma, newEmail));
     await page.getByRole('button', { name: 'OK' }).click();
     await page.waitForURL(/\/logon-email\/done$/);
     await scan(page, 'done');
@@ -99,20 +88,20 @@ describe('accessibility (axe-core) of every page', () => {
     const { context, page } = await fresh();
     await context.setExtraHTTPHeaders({ 'X-Forwarded-For': '192.0.2.77' });
     const names = ['appeal: prove the email', 'appeal: code sent', 'appeal: details and evidence', 'appeal: tracking'];
-    await page.goto(`${portal.url}/appeals/new?scenario=FORGOT_LOGON_EMAIL`);
+    await page.goto(`${env.portal.url}/appeals/new?scenario=FORGOT_LOGON_EMAIL`);
     await scan(page, 'appeal: prove the email');
     const newEmail = `a11y.${Date.now()}@corp.example`;
     await page.getByLabel('New logon email').fill(newEmail);
     await page.getByRole('button', { name: 'Get verification code' }).click();
     await page.locator('input[name=code]').waitFor();
     await scan(page, 'appeal: code sent');
-    await page.locator('input[name=code]').fill(await latestCodeFor(portal.db.prisma, newEmail));
+    await page.locator('input[name=code]').fill(await latestCodeFor(env.portal.db.prisma, newEmail));
     await page.getByRole('button', { name: 'Verify email' }).click();
     await page.getByRole('button', { name: 'Submit appeal' }).waitFor();
     await scan(page, 'appeal: details and evidence');
     const token = newToken();
-    await makeAppeal(portal.db.prisma, portal.services.evidence, { trackingTokenHash: sha256(token), status: 'AWAITING_CUSTOMER' });
-    await page.goto(`${portal.url}/appeals/track/${token}`);
+    await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, { trackingTokenHash: sha256(token), status: 'AWAITING_CUSTOMER' });
+    await page.goto(`${env.portal.url}/appeals/track/${token}`);
     await scan(page, 'appeal: tracking');
     await context.close();
     expect(report(names)).toEqual([]);
@@ -121,9 +110,9 @@ describe('accessibility (axe-core) of every page', () => {
   it('staff pages: sign-in (both stages), queue, case, administration', async () => {
     const names = ['staff sign-in: password', 'staff sign-in: code'];
     const { context, page } = await fresh();
-    await page.goto(`${portal.url}/staff/login`);
+    await page.goto(`${env.portal.url}/staff/login`);
     await scan(page, 'staff sign-in: password');
-    await portal.db.prisma.staff.updateMany({ data: { totpLastStep: null } });
+    await env.portal.db.prisma.staff.updateMany({ data: { totpLastStep: null } });
     await page.getByLabel('Work email').fill('admin@support.example.com');
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -133,7 +122,7 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/staff\//);
     for (const [name, path] of [['staff administration', '/staff/admin/staff'], ['audit log', '/staff/admin/audit']]) {
-      const res = await page.goto(`${portal.url}${path}`);
+      const res = await page.goto(`${env.portal.url}${path}`);
       if (res?.status() === 404) continue; // not in this build
       await scan(page, name);
       names.push(name);
@@ -141,17 +130,17 @@ describe('accessibility (axe-core) of every page', () => {
     await context.close();
 
     const agent = await fresh();
-    await agent.page.goto(`${portal.url}/staff/login`);
+    await agent.page.goto(`${env.portal.url}/staff/login`);
     await agent.page.getByLabel('Work email').fill('agent@support.example.com');
     await agent.page.getByLabel('Password').fill(DEMO_PASSWORD);
     await agent.page.getByRole('button', { name: 'Continue' }).click();
     await agent.page.getByLabel('Authentication code').fill(totpNow(DEMO_TOTP_SECRET));
     await agent.page.getByRole('button', { name: 'Sign in' }).click();
     await agent.page.waitForURL(/\/staff\/appeals/);
-    const appeal = await makeAppeal(portal.db.prisma, portal.services.evidence, { riskLevel: 'HIGH' });
-    await agent.page.goto(`${portal.url}/staff/appeals`);
+    const appeal = await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, { riskLevel: 'HIGH' });
+    await agent.page.goto(`${env.portal.url}/staff/appeals`);
     await scan(agent.page, 'queue');
-    await agent.page.goto(`${portal.url}/staff/appeals/${appeal.id}`);
+    await agent.page.goto(`${env.portal.url}/staff/appeals/${appeal.id}`);
     await scan(agent.page, 'case');
     await agent.page.getByRole('button', { name: 'Claim' }).click();
     await agent.page.getByText('The case is yours.').waitFor();

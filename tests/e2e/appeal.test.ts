@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, waitForMessage } from '../support/browser';
-import { startTestPortal, type TestPortal } from '../support/portal';
+import { describe, expect, it } from 'vitest';
+import { waitForMessage, useBrowserPortal } from '../support/browser';
 import { pdfBytes, pngBytes } from '../support/files';
 import { totpNow } from '~/staff/totp.server';
 import { DEMO_TOTP_SECRET } from '~/db/seed.server';
 
 describe('filing and following an appeal in Chromium', () => {
-  let portal: TestPortal;
-  let browser: Browser;
-  beforeAll(async () => {
-    portal = await startTestPortal('pglite');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.stop();
-  });
+  const env = useBrowserPortal();
 
   it('someone who forgot Alice\'s logon email files an appeal with files, proves the new email, tracks it and replies', async () => {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${portal.url}/login`);
+    const page = await (await env.browser.newContext()).newPage();
+    await page.goto(`${env.portal.url}/login`);
     await page.getByRole('link', { name: 'Forgot your logon email?' }).click();
     await page.waitForURL(/\/appeals\/new/);
 
@@ -28,7 +17,7 @@ describe('filing and following an appeal in Chromium', () => {
     expect(await page.getByLabel('I forgot my logon email').isChecked()).toBe(true);
     await page.getByLabel('New logon email').fill('alice.recovered@corp.example');
     await page.getByRole('button', { name: 'Get verification code' }).click();
-    const { match } = await waitForMessage(portal.url, 'alice.recovered@corp.example', /code is (\d{6})/);
+    const { match } = await waitForMessage(env.portal.url, 'alice.recovered@corp.example', /code is (\d{6})/);
     await page.getByLabel('Verification code', { exact: true }).fill(match[1]);
     await page.getByRole('button', { name: 'Verify email' }).click();
     await page.getByText('New logon email verified').waitFor();
@@ -47,7 +36,7 @@ describe('filing and following an appeal in Chromium', () => {
     expect(caseNumber).toBeTruthy();
 
     // The tracking link arrives at the new address.
-    const mail = await waitForMessage(portal.url, 'alice.recovered@corp.example', /(http\S+\/appeals\/track\/\S+)/);
+    const mail = await waitForMessage(env.portal.url, 'alice.recovered@corp.example', /(http\S+\/appeals\/track\/\S+)/);
     await page.goto(mail.match[1]);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(`Appeal ${caseNumber}`);
     expect(await page.getByTestId('appeal-status').innerText()).toContain("We're reviewing your appeal");
@@ -58,15 +47,15 @@ describe('filing and following an appeal in Chromium', () => {
     await page.getByText('I can also send my last invoice.').waitFor();
     expect(await page.locator('main').innerText()).toContain('Attached: second.png');
 
-    const appeal = await portal.db.prisma.appeal.findUniqueOrThrow({ where: { caseNumber: caseNumber! }, include: { evidence: true } });
+    const appeal = await env.portal.db.prisma.appeal.findUniqueOrThrow({ where: { caseNumber: caseNumber! }, include: { evidence: true } });
     expect(appeal.accountUid).toBe('1000000000000001');
     expect(appeal.evidence.map((e) => e.originalName).sort()).toEqual(['id-card.png', 'invoice.pdf', 'second.png']);
   });
 
   it('the agent signs in with TOTP, claims that appeal, asks for information, the customer replies, the agent approves — and the customer signs in with the new email', async () => {
-    const appeal = await portal.db.prisma.appeal.findFirstOrThrow({ where: { newEmail: 'alice.recovered@corp.example' } });
-    const agent = await (await browser.newContext()).newPage();
-    await agent.goto(`${portal.url}/staff/login`);
+    const appeal = await env.portal.db.prisma.appeal.findFirstOrThrow({ where: { newEmail: 'alice.recovered@corp.example' } });
+    const agent = await (await env.browser.newContext()).newPage();
+    await agent.goto(`${env.portal.url}/staff/login`);
     await agent.getByLabel('Work email').fill('agent@support.example.com');
     await agent.getByLabel('Password').fill('demo-Passw0rd!');
     await agent.getByRole('button', { name: 'Continue' }).click();
@@ -82,8 +71,8 @@ describe('filing and following an appeal in Chromium', () => {
     await agent.getByText('The SLA is paused').waitFor();
 
     // The customer answers through the (new) tracking link in the "more information" mail.
-    const mail = await waitForMessage(portal.url, 'alice.recovered@corp.example', /(http\S+\/appeals\/track\/\S+)/);
-    const customer = await (await browser.newContext()).newPage();
+    const mail = await waitForMessage(env.portal.url, 'alice.recovered@corp.example', /(http\S+\/appeals\/track\/\S+)/);
+    const customer = await (await env.browser.newContext()).newPage();
     await customer.goto(mail.match[1]);
     expect(await customer.getByTestId('appeal-status').innerText()).toContain('We need more information');
     await customer.getByLabel('Your message').fill('Here is the invoice.');
@@ -99,8 +88,8 @@ describe('filing and following an appeal in Chromium', () => {
     await agent.getByRole('button', { name: 'Approve', exact: true }).click();
     await agent.getByText('Approved. The account was updated').waitFor();
 
-    const owner = await (await browser.newContext()).newPage();
-    await owner.goto(`${portal.url}/login`);
+    const owner = await (await env.browser.newContext()).newPage();
+    await owner.goto(`${env.portal.url}/login`);
     await owner.getByLabel('Logon name').fill('alice.recovered@corp.example');
     await owner.getByLabel('Password').fill('demo-Passw0rd!');
     await owner.getByRole('button', { name: 'Sign in' }).click();
@@ -110,8 +99,8 @@ describe('filing and following an appeal in Chromium', () => {
   });
 
   it('the browser checks the form before posting (react-hook-form with the shared schema)', async () => {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${portal.url}/appeals/new?scenario=PHONE_UNAVAILABLE`);
+    const page = await (await env.browser.newContext()).newPage();
+    await page.goto(`${env.portal.url}/appeals/new?scenario=PHONE_UNAVAILABLE`);
     await page.getByLabel('New logon email').fill('not-an-email');
     await page.getByRole('button', { name: 'Get verification code' }).click();
     await page.getByText('Enter a valid email address, like name@example.com.').waitFor();

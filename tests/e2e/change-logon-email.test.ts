@@ -1,36 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, signInWithBrowser, waitForMessage } from '../support/browser';
-import { startTestPortal, type TestPortal } from '../support/portal';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage, signInWithBrowser, useBrowserPortal, waitForMessage } from '../support/browser';
 
 const CODE = /verification code is (\d{6})/;
 
 describe('Change logon email in Chromium', () => {
-  let portal: TestPortal;
-  let browser: Browser;
-  beforeAll(async () => {
-    portal = await startTestPortal('pglite');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.stop();
-  });
+  const env = useBrowserPortal();
 
-  async function newPage(): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    return { page, errors, close: () => context.close() };
-  }
+  const newPage = () => openPage(env.browser);
 
   /** The newest code sent to `to` that is not one of `seen`. */
   async function freshCode(to: string, seen: string[] = []): Promise<string> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const { match } = await waitForMessage(portal.url, to, CODE);
+      const { match } = await waitForMessage(env.portal.url, to, CODE);
       if (!seen.includes(match[1])) return match[1];
       if (Date.now() > deadline) throw new Error(`no new code for ${to}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -74,11 +57,11 @@ describe('Change logon email in Chromium', () => {
   async function expectSignIn(login: string, works: boolean) {
     const { page, close } = await newPage();
     if (works) {
-      await signInWithBrowser(page, portal.url, login);
+      await signInWithBrowser(page, env.portal.url, login);
       await page.getByRole('heading', { level: 1, name: 'Security Settings' }).waitFor();
       expect(await page.locator('main').innerText()).toContain(login.replace(/^(.).*(.)@/, '$1***$2@'));
     } else {
-      await page.goto(`${portal.url}/login`);
+      await page.goto(`${env.portal.url}/login`);
       await page.getByLabel('Logon name').fill(login);
       await page.getByLabel('Password').fill('demo-Passw0rd!');
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -91,7 +74,7 @@ describe('Change logon email in Chromium', () => {
 
   it('Alice changes her logon email via her secure phone, then only the new email signs in', async () => {
     const { page, errors, close } = await newPage();
-    await signInWithBrowser(page, portal.url, 'alice@example.com');
+    await signInWithBrowser(page, env.portal.url, 'alice@example.com');
     await step1(page, /Secure phone/, '+8613800000001', '+86138****0001');
     expect(await page.locator('main').innerText()).toContain('a***e@example.com');
     await step2(page, 'alice.e2e@example.org');
@@ -105,13 +88,13 @@ describe('Change logon email in Chromium', () => {
 
   it('Bob, who has no secure phone, changes his logon email via the original logon email', async () => {
     const { page, errors, close } = await newPage();
-    await signInWithBrowser(page, portal.url, 'bob@example.com');
+    await signInWithBrowser(page, env.portal.url, 'bob@example.com');
     // Only the email channel is offered.
     await page.getByRole('link', { name: 'Change logon email' }).click();
     await page.getByRole('heading', { name: 'Verify your identity' }).waitFor();
     expect(await page.getByRole('radio').count()).toBe(1);
     expect(await page.getByLabel(/Secure phone/).count()).toBe(0);
-    await page.goto(`${portal.url}/account/security`);
+    await page.goto(`${env.portal.url}/account/security`);
     await step1(page, /Original logon email/, 'bob@example.com', 'b***b@example.com');
 
     // The browser checks the address with the server's schema before posting.

@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, signInWithBrowser } from '../support/browser';
-import { startTestPortal, type TestPortal } from '../support/portal';
+import { describe, expect, it } from 'vitest';
+import { signInWithBrowser, useBrowserPortal } from '../support/browser';
 import { NOT_ROOT_REASON } from '~/authz/ability';
 
 describe('Security Settings in Chromium', () => {
-  let portal: TestPortal;
-  let browser: Browser;
-  beforeAll(async () => {
-    portal = await startTestPortal('pglite');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.stop();
-  });
+  const env = useBrowserPortal();
 
   it('Alice signs in and sees her Security Settings with the Change button', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await signInWithBrowser(page, portal.url, 'alice@example.com');
+    await signInWithBrowser(page, env.portal.url, 'alice@example.com');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Security Settings');
     const main = await page.locator('main').innerText();
     expect(main).toContain('1000000000000001');
@@ -34,18 +23,18 @@ describe('Security Settings in Chromium', () => {
   });
 
   it('the RAM user sees the reason instead of the Change button', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await signInWithBrowser(page, portal.url, 'dev@1000000000000001.onaliyun.com');
+    await signInWithBrowser(page, env.portal.url, 'dev@1000000000000001.onaliyun.com');
     await page.getByText(NOT_ROOT_REASON).waitFor({ state: 'visible' });
     expect(await page.getByRole('link', { name: 'Change logon email' }).count()).toBe(0);
     await context.close();
   });
 
   it('a wrong password shows the generic message and keeps the visitor on the sign-in page', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${portal.url}/login`);
+    await page.goto(`${env.portal.url}/login`);
     await page.getByLabel('Logon name').fill('alice@example.com');
     await page.getByLabel('Password').fill('wrong-password-1');
     await page.getByRole('button', { name: 'Sign in' }).click();

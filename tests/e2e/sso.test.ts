@@ -1,36 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, signInWithBrowser } from '../support/browser';
-import { startTestPortal, type TestPortal } from '../support/portal';
+import { signInWithBrowser, useBrowserPortal } from '../support/browser';
 import { configureAliceIdp, startTestIdp } from '../support/oidc';
 import type { RunningDevIdp } from '../../scripts/dev-idp';
 import { NOT_ROOT_REASON } from '~/authz/ability';
 import { DEMO_IDP_PASSWORD, DEMO_IDP_USER } from '~/sso/demo';
 
 describe('SSO sign-in in Chromium', () => {
-  let portal: TestPortal;
+  const env = useBrowserPortal();
   let idp: RunningDevIdp;
-  let browser: Browser;
   beforeAll(async () => {
-    portal = await startTestPortal('pglite');
-    idp = await startTestIdp(portal.url);
-    await configureAliceIdp(portal, idp.issuer);
-    browser = await launchBrowser();
+    idp = await startTestIdp(env.portal.url);
+    await configureAliceIdp(env.portal, idp.issuer);
   });
   afterAll(async () => {
-    await browser?.close();
     await idp?.stop();
-    await portal?.stop();
   });
 
   it("signs in through the provider's own login page, shows the reason, and the change action answers 403", async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     const cspErrors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && /Content Security Policy/i.test(m.text()) && cspErrors.push(m.text()));
 
     // The portal's sign-in page: "Sign in with SSO" asks for the account first.
-    await page.goto(`${portal.url}/login`);
+    await page.goto(`${env.portal.url}/login`);
     await page.getByRole('heading', { name: 'Sign in with SSO' }).waitFor();
     await page.getByLabel('Account UID or alias').fill('alicecloud');
     await page.getByRole('button', { name: 'Continue with SSO' }).click();
@@ -47,27 +40,27 @@ describe('SSO sign-in in Chromium', () => {
     await page.getByRole('button', { name: 'Allow' }).click();
 
     // Back at the portal, signed in as the SSO user, who sees why the logon email is not theirs to change.
-    await page.waitForURL(`${portal.url}/account/security`);
+    await page.waitForURL(`${env.portal.url}/account/security`);
     await page.getByText(NOT_ROOT_REASON).waitFor({ state: 'visible' });
     const header = await page.locator('header').innerText();
     expect(header).toContain('SSO Developer');
     expect(header).toContain('SSO user');
     expect(await page.getByRole('link', { name: 'Change logon email' }).count()).toBe(0);
-    const session = await portal.db.prisma.session.findFirstOrThrow({ where: { principalType: 'SSO_USER', revokedAt: null }, include: { ramUser: true } });
+    const session = await env.portal.db.prisma.session.findFirstOrThrow({ where: { principalType: 'SSO_USER', revokedAt: null }, include: { ramUser: true } });
     expect(session.ramUser?.name).toBe('dev');
 
     // A direct POST to the change action with the browser's cookies and a same-origin Origin.
-    const res = await page.request.post(`${portal.url}/account/security/logon-email`, {
+    const res = await page.request.post(`${env.portal.url}/account/security/logon-email`, {
       form: { intent: 'send-code', channel: 'EMAIL' },
-      headers: { Origin: portal.url },
+      headers: { Origin: env.portal.url },
       maxRedirects: 0,
     });
     expect(res.status()).toBe(403);
     expect(await res.text()).toContain(NOT_ROOT_REASON);
-    expect(await portal.db.prisma.verification.count({ where: { purpose: 'CHANGE_EMAIL_IDENTITY' } })).toBe(0);
+    expect(await env.portal.db.prisma.verification.count({ where: { purpose: 'CHANGE_EMAIL_IDENTITY' } })).toBe(0);
 
     // Opening the change page in the browser shows the same reason.
-    await page.goto(`${portal.url}/account/security/logon-email`);
+    await page.goto(`${env.portal.url}/account/security/logon-email`);
     await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
     expect(await page.getByRole('alert').innerText()).toContain(NOT_ROOT_REASON);
     expect(cspErrors).toEqual([]);
@@ -75,9 +68,9 @@ describe('SSO sign-in in Chromium', () => {
   });
 
   it('a RAM user switches to a role, sees it in the header, and goes back to the RAM user', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await signInWithBrowser(page, portal.url, 'dev@1000000000000001.onaliyun.com');
+    await signInWithBrowser(page, env.portal.url, 'dev@1000000000000001.onaliyun.com');
     await page.getByRole('link', { name: 'Switch role' }).click();
     await page.getByRole('button', { name: 'Switch to OpsAdmin' }).click();
     await page.getByTestId('role-session').waitFor();
@@ -90,9 +83,9 @@ describe('SSO sign-in in Chromium', () => {
   });
 
   it('an unknown account gets a clear message on the sign-in page', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${portal.url}/login`);
+    await page.goto(`${env.portal.url}/login`);
     await page.getByLabel('Account UID or alias').fill('no-such-account');
     await page.getByRole('button', { name: 'Continue with SSO' }).click();
     await page.getByTestId('sso-error').waitFor();

@@ -1,5 +1,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { chromiumPath, CHROMIUM_ADVICE } from '../../scripts/chromium.mjs';
+import { startTestPortal, type TestPortal } from './portal';
 
 /** Debian's Chromium, headless, with the flags this closed network needs. */
 export async function launchBrowser(): Promise<Browser> {
@@ -10,6 +12,33 @@ export async function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
+}
+
+/**
+ * One end-to-end suite's portal (embedded database) and Chromium: started before its tests,
+ * closed after them. Read `env.portal` and `env.browser` inside hooks and tests.
+ */
+export function useBrowserPortal(options?: Parameters<typeof startTestPortal>[1]): { portal: TestPortal; browser: Browser } {
+  const env = {} as { portal: TestPortal; browser: Browser };
+  beforeAll(async () => {
+    env.portal = await startTestPortal('pglite', options);
+    env.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.portal?.stop();
+  });
+  return env;
+}
+
+/** A page in a fresh browser context that collects console errors and uncaught page errors. */
+export async function openPage(browser: Browser): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, errors, close: () => context.close() };
 }
 
 export async function signInWithBrowser(page: Page, baseUrl: string, login: string, password = 'demo-Passw0rd!') {
