@@ -23,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   let sso: { account: string; idpHost: string; startHref: string } | null = null;
   let ssoAccount = '';
   if (url.searchParams.has('sso_account')) {
-    const entry = await ssoEntryFor(context.services.prisma, url.searchParams.get('sso_account'));
+    const entry = await ssoEntryFor(context.services, context.clientIp, url.searchParams.get('sso_account'));
     ssoAccount = entry.accountRef;
     if (entry.ok) {
       const start = new URLSearchParams({ account: entry.accountRef });

@@ -15,7 +15,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const headers = new Headers({ 'Cache-Control': 'no-store' });
   headers.append('Set-Cookie', await flowStore(config).clear());
   try {
-    const identity = await ssoAuthenticator(services).authenticate('oidc', request);
+    const identity = await ssoAuthenticator(services, context.clientIp).authenticate('oidc', request);
     // A session this browser had before (another principal) ends: one browser, one sign-in.
     const previous = await readSessionToken(config, request);
     if (previous) await revokeSessionByToken(prisma, previous);

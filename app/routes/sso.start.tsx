@@ -9,7 +9,7 @@ import { auditSsoFailure, failureRedirectPath, ssoAuthenticator } from '~/sso/ss
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { services } = context;
   try {
-    await ssoAuthenticator(services).authenticate('oidc', request);
+    await ssoAuthenticator(services, context.clientIp).authenticate('oidc', request);
     return redirect('/login');
   } catch (err) {
     if (err instanceof Response) throw err; // the redirect to the IdP

@@ -21,6 +21,8 @@ export const LIMITS = {
   /** One reset code a minute per browser flow. */
   resetRequestsPerFlow: { points: 1, durationSec: 60 },
   appealsPerIp: { points: 10, durationSec: 24 * 60 * 60 },
+  /** Look-ups of an account's single sign-on by UID or alias, per client IP (they tell whether an account exists and uses SSO). */
+  ssoLookupsPerIp: { points: 100, durationSec: 15 * 60 },
   appealsPerEmail: { points: 3, durationSec: 24 * 60 * 60 },
 } satisfies Record<string, LimiterSpec>;
 

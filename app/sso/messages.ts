@@ -23,6 +23,7 @@ export const SSO_FAILURES = {
   'user-unmapped': 'Your identity provider signed you in, but this account has no RAM user with the name it sent. Ask your account administrator.',
   'role-claim-missing': 'Your identity provider did not say which RAM role to use: the role claim this account uses is missing from the identity token. Ask your account administrator.',
   'role-unmapped': 'Your identity provider signed you in, but this account has no RAM role with the name it sent (or it sent several). Ask your account administrator.',
+  'too-many-lookups': 'Too many single sign-on look-ups came from your network. Wait 15 minutes and try again, or sign in with your logon name and password.',
   failed: 'Single sign-on did not complete. Start again.',
 } as const;
 

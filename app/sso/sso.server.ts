@@ -24,12 +24,18 @@ export function normaliseAccountRef(raw: unknown): string {
 
 export type SsoEntry =
   | { ok: true; accountUid: string; accountRef: string; provider: IdentityProvider }
-  | { ok: false; code: 'account-required' | 'unknown-account' | 'no-idp' | 'idp-disabled'; accountUid?: string; accountRef: string };
+  | { ok: false; code: 'account-required' | 'unknown-account' | 'no-idp' | 'idp-disabled' | 'too-many-lookups'; accountUid?: string; accountRef: string };
 
-/** The account a visitor named (UID or alias) and its identity provider, if it may be used. */
-export async function ssoEntryFor(prisma: PrismaClient, rawRef: unknown): Promise<SsoEntry> {
+/**
+ * The account a visitor named (UID or alias) and its identity provider, if it may be used. Each
+ * look-up counts against the client's address (ssoLookupsPerIp): the answer tells whether an
+ * account exists and uses SSO, so it is not free to ask in bulk.
+ */
+export async function ssoEntryFor(services: Pick<Services, 'prisma' | 'limits'>, clientIp: string, rawRef: unknown): Promise<SsoEntry> {
+  const { prisma } = services;
   const accountRef = normaliseAccountRef(rawRef);
   if (!accountRef) return { ok: false, code: 'account-required', accountRef };
+  if (!(await services.limits.consume('ssoLookupsPerIp', clientIp)).allowed) return { ok: false, code: 'too-many-lookups', accountRef };
   const account = await prisma.account.findFirst({
     where: /^\d{16}$/.test(accountRef) ? { uid: accountRef } : { alias: accountRef },
     select: { uid: true, identityProvider: true },
@@ -159,7 +165,7 @@ export async function identityFromClaims(prisma: PrismaClient, provider: Identit
 // ───────────── remix-auth ─────────────
 
 /** remix-auth with the OIDC strategy, for the account the request (or the flow) names. */
-export function ssoAuthenticator(services: Services) {
+export function ssoAuthenticator(services: Services, clientIp: string) {
   const { prisma, config } = services;
   const handleOf = (provider: IdentityProvider) => ({
     id: provider.id,
@@ -174,7 +180,7 @@ export function ssoAuthenticator(services: Services) {
         redirectUri: (request) => redirectUriFor(config, request),
         async providerForStart(request) {
           const url = new URL(request.url);
-          const entry = await ssoEntryFor(prisma, url.searchParams.get('account'));
+          const entry = await ssoEntryFor(services, clientIp, url.searchParams.get('account'));
           if (!entry.ok) throw new SsoFailure(entry.code, undefined, { accountUid: entry.accountUid, accountRef: entry.accountRef });
           return { ...handleOf(entry.provider), accountRef: entry.accountRef, redirectTo: safeRedirectPath(url.searchParams.get('redirectTo')) };
         },

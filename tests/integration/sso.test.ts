@@ -250,6 +250,29 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     expect(pageText(await (await http.get('/login?sso_error=%3Cscript%3E')).text())).not.toContain('<script>');
   });
 
+  it('SSO look-ups are limited per client address: past the limit, no answer says whether an account exists or uses SSO', async () => {
+    const http = new HttpClient(portal.url);
+    const { LIMITS } = await import('~/security/rate-limits.server');
+    let allowed = 0;
+    for (; allowed <= LIMITS.ssoLookupsPerIp.points; allowed++) {
+      const text = pageText(await (await http.get(`/login?sso_account=probe${allowed}`)).text());
+      if (text.includes(SSO_FAILURES['too-many-lookups'])) break;
+      expect(text).toContain(SSO_FAILURES['unknown-account']);
+    }
+    // Earlier tests of this suite looked up accounts from the same address too: at most the limit got through.
+    expect(allowed).toBeGreaterThan(0);
+    expect(allowed).toBeLessThanOrEqual(LIMITS.ssoLookupsPerIp.points);
+    const known = await (await http.get('/login?sso_account=alicecloud')).text();
+    expect(pageText(known)).toContain(SSO_FAILURES['too-many-lookups']);
+    expect(known).not.toContain('/sso/start?account=alicecloud');
+    const start = await http.get('/sso/start?account=alicecloud');
+    expect(start.status).toBe(302);
+    expect(start.headers.get('location')).toContain('sso_error=too-many-lookups');
+    // The window passes (here: the counter is cleared): look-ups work again.
+    await portal.db.prisma.rateLimiterFlexible.deleteMany({ where: { key: { startsWith: 'ard:ssoLookupsPerIp' } } });
+    expect(await (await http.get('/login?sso_account=alicecloud')).text()).toContain('href="/sso/start?account=alicecloud"');
+  });
+
   it('owners register and edit the IdP on /account/sso; the secret is stored encrypted and never shown', async () => {
     const alice = new HttpClient(portal.url);
     await alice.signIn('alice@example.com');
