@@ -1,5 +1,6 @@
 // Words shown to customers by both the server and the browser (so not in a .server module).
 import type { VerificationChannel } from '~/generated/prisma/enums';
+import { CODE_RULES } from '~/verification/rules';
 
 export const CHANGE_MESSAGES = {
   sameEmail: 'The new logon email is the same as the current one. Enter a different address.',
@@ -9,10 +10,12 @@ export const CHANGE_MESSAGES = {
 } as const;
 
 export const RESET_MESSAGES = {
+  // The same words whether or not a code went out (no enumeration) — so they also say when none may come.
   sent: (channel: VerificationChannel) =>
-    channel === 'SMS'
+    (channel === 'SMS'
       ? 'If an account uses this logon email and has a secure phone, we sent a verification code to that phone.'
-      : 'If an account uses this logon email, we sent a verification code to it.',
+      : 'If an account uses this logon email, we sent a verification code to it.') +
+    ` No code comes when ${CODE_RULES.perHour} were already sent to it in the last hour (or ${CODE_RULES.perDay} today): then wait, or file an appeal.`,
   tooMany: (minutes: number) => `Too many codes were requested. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
   badCode: 'The verification code is not valid. Check it, or request a new code.',
   done: 'Your password was reset and every session of the account was signed out. Sign in with the new password.',

@@ -47,3 +47,13 @@ export function FormError({ children }: { children?: ReactNode }) {
     </div>
   );
 }
+
+/** A short success message (a polite live region); nothing when there is none. */
+export function FormStatus({ children }: { children?: ReactNode }) {
+  if (!children) return null;
+  return (
+    <div className="notice ok" role="status">
+      <p>{children}</p>
+    </div>
+  );
+}

@@ -6,6 +6,7 @@ import { denialReason } from '~/authz/ability';
 import { recordAudit } from '~/audit/audit.server';
 import { maskEmail, maskPhone } from '~/account/masking';
 import { requestMeta } from '~/lib/request.server';
+import { FormStatus } from '~/components/form';
 
 export const meta: MetaFunction = () => [{ title: 'Security Settings — Account Recovery Desk' }];
 
@@ -53,11 +54,7 @@ export default function SecuritySettings() {
     <>
       <h1>Security Settings</h1>
       <p className="lead">Account ID (UID) {d.uid}</p>
-      {result?.message ? (
-        <div className="notice ok" role="status">
-          <p>{result.message}</p>
-        </div>
-      ) : null}
+      <FormStatus>{result?.message}</FormStatus>
       <div className="card">
         <ul className="settings">
           <li>

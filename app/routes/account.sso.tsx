@@ -3,7 +3,7 @@ import { data } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
 import { recordAudit } from '~/audit/audit.server';
-import { FormError, TextField } from '~/components/form';
+import { FormError, FormStatus, TextField } from '~/components/form';
 import { requestMeta } from '~/lib/request.server';
 import { issuerProblem } from '~/sso/oidc.server';
 import { identityProviderSchema } from '~/sso/schema';
@@ -111,11 +111,7 @@ export default function SingleSignOn() {
         Account <span className="mono">{d.uid}</span> — one OpenID Connect identity provider signs in RAM users (user-based SSO) or RAM roles
         (role-based SSO).
       </p>
-      {result?.ok ? (
-        <div className="notice ok" role="status">
-          <p>The identity provider settings were saved.</p>
-        </div>
-      ) : null}
+      <FormStatus>{result?.ok ? 'The identity provider settings were saved.' : null}</FormStatus>
       {Object.keys(errors).length ? <FormError>Check the highlighted fields.</FormError> : null}
       <div className="grid-2">
         <div className="card">

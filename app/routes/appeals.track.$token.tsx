@@ -6,7 +6,7 @@ import { CaseClosed, findByTrackingToken, replyToAppeal, StaleCase, withdrawAppe
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { requestMeta } from '~/lib/request.server';
-import { FormError } from '~/components/form';
+import { FormError, FormStatus } from '~/components/form';
 
 export const meta: MetaFunction = () => [{ title: 'Your appeal — Account Recovery Desk' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }];
 
@@ -89,11 +89,7 @@ export default function TrackAppeal() {
         ) : null}
       </div>
       <FormError>{result?.error}</FormError>
-      {result?.message ? (
-        <div className="notice ok" role="status">
-          <p>{result.message}</p>
-        </div>
-      ) : null}
+      <FormStatus>{result?.message}</FormStatus>
 
       <h2>Conversation</h2>
       <ol className="card" aria-label="Messages">

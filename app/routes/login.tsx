@@ -6,7 +6,7 @@ import { LoginRefused, passwordAuthenticator } from '~/auth/login.server';
 import { commitSessionCookie, createSession, safeRedirectPath } from '~/auth/session.server';
 import { recordAudit } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
-import { FormError, TextField } from '~/components/form';
+import { FormError, FormStatus, TextField } from '~/components/form';
 import { RESET_MESSAGES } from '~/account/messages';
 import { ssoEntryFor } from '~/sso/sso.server';
 import { isSsoFailureCode, SSO_FAILURES, type SsoFailureCode } from '~/sso/messages';
@@ -81,11 +81,7 @@ export default function Login() {
           <p>Your role session has ended and the RAM user session behind it is no longer active. Sign in again.</p>
         </div>
       ) : null}
-      {params.get('reset') === '1' && !result ? (
-        <div className="notice ok" role="status">
-          <p>{RESET_MESSAGES.done}</p>
-        </div>
-      ) : null}
+      <FormStatus>{params.get('reset') === '1' && !result ? RESET_MESSAGES.done : null}</FormStatus>
       <div className="card">
         <FormError>{result?.error}</FormError>
         <Form method="post" noValidate>

@@ -18,7 +18,7 @@ import {
 import { createStaffSchema, normaliseRoles, ROLE_HINTS, ROLE_LABELS, rolesSchema, STAFF_ROLES } from '~/staff/admin-schema';
 import { requestMeta } from '~/lib/request.server';
 import { useAppAbility } from '~/components/ability';
-import { FormError, TextField } from '~/components/form';
+import { FormError, FormStatus, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
 
 export const meta: MetaFunction = () => [{ title: 'Staff — Account Recovery Desk' }];
@@ -102,11 +102,7 @@ export default function StaffAdmin() {
       <h1>Staff</h1>
       <p className="lead">Back-office members. Members are never deleted: deactivate them to end their access.</p>
       <FormError>{result?.error}</FormError>
-      {result?.message ? (
-        <div className="notice ok" role="status">
-          <p>{result.message}</p>
-        </div>
-      ) : null}
+      <FormStatus>{result?.message}</FormStatus>
 
       <table aria-label="Staff members">
         <thead>

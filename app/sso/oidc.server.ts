@@ -2,6 +2,8 @@
 // state and nonce) and the code exchange with full ID token validation — signature against the
 // IdP's published JWKS (non-repudiation checks on), issuer, audience/azp, expiry and nonce.
 // Every failure becomes an SsoFailure whose code names a message in ./messages.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import * as client from 'openid-client';
 import type { SsoFailureCode } from './messages';
 
@@ -26,6 +28,11 @@ export type OidcClientSettings = {
 export type OidcOptions = {
   /** Plain-HTTP issuers are accepted only when this says so (loopback outside production). */
   allowHttp: boolean;
+  /**
+   * Requests to loopback, private and link-local addresses (the portal's own network, a cloud metadata
+   * service) are refused unless this says so (outside production, where the demo IdP is on loopback).
+   */
+  allowPrivateNetwork?: boolean;
   /** Seconds for each request to the IdP. */
   timeoutSec?: number;
   /** Tests replace the network. */
@@ -34,8 +41,44 @@ export type OidcOptions = {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/**
+ * Addresses a request made by the portal on an owner's behalf must not reach in production: loopback,
+ * private (RFC 1918, CGNAT, IPv6 ULA), link-local (which holds cloud metadata services) and unspecified.
+ */
+export function isPrivateAddress(ip: string): boolean {
+  const family = isIP(ip);
+  if (family === 4) {
+    const [a, b] = ip.split('.').map(Number);
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (family === 6) {
+    const x = ip.toLowerCase();
+    if (x === '::' || x === '::1') return true;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(x);
+    if (mapped) return isPrivateAddress(mapped[1]);
+    return /^f[cd][0-9a-f]{2}:/.test(x) || /^fe[89ab][0-9a-f]:/.test(x);
+  }
+  return false;
+}
+
+/** The host of a URL as an address or a name (IPv6 without its brackets). */
+const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '');
+
+/**
+ * A fetch for requests to an identity provider that refuses hosts resolving to a private address
+ * (every request: discovery, keys, token — a discovery document may point anywhere).
+ */
+export function publicNetworkFetch(inner: client.CustomFetch = (url, options) => fetch(url, options as RequestInit)): client.CustomFetch {
+  return async (url, options) => {
+    const host = hostOf(new URL(url));
+    const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+    if (!addresses.length || addresses.some(isPrivateAddress)) throw new Error(`${host} resolves to a private or local address; the portal does not send requests there`);
+    return inner(url, options);
+  };
+}
+
 /** https:// always; http:// only to a loopback address (the demo IdP) and only when allowed. */
-export function issuerProblem(issuer: string, allowHttp: boolean): string | null {
+export function issuerProblem(issuer: string, allowHttp: boolean, allowPrivateNetwork = allowHttp): string | null {
   let url: URL;
   try {
     url = new URL(issuer);
@@ -44,7 +87,10 @@ export function issuerProblem(issuer: string, allowHttp: boolean): string | null
   }
   if (url.search || url.hash) return 'The issuer URL has no query or fragment.';
   if (url.username || url.password) return 'The issuer URL must not contain a user name or password.';
-  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'https:') {
+    const local = isPrivateAddress(hostOf(url)) || hostOf(url) === 'localhost';
+    return local && !allowPrivateNetwork ? 'The issuer must be on the public internet: private, local and link-local addresses are refused.' : null;
+  }
   if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) {
     return allowHttp ? null : 'Plain http:// issuers are accepted only outside production.';
   }
@@ -53,7 +99,7 @@ export function issuerProblem(issuer: string, allowHttp: boolean): string | null
 
 /** The issuer's discovery document and a client configuration that checks ID token signatures. */
 export async function discoverIdp(settings: OidcClientSettings, options: OidcOptions): Promise<client.Configuration> {
-  const problem = issuerProblem(settings.issuer, options.allowHttp);
+  const problem = issuerProblem(settings.issuer, options.allowHttp, options.allowPrivateNetwork ?? false);
   if (problem) throw new SsoFailure('idp-unreachable', `issuer not allowed: ${problem}`);
   const http = new URL(settings.issuer).protocol === 'http:';
   try {
@@ -65,7 +111,7 @@ export async function discoverIdp(settings: OidcClientSettings, options: OidcOpt
       {
         execute: [client.enableNonRepudiationChecks, ...(http ? [client.allowInsecureRequests] : [])],
         timeout: options.timeoutSec ?? 10,
-        ...(options.fetch ? { [client.customFetch]: options.fetch } : {}),
+        [client.customFetch]: fetchFor(options),
       },
     );
     tune(config, options);
@@ -84,8 +130,13 @@ export function configurationFor(metadata: client.ServerMetadata, settings: Oidc
   return config;
 }
 
+function fetchFor(options: OidcOptions): client.CustomFetch | undefined {
+  return options.allowPrivateNetwork ? options.fetch : publicNetworkFetch(options.fetch);
+}
+
 function tune(config: client.Configuration, options: OidcOptions) {
-  if (options.fetch) config[client.customFetch] = options.fetch;
+  const custom = fetchFor(options);
+  if (custom) config[client.customFetch] = custom;
   config.timeout = options.timeoutSec ?? 10;
 }
 

@@ -191,7 +191,7 @@ export function ssoAuthenticator(services: Services, clientIp: string) {
           return handleOf(provider);
         },
         flowStore: flowStore(config),
-        oidc: { allowHttp: config.mode !== 'production' },
+        oidc: { allowHttp: config.mode !== 'production', allowPrivateNetwork: config.mode !== 'production' },
       },
       async ({ claims, flow }) => {
         const provider = await prisma.identityProvider.findUniqueOrThrow({ where: { id: flow.providerId } });

@@ -10,15 +10,9 @@ import { newNumericCode, safeEqual } from '~/lib/tokens.server';
 import { maskDestination } from '~/account/masking';
 import { codeMessage } from '~/outbox/templates';
 
-export const CODE_RULES = {
-  ttlMs: 10 * 60_000,
-  maxAttempts: 5,
-  resendAfterMs: 60_000,
-  perHour: 5,
-  perDay: 10,
-} as const;
+import { CODE_RULES, type CodeRules } from './rules';
 
-export type CodeRules = typeof CODE_RULES;
+export { CODE_RULES, type CodeRules };
 
 export type IssueInput = {
   purpose: VerificationPurpose;

@@ -4,7 +4,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, importJWK, type JWK } from 'jose';
-import { SsoFailure, completeAuthorization, configurationFor, failureCodeOf, issuerProblem } from '~/sso/oidc.server';
+import { SsoFailure, completeAuthorization, configurationFor, failureCodeOf, isPrivateAddress, issuerProblem, publicNetworkFetch } from '~/sso/oidc.server';
 import { SSO_FAILURES, isSsoFailureCode } from '~/sso/messages';
 
 const ISSUER = 'https://idp.example.test';
@@ -51,7 +51,8 @@ function setup(token: TokenEndpoint) {
       id_token_signing_alg_values_supported: ['RS256'],
     },
     { issuer: ISSUER, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
-    { allowHttp: false, fetch: fetch as never },
+    // The test's own network (the fetch below answers for the IdP): no address to guard.
+    { allowHttp: false, allowPrivateNetwork: true, fetch: fetch as never },
   );
 }
 
@@ -180,6 +181,40 @@ describe('issuer URLs an owner may register', () => {
     ['https://user:pw@idp.example.com', true, /user name or password/],
   ])('%s (http allowed: %s) is refused', (issuer, allowHttp, message) => {
     expect(issuerProblem(issuer, allowHttp)).toMatch(message);
+  });
+
+  it.each(['https://10.1.2.3', 'https://169.254.169.254/latest', 'https://192.168.0.10:8443', 'https://172.20.0.1', 'https://127.0.0.1', 'https://localhost', 'https://[::1]', 'https://[fd00::5]', 'https://100.64.0.1'])(
+    '%s is refused in production (a private, local or link-local address)',
+    (issuer) => {
+      expect(issuerProblem(issuer, false)).toMatch(/public internet/);
+      expect(issuerProblem(issuer, true)).toBeNull(); // outside production: the demo IdP lives on loopback
+    },
+  );
+});
+
+describe('requests to an identity provider reach public addresses only (production)', () => {
+  it.each([
+    ['10.0.0.1', true], ['10.255.255.255', true], ['172.16.0.1', true], ['172.31.255.1', true], ['172.32.0.1', false], ['192.168.1.1', true],
+    ['169.254.169.254', true], ['127.0.0.1', true], ['0.0.0.0', true], ['100.64.0.1', true], ['100.128.0.1', false], ['8.8.8.8', false],
+    ['203.0.113.7', false], ['::1', true], ['::', true], ['fd12:3456::1', true], ['fe80::1', true], ['::ffff:10.0.0.1', true], ['::ffff:8.8.8.8', false],
+    ['2001:db8::1', false], ['idp.example.com', false],
+  ])('%s is private: %s', (ip, expected) => {
+    expect(isPrivateAddress(ip)).toBe(expected);
+  });
+
+  it('refuses a private address or a name that resolves to one, and passes a public one through', async () => {
+    const seen: string[] = [];
+    const inner = async (url: string) => {
+      seen.push(url);
+      return new Response('{}');
+    };
+    const guarded = publicNetworkFetch(inner as never);
+    for (const url of ['https://169.254.169.254/latest/meta-data', 'https://10.0.0.5/.well-known/openid-configuration', 'https://[::1]/jwks', 'https://localhost:8443/token']) {
+      await expect(guarded(url, {} as never)).rejects.toThrow(/private or local address/);
+    }
+    expect(seen).toEqual([]);
+    await guarded('https://203.0.113.7/.well-known/openid-configuration', {} as never);
+    expect(seen).toEqual(['https://203.0.113.7/.well-known/openid-configuration']);
   });
 });
 
