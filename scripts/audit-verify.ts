@@ -5,7 +5,7 @@ import { verifyAuditChain } from '~/audit/audit.server';
 import { describeChainReport } from '~/audit/audit-log.server';
 
 async function main() {
-  const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolSize: 2 } : {});
+  const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolSize: 2, queryTimeoutMs: 0 } : {});
   try {
     console.log(`Database: ${db.kind} (${db.location})`);
     const { ok, message } = describeChainReport(await verifyAuditChain(db.prisma));

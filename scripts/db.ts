@@ -5,7 +5,8 @@ import { applyMigrations, createMigration, migrationStatus, resetDatabase } from
 import { seedDemoData } from '~/db/seed.server';
 
 const [command, ...args] = process.argv.slice(2);
-const target = () => (process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : {});
+// Migrations and seeding may run long statements: no query timeout here.
+const target = () => (process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, queryTimeoutMs: 0 } : {});
 
 async function main() {
   switch (command) {

@@ -29,6 +29,13 @@ export type DatabaseOptions = {
   poolSize?: number;
   /** How long to wait for a new connection to PostgreSQL before the request fails (default 10 s; pg waits forever). */
   connectTimeoutMs?: number;
+  /**
+   * How long a statement may wait for PostgreSQL's answer before it fails (default 15 s). A connection
+   * that goes silent (a partition after it was opened) would otherwise hold its request forever; the
+   * failed connection is dropped from the pool. Scripts that run long statements (the benchmark's
+   * seeding) pass 0: no limit.
+   */
+  queryTimeoutMs?: number;
   /** Start an in-memory embedded database from a dump (PGlite's dumpDataDir) — tests use a migrated one. */
   snapshot?: Blob;
 };
@@ -52,7 +59,13 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     }
     // A server that stops answering (network partition) must end in an error the portal turns into
     // 503, not in requests that hang: new connections give up after connectTimeoutMs.
-    const adapterFactory = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000 });
+    const queryTimeout = options.queryTimeoutMs ?? 15_000;
+    const adapterFactory = new PrismaPg({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      ...(queryTimeout > 0 ? { query_timeout: queryTimeout } : {}),
+    });
     const prisma = new PrismaClient({ adapter: adapterFactory });
     return {
       kind: 'postgres',

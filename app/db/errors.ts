@@ -17,6 +17,6 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
   if (typeof e.originalCode === 'string' && UNAVAILABLE_CODES.has(e.originalCode)) return true;
   if (e.kind === 'ConnectionClosed' || e.kind === 'DatabaseNotReachable' || e.kind === 'SocketTimeout') return true;
-  if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|Can't reach database|terminating connection|Connection ended unexpectedly|server closed the connection|Timed out fetching a new connection|timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(e.message)) return true;
+  if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|Can't reach database|terminating connection|Connection ended unexpectedly|server closed the connection|Timed out fetching a new connection|timeout exceeded when trying to connect|Connection terminated due to connection timeout|Query read timeout/i.test(e.message)) return true;
   return isDatabaseUnavailable(e.cause, depth + 1);
 }

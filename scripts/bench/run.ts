@@ -127,7 +127,7 @@ async function prepareDatabase(stamp: string, tmp: string): Promise<{ db: Databa
     const u = new URL(ADMIN_URL);
     u.pathname = `/${name}`;
     const url = u.toString();
-    const db = await openDatabase({ url, poolSize: 4 });
+    const db = await openDatabase({ url, poolSize: 4, queryTimeoutMs: 0 }); // seeding runs statements of half a minute
     return {
       db,
       env: { DATABASE_URL: url },

@@ -217,7 +217,7 @@ describe.skipIf(!postgresOnly())('resilience: PostgreSQL going away under a runn
     const url = direct.location; // postgresql://root@127.0.0.1:5432/<this suite's database> (trust auth: no password)
     const u = new URL(url);
     proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
-    proxied = await openDatabase({ url: proxy.urlFor(url), poolSize: 4, connectTimeoutMs: 1500 });
+    proxied = await openDatabase({ url: proxy.urlFor(url), poolSize: 4, connectTimeoutMs: 1500, queryTimeoutMs: 2000 });
     portal = await startTestPortal('postgres', { db: proxied });
     owner = await createOwner(direct.prisma, { phone: true });
     alice = new HttpClient(portal.url);
@@ -294,6 +294,18 @@ describe.skipIf(!postgresOnly())('resilience: PostgreSQL going away under a runn
     const page = await alice.get('/account/security');
     expect(page.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(15_000);
+    proxy.restore();
+  });
+
+  it('a partition after the connections were opened (they stay open, nothing passes): 503 within the query timeout, not a hang', async () => {
+    proxy.restore();
+    await untilServed(() => alice.get('/account/security'), (r) => r.status === 200);
+    expect(proxy.open()).toBeGreaterThan(0); // pooled connections, in use again below
+    proxy.freeze();
+    const started = Date.now();
+    const page = await alice.get('/account/security');
+    expect(page.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(10_000);
     proxy.restore();
   });
 

@@ -10,6 +10,8 @@ export type TcpProxy = {
   urlFor(databaseUrl: string): string;
   cut(): void;
   blackhole(): void;
+  /** Open connections stay open but nothing passes any more, either way (a partition); new ones are black-holed. */
+  freeze(): void;
   restore(): void;
   /** Cuts (as cut()) when a chunk from the portal contains `marker`; resolves when it happened. */
   cutWhen(marker: string): Promise<void>;
@@ -20,6 +22,7 @@ export type TcpProxy = {
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let mode: 'open' | 'refuse' | 'blackhole' = 'open';
+  let frozen = false;
   let trigger: { marker: Buffer; fire: () => void } | null = null;
   const pairs = new Set<[Socket, Socket | null]>();
 
@@ -56,6 +59,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     client.on('close', end);
     upstream.on('close', end);
     client.on('data', (chunk: Buffer) => {
+      if (frozen) return;
       if (trigger && chunk.includes(trigger.marker)) {
         const fire = trigger.fire;
         trigger = null;
@@ -66,7 +70,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       }
       upstream.write(chunk);
     });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      if (!frozen) client.write(chunk);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as AddressInfo).port;
@@ -87,8 +93,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       mode = 'blackhole';
       dropAll();
     },
+    freeze() {
+      frozen = true;
+      mode = 'blackhole';
+    },
     restore() {
       mode = 'open';
+      frozen = false;
       dropAll(); // blackholed sockets go; the portal reconnects
     },
     cutWhen(marker) {
