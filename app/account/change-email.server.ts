@@ -9,7 +9,7 @@ import { checkCode, sendCode, type CheckResult, type IssueResult } from '~/verif
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { logonEmailChangedNew, logonEmailChangedOld } from '~/outbox/templates';
 import { maskEmail } from './masking';
-import { emailSchema } from './email';
+import { emailSchema, normaliseEmail } from './email';
 import { CHANGE_MESSAGES } from './messages';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { isUniqueViolation } from '~/db/errors';
@@ -74,6 +74,21 @@ export async function verifyIdentity(services: Services, session: ChangeSession,
     }
     return result;
   });
+}
+
+/** How long after a change its "Modification successful" page is shown (and a repeated submit answered with it). */
+export const CHANGE_DONE_SHOWN_MS = 15 * 60_000;
+
+/**
+ * Did this account's logon email just become `raw`? Then a second submit of the final step (a double
+ * click, a retry after a lost answer) is answered with the outcome of the first, not with an error.
+ */
+export function alreadyChangedTo(account: Pick<Account, 'logonEmail' | 'logonEmailChangedAt'>, raw: string, now = new Date()): boolean {
+  return (
+    normaliseEmail(raw) === account.logonEmail &&
+    account.logonEmailChangedAt !== null &&
+    now.getTime() - account.logonEmailChangedAt.getTime() <= CHANGE_DONE_SHOWN_MS
+  );
 }
 
 export function hasPrivilegedWindow(session: { privilegedUntil: Date | null }, now = new Date()): boolean {

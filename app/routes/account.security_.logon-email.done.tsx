@@ -3,6 +3,7 @@ import { redirect } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
 import { maskEmail } from '~/account/masking';
+import { CHANGE_DONE_SHOWN_MS } from '~/account/change-email.server';
 
 export const meta: MetaFunction = () => [{ title: 'Modification successful — Change logon email' }];
 
@@ -10,7 +11,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Like the other steps: only the account itself (never a RAM user, RAM role or SSO user) gets here.
   const { account } = await requireAllowed(request, context, 'change', 'LogonEmail');
   // Only right after a change: otherwise there is nothing to report.
-  if (!account.logonEmailChangedAt || Date.now() - account.logonEmailChangedAt.getTime() > 15 * 60_000) throw redirect('/account/security');
+  if (!account.logonEmailChangedAt || Date.now() - account.logonEmailChangedAt.getTime() > CHANGE_DONE_SHOWN_MS) throw redirect('/account/security');
   return { email: maskEmail(account.logonEmail), uid: account.uid, changedAt: account.logonEmailChangedAt?.toISOString() ?? null };
 }
 

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
-import { confirmNewEmail, hasPrivilegedWindow, sendNewEmailCode } from '~/account/change-email.server';
+import { alreadyChangedTo, confirmNewEmail, hasPrivilegedWindow, sendNewEmailCode } from '~/account/change-email.server';
 import { confirmNewEmailSchema } from '~/account/schemas.server';
 import { latestCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
 import { maskEmail } from '~/account/masking';
@@ -14,6 +14,7 @@ import { fieldError, useZodForm } from '~/components/zod-form';
 export const meta: MetaFunction = () => [{ title: 'New logon email — Change logon email' }];
 
 const EXPIRED = '/account/security/logon-email?expired=1';
+const DONE = '/account/security/logon-email/done';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { account, session } = await requireAllowed(request, context, 'change', 'LogonEmail');
@@ -50,8 +51,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as 'newEmail' | 'code'] ??= issue.message;
       return data<ActionData>({ fieldErrors }, { status: 400 });
     }
+    // The change already went through (this is a second submit of it): the same answer as the first.
+    if (alreadyChangedTo(account, parsed.data.newEmail)) return redirect(DONE);
     const result = await confirmNewEmail(context.services, session, account, parsed.data.newEmail, parsed.data.code, meta);
-    if (result.ok) return redirect('/account/security/logon-email/done');
+    if (result.ok) return redirect(DONE);
+    // Refused — because a twin of this request (a double click) changed it meanwhile? Then its outcome.
+    const now = await context.services.prisma.account.findUnique({ where: { uid: account.uid }, select: { logonEmail: true, logonEmailChangedAt: true } });
+    if (now && alreadyChangedTo(now, parsed.data.newEmail)) return redirect(DONE);
     if (result.reason === 'window') throw redirect(EXPIRED);
     if (result.reason === 'invalid') return data<ActionData>({ fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse }, { status: 409 });
     return data<ActionData>({ fieldErrors: { code: checkErrorMessage(result.check) } }, { status: 400 });
