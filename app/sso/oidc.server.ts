@@ -2,6 +2,7 @@
 // state and nonce) and the code exchange with full ID token validation — signature against the
 // IdP's published JWKS (non-repudiation checks on), issuer, audience/azp, expiry and nonce.
 // Every failure becomes an SsoFailure whose code names a message in ./messages.
+import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import * as client from 'openid-client';
@@ -97,8 +98,29 @@ export function issuerProblem(issuer: string, allowHttp: boolean, allowPrivateNe
   return 'The issuer must use https:// (http:// is accepted only for a local test provider on 127.0.0.1 or localhost).';
 }
 
-/** The issuer's discovery document and a client configuration that checks ID token signatures. */
-export async function discoverIdp(settings: OidcClientSettings, options: OidcOptions): Promise<client.Configuration> {
+/** How long a provider's discovery (and the signing keys its configuration caches) is reused. */
+export const DISCOVERY_TTL_MS = 10 * 60_000;
+const discovered = new Map<string, { until: number; config: Promise<client.Configuration> }>();
+
+/**
+ * The issuer's discovery document and a client configuration that checks ID token signatures — reused
+ * for 10 minutes per provider settings (a sign-in otherwise fetches the document twice and the keys
+ * once). Settings that change (issuer, client, secret) are another entry; a failed discovery is not kept.
+ */
+export function discoverIdp(settings: OidcClientSettings, options: OidcOptions): Promise<client.Configuration> {
+  if (options.fetch) return discoverNow(settings, options); // a test's own network: nothing to reuse
+  const key = JSON.stringify([settings.issuer, settings.clientId, createHash('sha256').update(settings.clientSecret).digest('hex'), options.allowHttp, options.allowPrivateNetwork ?? false, options.timeoutSec ?? 10]);
+  const now = Date.now();
+  const hit = discovered.get(key);
+  if (hit && hit.until > now) return hit.config;
+  for (const [k, v] of discovered) if (v.until <= now) discovered.delete(k);
+  const config = discoverNow(settings, options);
+  discovered.set(key, { until: now + DISCOVERY_TTL_MS, config });
+  config.catch(() => discovered.delete(key));
+  return config;
+}
+
+async function discoverNow(settings: OidcClientSettings, options: OidcOptions): Promise<client.Configuration> {
   const problem = issuerProblem(settings.issuer, options.allowHttp, options.allowPrivateNetwork ?? false);
   if (problem) throw new SsoFailure('idp-unreachable', `issuer not allowed: ${problem}`);
   const http = new URL(settings.issuer).protocol === 'http:';
