@@ -157,7 +157,10 @@ export function auditCsvStream(prisma: PrismaClient, where: Prisma.AuditEventWhe
 
 /** What `npm run audit:verify` prints for a chain report, and whether it is a pass. */
 export function describeChainReport(report: ChainReport): { ok: boolean; message: string } {
-  if (report.firstBrokenId === null) return { ok: true, message: `Audit chain intact: ${report.checked} events` };
+  if (report.firstBrokenId === null) {
+    const head = report.head ? `; head ${report.head.id}:${report.head.hash} (write it down elsewhere; --head <it> later proves nothing up to it was cut off)` : '';
+    return { ok: true, message: `Audit chain intact: ${report.checked} events${head}` };
+  }
   return {
     ok: false,
     message:

@@ -78,24 +78,42 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
   await tx.auditEvent.create({ data: { ...row, prevHash, hash: auditHash(prevHash, row) } });
 }
 
-export type ChainReport = { checked: number; firstBrokenId: bigint | null; problem?: string };
+export type ChainHead = { id: bigint; hash: string };
+export type ChainReport = { checked: number; firstBrokenId: bigint | null; problem?: string; head?: ChainHead | null };
 
-/** Walks the chain in id order; reports the first row whose hash or link does not match. */
-export async function verifyAuditChain(prisma: { auditEvent: Tx['auditEvent'] }, batch = 5000): Promise<ChainReport> {
+/**
+ * Walks the chain in id order; reports the first row whose hash or link does not match, and the last
+ * event (the head). A chain can check only itself: events cut off at its end leave a shorter chain
+ * that is still whole. So a head written down earlier, outside the database, can be passed as
+ * `expectHead`: that event must still be there, unchanged, inside the chain.
+ */
+export async function verifyAuditChain(prisma: { auditEvent: Tx['auditEvent'] }, batch = 5000, expectHead?: ChainHead): Promise<ChainReport> {
   let checked = 0;
   let prevHash: string | null = null;
   let cursor: bigint | undefined;
+  let head: ChainHead | null = null;
+  let sawExpected = false;
   for (;;) {
     const rows = await prisma.auditEvent.findMany({
       where: cursor === undefined ? {} : { id: { gt: cursor } },
       orderBy: { id: 'asc' },
       take: batch,
     });
-    if (!rows.length) return { checked, firstBrokenId: null };
+    if (!rows.length) {
+      if (expectHead && !sawExpected) {
+        return { checked, firstBrokenId: expectHead.id, head, problem: 'the head recorded earlier is gone (events were cut off at the end of the chain)' };
+      }
+      return { checked, firstBrokenId: null, head };
+    }
     for (const row of rows) {
       if (row.prevHash !== prevHash) return { checked, firstBrokenId: row.id, problem: 'link to the previous event does not match' };
       if (auditHash(prevHash, row) !== row.hash) return { checked, firstBrokenId: row.id, problem: 'content does not match its hash' };
+      if (expectHead && row.id === expectHead.id) {
+        if (row.hash !== expectHead.hash) return { checked, firstBrokenId: row.id, problem: 'this event is not the head recorded earlier (its hash differs: the chain was rewritten from here)' };
+        sawExpected = true;
+      }
       prevHash = row.hash;
+      head = { id: row.id, hash: row.hash ?? '' };
       checked++;
     }
     cursor = rows[rows.length - 1].id;

@@ -11,10 +11,10 @@ import { verifyAuditChain } from '~/audit/audit.server';
 import { describeChainReport } from '~/audit/audit-log.server';
 
 /** `npm run audit:verify` as a child process against `databaseUrl`: exit code and output. */
-function runAuditVerify(databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runAuditVerify(databaseUrl: string, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   const tsx = path.resolve('node_modules/.bin/tsx');
   return new Promise((resolve) => {
-    execFile(tsx, ['scripts/audit-verify.ts'], { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(tsx, ['scripts/audit-verify.ts', ...args], { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 120_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -47,8 +47,9 @@ describeEachDatabase('audit chain verification', (kind) => {
     const count = await prisma().auditEvent.count();
     expect(count).toBeGreaterThan(8);
     const intact = await verifyAuditChain(prisma());
-    expect(intact).toEqual({ checked: count, firstBrokenId: null });
-    expect(describeChainReport(intact)).toEqual({ ok: true, message: `Audit chain intact: ${count} events` });
+    const last = await prisma().auditEvent.findFirstOrThrow({ orderBy: { id: 'desc' } });
+    expect(intact).toEqual({ checked: count, firstBrokenId: null, head: { id: last.id, hash: last.hash } });
+    expect(describeChainReport(intact)).toMatchObject({ ok: true, message: expect.stringContaining(`Audit chain intact: ${count} events; head ${last.id}:${last.hash}`) });
 
     // Edit one row's content (a cleverer forger would recompute its hash: the next row's link gives that away).
     const rows = await prisma().auditEvent.findMany({ orderBy: { id: 'asc' } });
@@ -75,12 +76,42 @@ describeEachDatabase('audit chain verification', (kind) => {
     expect((await verifyAuditChain(prisma())).firstBrokenId).toBeNull();
   });
 
+  it('events cut off at the end leave a whole chain, which a head written down earlier gives away', async () => {
+    await new HttpClient(portal.url).signIn('alice@example.com'); // more events after the head
+    const before = await verifyAuditChain(prisma());
+    const head = before.head!;
+    const after = await prisma().auditEvent.findMany({ where: { id: { gte: head.id } }, orderBy: { id: 'asc' } });
+    await new HttpClient(portal.url).signIn('alice@example.com');
+    expect(await verifyAuditChain(prisma(), 5000, head)).toMatchObject({ firstBrokenId: null }); // grown since: fine
+
+    // Cut the newest events, the recorded head among them: the chain alone still looks whole…
+    const tail = await prisma().auditEvent.findMany({ where: { id: { gte: head.id } }, orderBy: { id: 'asc' } });
+    await prisma().auditEvent.deleteMany({ where: { id: { gte: head.id } } });
+    expect((await verifyAuditChain(prisma())).firstBrokenId).toBeNull();
+    // …but not against the head.
+    const cut = await verifyAuditChain(prisma(), 5000, head);
+    expect(cut.firstBrokenId).toBe(head.id);
+    expect(cut.problem).toMatch(/cut off at the end/);
+    expect(describeChainReport(cut).ok).toBe(false);
+
+    // A head with another hash (the chain rewritten and re-hashed from there) is refused too.
+    for (const row of tail) await prisma().auditEvent.create({ data: { ...row, data: row.data as object } });
+    expect(await verifyAuditChain(prisma(), 5000, head)).toMatchObject({ firstBrokenId: null });
+    const forged = await verifyAuditChain(prisma(), 5000, { id: head.id, hash: 'f'.repeat(64) });
+    expect(forged).toMatchObject({ firstBrokenId: head.id, problem: expect.stringMatching(/not the head recorded earlier/) });
+    expect(after[0].id).toBe(head.id);
+  });
+
   it.runIf(kind === 'postgres')('npm run audit:verify exits 0 on an intact chain and 1, naming the row, on an edited or deleted one', async () => {
     const count = await prisma().auditEvent.count();
     const ok = await runAuditVerify(databaseUrl());
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain(`Audit chain intact: ${count} events`);
+    const printed = /head (\d+:[0-9a-f]{64})/.exec(ok.stdout)![1];
+    expect((await runAuditVerify(databaseUrl(), ['--head', printed])).code).toBe(0);
+    expect((await runAuditVerify(databaseUrl(), ['--head', `${printed.split(':')[0]}:${'0'.repeat(64)}`])).code).toBe(1);
+    expect((await runAuditVerify(databaseUrl(), ['--head', 'nonsense'])).code).toBe(2);
 
     const rows = await prisma().auditEvent.findMany({ orderBy: { id: 'asc' } });
     const victim = rows.find((r) => r.action === 'login.succeeded')!;
