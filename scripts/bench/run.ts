@@ -245,6 +245,32 @@ async function main() {
       await sleep(100);
     }
     const rssAtStart = vmKB(pid, 'VmRSS');
+    /** Stops the portal (SIGTERM, which makes it write its CPU profile; SIGKILL after 15 s). */
+    const stopPortal = async () => {
+      child!.kill('SIGTERM');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          child?.kill('SIGKILL');
+          resolve();
+        }, 15_000);
+        child!.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+      child = null;
+    };
+    /** Keeps the stopped portal's CPU profile as bench/results/<name>.cpuprofile and prints its top functions. */
+    const keepProfile = (name: string) => {
+      const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+      if (!file) return;
+      mkdirSync('bench/results', { recursive: true });
+      const keep = path.join('bench/results', `${name}.cpuprofile`);
+      writeFileSync(keep, readFileSync(path.join(profDir, file)));
+      const profile = topFunctions(keep);
+      log(`\n▶ CPU profile of the portal (${keep}, ${profile.totalMs} ms sampled): functions with the most self time`);
+      for (const row of profile.rows) log(`  ${String(row.selfMs).padStart(9)} ms ${String(row.share).padStart(5)} %  ${row.fn}`);
+    };
 
     // ── Signed-in clients ────────────────────────────────────────────────────
     const alice = new Browser(base);
@@ -385,18 +411,8 @@ async function main() {
       }
     }
     if (profileOnly) {
-      child!.kill('SIGTERM');
-      await new Promise<void>((resolve) => child!.once('exit', () => resolve()));
-      child = null;
-      const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
-      if (file) {
-        mkdirSync('bench/results', { recursive: true });
-        const keep = path.join('bench/results', `${stamp}-${kind}-${[...(only ?? [])].join('-')}.cpuprofile`);
-        writeFileSync(keep, readFileSync(path.join(profDir, file)));
-        const profile = topFunctions(keep);
-        log(`\n▶ CPU profile (${keep}, ${profile.totalMs} ms sampled): functions with the most self time`);
-        for (const row of profile.rows) log(`  ${String(row.selfMs).padStart(9)} ms ${String(row.share).padStart(5)} %  ${row.fn}`);
-      }
+      await stopPortal();
+      keepProfile(`${stamp}-${kind}-${[...(only ?? [])].join('-')}`);
       return;
     }
     const baseline = results.find((r) => r.key === 'baseline')!;
@@ -449,30 +465,8 @@ async function main() {
 
     const peakRssMB = Math.round(vmKB(pid, 'VmHWM') / 1024);
     // ── Stop the portal (writes the CPU profile) ─────────────────────────────
-    child!.kill('SIGTERM');
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        child?.kill('SIGKILL');
-        resolve();
-      }, 15_000);
-      child!.once('exit', () => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
-    child = null;
-    let profile: ReturnType<typeof topFunctions> | null = null;
-    if (args['cpu-prof'] && existsSync(profDir)) {
-      const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) {
-        mkdirSync('bench/results', { recursive: true });
-        const keep = path.join('bench/results', `${stamp}-${kind}.cpuprofile`);
-        writeFileSync(keep, readFileSync(path.join(profDir, file)));
-        profile = topFunctions(keep);
-        log(`\n▶ CPU profile of the portal (${keep}, ${profile.totalMs} ms sampled): functions with the most self time`);
-        for (const row of profile.rows) log(`  ${String(row.selfMs).padStart(9)} ms ${String(row.share).padStart(5)} %  ${row.fn}`);
-      }
-    }
+    await stopPortal();
+    if (args['cpu-prof']) keepProfile(`${stamp}-${kind}`);
 
     // ── Report ───────────────────────────────────────────────────────────────
     const report = buildReport({ results, queueMatrix, scripts, peakRssMB, rssAtStartMB: Math.round(rssAtStart / 1024), mails, seed, started, fixtures });
