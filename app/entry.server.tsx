@@ -33,7 +33,6 @@ export default function handleRequest(
         callback();
       },
     });
-    let settled = false;
     const timer = setTimeout(() => abort(), ABORT_DELAY);
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
@@ -44,7 +43,6 @@ export default function handleRequest(
         onAllReady() {
           sink.on('finish', () => {
             clearTimeout(timer);
-            settled = true;
             responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
             if (!responseHeaders.has('Cache-Control')) responseHeaders.set('Cache-Control', 'no-store');
             const body = Buffer.concat(chunks);
@@ -56,7 +54,7 @@ export default function handleRequest(
         },
         onShellError(error: unknown) {
           clearTimeout(timer);
-          if (!settled) reject(error);
+          reject(error);
         },
         onError(error: unknown) {
           responseStatusCode = 500;

@@ -91,7 +91,6 @@ export async function verifyAuditChain(prisma: { auditEvent: Tx['auditEvent'] },
   let checked = 0;
   let prevHash: string | null = null;
   let cursor: bigint | undefined;
-  let head: ChainHead | null = null;
   let sawExpected = false;
   for (;;) {
     const rows = await prisma.auditEvent.findMany({
@@ -100,6 +99,8 @@ export async function verifyAuditChain(prisma: { auditEvent: Tx['auditEvent'] },
       take: batch,
     });
     if (!rows.length) {
+      // The last event checked: the one the cursor stands on, with the hash the chain ended with.
+      const head = cursor === undefined ? null : { id: cursor, hash: prevHash ?? '' };
       if (expectHead && !sawExpected) {
         return { checked, firstBrokenId: expectHead.id, head, problem: 'the head recorded earlier is gone (events were cut off at the end of the chain)' };
       }
@@ -113,7 +114,6 @@ export async function verifyAuditChain(prisma: { auditEvent: Tx['auditEvent'] },
         sawExpected = true;
       }
       prevHash = row.hash;
-      head = { id: row.id, hash: row.hash ?? '' };
       checked++;
     }
     cursor = rows[rows.length - 1].id;

@@ -29,7 +29,6 @@ export function clearParentCookie(config: PortalConfig): Promise<string> {
   return parentCookie(config).serialize('', { maxAge: 0 });
 }
 
-
 /** The sessions a role can be assumed from (and returned to). */
 const SWITCHING_PRINCIPALS = new Set<PrincipalType>(['RAM_USER', 'SSO_USER']);
 

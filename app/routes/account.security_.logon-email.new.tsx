@@ -51,13 +51,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as 'newEmail' | 'code'] ??= issue.message;
       return data<ActionData>({ fieldErrors }, { status: 400 });
     }
-    // The change already went through (this is a second submit of it): the same answer as the first.
-    if (alreadyChangedTo(account, parsed.data.newEmail)) return redirect(DONE);
     const result = await confirmNewEmail(context.services, session, account, parsed.data.newEmail, parsed.data.code, meta);
     if (result.ok) return redirect(DONE);
-    // Refused — because a twin of this request (a double click) changed it meanwhile? Then its outcome.
-    const now = await context.services.prisma.account.findUnique({ where: { uid: account.uid }, select: { logonEmail: true, logonEmailChangedAt: true } });
-    if (now && alreadyChangedTo(now, parsed.data.newEmail)) return redirect(DONE);
+    // Refused — because this is a second submit of a change that went through (a double click, a retry
+    // after a lost answer, its twin racing it)? Then the first one's outcome.
+    const current = await context.services.prisma.account.findUnique({ where: { uid: account.uid }, select: { logonEmail: true, logonEmailChangedAt: true } });
+    if (current && alreadyChangedTo(current, parsed.data.newEmail)) return redirect(DONE);
     if (result.reason === 'window') throw redirect(EXPIRED);
     if (result.reason === 'invalid') return data<ActionData>({ fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse }, { status: 409 });
     return data<ActionData>({ fieldErrors: { code: checkErrorMessage(result.check) } }, { status: 400 });
