@@ -29,8 +29,8 @@ export function getCustomer(request: Request, context: AppLoadContext): Promise<
 }
 
 async function lookupCustomer(request: Request, context: AppLoadContext): Promise<Customer | null> {
-  const { prisma, config } = context.services;
-  const found = await loadSession(prisma, config, request);
+  const { db, config } = context.services;
+  const found = await loadSession(db, config, request);
   if (!found) return null;
   const { account, ...session } = found;
   const principal = principalOf(session, account.logonEmail);

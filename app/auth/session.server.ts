@@ -6,6 +6,8 @@ import type { CustomerPrincipal } from '~/authz/principal';
 import type { PortalConfig } from '~/config.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { maskEmail } from '~/account/masking';
+import type { Database, SqlStatement } from '~/db/connect.server';
+import { ACCOUNT, RAM_ROLE, RAM_USER, SESSION, pickRow, selectColumns } from '~/db/rows.server';
 
 export const SESSION_IDLE_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
@@ -71,18 +73,42 @@ export function isSessionLive(session: { revokedAt: Date | null; expiresAt: Date
 }
 
 /** The live session of this request with its account (and RAM user or role), or null. Refreshes the idle timer. */
-export async function loadSession(prisma: PrismaClient, config: PortalConfig, request: Request, now = new Date()): Promise<SessionWithAccount | null> {
+const SESSION_BY_TOKEN: SqlStatement = {
+  name: 'session_by_token',
+  text: `SELECT ${selectColumns('s', SESSION)}, ${selectColumns('a', ACCOUNT)}, ${selectColumns('u', RAM_USER)}, ${selectColumns('r', RAM_ROLE)}
+    FROM "Session" s JOIN "Account" a ON a.uid = s."accountUid"
+    LEFT JOIN "RamUser" u ON u.id = s."ramUserId" LEFT JOIN "RamRole" r ON r.id = s."ramRoleId"
+    WHERE s."tokenHash" = $1`,
+};
+
+export async function loadSession(db: Pick<Database, 'prisma' | 'sql'>, config: PortalConfig, request: Request, now = new Date()): Promise<SessionWithAccount | null> {
   const token = await readSessionToken(config, request);
   if (!token) return null;
-  // One statement (relationJoins): the session, its account, RAM user and role joined in.
-  const session = await prisma.session.findUnique({ where: { tokenHash: sha256(token) }, include: { account: true, ramUser: true, ramRole: true } });
-  if (!session || !isSessionLive(session, now)) return null;
+  // Every signed-in page view runs this: one prepared statement, the session with its account, RAM
+  // user and role joined in (db/rows.server.ts).
+  const [row] = await db.sql(SESSION_BY_TOKEN, [sha256(token)]);
+  const session = row && pickRow(row, 's', SESSION, 'id');
+  const account = row && pickRow(row, 'a', ACCOUNT, 'uid');
+  if (!session || !account || !isSessionLive(session, now)) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     // Working in a role session keeps the RAM user session it came from alive ("Back to RAM user").
     const ids = session.parentSessionId ? [session.id, session.parentSessionId] : [session.id];
-    await prisma.session.updateMany({ where: { id: { in: ids }, revokedAt: null }, data: { lastSeenAt: now } });
+    await db.prisma.session.updateMany({ where: { id: { in: ids }, revokedAt: null }, data: { lastSeenAt: now } });
   }
-  return session;
+  return { ...session, account, ramUser: pickRow(row, 'u', RAM_USER, 'id'), ramRole: pickRow(row, 'r', RAM_ROLE, 'id') };
+}
+
+const OTHER_LIVE_SESSIONS: SqlStatement = {
+  name: 'other_live_sessions',
+  text: `SELECT count(*)::int AS n FROM "Session"
+    WHERE "accountUid" = $1 AND "principalType" = $2 AND "ramUserId" IS NOT DISTINCT FROM $3 AND id <> $4
+      AND "revokedAt" IS NULL AND "expiresAt" > (now() AT TIME ZONE 'UTC')`,
+};
+
+/** How many other live sessions the same principal (owner, or the same RAM user) has on the account. */
+export async function countOtherSessions(db: Pick<Database, 'sql'>, session: Pick<SessionRow, 'id' | 'accountUid' | 'principalType' | 'ramUserId'>): Promise<number> {
+  const [row] = await db.sql<{ n: number }>(OTHER_LIVE_SESSIONS, [session.accountUid, session.principalType, session.ramUserId, session.id]);
+  return row.n;
 }
 
 export function principalOf(session: SessionRow, ownerEmail: string): CustomerPrincipal {

@@ -3,10 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '~/generated/prisma/client';
 
 export type DatabaseKind = 'pglite' | 'postgres';
+
+/** A statement with a name unique in the portal (PostgreSQL keeps its plan per connection under it). */
+export type SqlStatement = { name: string; text: string };
 
 export type Database = {
   kind: DatabaseKind;
@@ -17,6 +21,12 @@ export type Database = {
   location: string;
   /** The embedded engine itself (PGlite only). */
   pglite?: PGlite;
+  /**
+   * Runs one hand-written statement on the connections Prisma uses; rows come back as objects named
+   * by the select list. On PostgreSQL the statement is prepared once per connection (its name). For
+   * the statements every page view runs (see db/rows.server.ts); everything else goes through Prisma.
+   */
+  sql<R = Record<string, unknown>>(statement: SqlStatement, values: unknown[]): Promise<R[]>;
   close(): Promise<void>;
 };
 
@@ -60,19 +70,28 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     // A server that stops answering (network partition) must end in an error the portal turns into
     // 503, not in requests that hang: new connections give up after connectTimeoutMs.
     const queryTimeout = options.queryTimeoutMs ?? 15_000;
-    const adapterFactory = new PrismaPg({
+    // One pool for Prisma and for the hand-written statements (db.sql).
+    const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       ...(queryTimeout > 0 ? { query_timeout: queryTimeout } : {}),
     });
+    // An idle connection that breaks (the server restarted) is dropped by the pool; without a
+    // listener the error would end the process.
+    pool.on('error', (err) => console.warn(`[db] idle connection lost: ${err.message}`));
+    const adapterFactory = new PrismaPg(pool);
     const prisma = new PrismaClient({ adapter: adapterFactory });
     return {
       kind: 'postgres',
       prisma,
       adapterFactory,
       location: describeUrl(options.url),
-      close: () => prisma.$disconnect(),
+      sql: async <R,>(statement: SqlStatement, values: unknown[]) => (await pool.query({ name: statement.name, text: statement.text, values })).rows as R[],
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
     };
   }
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
@@ -93,6 +112,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     adapterFactory,
     location: dataDir,
     pglite,
+    sql: async <R,>(statement: SqlStatement, values: unknown[]) => (await pglite.query<R>(statement.text, values)).rows,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { assertAllowed, requireCustomer } from '~/auth/guards.server';
+import { countOtherSessions } from '~/auth/session.server';
 import { denialReason } from '~/authz/ability';
 import { recordAudit } from '~/audit/audit.server';
 import { maskEmail, maskPhone } from '~/account/masking';
@@ -14,9 +15,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { account, ability, session, principal } = await requireCustomer(request, context);
   assertAllowed(ability, 'read', 'Account', { uid: account.uid });
   const own = { accountUid: account.uid };
-  const otherSessions = await context.services.prisma.session.count({
-    where: { accountUid: account.uid, principalType: session.principalType, ramUserId: session.ramUserId, revokedAt: null, expiresAt: { gt: new Date() }, id: { not: session.id } },
-  });
+  const otherSessions = await countOtherSessions(context.services.db, session);
   return {
     uid: account.uid,
     principalKind: principal.kind,

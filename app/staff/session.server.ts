@@ -1,7 +1,9 @@
 // Staff sessions are separate from customer sessions: their own cookie, table, lifetimes and second factor.
 import { redirect, type AppLoadContext } from '@remix-run/node';
 import { portalCookie } from '~/lib/cookies.server';
-import type { Staff } from '~/generated/prisma/client';
+import type { Staff, StaffSession } from '~/generated/prisma/client';
+import type { SqlStatement } from '~/db/connect.server';
+import { STAFF, STAFF_SESSION, pickRow, selectColumns } from '~/db/rows.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import type { StaffPrincipal, StaffRoleName } from '~/authz/principal';
 import { defineAbilityFor, type AppAbility } from '~/authz/ability';
@@ -23,7 +25,7 @@ export async function startStaffSession(context: AppLoadContext, staffId: string
   return { session, cookie: await staffCookie(context.services.config).serialize(token) };
 }
 
-type StaffSessionRow = Awaited<ReturnType<typeof lookupStaffSession>>;
+type StaffSessionRow = (StaffSession & { staff: Staff }) | null;
 const pageViews = new WeakMap<AppLoadContext, Promise<StaffSessionRow>>();
 
 /** The staff session of this request; the back office layout and its page share one lookup (see getCustomer). */
@@ -37,10 +39,19 @@ export function readStaffSession(context: AppLoadContext, request: Request): Pro
   return session;
 }
 
-async function lookupStaffSession(context: AppLoadContext, request: Request) {
+const STAFF_SESSION_BY_TOKEN: SqlStatement = {
+  name: 'staff_session_by_token',
+  text: `SELECT ${selectColumns('s', STAFF_SESSION)}, ${selectColumns('m', STAFF)} FROM "StaffSession" s JOIN "Staff" m ON m.id = s."staffId" WHERE s."tokenHash" = $1`,
+};
+
+async function lookupStaffSession(context: AppLoadContext, request: Request): Promise<StaffSessionRow> {
   const token = await staffCookie(context.services.config).parse(request.headers.get('Cookie'));
   if (typeof token !== 'string' || !token) return null;
-  const session = await context.services.prisma.staffSession.findUnique({ where: { tokenHash: sha256(token) }, include: { staff: true } });
+  // Every back-office page view runs this: one prepared statement (db/rows.server.ts).
+  const [row] = await context.services.db.sql(STAFF_SESSION_BY_TOKEN, [sha256(token)]);
+  const found = row && pickRow(row, 's', STAFF_SESSION, 'id');
+  const staff = row && pickRow(row, 'm', STAFF, 'id');
+  const session = found && staff ? { ...found, staff } : null;
   const now = Date.now();
   if (!session || session.revokedAt || session.expiresAt.getTime() <= now || now - session.lastSeenAt.getTime() >= STAFF_IDLE_MS) return null;
   if (!session.staff.active) return null;

@@ -1,0 +1,128 @@
+// The session look-ups every page view runs are hand-written SQL (db/rows.server.ts): they must read
+// exactly what Prisma reads, on both databases, whatever time zone the database session is in.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { AppLoadContext } from '@remix-run/node';
+import pg from 'pg';
+import { describeEachDatabase, openTestDatabase } from '../support/db';
+import type { Database } from '~/db/connect.server';
+import { seedDemoData, ALICE_UID } from '~/db/seed.server';
+import { readConfig } from '~/config.server';
+import { commitSessionCookie, countOtherSessions, createSession, loadSession } from '~/auth/session.server';
+import { readStaffSession, staffCookie } from '~/staff/session.server';
+import { SESSION, STAFF, pickRow, selectColumns } from '~/db/rows.server';
+import { newToken, sha256 } from '~/lib/tokens.server';
+
+describeEachDatabase('session rows read with hand-written SQL', (kind) => {
+  let db: Database;
+  const config = readConfig({ PORTAL_MODE: 'test' }, { port: 0 });
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    await seedDemoData(db.prisma);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  const requestWith = (cookie: string) => new Request('http://portal.test/account', { headers: { Cookie: cookie.split(';')[0] } });
+  const prismaSession = (id: string) => db.prisma.session.findUniqueOrThrow({ where: { id }, include: { account: true, ramUser: true, ramRole: true } });
+
+  it('reads an owner session, a RAM user session and a role session as Prisma does (nulls, dates, enums)', async () => {
+    const dev = await db.prisma.ramUser.findFirstOrThrow({ where: { accountUid: ALICE_UID } });
+    const role = await db.prisma.ramRole.findFirstOrThrow({ where: { accountUid: ALICE_UID } });
+    // Alice's account gets a payment date and a changed password so that nullable dates are set too.
+    await db.prisma.account.update({ where: { uid: ALICE_UID }, data: { passwordChangedAt: new Date('2026-02-03T04:05:06.789Z'), lastPaymentAt: new Date('2025-12-31T23:59:59.001Z') } });
+    const owner = await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID, ip: '203.0.113.9', userAgent: 'vitest' });
+    const ramUser = await createSession(db.prisma, { principalType: 'RAM_USER', accountUid: ALICE_UID, ramUserId: dev.id });
+    const roleSession = await createSession(db.prisma, { principalType: 'RAM_ROLE', accountUid: ALICE_UID, ramUserId: dev.id, ramRoleId: role.id, parentSessionId: ramUser.session.id, ssoName: 'Dev' });
+    for (const { token, session } of [owner, ramUser, roleSession]) {
+      const read = await loadSession(db, config, requestWith(await commitSessionCookie(config, token)));
+      expect(read).toEqual(await prismaSession(session.id));
+      expect(read!.createdAt).toBeInstanceOf(Date);
+    }
+    const read = await loadSession(db, config, requestWith(await commitSessionCookie(config, owner.token)));
+    expect(read!.account.passwordChangedAt?.toISOString()).toBe('2026-02-03T04:05:06.789Z');
+    expect(read!.ramUser).toBeNull();
+  });
+
+  it('finds nothing for an unknown, revoked or expired token', async () => {
+    expect(await loadSession(db, config, requestWith(await commitSessionCookie(config, newToken())))).toBeNull();
+    const revoked = await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID });
+    await db.prisma.session.update({ where: { id: revoked.session.id }, data: { revokedAt: new Date() } });
+    expect(await loadSession(db, config, requestWith(await commitSessionCookie(config, revoked.token)))).toBeNull();
+    const expired = await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID, lifetimeMs: 1 });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await loadSession(db, config, requestWith(await commitSessionCookie(config, expired.token)))).toBeNull();
+  });
+
+  it('counts the other live sessions of the same principal only', async () => {
+    const dev = await db.prisma.ramUser.findFirstOrThrow({ where: { accountUid: ALICE_UID } });
+    await db.prisma.session.deleteMany({ where: { accountUid: ALICE_UID } });
+    const mine = await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID });
+    await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID });
+    await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID });
+    const revoked = await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID });
+    await db.prisma.session.update({ where: { id: revoked.session.id }, data: { revokedAt: new Date() } });
+    await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID, lifetimeMs: -1000 }); // expired
+    const devSession = await createSession(db.prisma, { principalType: 'RAM_USER', accountUid: ALICE_UID, ramUserId: dev.id });
+    expect(await countOtherSessions(db, mine.session)).toBe(2);
+    expect(await countOtherSessions(db, devSession.session)).toBe(0);
+    await createSession(db.prisma, { principalType: 'RAM_USER', accountUid: ALICE_UID, ramUserId: dev.id });
+    expect(await countOtherSessions(db, devSession.session)).toBe(1);
+  });
+
+  it('reads a staff session with its member (roles as an array) as Prisma does', async () => {
+    const member = await db.prisma.staff.findFirstOrThrow({ where: { roles: { has: 'SENIOR_AGENT' } } });
+    const token = newToken();
+    const created = await db.prisma.staffSession.create({ data: { tokenHash: sha256(token), staffId: member.id, mfaPassed: true, expiresAt: new Date(Date.now() + 60_000) } });
+    const context = { services: { db, config } } as unknown as AppLoadContext;
+    const request = new Request('http://portal.test/staff', { method: 'POST', headers: { Cookie: (await staffCookie(config).serialize(token)).split(';')[0] } });
+    const read = await readStaffSession(context, request);
+    expect(read).toEqual(await db.prisma.staffSession.findUniqueOrThrow({ where: { id: created.id }, include: { staff: true } }));
+    expect(read!.staff.roles.length).toBeGreaterThan(0);
+    await db.prisma.staff.update({ where: { id: member.id }, data: { active: false } });
+    expect(await readStaffSession(context, request)).toBeNull();
+    await db.prisma.staff.update({ where: { id: member.id }, data: { active: true } });
+  });
+
+  it('reads the instants Prisma wrote when the database session and this process run in other time zones', async () => {
+    const { session } = await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID });
+    const staff = await db.prisma.staff.findFirstOrThrow();
+    const text = `SELECT ${selectColumns('s', SESSION)} FROM "Session" s WHERE s.id = $1`;
+    const staffText = `SELECT ${selectColumns('m', STAFF)} FROM "Staff" m WHERE m.id = $1`;
+    const inZone = async (run: (q: (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>) => Promise<void>) => {
+      if (db.pglite) {
+        await db.pglite.exec(`SET TIME ZONE 'Pacific/Chatham'`);
+        try {
+          await run(async (sql, values) => (await db.pglite!.query<Record<string, unknown>>(sql, values)).rows);
+        } finally {
+          await db.pglite.exec('RESET TIME ZONE');
+        }
+        return;
+      }
+      const client = new pg.Client({ connectionString: db.location });
+      await client.connect();
+      try {
+        await client.query(`SET TIME ZONE 'Pacific/Chatham'`);
+        await run(async (sql, values) => (await client.query(sql, values)).rows);
+      } finally {
+        await client.end();
+      }
+    };
+    const processZone = process.env.TZ;
+    process.env.TZ = 'America/Sao_Paulo'; // the pg driver reads a timestamp without zone as local time
+    try {
+      await inZone(async (q) => {
+        const [zone] = await q('SHOW TIME ZONE', []);
+      expect(Object.values(zone)[0]).toBe('Pacific/Chatham');
+        expect(new Date(2026, 0, 1).getTimezoneOffset()).toBe(180);
+        const [row] = await q(text, [session.id]);
+        expect(pickRow(row, 's', SESSION, 'id')).toEqual(session);
+        const [staffRow] = await q(staffText, [staff.id]);
+        expect(pickRow(staffRow, 'm', STAFF, 'id')).toEqual(staff);
+      });
+    } finally {
+      if (processZone === undefined) delete process.env.TZ;
+      else process.env.TZ = processZone;
+    }
+  });
+});
