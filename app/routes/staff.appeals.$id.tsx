@@ -12,6 +12,7 @@ import { SCENARIOS } from '~/appeals/schema';
 import { CHECKLIST, REJECT_REASONS, checklistComplete } from '~/appeals/review';
 import { matchIndicators } from '~/appeals/matching';
 import { assessRisk } from '~/appeals/risk.server';
+import { viewCase } from '~/appeals/viewers.server';
 import {
   UUID, addInternalNote, approveAppeal, claimAppeal, rejectAppeal, releaseAppeal, requestInformation, secondApproveAppeal, updateChecklist, type StaffActor,
 } from '~/appeals/decisions.server';
@@ -19,8 +20,6 @@ import { Can } from '~/components/ability';
 import { FormError } from '~/components/form';
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.appeal.caseNumber ?? 'Case'} — Back office` }];
-
-const VIEWER_FRESH_MS = 2 * 60_000;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const member = await requireStaff(request, context);
@@ -43,14 +42,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     assessRisk(prisma, { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now }),
     // Staff are few: one query names everyone the page mentions (assignee, approver, authors, viewers, timeline).
     prisma.staff.findMany({ select: { id: true, name: true } }),
-    // Collision hint: record this view and read who else has the case open right now, in one statement.
-    prisma.$queryRaw<{ staffId: string }[]>`
-      WITH seen AS (
-        INSERT INTO "CaseViewer" ("appealId", "staffId", "lastSeenAt") VALUES (${id}::uuid, ${member.staff.id}::uuid, ${now})
-        ON CONFLICT ("appealId", "staffId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"
-      )
-      SELECT "staffId"::text AS "staffId" FROM "CaseViewer"
-      WHERE "appealId" = ${id}::uuid AND "staffId" <> ${member.staff.id}::uuid AND "lastSeenAt" > ${new Date(now.getTime() - VIEWER_FRESH_MS)}`,
+    // Collision hint: record this view (at most every 30 s) and read who else has the case open right now.
+    viewCase(prisma, id, member.staff.id, now),
     prisma.auditEvent.findMany({ where: { appealId: id }, orderBy: { id: 'asc' }, take: 200, select: { id: true, at: true, action: true, actorType: true, actorId: true, data: true } }),
   ]);
   const staffNames = new Map(staff.map((s) => [s.id, s.name]));
@@ -88,7 +81,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       : null,
     matches: matchIndicators(appeal, account),
     risk,
-    viewers: viewers.map((v) => staffNames.get(v.staffId) ?? ''),
+    viewers: viewers.map((staffId) => staffNames.get(staffId) ?? ''),
     messages: messages.map((m) => ({ id: m.id, author: m.author, who: m.author === 'STAFF' ? ((m.staffId && staffNames.get(m.staffId)) || 'Support') : m.author === 'CUSTOMER' ? 'Customer' : 'System', body: m.body, at: m.createdAt.toISOString() })),
     notes: notes.map((n) => ({ id: n.id, who: staffNames.get(n.staffId) ?? '', body: n.body, at: n.createdAt.toISOString() })),
     timeline: timeline.map((t) => ({ id: String(t.id), at: t.at.toISOString(), action: t.action, who: t.actorType === 'staff' ? (staffNames.get(t.actorId ?? '') ?? 'staff') : t.actorType })),

@@ -126,6 +126,20 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     expect(pageText(await (await clients.agent.get(`/staff/appeals/${unknown.id}`)).text())).toContain('No account matches the identification given');
   });
 
+  it('writes a member\'s view of a case at most every 30 s: a quick reload only reads, and nobody is named to themselves', async () => {
+    const appeal = await makeAppeal(prisma(), portal.services.evidence);
+    const page = async (who: string) => pageText(await (await clients[who].get(`/staff/appeals/${appeal.id}`)).text());
+    expect(await page('agent')).not.toMatch(/Also looking at this case/);
+    const agentId = await staffId('agent');
+    const agentView = () => prisma().caseViewer.findUniqueOrThrow({ where: { appealId_staffId: { appealId: appeal.id, staffId: agentId } } });
+    const first = (await agentView()).lastSeenAt;
+    expect(await page('senior')).toMatch(/Also looking at this case right now: Sam Agent \./);
+    await new Promise((r) => setTimeout(r, 20));
+    // The reload names the senior agent, who came after the agent's recorded view; the agent's own row stays as it was.
+    expect(await page('agent')).toMatch(/Also looking at this case right now: Sasha Senior \./);
+    expect((await agentView()).lastSeenAt).toEqual(first);
+  });
+
   it('claims atomically: of two agents at once, one gets it and the other is told', async () => {
     const appeal = await makeAppeal(prisma(), portal.services.evidence);
     const [a, b] = await Promise.all([post('agent', appeal.id, { intent: 'claim' }), post('senior', appeal.id, { intent: 'claim' })]);
