@@ -1,10 +1,10 @@
 // Rows of Prisma's models read with hand-written SQL, for the few statements every page view runs
-// (the session look-ups). Prisma's client costs ~0.5–0.9 ms of CPU per statement on this stack;
+// (the session look-ups, the case page). Prisma's client costs ~0.5–0.9 ms of CPU per statement on this stack;
 // the same statement prepared once per connection costs ~0.2 ms (`npm run bench`, README). The
 // mapping is declared per model against Prisma's own types, so a column added to the schema and
 // not here fails `tsc`.
 
-import type { Account, RamRole, RamUser, Session, Staff, StaffSession } from '~/generated/prisma/client';
+import type { Account, Appeal, AppealMessage, EvidenceFile, InternalNote, RamRole, RamUser, Session, Staff, StaffSession } from '~/generated/prisma/client';
 
 /** How a column comes back: as is, a timestamp (stored as UTC without zone), or an array of enum values. */
 type ColumnKind = 'value' | 'date' | 'enum[]';
@@ -41,7 +41,7 @@ export function pickRow<T>(row: Record<string, unknown>, alias: string, model: M
   return out as T;
 }
 
-// ── The models the session look-ups read ──
+// ── The models the session look-ups and the case page read ──
 
 export const ACCOUNT = modelTable<Account>('Account', {
   uid: 'value',
@@ -124,4 +124,77 @@ export const STAFF_SESSION = modelTable<StaffSession>('StaffSession', {
   revokedAt: 'date',
   ip: 'value',
   userAgent: 'value',
+});
+
+export const APPEAL = modelTable<Appeal>('Appeal', {
+  id: 'value',
+  caseNumber: 'value',
+  scenario: 'value',
+  status: 'value',
+  origin: 'value',
+  priority: 'value',
+  riskLevel: 'value',
+  riskSignals: 'value',
+  accountUid: 'value',
+  accountFound: 'value',
+  givenUid: 'value',
+  givenAlias: 'value',
+  givenOldEmail: 'value',
+  accountType: 'value',
+  holderName: 'value',
+  newEmail: 'value',
+  newEmailDomain: 'value',
+  newPhone: 'value',
+  lastPaymentCents: 'value',
+  lastPaymentCurrency: 'value',
+  createdMonth: 'value',
+  trackingTokenHash: 'value',
+  filerIp: 'value',
+  submittedAt: 'date',
+  updatedAt: 'date',
+  slaDueAt: 'date',
+  slaPausedAt: 'date',
+  assigneeId: 'value',
+  claimedAt: 'date',
+  firstApproverId: 'value',
+  firstApprovedAt: 'date',
+  decidedById: 'value',
+  decidedAt: 'date',
+  rejectReason: 'value',
+  rejectFinal: 'value',
+  checklist: 'value',
+  awaitingSince: 'date',
+  evidencePurgedAt: 'date',
+  version: 'value',
+});
+
+export const EVIDENCE_FILE = modelTable<EvidenceFile>('EvidenceFile', {
+  id: 'value',
+  appealId: 'value',
+  messageId: 'value',
+  kind: 'value',
+  storedName: 'value',
+  originalName: 'value',
+  mimeType: 'value',
+  sizeBytes: 'value',
+  sha256: 'value',
+  uploadedAt: 'date',
+  deletedAt: 'date',
+});
+
+export const APPEAL_MESSAGE = modelTable<AppealMessage>('AppealMessage', {
+  id: 'value',
+  appealId: 'value',
+  author: 'value',
+  staffId: 'value',
+  body: 'value',
+  createdAt: 'date',
+});
+
+export const INTERNAL_NOTE = modelTable<InternalNote>('InternalNote', {
+  id: 'value',
+  appealId: 'value',
+  staffId: 'value',
+  body: 'value',
+  createdAt: 'date',
 });

@@ -13,6 +13,7 @@ import { CHECKLIST, REJECT_REASONS, checklistComplete } from '~/appeals/review';
 import { matchIndicators } from '~/appeals/matching';
 import { assessRisk } from '~/appeals/risk.server';
 import { viewCase } from '~/appeals/viewers.server';
+import { loadCaseRecords } from '~/appeals/case-page.server';
 import {
   UUID, addInternalNote, approveAppeal, claimAppeal, rejectAppeal, releaseAppeal, requestInformation, secondApproveAppeal, updateChecklist, type StaffActor,
 } from '~/appeals/decisions.server';
@@ -26,25 +27,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { prisma } = context.services;
   const id = params.id ?? '';
   if (denialReason(member.ability, 'read', 'Appeal')) throw forbidden('Your role does not include working on appeals.');
-  // The case with its evidence, conversation, notes and account: one statement (relationJoins).
-  const found = UUID.test(id)
-    ? await prisma.appeal.findUnique({
-        where: { id },
-        include: { evidence: { orderBy: { uploadedAt: 'asc' } }, messages: { orderBy: { createdAt: 'asc' } }, notes: { orderBy: { createdAt: 'asc' } }, account: true },
-      })
-    : null;
+  // The case with its account, evidence, conversation, notes, staff names and timeline: prepared
+  // statements side by side (appeals/case-page.server.ts).
+  const found = UUID.test(id) ? await loadCaseRecords(context.services.db, id) : null;
   if (!found) throw new Response('This case does not exist.', { status: 404 });
-  const { evidence, messages, notes, account, ...appeal } = found;
+  const { appeal, evidence, messages, notes, account, staff, timeline } = found;
   const now = new Date();
-  // Everything else at once: the page waits for one round of statements, not a chain.
-  const [risk, staff, viewers, timeline] = await Promise.all([
+  const [risk, viewers] = await Promise.all([
     // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).
     assessRisk(prisma, { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now }),
-    // Staff are few: one query names everyone the page mentions (assignee, approver, authors, viewers, timeline).
-    prisma.staff.findMany({ select: { id: true, name: true } }),
     // Collision hint: record this view (at most every 30 s) and read who else has the case open right now.
     viewCase(prisma, id, member.staff.id, now),
-    prisma.auditEvent.findMany({ where: { appealId: id }, orderBy: { id: 'asc' }, take: 200, select: { id: true, at: true, action: true, actorType: true, actorId: true, data: true } }),
   ]);
   const staffNames = new Map(staff.map((s) => [s.id, s.name]));
   const person = (staffId: string | null) => (staffId ? { id: staffId, name: staffNames.get(staffId) ?? '' } : null);
@@ -84,7 +77,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     viewers: viewers.map((staffId) => staffNames.get(staffId) ?? ''),
     messages: messages.map((m) => ({ id: m.id, author: m.author, who: m.author === 'STAFF' ? ((m.staffId && staffNames.get(m.staffId)) || 'Support') : m.author === 'CUSTOMER' ? 'Customer' : 'System', body: m.body, at: m.createdAt.toISOString() })),
     notes: notes.map((n) => ({ id: n.id, who: staffNames.get(n.staffId) ?? '', body: n.body, at: n.createdAt.toISOString() })),
-    timeline: timeline.map((t) => ({ id: String(t.id), at: t.at.toISOString(), action: t.action, who: t.actorType === 'staff' ? (staffNames.get(t.actorId ?? '') ?? 'staff') : t.actorType })),
+    timeline: timeline.map((t) => ({ id: t.id, at: t.at.toISOString(), action: t.action, who: t.actorType === 'staff' ? (staffNames.get(t.actorId ?? '') ?? 'staff') : t.actorType })),
   };
 }
 

@@ -1,5 +1,6 @@
-// The session look-ups every page view runs are hand-written SQL (db/rows.server.ts): they must read
-// exactly what Prisma reads, on both databases, whatever time zone the database session is in.
+// The reads every page view runs (session look-ups) and the case page's are hand-written SQL
+// (db/rows.server.ts): they must read exactly what Prisma reads, on both databases, whatever time
+// zone the database session or this process is in.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppLoadContext } from '@remix-run/node';
 import pg from 'pg';
@@ -11,8 +12,10 @@ import { commitSessionCookie, countOtherSessions, createSession, loadSession } f
 import { readStaffSession, staffCookie } from '~/staff/session.server';
 import { SESSION, STAFF, pickRow, selectColumns } from '~/db/rows.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
+import { loadCaseRecords, TIMELINE_LIMIT } from '~/appeals/case-page.server';
+import { makeAppeal } from '../support/backoffice';
 
-describeEachDatabase('session rows read with hand-written SQL', (kind) => {
+describeEachDatabase('rows read with hand-written SQL', (kind) => {
   let db: Database;
   const config = readConfig({ PORTAL_MODE: 'test' }, { port: 0 });
   beforeAll(async () => {
@@ -82,6 +85,40 @@ describeEachDatabase('session rows read with hand-written SQL', (kind) => {
     await db.prisma.staff.update({ where: { id: member.id }, data: { active: false } });
     expect(await readStaffSession(context, request)).toBeNull();
     await db.prisma.staff.update({ where: { id: member.id }, data: { active: true } });
+  });
+
+  it('reads a case with its account, evidence, conversation, notes and timeline as Prisma does', async () => {
+    const staff = await db.prisma.staff.findMany({ select: { id: true, name: true } });
+    const agent = staff[0];
+    const appeal = await makeAppeal(db.prisma, null, { riskSignals: [{ code: 'IDENTIFIERS_CONFLICT' }], checklist: { identity: true }, assigneeId: agent.id, claimedAt: new Date('2026-11-20T10:00:00.123Z'), rejectFinal: null });
+    await db.prisma.evidenceFile.create({ data: { appealId: appeal.id, kind: 'OTHER', storedName: `later${newToken(12)}`, originalName: 'b.pdf', mimeType: 'application/pdf', sizeBytes: 9, sha256: sha256('b'), uploadedAt: new Date(Date.now() + 1000), deletedAt: new Date() } });
+    const message = await db.prisma.appealMessage.create({ data: { appealId: appeal.id, author: 'STAFF', staffId: agent.id, body: 'Please send a clearer photo.' } });
+    await db.prisma.appealMessage.create({ data: { appealId: appeal.id, author: 'CUSTOMER', body: 'Here it is <b>', createdAt: new Date(Date.now() + 1000) } });
+    await db.prisma.internalNote.create({ data: { appealId: appeal.id, staffId: agent.id, body: 'Looks fine.' } });
+    await db.prisma.auditEvent.createMany({ data: Array.from({ length: TIMELINE_LIMIT + 5 }, (_, i) => ({ actorType: i % 2 ? 'staff' : 'customer', actorId: i % 2 ? agent.id : null, action: `case.step_${i}`, appealId: appeal.id })) });
+
+    const read = await loadCaseRecords(db, appeal.id);
+    const expected = await db.prisma.appeal.findUniqueOrThrow({
+      where: { id: appeal.id },
+      include: { evidence: { orderBy: { uploadedAt: 'asc' } }, messages: { orderBy: { createdAt: 'asc' } }, notes: { orderBy: { createdAt: 'asc' } }, account: true },
+    });
+    const { evidence, messages, notes, account, ...row } = expected;
+    expect(read?.appeal).toEqual(row);
+    expect(read?.account).toEqual(account);
+    expect(read?.evidence).toEqual(evidence);
+    expect(read?.evidence).toHaveLength(2);
+    expect(read?.messages).toEqual(messages);
+    expect(read?.messages[0].id).toBe(message.id);
+    expect(read?.notes).toEqual(notes);
+    expect(new Map(read?.staff.map((s) => [s.id, s.name]))).toEqual(new Map(staff.map((s) => [s.id, s.name])));
+    const events = await db.prisma.auditEvent.findMany({ where: { appealId: appeal.id }, orderBy: { id: 'asc' }, take: TIMELINE_LIMIT });
+    expect(read?.timeline).toEqual(events.map((e) => ({ id: String(e.id), at: e.at, action: e.action, actorType: e.actorType, actorId: e.actorId })));
+
+    const orphan = await makeAppeal(db.prisma, null, { accountUid: null, accountFound: false });
+    const orphanRead = await loadCaseRecords(db, orphan.id);
+    expect(orphanRead?.account).toBeNull();
+    expect(orphanRead?.messages).toEqual([]);
+    expect(await loadCaseRecords(db, '00000000-0000-4000-8000-000000000000')).toBeNull();
   });
 
   it('reads the instants Prisma wrote when the database session and this process run in other time zones', async () => {
