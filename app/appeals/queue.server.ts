@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { Prisma, type AppealStatus } from '~/generated/prisma/client';
 import type { AppAbility } from '~/authz/ability';
+import type { Database } from '~/db/connect.server';
 import { normaliseEmail } from '~/account/email';
 import { OPEN_STATUSES, SCENARIO_VALUES } from './schema';
 import { UUID } from '~/lib/ids';
@@ -71,6 +72,12 @@ export function readsEveryAppeal(ability: AppAbility): boolean {
   return rules.length > 0 && rules.every((r) => !r.inverted && !r.conditions && !r.fields);
 }
 
+/**
+ * A point in time as a parameter compared with a timestamp column (UTC, without zone): sent as an ISO
+ * string, so neither driver's idea of the local time zone enters.
+ */
+const instant = (at: Date) => Prisma.sql`(${at.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+
 /** The filters other than status, as SQL conditions on alias a. */
 function filterSql(staffId: string, f: QueueFilters, now: Date, cursor: { dueAt: Date; id: string } | null): Prisma.Sql[] {
   const and: Prisma.Sql[] = [];
@@ -81,9 +88,9 @@ function filterSql(staffId: string, f: QueueFilters, now: Date, cursor: { dueAt:
   else if (f.assignee && UUID.test(f.assignee)) and.push(Prisma.sql`a."assigneeId" = ${f.assignee}::uuid`);
   if (f.sla) {
     const in24h = new Date(now.getTime() + 24 * 3600_000);
-    if (f.sla === 'breached') and.push(Prisma.sql`a."slaDueAt" < ${now}`);
-    if (f.sla === 'due_24h') and.push(Prisma.sql`a."slaDueAt" >= ${now} AND a."slaDueAt" < ${in24h}`);
-    if (f.sla === 'on_time') and.push(Prisma.sql`a."slaDueAt" >= ${in24h}`);
+    if (f.sla === 'breached') and.push(Prisma.sql`a."slaDueAt" < ${instant(now)}`);
+    if (f.sla === 'due_24h') and.push(Prisma.sql`a."slaDueAt" >= ${instant(now)} AND a."slaDueAt" < ${instant(in24h)}`);
+    if (f.sla === 'on_time') and.push(Prisma.sql`a."slaDueAt" >= ${instant(in24h)}`);
   }
   if (f.q) {
     const q = f.q.trim();
@@ -95,13 +102,13 @@ function filterSql(staffId: string, f: QueueFilters, now: Date, cursor: { dueAt:
   }
   // After the cursor: a row comparison, which the (…, slaDueAt, id) indexes take as the start of their
   // range — and which PostgreSQL plans in a fraction of the time of the equivalent AND/OR.
-  if (cursor) and.push(Prisma.sql`(a."slaDueAt", a."id") > (${cursor.dueAt}::timestamp, ${cursor.id}::uuid)`);
+  if (cursor) and.push(Prisma.sql`(a."slaDueAt", a."id") > (${instant(cursor.dueAt)}, ${cursor.id}::uuid)`);
   return and;
 }
 
-const COLUMNS = Prisma.sql`a."id", a."caseNumber", a."scenario"::text AS "scenario", a."status"::text AS "status", a."riskLevel"::text AS "riskLevel", a."priority", a."slaDueAt", a."submittedAt", a."accountFound", a."newEmail", a."assigneeId"`;
+const COLUMNS = Prisma.sql`a."id", a."caseNumber", a."scenario"::text AS "scenario", a."status"::text AS "status", a."riskLevel"::text AS "riskLevel", a."priority", (a."slaDueAt" AT TIME ZONE 'UTC') AS "slaDueAt", (a."submittedAt" AT TIME ZONE 'UTC') AS "submittedAt", a."accountFound", a."newEmail", a."assigneeId"`;
 
-export async function loadQueue(prisma: Prisma.TransactionClient, ability: AppAbility, staffId: string, f: QueueFilters, now = new Date()) {
+export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, staffId: string, f: QueueFilters, now = new Date()) {
   if (!readsEveryAppeal(ability)) throw new Error('The queue lists every appeal; this ability reads only some of them.');
   const cursor = decodeCursor(f.after);
   const conditions = filterSql(staffId, f, now, cursor);
@@ -120,10 +127,13 @@ export async function loadQueue(prisma: Prisma.TransactionClient, ability: AppAb
     statuses.length > 1 && statuses.length < STATUSES.length
       ? Prisma.join(statuses.map((status) => Prisma.sql`(${page(status)})`), ' UNION ALL ')
       : page(statuses.length === 1 ? statuses[0] : undefined);
-  const rows = await prisma.$queryRaw<QueueRow[]>`
+  // Prisma's tagged template composes the statement; it runs through db.sql (no Prisma client round:
+  // ~0.3 ms of CPU less per page view), unnamed, since the filters change its text.
+  const query = Prisma.sql`
     SELECT q.*, s."name" AS "assigneeName"
     FROM (${source}) q LEFT JOIN "Staff" s ON s."id" = q."assigneeId"
     ORDER BY q."slaDueAt", q."id" LIMIT ${PAGE_SIZE + 1}`;
+  const rows = await db.sql<QueueRow>({ name: '', text: query.text }, query.values);
   const shown = rows.slice(0, PAGE_SIZE);
   const last = shown[shown.length - 1];
   return {

@@ -9,7 +9,7 @@ import { PrismaClient } from '~/generated/prisma/client';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
-/** A statement with a name unique in the portal (PostgreSQL keeps its plan per connection under it). */
+/** A statement with a name unique in the portal (PostgreSQL keeps its plan per connection under it), or '' for one whose text varies. */
 export type SqlStatement = { name: string; text: string };
 
 export type Database = {

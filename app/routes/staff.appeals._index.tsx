@@ -14,7 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const reason = denialReason(member.ability, 'read', 'Appeal');
   if (reason) throw forbidden('Your role does not include working on appeals.');
   const filters = parseQueueFilters(new URL(request.url).searchParams);
-  const queue = await loadQueue(context.services.prisma, member.ability, member.staff.id, filters);
+  const queue = await loadQueue(context.services.db, member.ability, member.staff.id, filters);
   return {
     filters,
     next: queue.next,

@@ -80,7 +80,7 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
     for (let pages = 0; pages < 20; pages++) {
       const params = new URLSearchParams(query);
       if (after) params.set('after', after);
-      const page = await loadQueue(db.prisma, ability, me, parseQueueFilters(params), now);
+      const page = await loadQueue(db, ability, me, parseQueueFilters(params), now);
       for (const r of page.rows) seen.push({ id: r.id, assignee: r.assignee, breached: r.breached, dueSoon: r.dueSoon, pageLength: page.rows.length });
       if (!page.next) return seen;
       expect(page.rows).toHaveLength(PAGE_SIZE);
@@ -123,6 +123,21 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
     }
   });
 
+  it('lists the same with this process in another time zone (dates go to the database as UTC instants)', async () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'Asia/Kathmandu'; // UTC+5:45: a local reading of a timestamp would move every SLA boundary
+    try {
+      expect(new Date(2026, 5, 1).getTimezoneOffset()).toBe(-345);
+      for (const query of ['sla=breached', 'sla=due_24h&status=all', 'sla=on_time&risk=HIGH', 'status=all']) {
+        const got = await allPages(query);
+        expect(got.map((r) => r.id)).toEqual(model(query).map((r) => r.id));
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('the model is not trivial: several filters span more than one page, some list nothing', () => {
     expect(model('status=all').length).toBe(140);
     expect(queries.filter((q) => model(q).length > PAGE_SIZE).length).toBeGreaterThanOrEqual(4);
@@ -130,9 +145,9 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
   });
 
   it('a broken or foreign cursor starts from the beginning instead of failing', async () => {
-    const first = await loadQueue(db.prisma, ability, me, parseQueueFilters(new URLSearchParams('status=all')), now);
+    const first = await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams('status=all')), now);
     for (const after of ['not-base64!', Buffer.from('2026-01-01T00:00:00Z|not-a-uuid').toString('base64url'), Buffer.from("x|'; DROP TABLE \"Appeal\"; --").toString('base64url')]) {
-      const page = await loadQueue(db.prisma, ability, me, parseQueueFilters(new URLSearchParams({ status: 'all', after })), now);
+      const page = await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams({ status: 'all', after })), now);
       expect(page.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
     }
     expect(await db.prisma.appeal.count()).toBe(140);
@@ -143,6 +158,6 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
     expect(readsEveryAppeal(defineAbilityFor({ kind: 'staff', staffId: me, roles: ['ADMIN'], active: true, label: 'Admin' }))).toBe(false);
     const some = createMongoAbility([{ action: 'read', subject: 'Appeal', conditions: { assigneeId: me } }]) as unknown as AppAbility;
     expect(readsEveryAppeal(some)).toBe(false);
-    await expect(loadQueue(db.prisma, some, me, parseQueueFilters(new URLSearchParams()), now)).rejects.toThrow(/reads only some/);
+    await expect(loadQueue(db, some, me, parseQueueFilters(new URLSearchParams()), now)).rejects.toThrow(/reads only some/);
   });
 });
