@@ -60,6 +60,9 @@ export const ACCOUNT = modelTable<Account>('Account', {
   passwordChangedAt: 'date',
 });
 
+/** The columns customer and staff sessions share: when they began, were last used, end, were revoked, and from where. */
+const SESSION_TRAIL = { createdAt: 'date', lastSeenAt: 'date', expiresAt: 'date', revokedAt: 'date', ip: 'value', userAgent: 'value' } as const;
+
 export const SESSION = modelTable<Session>('Session', {
   id: 'value',
   tokenHash: 'value',
@@ -70,12 +73,7 @@ export const SESSION = modelTable<Session>('Session', {
   ssoSubject: 'value',
   ssoName: 'value',
   parentSessionId: 'value',
-  createdAt: 'date',
-  lastSeenAt: 'date',
-  expiresAt: 'date',
-  revokedAt: 'date',
-  ip: 'value',
-  userAgent: 'value',
+  ...SESSION_TRAIL,
   privilegedUntil: 'date',
 });
 
@@ -118,12 +116,7 @@ export const STAFF_SESSION = modelTable<StaffSession>('StaffSession', {
   tokenHash: 'value',
   staffId: 'value',
   mfaPassed: 'value',
-  createdAt: 'date',
-  lastSeenAt: 'date',
-  expiresAt: 'date',
-  revokedAt: 'date',
-  ip: 'value',
-  userAgent: 'value',
+  ...SESSION_TRAIL,
 });
 
 export const APPEAL = modelTable<Appeal>('Appeal', {
