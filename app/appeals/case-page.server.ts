@@ -33,10 +33,9 @@ export async function loadCaseRecords(db: Pick<Database, 'sql'>, id: string) {
     db.sql<{ id: string; name: string }>(STAFF_NAMES, []),
     db.sql<TimelineRow>(TIMELINE, [id]),
   ]);
-  const appeal = row ? pickRow(row, 'p', APPEAL, 'id') : null;
-  if (!row || !appeal) return null;
+  if (!row) return null;
   return {
-    appeal,
+    appeal: pickRow(row, 'p', APPEAL, 'id')!,
     account: pickRow(row, 'a', ACCOUNT, 'uid'),
     evidence: evidence.map((r) => pickRow(r, 'e', EVIDENCE_FILE, 'id')!),
     messages: messages.map((r) => pickRow(r, 'm', APPEAL_MESSAGE, 'id')!),

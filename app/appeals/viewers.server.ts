@@ -1,5 +1,5 @@
 // The collision hint on the case page: who else has this case open right now.
-import type { PrismaClient } from '~/generated/prisma/client';
+import { Prisma, type PrismaClient } from '~/generated/prisma/client';
 
 /** A member counts as looking at a case this long after their last recorded view. */
 export const VIEWER_FRESH_MS = 2 * 60_000;
@@ -14,12 +14,12 @@ export async function viewCase(prisma: PrismaClient, appealId: string, staffId: 
   let views = written.get(prisma);
   if (!views) written.set(prisma, (views = new Map()));
   const key = `${appealId}:${staffId}`;
-  const fresh = new Date(now.getTime() - VIEWER_FRESH_MS);
+  const others = Prisma.sql`
+    SELECT "staffId"::text AS "staffId" FROM "CaseViewer"
+    WHERE "appealId" = ${appealId}::uuid AND "staffId" <> ${staffId}::uuid AND "lastSeenAt" > ${new Date(now.getTime() - VIEWER_FRESH_MS)}`;
   const last = views.get(key);
   if (last !== undefined && now.getTime() - last < VIEWER_TOUCH_MS) {
-    const rows = await prisma.$queryRaw<{ staffId: string }[]>`
-      SELECT "staffId"::text AS "staffId" FROM "CaseViewer" WHERE "appealId" = ${appealId}::uuid AND "staffId" <> ${staffId}::uuid AND "lastSeenAt" > ${fresh}`;
-    return rows.map((r) => r.staffId);
+    return (await prisma.$queryRaw<{ staffId: string }[]>(others)).map((r) => r.staffId);
   }
   // Record the view and read the others in one statement.
   const rows = await prisma.$queryRaw<{ staffId: string }[]>`
@@ -27,7 +27,7 @@ export async function viewCase(prisma: PrismaClient, appealId: string, staffId: 
       INSERT INTO "CaseViewer" ("appealId", "staffId", "lastSeenAt") VALUES (${appealId}::uuid, ${staffId}::uuid, ${now})
       ON CONFLICT ("appealId", "staffId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"
     )
-    SELECT "staffId"::text AS "staffId" FROM "CaseViewer" WHERE "appealId" = ${appealId}::uuid AND "staffId" <> ${staffId}::uuid AND "lastSeenAt" > ${fresh}`;
+    ${others}`;
   if (views.size >= 10_000) for (const [k, at] of views) if (now.getTime() - at >= VIEWER_TOUCH_MS) views.delete(k);
   views.set(key, now.getTime());
   return rows.map((r) => r.staffId);

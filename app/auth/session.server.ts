@@ -72,7 +72,6 @@ export function isSessionLive(session: { revokedAt: Date | null; expiresAt: Date
   return now.getTime() - session.lastSeenAt.getTime() < SESSION_IDLE_MS;
 }
 
-/** The live session of this request with its account (and RAM user or role), or null. Refreshes the idle timer. */
 const SESSION_BY_TOKEN: SqlStatement = {
   name: 'session_by_token',
   text: `SELECT ${selectColumns('s', SESSION)}, ${selectColumns('a', ACCOUNT)}, ${selectColumns('u', RAM_USER)}, ${selectColumns('r', RAM_ROLE)}
@@ -81,6 +80,7 @@ const SESSION_BY_TOKEN: SqlStatement = {
     WHERE s."tokenHash" = $1`,
 };
 
+/** The live session of this request with its account (and RAM user or role), or null. Refreshes the idle timer. */
 export async function loadSession(db: Pick<Database, 'prisma' | 'sql'>, config: PortalConfig, request: Request, now = new Date()): Promise<SessionWithAccount | null> {
   const token = await readSessionToken(config, request);
   if (!token) return null;
