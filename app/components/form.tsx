@@ -39,21 +39,21 @@ export const TextField = forwardRef<HTMLInputElement, FieldProps>(function TextF
   );
 });
 
-export function FormError({ children }: { children?: ReactNode }) {
+function Notice({ tone, role, children }: { tone: 'error' | 'ok'; role: 'alert' | 'status'; children?: ReactNode }) {
   if (!children) return null;
   return (
-    <div className="notice error" role="alert">
+    <div className={`notice ${tone}`} role={role}>
       <p>{children}</p>
     </div>
   );
 }
 
+/** A form's error message (an assertive live region); nothing when there is none. */
+export function FormError({ children }: { children?: ReactNode }) {
+  return <Notice tone="error" role="alert">{children}</Notice>;
+}
+
 /** A short success message (a polite live region); nothing when there is none. */
 export function FormStatus({ children }: { children?: ReactNode }) {
-  if (!children) return null;
-  return (
-    <div className="notice ok" role="status">
-      <p>{children}</p>
-    </div>
-  );
+  return <Notice tone="ok" role="status">{children}</Notice>;
 }

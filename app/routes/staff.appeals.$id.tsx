@@ -18,7 +18,7 @@ import {
   UUID, addInternalNote, approveAppeal, claimAppeal, rejectAppeal, releaseAppeal, requestInformation, secondApproveAppeal, updateChecklist, type StaffActor,
 } from '~/appeals/decisions.server';
 import { Can } from '~/components/ability';
-import { FormError } from '~/components/form';
+import { FormError, FormStatus } from '~/components/form';
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.appeal.caseNumber ?? 'Case'} — Back office` }];
 
@@ -166,11 +166,7 @@ export default function CasePage() {
           <p>Also looking at this case right now: {d.viewers.join(', ')}.</p>
         </div>
       ) : null}
-      {result ? (
-        <div className={`notice ${result.ok ? 'ok' : 'error'}`} role={result.ok ? 'status' : 'alert'}>
-          <p>{result.message}</p>
-        </div>
-      ) : null}
+      {result?.ok ? <FormStatus>{result.message}</FormStatus> : <FormError>{result?.message}</FormError>}
 
       <div className="card actions">
         <span>Assignee: {a.assignee ? (a.assignee.id === d.me ? 'you' : a.assignee.name) : 'nobody'}</span>
