@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
 import { RemixServer, isRouteErrorResponse } from '@remix-run/react';
-import { renderToPipeableStream } from 'react-dom/server';
+import { renderToString } from 'react-dom/server';
 import { NonceProvider } from '~/components/nonce';
 import { isDatabaseUnavailable } from '~/db/errors';
 import { isBadInput } from '~/lib/request.server';
@@ -13,7 +12,7 @@ export { readConfig } from '~/config.server';
 
 const ABORT_DELAY = 5_000;
 
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -21,48 +20,44 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext?.nonce ?? '';
-  // No page streams (no defer, no Suspense of its own): the document is rendered whole and sent as
-  // one body. React's chunks through a PassThrough, a web stream and the adapter's write loop cost
-  // more CPU than the page itself on a busy server (see README, Benchmarks), and a whole document
-  // also lets a render error become an error page instead of a truncated one.
-  return new Promise<Response>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
-        callback();
-      },
-    });
-    const timer = setTimeout(() => abort(), ABORT_DELAY);
-    const { pipe, abort } = renderToPipeableStream(
-      <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-      </NonceProvider>,
-      {
-        nonce,
-        onAllReady() {
-          sink.on('finish', () => {
-            clearTimeout(timer);
-            responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
-            if (!responseHeaders.has('Cache-Control')) responseHeaders.set('Cache-Control', 'no-store');
-            const body = Buffer.concat(chunks);
-            // A known length: no chunked encoding, so headers and body leave in one write.
-            responseHeaders.set('Content-Length', String(body.length));
-            resolve(new Response(body, { headers: responseHeaders, status: responseStatusCode }));
-          });
-          pipe(sink);
-        },
-        onShellError(error: unknown) {
-          clearTimeout(timer);
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          console.error(error);
-        },
-      },
-    );
-  });
+  // No page streams (no defer, no Suspense of its own), so the document is rendered whole, as one
+  // string, and sent with its length. The loader data Remix hands to the browser (a turbo-stream
+  // encoding) is read to its end first, so <Scripts> has nothing left to wait for. React's streaming
+  // renderer would copy every tag into byte buffers and through a PassThrough, a web stream and the
+  // adapter's write loop: more CPU than the page itself on a busy server (see README, Benchmarks).
+  // A render error rejects, and Remix renders the error boundary instead: never a truncated page.
+  await readHandoff(remixContext);
+  const html = `<!DOCTYPE html>${renderToString(
+    <NonceProvider value={nonce}>
+      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+    </NonceProvider>,
+  )}`;
+  responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
+  if (!responseHeaders.has('Cache-Control')) responseHeaders.set('Cache-Control', 'no-store');
+  const body = Buffer.from(html);
+  // A known length: no chunked encoding, so headers and body leave in one write.
+  responseHeaders.set('Content-Length', String(body.length));
+  return new Response(body, { headers: responseHeaders, status: responseStatusCode });
+}
+
+/**
+ * Reads the whole single-fetch handoff stream and leaves it where RemixServer's StreamTransfer looks
+ * first (renderMeta.streamCache, one entry per chunk it renders): the data as chunk 0, the end as
+ * chunk 1. StreamTransfer then renders both <script>s without suspending, which renderToString needs.
+ */
+async function readHandoff(context: EntryContext) {
+  const stream = context.serverHandoffStream;
+  if (!stream || !context.renderMeta) return;
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true });
+  text += decoder.decode();
+  reader.releaseLock();
+  const settled = (result: { done: boolean; value: string }) => Object.assign(Promise.resolve(), { result });
+  context.renderMeta.streamCache = text
+    ? { 0: settled({ done: false, value: text }), 1: settled({ done: true, value: '' }) }
+    : { 0: settled({ done: true, value: '' }) };
 }
 
 export function handleError(error: unknown, { request, context }: { request: Request; context?: AppLoadContext }) {
