@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { RELEASED } from './uploads.server';
 
 /** Evidence files on disk, outside public/, under random names; served only through an authorised route. */
 export class EvidenceStore {
@@ -30,6 +31,10 @@ export class EvidenceStore {
 /**
  * Writes the files, then runs `use` with their stored names. If `use` fails (e.g. the transaction
  * recording them rolls back), the files are removed again: no orphan evidence on disk.
+ *
+ * Each file's bytes are released (set to RELEASED) once written. `use` needs only the names, and an
+ * appeal's answer takes at least 400 ms: a burst of 2–10 MB uploads would otherwise keep every file
+ * in memory until its answer leaves, long enough for V8 to move the buffers to the old generation.
  */
 export async function withStoredFiles<F extends { bytes: Buffer }, T>(store: EvidenceStore, files: F[], use: (stored: (F & { storedName: string })[]) => Promise<T>): Promise<T> {
   const written: string[] = [];
@@ -38,6 +43,7 @@ export async function withStoredFiles<F extends { bytes: Buffer }, T>(store: Evi
     for (const f of files) {
       const storedName = await store.save(f.bytes);
       written.push(storedName);
+      f.bytes = RELEASED;
       stored.push({ ...f, storedName });
     }
     return await use(stored);

@@ -17,6 +17,9 @@ export type ParsedForm = { fields: Record<string, string>; uploads: Upload[]; to
 
 export class FormTooLarge extends Error {}
 
+/** What an upload's or a file's bytes become once another object, or the disk, holds them. */
+export const RELEASED: Buffer = Buffer.alloc(0);
+
 /**
  * How many multipart bodies are read at once. A body is held in memory while it is read (its files
  * up to 10 MB each, briefly twice while the chunks are joined), so a burst of uploads would otherwise
@@ -85,6 +88,7 @@ export function formatBytes(n: number): string {
 /**
  * Checks every upload: known field, at most 5 files, at most 10 MB each, and a JPEG, PNG or PDF by
  * content. Returns the accepted files, or one message per offending field (then nothing is stored).
+ * An accepted upload's bytes move to its file (the upload keeps RELEASED).
  */
 export async function vetUploads(uploads: Upload[]): Promise<{ files: AcceptedFile[]; errors: Partial<Record<EvidenceField | 'files', string>> }> {
   const errors: Partial<Record<EvidenceField | 'files', string>> = {};
@@ -113,6 +117,8 @@ export async function vetUploads(uploads: Upload[]): Promise<{ files: AcceptedFi
       continue;
     }
     files.push({ field, filename: upload.filename, bytes: upload.bytes, mimeType: mime, size: upload.size, sha256: createHash('sha256').update(upload.bytes).digest('hex') });
+    // The accepted file now holds the bytes, alone, so storing it can let them go (withStoredFiles).
+    upload.bytes = RELEASED;
   }
   return { files: Object.keys(errors).length ? [] : files, errors };
 }
