@@ -104,7 +104,7 @@ async function main() {
       const base = `http://127.0.0.1:${port}`;
       const child = spawn(process.execPath, ['--max-old-space-size=192', '--max-semi-space-size=16', 'scripts/start.mjs'], {
         cwd: path.resolve(dir),
-        env: { ...process.env, ...env0, NODE_ENV: 'production', PORTAL_BENCH: '1', PORT: String(port), PUBLIC_URL: base, DATABASE_URL: u.toString(), TRUST_PROXY: '1' },
+        env: { ...process.env, ...env0, NODE_ENV: 'production', PORTAL_BENCH: '1', PORT: String(port), PUBLIC_URL: base, DATABASE_URL: u.toString(), TRUST_PROXY: '1', MALLOC_ARENA_MAX: '2' },
         stdio: 'ignore',
       });
       children.push(child);

@@ -223,6 +223,8 @@ async function main() {
       EVIDENCE_DIR: path.join(tmp, 'evidence'),
       // Appeal submissions come from many clients; behind a proxy each has its own address (see the appeal route below).
       TRUST_PROXY: '1',
+      // As npm run serve sets it (see package.json): two malloc arenas, so freed upload buffers go back to use.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     };
     if (kind === 'postgres') delete childEnv.DATA_DIR;
     else delete childEnv.DATABASE_URL;
