@@ -1,4 +1,5 @@
 // npm run bench:ab -- --b <dir> [--a <dir>] [--rounds 6] [--requests 500] [--connections 2] [--only login,security,queue,case]
+//                      [--a-node-arg=<flag> …] [--b-node-arg=<flag> …]
 //
 // Compares the portal's CPU per request of two builds on one machine at one time. <dir> is a checkout
 // with its own build/ (e.g. a `git worktree` of an older commit, built with `npx remix build`, its
@@ -30,6 +31,9 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '500' },
     connections: { type: 'string', default: '2' },
     only: { type: 'string', default: 'baseline,login,security,queue,case' },
+    /** Node flags for one side's portal (default: those of npm run serve), e.g. to compare heap settings on one build. */
+    'a-node-arg': { type: 'string', multiple: true },
+    'b-node-arg': { type: 'string', multiple: true },
   },
 });
 if (!args.b) {
@@ -102,7 +106,8 @@ async function main() {
     for (const [label, dir] of [['A', args.a!], ['B', args.b!]] as const) {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
-      const child = spawn(process.execPath, ['--max-old-space-size=192', '--max-semi-space-size=16', 'scripts/start.mjs'], {
+      const flags = (label === 'A' ? args['a-node-arg'] : args['b-node-arg']) ?? ['--max-old-space-size=192', '--max-semi-space-size=16'];
+      const child = spawn(process.execPath, [...flags, 'scripts/start.mjs'], {
         cwd: path.resolve(dir),
         env: { ...process.env, ...env0, NODE_ENV: 'production', PORTAL_BENCH: '1', PORT: String(port), PUBLIC_URL: base, DATABASE_URL: u.toString(), TRUST_PROXY: '1', MALLOC_ARENA_MAX: '2' },
         stdio: 'ignore',
