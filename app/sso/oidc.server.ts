@@ -3,9 +3,11 @@
 // IdP's published JWKS (non-repudiation checks on), issuer, audience/azp, expiry and nonce.
 // Every failure becomes an SsoFailure whose code names a message in ./messages.
 import { createHash } from 'node:crypto';
+import { lookup as lookupCallback, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import * as client from 'openid-client';
+import { Agent } from 'undici';
 import type { SsoFailureCode } from './messages';
 
 export class SsoFailure extends Error {
@@ -65,11 +67,36 @@ export function isPrivateAddress(ip: string): boolean {
 /** The host of a URL as an address or a name (IPv6 without its brackets). */
 const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '');
 
+type Resolve = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+/**
+ * The name resolution of a connection: the addresses a socket is about to connect to, refused when
+ * any is private. Checking a name before the request is not enough on its own: the request resolves it
+ * again, and a name's owner can answer the second time with 127.0.0.1 or 169.254.169.254 (DNS
+ * rebinding). Here the check and the connection use one answer.
+ */
+export function lookupRefusingPrivate(resolve: Resolve = lookupCallback as Resolve): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, { ...options, all: true }, (err, addresses) => {
+      const refused = !err && (!addresses.length || addresses.some((a) => isPrivateAddress(a.address)));
+      const error = err ?? (refused ? Object.assign(new Error(`${hostname} resolves to a private or local address; the portal does not send requests there`), { code: 'EPRIVATEADDRESS' }) : null);
+      if (error) return (callback as (e: Error) => void)(error);
+      // net.connect asks for every address (to try each family) or for one.
+      if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      else callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
+}
+
+/** The connections to identity providers: each resolves its host through lookupRefusingPrivate. */
+const publicNetwork = new Agent({ connect: { lookup: lookupRefusingPrivate() } });
+
 /**
  * A fetch for requests to an identity provider that refuses hosts resolving to a private address
- * (every request: discovery, keys, token — a discovery document may point anywhere).
+ * (every request: discovery, keys, token — a discovery document may point anywhere): a name is
+ * checked before the request, and, with the default inner fetch, again by the connection itself.
  */
-export function publicNetworkFetch(inner: client.CustomFetch = (url, options) => fetch(url, options as RequestInit)): client.CustomFetch {
+export function publicNetworkFetch(inner: client.CustomFetch = (url, options) => fetch(url, { ...(options as RequestInit), dispatcher: publicNetwork } as RequestInit)): client.CustomFetch {
   return async (url, options) => {
     const host = hostOf(new URL(url));
     const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);

@@ -2,9 +2,12 @@
 // endpoint and JWKS served through openid-client's customFetch: the real validation code path of
 // app/sso/oidc.server.ts, every refusal mapped to its message code.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, importJWK, type JWK } from 'jose';
-import { SsoFailure, completeAuthorization, configurationFor, failureCodeOf, isPrivateAddress, issuerProblem, publicNetworkFetch } from '~/sso/oidc.server';
+import { SsoFailure, completeAuthorization, configurationFor, failureCodeOf, isPrivateAddress, issuerProblem, lookupRefusingPrivate, publicNetworkFetch } from '~/sso/oidc.server';
 import { SSO_FAILURES, isSsoFailureCode } from '~/sso/messages';
 
 const ISSUER = 'https://idp.example.test';
@@ -218,3 +221,60 @@ describe('requests to an identity provider reach public addresses only (producti
   });
 });
 
+describe('the connection to an identity provider checks the address it connects to (DNS rebinding)', () => {
+  // A name whose owner answers the portal's check with a public address and the connection with a
+  // private one: the check and the connection must use one answer.
+  const answers = (...ips: string[]) => {
+    let call = 0;
+    return (_host: string, _options: object, callback: (err: null, addresses: { address: string; family: number }[]) => void) => {
+      const ip = ips[Math.min(call++, ips.length - 1)];
+      callback(null, [{ address: ip, family: ip.includes(':') ? 6 : 4 }]);
+    };
+  };
+  const lookUp = (lookup: ReturnType<typeof lookupRefusingPrivate>, options: { all?: boolean }) =>
+    new Promise<{ err: (Error & { code?: string }) | null; result: unknown }>((resolve) => lookup('idp.example.test', options as never, ((err: Error | null, a: unknown, f?: number) => resolve({ err, result: f === undefined ? a : [a, f] })) as never));
+
+  it('refuses a private answer and passes a public one on, whichever form the socket asks for', async () => {
+    for (const ip of ['127.0.0.1', '169.254.169.254', '10.1.2.3', '::1']) {
+      const { err } = await lookUp(lookupRefusingPrivate(answers(ip) as never), { all: true });
+      expect(err?.code).toBe('EPRIVATEADDRESS');
+    }
+    expect((await lookUp(lookupRefusingPrivate(answers('203.0.113.7') as never), { all: true })).result).toEqual([{ address: '203.0.113.7', family: 4 }]);
+    expect((await lookUp(lookupRefusingPrivate(answers('203.0.113.7') as never), {})).result).toEqual(['203.0.113.7', 4]);
+  });
+
+  describe('over a real socket', () => {
+    let server: Server;
+    let port = 0;
+    let hits = 0;
+    beforeAll(async () => {
+      server = createServer((_req, res) => {
+        hits++;
+        res.end('{}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      port = (server.address() as AddressInfo).port;
+      return () => new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    it('connects where the name resolves (the setup the next test relies on)', async () => {
+      const before = hits;
+      const plain = new Agent({ connect: { lookup: answers('127.0.0.1') as never } });
+      const res = await fetch(`http://rebound.example.test:${port}/jwks`, { dispatcher: plain } as RequestInit);
+      expect(res.status).toBe(200);
+      expect(hits).toBe(before + 1);
+      await plain.close();
+    });
+
+    it('never reaches a private address the name turns into after a public first answer', async () => {
+      const before = hits;
+      // The first answer is what a check before the request would have seen; the connection gets the second.
+      const resolve = answers('203.0.113.7', '127.0.0.1');
+      resolve('rebound.example.test', {}, () => {});
+      const guarded = new Agent({ connect: { lookup: lookupRefusingPrivate(resolve as never) } });
+      await expect(fetch(`http://rebound.example.test:${port}/jwks`, { dispatcher: guarded } as RequestInit)).rejects.toMatchObject({ cause: { code: 'EPRIVATEADDRESS' } });
+      expect(hits).toBe(before);
+      await guarded.close();
+    });
+  });
+});
