@@ -10,7 +10,6 @@
 // `npm run bench` runs minutes apart.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -22,6 +21,7 @@ import { hashPassword } from '~/auth/password.server';
 import { readConfig } from '~/config.server';
 import { totpNow } from '~/staff/totp.server';
 import { QUICK_SIZE, seedBenchData } from './seed';
+import { Browser, freePort } from './client';
 
 const { values: args } = parseArgs({
   options: {
@@ -57,32 +57,14 @@ function cpuMs(pid: number): number {
   return ns / 1e6;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
+/** Signs in through the portal's forms (each step must redirect) and returns the session's Cookie header. */
 async function signIn(base: string, steps: { path: string; form: Record<string, string> }[]): Promise<string> {
-  const jar = new Map<string, string>();
+  const browser = new Browser(base);
   for (const step of steps) {
-    const res = await fetch(new URL(step.path, base), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: base, Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
-      body: new URLSearchParams(step.form).toString(),
-      redirect: 'manual',
-    });
+    const res = await browser.request(step.path, { form: step.form });
     if (res.status !== 302) throw new Error(`${step.path} answered ${res.status}`);
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
-    }
   }
-  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  return browser.header();
 }
 
 async function main() {

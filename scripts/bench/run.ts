@@ -6,7 +6,7 @@
 // Prints a table, checks the targets, and writes the same as JSON to bench/results/.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ import { sessionCookie } from '~/auth/session.server';
 import { appealFlowCookie } from '~/appeals/flow.server';
 import { totpNow } from '~/staff/totp.server';
 import { FULL_SIZE, QUICK_SIZE, benchEmail, benchTrackingToken, benchUid, fixtureFlowKey, fixtureSessionToken, seedBenchData, seedRequestFixtures, type SeedReport } from './seed';
+import { Browser, freePort } from './client';
 import { measure, type BenchRequest, type Measurement } from './load';
 import { pageScriptSize, type PageScripts } from './assets';
 import { topFunctions } from './profile';
@@ -70,50 +71,12 @@ type RouteResult = {
 
 const cpuNote = (m: Measurement) => (m.cpuMsPerRequest ? `; CPU per request: portal ${m.cpuMsPerRequest.portal} ms, PostgreSQL ${m.cpuMsPerRequest.postgres} ms, machine ${m.cpuMsPerRequest.machine} ms` : '');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 function vmKB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : 0;
   } catch {
     return 0;
-  }
-}
-
-/** A cookie jar just big enough to sign in over HTTP. */
-class Browser {
-  cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  async request(pathname: string, init: { method?: string; form?: Record<string, string> } = {}) {
-    const headers: Record<string, string> = { Cookie: this.header() };
-    let body: string | undefined;
-    if (init.form) {
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      headers.Origin = new URL(this.base).origin;
-      body = new URLSearchParams(init.form).toString();
-    }
-    const res = await fetch(new URL(pathname, this.base), { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair.indexOf('=');
-      const value = pair.slice(eq + 1);
-      if (value && !/max-age=0/i.test(line)) this.cookies.set(pair.slice(0, eq), value);
-      else this.cookies.delete(pair.slice(0, eq));
-    }
-    return res;
   }
 }
 
