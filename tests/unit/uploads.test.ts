@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,34 +48,30 @@ describe('evidence files are judged by their content', () => {
 });
 
 describe('evidence bytes are held only until they are on disk', () => {
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'ard-evidence-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
   it('moves an accepted upload\'s bytes to its file, and lets them go once written, the disk keeping them whole', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ard-evidence-'));
-    try {
-      const png = pngBytes();
-      const uploads = [upload('idDocument', 'id.png', png)];
-      const { files } = await vetUploads(uploads);
-      expect(uploads[0].bytes.length).toBe(0);
-      expect(files[0].bytes).toBe(png);
-      const names = await withStoredFiles(new EvidenceStore(dir), files, async (stored) => {
-        // While the answer is prepared, no copy of the bytes is held: not by the file, not by what `use` gets.
-        expect(files[0].bytes.length).toBe(0);
-        expect(stored[0].bytes.length).toBe(0);
-        return stored.map((f) => f.storedName);
-      });
-      expect(readFileSync(path.join(dir, names[0]))).toEqual(png);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const png = pngBytes();
+    const uploads = [upload('idDocument', 'id.png', png)];
+    const { files } = await vetUploads(uploads);
+    expect(uploads[0].bytes.length).toBe(0);
+    expect(files[0].bytes).toBe(png);
+    const names = await withStoredFiles(new EvidenceStore(dir), files, async (stored) => {
+      // While the answer is prepared, no copy of the bytes is held: not by the file, not by what `use` gets.
+      expect(files[0].bytes.length).toBe(0);
+      expect(stored[0].bytes.length).toBe(0);
+      return stored.map((f) => f.storedName);
+    });
+    expect(readFileSync(path.join(dir, names[0]))).toEqual(png);
   });
   it('removes what it wrote when the step that records the files fails', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ard-evidence-'));
-    try {
-      const { files } = await vetUploads([upload('idDocument', 'id.png', pngBytes()), upload('paymentRecord', 'pay.pdf', pdfBytes())]);
-      await expect(withStoredFiles(new EvidenceStore(dir), files, async () => Promise.reject(new Error('rolled back')))).rejects.toThrow('rolled back');
-      expect(readdirSync(dir)).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { files } = await vetUploads([upload('idDocument', 'id.png', pngBytes()), upload('paymentRecord', 'pay.pdf', pdfBytes())]);
+    await expect(withStoredFiles(new EvidenceStore(dir), files, async () => Promise.reject(new Error('rolled back')))).rejects.toThrow('rolled back');
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 
