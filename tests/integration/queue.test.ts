@@ -8,6 +8,7 @@ import type { Database } from '~/db/connect.server';
 import { defineAbilityFor, type AppAbility } from '~/authz/ability';
 import { PAGE_SIZE, loadQueue, parseQueueFilters, readsEveryAppeal, statusesOf } from '~/appeals/queue.server';
 import type { AppealStatus } from '~/generated/prisma/client';
+import { inProcessTimeZone } from '../support/time-zone';
 
 const STATUSES: AppealStatus[] = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'];
 const SCENARIOS = ['FORGOT_LOGON_EMAIL', 'PHONE_UNAVAILABLE', 'EMAIL_CHANGED_NOT_ME'] as const;
@@ -124,18 +125,14 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
   });
 
   it('lists the same with this process in another time zone (dates go to the database as UTC instants)', async () => {
-    const zone = process.env.TZ;
-    process.env.TZ = 'Asia/Kathmandu'; // UTC+5:45: a local reading of a timestamp would move every SLA boundary
-    try {
+    // UTC+5:45: a local reading of a timestamp would move every SLA boundary.
+    await inProcessTimeZone('Asia/Kathmandu', async () => {
       expect(new Date(2026, 5, 1).getTimezoneOffset()).toBe(-345);
       for (const query of ['sla=breached', 'sla=due_24h&status=all', 'sla=on_time&risk=HIGH', 'status=all']) {
         const got = await allPages(query);
         expect(got.map((r) => r.id)).toEqual(model(query).map((r) => r.id));
       }
-    } finally {
-      if (zone === undefined) delete process.env.TZ;
-      else process.env.TZ = zone;
-    }
+    });
   });
 
   it('the model is not trivial: several filters span more than one page, some list nothing', () => {

@@ -14,6 +14,7 @@ import { SESSION, STAFF, pickRow, selectColumns } from '~/db/rows.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { loadCaseRecords, TIMELINE_LIMIT } from '~/appeals/case-page.server';
 import { makeAppeal } from '../support/backoffice';
+import { inProcessTimeZone } from '../support/time-zone';
 
 describeEachDatabase('rows read with hand-written SQL', (kind) => {
   let db: Database;
@@ -145,21 +146,17 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
         await client.end();
       }
     };
-    const processZone = process.env.TZ;
-    process.env.TZ = 'America/Sao_Paulo'; // the pg driver reads a timestamp without zone as local time
-    try {
-      await inZone(async (q) => {
+    // The pg driver reads a timestamp without zone as local time.
+    await inProcessTimeZone('America/Sao_Paulo', () =>
+      inZone(async (q) => {
         const [zone] = await q('SHOW TIME ZONE', []);
-      expect(Object.values(zone)[0]).toBe('Pacific/Chatham');
+        expect(Object.values(zone)[0]).toBe('Pacific/Chatham');
         expect(new Date(2026, 0, 1).getTimezoneOffset()).toBe(180);
         const [row] = await q(text, [session.id]);
         expect(pickRow(row, 's', SESSION, 'id')).toEqual(session);
         const [staffRow] = await q(staffText, [staff.id]);
         expect(pickRow(staffRow, 'm', STAFF, 'id')).toEqual(staff);
-      });
-    } finally {
-      if (processZone === undefined) delete process.env.TZ;
-      else process.env.TZ = processZone;
-    }
+      }),
+    );
   });
 });
