@@ -10,8 +10,6 @@ import { isBadInput } from '~/lib/request.server';
 export { startPortal } from '~/server/start.server';
 export { readConfig } from '~/config.server';
 
-const ABORT_DELAY = 5_000;
-
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -29,7 +27,7 @@ export default async function handleRequest(
   await readHandoff(remixContext);
   const html = `<!DOCTYPE html>${renderToString(
     <NonceProvider value={nonce}>
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      <RemixServer context={remixContext} url={request.url} nonce={nonce} />
     </NonceProvider>,
   )}`;
   responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
