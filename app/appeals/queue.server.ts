@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { Prisma, type AppealStatus } from '~/generated/prisma/client';
 import type { AppAbility } from '~/authz/ability';
-import type { Database } from '~/db/connect.server';
+import { statementFor, type Database } from '~/db/connect.server';
 import { normaliseEmail } from '~/account/email';
 import { OPEN_STATUSES, SCENARIO_VALUES } from './schema';
 import { UUID } from '~/lib/ids';
@@ -106,7 +106,9 @@ function filterSql(staffId: string, f: QueueFilters, now: Date, cursor: { dueAt:
   return and;
 }
 
-const COLUMNS = Prisma.sql`a."id", a."caseNumber", a."scenario"::text AS "scenario", a."status"::text AS "status", a."riskLevel"::text AS "riskLevel", a."priority", (a."slaDueAt" AT TIME ZONE 'UTC') AS "slaDueAt", (a."submittedAt" AT TIME ZONE 'UTC') AS "submittedAt", a."accountFound", a."newEmail", a."assigneeId"`;
+// The columns as stored: the per-status ranges below must stay ordered by the indexed slaDueAt itself,
+// so the conversions (enums to text, timestamps to UTC instants) are made on the one page of rows.
+const COLUMNS = Prisma.sql`a."id", a."caseNumber", a."scenario", a."status", a."riskLevel", a."priority", a."slaDueAt", a."submittedAt", a."accountFound", a."newEmail", a."assigneeId"`;
 
 export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, staffId: string, f: QueueFilters, now = new Date()) {
   if (!readsEveryAppeal(ability)) throw new Error('The queue lists every appeal; this ability reads only some of them.');
@@ -127,13 +129,16 @@ export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, 
     statuses.length > 1 && statuses.length < STATUSES.length
       ? Prisma.join(statuses.map((status) => Prisma.sql`(${page(status)})`), ' UNION ALL ')
       : page(statuses.length === 1 ? statuses[0] : undefined);
-  // Prisma's tagged template composes the statement; it runs through db.sql (no Prisma client round:
-  // ~0.3 ms of CPU less per page view), unnamed, since the filters change its text.
+  // The page is cut from the merged ranges before anything else: PostgreSQL then merges the ranges
+  // in index order (Merge Append) and reads only the rows it shows, rather than every range's 26 rows
+  // joined, converted and sorted. Prisma's tagged template composes the statement; it runs through
+  // db.sql (no Prisma client round: ~0.3 ms of CPU less per page view).
   const query = Prisma.sql`
-    SELECT q.*, s."name" AS "assigneeName"
-    FROM (${source}) q LEFT JOIN "Staff" s ON s."id" = q."assigneeId"
-    ORDER BY q."slaDueAt", q."id" LIMIT ${PAGE_SIZE + 1}`;
-  const rows = await db.sql<QueueRow>({ name: '', text: query.text }, query.values);
+    SELECT q."id", q."caseNumber", q."scenario"::text AS "scenario", q."status"::text AS "status", q."riskLevel"::text AS "riskLevel", q."priority",
+      (q."slaDueAt" AT TIME ZONE 'UTC') AS "slaDueAt", (q."submittedAt" AT TIME ZONE 'UTC') AS "submittedAt", q."accountFound", q."newEmail", q."assigneeId", s."name" AS "assigneeName"
+    FROM (SELECT * FROM (${source}) u ORDER BY u."slaDueAt", u."id" LIMIT ${PAGE_SIZE + 1}) q LEFT JOIN "Staff" s ON s."id" = q."assigneeId"
+    ORDER BY q."slaDueAt", q."id"`;
+  const rows = await db.sql<QueueRow>(statementFor(query.text), query.values);
   const shown = rows.slice(0, PAGE_SIZE);
   const last = shown[shown.length - 1];
   return {
