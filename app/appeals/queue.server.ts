@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { Prisma, type AppealStatus } from '~/generated/prisma/client';
 import type { AppAbility } from '~/authz/ability';
-import { statementFor, type Database } from '~/db/connect.server';
+import type { Database } from '~/db/connect.server';
+import { instant, statementFor } from '~/db/composed.server';
 import { normaliseEmail } from '~/account/email';
 import { OPEN_STATUSES, SCENARIO_VALUES } from './schema';
 import { UUID } from '~/lib/ids';
@@ -71,12 +72,6 @@ export function readsEveryAppeal(ability: AppAbility): boolean {
   const rules = ability.rulesFor('read', 'Appeal');
   return rules.length > 0 && rules.every((r) => !r.inverted && !r.conditions && !r.fields);
 }
-
-/**
- * A point in time as a parameter compared with a timestamp column (UTC, without zone): sent as an ISO
- * string, so neither driver's idea of the local time zone enters.
- */
-const instant = (at: Date) => Prisma.sql`(${at.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 
 /** The filters other than status, as SQL conditions on alias a. */
 function filterSql(staffId: string, f: QueueFilters, now: Date, cursor: { dueAt: Date; id: string } | null): Prisma.Sql[] {

@@ -1,4 +1,5 @@
 import { Prisma } from '~/generated/prisma/client';
+import { instant, type ComposedRead } from '~/db/composed.server';
 import type { RiskLevel } from '~/generated/prisma/enums';
 
 export type RiskSignal = { code: string; label: string };
@@ -17,8 +18,9 @@ const HIGH_RISK = new Set(['IDENTIFIERS_CONFLICT', 'EMAIL_DOMAIN_SEEN', 'EVIDENC
 /** Mailbox providers shared by millions: seeing one twice says nothing. */
 const COMMON_DOMAINS = new Set(['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'qq.com', '163.com', '126.com', 'example.com']);
 
+/** `read` runs the look-ups: readInTransaction(tx) while an appeal is filed, readWith(db) on the case page. */
 export async function assessRisk(
-  tx: Prisma.TransactionClient,
+  read: ComposedRead,
   input: { appealId?: string; accountUid: string | null; conflict: boolean; newEmail: string; evidenceHashes: string[]; notMeOrigin: boolean; now?: Date },
 ): Promise<{ level: RiskLevel; signals: RiskSignal[] }> {
   const codes: string[] = [];
@@ -39,9 +41,9 @@ export async function assessRisk(
     ? Prisma.sql`(SELECT count(*) FROM "EvidenceFile" WHERE "sha256" IN (${Prisma.join(input.evidenceHashes)}) ${input.appealId ? Prisma.sql`AND "appealId" <> ${input.appealId}::uuid` : Prisma.empty})::int`
     : Prisma.sql`0`;
   const recentSql = input.accountUid
-    ? Prisma.sql`(SELECT count(*) FROM "Appeal" WHERE "accountUid" = ${input.accountUid} AND "submittedAt" > ${since} ${notThis})::int`
+    ? Prisma.sql`(SELECT count(*) FROM "Appeal" WHERE "accountUid" = ${input.accountUid} AND "submittedAt" > ${instant(since)} ${notThis})::int`
     : Prisma.sql`0`;
-  const [{ seen, reused, recent }] = await tx.$queryRaw<{ seen: number; reused: number; recent: number }[]>`SELECT ${seenSql} AS "seen", ${reusedSql} AS "reused", ${recentSql} AS "recent"`;
+  const [{ seen, reused, recent }] = await read<{ seen: number; reused: number; recent: number }>(Prisma.sql`SELECT ${seenSql} AS "seen", ${reusedSql} AS "reused", ${recentSql} AS "recent"`);
   if (seen > 0) codes.push('EMAIL_DOMAIN_SEEN');
   if (reused > 0) codes.push('EVIDENCE_REUSED');
   if (recent >= 2) codes.push('REPEATED_APPEALS');

@@ -11,6 +11,7 @@ import { maskEmail } from '~/account/masking';
 import { OPEN_STATUSES, type AppealDetails } from './schema';
 import { addWorkingDays, SLA_WORKING_DAYS } from './sla';
 import { assessRisk } from './risk.server';
+import { readInTransaction } from '~/db/composed.server';
 import type { AcceptedFile } from './uploads.server';
 import { EVIDENCE_FIELDS } from './schema';
 
@@ -141,7 +142,7 @@ export async function submitAppeal(services: Services, input: SubmitInput, now =
         data: { appealId: open.id, author: 'CUSTOMER', body: `Additional submission (merged): ${input.files.length} file(s) attached. Name: ${d.holderName}.` },
       });
       if (evidence.length) await tx.evidenceFile.createMany({ data: evidence.map((e) => ({ ...e, appealId: open.id, messageId: message.id })) });
-      const risk = await assessRisk(tx, { appealId: open.id, accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: notMe || open.origin === 'NOT_ME_LINK', now });
+      const risk = await assessRisk(readInTransaction(tx), { appealId: open.id, accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: notMe || open.origin === 'NOT_ME_LINK', now });
       await tx.appeal.update({
         where: { id: open.id },
         data: {
@@ -163,7 +164,7 @@ export async function submitAppeal(services: Services, input: SubmitInput, now =
 
     const caseNumber = await nextCaseNumber(tx, now);
     const slaDueAt = addWorkingDays(now, SLA_WORKING_DAYS);
-    const risk = await assessRisk(tx, { accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: notMe, now });
+    const risk = await assessRisk(readInTransaction(tx), { accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: notMe, now });
     const appeal = await tx.appeal.create({
       data: {
         caseNumber,

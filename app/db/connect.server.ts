@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -12,15 +11,6 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 /** A statement with a name unique in the portal (PostgreSQL keeps its plan per connection under it), or '' for one whose text varies. */
 export type SqlStatement = { name: string; text: string };
-
-/**
- * A statement whose text is composed per request (the queue's filters), named after its text: each
- * distinct text is prepared once per connection, and PostgreSQL can keep its plan rather than plan
- * it on every page view. The texts are a small, fixed family (one per combination of filters used).
- */
-export function statementFor(text: string): SqlStatement {
-  return { name: `t_${createHash('sha1').update(text).digest('base64url')}`, text };
-}
 
 export type Database = {
   kind: DatabaseKind;

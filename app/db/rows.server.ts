@@ -25,12 +25,33 @@ export function modelTable<T>(table: string, columns: ModelColumns<T>): ModelTab
  */
 export function selectColumns<T>(alias: string, model: ModelTable<T>): string {
   return Object.entries<ColumnKind>(model.columns)
-    .map(([column, kind]) => {
-      const ref = `${alias}."${column}"`;
-      const expr = kind === 'date' ? `(${ref} AT TIME ZONE 'UTC')` : kind === 'enum[]' ? `${ref}::text[]` : ref;
-      return `${expr} AS "${alias}.${column}"`;
-    })
+    .map(([column, kind]) => `${columnExpr(`${alias}."${column}"`, kind)} AS "${alias}.${column}"`)
     .join(', ');
+}
+
+/** A column as selected: timestamps as timestamptz at UTC, enum arrays as text arrays (see selectColumns). */
+function columnExpr(ref: string, kind: ColumnKind): string {
+  return kind === 'date' ? `(${ref} AT TIME ZONE 'UTC')` : kind === 'enum[]' ? `${ref}::text[]` : ref;
+}
+
+/**
+ * The model's columns under a table alias as one JSON object keyed by the fields, for rows that come
+ * back inside a json_agg (several tables read by one statement); fromJsonRow turns it back.
+ */
+export function jsonColumns<T>(alias: string, model: ModelTable<T>): string {
+  return `json_build_object(${Object.entries<ColumnKind>(model.columns)
+    .map(([column, kind]) => `'${column}', ${columnExpr(`${alias}."${column}"`, kind)}`)
+    .join(', ')})`;
+}
+
+/** The model's row out of a JSON object made by jsonColumns: timestamps (ISO text with an offset) become Dates. */
+export function fromJsonRow<T>(json: Record<string, unknown>, model: ModelTable<T>): T {
+  const out: Record<string, unknown> = {};
+  for (const [column, kind] of Object.entries<ColumnKind>(model.columns)) {
+    const value = json[column] ?? null;
+    out[column] = kind === 'date' && value !== null ? new Date(value as string) : value;
+  }
+  return out as T;
 }
 
 /** The model's row out of a flat result row (see selectColumns); null when the joined row is absent. */

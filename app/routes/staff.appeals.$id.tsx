@@ -14,6 +14,7 @@ import { matchIndicators } from '~/appeals/matching';
 import { assessRisk } from '~/appeals/risk.server';
 import { viewCase } from '~/appeals/viewers.server';
 import { loadCaseRecords } from '~/appeals/case-page.server';
+import { readWith } from '~/db/composed.server';
 import {
   UUID, addInternalNote, approveAppeal, claimAppeal, rejectAppeal, releaseAppeal, requestInformation, secondApproveAppeal, updateChecklist, type StaffActor,
 } from '~/appeals/decisions.server';
@@ -24,20 +25,20 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const member = await requireStaff(request, context);
-  const { prisma } = context.services;
+  const { db } = context.services;
   const id = params.id ?? '';
   if (denialReason(member.ability, 'read', 'Appeal')) throw forbidden('Your role does not include working on appeals.');
-  // The case with its account, evidence, conversation, notes, staff names and timeline: prepared
-  // statements side by side (appeals/case-page.server.ts).
-  const found = UUID.test(id) ? await loadCaseRecords(context.services.db, id) : null;
+  // The case with its account, evidence, conversation, notes, staff names and timeline: one prepared
+  // statement (appeals/case-page.server.ts); then the risk look-ups and the viewers, side by side.
+  const found = UUID.test(id) ? await loadCaseRecords(db, id) : null;
   if (!found) throw new Response('This case does not exist.', { status: 404 });
   const { appeal, evidence, messages, notes, account, staff, timeline } = found;
   const now = new Date();
   const [risk, viewers] = await Promise.all([
     // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).
-    assessRisk(prisma, { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now }),
+    assessRisk(readWith(db), { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now }),
     // Collision hint: record this view (at most every 30 s) and read who else has the case open right now.
-    viewCase(prisma, id, member.staff.id, now),
+    viewCase(db, id, member.staff.id, now),
   ]);
   const staffNames = new Map(staff.map((s) => [s.id, s.name]));
   const person = (staffId: string | null) => (staffId ? { id: staffId, name: staffNames.get(staffId) ?? '' } : null);

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, openTestDatabase } from '../support/db';
 import type { Database } from '~/db/connect.server';
 import { assessRisk } from '~/appeals/risk.server';
+import { readInTransaction, readWith } from '~/db/composed.server';
+import { inProcessTimeZone } from '../support/time-zone';
 
 describeEachDatabase('risk signals', (kind) => {
   let db: Database;
@@ -26,12 +28,18 @@ describeEachDatabase('risk signals', (kind) => {
         evidence: { create: (data.hashes ?? []).map((sha256, i) => ({ kind: 'ID_DOCUMENT' as const, storedName: `risk-${n}-${i}`, originalName: 'id.png', mimeType: 'image/png', sizeBytes: 80, sha256 })) },
       },
     });
-  const codes = async (input: Partial<Parameters<typeof assessRisk>[1]> & { newEmail: string }) =>
-    assessRisk(db.prisma, { accountUid: 'A000000000000001', conflict: false, evidenceHashes: [], notMeOrigin: false, now, ...input }).then((r) => ({ level: r.level, codes: r.signals.map((s) => s.code).sort() }));
+  /** The signals as the filing transaction reads them (Prisma's client) and as the case page does (db.sql): always the same. */
+  const codes = async (input: Partial<Parameters<typeof assessRisk>[1]> & { newEmail: string }) => {
+    const full = { accountUid: 'A000000000000001', conflict: false, evidenceHashes: [], notMeOrigin: false, now, ...input };
+    const summary = (r: Awaited<ReturnType<typeof assessRisk>>) => ({ level: r.level, codes: r.signals.map((s) => s.code).sort() });
+    const filed = summary(await assessRisk(readInTransaction(db.prisma), full));
+    expect(summary(await assessRisk(readWith(db), full))).toEqual(filed);
+    return filed;
+  };
 
   beforeAll(async () => {
     db = await openTestDatabase(kind);
-    for (const uid of ['A000000000000001', 'A000000000000002']) {
+    for (const uid of ['A000000000000001', 'A000000000000002', 'A000000000000003']) {
       await db.prisma.account.create({ data: { uid, logonEmail: `${uid}@example.org`, passwordHash: 'x', holderName: 'Risk Holder' } });
     }
     // Account 2 has an appeal from the domain rare.example and one with a known file; account 1 has
@@ -70,6 +78,19 @@ describeEachDatabase('risk signals', (kind) => {
     const second = await appeal({ accountUid: 'A000000000000001', newEmail: 'me2@own.example', submittedAt: days(2) });
     expect(await codes({ appealId: second.id, newEmail: 'new@fresh.example' })).toEqual({ level: 'NORMAL', codes: [] });
     expect(await codes({ newEmail: 'new@fresh.example' })).toEqual({ level: 'HIGH', codes: ['REPEATED_APPEALS'] });
+  });
+
+  it('the 30 days end at the same instant whichever way the look-up runs, in any process time zone', async () => {
+    // Account 3: one appeal just inside the 30 days and one just outside (2 hours either side).
+    await appeal({ accountUid: 'A000000000000003', newEmail: 'a@three.example', submittedAt: new Date(days(30).getTime() + 2 * 3600_000) });
+    await appeal({ accountUid: 'A000000000000003', newEmail: 'b@three.example', submittedAt: new Date(days(30).getTime() - 2 * 3600_000) });
+    for (const zone of ['America/Sao_Paulo', 'Asia/Kolkata']) {
+      await inProcessTimeZone(zone, async () => {
+        expect((await codes({ accountUid: 'A000000000000003', newEmail: 'new@fresh.example' })).codes).toEqual([]);
+      });
+    }
+    await appeal({ accountUid: 'A000000000000003', newEmail: 'c@three.example', submittedAt: days(3) });
+    expect((await codes({ accountUid: 'A000000000000003', newEmail: 'new@fresh.example' })).codes).toEqual(['REPEATED_APPEALS']);
   });
 
   it('conflicting identifiers and a “This wasn’t me” origin are signals; only the first is high risk', async () => {

@@ -13,6 +13,7 @@ import { readStaffSession, staffCookie } from '~/staff/session.server';
 import { SESSION, STAFF, pickRow, selectColumns } from '~/db/rows.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { loadCaseRecords, TIMELINE_LIMIT } from '~/appeals/case-page.server';
+import { VIEWER_FRESH_MS, viewCase } from '~/appeals/viewers.server';
 import { makeAppeal } from '../support/backoffice';
 import { inProcessTimeZone } from '../support/time-zone';
 
@@ -122,11 +123,34 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     expect(await loadCaseRecords(db, '00000000-0000-4000-8000-000000000000')).toBeNull();
   });
 
+  it('records a case view at the instant given and names only the others seen within 2 minutes, in any process time zone', async () => {
+    const [me, fresh, stale] = await db.prisma.staff.findMany({ take: 3, orderBy: { email: 'asc' } });
+    const appeal = await makeAppeal(db.prisma, null);
+    const now = new Date('2026-11-27T12:00:00.250Z');
+    await db.prisma.caseViewer.createMany({
+      data: [
+        { appealId: appeal.id, staffId: fresh.id, lastSeenAt: new Date(now.getTime() - VIEWER_FRESH_MS + 60_000) },
+        { appealId: appeal.id, staffId: stale.id, lastSeenAt: new Date(now.getTime() - VIEWER_FRESH_MS - 60_000) },
+      ],
+    });
+    await inProcessTimeZone('Asia/Kolkata', async () => {
+      expect(await viewCase(db, appeal.id, me.id, now)).toEqual([fresh.id]);
+    });
+    const mine = await db.prisma.caseViewer.findUniqueOrThrow({ where: { appealId_staffId: { appealId: appeal.id, staffId: me.id } } });
+    expect(mine.lastSeenAt).toEqual(now);
+  });
+
   it('reads the instants Prisma wrote when the database session and this process run in other time zones', async () => {
     const { session } = await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID });
     const staff = await db.prisma.staff.findFirstOrThrow();
     const text = `SELECT ${selectColumns('s', SESSION)} FROM "Session" s WHERE s.id = $1`;
     const staffText = `SELECT ${selectColumns('m', STAFF)} FROM "Staff" m WHERE m.id = $1`;
+    // The case page's timestamps come back inside JSON as text with the session's offset.
+    const appeal = await makeAppeal(db.prisma, null, { claimedAt: new Date('2026-11-20T10:00:00.123Z') });
+    await db.prisma.appealMessage.create({ data: { appealId: appeal.id, author: 'CUSTOMER', body: 'Hello', createdAt: new Date('2026-07-01T23:59:59.999Z') } });
+    await db.prisma.auditEvent.create({ data: { actorType: 'customer', action: 'case.step', appealId: appeal.id, at: new Date('2026-03-29T01:30:00.500Z') } });
+    const expectedCase = await db.prisma.appeal.findUniqueOrThrow({ where: { id: appeal.id }, include: { messages: true } });
+    const [expectedEvent] = await db.prisma.auditEvent.findMany({ where: { appealId: appeal.id } });
     const inZone = async (run: (q: (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>) => Promise<void>) => {
       if (db.pglite) {
         await db.pglite.exec(`SET TIME ZONE 'Pacific/Chatham'`);
@@ -156,6 +180,11 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
         expect(pickRow(row, 's', SESSION, 'id')).toEqual(session);
         const [staffRow] = await q(staffText, [staff.id]);
         expect(pickRow(staffRow, 'm', STAFF, 'id')).toEqual(staff);
+        const read = await loadCaseRecords({ sql: async (statement, values) => (await q(statement.text, values)) as never[] }, appeal.id);
+        const { messages, ...appealRow } = expectedCase;
+        expect(read?.appeal).toEqual(appealRow);
+        expect(read?.messages).toEqual(messages);
+        expect(read?.timeline.map((t) => t.at)).toEqual([expectedEvent.at]);
       }),
     );
   });
