@@ -9,6 +9,8 @@ export type Customer = {
   principal: CustomerPrincipal;
   ability: AppAbility;
   account: Account;
+  /** The principal's other live sessions (Security Settings shows how many). */
+  otherSessions: number;
 };
 
 const pageViews = new WeakMap<AppLoadContext, Promise<Customer | null>>();
@@ -32,9 +34,9 @@ async function lookupCustomer(request: Request, context: AppLoadContext): Promis
   const { db, config } = context.services;
   const found = await loadSession(db, config, request);
   if (!found) return null;
-  const { account, ...session } = found;
+  const { account, otherSessions, ...session } = found;
   const principal = principalOf(session, account.logonEmail);
-  return { session, principal, ability: defineAbilityFor(principal), account };
+  return { session, principal, ability: defineAbilityFor(principal), account, otherSessions };
 }
 
 /** The signed-in customer, or a redirect to the sign-in page. */

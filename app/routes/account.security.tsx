@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { assertAllowed, requireCustomer } from '~/auth/guards.server';
-import { countOtherSessions } from '~/auth/session.server';
 import { denialReason } from '~/authz/ability';
 import { recordAudit } from '~/audit/audit.server';
 import { maskEmail, maskPhone } from '~/account/masking';
@@ -12,10 +11,9 @@ import { FormStatus } from '~/components/form';
 export const meta: MetaFunction = () => [{ title: 'Security Settings — Account Recovery Desk' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { account, ability, session, principal } = await requireCustomer(request, context);
+  const { account, ability, principal, otherSessions } = await requireCustomer(request, context);
   assertAllowed(ability, 'read', 'Account', { uid: account.uid });
   const own = { accountUid: account.uid };
-  const otherSessions = await countOtherSessions(context.services.db, session);
   return {
     uid: account.uid,
     principalKind: principal.kind,

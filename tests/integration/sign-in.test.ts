@@ -116,11 +116,14 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
     const there = client();
     await here.signIn('alice@example.com');
     await there.signIn('alice@example.com');
+    expect(pageText(await (await here.get('/account/security')).text())).toMatch(/You are also signed in in (1 other place|\d+ other places)\./);
     const res = await here.post('/account/security', { intent: 'sign-out-others' });
     expect(res.status).toBe(200);
     expect(pageText(await res.text())).toMatch(/Signed out \d+ other sessions?/);
     expect((await there.get('/account/security')).status).toBe(302);
-    expect((await here.get('/account/security')).status).toBe(200);
+    const after = await here.get('/account/security');
+    expect(after.status).toBe(200);
+    expect(pageText(await after.text())).toContain('You are not signed in anywhere else.');
   });
 
   it('ends a session after 30 idle minutes and at its absolute expiry', async () => {
