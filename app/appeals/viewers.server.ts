@@ -8,30 +8,36 @@ export const VIEWER_FRESH_MS = 2 * 60_000;
 /** A member's view of a case is written at most this often; a reload in between is a read only (no commit per page view). */
 export const VIEWER_TOUCH_MS = 30_000;
 
+/**
+ * The other members who looked at case `appealRef` recently, as a JSON array of staff ids: a column of
+ * the case page's statement (appeals/case-page.server.ts), so reading them costs no round trip of its
+ * own. `staffParam` is the member viewing; `sinceParam` the instant (UTC text) from which a view counts.
+ */
+export const othersLookingColumn = (appealRef: string, staffParam: string, sinceParam: string) =>
+  `(SELECT coalesce(json_agg(v."staffId"::text ORDER BY v."lastSeenAt" DESC, v."staffId"), '[]'::json) FROM "CaseViewer" v
+    WHERE v."appealId" = ${appealRef} AND v."staffId" <> ${staffParam}::uuid AND v."lastSeenAt" > (${sinceParam}::timestamptz AT TIME ZONE 'UTC'))`;
+
+/** The instant from which a view counts as "right now", as othersLookingColumn takes it. */
+export const viewersSince = (now: Date) => new Date(now.getTime() - VIEWER_FRESH_MS).toISOString();
+
 /** When this portal instance last wrote each member's view of each case, per database. */
 const written = new WeakMap<object, Map<string, number>>();
 
-/** Records this member's view of the case (at most every VIEWER_TOUCH_MS) and names the other members looking at it. */
-export async function viewCase(db: Pick<Database, 'sql'>, appealId: string, staffId: string, now = new Date()): Promise<string[]> {
+/**
+ * Records this member's view of the case, at most every VIEWER_TOUCH_MS per member and case (a quick
+ * reload writes nothing). Writes nothing for a case that does not exist, so it can run beside the
+ * case's read rather than after it.
+ */
+export async function recordCaseView(db: Pick<Database, 'sql'>, appealId: string, staffId: string, now = new Date()): Promise<void> {
   let views = written.get(db);
   if (!views) written.set(db, (views = new Map()));
-  const read = readWith(db);
   const key = `${appealId}:${staffId}`;
-  const others = Prisma.sql`
-    SELECT "staffId"::text AS "staffId" FROM "CaseViewer"
-    WHERE "appealId" = ${appealId}::uuid AND "staffId" <> ${staffId}::uuid AND "lastSeenAt" > ${instant(new Date(now.getTime() - VIEWER_FRESH_MS))}`;
   const last = views.get(key);
-  if (last !== undefined && now.getTime() - last < VIEWER_TOUCH_MS) {
-    return (await read<{ staffId: string }>(others)).map((r) => r.staffId);
-  }
-  // Record the view and read the others in one statement.
-  const rows = await read<{ staffId: string }>(Prisma.sql`
-    WITH seen AS (
-      INSERT INTO "CaseViewer" ("appealId", "staffId", "lastSeenAt") VALUES (${appealId}::uuid, ${staffId}::uuid, ${instant(now)})
-      ON CONFLICT ("appealId", "staffId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"
-    )
-    ${others}`);
+  if (last !== undefined && now.getTime() - last < VIEWER_TOUCH_MS) return;
+  await readWith(db)(Prisma.sql`
+    INSERT INTO "CaseViewer" ("appealId", "staffId", "lastSeenAt")
+    SELECT ${appealId}::uuid, ${staffId}::uuid, ${instant(now)} WHERE EXISTS (SELECT 1 FROM "Appeal" WHERE "id" = ${appealId}::uuid)
+    ON CONFLICT ("appealId", "staffId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"`);
   if (views.size >= 10_000) for (const [k, at] of views) if (now.getTime() - at >= VIEWER_TOUCH_MS) views.delete(k);
   views.set(key, now.getTime());
-  return rows.map((r) => r.staffId);
 }

@@ -12,7 +12,7 @@ import { SCENARIOS } from '~/appeals/schema';
 import { CHECKLIST, REJECT_REASONS, checklistComplete } from '~/appeals/review';
 import { matchIndicators } from '~/appeals/matching';
 import { assessRisk } from '~/appeals/risk.server';
-import { viewCase } from '~/appeals/viewers.server';
+import { recordCaseView } from '~/appeals/viewers.server';
 import { loadCaseRecords } from '~/appeals/case-page.server';
 import { readWith } from '~/db/composed.server';
 import {
@@ -28,18 +28,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { db } = context.services;
   const id = params.id ?? '';
   if (denialReason(member.ability, 'read', 'Appeal')) throw forbidden('Your role does not include working on appeals.');
-  // The case with its account, evidence, conversation, notes, staff names and timeline: one prepared
-  // statement (appeals/case-page.server.ts); then the risk look-ups and the viewers, side by side.
-  const found = UUID.test(id) ? await loadCaseRecords(db, id) : null;
-  if (!found) throw new Response('This case does not exist.', { status: 404 });
-  const { appeal, evidence, messages, notes, account, staff, timeline } = found;
+  if (!UUID.test(id)) throw new Response('This case does not exist.', { status: 404 });
   const now = new Date();
-  const [risk, viewers] = await Promise.all([
-    // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).
-    assessRisk(readWith(db), { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now }),
-    // Collision hint: record this view (at most every 30 s) and read who else has the case open right now.
-    viewCase(db, id, member.staff.id, now),
-  ]);
+  // The case with its account, evidence, conversation, notes, staff names, timeline and the other
+  // members looking at it: one prepared statement (appeals/case-page.server.ts). Beside it, this view
+  // is recorded for the others' collision hint (at most every 30 s).
+  const [found] = await Promise.all([loadCaseRecords(db, id, { staffId: member.staff.id, now }), recordCaseView(db, id, member.staff.id, now)]);
+  if (!found) throw new Response('This case does not exist.', { status: 404 });
+  const { appeal, evidence, messages, notes, account, staff, timeline, viewers } = found;
+  // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).
+  const risk = await assessRisk(readWith(db), { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now });
   const staffNames = new Map(staff.map((s) => [s.id, s.name]));
   const person = (staffId: string | null) => (staffId ? { id: staffId, name: staffNames.get(staffId) ?? '' } : null);
   const subjectFields = { id: appeal.id, status: appeal.status, assigneeId: appeal.assigneeId, firstApproverId: appeal.firstApproverId, riskLevel: appeal.riskLevel };

@@ -13,7 +13,7 @@ import { readStaffSession, staffCookie } from '~/staff/session.server';
 import { SESSION, STAFF, pickRow, selectColumns } from '~/db/rows.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { loadCaseRecords, TIMELINE_LIMIT } from '~/appeals/case-page.server';
-import { VIEWER_FRESH_MS, viewCase } from '~/appeals/viewers.server';
+import { VIEWER_FRESH_MS, recordCaseView } from '~/appeals/viewers.server';
 import { makeAppeal } from '../support/backoffice';
 import { inProcessTimeZone } from '../support/time-zone';
 
@@ -101,7 +101,7 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     await db.prisma.internalNote.create({ data: { appealId: appeal.id, staffId: agent.id, body: 'Looks fine.' } });
     await db.prisma.auditEvent.createMany({ data: Array.from({ length: TIMELINE_LIMIT + 5 }, (_, i) => ({ actorType: i % 2 ? 'staff' : 'customer', actorId: i % 2 ? agent.id : null, action: `case.step_${i}`, appealId: appeal.id })) });
 
-    const read = await loadCaseRecords(db, appeal.id);
+    const read = await loadCaseRecords(db, appeal.id, { staffId: agent.id, now: new Date() });
     const expected = await db.prisma.appeal.findUniqueOrThrow({
       where: { id: appeal.id },
       include: { evidence: { orderBy: { uploadedAt: 'asc' } }, messages: { orderBy: { createdAt: 'asc' } }, notes: { orderBy: { createdAt: 'asc' } }, account: true },
@@ -119,10 +119,10 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     expect(read?.timeline).toEqual(events.map((e) => ({ id: String(e.id), at: e.at, action: e.action, actorType: e.actorType, actorId: e.actorId })));
 
     const orphan = await makeAppeal(db.prisma, null, { accountUid: null, accountFound: false });
-    const orphanRead = await loadCaseRecords(db, orphan.id);
+    const orphanRead = await loadCaseRecords(db, orphan.id, { staffId: agent.id, now: new Date() });
     expect(orphanRead?.account).toBeNull();
     expect(orphanRead?.messages).toEqual([]);
-    expect(await loadCaseRecords(db, '00000000-0000-4000-8000-000000000000')).toBeNull();
+    expect(await loadCaseRecords(db, '00000000-0000-4000-8000-000000000000', { staffId: agent.id, now: new Date() })).toBeNull();
   });
 
   it('records a case view at the instant given and names only the others seen within 2 minutes, in any process time zone', async () => {
@@ -136,10 +136,17 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
       ],
     });
     await inProcessTimeZone('Asia/Kolkata', async () => {
-      expect(await viewCase(db, appeal.id, me.id, now)).toEqual([fresh.id]);
+      await recordCaseView(db, appeal.id, me.id, now);
+      expect((await loadCaseRecords(db, appeal.id, { staffId: me.id, now }))?.viewers).toEqual([fresh.id]);
+      // The fresh member sees this one (just recorded) and not themselves.
+      expect((await loadCaseRecords(db, appeal.id, { staffId: fresh.id, now }))?.viewers).toEqual([me.id]);
     });
     const mine = await db.prisma.caseViewer.findUniqueOrThrow({ where: { appealId_staffId: { appealId: appeal.id, staffId: me.id } } });
     expect(mine.lastSeenAt).toEqual(now);
+    // A view of a case that does not exist records nothing (it runs beside the case's read, not after it).
+    const before = await db.prisma.caseViewer.count();
+    await recordCaseView(db, '00000000-0000-4000-8000-000000000000', me.id, now);
+    expect(await db.prisma.caseViewer.count()).toBe(before);
   });
 
   it('reads the instants Prisma wrote when the database session and this process run in other time zones', async () => {
@@ -182,7 +189,7 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
         expect(pickRow(row, 's', SESSION, 'id')).toEqual(session);
         const [staffRow] = await q(staffText, [staff.id]);
         expect(pickRow(staffRow, 'm', STAFF, 'id')).toEqual(staff);
-        const read = await loadCaseRecords({ sql: async (statement, values) => (await q(statement.text, values)) as never[] }, appeal.id);
+        const read = await loadCaseRecords({ sql: async (statement, values) => (await q(statement.text, values)) as never[] }, appeal.id, { staffId: staff.id, now: new Date() });
         const { messages, ...appealRow } = expectedCase;
         expect(read?.appeal).toEqual(appealRow);
         expect(read?.messages).toEqual(messages);
