@@ -1,7 +1,6 @@
 // The collision hint on the case page: who else has this case open right now.
-import { Prisma } from '~/generated/prisma/client';
-import type { Database } from '~/db/connect.server';
-import { instant, readWith } from '~/db/composed.server';
+import type { PrismaClient } from '~/generated/prisma/client';
+import { instant } from '~/db/composed.server';
 
 /** A member counts as looking at a case this long after their last recorded view. */
 export const VIEWER_FRESH_MS = 2 * 60_000;
@@ -20,7 +19,7 @@ export const othersLookingColumn = (appealRef: string, staffParam: string, since
 /** The instant from which a view counts as "right now", as othersLookingColumn takes it. */
 export const viewersSince = (now: Date) => new Date(now.getTime() - VIEWER_FRESH_MS).toISOString();
 
-/** When this portal instance last wrote each member's view of each case, per database. */
+/** When this portal instance last wrote each member's view of each case, per database client. */
 const written = new WeakMap<object, Map<string, number>>();
 
 /**
@@ -28,16 +27,17 @@ const written = new WeakMap<object, Map<string, number>>();
  * reload writes nothing). Writes nothing for a case that does not exist, so it can run beside the
  * case's read rather than after it.
  */
-export async function recordCaseView(db: Pick<Database, 'sql'>, appealId: string, staffId: string, now = new Date()): Promise<void> {
-  let views = written.get(db);
-  if (!views) written.set(db, (views = new Map()));
+export async function recordCaseView(prisma: PrismaClient, appealId: string, staffId: string, now = new Date()): Promise<void> {
+  let views = written.get(prisma);
+  if (!views) written.set(prisma, (views = new Map()));
   const key = `${appealId}:${staffId}`;
   const last = views.get(key);
   if (last !== undefined && now.getTime() - last < VIEWER_TOUCH_MS) return;
-  await readWith(db)(Prisma.sql`
+  // A write, at most every 30 s per member and case: through Prisma's client (docs/decisions/003).
+  await prisma.$executeRaw`
     INSERT INTO "CaseViewer" ("appealId", "staffId", "lastSeenAt")
     SELECT ${appealId}::uuid, ${staffId}::uuid, ${instant(now)} WHERE EXISTS (SELECT 1 FROM "Appeal" WHERE "id" = ${appealId}::uuid)
-    ON CONFLICT ("appealId", "staffId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"`);
+    ON CONFLICT ("appealId", "staffId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"`;
   if (views.size >= 10_000) for (const [k, at] of views) if (now.getTime() - at >= VIEWER_TOUCH_MS) views.delete(k);
   views.set(key, now.getTime());
 }

@@ -33,7 +33,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // The case with its account, evidence, conversation, notes, staff names, timeline and the other
   // members looking at it: one prepared statement (appeals/case-page.server.ts). Beside it, this view
   // is recorded for the others' collision hint (at most every 30 s).
-  const [found] = await Promise.all([loadCaseRecords(db, id, { staffId: member.staff.id, now }), recordCaseView(db, id, member.staff.id, now)]);
+  const [found] = await Promise.all([loadCaseRecords(db, id, { staffId: member.staff.id, now }), recordCaseView(context.services.prisma, id, member.staff.id, now)]);
   if (!found) throw new Response('This case does not exist.', { status: 404 });
   const { appeal, evidence, messages, notes, account, staff, timeline, viewers } = found;
   // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).

@@ -136,7 +136,7 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
       ],
     });
     await inProcessTimeZone('Asia/Kolkata', async () => {
-      await recordCaseView(db, appeal.id, me.id, now);
+      await recordCaseView(db.prisma, appeal.id, me.id, now);
       expect((await loadCaseRecords(db, appeal.id, { staffId: me.id, now }))?.viewers).toEqual([fresh.id]);
       // The fresh member sees this one (just recorded) and not themselves.
       expect((await loadCaseRecords(db, appeal.id, { staffId: fresh.id, now }))?.viewers).toEqual([me.id]);
@@ -145,7 +145,7 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     expect(mine.lastSeenAt).toEqual(now);
     // A view of a case that does not exist records nothing (it runs beside the case's read, not after it).
     const before = await db.prisma.caseViewer.count();
-    await recordCaseView(db, '00000000-0000-4000-8000-000000000000', me.id, now);
+    await recordCaseView(db.prisma, '00000000-0000-4000-8000-000000000000', me.id, now);
     expect(await db.prisma.caseViewer.count()).toBe(before);
   });
 
