@@ -1,5 +1,6 @@
 // Statements composed per request with Prisma's tagged template (Prisma.sql) that run outside
-// Prisma's client, through db.sql: the queue, the case page's risk and viewer reads.
+// Prisma's client, through db.sql (docs/decisions/003): the staff queue and the case page's risk
+// look-ups. And `instant`, for points in time in any hand-written statement.
 import { createHash } from 'node:crypto';
 import { Prisma } from '~/generated/prisma/client';
 import type { Database, SqlStatement } from './connect.server';
@@ -7,7 +8,8 @@ import type { Database, SqlStatement } from './connect.server';
 /**
  * A statement whose text is composed per request, named after its text: each distinct text is
  * prepared once per connection, and PostgreSQL can keep its plan rather than plan it on every page
- * view. The texts are a small, fixed family (one per combination of filters or inputs used).
+ * view. The texts are a bounded family: one per combination of the queue's filters, of the risk
+ * look-ups that apply and of the number of evidence files compared.
  */
 export function statementFor(text: string): SqlStatement {
   return { name: `t_${createHash('sha1').update(text).digest('base64url')}`, text };

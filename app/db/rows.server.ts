@@ -18,6 +18,11 @@ export function modelTable<T>(table: string, columns: ModelColumns<T>): ModelTab
   return { table, columns };
 }
 
+/** A column as selected: timestamps as timestamptz at UTC, enum arrays as text arrays (selectColumns, jsonColumns). */
+function columnExpr(ref: string, kind: ColumnKind): string {
+  return kind === 'date' ? `(${ref} AT TIME ZONE 'UTC')` : kind === 'enum[]' ? `${ref}::text[]` : ref;
+}
+
 /**
  * The select list of a model under a table alias, each column named "alias.column". Timestamps are
  * turned into timestamptz at UTC, so both drivers (pg and PGlite) read the instant Prisma wrote,
@@ -29,14 +34,11 @@ export function selectColumns<T>(alias: string, model: ModelTable<T>): string {
     .join(', ');
 }
 
-/** A column as selected: timestamps as timestamptz at UTC, enum arrays as text arrays (see selectColumns). */
-function columnExpr(ref: string, kind: ColumnKind): string {
-  return kind === 'date' ? `(${ref} AT TIME ZONE 'UTC')` : kind === 'enum[]' ? `${ref}::text[]` : ref;
-}
-
 /**
  * The model's columns under a table alias as one JSON object keyed by the fields, for rows that come
- * back inside a json_agg (several tables read by one statement); fromJsonRow turns it back.
+ * back inside a json_agg (several tables read by one statement); fromJsonRow turns it back. For models
+ * of at most 50 columns (json_build_object takes 100 arguments) and none BigInt or Decimal (JSON would
+ * carry them as plain numbers).
  */
 export function jsonColumns<T>(alias: string, model: ModelTable<T>): string {
   return `json_build_object(${Object.entries<ColumnKind>(model.columns)
