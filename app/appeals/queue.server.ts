@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Prisma, type AppealStatus } from '~/generated/prisma/client';
 import type { AppAbility } from '~/authz/ability';
 import type { Database } from '~/db/connect.server';
-import { instant, statementFor } from '~/db/composed.server';
+import { instant, readWith } from '~/db/composed.server';
 import { normaliseEmail } from '~/account/email';
 import { OPEN_STATUSES, SCENARIO_VALUES } from './schema';
 import { UUID } from '~/lib/ids';
@@ -126,14 +126,14 @@ export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, 
       : page(statuses.length === 1 ? statuses[0] : undefined);
   // The page is cut from the merged ranges before anything else: PostgreSQL then merges the ranges
   // in index order (Merge Append) and reads only the rows it shows, rather than every range's 26 rows
-  // joined, converted and sorted. Prisma's tagged template composes the statement; it runs through
-  // db.sql (no Prisma client round: ~0.3 ms of CPU less per page view).
+  // joined, converted and sorted. Prisma's tagged template composes the statement; readWith runs it
+  // through db.sql, named after its text.
   const query = Prisma.sql`
     SELECT q."id", q."caseNumber", q."scenario"::text AS "scenario", q."status"::text AS "status", q."riskLevel"::text AS "riskLevel", q."priority",
       (q."slaDueAt" AT TIME ZONE 'UTC') AS "slaDueAt", (q."submittedAt" AT TIME ZONE 'UTC') AS "submittedAt", q."accountFound", q."newEmail", q."assigneeId", s."name" AS "assigneeName"
     FROM (SELECT * FROM (${source}) u ORDER BY u."slaDueAt", u."id" LIMIT ${PAGE_SIZE + 1}) q LEFT JOIN "Staff" s ON s."id" = q."assigneeId"
     ORDER BY q."slaDueAt", q."id"`;
-  const rows = await db.sql<QueueRow>(statementFor(query.text), query.values);
+  const rows = await readWith(db)<QueueRow>(query);
   const shown = rows.slice(0, PAGE_SIZE);
   const last = shown[shown.length - 1];
   return {

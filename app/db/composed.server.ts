@@ -11,7 +11,7 @@ import type { Database, SqlStatement } from './connect.server';
  * view. The texts are a bounded family: one per combination of the queue's filters, of the risk
  * look-ups that apply and of the number of evidence files compared.
  */
-export function statementFor(text: string): SqlStatement {
+function statementFor(text: string): SqlStatement {
   return { name: `t_${createHash('sha1').update(text).digest('base64url')}`, text };
 }
 

@@ -25,7 +25,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const member = await requireStaff(request, context);
-  const { db } = context.services;
+  const { db, prisma } = context.services;
   const id = params.id ?? '';
   if (denialReason(member.ability, 'read', 'Appeal')) throw forbidden('Your role does not include working on appeals.');
   if (!UUID.test(id)) throw new Response('This case does not exist.', { status: 404 });
@@ -33,7 +33,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // The case with its account, evidence, conversation, notes, staff names, timeline and the other
   // members looking at it: one prepared statement (appeals/case-page.server.ts). Beside it, this view
   // is recorded for the others' collision hint (at most every 30 s).
-  const [found] = await Promise.all([loadCaseRecords(db, id, { staffId: member.staff.id, now }), recordCaseView(context.services.prisma, id, member.staff.id, now)]);
+  const [found] = await Promise.all([loadCaseRecords(db, id, { staffId: member.staff.id, now }), recordCaseView(prisma, id, member.staff.id, now)]);
   if (!found) throw new Response('This case does not exist.', { status: 404 });
   const { appeal, evidence, messages, notes, account, staff, timeline, viewers } = found;
   // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).
