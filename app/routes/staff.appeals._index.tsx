@@ -6,6 +6,7 @@ import { forbidden } from '~/auth/guards.server';
 import { loadQueue, parseQueueFilters } from '~/appeals/queue.server';
 import { SCENARIOS } from '~/appeals/options';
 import { maskEmail } from '~/account/masking';
+import { useInAppLinks } from '~/components/in-app-links';
 
 export const meta: MetaFunction = () => [{ title: 'Appeal queue — Back office' }];
 
@@ -51,6 +52,7 @@ function Select({ name, label, value, options }: { name: string; label: string; 
 export default function Queue() {
   const { rows, filters, next } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
+  const openInApp = useInAppLinks();
   const nextParams = new URLSearchParams(params);
   if (next) nextParams.set('after', next);
   return (
@@ -78,14 +80,14 @@ export default function Queue() {
             <th scope="col">Case</th><th scope="col">Scenario</th><th scope="col">Status</th><th scope="col">Risk</th><th scope="col">Due</th><th scope="col">New email</th><th scope="col">Assignee</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody onClick={openInApp}>
           {rows.length === 0 ? (
             <tr><td colSpan={7} className="muted">No appeals match these filters.</td></tr>
           ) : (
             rows.map((r) => (
               <tr key={r.id} className={r.breached ? 'breached' : undefined}>
                 <td>
-                  <Link to={`/staff/appeals/${r.id}`} className="mono">{r.caseNumber}</Link>
+                  <a href={`/staff/appeals/${r.id}`} className="mono">{r.caseNumber}</a>
                   {r.priority > 0 ? <span className="badge warn"> priority</span> : null}
                 </td>
                 <td>{r.scenario}</td>

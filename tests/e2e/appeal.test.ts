@@ -62,8 +62,29 @@ describe('filing and following an appeal in Chromium', () => {
     await agent.getByLabel('Authentication code').fill(totpNow(DEMO_TOTP_SECRET));
     await agent.getByRole('button', { name: 'Sign in' }).click();
     await agent.waitForURL(/\/staff\/appeals$/);
+    // The case numbers are plain links the queue's table opens inside the app (useInAppLinks): once
+    // the page is hydrated, a click changes the page without loading a new document.
+    await agent.waitForFunction(() => Object.keys(document.querySelector('tbody')!).some((k) => k.startsWith('__reactProps')));
+    // A click with a modifier key or the middle button stays the browser's (a new tab or window):
+    // the handler leaves it alone. The window, after React, notes that and stops the browser here.
+    const leftToTheBrowser = await agent.evaluate((caseNumber) => {
+      const link = [...document.querySelectorAll('tbody a')].find((a) => a.textContent === caseNumber)!;
+      return [{ ctrlKey: true }, { metaKey: true }, { shiftKey: true }, { button: 1 }].map((init) => {
+        let prevented: boolean | null = null;
+        const note = (event: Event) => {
+          prevented = event.defaultPrevented;
+          event.preventDefault();
+        };
+        window.addEventListener('click', note, { once: true });
+        link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ...init }));
+        return prevented;
+      });
+    }, appeal.caseNumber);
+    expect(leftToTheBrowser).toEqual([false, false, false, false]);
+    await agent.evaluate(() => Object.assign(window, { sameDocument: true }));
     await agent.getByRole('link', { name: appeal.caseNumber }).click();
     await agent.getByRole('button', { name: 'Claim' }).click();
+    expect(await agent.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await agent.getByText('The case is yours.').waitFor();
 
     await agent.getByLabel('Ask the customer for more information').fill('Please send the invoice of your last payment.');
