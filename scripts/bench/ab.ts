@@ -1,13 +1,13 @@
 // npm run bench:ab -- --b <dir> [--a <dir>] [--rounds 6] [--requests 500] [--connections 2] [--only login,security,queue,case]
-//                      [--a-node-arg=<flag> …] [--b-node-arg=<flag> …]
+//                      [--instances 3] [--a-node-arg=<flag> …] [--b-node-arg=<flag> …]
 //
 // Compares the portal's CPU per request of two builds on one machine at one time. <dir> is a checkout
 // with its own build/ (e.g. a `git worktree` of an older commit, built with `npx remix build`, its
 // node_modules a link to this one's). Both portals run side by side on one quick bench data set;
 // each round sends the same batch of requests to A, then to B (then B first, alternately), and
 // reads the CPU time of every thread of each portal from /proc around its batch. The machine's
-// drift hits both builds alike, so the difference between them is the code's, unlike two
-// `npm run bench` runs minutes apart.
+// drift hits both builds alike, unlike two `npm run bench` runs minutes apart; what is left (two
+// portals of one build still differ, see "B lower" below) takes many rounds to tell from the code.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     a: { type: 'string', default: '.' },
     b: { type: 'string' },
     rounds: { type: 'string', default: '6' },
+    /** Portals per build, taking the rounds in turn: two processes of one build differ by more than small changes do. */
+    instances: { type: 'string', default: '3' },
     requests: { type: 'string', default: '500' },
     connections: { type: 'string', default: '2' },
     only: { type: 'string', default: 'baseline,login,security,queue,case' },
@@ -85,7 +87,9 @@ async function main() {
     await db.close();
 
     const portals: { label: string; dir: string; base: string; pid: number }[] = [];
-    for (const [label, dir] of [['A', args.a!], ['B', args.b!]] as const) {
+    const instances = Math.max(1, Number(args.instances));
+    const sides = [['A', args.a!], ['B', args.b!]] as const;
+    for (const [label, dir] of Array.from({ length: instances }, () => sides).flat()) {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
       const flags = (label === 'A' ? args['a-node-arg'] : args['b-node-arg']) ?? ['--max-old-space-size=192', '--max-semi-space-size=16'];
@@ -125,21 +129,32 @@ async function main() {
       if (result.non2xx || result.errors) throw new Error(`${key} on ${p.label}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       return ms;
     };
-    console.log(`A = ${path.resolve(args.a!)}, B = ${path.resolve(args.b!)}; ${args.rounds} rounds of ${amount} requests per route and build, ${args.connections} connections`);
-    for (const key of keys) for (const p of portals) await batch(p, key); // warm-up
+    console.log(`A = ${path.resolve(args.a!)}, B = ${path.resolve(args.b!)}; ${args.rounds} rounds of ${amount} requests per route and build, ${args.connections} connections; ${instances} portals per build, one per round in turn`);
+    for (let i = 0; i < 2; i++) for (const key of keys) for (const p of portals) await batch(p, key); // warm-up: the first batches of a new process run slower
     const samples: Record<string, { A: number[]; B: number[] }> = Object.fromEntries(keys.map((k) => [k, { A: [], B: [] }]));
     for (let round = 0; round < Number(args.rounds); round++) {
-      const order = round % 2 ? [portals[1], portals[0]] : portals;
+      const pair = portals.slice(2 * (round % instances), 2 * (round % instances) + 2);
+      // Each pair goes first and second in turn.
+      const order = Math.floor(round / instances) % 2 ? [pair[1], pair[0]] : pair;
       for (const key of keys) for (const p of order) samples[key][p.label as 'A' | 'B'].push(await batch(p, key));
     }
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-    console.log(`\n${'route'.padEnd(10)} ${'A ms/req'.padStart(9)} ${'B ms/req'.padStart(9)} ${'B − A'.padStart(7)}   B/A   (medians of ${args.rounds} rounds; every round: A | B)`);
+    // A and B of one round ran back to back, so their difference leaves out the machine's drift
+    // between rounds. How many rounds agree on its sign says whether the difference is the code's:
+    // two portals of the same build differed by up to 0.4 ms (17 %) in medians of 10 rounds here,
+    // one way in one run and the other way in the next, hence several portals per build (--instances).
+    console.log(`\n${'route'.padEnd(10)} ${'A ms/req'.padStart(9)} ${'B ms/req'.padStart(9)} ${'B − A'.padStart(7)}   B/A   B lower   (medians of ${args.rounds} rounds; B − A is the median of each round's difference; every round: A | B)`);
     for (const key of keys) {
       const { A, B } = samples[key];
       const a = median(A);
       const b = median(B);
-      console.log(`${key.padEnd(10)} ${a.toFixed(3).padStart(9)} ${b.toFixed(3).padStart(9)} ${(b - a).toFixed(3).padStart(7)} ${((b / a) * 100).toFixed(0).padStart(4)} %   ${A.map((x) => x.toFixed(2)).join(' ')} | ${B.map((x) => x.toFixed(2)).join(' ')}`);
+      const differences = A.map((x, i) => B[i] - x);
+      const lower = differences.filter((d) => d < 0).length;
+      console.log(
+        `${key.padEnd(10)} ${a.toFixed(3).padStart(9)} ${b.toFixed(3).padStart(9)} ${median(differences).toFixed(3).padStart(7)} ${((b / a) * 100).toFixed(0).padStart(4)} %  ${`${lower}/${differences.length}`.padStart(6)}    ${A.map((x) => x.toFixed(2)).join(' ')} | ${B.map((x) => x.toFixed(2)).join(' ')}`,
+      );
     }
+    console.log(`\nB lower (or higher) in nearly every round, 9 of 10 or 10 of 12, is a difference of the code; anything between is the machine's. Run --a . --b . to see this machine's spread.`);
   } finally {
     for (const c of children) c.kill('SIGKILL');
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
