@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from '@remix-run/react';
 import stylesheet from '~/styles/app.css';
 import { useNonce } from '~/components/nonce';
+import { useInAppLinks } from '~/components/in-app-links';
 import { getCustomer } from '~/auth/guards.server';
 import { PRINCIPAL_LABELS } from '~/authz/principal';
 import { denialReason } from '~/authz/ability';
@@ -42,27 +43,30 @@ function Header() {
   const data = useRouteLoaderData<typeof loader>('root');
   const backOffice = useLocation().pathname.startsWith('/staff');
   const user = backOffice ? null : data?.user;
+  // Plain links, opened inside the app by one handler: a <Link> per item costs the server more
+  // than the rest of the header (see components/in-app-links.tsx).
+  const openInApp = useInAppLinks();
   return (
     <header className="site-header">
-      <div className="inner">
-        <Link to="/" className="brand">
+      <div className="inner" onClick={openInApp}>
+        <a href="/" className="brand">
           Account <span>Recovery</span> Desk
-        </Link>
+        </a>
         <nav aria-label="Main" className="site-nav">
           {backOffice ? (
-            <Link to="/staff/appeals">Back office</Link>
+            <a href="/staff/appeals">Back office</a>
           ) : user ? (
             <>
-              <Link to="/account">Account</Link>
-              <Link to="/account/security">Security Settings</Link>
-              {user.canSwitchRole ? <Link to="/account/roles">Switch role</Link> : null}
-              {user.canManageSso ? <Link to="/account/sso">Single sign-on</Link> : null}
+              <a href="/account">Account</a>
+              <a href="/account/security">Security Settings</a>
+              {user.canSwitchRole ? <a href="/account/roles">Switch role</a> : null}
+              {user.canManageSso ? <a href="/account/sso">Single sign-on</a> : null}
             </>
           ) : (
-            <Link to="/login">Sign in</Link>
+            <a href="/login">Sign in</a>
           )}
-          <Link to="/help/change-logon-email">Help</Link>
-          {data?.devTools ? <Link to="/dev/outbox">Dev outbox</Link> : null}
+          <a href="/help/change-logon-email">Help</a>
+          {data?.devTools ? <a href="/dev/outbox">Dev outbox</a> : null}
         </nav>
         {user ? (
           <div className="whoami">

@@ -19,6 +19,15 @@ describe('Security Settings in Chromium', () => {
     expect(main).not.toContain(NOT_ROOT_REASON);
     // The page hydrated under the nonce CSP: no script was blocked.
     expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+    // The header's links are plain links the header opens inside the app (useInAppLinks): once
+    // hydrated, going to Account and back loads no new document.
+    await page.waitForFunction(() => Object.keys(document.querySelector('.site-header .inner')!).some((k) => k.startsWith('__reactProps')));
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account', exact: true }).click();
+    await page.waitForURL(/\/account$/);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security Settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Security Settings' }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await context.close();
   });
 
