@@ -20,7 +20,7 @@ import { DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoData } from '~/db/seed.server'
 import { hashPassword } from '~/auth/password.server';
 import { readConfig } from '~/config.server';
 import { totpNow } from '~/staff/totp.server';
-import { QUICK_SIZE, seedBenchData } from './seed';
+import { QUICK_SIZE, seedBenchData, settleDatabase } from './seed';
 import { Browser, freePort } from './client';
 
 const { values: args } = parseArgs({
@@ -83,6 +83,7 @@ async function main() {
     const env0 = { PORTAL_MODE: 'production', SESSION_SECRET, SMTP_URL: 'smtp://127.0.0.1:1' };
     await seedDemoData(db.prisma, { encryptionSecret: readConfig(env0 as Record<string, string>).encryptionSecret });
     await seedBenchData(db.prisma, QUICK_SIZE, await hashPassword(DEMO_PASSWORD), () => {});
+    await settleDatabase(db.prisma);
     const [theCase] = await db.prisma.$queryRawUnsafe<{ id: string }[]>(`SELECT "id" FROM "Appeal" WHERE "status" = 'IN_REVIEW' AND "riskLevel" = 'HIGH' ORDER BY "caseNumber" LIMIT 1`);
     await db.close();
 

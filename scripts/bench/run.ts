@@ -20,7 +20,7 @@ import { readConfig } from '~/config.server';
 import { sessionCookie } from '~/auth/session.server';
 import { appealFlowCookie } from '~/appeals/flow.server';
 import { totpNow } from '~/staff/totp.server';
-import { FULL_SIZE, QUICK_SIZE, benchEmail, benchTrackingToken, benchUid, fixtureFlowKey, fixtureSessionToken, seedBenchData, seedRequestFixtures, type SeedReport } from './seed';
+import { FULL_SIZE, QUICK_SIZE, benchEmail, benchTrackingToken, benchUid, fixtureFlowKey, fixtureSessionToken, seedBenchData, seedRequestFixtures, settleDatabase, type SeedReport } from './seed';
 import { Browser, freePort } from './client';
 import { measure, type BenchRequest, type Measurement } from './load';
 import { pageScriptSize, type PageScripts } from './assets';
@@ -137,6 +137,8 @@ async function main() {
     // Fixtures that are used once each: sessions for send-code, proved flows for the appeal submission.
     const fixtures = Math.max(2000, Math.ceil(duration * 2 + 4) * 400);
     await seedRequestFixtures(db.prisma, fixtures, size);
+    const settled = await settleDatabase(db.prisma);
+    log(`  vacuumed and analysed in ${settled.seconds} s; checkpoint ${settled.checkpoint}`);
     // What the pages are about: a high-risk case in review with evidence, notes and a conversation;
     // cursors for a second and a deep page of the open queue; search terms that exist.
     const caseRow = await db.prisma.$queryRawUnsafe<{ id: string; caseNumber: string; newEmail: string; givenUid: string }[]>(

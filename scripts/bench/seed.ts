@@ -245,3 +245,21 @@ export async function seedRequestFixtures(prisma: PrismaClient, count: number, s
 export const benchTrackingToken = (n: number) => `bench-tracking-token-${String(n).padStart(8, '0')}`;
 export const fixtureSessionToken = (n: number) => `bench-fixture-token-${n}`;
 export const fixtureFlowKey = (n: number) => `bench-fixture-flow-${String(n).padStart(8, '0')}`;
+
+/**
+ * After the seed: vacuums every table (hint bits, visibility map, statistics) and writes a checkpoint,
+ * so that autovacuum and the checkpointer, woken by millions of new rows, do not take the shared cores
+ * in the middle of a measurement, as they would at their own time. A database in use is vacuumed.
+ */
+export async function settleDatabase(prisma: PrismaClient): Promise<{ seconds: number; checkpoint: string }> {
+  const t0 = performance.now();
+  await prisma.$executeRawUnsafe('VACUUM (ANALYZE)');
+  let checkpoint = 'written';
+  try {
+    await prisma.$executeRawUnsafe('CHECKPOINT');
+  } catch (err) {
+    // Only a superuser or a member of pg_checkpoint may ask for one.
+    checkpoint = `not written (${(err as Error).message.split('\n')[0]})`;
+  }
+  return { seconds: Math.round((performance.now() - t0) / 1000), checkpoint };
+}
