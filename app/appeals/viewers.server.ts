@@ -33,11 +33,19 @@ export async function recordCaseView(prisma: PrismaClient, appealId: string, sta
   const key = `${appealId}:${staffId}`;
   const last = views.get(key);
   if (last !== undefined && now.getTime() - last < VIEWER_TOUCH_MS) return;
-  // A write, at most every 30 s per member and case: through Prisma's client (docs/decisions/003).
-  await prisma.$executeRaw`
-    INSERT INTO "CaseViewer" ("appealId", "staffId", "lastSeenAt")
-    SELECT ${appealId}::uuid, ${staffId}::uuid, ${instant(now)} WHERE EXISTS (SELECT 1 FROM "Appeal" WHERE "id" = ${appealId}::uuid)
-    ON CONFLICT ("appealId", "staffId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"`;
-  if (views.size >= 10_000) for (const [k, at] of views) if (now.getTime() - at >= VIEWER_TOUCH_MS) views.delete(k);
+  // Noted before the write, so that views arriving while it runs (a member's tabs, a double reload)
+  // read only: one write, not one per view in flight.
   views.set(key, now.getTime());
+  try {
+    // A write, at most every 30 s per member and case: through Prisma's client (docs/decisions/003).
+    await prisma.$executeRaw`
+      INSERT INTO "CaseViewer" ("appealId", "staffId", "lastSeenAt")
+      SELECT ${appealId}::uuid, ${staffId}::uuid, ${instant(now)} WHERE EXISTS (SELECT 1 FROM "Appeal" WHERE "id" = ${appealId}::uuid)
+      ON CONFLICT ("appealId", "staffId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"`;
+  } catch (err) {
+    // Not written: the next view writes.
+    if (views.get(key) === now.getTime()) views.delete(key);
+    throw err;
+  }
+  if (views.size >= 10_000) for (const [k, at] of views) if (now.getTime() - at >= VIEWER_TOUCH_MS) views.delete(k);
 }

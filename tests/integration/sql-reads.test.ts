@@ -149,6 +149,23 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     expect(await db.prisma.caseViewer.count()).toBe(before);
   });
 
+  it('writes one view for views of a case by one member that arrive while the first is being written', async () => {
+    const [me] = await db.prisma.staff.findMany({ take: 1, orderBy: { email: 'asc' } });
+    const appeal = await makeAppeal(db.prisma, null);
+    const first = new Date('2026-11-27T13:00:00.000Z');
+    // Eight views 1 ms apart, all started before the first write ends: only the first is written.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => recordCaseView(db.prisma, appeal.id, me.id, new Date(first.getTime() + i))));
+    const seen = async () => (await db.prisma.caseViewer.findUniqueOrThrow({ where: { appealId_staffId: { appealId: appeal.id, staffId: me.id } } })).lastSeenAt;
+    expect(await seen()).toEqual(first);
+    // 30 s on, the next view is written again.
+    const later = new Date(first.getTime() + 30_000);
+    await recordCaseView(db.prisma, appeal.id, me.id, later);
+    expect(await seen()).toEqual(later);
+    // A write that fails is not noted: the next view tries again (and fails again here, not a silent skip).
+    await expect(recordCaseView(db.prisma, 'not-a-uuid', me.id, later)).rejects.toThrow();
+    await expect(recordCaseView(db.prisma, 'not-a-uuid', me.id, new Date(later.getTime() + 1))).rejects.toThrow();
+  });
+
   it('reads the instants Prisma wrote when the database session and this process run in other time zones', async () => {
     const { session } = await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID });
     const staff = await db.prisma.staff.findFirstOrThrow();
