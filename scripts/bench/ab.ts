@@ -3,9 +3,10 @@
 //
 // Compares the portal's CPU per request of two builds on one machine at one time. <dir> is a checkout
 // with its own build/ (e.g. a `git worktree` of an older commit, built with `npx remix build`, its
-// node_modules a link to this one's). Both portals run side by side on one quick bench data set;
-// each round sends the same batch of requests to A, then to B (then B first, alternately), and
-// reads the CPU time of every thread of each portal from /proc around its batch. The machine's
+// node_modules a link to this one's). The portals, three per build (--instances), run side by side on
+// one quick bench data set; each round sends the same batch of requests to one portal of A and one of
+// B, in turn (each pair first A, then B first, alternately), and reads the CPU time of every thread of
+// each portal from /proc around its batch. The machine's
 // drift hits both builds alike, unlike two `npm run bench` runs minutes apart; what is left (two
 // portals of one build still differ, see "B lower" below) takes many rounds to tell from the code.
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -24,7 +24,8 @@ export type SeedReport = { seconds: Record<string, number>; counts: Record<strin
 
 /**
  * Seeds on top of a migrated database that holds the demo data (Alice, Bob, the demo staff).
- * `passwordHash` is one argon2 hash of the demo password, shared by every bench account.
+ * `passwordHash` is one argon2 hash of the demo password, shared by every bench account. The caller
+ * runs settleDatabase before measuring, which also gathers the planner's statistics.
  */
 export async function seedBenchData(prisma: PrismaClient, size: BenchSize, passwordHash: string, log: (m: string) => void = console.log): Promise<SeedReport> {
   const exec: Exec = (sql) => prisma.$executeRawUnsafe(sql);
@@ -153,7 +154,7 @@ export async function seedBenchData(prisma: PrismaClient, size: BenchSize, passw
   );
 
   const auditChain = await seedAuditEvents(prisma, size, step);
-  await step('analyze', 'ANALYZE');
+  // No ANALYZE here: both callers settle the database afterwards (settleDatabase: VACUUM (ANALYZE)).
 
   const counts: Record<string, number> = {};
   for (const table of ['Account', 'Appeal', 'EvidenceFile', 'AppealMessage', 'InternalNote', 'AuditEvent', 'Session', 'Verification', 'OutboxMessage', 'Staff']) {
