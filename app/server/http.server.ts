@@ -43,6 +43,19 @@ export function createHttpApp(build: ServerBuild, services: Services) {
     next();
   });
 
+  // A body the route never read (an action that only redirects, or a hostile 1 MB form sent to it) is read
+  // to its end and dropped once the answer is sent, as Node does for a handler that never touches the
+  // body. Remix's request stream had started reading it and paused, so without this the connection
+  // stalls: the next request on it waits for the keep-alive timeout and fails with a reset.
+  app.use((req, res, next) => {
+    res.once('finish', () => {
+      if (req.complete || req.destroyed) return;
+      req.removeAllListeners('data');
+      req.resume();
+    });
+    next();
+  });
+
   const publicDir = path.resolve('public');
   app.use('/build', express.static(path.join(publicDir, 'build'), { immutable: true, maxAge: '1y', index: false }));
   // Other public files (favicon.svg): only for paths that look like a file, so a page view costs no

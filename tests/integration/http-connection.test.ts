@@ -1,0 +1,55 @@
+// A keep-alive connection stays usable after a request whose body the route never read (an action that
+// only redirects, a refused encoding): the server reads the rest of the body and drops it.
+import http from 'node:http';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../support/db';
+import { startTestPortal, type TestPortal } from '../support/portal';
+import { ONE_MB } from '../support/fuzz';
+
+type Answer = { status: number; reusedSocket: boolean; location?: string };
+
+describeEachDatabase('connections after a body nobody read', (kind) => {
+  let portal: TestPortal;
+  let agent: http.Agent;
+  beforeAll(async () => {
+    portal = await startTestPortal(kind);
+  });
+  afterAll(async () => {
+    agent?.destroy();
+    await portal?.stop();
+  });
+
+  /** One request on the agent's single connection; a connection error fails the test with its code. */
+  function send(method: string, path: string, body?: { type: string; text: string }): Promise<Answer> {
+    const url = new URL(path, portal.url);
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string | number> = body ? { 'Content-Type': body.type, 'Content-Length': Buffer.byteLength(body.text), Origin: url.origin } : {};
+      const req = http.request({ host: url.hostname, port: url.port, method, path: url.pathname, agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, reusedSocket: req.reusedSocket, location: res.headers.location }));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => reject(new Error(`${method} ${path} on ${req.reusedSocket ? 'the reused' : 'a new'} connection: ${err.code ?? err.message}`)));
+      if (body) req.write(body.text);
+      req.end();
+    });
+  }
+
+  const form = (text: string) => ({ type: 'application/x-www-form-urlencoded', text });
+  const cases: [string, string, { type: string; text: string }, number][] = [
+    ['an action that redirects without reading the form', '/account/roles/back', form(`x=${ONE_MB}`), 302],
+    ['signing out', '/logout', form(`intent=${ONE_MB}`), 302],
+    ['a body in an encoding no action takes', '/login', { type: 'application/json', text: JSON.stringify({ login: ONE_MB }) }, 415],
+  ];
+  for (const [what, path, body, status] of cases) {
+    it(`answers the next request on the connection after a 1 MB body to ${what}`, async () => {
+      agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      expect((await send('GET', '/login')).status).toBe(200);
+      const posted = await send('POST', path, body);
+      expect(posted.status).toBe(status);
+      expect(posted.reusedSocket).toBe(true);
+      const next = await send('GET', '/login');
+      expect(next).toMatchObject({ status: 200, reusedSocket: true });
+      agent.destroy();
+    });
+  }
+});
