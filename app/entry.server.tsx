@@ -72,7 +72,7 @@ export function handleError(error: unknown, { request, context }: { request: Req
     console.warn(`[portal] refused input: ${(error as Error).message?.split('\n').filter(Boolean).pop()?.slice(0, 200)}`);
     return;
   }
-  // A 404 for a path nobody serves is not an error of the portal.
-  if (isRouteErrorResponse(error) && error.status === 404) return;
+  // A 404 for a path nobody serves, or a 405 for a POST to a page without a form, is not an error of the portal.
+  if (isRouteErrorResponse(error) && (error.status === 404 || error.status === 405)) return;
   console.error(error);
 }
