@@ -9,13 +9,17 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
-import { createOwner, STEP1, STEP2 } from '../support/accounts';
+import { createOwner, sessionFor, STEP1, STEP2 } from '../support/accounts';
 import { signInStaff, makeAppeal } from '../support/backoffice';
 import { proveAppealEmail } from '../support/appeals';
 import { file, htmlBytes, jpegBytes, pdfBytes, pngBytes } from '../support/files';
 import { changedTables, snapshot, type Snapshot } from '../support/snapshot';
 import { describePairs, encode, encodingArb, formArb, fuzzRuns, hostileValue, type Encoding, type Pairs } from '../support/fuzz';
 import { newToken, sha256 } from '~/lib/tokens.server';
+import { createSession } from '~/auth/session.server';
+import { verifyPassword } from '~/auth/password.server';
+import { ALICE_UID } from '~/db/seed.server';
+import { UUID } from '~/lib/ids';
 
 describeEachDatabase('resilience: fuzzed form actions', (kind) => {
   let portal: TestPortal;
@@ -79,8 +83,9 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
     expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual([]);
   }
 
-  const prop = (form: fc.Arbitrary<Pairs>, check: (pairs: Pairs, encoding: Encoding) => Promise<void>) =>
-    fc.assert(fc.asyncProperty(form, encodingArb, check), fuzzRuns());
+  /** A property over forms in every encoding; examples run first (e.g. the one valid form, so its branch always runs). */
+  const prop = (form: fc.Arbitrary<Pairs>, check: (pairs: Pairs, encoding: Encoding) => Promise<void>, examples: [Pairs, Encoding][] = []) =>
+    fc.assert(fc.asyncProperty(form, encodingArb, check), { ...fuzzRuns<[Pairs, Encoding]>(), examples });
 
   const code = fc.oneof(fc.stringMatching(/^\d{6}$/), hostileValue);
   const email = fc.oneof(fc.emailAddress(), hostileValue);
@@ -251,6 +256,8 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
           [agent, `/staff/evidence/${seg}`, 'GET'],
           [anon(), `/appeals/track/${seg}`, 'GET'],
           [anon(), `/appeals/track/${seg}`, 'POST'],
+          [anon(), `/staff/invite/${seg}`, 'GET'],
+          [anon(), `/staff/invite/${seg}`, 'POST'],
           [agent, `/staff/appeals?${new URLSearchParams(query.map(([k, v]) => [k, v.slice(0, 4000)]))}`, 'GET'],
         ] as const) {
           const before = await snapshot(prisma());
@@ -289,5 +296,117 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
         expect(newest.email).toBe(pairs.find(([k]) => k === 'email')![1].trim().toLowerCase());
       },
     );
+  });
+  /** The value the portal reads for a field (the first one, as FormData.get gives it), or null when it reads no form. */
+  const sent = (pairs: Pairs, enc: Encoding, name: string) => (enc === 'urlencoded' || enc === 'multipart' ? (pairs.find(([k]) => k === name)?.[1] ?? null) : null);
+
+  it('switching to a RAM role, and going back from a session that is not a role (hostile, foreign and forbidden role ids): nothing changed, or one role session for the role allowed', async () => {
+    const dev = await prisma().ramUser.findFirstOrThrow({ where: { accountUid: ALICE_UID, name: 'dev' } });
+    const roles = Object.fromEntries((await prisma().ramRole.findMany({ where: { accountUid: ALICE_UID } })).map((r) => [r.name, r.id]));
+    const stranger = await createOwner(prisma());
+    const foreignRole = await prisma().ramRole.create({ data: { accountUid: stranger.uid, name: `Foreign${kind}`, description: 'another account' } });
+    const roleId = fc.constantFrom(roles.OpsAdmin, roles.ReadOnlyAuditor, foreignRole.id, '00000000-0000-4000-8000-000000000000', ` ${roles.OpsAdmin}`, roles.OpsAdmin.toUpperCase());
+    await prop(formArb({ roleId }), async (pairs, enc) => {
+      // A RAM user session of its own per run, so a switch that is allowed leaves the next run where it was.
+      const { session, client } = await sessionFor(portal, { principalType: 'RAM_USER', accountUid: ALICE_UID, ramUserId: dev.id });
+      const what = `POST /account/roles ${describePairs(pairs, enc)}`;
+      const o = await submit(client, '/account/roles', pairs, enc);
+      expect(o.status, `${what} answered ${o.status}: ${pageText(o.text).slice(0, 300)}`).toBeLessThan(500);
+      const id = sent(pairs, enc, 'roleId');
+      if (id !== null && UUID.test(id) && id.toLowerCase() === roles.OpsAdmin) {
+        expect(o.status, what).toBe(302);
+        expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual(['Session']);
+        expect(o.after.Session.rows).toBe(o.before.Session.rows + 1);
+        const role = await prisma().session.findFirstOrThrow({ where: { parentSessionId: session.id } });
+        expect(role).toMatchObject({ principalType: 'RAM_ROLE', ramRoleId: roles.OpsAdmin, ramUserId: dev.id, revokedAt: null });
+      } else {
+        expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual([]);
+      }
+      // The client keeps the cookies of an allowed switch (it is in the role now): going back is asked from a plain RAM user session.
+      const plain = (await sessionFor(portal, { principalType: 'RAM_USER', accountUid: ALICE_UID, ramUserId: dev.id })).client;
+      unchanged(await submit(plain, '/account/roles/back', pairs, enc), `POST /account/roles/back ${describePairs(pairs, enc)}`);
+    }, [[[['roleId', roles.OpsAdmin]], 'urlencoded'], [[['roleId', roles.OpsAdmin.toUpperCase()]], 'multipart']]);
+  });
+
+  it('signing out other sessions (hostile intents): the other sessions ended only for "sign-out-others", and never the own one', async () => {
+    const c = await createOwner(prisma());
+    const client = anon();
+    await client.signIn(c.email);
+    const own = await prisma().session.findFirstOrThrow({ where: { accountUid: c.uid, revokedAt: null } });
+    await prop(formArb({ intent: fc.constantFrom('sign-out-others', 'SIGN-OUT-OTHERS', 'sign-out-others ', 'sign-out-all') }), async (pairs, enc) => {
+      const other = (await createSession(prisma(), { principalType: 'OWNER', accountUid: c.uid })).session;
+      const what = `POST /account/security ${describePairs(pairs, enc)}`;
+      const o = await submit(client, '/account/security', pairs, enc);
+      expect(o.status, `${what} answered ${o.status}: ${pageText(o.text).slice(0, 300)}`).toBeLessThan(500);
+      const ended = await prisma().session.findUniqueOrThrow({ where: { id: other.id } });
+      if (sent(pairs, enc, 'intent') === 'sign-out-others') {
+        expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual(['Session']);
+        expect(ended.revokedAt, what).not.toBeNull();
+        expect(pageText(o.text)).toMatch(/Signed out \d+ other sessions?\./);
+      } else {
+        expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual([]);
+        expect(ended.revokedAt, what).toBeNull();
+      }
+      expect((await prisma().session.findUniqueOrThrow({ where: { id: own.id } })).revokedAt, what).toBeNull();
+    }, [[[['intent', 'sign-out-others']], 'urlencoded']]);
+  });
+
+  it('single sign-on settings (hostile issuers, client ids, secrets, claims, modes): refused and nothing changed, or the provider stored as given', async () => {
+    const c = await createOwner(prisma());
+    const client = anon();
+    await client.signIn(c.email);
+    await prop(
+      formArb({
+        issuer: fc.constantFrom('https://idp.example.com', 'http://127.0.0.1:9/realms/x', 'https://10.0.0.1', 'http://idp.example.com', 'https://idp.example.com/?next=/', 'https://user:pw@idp.example.com', 'file:///etc/passwd', 'gopher://idp.example.com'),
+        clientId: fc.constantFrom('portal', 'ard-client'),
+        clientSecret: fc.constantFrom('s3cret-value', ''),
+        userClaim: fc.constantFrom('sub', 'email', 'user name', 'x'.repeat(65)),
+        roleClaim: fc.constantFrom('roles', 'groups', 'role$'),
+        mode: fc.constantFrom('USER', 'ROLE', 'user', 'ADMIN'),
+        enabled: fc.constantFrom('on', 'off', 'true'),
+      }),
+      async (pairs, enc) => {
+        const what = `POST /account/sso ${describePairs(pairs, enc)}`;
+        const o = await submit(client, '/account/sso', pairs, enc);
+        expect(o.status, `${what} answered ${o.status}: ${pageText(o.text).slice(0, 300)}`).toBeLessThan(500);
+        if (!o.changed.length) return;
+        // Accepted: the account's one provider, with what was typed (trimmed), and nothing else.
+        expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual(['IdentityProvider']);
+        const stored = await prisma().identityProvider.findUniqueOrThrow({ where: { accountUid: c.uid } });
+        expect(stored.issuer, what).toBe(sent(pairs, enc, 'issuer')!.trim());
+        expect(stored.clientId, what).toBe(sent(pairs, enc, 'clientId')!.trim());
+        expect(stored.mode, what).toBe(sent(pairs, enc, 'mode'));
+        expect(stored.enabled, what).toBe(sent(pairs, enc, 'enabled') === 'on');
+      },
+      [
+        [[['issuer', ' https://idp.example.com '], ['clientId', "portal' OR '1'='1"], ['clientSecret', 's3cret-value'], ['userClaim', 'sub'], ['roleClaim', 'roles'], ['mode', 'ROLE'], ['enabled', 'on']], 'urlencoded'],
+        [[['issuer', 'https://idp.example.com'], ['clientId', '<script>alert(1)</script>'], ['userClaim', 'email'], ['roleClaim', 'groups'], ['mode', 'USER']], 'multipart'],
+      ],
+    );
+  });
+
+  it('accepting a staff invitation (hostile passwords and confirmations): refused and nothing changed, or the password set as given and the invitation spent', async () => {
+    const email = `fuzz-invitee-${kind}@support.example.com`;
+    let token = newToken();
+    const member = await prisma().staff.create({ data: { email, name: 'Fuzz Invitee', roles: ['AGENT'], invitationTokenHash: sha256(token), invitationExpiresAt: new Date(Date.now() + 3600_000) } });
+    const good = 'Corr3ct-horse-battery';
+    await prop(formArb({ password: fc.constantFrom(good, 'short1', 'lettersonlypassword'), confirm: fc.constantFrom(good, 'short1') }), async (pairs, enc) => {
+      const what = `POST /staff/invite/<token> ${describePairs(pairs, enc)}`;
+      const o = await submit(anon(), `/staff/invite/${token}`, pairs, enc);
+      expect(o.status, `${what} answered ${o.status}: ${pageText(o.text).slice(0, 300)}`).toBeLessThan(500);
+      if (!o.changed.length) {
+        expect(o.status, what).not.toBe(302);
+        expect(sent(pairs, enc, 'password') === good && sent(pairs, enc, 'confirm') === good, `${what} refused a valid password`).toBe(false);
+        return;
+      }
+      expect(o.status, what).toBe(302);
+      expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual(['Staff']);
+      const stored = await prisma().staff.findUniqueOrThrow({ where: { id: member.id } });
+      expect(stored.invitationTokenHash, what).toBeNull();
+      expect(await verifyPassword(stored.passwordHash, sent(pairs, enc, 'password')!), what).toBe(true);
+      // A new invitation for the next run.
+      token = newToken();
+      await prisma().staff.update({ where: { id: member.id }, data: { passwordHash: null, invitationTokenHash: sha256(token), invitationExpiresAt: new Date(Date.now() + 3600_000) } });
+    }, [[[['password', good], ['confirm', good]], 'urlencoded'], [[['password', "1000000000000001' OR 'a'='a"], ['confirm', "1000000000000001' OR 'a'='a"]], 'multipart']]);
   });
 });
