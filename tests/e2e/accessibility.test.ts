@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { signInWithBrowser, useBrowserPortal } from '../support/browser';
 import { latestCodeFor } from '../support/appeals';
 import { makeAppeal } from '../support/backoffice';
-import { codeSentTo } from '../support/accounts';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { codeSentTo, createOwner } from '../support/accounts';
+import { ALICE_UID, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
 import { totpNow } from '~/staff/totp.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 
@@ -150,7 +150,46 @@ describe('accessibility (axe-core) of every page', () => {
     expect(report(names)).toEqual([]);
   });
 
+  it('the other pages: switch role, Security Settings in a role session, single sign-on, the "this wasn\'t me" link (valid and expired), a staff invitation', async () => {
+    const names = ['switch role', 'Security Settings in a role session', 'single sign-on', 'not me: appeal form', 'not me: link expired', 'staff invitation'];
+    const prisma = env.portal.db.prisma;
+    const dev = await fresh();
+    await signInWithBrowser(dev.page, env.portal.url, 'dev@1000000000000001.onaliyun.com');
+    await dev.page.goto(`${env.portal.url}/account/roles`);
+    await scan(dev.page, 'switch role');
+    await dev.page.getByRole('button', { name: 'Switch to OpsAdmin' }).click();
+    await dev.page.getByTestId('role-session').waitFor();
+    await scan(dev.page, 'Security Settings in a role session');
+    await dev.context.close();
+
+    // An owner of its own: the test above changed Alice's logon email.
+    const owner = await fresh();
+    await signInWithBrowser(owner.page, env.portal.url, (await createOwner(prisma)).email);
+    await owner.page.goto(`${env.portal.url}/account/sso`);
+    await scan(owner.page, 'single sign-on');
+    await owner.context.close();
+
+    const visitor = await fresh();
+    const notice = newToken();
+    await prisma.securityNoticeToken.create({
+      data: { tokenHash: sha256(notice), accountUid: ALICE_UID, kind: 'LOGON_EMAIL_CHANGED', data: { oldEmailMasked: 'a***@example.com', newEmailMasked: 'm***@corp.example' }, expiresAt: new Date(Date.now() + 86_400_000) },
+    });
+    await visitor.page.goto(`${env.portal.url}/security/not-me/${notice}`);
+    await visitor.page.waitForURL(/\/appeals\/new/);
+    await scan(visitor.page, 'not me: appeal form');
+    await visitor.page.goto(`${env.portal.url}/security/not-me/${newToken()}`);
+    await visitor.page.getByRole('heading', { name: 'This link is no longer valid' }).waitFor();
+    await scan(visitor.page, 'not me: link expired');
+    const invitation = newToken();
+    await prisma.staff.create({ data: { email: `a11y-invitee-${Date.now()}@support.example.com`, name: 'Invitee', roles: ['AGENT'], invitationTokenHash: sha256(invitation), invitationExpiresAt: new Date(Date.now() + 3_600_000) } });
+    await visitor.page.goto(`${env.portal.url}/staff/invite/${invitation}`);
+    await visitor.page.getByRole('heading', { name: 'Set your password' }).waitFor();
+    await scan(visitor.page, 'staff invitation');
+    await visitor.context.close();
+    expect(report(names)).toEqual([]);
+  });
+
   it('covered every page', () => {
-    expect(scanned.length).toBeGreaterThanOrEqual(20);
+    expect(scanned.length).toBeGreaterThanOrEqual(26);
   });
 });
