@@ -150,8 +150,8 @@ describe('accessibility (axe-core) of every page', () => {
     expect(report(names)).toEqual([]);
   });
 
-  it('the other pages: switch role, Security Settings in a role session, single sign-on, the "this wasn\'t me" link (valid and expired), a staff invitation', async () => {
-    const names = ['switch role', 'Security Settings in a role session', 'single sign-on', 'not me: appeal form', 'not me: link expired', 'staff invitation'];
+  it('the other pages: switch role, Security Settings in a role session, a refusal (403), single sign-on, the "this wasn\'t me" link (valid and expired), a staff invitation, not found (404)', async () => {
+    const names = ['switch role', 'Security Settings in a role session', 'refused: the change of the logon email in a role session', 'single sign-on', 'not me: appeal form', 'not me: link expired', 'staff invitation', 'not found'];
     const prisma = env.portal.db.prisma;
     const dev = await fresh();
     await signInWithBrowser(dev.page, env.portal.url, 'dev@1000000000000001.onaliyun.com');
@@ -160,6 +160,9 @@ describe('accessibility (axe-core) of every page', () => {
     await dev.page.getByRole('button', { name: 'Switch to OpsAdmin' }).click();
     await dev.page.getByTestId('role-session').waitFor();
     await scan(dev.page, 'Security Settings in a role session');
+    const refused = await dev.page.goto(`${env.portal.url}/account/security/logon-email`);
+    expect(refused?.status()).toBe(403);
+    await scan(dev.page, 'refused: the change of the logon email in a role session');
     await dev.context.close();
 
     // An owner of its own: the test above changed Alice's logon email.
@@ -185,11 +188,14 @@ describe('accessibility (axe-core) of every page', () => {
     await visitor.page.goto(`${env.portal.url}/staff/invite/${invitation}`);
     await visitor.page.getByRole('heading', { name: 'Set your password' }).waitFor();
     await scan(visitor.page, 'staff invitation');
+    const missing = await visitor.page.goto(`${env.portal.url}/no-such-page`);
+    expect(missing?.status()).toBe(404);
+    await scan(visitor.page, 'not found');
     await visitor.context.close();
     expect(report(names)).toEqual([]);
   });
 
   it('covered every page', () => {
-    expect(scanned.length).toBeGreaterThanOrEqual(29);
+    expect(scanned.length).toBeGreaterThanOrEqual(31);
   });
 });
