@@ -70,6 +70,9 @@ export const hostileValue: fc.Arbitrary<string> = fc.oneof(
 
 export type Pairs = [string, string][];
 
+/** A value as a form or a URL carries it: a lone surrogate has no UTF-8 encoding and arrives as U+FFFD. */
+export const asSent = (value: string) => value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
 /**
  * A form: each named field present once (from its own arbitrary, or hostile), missing, or repeated
  * with two values; sometimes an unknown extra field.
