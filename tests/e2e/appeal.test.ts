@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { waitForMessage, useBrowserPortal } from '../support/browser';
+import { isSameDocument, markDocument, waitForMessage, useBrowserPortal, waitForReactHandlers } from '../support/browser';
 import { pdfBytes, pngBytes } from '../support/files';
 import { totpNow } from '~/staff/totp.server';
 import { DEMO_TOTP_SECRET } from '~/db/seed.server';
@@ -64,7 +64,7 @@ describe('filing and following an appeal in Chromium', () => {
     await agent.waitForURL(/\/staff\/appeals$/);
     // The case numbers are plain links the queue's table opens inside the app (useInAppLinks): once
     // the page is hydrated, a click changes the page without loading a new document.
-    await agent.waitForFunction(() => Object.keys(document.querySelector('tbody')!).some((k) => k.startsWith('__reactProps')));
+    await waitForReactHandlers(agent, 'tbody');
     // A click with a modifier key or the middle button stays the browser's (a new tab or window):
     // the handler leaves it alone. The window, after React, notes that and stops the browser here.
     const leftToTheBrowser = await agent.evaluate((caseNumber) => {
@@ -81,10 +81,10 @@ describe('filing and following an appeal in Chromium', () => {
       });
     }, appeal.caseNumber);
     expect(leftToTheBrowser).toEqual([false, false, false, false]);
-    await agent.evaluate(() => Object.assign(window, { sameDocument: true }));
+    await markDocument(agent);
     await agent.getByRole('link', { name: appeal.caseNumber }).click();
     await agent.getByRole('button', { name: 'Claim' }).click();
-    expect(await agent.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await isSameDocument(agent)).toBe(true);
     await agent.getByText('The case is yours.').waitFor();
 
     await agent.getByLabel('Ask the customer for more information').fill('Please send the invoice of your last payment.');

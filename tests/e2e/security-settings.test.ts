@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signInWithBrowser, useBrowserPortal } from '../support/browser';
+import { isSameDocument, markDocument, signInWithBrowser, useBrowserPortal, waitForReactHandlers } from '../support/browser';
 import { NOT_ROOT_REASON } from '~/authz/ability';
 
 describe('Security Settings in Chromium', () => {
@@ -21,13 +21,13 @@ describe('Security Settings in Chromium', () => {
     expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
     // The header's links are plain links the header opens inside the app (useInAppLinks): once
     // hydrated, going to Account and back loads no new document.
-    await page.waitForFunction(() => Object.keys(document.querySelector('.site-header .inner')!).some((k) => k.startsWith('__reactProps')));
-    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    await waitForReactHandlers(page, '.site-header .inner');
+    await markDocument(page);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account', exact: true }).click();
     await page.waitForURL(/\/account$/);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security Settings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Security Settings' }).waitFor();
-    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await isSameDocument(page)).toBe(true);
     await context.close();
   });
 

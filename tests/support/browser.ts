@@ -65,3 +65,16 @@ export async function waitForMessage(baseUrl: string, to: string, pattern: RegEx
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Waits until React has attached its event handlers to the element `selector` names (hydrated there). */
+export async function waitForReactHandlers(page: Page, selector: string) {
+  await page.waitForFunction((s) => Object.keys(document.querySelector(s)!).some((k) => k.startsWith('__reactProps')), selector);
+}
+
+/** Marks the page's current document; `isSameDocument` then says whether no new document has loaded since. */
+export async function markDocument(page: Page) {
+  await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+}
+export async function isSameDocument(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true);
+}
