@@ -83,6 +83,12 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
     expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual([]);
   }
 
+  /** The value the portal reads for a field (the first one, as FormData.get gives it), or null when it reads no form. */
+  const sent = (pairs: Pairs, enc: Encoding, name: string) => {
+    const value = enc === 'urlencoded' || enc === 'multipart' ? pairs.find(([k]) => k === name)?.[1] : undefined;
+    return value === undefined ? null : asSent(value);
+  };
+
   /** A property over forms in every encoding; examples run first (e.g. the one valid form, so its branch always runs). */
   const prop = (form: fc.Arbitrary<Pairs>, check: (pairs: Pairs, encoding: Encoding) => Promise<void>, examples: [Pairs, Encoding][] = []) =>
     fc.assert(fc.asyncProperty(form, encodingArb, check), { ...fuzzRuns<[Pairs, Encoding]>(), examples });
@@ -177,7 +183,7 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
         // Accepted: one appeal (new, or merged into the open one) with its evidence and message, as given.
         expect(o.changed.every((t) => ['Appeal', 'EvidenceFile', 'AppealMessage'].includes(t)), `${what} changed ${o.changed.join(', ')}`).toBe(true);
         const stored = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber } });
-        const holder = asSent(pairs.find(([k]) => k === 'holderName')![1]).trim();
+        const holder = sent(pairs, enc, 'holderName')!.trim();
         if (o.after.Appeal.rows > o.before.Appeal.rows) expect(stored.holderName).toBe(holder);
         // Filed: the flow's proof is spent; prove again for the next run.
         await proveAppealEmail(filer, prisma(), `fuzz-filer-${kind}-${Date.now()}@corp.example`);
@@ -205,7 +211,7 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
           expect(o.changed.every((t) => ['Appeal', 'AppealMessage', 'EvidenceFile'].includes(t)), `${what} changed ${o.changed.join(', ')}`).toBe(true);
           expect(o.after.AppealMessage.rows).toBe(o.before.AppealMessage.rows + 1);
           const newest = await prisma().appealMessage.findFirstOrThrow({ where: { author: 'CUSTOMER' }, orderBy: { createdAt: 'desc' } });
-          const body = asSent(pairs.find(([k]) => k === 'body')?.[1] ?? '').trim();
+          const body = (sent(pairs, enc, 'body') ?? '').trim();
           expect(newest.body).toBe(body || '(files attached)');
         },
       ),
@@ -241,7 +247,7 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
         expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual(['InternalNote']);
         expect(pageText(o.text)).toContain('Note added.');
         const note = await prisma().internalNote.findFirstOrThrow({ where: { appealId: caseId }, orderBy: { createdAt: 'desc' } });
-        expect(note.body).toBe(asSent(pairs.find(([k]) => k === 'body')![1]).trim());
+        expect(note.body).toBe(sent(pairs, enc, 'body')!.trim());
       },
     );
   });
@@ -294,15 +300,10 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
         expect(o.changed, `${what} changed ${o.changed.join(', ')}`).toEqual(['Staff']);
         expect(o.after.Staff.rows).toBe(o.before.Staff.rows + 1);
         const newest = await prisma().staff.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
-        expect(newest.email).toBe(asSent(pairs.find(([k]) => k === 'email')![1]).trim().toLowerCase());
+        expect(newest.email).toBe(sent(pairs, enc, 'email')!.trim().toLowerCase());
       },
     );
   });
-  /** The value the portal reads for a field (the first one, as FormData.get gives it), or null when it reads no form. */
-  const sent = (pairs: Pairs, enc: Encoding, name: string) => {
-    const value = enc === 'urlencoded' || enc === 'multipart' ? pairs.find(([k]) => k === name)?.[1] : undefined;
-    return value === undefined ? null : asSent(value);
-  };
 
   it('switching to a RAM role, and going back from a session that is not a role (hostile, foreign and forbidden role ids): nothing changed, or one role session for the role allowed', async () => {
     const dev = await prisma().ramUser.findFirstOrThrow({ where: { accountUid: ALICE_UID, name: 'dev' } });
