@@ -66,9 +66,16 @@ export async function waitForMessage(baseUrl: string, to: string, pattern: RegEx
   }
 }
 
-/** Waits until React has attached its event handlers to the element `selector` names (hydrated there). */
+/**
+ * Waits until the element `selector` names is in the document and React has attached its event
+ * handlers to it (hydrated there). The element may not exist yet: `waitForURL` can return once the
+ * address has changed, before the page that goes with it is rendered.
+ */
 export async function waitForReactHandlers(page: Page, selector: string) {
-  await page.waitForFunction((s) => Object.keys(document.querySelector(s)!).some((k) => k.startsWith('__reactProps')), selector);
+  await page.waitForFunction((s) => {
+    const element = document.querySelector(s);
+    return element !== null && Object.keys(element).some((k) => k.startsWith('__reactProps'));
+  }, selector);
 }
 
 /** Marks the page's current document; `isSameDocument` then says whether no new document has loaded since. */
