@@ -1,8 +1,8 @@
 // One verification mechanism for every flow (change of logon email, password reset, appeal email
 // proof): 6-digit codes bound to purpose + destination + account (+ the session or flow that asked),
 // stored as an HMAC, valid 10 minutes, single use, 5 wrong entries kill them.
-import { createHmac } from 'node:crypto';
-import type { Prisma, VerificationChannel, VerificationPurpose } from '~/generated/prisma/client';
+import { createHmac, randomUUID } from 'node:crypto';
+import type { VerificationChannel, VerificationPurpose } from '~/generated/prisma/client';
 import type { Services } from '~/services.server';
 import { recordAudit, type AuditActor, type RequestMeta, type Tx } from '~/audit/audit.server';
 import { enqueueEmail, enqueueSms } from '~/outbox/outbox.server';
@@ -42,7 +42,13 @@ export function hashCode(pepper: string, verificationId: string, code: string): 
   return createHmac('sha256', pepper).update(`${verificationId}:${code}`).digest('hex');
 }
 
-const advisoryKey = (s: string) => `SELECT pg_advisory_xact_lock(hashtext($1))`;
+/**
+ * Takes the transaction's locks on these keys in one statement, in the order given (PostgreSQL
+ * evaluates a select list left to right), so that every issuer takes them in the same order.
+ */
+async function lockKeys(tx: Tx, keys: string[]): Promise<void> {
+  await tx.$executeRawUnsafe(`SELECT ${keys.map((_, i) => `pg_advisory_xact_lock(hashtext($${i + 1}))`).join(', ')}`, ...keys);
+}
 
 /** Issues a code in a transaction of its own and wakes the outbox dispatcher once it is committed. */
 export async function sendCode(services: Pick<Services, 'prisma' | 'config' | 'outbox'>, input: IssueInput): Promise<IssueResult> {
@@ -57,9 +63,13 @@ export async function sendCode(services: Pick<Services, 'prisma' | 'config' | 'o
  * the stored codes under a per-destination lock, so parallel requests cannot exceed them.
  */
 export async function issueCode(tx: Tx, pepper: string, input: IssueInput, rules: CodeRules = CODE_RULES, now = new Date()): Promise<IssueResult & { code?: string }> {
-  await tx.$executeRawUnsafe(advisoryKey(input.target), `verification:${input.target}`);
-  if (input.accountUid) await tx.$executeRawUnsafe(advisoryKey(input.accountUid), `verification-account:${input.accountUid}`);
-  await tx.$executeRawUnsafe(advisoryKey(input.requesterKey), `verification-requester:${input.requesterKey}`);
+  // Before any read: a statement's snapshot is taken when it starts, so the reads below must be
+  // statements of their own, after this one.
+  await lockKeys(tx, [
+    `verification:${input.target}`,
+    ...(input.accountUid ? [`verification-account:${input.accountUid}`] : []),
+    `verification-requester:${input.requesterKey}`,
+  ]);
 
   const last = await tx.verification.findFirst({
     // One live code per purpose and requester: switching channel or address does not skip the cooldown.
@@ -84,20 +94,22 @@ export async function issueCode(tx: Tx, pepper: string, input: IssueInput, rules
   });
   const code = newNumericCode(6);
   const expiresAt = new Date(now.getTime() + rules.ttlMs);
-  const row = await tx.verification.create({
+  // The id is chosen here, so the code's hash (which binds it to its row) is written with the row.
+  const id = randomUUID();
+  await tx.verification.create({
     data: {
+      id,
       purpose: input.purpose,
       channel: input.channel,
       target: input.target,
       accountUid: input.accountUid ?? null,
       requesterKey: input.requesterKey,
-      codeHash: 'pending',
+      codeHash: hashCode(pepper, id, code),
       createdAt: now,
       expiresAt,
     },
     select: { id: true },
   });
-  await tx.verification.update({ where: { id: row.id }, data: { codeHash: hashCode(pepper, row.id, code) } });
   const message = codeMessage(input.purpose, code, rules.ttlMs / 60_000);
   if (input.channel === 'EMAIL') await enqueueEmail(tx, { to: input.target, subject: message.subject, text: message.text, template: `code:${input.purpose}` });
   else await enqueueSms(tx, { to: input.target, text: message.sms, template: `code:${input.purpose}` });
@@ -108,16 +120,22 @@ export async function issueCode(tx: Tx, pepper: string, input: IssueInput, rules
     meta: input.meta,
     data: { purpose: input.purpose, channel: input.channel, to: maskDestination(input.target) },
   });
-  return { ok: true, verificationId: row.id, resendAt: new Date(now.getTime() + rules.resendAfterMs), expiresAt, code };
+  return { ok: true, verificationId: id, resendAt: new Date(now.getTime() + rules.resendAfterMs), expiresAt, code };
 }
 
 async function sendLimit(tx: Tx, input: IssueInput, rules: CodeRules, now: Date): Promise<IssueResult | null> {
   const hourAgo = new Date(now.getTime() - 60 * 60_000);
   const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000);
-  const scopes: Prisma.VerificationWhereInput[] = [{ target: input.target }];
-  if (input.accountUid) scopes.push({ accountUid: input.accountUid });
-  for (const scope of scopes) {
-    const sentToday = await tx.verification.findMany({ where: { ...scope, createdAt: { gt: dayAgo } }, select: { createdAt: true }, orderBy: { createdAt: 'asc' } });
+  // Both scopes (the destination, and the account when there is one) in one read.
+  const scopes: ((v: { target: string; accountUid: string | null }) => boolean)[] = [(v) => v.target === input.target];
+  if (input.accountUid) scopes.push((v) => v.accountUid === input.accountUid);
+  const recent = await tx.verification.findMany({
+    where: { createdAt: { gt: dayAgo }, OR: [{ target: input.target }, ...(input.accountUid ? [{ accountUid: input.accountUid }] : [])] },
+    select: { createdAt: true, target: true, accountUid: true },
+    orderBy: { createdAt: 'asc' },
+  });
+  for (const inScope of scopes) {
+    const sentToday = recent.filter(inScope);
     const lastHour = sentToday.filter((v) => v.createdAt > hourAgo);
     if (sentToday.length >= rules.perDay) {
       return { ok: false, reason: 'limit', window: 'day', retryAfterSec: Math.ceil((sentToday[0].createdAt.getTime() + 24 * 3600_000 - now.getTime()) / 1000) };
