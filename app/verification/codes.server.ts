@@ -126,16 +126,16 @@ export async function issueCode(tx: Tx, pepper: string, input: IssueInput, rules
 async function sendLimit(tx: Tx, input: IssueInput, rules: CodeRules, now: Date): Promise<IssueResult | null> {
   const hourAgo = new Date(now.getTime() - 60 * 60_000);
   const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000);
-  // Both scopes (the destination, and the account when there is one) in one read.
-  const scopes: ((v: { target: string; accountUid: string | null }) => boolean)[] = [(v) => v.target === input.target];
-  if (input.accountUid) scopes.push((v) => v.accountUid === input.accountUid);
+  // Both scopes (the destination, and the account when there is one) in one read, then counted apart.
+  const scopes: ({ target: string } | { accountUid: string })[] = [{ target: input.target }];
+  if (input.accountUid) scopes.push({ accountUid: input.accountUid });
   const recent = await tx.verification.findMany({
-    where: { createdAt: { gt: dayAgo }, OR: [{ target: input.target }, ...(input.accountUid ? [{ accountUid: input.accountUid }] : [])] },
+    where: { createdAt: { gt: dayAgo }, OR: scopes },
     select: { createdAt: true, target: true, accountUid: true },
     orderBy: { createdAt: 'asc' },
   });
-  for (const inScope of scopes) {
-    const sentToday = recent.filter(inScope);
+  for (const scope of scopes) {
+    const sentToday = recent.filter((v) => ('target' in scope ? v.target === scope.target : v.accountUid === scope.accountUid));
     const lastHour = sentToday.filter((v) => v.createdAt > hourAgo);
     if (sentToday.length >= rules.perDay) {
       return { ok: false, reason: 'limit', window: 'day', retryAfterSec: Math.ceil((sentToday[0].createdAt.getTime() + 24 * 3600_000 - now.getTime()) / 1000) };
