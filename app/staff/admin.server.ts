@@ -20,6 +20,7 @@ export const DUPLICATE_EMAIL = 'A staff member with this email already exists. C
 export const STALE_ROLES = 'The roles of this member changed meanwhile. Check the list and try again.';
 export const INVITATION_INVALID = 'This invitation link is not valid or was already used. Ask an administrator for a new invitation.';
 export const INVITATION_EXPIRED = 'This invitation has expired (links are valid for 72 hours). Ask an administrator for a new invitation.';
+export const passwordAlreadySet = (name: string) => `${name} has already set a password, so no new invitation was sent.`;
 
 type Admin = { id: string; name: string };
 const actorOf = (admin: Admin) => ({ type: 'staff' as const, id: admin.id });
@@ -117,10 +118,16 @@ export async function reinviteStaffMember(services: Services, admin: Admin, staf
   await services.prisma.$transaction(async (tx) => {
     const member = await tx.staff.findUnique({ where: { id: staffId } });
     if (!member) throw new StaffAdminError('No such staff member.', 404);
-    if (member.passwordHash) throw new StaffAdminError(`${member.name} has already set a password.`, 409);
+    if (member.passwordHash) throw new StaffAdminError(passwordAlreadySet(member.name), 409);
     if (!member.active) throw new StaffAdminError(`${member.name} is deactivated. Reactivate them first.`, 409);
     const invitation = await queueInvitation(services, tx, { email: member.email, name: member.name, roles: member.roles as StaffRoleName[] }, admin, Date.now());
-    await tx.staff.update({ where: { id: member.id }, data: invitation });
+    // Only while still without a password and active: the member may accept the old link (or be deactivated)
+    // between the read above and this write, and must not be left with a new link that sets the password again.
+    const updated = await tx.staff.updateMany({ where: { id: member.id, passwordHash: null, active: true }, data: invitation });
+    if (!updated.count) {
+      const current = await tx.staff.findUnique({ where: { id: member.id }, select: { active: true } });
+      throw new StaffAdminError(current?.active === false ? `${member.name} was deactivated meanwhile. Reactivate them first.` : passwordAlreadySet(member.name), 409);
+    }
     await recordAudit(tx, { actor: actorOf(admin), action: 'staff.invitation_resent', meta, data: { staffId: member.id, email: member.email } });
   });
   services.outbox.kick();
@@ -184,7 +191,7 @@ export type Invitation = { ok: true; staffId: string; name: string; email: strin
 export async function findInvitation(services: Services, token: string, now = Date.now()): Promise<Invitation> {
   if (!token || token.length > 200) return { ok: false, status: 404, message: INVITATION_INVALID };
   const member = await services.prisma.staff.findUnique({ where: { invitationTokenHash: sha256(token) } });
-  if (!member || !member.active) return { ok: false, status: 404, message: INVITATION_INVALID };
+  if (!member || !member.active || member.passwordHash) return { ok: false, status: 404, message: INVITATION_INVALID };
   if (!member.invitationExpiresAt || member.invitationExpiresAt.getTime() <= now) return { ok: false, status: 410, message: INVITATION_EXPIRED };
   return { ok: true, staffId: member.id, name: member.name, email: member.email, expiresAt: member.invitationExpiresAt };
 }
@@ -196,7 +203,8 @@ export async function acceptInvitation(services: Services, token: string, passwo
   const passwordHash = await hashPassword(password);
   const used = await services.prisma.$transaction(async (tx) => {
     const updated = await tx.staff.updateMany({
-      where: { id: invitation.staffId, invitationTokenHash: sha256(token), invitationExpiresAt: { gt: new Date() }, active: true },
+      // passwordHash: null — a link is for setting the first password, never for replacing one.
+      where: { id: invitation.staffId, invitationTokenHash: sha256(token), invitationExpiresAt: { gt: new Date() }, active: true, passwordHash: null },
       data: { passwordHash, invitationTokenHash: null, invitationExpiresAt: null },
     });
     if (!updated.count) return false;

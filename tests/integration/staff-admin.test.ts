@@ -9,7 +9,7 @@ import { hashPassword } from '~/auth/password.server';
 import { DEMO_PASSWORD } from '~/db/seed.server';
 import { sealTotpSecret, totpNow } from '~/staff/totp.server';
 import { STAFF_INVALID } from '~/staff/auth.server';
-import { DUPLICATE_EMAIL, INVITATION_EXPIRED, INVITATION_INVALID, STALE_ROLES } from '~/staff/admin.server';
+import { DUPLICATE_EMAIL, INVITATION_EXPIRED, INVITATION_INVALID, STALE_ROLES, StaffAdminError, acceptInvitation, passwordAlreadySet, reinviteStaffMember } from '~/staff/admin.server';
 import { CSV_COLUMNS, csvField } from '~/audit/audit-log.server';
 import { recordAudit } from '~/audit/audit.server';
 import { sha256 } from '~/lib/tokens.server';
@@ -257,6 +257,82 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const badEmail = await admin.post('/staff/admin/staff', { intent: 'create', email: 'not-an-email', name: 'Bad', roles: 'AGENT' });
     expect(badEmail.status).toBe(400);
     expect(pageText(await badEmail.text())).toContain('Enter a valid email address');
+  });
+
+  /** A member invited by the admin (over HTTP), with the path of the invitation link. */
+  async function invited(prefix: string) {
+    const email = unique(prefix);
+    expect((await admin.post('/staff/admin/staff', { intent: 'create', email, name: `Invitee ${counter}`, roles: 'AGENT' })).status).toBe(200);
+    const mail = await prisma().outboxMessage.findFirstOrThrow({ where: { recipient: email, template: 'staff-invitation' } });
+    return { member: await prisma().staff.findUniqueOrThrow({ where: { email } }), path: /\/staff\/invite\/[A-Za-z0-9_-]+/.exec(mail.text)![0] };
+  }
+
+  it('re-invites nobody who has set a password, even when the acceptance lands between its read and its write', async () => {
+    const { member, path } = await invited('accepted');
+    expect((await client().post(path, { password: 'first-Passw0rd-1', confirm: 'first-Passw0rd-1' })).status).toBe(302);
+    const accepted = await prisma().staff.findUniqueOrThrow({ where: { id: member.id } });
+    const refused = await admin.post('/staff/admin/staff', { intent: 'reinvite', staffId: member.id });
+    expect(refused.status).toBe(409);
+    expect(pageText(await refused.text())).toContain(passwordAlreadySet(member.name));
+    expect(await prisma().outboxMessage.count({ where: { recipient: member.email, template: 'staff-invitation' } })).toBe(1);
+    expect(await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).toEqual(accepted);
+
+    // The race itself needs a second connection (PostgreSQL): the acceptance holds the member's row
+    // while the re-invite reads "no password yet", then sets the password and commits.
+    if (kind !== 'postgres') return;
+    const racer = await invited('racing');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const passwordHash = await hashPassword('race-Passw0rd-1');
+    const acceptance = prisma().$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT "id" FROM "Staff" WHERE "id" = ${racer.member.id}::uuid FOR UPDATE`;
+      holding();
+      await gate;
+      await tx.staff.update({ where: { id: racer.member.id }, data: { passwordHash, invitationTokenHash: null, invitationExpiresAt: null } });
+    }, { timeout: 15_000 });
+    await held;
+    const reinvite = reinviteStaffMember(portal.services, { id: adminId, name: 'Admin' }, racer.member.id, { ip: '192.0.2.1', userAgent: 'vitest' }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    // Wait until the re-invite has read the row and waits for its lock.
+    for (let i = 0; ; i++) {
+      const [{ waiting }] = await prisma().$queryRaw<{ waiting: number }[]>`SELECT count(*)::int AS "waiting" FROM pg_stat_activity WHERE "datname" = current_database() AND "wait_event_type" = 'Lock'`;
+      if (waiting > 0) break;
+      if (i > 200) throw new Error('the re-invite never waited for the row');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    release();
+    await acceptance;
+    const error = await reinvite;
+    expect(error).toBeInstanceOf(StaffAdminError);
+    expect((error as StaffAdminError).message).toBe(passwordAlreadySet(racer.member.name));
+    const after = await prisma().staff.findUniqueOrThrow({ where: { id: racer.member.id } });
+    expect(after.passwordHash).toBe(passwordHash);
+    expect(after.invitationTokenHash).toBeNull(); // no live link
+    expect(after.invitationExpiresAt).toBeNull();
+    expect(await prisma().outboxMessage.count({ where: { recipient: racer.member.email, template: 'staff-invitation' } })).toBe(1);
+    expect(await prisma().auditEvent.count({ where: { action: 'staff.invitation_resent', data: { path: ['staffId'], equals: racer.member.id } } })).toBe(0);
+  });
+
+  it('never lets an invitation link replace a password that is already set', async () => {
+    // What a re-invite racing the acceptance used to leave: a password and a live link.
+    const { member } = await invited('relinked');
+    const token = 'x'.repeat(43);
+    const passwordHash = await hashPassword('first-Passw0rd-1');
+    await prisma().staff.update({ where: { id: member.id }, data: { passwordHash, invitationTokenHash: sha256(token), invitationExpiresAt: new Date(Date.now() + 3600_000) } });
+    const page = await client().get(`/staff/invite/${token}`);
+    expect(page.status).toBe(404);
+    expect(pageText(await page.text())).toContain(INVITATION_INVALID);
+    const overwrite = await client().post(`/staff/invite/${token}`, { password: 'other-Passw0rd-9', confirm: 'other-Passw0rd-9' });
+    expect(overwrite.status).toBe(404);
+    expect(pageText(await overwrite.text())).toContain(INVITATION_INVALID);
+    // The domain function itself, past the page's check.
+    expect(await acceptInvitation(portal.services, token, 'other-Passw0rd-9', { ip: '192.0.2.1', userAgent: 'vitest' })).toMatchObject({ ok: false, status: 404 });
+    expect((await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).passwordHash).toBe(passwordHash);
+    expect(await prisma().auditEvent.count({ where: { action: 'staff.invitation_accepted', actorId: member.id } })).toBe(0);
   });
 
   it('never lets an admin change their own role or deactivate themselves, and says why', async () => {
