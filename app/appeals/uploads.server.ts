@@ -97,8 +97,9 @@ export async function vetUploads(uploads: Upload[]): Promise<{ files: AcceptedFi
     errors.files = `Attach at most ${EVIDENCE_LIMITS.maxFiles} files in all (you attached ${uploads.length}).`;
   }
   for (const upload of uploads) {
-    if (!(upload.field in EVIDENCE_FIELDS)) {
-      errors.files ??= 'An unexpected file was attached.';
+    // Own names only: `in` would also take inherited ones (constructor, __proto__, toString).
+    if (!Object.hasOwn(EVIDENCE_FIELDS, upload.field)) {
+      errors.files ??= `“${upload.filename}” was attached to a field this form does not have. Attach files only as the ID document, business licence, payment record or other evidence.`;
       continue;
     }
     const field = upload.field as EvidenceField;

@@ -72,6 +72,17 @@ describeEachDatabase('appeals, customer side', (kind) => {
     expect(stored().length).toBe(before.files);
   });
 
+  it.each(['constructor', '__proto__', 'toString'])('refuses a real file attached under the inherited name %s with a message, and stores nothing', async (field) => {
+    const before = { appeals: await prisma().appeal.count(), files: stored().length };
+    const c = client();
+    await proveAppealEmail(c, prisma(), `inherited-${field.replace(/_/g, '').toLowerCase()}@corp3.example`);
+    const res = await c.post('/appeals/new', appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png', 'image/png'), [field]: file(pngBytes(), 'extra.png', 'image/png') }));
+    expect(res.status).toBe(400);
+    expect(pageText(await res.text())).toContain('“extra.png” was attached to a field this form does not have.');
+    expect(await prisma().appeal.count()).toBe(before.appeals);
+    expect(stored().length).toBe(before.files);
+  });
+
   it('requires the ID document, the business licence for enterprises, and a proved email', async () => {
     const c = client();
     await proveAppealEmail(c, prisma(), 'enterprise@corp4.example');

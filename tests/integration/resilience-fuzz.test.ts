@@ -133,7 +133,8 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
 
   const evidence = fc.array(
     fc.tuple(
-      fc.constantFrom('idDocument', 'businessLicence', 'paymentRecord', 'otherEvidence', 'evil'),
+      // Inherited names (constructor, __proto__, toString) are no evidence field either.
+      fc.constantFrom('idDocument', 'businessLicence', 'paymentRecord', 'otherEvidence', 'evil', 'constructor', '__proto__', 'toString'),
       fc.constantFrom(
         () => file(htmlBytes(), 'id.png', 'image/png'),
         () => file(Buffer.alloc(0), 'empty.pdf', 'application/pdf'),
@@ -169,6 +170,10 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
       createdMonth: fc.oneof(fc.constant('2019-03'), hostileValue),
       website: fc.constant(''),
     });
+    const validAppeal: Pairs = [
+      ['intent', 'submit'], ['scenario', 'FORGOT_LOGON_EMAIL'], ['givenUid', '1000000000000001'], ['accountType', 'INDIVIDUAL'], ['holderName', 'Alice Chen'],
+      ['lastPaymentAmount', '128.00'], ['lastPaymentCurrency', 'CNY'], ['createdMonth', '2019-03'],
+    ];
     await fc.assert(
       fc.asyncProperty(details, evidence, fc.constantFrom<Encoding>('multipart', 'multipart', 'urlencoded'), async (pairs, files, enc) => {
         const attached = files.map(([field, make]): [string, File] => [field, make()]);
@@ -188,7 +193,11 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
         // Filed: the flow's proof is spent; prove again for the next run.
         await proveAppealEmail(filer, prisma(), `fuzz-filer-${kind}-${Date.now()}@corp.example`);
       }),
-      fuzzRuns(),
+      // First, a valid form whose second file, a real PNG, is attached under an inherited name.
+      {
+        ...fuzzRuns<[Pairs, [string, () => File][], Encoding]>(),
+        examples: [[validAppeal, [['idDocument', () => file(pngBytes(), 'id.png', 'image/png')], ['constructor', () => file(pngBytes(), 'extra.png', 'image/png')]], 'multipart']],
+      },
     );
   });
 

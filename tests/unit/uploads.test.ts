@@ -40,6 +40,11 @@ describe('evidence files are judged by their content', () => {
     expect(files).toEqual([]);
     expect(errors.files).toMatch(/at most 5 files/);
   });
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('refuses a real PNG under the inherited name %s, and accepts nothing then', async (field) => {
+    const { files, errors } = await vetUploads([upload('idDocument', 'id.png', pngBytes()), upload(field, 'extra.png', pngBytes())]);
+    expect(files).toEqual([]);
+    expect(errors.files).toMatch(/“extra\.png” was attached to a field this form does not have/);
+  });
   it('refuses an executable disguised as a JPEG', async () => {
     const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(120)]);
     const { errors } = await vetUploads([upload('idDocument', 'photo.jpg', elf)]);
