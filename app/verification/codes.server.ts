@@ -31,7 +31,20 @@ export type IssueInput = {
 export type IssueResult =
   | { ok: true; verificationId: string | null; resendAt: Date; expiresAt: Date }
   | { ok: false; reason: 'cooldown'; retryAfterSec: number }
-  | { ok: false; reason: 'limit'; window: 'hour' | 'day'; retryAfterSec: number };
+  | { ok: false; reason: 'limit'; window: 'hour' | 'day'; scope: LimitScope; retryAfterSec: number };
+
+/**
+ * What a send limit counts: the codes sent to one address or number (every purpose), or the codes a
+ * signed-in account sent to new logon emails of its choosing, whatever the addresses — the one purpose
+ * whose destination the requester picks, so an account cannot spray codes over many addresses. The
+ * codes that go to the account's own email and phone (identity, password reset) are not counted for
+ * the account: a stranger who knows the logon email can ask for reset codes, and must not be able to
+ * use up the owner's change of address with them.
+ */
+export type LimitScope = 'destination' | 'account';
+
+/** The purpose counted for the account, besides its destinations. */
+const ACCOUNT_COUNTED: VerificationPurpose = 'CHANGE_EMAIL_NEW';
 
 export type CheckResult =
   | { ok: true; verificationId: string }
@@ -67,7 +80,7 @@ export async function issueCode(tx: Tx, pepper: string, input: IssueInput, rules
   // statements of their own, after this one.
   await lockKeys(tx, [
     `verification:${input.target}`,
-    ...(input.accountUid ? [`verification-account:${input.accountUid}`] : []),
+    ...(accountCounted(input) ? [`verification-account:${input.accountUid}`] : []),
     `verification-requester:${input.requesterKey}`,
   ]);
 
@@ -123,25 +136,31 @@ export async function issueCode(tx: Tx, pepper: string, input: IssueInput, rules
   return { ok: true, verificationId: id, resendAt: new Date(now.getTime() + rules.resendAfterMs), expiresAt, code };
 }
 
+function accountCounted(input: IssueInput): input is IssueInput & { accountUid: string } {
+  return Boolean(input.accountUid) && input.purpose === ACCOUNT_COUNTED;
+}
+
 async function sendLimit(tx: Tx, input: IssueInput, rules: CodeRules, now: Date): Promise<IssueResult | null> {
   const hourAgo = new Date(now.getTime() - 60 * 60_000);
   const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000);
-  // Both scopes (the destination, and the account when there is one) in one read, then counted apart.
-  const scopes: ({ target: string } | { accountUid: string })[] = [{ target: input.target }];
-  if (input.accountUid) scopes.push({ accountUid: input.accountUid });
+  // Both scopes (the destination, and the account when it counts) in one read, then counted apart.
+  // Each scope is a set of equalities: the read's OR, and what its rows are counted by.
+  type Row = { target: string; accountUid: string | null; purpose: VerificationPurpose };
+  const scopes: { scope: LimitScope; where: Partial<Row> }[] = [{ scope: 'destination', where: { target: input.target } }];
+  if (accountCounted(input)) scopes.push({ scope: 'account', where: { accountUid: input.accountUid, purpose: ACCOUNT_COUNTED } });
   const recent = await tx.verification.findMany({
-    where: { createdAt: { gt: dayAgo }, OR: scopes },
-    select: { createdAt: true, target: true, accountUid: true },
+    where: { createdAt: { gt: dayAgo }, OR: scopes.map((s) => s.where) },
+    select: { createdAt: true, target: true, accountUid: true, purpose: true },
     orderBy: { createdAt: 'asc' },
   });
-  for (const scope of scopes) {
-    const sentToday = recent.filter((v) => ('target' in scope ? v.target === scope.target : v.accountUid === scope.accountUid));
+  for (const { scope, where } of scopes) {
+    const sentToday = recent.filter((v) => Object.entries(where).every(([key, value]) => v[key as keyof Row] === value));
     const lastHour = sentToday.filter((v) => v.createdAt > hourAgo);
     if (sentToday.length >= rules.perDay) {
-      return { ok: false, reason: 'limit', window: 'day', retryAfterSec: Math.ceil((sentToday[0].createdAt.getTime() + 24 * 3600_000 - now.getTime()) / 1000) };
+      return { ok: false, reason: 'limit', window: 'day', scope, retryAfterSec: Math.ceil((sentToday[0].createdAt.getTime() + 24 * 3600_000 - now.getTime()) / 1000) };
     }
     if (lastHour.length >= rules.perHour) {
-      return { ok: false, reason: 'limit', window: 'hour', retryAfterSec: Math.ceil((lastHour[0].createdAt.getTime() + 3600_000 - now.getTime()) / 1000) };
+      return { ok: false, reason: 'limit', window: 'hour', scope, retryAfterSec: Math.ceil((lastHour[0].createdAt.getTime() + 3600_000 - now.getTime()) / 1000) };
     }
   }
   return null;
@@ -184,12 +203,14 @@ export async function checkCode(tx: Tx, pepper: string, input: CheckInput, rules
 
   const candidate = /^\d{6}$/.test(input.code.trim()) ? input.code.trim() : '';
   if (!candidate || !safeEqual(hashCode(pepper, row.id, candidate), row.codeHash)) {
-    const counted = await tx.verification.updateMany({
+    // One UPDATE … RETURNING: the count after this entry, as the row holds it (a parallel wrong entry
+    // is counted too), or no row when the code was used or locked meanwhile.
+    const [after] = await tx.verification.updateManyAndReturn({
       where: { id: row.id, consumedAt: null, attempts: { lt: rules.maxAttempts } },
       data: { attempts: { increment: 1 } },
+      select: { attempts: true },
     });
-    const after = await tx.verification.findUniqueOrThrow({ where: { id: row.id }, select: { attempts: true } });
-    if (!counted.count || after.attempts >= rules.maxAttempts) {
+    if (!after || after.attempts >= rules.maxAttempts) {
       await tx.verification.updateMany({ where: { id: row.id, invalidatedAt: null }, data: { invalidatedAt: now } });
       return fail({ ok: false, reason: 'locked' });
     }
@@ -222,9 +243,10 @@ export async function latestCode(tx: Pick<Tx, 'verification'>, where: { purpose:
 export function issueErrorMessage(result: Exclude<IssueResult, { ok: true }>): string {
   if (result.reason === 'cooldown') return `You can request a new code in ${result.retryAfterSec} s.`;
   const wait = result.retryAfterSec >= 3600 ? `${Math.ceil(result.retryAfterSec / 3600)} h` : `${Math.ceil(result.retryAfterSec / 60)} min`;
+  const sentTo = result.scope === 'account' ? 'to new email addresses for this account' : 'to this address or number';
   return result.window === 'hour'
-    ? `Too many codes were sent to this destination in the last hour (at most ${CODE_RULES.perHour}). Try again in ${wait}.`
-    : `Too many codes were sent to this destination today (at most ${CODE_RULES.perDay}). Try again in ${wait}, or file an appeal.`;
+    ? `Too many codes were sent ${sentTo} in the last hour (at most ${CODE_RULES.perHour}). Try again in ${wait}.`
+    : `Too many codes were sent ${sentTo} today (at most ${CODE_RULES.perDay}). Try again in ${wait}${result.scope === 'destination' ? ', or file an appeal' : ''}.`;
 }
 
 export function checkErrorMessage(result: Exclude<CheckResult, { ok: true }>): string {

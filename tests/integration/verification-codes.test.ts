@@ -172,6 +172,28 @@ describeEachDatabase('verification codes', (kind) => {
     expect((await check({ target: email, accountUid: uid, code: code! })).ok).toBe(false);
   });
 
+  it('counts wrong entries sent at once one by one: 12 in parallel count to 5 and no further, each told a different number left', async () => {
+    const { uid, email } = await freshAccount();
+    const { code } = await issue({ target: email, accountUid: uid });
+    const wrong = wrongFor(code!);
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        db.prisma.$transaction(
+          (tx) => checkCode(tx, PEPPER, { purpose: 'CHANGE_EMAIL_NEW', requesterKey: 'session:one', actor: { type: 'customer', id: 'one' }, meta: META, target: email, accountUid: uid, code: wrong }, CODE_RULES, at(SEC)),
+          { maxWait: 20_000, timeout: 20_000 },
+        ),
+      ),
+    );
+    const left = results.flatMap((r) => (!r.ok && r.reason === 'wrong' ? [r.attemptsLeft] : [])).sort();
+    expect(left).toEqual([1, 2, 3, 4]);
+    // The rest are refused as locked, or find no live code once the fifth has killed it.
+    expect(results.filter((r) => !r.ok && (r.reason === 'locked' || r.reason === 'no-code'))).toHaveLength(8);
+    const row = await db.prisma.verification.findFirstOrThrow({ where: { target: email } });
+    expect(row.attempts).toBe(CODE_RULES.maxAttempts);
+    expect(row.invalidatedAt).not.toBeNull();
+    expect((await check({ target: email, accountUid: uid, code: code! })).ok).toBe(false);
+  });
+
   it('lets a new code be sent only 60 s after the last one', async () => {
     const { uid, email } = await freshAccount();
     expect((await issue({ target: email, accountUid: uid }, T0)).ok).toBe(true);
@@ -236,13 +258,34 @@ describeEachDatabase('verification codes', (kind) => {
     const { uid } = await freshAccount();
     const send = (i: number, when: Date) => issue({ target: `acct-limit-${uid}-${i}@example.com`, accountUid: uid, requesterKey: `session:${i}` }, when);
     for (let i = 0; i < 5; i++) expect((await send(i, at(i * MIN))).ok).toBe(true);
-    expect(await send(5, at(6 * MIN))).toMatchObject({ ok: false, reason: 'limit', window: 'hour' });
-    // Another purpose counts for the same account.
-    expect(await issue({ target: '+8613900000088', accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, at(7 * MIN))).toMatchObject({ ok: false, reason: 'limit', window: 'hour' });
+    expect(await send(5, at(6 * MIN))).toMatchObject({ ok: false, reason: 'limit', window: 'hour', scope: 'account' });
+    // A code to the account's own phone is counted for the phone, not for the account.
+    expect((await issue({ target: `+86139${uid.slice(-8)}`, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, at(7 * MIN))).ok).toBe(true);
     for (let i = 5; i < 10; i++) expect((await send(i, at(HOUR + i * MIN))).ok).toBe(true);
-    expect(await send(10, at(5 * HOUR))).toMatchObject({ ok: false, reason: 'limit', window: 'day' });
+    expect(await send(10, at(5 * HOUR))).toMatchObject({ ok: false, reason: 'limit', window: 'day', scope: 'account' });
     expect((await send(10, at(24 * HOUR + SEC))).ok).toBe(true);
-    expect(await db.prisma.verification.count({ where: { accountUid: uid } })).toBe(11);
+    expect(await db.prisma.verification.count({ where: { accountUid: uid, purpose: 'CHANGE_EMAIL_NEW' } })).toBe(11);
+  });
+
+  it("does not let a stranger's password-reset requests use up the owner's change of logon email", async () => {
+    const { uid, email } = await freshAccount();
+    // Anyone who knows the logon email can ask for reset codes: 10 in a day, from 10 browsers.
+    for (let i = 0; i < 10; i++) {
+      const sent = await issue({ target: email, accountUid: uid, purpose: 'PASSWORD_RESET', requesterKey: `reset:stranger-${i}`, actor: { type: 'anonymous' } }, at((i < 5 ? 0 : HOUR) + i * 7 * MIN));
+      expect(sent.ok, `reset code ${i}`).toBe(true);
+    }
+    const later = at(2 * HOUR + 10 * MIN);
+    // That address is used up for the day, for every purpose…
+    expect(await issue({ target: email, accountUid: uid, purpose: 'PASSWORD_RESET', requesterKey: 'reset:stranger-10', actor: { type: 'anonymous' } }, later)).toMatchObject({
+      ok: false,
+      reason: 'limit',
+      window: 'day',
+      scope: 'destination',
+    });
+    expect(await issue({ target: email, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, later)).toMatchObject({ ok: false, reason: 'limit', scope: 'destination' });
+    // …but the owner can still verify by the secure phone and send a code to the new address.
+    expect((await issue({ target: `+86138${uid.slice(-8)}`, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY', channel: 'SMS' }, later)).ok).toBe(true);
+    expect((await issue({ target: `new-${email}`, accountUid: uid, purpose: 'CHANGE_EMAIL_NEW' }, later)).ok).toBe(true);
   });
 
   it('writes verification.code_sent, verification.failed and verification.succeeded with masked destinations', async () => {

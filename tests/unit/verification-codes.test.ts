@@ -35,18 +35,25 @@ describe('issueErrorMessage', () => {
   });
 
   it('names the hourly limit and rounds the wait up to minutes', () => {
-    const text = issueErrorMessage({ ok: false, reason: 'limit', window: 'hour', retryAfterSec: 61 });
-    expect(text).toContain('in the last hour');
+    const text = issueErrorMessage({ ok: false, reason: 'limit', window: 'hour', scope: 'destination', retryAfterSec: 61 });
+    expect(text).toContain('to this address or number in the last hour');
     expect(text).toContain('at most 5');
     expect(text).toContain('Try again in 2 min.');
   });
 
   it('names the daily limit, counts hours, and points to the appeal', () => {
-    const text = issueErrorMessage({ ok: false, reason: 'limit', window: 'day', retryAfterSec: 5 * 3600 + 1 });
+    const text = issueErrorMessage({ ok: false, reason: 'limit', window: 'day', scope: 'destination', retryAfterSec: 5 * 3600 + 1 });
     expect(text).toContain('today');
     expect(text).toContain('at most 10');
     expect(text).toContain('Try again in 6 h');
     expect(text).toMatch(/appeal/);
+  });
+
+  it("names the account's limit on new addresses as the account's, not the address's", () => {
+    const hour = issueErrorMessage({ ok: false, reason: 'limit', window: 'hour', scope: 'account', retryAfterSec: 600 });
+    expect(hour).toBe('Too many codes were sent to new email addresses for this account in the last hour (at most 5). Try again in 10 min.');
+    const day = issueErrorMessage({ ok: false, reason: 'limit', window: 'day', scope: 'account', retryAfterSec: 7200 });
+    expect(day).toBe('Too many codes were sent to new email addresses for this account today (at most 10). Try again in 2 h.');
   });
 });
 
