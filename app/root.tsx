@@ -57,7 +57,7 @@ function Header() {
             <a href="/staff/appeals">Back office</a>
           ) : user ? (
             <>
-              <a href="/account">Account</a>
+              <a href="/account">Account Management</a>
               <a href="/account/security">Security Settings</a>
               {user.canSwitchRole ? <a href="/account/roles">Switch role</a> : null}
               {user.canManageSso ? <a href="/account/sso">Single sign-on</a> : null}

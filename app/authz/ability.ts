@@ -27,10 +27,11 @@ export type SubjectName =
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AppAbility = Ability<[Action, SubjectName | Record<string, any>], any>;
 
-export const NOT_ROOT_REASON =
-  'RAM users, RAM roles and SSO users cannot change the logon email of the Alibaba Cloud account. Contact the account administrator.';
-export const NOT_ROOT_PASSWORD_REASON =
-  "RAM users, RAM roles and SSO users cannot change the Alibaba Cloud account's password. Contact the account administrator.";
+/** The help page's words: who must do it instead, and how. */
+const ASK_THE_ADMINISTRATOR = 'You must contact the account administrator to log on to the Alibaba Cloud account and perform the operation.';
+export const NOT_ROOT_REASON = `RAM users, RAM roles and SSO users cannot change the logon email of the Alibaba Cloud account. ${ASK_THE_ADMINISTRATOR}`;
+export const NOT_ROOT_PHONE_REASON = `RAM users, RAM roles and SSO users cannot change the secure phone of the Alibaba Cloud account. ${ASK_THE_ADMINISTRATOR}`;
+export const NOT_ROOT_PASSWORD_REASON = `RAM users, RAM roles and SSO users cannot change the Alibaba Cloud account's password. ${ASK_THE_ADMINISTRATOR}`;
 
 export const SWITCH_ROLE_REASON = 'Only a RAM user (or an SSO user signed in as one) can switch to a RAM role. From a role session, go back first.';
 
@@ -67,7 +68,7 @@ export function defineAbilityFor(principal: Principal | null): AppAbility {
       else cannot('switch', 'RamRole').because(SWITCH_ROLE_REASON);
       // The help page's rule: only the account itself may change its credentials.
       cannot('change', 'LogonEmail').because(NOT_ROOT_REASON);
-      cannot('change', 'SecurePhone').because(NOT_ROOT_REASON);
+      cannot('change', 'SecurePhone').because(NOT_ROOT_PHONE_REASON);
       cannot('change', 'Password').because(NOT_ROOT_PASSWORD_REASON);
       cannot('manage', 'IdentityProvider').because('Only the account owner can configure single sign-on.');
       break;

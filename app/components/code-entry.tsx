@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link } from '@remix-run/react';
+import { CODE_RULES } from '~/verification/rules';
 
 /** Seconds until `at` (ISO), ticking in the browser; the server enforces the same limit. */
 export function useSecondsUntil(at: string | null | undefined): number {
@@ -39,7 +40,9 @@ export function CodeHelp({ children }: { children?: React.ReactNode }) {
       <ol>
         <li>
           If your original logon email or secure phone is working, you can send the verification code again (a new code can be
-          requested 60 seconds after the last one). {children}
+          requested 60 seconds after the last one). {children} You can also troubleshoot the issue (below) or{' '}
+          <Link to="/appeals/new">submit an appeal</Link>. For more information, see{' '}
+          <Link to="/help/change-logon-email#no-code">What do I do if I cannot receive a verification code during registration or logon?</Link>
         </li>
         <li>
           Check that the address or number shown is the one you expect, look in your spam or junk folder, make sure the
@@ -47,8 +50,8 @@ export function CodeHelp({ children }: { children?: React.ReactNode }) {
           delayed.
         </li>
         <li>
-          At most 5 codes can be sent to one address or number per hour and 10 per day. Each new code replaces the previous
-          one.
+          At most {CODE_RULES.perHour} codes can be sent to one address or number per hour and {CODE_RULES.perDay} per day, and
+          as many to new logon emails of one account, whatever the addresses. Each new code replaces the previous one.
         </li>
         <li>
           If both the secure phone number and the logon email attached to the account are unavailable, you must submit an

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { assertAllowed, requireCustomer } from '~/auth/guards.server';
 import { maskEmail } from '~/account/masking';
 
-export const meta: MetaFunction = () => [{ title: 'Account — Account Recovery Desk' }];
+export const meta: MetaFunction = () => [{ title: 'Account Center — Account Recovery Desk' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { account, ability } = await requireCustomer(request, context);
@@ -28,7 +28,7 @@ export default function AccountOverview() {
   const d = useLoaderData<typeof loader>();
   return (
     <>
-      <h1>Account</h1>
+      <h1>Account Center</h1>
       <p className="lead">
         UID <span className="mono">{d.uid}</span>
         {d.alias ? <> · alias {d.alias}</> : null} · logon email {d.logonEmail}

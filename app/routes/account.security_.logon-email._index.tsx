@@ -135,8 +135,18 @@ export default function VerifyIdentity() {
       <CodeHelp />
       <div className="card small">
         <p>
-          <strong>Can&apos;t use your secure phone or your logon email?</strong> If your original logon email is unavailable, use
-          your secure phone. If both are unavailable, you cannot complete the verification: change the information by{' '}
+          {hasPhone ? (
+            <>
+              <strong>Can&apos;t use your secure phone or your logon email?</strong> If your original logon email is unavailable,
+              choose to receive the verification code on your secure phone. If both are unavailable, you cannot complete the
+              verification: change the information by{' '}
+            </>
+          ) : (
+            <>
+              <strong>Can&apos;t use your logon email?</strong> Your account has no secure phone, so without the logon email you
+              cannot complete the verification: change the information by{' '}
+            </>
+          )}
           <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">submitting an appeal</Link>.
         </p>
       </div>

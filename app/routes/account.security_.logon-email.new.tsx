@@ -143,12 +143,13 @@ export default function NewLogonEmail() {
         <p>Changing your logon email is a risky operation that directly affects account ownership.</p>
         <ul>
           <li>
-            Before you perform this operation, ensure that you own the new email address. Do not use a mailbox that belongs
-            to someone else or is shared.
+            Before you perform this operation, ensure that you own the new email address. You must confirm that you have full
+            control over the new mailbox. Do not use a mailbox that belongs to someone else or is shared.
           </li>
           <li>
             After the change is complete, you can no longer use the original logon email to log on. All future logons,
-            password retrievals, and security notifications are sent to the new logon email.
+            password retrievals, and security notifications are sent to the new logon email. You must keep your new email
+            address secure.
           </li>
         </ul>
       </div>

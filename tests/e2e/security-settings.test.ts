@@ -20,11 +20,12 @@ describe('Security Settings in Chromium', () => {
     // The page hydrated under the nonce CSP: no script was blocked.
     expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
     // The header's links are plain links the header opens inside the app (useInAppLinks): once
-    // hydrated, going to Account and back loads no new document.
+    // hydrated, going to Account Management (the Account Center) and back loads no new document.
     await waitForReactHandlers(page, '.site-header .inner');
     await markDocument(page);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account Management', exact: true }).click();
     await page.waitForURL(/\/account$/);
+    await page.getByRole('heading', { level: 1, name: 'Account Center' }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security Settings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Security Settings' }).waitFor();
     expect(await isSameDocument(page)).toBe(true);

@@ -86,6 +86,7 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(page1).toContain('Secure phone +86138****0001');
     expect(page1).toContain('Original logon email a***e@example.com');
     expect(page1).toContain("Didn't receive the code?");
+    expect(page1).toContain('If your original logon email is unavailable, choose to receive the verification code on your secure phone.');
     expect(page1).not.toContain('+8613800000001');
 
     const sent = await alice.post(STEP1, { intent: 'send-code', channel: 'SMS' });
@@ -102,7 +103,11 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
 
     const step2 = await alice.get(STEP2);
     expect(step2.status).toBe(200);
-    expect(await text(step2)).toContain('Current logon email: a***e@example.com');
+    const page2 = await text(step2);
+    expect(page2).toContain('Current logon email: a***e@example.com');
+    // The help page's security recommendations, in full, where the new address is entered.
+    expect(page2).toContain('You must confirm that you have full control over the new mailbox.');
+    expect(page2).toContain('You must keep your new email address secure.');
     // The address is normalised before the code is sent.
     const newCode = await sendNewEmailCode(alice, prisma, '  Alice.New@Example.ORG ');
     expect(await text(await alice.get(STEP2))).toContain('We sent a verification code to alice.new@example.org');
@@ -179,9 +184,12 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(pageText(html)).not.toContain('Secure phone');
     expect(pageText(html)).toContain('Original logon email b***b@example.com');
     expect(pageText(html)).toContain('Your account has no secure phone');
-    // An owner who can use neither channel is pointed to the appeal.
-    expect(pageText(html)).toContain('If both are unavailable, you cannot complete the verification');
+    // Without the logon email he can use no channel, and is pointed to the appeal (not to a phone he has not got).
+    expect(pageText(html)).toContain('Your account has no secure phone, so without the logon email you cannot complete the verification');
+    expect(pageText(html)).not.toContain('on your secure phone');
     expect(html).toContain('href="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE"');
+    // The "Didn't receive the code?" panel offers the appeal and the troubleshooting article.
+    expect(html).toContain('href="/help/change-logon-email#no-code"');
 
     const sms = await bob.post(STEP1, { intent: 'send-code', channel: 'SMS' });
     expect(sms.status).toBe(400);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
-import { NOT_ROOT_REASON, SWITCH_ROLE_REASON } from '~/authz/ability';
+import { NOT_ROOT_PASSWORD_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_REASON, SWITCH_ROLE_REASON } from '~/authz/ability';
 import { ROLE_SESSION_MS, commitSessionCookie, createSession } from '~/auth/session.server';
 import { ALICE_UID } from '~/db/seed.server';
 import { ROLE_MESSAGES } from '~/sso/messages';
@@ -58,6 +58,10 @@ describeEachDatabase('RAM role sessions', (kind) => {
     expect(page).toContain('Role OpsAdmin until');
     expect(page).toContain('Back to RAM user');
     expect(page).toContain(NOT_ROOT_REASON);
+    // The secure phone and the password say their own reason, with the help page's advice.
+    expect(page).toContain(NOT_ROOT_PHONE_REASON);
+    expect(page).toContain(NOT_ROOT_PASSWORD_REASON);
+    expect(page).toContain('You must contact the account administrator to log on to the Alibaba Cloud account and perform the operation.');
     for (const path of ['/account/security/logon-email', '/account/security/logon-email/new', '/account/security/logon-email/done']) {
       const step = await dev.get(path);
       expect(step.status, path).toBe(403);

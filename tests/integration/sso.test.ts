@@ -6,7 +6,7 @@ import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
 import { BrowserLikeClient, configureAliceIdp, signInWithSso, startTestIdp } from '../support/oidc';
 import { DEV_IDP_USERS, newSigningKey, type RunningDevIdp } from '../../scripts/dev-idp';
-import { NOT_ROOT_REASON } from '~/authz/ability';
+import { NOT_ROOT_PASSWORD_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_REASON } from '~/authz/ability';
 import { ALICE_UID } from '~/db/seed.server';
 import { SSO_FAILURES, type SsoFailureCode } from '~/sso/messages';
 import { openClientSecret } from '~/sso/secret.server';
@@ -107,7 +107,9 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     expect(pageText(html)).toContain(NOT_ROOT_REASON);
     expect(pageText(html)).toContain('SSO Developer');
     expect(pageText(html)).toContain('SSO user');
-    expect(pageText(html)).toContain('Only the account owner can change it'); // phone and password
+    // The phone and the password say their own reasons.
+    expect(pageText(html)).toContain(NOT_ROOT_PHONE_REASON);
+    expect(pageText(html)).toContain(NOT_ROOT_PASSWORD_REASON);
     expect(html).not.toContain('href="/account/security/logon-email"');
     // Every step of the change flow answers 403 with the reason.
     for (const path of ['/account/security/logon-email', '/account/security/logon-email/new', '/account/security/logon-email/done']) {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PrincipalType } from '~/generated/prisma/client';
 import { principalOf, type SessionRow } from '~/auth/session.server';
-import { abilityFromRules, defineAbilityFor, denialReason, NOT_ROOT_PASSWORD_REASON, NOT_ROOT_REASON, SWITCH_ROLE_REASON, type Action, type SubjectName } from '~/authz/ability';
+import { abilityFromRules, defineAbilityFor, denialReason, NOT_ROOT_PASSWORD_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_REASON, SWITCH_ROLE_REASON, type Action, type SubjectName } from '~/authz/ability';
 
 const UID = '1000000000000001';
 const OTHER = '1000000000000002';
@@ -75,11 +75,11 @@ const rows: [Action, SubjectName][] = [
 ];
 const expected: Record<Who, (string | null)[]> = {
   owner: [null, null, null, null, SWITCH_ROLE_REASON, null, null, null, null],
-  ramUser: [NOT_ROOT_REASON, NOT_ROOT_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, null, null, null, null, null],
-  ramRole: [NOT_ROOT_REASON, NOT_ROOT_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, SWITCH_ROLE_REASON, null, null, null, null],
+  ramUser: [NOT_ROOT_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, null, null, null, null, null],
+  ramRole: [NOT_ROOT_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, SWITCH_ROLE_REASON, null, null, null, null],
   // Signed in through SSO as RAM user dev: may assume dev's roles (DESIGN: "a RAM user (or SSO user) who switched").
-  ssoUser: [NOT_ROOT_REASON, NOT_ROOT_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, null, null, null, null, null],
-  ssoRole: [NOT_ROOT_REASON, NOT_ROOT_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, SWITCH_ROLE_REASON, null, null, null, null],
+  ssoUser: [NOT_ROOT_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, null, null, null, null, null],
+  ssoRole: [NOT_ROOT_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, SWITCH_ROLE_REASON, null, null, null, null],
 };
 const matrix = (Object.keys(expected) as Who[]).flatMap((who) => rows.map(([action, subject], i) => [who, action, subject, expected[who][i]] as const));
 
