@@ -7,7 +7,12 @@ import pLimit from 'p-limit';
 import { EVIDENCE_FIELDS, EVIDENCE_LIMITS, type EvidenceField } from './schema';
 
 export const ALLOWED_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+/**
+ * A text field keeps at most this many characters plus one: every field's own maximum is lower, so a
+ * longer value, cut, still fails that field's check with its own message ("Use at most … characters").
+ */
 const MAX_FIELD_CHARS = 20_000;
+const keepText = (value: string) => value.slice(0, MAX_FIELD_CHARS + 1);
 /** The most a whole appeal request may carry: 5 files at the cap plus the text fields. */
 export const MAX_REQUEST_BYTES = EVIDENCE_LIMITS.maxFiles * EVIDENCE_LIMITS.maxBytes + 1024 * 1024;
 
@@ -30,16 +35,22 @@ export const RELEASED: Buffer = Buffer.alloc(0);
 export const MULTIPART_READS_AT_ONCE = 4;
 const multipartReads = pLimit(MULTIPART_READS_AT_ONCE);
 
-async function collect(data: AsyncIterable<Uint8Array>, limit: number): Promise<{ bytes: Buffer; size: number; over: boolean }> {
+/** A part's bytes up to `limit`; past it, `over` and no bytes — or, with `keepPrefix`, the first `limit` bytes. */
+async function collect(data: AsyncIterable<Uint8Array>, limit: number, keepPrefix = false): Promise<{ bytes: Buffer; size: number; over: boolean }> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   let over = false;
   for await (const chunk of data) {
+    const before = size;
     size += chunk.byteLength;
-    if (size > limit) over = true; // keep draining so the parser can reach the next part
-    else chunks.push(chunk);
+    if (size <= limit) chunks.push(chunk);
+    else {
+      // Keep draining so the parser can reach the next part.
+      if (keepPrefix && before < limit) chunks.push(chunk.subarray(0, limit - before));
+      over = true;
+    }
   }
-  return { bytes: over ? Buffer.alloc(0) : Buffer.concat(chunks), size, over };
+  return { bytes: over && !keepPrefix ? Buffer.alloc(0) : Buffer.concat(chunks), size, over };
 }
 
 /** Reads a form that may carry files. Text fields keep their first value; oversized files are flagged, not stored. */
@@ -50,7 +61,7 @@ export async function parseFormWithFiles(request: Request): Promise<ParsedForm> 
   if (!type.startsWith('multipart/form-data')) {
     const form = await request.formData();
     const fields: Record<string, string> = {};
-    for (const [k, v] of form) if (typeof v === 'string' && !(k in fields)) fields[k] = v.slice(0, MAX_FIELD_CHARS);
+    for (const [k, v] of form) if (typeof v === 'string' && !(k in fields)) fields[k] = keepText(v);
     return { fields, uploads: [], tooLarge: false };
   }
   const fields: Record<string, string> = {};
@@ -58,9 +69,10 @@ export async function parseFormWithFiles(request: Request): Promise<ParsedForm> 
   let total = 0;
   const handler: UploadHandler = async (part) => {
     if (part.filename === undefined) {
-      const { bytes, over } = await collect(part.data, MAX_FIELD_CHARS * 4);
+      // 4 bytes per character at most (UTF-8): the prefix kept always holds more than MAX_FIELD_CHARS.
+      const { bytes } = await collect(part.data, (MAX_FIELD_CHARS + 1) * 4, true);
       total += bytes.length;
-      if (!(part.name in fields)) fields[part.name] = over ? '\u0000too-long' : bytes.toString('utf8').slice(0, MAX_FIELD_CHARS);
+      if (!(part.name in fields)) fields[part.name] = keepText(bytes.toString('utf8'));
       return null;
     }
     const { bytes, size, over } = await collect(part.data, EVIDENCE_LIMITS.maxBytes);

@@ -83,6 +83,32 @@ describeEachDatabase('appeals, customer side', (kind) => {
     expect(stored().length).toBe(before.files);
   });
 
+  it('answers an over-long name (multipart) with the field\'s own message, and stores nothing', async () => {
+    const c = client();
+    await proveAppealEmail(c, prisma(), 'long-name@corp3.example');
+    const before = { appeals: await prisma().appeal.count(), files: stored().length };
+    const res = await c.post('/appeals/new', appealForm({ ...BASE_DETAILS, holderName: 'Alice '.repeat(20_000) }));
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(pageText(html)).toContain('Use at most 200 characters.');
+    expect(html).not.toContain('too-long');
+    expect(await prisma().appeal.count()).toBe(before.appeals);
+    expect(stored().length).toBe(before.files);
+  });
+
+  it('answers an over-long reply (multipart) on the tracking page with the field\'s own message, and stores nothing', async () => {
+    await fileAppeal(client(), prisma(), 'long-reply@corp3.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    const link = await trackingLinkFor(prisma(), 'long-reply@corp3.example');
+    const messages = await prisma().appealMessage.count();
+    const reply = new FormData();
+    reply.append('intent', 'reply');
+    reply.append('body', 'Here is more. '.repeat(10_000));
+    const refused = await client().post(link, reply);
+    expect(refused.status).toBe(400);
+    expect(pageText(await refused.text())).toContain('Use at most 5000 characters.');
+    expect(await prisma().appealMessage.count()).toBe(messages);
+  });
+
   it('requires the ID document, the business licence for enterprises, and a proved email', async () => {
     const c = client();
     await proveAppealEmail(c, prisma(), 'enterprise@corp4.example');

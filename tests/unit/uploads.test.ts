@@ -92,6 +92,17 @@ describe('multipart parsing', () => {
     expect(parsed.uploads.map((u) => [u.field, u.tooLarge])).toEqual([['idDocument', false], ['paymentRecord', true]]);
     expect(parsed.uploads[1].bytes.length).toBe(0);
   });
+  it('keeps an over-long text field longer than any field may be (never a stand-in value), in either encoding', async () => {
+    for (const value of ['x'.repeat(1024 * 1024), '汉'.repeat(100_000), '👩'.repeat(50_000)]) {
+      const form = new FormData();
+      form.append('holderName', value);
+      form.append('idDocument', file(pngBytes(), 'id.png', 'image/png'));
+      const multipart = await parseFormWithFiles(new Request('http://x/appeals/new', { method: 'POST', body: form }));
+      expect(multipart.fields.holderName).toBe(value.slice(0, 20_001));
+      const urlencoded = await parseFormWithFiles(new Request('http://x/appeals/new', { method: 'POST', body: new URLSearchParams({ holderName: value }) }));
+      expect(urlencoded.fields.holderName).toBe(value.slice(0, 20_001));
+    }
+  });
   it('refuses a request declaring more than the whole limit before reading it', async () => {
     const req = new Request('http://x/', { method: 'POST', headers: { 'content-length': String(MAX_REQUEST_BYTES + 1), 'content-type': 'multipart/form-data; boundary=x' }, body: 'x' });
     expect((await parseFormWithFiles(req)).tooLarge).toBe(true);
