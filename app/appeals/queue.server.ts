@@ -31,11 +31,17 @@ export function parseQueueFilters(params: URLSearchParams): QueueFilters {
 function encodeCursor(dueAt: Date, id: string) {
   return Buffer.from(`${dueAt.toISOString()}|${id}`).toString('base64url');
 }
+/** Due dates a cursor may carry: PostgreSQL cannot read an instant of year 0 or past 9999 written as ISO text. */
+const CURSOR_FROM = Date.UTC(2000, 0, 1);
+const CURSOR_UNTIL = Date.UTC(10000, 0, 1);
+/** A cursor that is malformed, or out of that range (a tampered URL), is no cursor: the first page. */
 function decodeCursor(cursor: string | undefined): { dueAt: Date; id: string } | null {
   if (!cursor) return null;
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const dueAt = new Date(iso);
-  return Number.isNaN(dueAt.getTime()) || !UUID.test(id ?? '') ? null : { dueAt, id };
+  const t = dueAt.getTime();
+  if (Number.isNaN(t) || t < CURSOR_FROM || t >= CURSOR_UNTIL || dueAt.toISOString() !== iso) return null; // encodeCursor writes toISOString()
+  return UUID.test(id ?? '') ? { dueAt, id } : null;
 }
 
 /** The statuses where the SLA clock runs (open and not waiting for the customer). */

@@ -8,6 +8,11 @@ import { UUID } from '~/lib/ids';
 
 export const AUDIT_PAGE_SIZE = 50;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** The days a filter may name: a valid date in years PostgreSQL and the log can hold (year 0000 is neither). */
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 9999;
+/** PostgreSQL's bigint: a larger cursor overflows the query. */
+const MAX_EVENT_ID = 9223372036854775807n;
 const CASE_NUMBER = /^AP-\d{8}-\d{6}$/i;
 
 export type AuditFilters = { actor: string; action: string; case: string; account: string; from: string; to: string };
@@ -22,10 +27,12 @@ export function activeFilters(filters: AuditFilters): Partial<AuditFilters> {
   return Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Partial<AuditFilters>;
 }
 
-function parseDay(value: string): Date | null {
-  if (!DAY.test(value)) return null;
+/** A UTC day from the filter, or what is wrong with it. */
+function parseDay(value: string): Date | string {
   const d = new Date(`${value}T00:00:00.000Z`);
-  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value ? null : d;
+  if (!DAY.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) return 'Enter a date as YYYY-MM-DD.';
+  if (d.getUTCFullYear() < FIRST_YEAR || d.getUTCFullYear() > LAST_YEAR) return `Enter a date between ${FIRST_YEAR}-01-01 and ${LAST_YEAR}-12-31.`;
+  return d;
 }
 
 export type AuditQuery = { where: Prisma.AuditEventWhereInput; errors: Partial<Record<keyof AuditFilters, string>> };
@@ -63,10 +70,12 @@ export async function auditQuery(prisma: PrismaClient, ability: AppAbility, filt
     if (/^\d{16}$/.test(filters.account)) and.push({ accountUid: filters.account });
     else errors.account = 'Enter a 16-digit account UID.';
   }
-  const from = filters.from ? parseDay(filters.from) : null;
-  const to = filters.to ? parseDay(filters.to) : null;
-  if (filters.from && !from) errors.from = 'Enter a date as YYYY-MM-DD.';
-  if (filters.to && !to) errors.to = 'Enter a date as YYYY-MM-DD.';
+  const fromDay = filters.from ? parseDay(filters.from) : null;
+  const toDay = filters.to ? parseDay(filters.to) : null;
+  if (typeof fromDay === 'string') errors.from = fromDay;
+  if (typeof toDay === 'string') errors.to = toDay;
+  const from = fromDay instanceof Date ? fromDay : null;
+  const to = toDay instanceof Date ? toDay : null;
   if (from && to && from > to) errors.to = 'The end date is before the start date.';
   if (from) and.push({ at: { gte: from } });
   if (to) and.push({ at: { lt: new Date(to.getTime() + 86_400_000) } }); // the whole "to" day (UTC)
@@ -75,7 +84,8 @@ export async function auditQuery(prisma: PrismaClient, ability: AppAbility, filt
 
 /** One page, newest first; `before` is the id of the last row of the previous page (keyset: fast at any depth). */
 export async function auditPage(prisma: PrismaClient, where: Prisma.AuditEventWhereInput, before: string | null) {
-  const cursor = before && /^\d{1,19}$/.test(before) ? BigInt(before) : null;
+  // Anything else (malformed, or past bigint) is no cursor: the first page.
+  const cursor = before && /^\d{1,19}$/.test(before) && BigInt(before) <= MAX_EVENT_ID ? BigInt(before) : null;
   const rows = await prisma.auditEvent.findMany({
     where: cursor ? { AND: [where, { id: { lt: cursor } }] } : where,
     orderBy: { id: 'desc' },

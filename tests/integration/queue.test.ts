@@ -150,6 +150,20 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
     expect(await db.prisma.appeal.count()).toBe(140);
   });
 
+  it('a cursor with a date out of range (past year 9999, before 2000, year 0, not a date) starts from the beginning instead of failing', async () => {
+    const first = await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams('status=all')), now);
+    const id = rows[0].id;
+    for (const iso of ['+100000-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '10000-01-01T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '1999-12-31T23:59:59.999Z', '2026-02-30T00:00:00.000Z', 'Invalid Date']) {
+      const after = Buffer.from(`${iso}|${id}`).toString('base64url');
+      const page = await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams({ status: 'all', after })), now);
+      expect(page.rows.map((r) => r.id), iso).toEqual(first.rows.map((r) => r.id));
+    }
+    // The last instant of the range is a cursor like any other: nothing is due after it.
+    const last = Buffer.from(`9999-12-31T23:59:59.999Z|${id}`).toString('base64url');
+    expect((await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams({ status: 'all', after: last })), now)).rows).toEqual([]);
+    expect(await db.prisma.appeal.count()).toBe(140);
+  });
+
   it('only an ability that reads every appeal may list the queue', async () => {
     expect(readsEveryAppeal(ability)).toBe(true);
     expect(readsEveryAppeal(defineAbilityFor({ kind: 'staff', staffId: me, roles: ['ADMIN'], active: true, label: 'Admin' }))).toBe(false);

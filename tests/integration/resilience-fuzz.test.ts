@@ -287,6 +287,49 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
     );
   });
 
+  it('tampered list cursors and days (the queue\'s after, the audit log\'s before, from and to): never a server error, nothing changed', async () => {
+    const date = fc.oneof(
+      fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true }),
+      fc.date({ min: new Date('1999-01-01T00:00:00Z'), max: new Date('2101-01-01T00:00:00Z'), noInvalidDate: true }),
+    );
+    const iso = fc.oneof(
+      date.map((d) => d.toISOString()),
+      fc.constantFrom('+100000-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', 'Invalid Date', '2026-02-30T00:00:00.000Z'),
+      hostileValue,
+    );
+    const cursor = fc.tuple(iso, fc.oneof(fc.uuid(), hostileValue)).map(([i, id]) => Buffer.from(`${i}|${id}`).toString('base64url'));
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    const day = fc.oneof(
+      date.map((d) => d.toISOString().slice(0, 10)),
+      fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 })).map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`),
+      fc.constantFrom('0000-01-01', '0001-01-01', '1999-12-31', '9999-12-31'),
+      hostileValue,
+    );
+    const eventId = fc.oneof(
+      fc.bigInt({ min: 0n, max: 2n ** 70n }).map(String),
+      fc.constantFrom('9223372036854775807', '9223372036854775808', '9999999999999999999', '-1', '0'),
+      hostileValue,
+    );
+    const query = (fields: Record<string, string>) => new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, asSent(v.slice(0, 4000))]));
+    await fc.assert(
+      fc.asyncProperty(cursor, eventId, day, day, async (after, beforeId, from, to) => {
+        for (const [client, path] of [
+          [agent, `/staff/appeals?${query({ status: 'all', after })}`],
+          [admin, `/staff/admin/audit?${query({ before: beforeId })}`],
+          [admin, `/staff/admin/audit?${query({ before: beforeId, from, to })}`],
+          [admin, `/staff/admin/audit.csv?${query({ from, to })}`],
+        ] as const) {
+          const before = await snapshot(prisma());
+          const res = await client.get(path);
+          const text = await res.text();
+          expect(res.status, `GET ${path.slice(0, 200)} answered ${res.status}: ${pageText(text).slice(0, 200)}`).toBeLessThan(500);
+          expect(changedTables(before, await snapshot(prisma())), `GET ${path.slice(0, 200)}`).toEqual([]);
+        }
+      }),
+      fuzzRuns(),
+    );
+  });
+
   it('staff administration (create, roles, deactivate, reactivate, reinvite): refused and nothing changed, or one member created as given', async () => {
     const page = await admin.get('/staff/admin/staff');
     if (page.status === 404) return; // no staff administration in this build

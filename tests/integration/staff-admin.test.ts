@@ -519,6 +519,44 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(viewed.data).toMatchObject({ filters: { action: 'test.paging' }, rows: 11 });
   });
 
+  it('answers tampered audit log URLs (a cursor past bigint, days out of range) with the page or a 400, never a 5xx, and changes nothing', async () => {
+    const newest = (await prisma().auditEvent.findFirstOrThrow({ orderBy: { id: 'desc' } })).id;
+    const page = async (query: string) => {
+      const res = await admin.get(`/staff/admin/audit?${query}`);
+      const html = await res.text();
+      return { status: res.status, text: pageText(html), ids: [...html.matchAll(/data-testid="audit-(\d+)"/g)].map((m) => BigInt(m[1])) };
+    };
+    const firstPage = await page('');
+    expect(firstPage.ids[0]).toBeGreaterThanOrEqual(newest);
+    // A cursor beyond PostgreSQL's bigint is no cursor: the first page (as for any other malformed cursor).
+    for (const before of ['9223372036854775808', '9999999999999999999', '18446744073709551616']) {
+      const res = await page(`before=${before}`);
+      expect(res.status, before).toBe(200);
+      expect(res.ids[0], before).toBeGreaterThanOrEqual(newest);
+    }
+    expect((await page('before=9223372036854775807')).status).toBe(200); // the largest bigint is a cursor like any other
+    // Days PostgreSQL cannot store, or outside 2000-9999: the form's "Enter a date" answer.
+    for (const query of ['from=0000-01-01', 'to=0000-12-31', 'from=0001-01-01', 'to=1969-12-31', 'from=1999-12-31', 'from=2026-02-30', 'to=9999-12-31', 'from=9999-12-31']) {
+      const res = await page(query);
+      const csv = await admin.get(`/staff/admin/audit.csv?${query}`);
+      await csv.text();
+      if (query.startsWith('to=9999') || query.startsWith('from=9999')) {
+        // The last day of the range is a day like any other.
+        expect(res.status, query).toBe(200);
+        expect(csv.status, query).toBe(200);
+        continue;
+      }
+      expect(res.status, query).toBe(400);
+      expect(res.text, query).toContain('Enter a date');
+      expect(res.ids, query).toEqual([]);
+      expect(csv.status, query).toBe(400);
+    }
+    expect((await page('from=2000-01-01&to=2000-01-01')).status).toBe(200);
+    // Nothing but the record of each view and export was written.
+    const since = await prisma().auditEvent.findMany({ where: { id: { gt: newest } }, select: { action: true } });
+    expect(new Set(since.map((e) => e.action))).toEqual(new Set(['audit.viewed', 'audit.exported']));
+  });
+
   it('exports the filtered rows as CSV: header, escaped quotes, attachment — and records the export', async () => {
     const name = 'Quinn "Q" O\'Hara, Jr.';
     const lastBefore = (await prisma().auditEvent.findFirstOrThrow({ orderBy: { id: 'desc' } })).id;
