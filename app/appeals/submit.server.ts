@@ -1,6 +1,6 @@
 // Filing an appeal: the new email is proved by a code first; the submission never reveals whether
 // the identified account exists; a second open appeal for the same account and email is merged.
-import type { Prisma } from '~/generated/prisma/client';
+import type { Appeal, Prisma } from '~/generated/prisma/client';
 import type { Services } from '~/services.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
 import { checkCode, sendCode, type CheckResult, type IssueResult } from '~/verification/codes.server';
@@ -9,7 +9,7 @@ import { appealReceived } from '~/outbox/templates';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { maskEmail } from '~/account/masking';
 import { OPEN_STATUSES, type AppealDetails } from './schema';
-import { addWorkingDays, SLA_WORKING_DAYS } from './sla';
+import { addWorkingDays, resumeSla, SLA_WORKING_DAYS } from './sla';
 import { assessRisk } from './risk.server';
 import { readInTransaction } from '~/db/composed.server';
 import type { AcceptedFile } from './uploads.server';
@@ -97,6 +97,21 @@ async function nextCaseNumber(tx: Prisma.TransactionClient, now: Date): Promise<
   return `AP-${day}-${String(rows[0].last).padStart(6, '0')}`;
 }
 
+/**
+ * The open appeal a new submission merges into, locked (as a decision locks it) and read after the
+ * lock: a case decided meanwhile is no longer open, and is never changed by the merge.
+ */
+async function lockOpenAppeal(tx: Prisma.TransactionClient, match: Prisma.AppealWhereInput): Promise<Appeal | null> {
+  // Each turn finds a case that was open; a decided case never reopens, so this ends.
+  for (;;) {
+    const candidate = await tx.appeal.findFirst({ where: { ...match, status: { in: OPEN_STATUSES } }, orderBy: { submittedAt: 'asc' }, select: { id: true } });
+    if (!candidate) return null;
+    await tx.$queryRawUnsafe('SELECT "id" FROM "Appeal" WHERE "id" = $1::uuid FOR UPDATE', candidate.id);
+    const locked = await tx.appeal.findUniqueOrThrow({ where: { id: candidate.id } });
+    if (OPEN_STATUSES.includes(locked.status)) return locked;
+  }
+}
+
 export type SubmitInput = {
   flowKey: string;
   details: AppealDetails;
@@ -127,17 +142,16 @@ export async function submitAppeal(services: Services, input: SubmitInput, now =
 
     // A second open appeal for the same account (or the same identification, when none matched) and new email.
     await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `appeal:${accountUid ?? `${d.givenUid}|${d.givenAlias}|${d.givenOldEmail}`}:${input.newEmail}`);
-    const open = await tx.appeal.findFirst({
-      where: {
-        status: { in: OPEN_STATUSES },
-        newEmail: input.newEmail,
-        ...(accountUid ? { accountUid } : { accountUid: null, givenUid: d.givenUid ?? null, givenAlias: d.givenAlias ?? null, givenOldEmail: d.givenOldEmail ?? null }),
-      },
-      orderBy: { submittedAt: 'asc' },
+    const open = await lockOpenAppeal(tx, {
+      newEmail: input.newEmail,
+      ...(accountUid ? { accountUid } : { accountUid: null, givenUid: d.givenUid ?? null, givenAlias: d.givenAlias ?? null, givenOldEmail: d.givenOldEmail ?? null }),
     });
     const notMe = Boolean(notice) || d.scenario === 'EMAIL_CHANGED_NOT_ME';
 
     if (open) {
+      // Like a reply: a case waiting for the customer goes back to review, its SLA clock running again.
+      const resumed = open.status === 'AWAITING_CUSTOMER';
+      const slaDueAt = resumed ? resumeSla(open.slaDueAt, open.slaPausedAt, now) : open.slaDueAt;
       const message = await tx.appealMessage.create({
         data: { appealId: open.id, author: 'CUSTOMER', body: `Additional submission (merged): ${input.files.length} file(s) attached. Name: ${d.holderName}.` },
       });
@@ -150,15 +164,16 @@ export async function submitAppeal(services: Services, input: SubmitInput, now =
           riskLevel: open.riskLevel === 'HIGH' ? 'HIGH' : risk.level,
           riskSignals: risk.signals,
           priority: notMe ? Math.max(open.priority, 10) : open.priority,
+          ...(resumed ? { status: 'IN_REVIEW', slaDueAt, slaPausedAt: null, awaitingSince: null } : {}),
           version: { increment: 1 },
         },
       });
       await enqueueEmail(tx, {
         to: input.newEmail,
-        ...appealReceived({ caseNumber: open.caseNumber, trackUrl: `${services.config.publicUrl}/appeals/track/${trackingToken}`, dueAt: open.slaDueAt, merged: true }),
+        ...appealReceived({ caseNumber: open.caseNumber, trackUrl: `${services.config.publicUrl}/appeals/track/${trackingToken}`, dueAt: slaDueAt, merged: true }),
         template: 'appeal-received',
       });
-      await recordAudit(tx, { actor: { type: 'anonymous' }, action: 'appeal.merged', accountUid, appealId: open.id, meta: input.meta, data: { files: input.files.length } });
+      await recordAudit(tx, { actor: { type: 'anonymous' }, action: 'appeal.merged', accountUid, appealId: open.id, meta: input.meta, data: { files: input.files.length, ...(resumed ? { status: { from: 'AWAITING_CUSTOMER', to: 'IN_REVIEW' } } : {}) } });
       return { caseNumber: open.caseNumber, merged: true };
     }
 

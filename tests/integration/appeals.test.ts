@@ -61,6 +61,24 @@ describeEachDatabase('appeals, customer side', (kind) => {
     expect(await prisma().evidenceFile.count({ where: { appeal: { caseNumber: first.caseNumber! } } })).toBe(3);
   });
 
+  it('a submission merged into a case waiting for the customer puts it back in review, as a reply does (SLA resumed)', async () => {
+    const details = { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' };
+    const first = await fileAppeal(client(), prisma(), 'merge-waiting@corp2.example', details);
+    const staff = await prisma().staff.findFirstOrThrow({ where: { email: 'agent@support.example.com' } });
+    const pausedAt = new Date(Date.now() - 2 * 24 * 3600_000);
+    const waiting = await prisma().appeal.update({
+      where: { caseNumber: first.caseNumber! },
+      data: { status: 'AWAITING_CUSTOMER', slaPausedAt: pausedAt, awaitingSince: pausedAt, assigneeId: staff.id, version: { increment: 1 } },
+    });
+    const second = await fileAppeal(client(), prisma(), 'merge-waiting@corp2.example', details, { idDocument: file(pngBytes(), 'clearer.png') });
+    expect(second.caseNumber).toBe(first.caseNumber);
+    const after = await prisma().appeal.findUniqueOrThrow({ where: { id: waiting.id } });
+    expect(after).toMatchObject({ status: 'IN_REVIEW', slaPausedAt: null, awaitingSince: null, assigneeId: staff.id, version: waiting.version + 1 });
+    expect(after.slaDueAt.getTime() - waiting.slaDueAt.getTime()).toBeGreaterThanOrEqual(2 * 24 * 3600_000 - 5000);
+    const merged = await prisma().auditEvent.findFirstOrThrow({ where: { appealId: waiting.id, action: 'appeal.merged' } });
+    expect(merged.data).toMatchObject({ status: { from: 'AWAITING_CUSTOMER', to: 'IN_REVIEW' } });
+  });
+
   it('refuses a disguised file with a field message and stores nothing', async () => {
     const before = { appeals: await prisma().appeal.count(), files: stored().length };
     const c = client();
