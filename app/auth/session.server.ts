@@ -153,10 +153,24 @@ export async function revokeSessionByToken(prisma: PrismaClient, token: string) 
   await prisma.session.updateMany({ where: { tokenHash: sha256(token), revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
-/** A same-site path to go back to after sign-in; anything else falls back. */
+const SAME_SITE = 'http://portal.invalid';
+
+/**
+ * A same-site path to go back to after sign-in; anything else falls back. Browsers drop tabs and
+ * newlines from a URL and read a backslash as a slash, so `/\t/evil.example` would leave the site:
+ * such characters are refused outright, and what remains must resolve to this site.
+ */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = '/account/security'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
-  return to;
+  // eslint-disable-next-line no-control-regex
+  if (typeof to !== 'string' || !to.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(to)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, SAME_SITE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== SAME_SITE) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 export function redirectToLogin(request: Request): never {

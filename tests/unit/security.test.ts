@@ -64,6 +64,14 @@ describe('redirects after sign-in stay on this site', () => {
     ['//evil.example/x', '/account/security'],
     ['/\\evil.example', '/account/security'],
     ['https://evil.example', '/account/security'],
+    // Browsers drop tabs and newlines inside a URL, and read \ as /: each of these would be //evil.example.
+    ['/\t/evil.example', '/account/security'],
+    ['/\n/evil.example', '/account/security'],
+    ['/\r\n/evil.example', '/account/security'],
+    ['/\x00/evil.example', '/account/security'],
+    ['/x\\..\\/evil.example', '/account/security'],
+    ['/account/security/logon-email?step=2#code', '/account/security/logon-email?step=2#code'],
+    ['/appeals/track/abc', '/appeals/track/abc'],
     [null, '/account/security'],
   ])('%s → %s', (input, expected) => expect(safeRedirectPath(input)).toBe(expected));
 });
