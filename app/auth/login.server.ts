@@ -46,20 +46,21 @@ async function findCandidate(services: Services, login: string): Promise<Candida
 export async function signIn(services: Services, loginRaw: string, password: string, meta: RequestMeta): Promise<SignedInIdentity> {
   const login = normaliseEmail(loginRaw).slice(0, 254);
   const limitKey = login || '(empty)';
-  for (const [name, key] of [['loginFailuresPerLogin', limitKey], ['loginFailuresPerIp', meta.ip]] as const) {
-    const verdict = await services.limits.check(name, key);
-    if (!verdict.allowed) {
-      await services.prisma.$transaction((tx) =>
-        recordAudit(tx, { actor: { type: 'anonymous' }, action: 'login.locked_out', meta, data: { login: maskEmail(login), limit: name } }),
-      );
-      throw new LoginRefused('locked', LOCKED_OUT(Math.ceil(verdict.retryAfterSec / 60)), verdict.retryAfterSec);
-    }
+  // Counted as a failure before the password is checked (given back if it is right): 200 guesses sent
+  // at once get 5 checks, not 200.
+  const refused = await services.limits.attempt([
+    ['loginFailuresPerLogin', limitKey],
+    ['loginFailuresPerIp', meta.ip],
+  ]);
+  if (refused) {
+    await services.prisma.$transaction((tx) =>
+      recordAudit(tx, { actor: { type: 'anonymous' }, action: 'login.locked_out', meta, data: { login: maskEmail(login), limit: refused.limit } }),
+    );
+    throw new LoginRefused('locked', LOCKED_OUT(Math.ceil(refused.retryAfterSec / 60)), refused.retryAfterSec);
   }
   const candidate = await findCandidate(services, login);
   const ok = await verifyPassword(candidate?.passwordHash, password);
   if (!candidate || !ok) {
-    await services.limits.consume('loginFailuresPerLogin', limitKey);
-    await services.limits.consume('loginFailuresPerIp', meta.ip);
     await services.prisma.$transaction((tx) =>
       recordAudit(tx, {
         actor: { type: 'anonymous' },
@@ -72,6 +73,7 @@ export async function signIn(services: Services, loginRaw: string, password: str
     throw new LoginRefused('invalid', INVALID_CREDENTIALS);
   }
   await services.limits.reset('loginFailuresPerLogin', limitKey);
+  await services.limits.forgive('loginFailuresPerIp', meta.ip);
   return { principalType: candidate.principalType, accountUid: candidate.accountUid, ramUserId: candidate.ramUserId, login };
 }
 

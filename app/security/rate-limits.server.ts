@@ -64,13 +64,28 @@ export class RateLimits {
     return limiter;
   }
 
-  /** Is `key` currently allowed (without counting anything)? */
-  async check(name: LimitName, key: string): Promise<LimitVerdict> {
-    const res = await this.limiter(name).get(storeKey(key));
-    if (res && res.consumedPoints >= this.specs[name].points) {
-      return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+  /**
+   * Counts an attempt against every limit before the attempt is made (a password or code check), so
+   * that parallel attempts cannot all pass a check made before any of them is counted. Returns the
+   * first refusal (after giving back what this call counted), or null. A caller whose attempt then
+   * succeeds gives its points back with `forgive` (or `reset`).
+   */
+  async attempt(limits: readonly (readonly [LimitName, string])[]): Promise<(LimitVerdict & { allowed: false; limit: LimitName }) | null> {
+    const counted: (readonly [LimitName, string])[] = [];
+    for (const [name, key] of limits) {
+      const verdict = await this.consume(name, key);
+      if (!verdict.allowed) {
+        for (const [n, k] of counted) await this.forgive(n, k);
+        return { ...verdict, limit: name };
+      }
+      counted.push([name, key]);
     }
-    return { allowed: true };
+    return null;
+  }
+
+  /** Takes back one counted attempt (it succeeded). */
+  async forgive(name: LimitName, key: string): Promise<void> {
+    await this.limiter(name).reward(storeKey(key), 1);
   }
 
   /** Counts one event against `key`; says whether it was still within the limit. */

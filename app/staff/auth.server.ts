@@ -11,17 +11,24 @@ export const STAFF_LOCKED = (minutes: number) => `Too many failed attempts. Try 
 
 type Refusal = { ok: false; message: string; status: number };
 
+/**
+ * Counts this step as a failure before the password or code is checked (parallel guesses cannot all
+ * pass a check made before any is counted); a step that succeeds gives it back with `succeeded`.
+ */
 async function locked(context: AppLoadContext, email: string, ip: string): Promise<Refusal | null> {
-  for (const [name, key] of [['staffFailuresPerLogin', email], ['loginFailuresPerIp', ip]] as const) {
-    const verdict = await context.services.limits.check(name, key);
-    if (!verdict.allowed) return { ok: false, message: STAFF_LOCKED(Math.ceil(verdict.retryAfterSec / 60)), status: 429 };
-  }
-  return null;
+  const refused = await context.services.limits.attempt([
+    ['staffFailuresPerLogin', email],
+    ['loginFailuresPerIp', ip],
+  ]);
+  return refused && { ok: false, message: STAFF_LOCKED(Math.ceil(refused.retryAfterSec / 60)), status: 429 };
+}
+
+async function succeeded(context: AppLoadContext, email: string, ip: string) {
+  await context.services.limits.forgive('staffFailuresPerLogin', email);
+  await context.services.limits.forgive('loginFailuresPerIp', ip);
 }
 
 async function countFailure(context: AppLoadContext, email: string, meta: RequestMeta, staffId: string | null, stage: string) {
-  await context.services.limits.consume('staffFailuresPerLogin', email);
-  await context.services.limits.consume('loginFailuresPerIp', meta.ip);
   await context.services.prisma.$transaction((tx) =>
     recordAudit(tx, { actor: { type: 'anonymous', id: staffId ?? undefined }, action: 'staff.login_failed', meta, data: { email: maskEmail(email), stage } }),
   );
@@ -38,6 +45,7 @@ export async function checkStaffPassword(context: AppLoadContext, rawEmail: stri
     await countFailure(context, email, meta, staff?.id ?? null, 'password');
     return { ok: false, message: STAFF_INVALID, status: 401 };
   }
+  await succeeded(context, email, meta.ip);
   return { ok: true, staffId: staff.id, enrolled: Boolean(staff.totpEnrolledAt && staff.totpSecretEncrypted) };
 }
 
@@ -66,6 +74,7 @@ export async function completeStaffSignIn(context: AppLoadContext, sessionId: st
   });
   if (!accepted) return { ok: false, message: 'This code was already used. Wait for the next one.', status: 401 };
   await context.services.limits.reset('staffFailuresPerLogin', staff.email);
+  await context.services.limits.forgive('loginFailuresPerIp', meta.ip);
   return { ok: true };
 }
 

@@ -88,6 +88,34 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
     expect(await portal.db.prisma.auditEvent.count({ where: { action: 'login.locked_out' } })).toBeGreaterThanOrEqual(2);
   });
 
+  it('counts guesses sent at once before checking them: 20 parallel wrong passwords from 20 addresses get 5 checks', async () => {
+    const login = `parallel-${kind}@example.com`;
+    await portal.db.prisma.account.create({ data: { uid: '1000000000000098', logonEmail: login, passwordHash: await hashPassword('demo-Passw0rd!'), holderName: 'Parallel' } });
+    const guess = (i: number) => new HttpClient(portal.url, { forwardedFor: `198.51.100.${i + 1}` }).post('/login', { login, password: `wrong-password-${i}` });
+    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => guess(i).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401), `statuses ${statuses}`).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    // And the right password is refused too while the lock lasts.
+    expect((await new HttpClient(portal.url, { forwardedFor: '198.51.100.99' }).post('/login', { login, password: 'demo-Passw0rd!' })).status).toBe(429);
+  });
+
+  it('counts staff password guesses sent at once before checking them too', async () => {
+    const email = `parallel-${kind}@support.example.com`;
+    await portal.db.prisma.staff.create({ data: { email, name: 'Parallel', roles: ['AGENT'], passwordHash: await hashPassword('demo-Passw0rd!') } });
+    const guess = (i: number) => new HttpClient(portal.url, { forwardedFor: `198.51.101.${i + 1}` }).post('/staff/login', { email, password: `wrong-password-${i}` });
+    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => guess(i).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401), `statuses ${statuses}`).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+  });
+
+  it('gives a right password its point back: an IP that signs in often is not locked out by its own successes', async () => {
+    const office = () => new HttpClient(portal.url, { forwardedFor: '192.0.2.200' });
+    for (let i = 0; i < 35; i++) {
+      const c = office();
+      expect((await c.post('/login', { login: 'bob@example.com', password: 'demo-Passw0rd!' })).status, `sign-in ${i + 1}`).toBe(302);
+    }
+  });
+
   it('refuses a POST without Origin or Referer, and one from another site', async () => {
     const noOrigin = await client().post('/login', { login: 'alice@example.com', password: 'demo-Passw0rd!' }, { origin: null });
     expect(noOrigin.status).toBe(403);
