@@ -79,7 +79,8 @@ const SESSION_BY_TOKEN: SqlStatement = {
   // cost Security Settings ~0.2 ms of the portal's CPU per view (npm run bench:ab).
   text: `SELECT ${selectColumns('s', SESSION)}, ${selectColumns('a', ACCOUNT)}, ${selectColumns('u', RAM_USER)}, ${selectColumns('r', RAM_ROLE)},
       (SELECT count(*)::int FROM "Session" o
-        WHERE o."accountUid" = s."accountUid" AND o."principalType" = s."principalType" AND o."ramUserId" IS NOT DISTINCT FROM s."ramUserId" AND o.id <> s.id
+        WHERE o."accountUid" = s."accountUid" AND o."principalType" = s."principalType" AND o."ramUserId" IS NOT DISTINCT FROM s."ramUserId"
+          AND o."ssoSubject" IS NOT DISTINCT FROM s."ssoSubject" AND o.id <> s.id
           AND o."revokedAt" IS NULL AND o."expiresAt" > (now() AT TIME ZONE 'UTC')) AS "otherSessions"
     FROM "Session" s JOIN "Account" a ON a.uid = s."accountUid"
     LEFT JOIN "RamUser" u ON u.id = s."ramUserId" LEFT JOIN "RamRole" r ON r.id = s."ramRoleId"

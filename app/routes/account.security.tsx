@@ -35,7 +35,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const meta = requestMeta(context, request);
   const count = await context.services.prisma.$transaction(async (tx) => {
     const n = await tx.session.updateMany({
-      where: { accountUid: account.uid, principalType: session.principalType, ramUserId: session.ramUserId, revokedAt: null, id: { not: session.id } },
+      // The same principal: the same kind, RAM user and federated subject (an SSO role session has no
+      // RAM user; without its subject, every federated user's role sessions would match).
+      where: { accountUid: account.uid, principalType: session.principalType, ramUserId: session.ramUserId, ssoSubject: session.ssoSubject, revokedAt: null, id: { not: session.id } },
       data: { revokedAt: new Date() },
     });
     await recordAudit(tx, { actor: { type: 'customer', id: session.id }, action: 'sessions.signed_out_others', accountUid: account.uid, meta, data: { count: n.count } });

@@ -4,6 +4,7 @@ import { SignJWT, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from '
 import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
+import { sessionFor } from '../support/accounts';
 import { BrowserLikeClient, configureAliceIdp, signInWithSso, startTestIdp } from '../support/oidc';
 import { DEV_IDP_USERS, newSigningKey, type RunningDevIdp } from '../../scripts/dev-idp';
 import { NOT_ROOT_PASSWORD_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_REASON } from '~/authz/ability';
@@ -307,6 +308,21 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     const audit = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'sso.provider_updated' }, orderBy: { id: 'desc' } });
     expect(audit.data).toMatchObject({ enabled: false, secretChanged: true });
     expect(JSON.stringify(audit.data)).not.toContain('a-brand-new-secret');
+  });
+
+  it('"sign out other sessions" in an SSO role session ends only that federated user\'s other role sessions', async () => {
+    const role = await portal.db.prisma.ramRole.findFirstOrThrow({ where: { accountUid: ALICE_UID, name: 'OpsAdmin' } });
+    const as = (ssoSubject: string) => sessionFor(portal, { accountUid: ALICE_UID, principalType: 'SSO_ROLE', ramRoleId: role.id, ssoSubject, ssoName: ssoSubject });
+    const a1 = await as(`fed-a-${kind}`);
+    const a2 = await as(`fed-a-${kind}`);
+    const b = await as(`fed-b-${kind}`);
+    // A is signed in in one other place (a2), not in B's.
+    expect(pageText(await (await a1.client.get('/account/security')).text())).toContain('You are also signed in in 1 other place.');
+    expect((await a1.client.post('/account/security', { intent: 'sign-out-others' })).status).toBe(200);
+    const revoked = async (id: string) => (await portal.db.prisma.session.findUniqueOrThrow({ where: { id } })).revokedAt !== null;
+    expect(await revoked(a2.session.id)).toBe(true);
+    expect(await revoked(b.session.id), "another federated user's role session").toBe(false);
+    expect(await revoked(a1.session.id)).toBe(false);
   });
 
   it('RAM users and SSO users get 403 with the reason on /account/sso', async () => {
