@@ -8,6 +8,7 @@ import { newToken, sha256 } from '~/lib/tokens.server';
 import { maskEmail } from '~/account/masking';
 import type { Database, SqlStatement } from '~/db/connect.server';
 import { ACCOUNT, RAM_ROLE, RAM_USER, SESSION, pickRow, selectColumns } from '~/db/rows.server';
+import { recordAudit, type RequestMeta } from '~/audit/audit.server';
 
 export const SESSION_IDLE_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
@@ -150,8 +151,18 @@ export async function revokeSessions(prisma: PrismaClient | Prisma.TransactionCl
   return result.count;
 }
 
-export async function revokeSessionByToken(prisma: PrismaClient, token: string) {
-  await prisma.session.updateMany({ where: { tokenHash: sha256(token), revokedAt: null }, data: { revokedAt: new Date() } });
+/** Ends the session of this token (if it is live) and audits it: who signed out, and why. */
+export async function revokeSessionByToken(prisma: PrismaClient, token: string, meta: RequestMeta, reason: 'signed-out' | 'role-session-ended' | 'replaced-by-sso-sign-in') {
+  await prisma.$transaction(async (tx) => {
+    const ended = await tx.session.updateManyAndReturn({
+      where: { tokenHash: sha256(token), revokedAt: null },
+      data: { revokedAt: new Date() },
+      select: { id: true, accountUid: true, principalType: true },
+    });
+    for (const s of ended) {
+      await recordAudit(tx, { actor: { type: 'customer', id: s.id }, action: 'session.signed_out', accountUid: s.accountUid, meta, data: { reason, principalType: s.principalType } });
+    }
+  });
 }
 
 const SAME_SITE = 'http://portal.invalid';

@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const identity = await ssoAuthenticator(services, context.clientIp).authenticate('oidc', request);
     // A session this browser had before (another principal) ends: one browser, one sign-in.
     const previous = await readSessionToken(config, request);
-    if (previous) await revokeSessionByToken(prisma, previous);
+    if (previous) await revokeSessionByToken(prisma, previous, meta, 'replaced-by-sso-sign-in');
     const { token } = await prisma.$transaction(async (tx) => {
       const created = await createSession(tx, {
         principalType: identity.principalType,

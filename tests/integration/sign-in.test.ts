@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
+import { staffSignIn } from '../support/staff';
 import { NOT_ROOT_REASON } from '~/authz/ability';
 import { INVALID_CREDENTIALS } from '~/auth/login.server';
 import { CSRF_MESSAGE } from '~/security/csrf.server';
@@ -134,9 +135,24 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
     const alice = client();
     await alice.signIn('alice@example.com');
     const stolen = alice.cookieHeader();
+    const session = await portal.db.prisma.session.findFirstOrThrow({ where: { accountUid: '1000000000000001', revokedAt: null }, orderBy: { createdAt: 'desc' } });
     expect((await alice.post('/logout', {})).status).toBe(302);
     const replay = await fetch(`${portal.url}/account/security`, { headers: { Cookie: stolen }, redirect: 'manual' });
     expect(replay.status).toBe(302);
+    // The sign-out is in the audit log, once: a second POST with the dead cookie ends nothing.
+    await fetch(`${portal.url}/logout`, { method: 'POST', headers: { Cookie: stolen, Origin: portal.url }, redirect: 'manual' });
+    const audited = await portal.db.prisma.auditEvent.findMany({ where: { action: 'session.signed_out', actorId: session.id } });
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({ actorType: 'customer', accountUid: '1000000000000001', data: { reason: 'signed-out', principalType: 'OWNER' } });
+  });
+
+  it('audits a staff sign-out', async () => {
+    const agent = client();
+    await staffSignIn(agent, 'agent@support.example.com');
+    const staff = await portal.db.prisma.staff.findUniqueOrThrow({ where: { email: 'agent@support.example.com' } });
+    const before = await portal.db.prisma.auditEvent.count({ where: { action: 'staff.logout', actorId: staff.id } });
+    expect((await agent.post('/staff/logout', {})).status).toBe(302);
+    expect(await portal.db.prisma.auditEvent.count({ where: { action: 'staff.logout', actorId: staff.id } })).toBe(before + 1);
   });
 
   it('"sign out other sessions" ends the others and keeps this one', async () => {
