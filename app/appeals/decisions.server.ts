@@ -11,6 +11,8 @@ import { newToken, sha256 } from '~/lib/tokens.server';
 import { maskEmail } from '~/account/masking';
 import { isUniqueViolation } from '~/db/errors';
 import { UUID } from '~/lib/ids';
+import { readInTransaction } from '~/db/composed.server';
+import { assessRisk, type RiskSignal } from './risk.server';
 import { CHECKLIST, REJECT_REASONS, checklistComplete, type RejectReason } from './review';
 
 export type StaffActor = { staffId: string; ability: AppAbility; meta: RequestMeta };
@@ -188,7 +190,26 @@ async function applyToAccount(tx: Prisma.TransactionClient, services: Services, 
   });
 }
 
-/** First approval: a normal-risk case is applied at once; a high-risk one waits for a senior agent. */
+/**
+ * The risk as it is at the decision, never below the level stored at submission: since then another
+ * appeal may have reused this one's evidence or new email domain (what the case page shows, too).
+ */
+async function riskAtDecision(tx: Prisma.TransactionClient, appeal: Appeal, now: Date): Promise<{ level: 'NORMAL' | 'HIGH'; signals: RiskSignal[] }> {
+  const evidence = await tx.evidenceFile.findMany({ where: { appealId: appeal.id }, select: { sha256: true } });
+  const stored = Array.isArray(appeal.riskSignals) ? (appeal.riskSignals as { code?: unknown }[]) : [];
+  const risk = await assessRisk(readInTransaction(tx), {
+    appealId: appeal.id,
+    accountUid: appeal.accountUid,
+    conflict: stored.some((s) => s?.code === 'IDENTIFIERS_CONFLICT'),
+    newEmail: appeal.newEmail,
+    evidenceHashes: [...new Set(evidence.map((e) => e.sha256))],
+    notMeOrigin: appeal.origin === 'NOT_ME_LINK',
+    now,
+  });
+  return { level: appeal.riskLevel === 'HIGH' ? 'HIGH' : risk.level, signals: risk.signals };
+}
+
+/** First approval: a normal-risk case is applied at once; a high-risk one (as stored, or as it is now) waits for a senior agent. */
 export async function approveAppeal(services: Services, actor: StaffActor, appealId: string, version: number, now = new Date()): Promise<DecisionResult> {
   return run(services, async (tx) => {
     const appeal = await lockAppeal(tx, appealId);
@@ -200,11 +221,21 @@ export async function approveAppeal(services: Services, actor: StaffActor, appea
     }
     allow(actor, 'approve', appeal);
     if (!checklistComplete(appeal.checklist)) throw new Refusal(400, 'Complete the review checklist before approving.');
-    if (appeal.riskLevel === 'HIGH') {
+    const risk = await riskAtDecision(tx, appeal, now);
+    if (risk.level === 'HIGH') {
       if (!appeal.accountUid) throw new Refusal(409, 'No account matches this appeal, so there is nothing to change. Reject it with the reason “account not found”.');
-      await tx.appeal.update({ where: { id: appeal.id }, data: { status: 'PENDING_SECOND_APPROVAL', firstApproverId: actor.staffId, firstApprovedAt: now, version: { increment: 1 } } });
-      await audit(tx, actor, appeal, 'appeal.first_approval', { status: { from: appeal.status, to: 'PENDING_SECOND_APPROVAL' } });
-      return 'High-risk case: it now waits for a senior agent’s second approval.';
+      const raised = appeal.riskLevel !== 'HIGH';
+      await tx.appeal.update({
+        where: { id: appeal.id },
+        data: { status: 'PENDING_SECOND_APPROVAL', firstApproverId: actor.staffId, firstApprovedAt: now, ...(raised ? { riskLevel: 'HIGH', riskSignals: risk.signals } : {}), version: { increment: 1 } },
+      });
+      await audit(tx, actor, appeal, 'appeal.first_approval', {
+        status: { from: appeal.status, to: 'PENDING_SECOND_APPROVAL' },
+        ...(raised ? { riskLevel: { from: appeal.riskLevel, to: 'HIGH' }, riskSignals: risk.signals.map((s) => s.code) } : {}),
+      });
+      return raised
+        ? 'The risk of this case is high now (a signal appeared after it was filed): it now waits for a senior agent’s second approval.'
+        : 'High-risk case: it now waits for a senior agent’s second approval.';
     }
     await applyToAccount(tx, services, actor, appeal, now);
     return 'Approved. The account was updated, its sessions signed out and both addresses notified.';

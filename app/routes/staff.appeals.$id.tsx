@@ -40,7 +40,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const risk = await assessRisk(readWith(db), { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now });
   const staffNames = new Map(staff.map((s) => [s.id, s.name]));
   const person = (staffId: string | null) => (staffId ? { id: staffId, name: staffNames.get(staffId) ?? '' } : null);
-  const subjectFields = { id: appeal.id, status: appeal.status, assigneeId: appeal.assigneeId, firstApproverId: appeal.firstApproverId, riskLevel: appeal.riskLevel };
+  // The level an approval will act on (decisions.server.ts): the stored one, raised by what is seen now.
+  const riskLevel = appeal.riskLevel === 'HIGH' || risk.level === 'HIGH' ? 'HIGH' : 'NORMAL';
+  const subjectFields = { id: appeal.id, status: appeal.status, assigneeId: appeal.assigneeId, firstApproverId: appeal.firstApproverId, riskLevel };
   return {
     me: member.staff.id,
     appeal: {

@@ -7,6 +7,8 @@ import { hashPassword } from '~/auth/password.server';
 import { sealTotpSecret } from '~/staff/totp.server';
 import { DEMO_TOTP_SECRET } from '~/db/seed.server';
 import { expireStaleAppeals } from '~/appeals/decisions.server';
+import { BASE_DETAILS, fileAppeal } from '../support/appeals';
+import { createOwner } from '../support/accounts';
 
 describeEachDatabase('back office: queue, case, decisions', (kind) => {
   let portal: TestPortal;
@@ -35,6 +37,15 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     const res = await post(who, appeal.id, { intent: 'claim' });
     expect(pageText(await res.text())).toContain('The case is yours.');
     return appeal;
+  }
+  /**
+   * A case that is normal-risk when it is decided too: an account with no other appeals and a new email
+   * domain of its own (Bob has many appeals here, and corp.example is in appeals for several accounts).
+   */
+  async function normalCase(who: string, local: string, data = {}) {
+    const owner = await createOwner(prisma());
+    const newEmail = `${local}@${owner.uid}.example`;
+    return { owner, newEmail, appeal: await claimed(who, { accountUid: owner.uid, givenUid: owner.uid, newEmail, ...data }) };
   }
   async function checklistDone(who: string, id: string) {
     const form = new URLSearchParams({ intent: 'checklist', version: await version(id) });
@@ -167,9 +178,9 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
   });
 
   it('approves a normal-risk case in one transaction: account changed, sessions gone, notices queued, audit written', async () => {
-    const bob = new HttpClient(portal.url);
-    await bob.signIn('bob@example.com');
-    const appeal = await claimed('agent', { newEmail: 'bob.approved@corp.example', newPhone: '+4915112345678' });
+    const { owner, newEmail, appeal } = await normalCase('agent', 'approved', { newPhone: '+4915112345678' });
+    const customer = new HttpClient(portal.url);
+    await customer.signIn(owner.email);
     const early = await post('agent', appeal.id, { intent: 'approve', version: await version(appeal.id) });
     expect(early.status).toBe(400);
     expect(pageText(await early.text())).toContain('Complete the review checklist before approving.');
@@ -179,29 +190,27 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     expect(pageText(await ok.text())).toContain('Approved.');
     const again = await post('agent', appeal.id, { intent: 'approve', version: v });
     expect(pageText(await again.text())).toContain('You already approved this case.');
-    const account = await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000002' } });
-    expect(account.logonEmail).toBe('bob.approved@corp.example');
+    const account = await prisma().account.findUniqueOrThrow({ where: { uid: owner.uid } });
+    expect(account.logonEmail).toBe(newEmail);
     expect(account.securePhone).toBe('+4915112345678');
-    expect((await bob.get('/account/security')).status).toBe(302);
-    expect(await prisma().session.count({ where: { accountUid: '1000000000000002', revokedAt: null } })).toBe(0);
-    expect(await prisma().outboxMessage.count({ where: { recipient: 'bob@example.com', template: 'logon-email-changed:old' } })).toBe(1);
-    expect(await prisma().outboxMessage.count({ where: { recipient: 'bob.approved@corp.example', template: 'appeal-approved' } })).toBe(1);
+    expect((await customer.get('/account/security')).status).toBe(302);
+    expect(await prisma().session.count({ where: { accountUid: owner.uid, revokedAt: null } })).toBe(0);
+    expect(await prisma().outboxMessage.count({ where: { recipient: owner.email, template: 'logon-email-changed:old' } })).toBe(1);
+    expect(await prisma().outboxMessage.count({ where: { recipient: newEmail, template: 'appeal-approved' } })).toBe(1);
     expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.approved' } })).toBe(1);
     expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'logon_email.changed' } })).toBe(1);
-    expect((await new HttpClient(portal.url).post('/login', { login: 'bob@example.com', password: 'demo-Passw0rd!' })).status).toBe(401);
-    await new HttpClient(portal.url).signIn('bob.approved@corp.example');
-    // Put Bob back for the other tests.
-    await prisma().account.update({ where: { uid: '1000000000000002' }, data: { logonEmail: 'bob@example.com', securePhone: null } });
+    expect((await new HttpClient(portal.url).post('/login', { login: owner.email, password: 'demo-Passw0rd!' })).status).toBe(401);
+    await new HttpClient(portal.url).signIn(newEmail);
   });
 
   it('stops the approval when the new address meanwhile belongs to another account, changing nothing', async () => {
-    const appeal = await claimed('agent', { newEmail: 'taken.later@corp.example' });
+    const { owner, newEmail, appeal } = await normalCase('agent', 'taken.later');
     await checklistDone('agent', appeal.id);
-    await prisma().account.create({ data: { uid: '1000000000000077', logonEmail: 'taken.later@corp.example', passwordHash: 'x', holderName: 'Someone' } });
+    await prisma().account.create({ data: { uid: '1000000000000077', logonEmail: newEmail, passwordHash: 'x', holderName: 'Someone' } });
     const res = await post('agent', appeal.id, { intent: 'approve', version: await version(appeal.id) });
     expect(res.status).toBe(409);
     expect(pageText(await res.text())).toContain('now belongs to another account');
-    expect((await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000002' } })).logonEmail).toBe('bob@example.com');
+    expect((await prisma().account.findUniqueOrThrow({ where: { uid: owner.uid } })).logonEmail).toBe(owner.email);
     expect((await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } })).status).toBe('IN_REVIEW');
   });
 
@@ -219,6 +228,40 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     expect(pageText(await second.text())).toContain('Second approval given.');
     expect((await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000002' } })).logonEmail).toBe('bob.high@corp.example');
     await prisma().account.update({ where: { uid: '1000000000000002' }, data: { logonEmail: 'bob@example.com' } });
+  });
+
+  it('needs the second approver when the risk rose after filing: the same ID file in a later appeal for another account', async () => {
+    const domain = `four-eyes-${kind}.example`;
+    const a = await fileAppeal(new HttpClient(portal.url), prisma(), `alice.renewed@${domain}`);
+    expect(a.caseNumber, a.text).toBeTruthy();
+    const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: a.caseNumber! } });
+    expect(appeal.riskLevel).toBe('NORMAL'); // as filed
+    const b = await fileAppeal(new HttpClient(portal.url), prisma(), `bob.elsewhere@other-${domain}`, { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    expect(b.caseNumber, b.text).toBeTruthy();
+    const idFile = await prisma().evidenceFile.findFirstOrThrow({ where: { appealId: appeal.id } });
+    expect(await prisma().evidenceFile.count({ where: { sha256: idFile.sha256, appeal: { caseNumber: b.caseNumber! } } })).toBe(1);
+
+    expect(pageText(await (await post('agent', appeal.id, { intent: 'claim' })).text())).toContain('The case is yours.');
+    const page = await (await clients.agent.get(`/staff/appeals/${appeal.id}`)).text();
+    expect(pageText(page)).toContain('The same evidence file was used in another appeal');
+    expect(page).toContain('Approve (first of two)');
+    await checklistDone('agent', appeal.id);
+    const first = await post('agent', appeal.id, { intent: 'approve', version: await version(appeal.id) });
+    expect(first.status).toBe(200);
+    expect(pageText(await first.text())).toContain('waits for a senior agent');
+    const after = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
+    expect(after).toMatchObject({ status: 'PENDING_SECOND_APPROVAL', riskLevel: 'HIGH', firstApproverId: await staffId('agent'), decidedAt: null });
+    expect((after.riskSignals as { code: string }[]).map((s) => s.code)).toContain('EVIDENCE_REUSED');
+    expect((await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000001' } })).logonEmail).toBe('alice@example.com');
+    expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: { in: ['appeal.approved', 'logon_email.changed'] } } })).toBe(0);
+    const event = await prisma().auditEvent.findFirstOrThrow({ where: { appealId: appeal.id, action: 'appeal.first_approval' } });
+    expect(event.data).toMatchObject({ status: { from: 'IN_REVIEW', to: 'PENDING_SECOND_APPROVAL' }, riskLevel: { from: 'NORMAL', to: 'HIGH' } });
+
+    // From here it is any high-risk case: a different senior agent gives the second approval.
+    const second = await post('senior', appeal.id, { intent: 'second-approve', version: await version(appeal.id) });
+    expect(pageText(await second.text())).toContain('Second approval given.');
+    expect((await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000001' } })).logonEmail).toBe(`alice.renewed@${domain}`);
+    await prisma().account.update({ where: { uid: '1000000000000001' }, data: { logonEmail: 'alice@example.com' } });
   });
 
   it('rejects with a reason and a customer message; a stale form is refused', async () => {
@@ -247,17 +290,16 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
 
   describe.runIf(kind === 'postgres')('races on PostgreSQL', () => {
     it('double approve at once: exactly one change', async () => {
-      const appeal = await claimed('agent', { newEmail: 'bob.race@corp.example' });
+      const { appeal } = await normalCase('agent', 'race');
       await checklistDone('agent', appeal.id);
       const v = await version(appeal.id);
       const results = await Promise.all([0, 1, 2].map(() => post('agent', appeal.id, { intent: 'approve', version: v }).then((r) => r.text())));
       expect(results.filter((t) => pageText(t).includes('Approved. The account was updated'))).toHaveLength(1);
       expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.approved' } })).toBe(1);
-      await prisma().account.update({ where: { uid: '1000000000000002' }, data: { logonEmail: 'bob@example.com' } });
     });
 
     it('approve against withdraw: one wins, never both', async () => {
-      const appeal = await claimed('agent', { newEmail: 'bob.withdraw@corp.example' });
+      const { owner, newEmail, appeal } = await normalCase('agent', 'withdraw');
       await checklistDone('agent', appeal.id);
       const { newToken, sha256 } = await import('~/lib/tokens.server');
       const token = newToken();
@@ -267,16 +309,15 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
         new HttpClient(portal.url).post(`/appeals/track/${token}`, { intent: 'withdraw' }),
       ]);
       const final = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
-      const account = await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000002' } });
+      const account = await prisma().account.findUniqueOrThrow({ where: { uid: owner.uid } });
       if (final.status === 'APPROVED') {
         expect(withdraw.status).toBe(409);
-        expect(account.logonEmail).toBe('bob.withdraw@corp.example');
+        expect(account.logonEmail).toBe(newEmail);
       } else {
         expect(final.status).toBe('WITHDRAWN');
         expect(approve.status).toBe(409);
-        expect(account.logonEmail).toBe('bob@example.com');
+        expect(account.logonEmail).toBe(owner.email);
       }
-      await prisma().account.update({ where: { uid: '1000000000000002' }, data: { logonEmail: 'bob@example.com' } });
     });
   });
 });

@@ -95,7 +95,8 @@ describe.skipIf(!postgresOnly())('resilience: races on PostgreSQL', () => {
     const agent = client();
     await signInStaff(agent, prisma(), 'agent@support.example.com');
     const owner = await createOwner(prisma());
-    const newEmail = `approved-${Date.now()}@corp.example`;
+    // A domain of its own: corp.example is in other accounts' appeals here, which makes a case high-risk (two approvers).
+    const newEmail = `approved-${Date.now()}@${owner.uid}.example`;
     const appeal = await makeAppeal(prisma(), portal.services.evidence, { accountUid: owner.uid, givenUid: owner.uid, newEmail });
     expect(pageText(await (await agent.post(`/staff/appeals/${appeal.id}`, { intent: 'claim' })).text())).toContain('The case is yours.');
     const form = new URLSearchParams({ intent: 'checklist', version: '1' });
