@@ -47,14 +47,39 @@ export async function verifyAppealEmail(services: Services, input: { flowKey: st
   );
 }
 
-/** The new email this browser flow proved (a consumed code, less than an hour old), if any. */
-export async function provedEmail(prisma: Pick<Prisma.TransactionClient, 'verification'>, flowKey: string, now = new Date()): Promise<string | null> {
+/** What proves the filer's new email: the verification (a consumed code) and the address. */
+export type EmailProof = { id: string; newEmail: string };
+
+/** The proof of the new email this browser flow holds (a code consumed less than an hour ago), if any. */
+export async function appealEmailProof(prisma: Pick<Prisma.TransactionClient, 'verification'>, flowKey: string, now = new Date()): Promise<EmailProof | null> {
   const proof = await prisma.verification.findFirst({
     where: { purpose: 'APPEAL_NEW_EMAIL', requesterKey: requesterKey(flowKey), consumedAt: { gt: new Date(now.getTime() - PROOF_VALID_MS) } },
     orderBy: { consumedAt: 'desc' },
-    select: { target: true },
+    select: { id: true, target: true },
   });
-  return proof?.target ?? null;
+  return proof ? { id: proof.id, newEmail: proof.target } : null;
+}
+
+/** The new email this browser flow proved, if any. */
+export async function provedEmail(prisma: Pick<Prisma.TransactionClient, 'verification'>, flowKey: string, now = new Date()): Promise<string | null> {
+  return (await appealEmailProof(prisma, flowKey, now))?.newEmail ?? null;
+}
+
+/** The anonymous filer in the audit log, known by the proof of their email; what makes a submission happen once per proof. */
+const filer = (proofId: string) => ({ type: 'anonymous' as const, id: `verification:${proofId}` });
+
+/** The case a proof was already filed as (or merged into), if any. */
+export async function caseFiledWithProof(prisma: Pick<Prisma.TransactionClient, 'auditEvent' | 'appeal'>, proofId: string): Promise<string | null> {
+  const filed = await prisma.auditEvent.findFirst({ where: { actorId: filer(proofId).id, action: { in: ['appeal.submitted', 'appeal.merged'] } }, select: { appealId: true } });
+  if (!filed?.appealId) return null;
+  return (await prisma.appeal.findUnique({ where: { id: filed.appealId }, select: { caseNumber: true } }))?.caseNumber ?? null;
+}
+
+/** A second submission with a proof already filed (a double click, a form sent again): it only gets the first one's case. */
+export class AlreadyFiled extends Error {
+  constructor(readonly caseNumber: string) {
+    super(`This appeal was already filed as ${caseNumber}.`);
+  }
 }
 
 export type NoticeContext = { accountUid: string; oldEmailMasked: string; newEmailMasked: string };
@@ -115,7 +140,7 @@ async function lockOpenAppeal(tx: Prisma.TransactionClient, match: Prisma.Appeal
 export type SubmitInput = {
   flowKey: string;
   details: AppealDetails;
-  newEmail: string;
+  proof: EmailProof;
   files: (AcceptedFile & { storedName: string })[];
   meta: RequestMeta;
   noticeToken?: string | null;
@@ -123,10 +148,18 @@ export type SubmitInput = {
 
 export type SubmitResult = { caseNumber: string; merged: boolean; sentTo: string };
 
-/** Stores the appeal (or merges it into the open one) with its evidence, the tracking link mail and the audit. */
-export async function submitAppeal(services: Services, input: SubmitInput, now = new Date()): Promise<SubmitResult> {
+/**
+ * Stores the appeal (or merges it into the open one) with its evidence, the tracking link mail and the audit.
+ * Once per proof: a second submission with it throws AlreadyFiled and changes nothing.
+ */
+export async function submitAppeal(services: Services, submission: SubmitInput, now = new Date()): Promise<SubmitResult> {
+  const input = { ...submission, newEmail: submission.proof.newEmail };
   const trackingToken = newToken();
   const result = await services.prisma.$transaction(async (tx) => {
+    // A second submission of the same proof waits here until the first one commits, then sees its case.
+    await tx.$queryRawUnsafe('SELECT "id" FROM "Verification" WHERE "id" = $1::uuid FOR UPDATE', input.proof.id);
+    const filed = await caseFiledWithProof(tx, input.proof.id);
+    if (filed) throw new AlreadyFiled(filed);
     const notice = await readNoticeToken(tx, input.noticeToken, now);
     const { accountUid, conflict } = await resolveAccount(tx, input.details, notice);
     const d = input.details;
@@ -173,7 +206,7 @@ export async function submitAppeal(services: Services, input: SubmitInput, now =
         ...appealReceived({ caseNumber: open.caseNumber, trackUrl: `${services.config.publicUrl}/appeals/track/${trackingToken}`, dueAt: slaDueAt, merged: true }),
         template: 'appeal-received',
       });
-      await recordAudit(tx, { actor: { type: 'anonymous' }, action: 'appeal.merged', accountUid, appealId: open.id, meta: input.meta, data: { files: input.files.length, ...(resumed ? { status: { from: 'AWAITING_CUSTOMER', to: 'IN_REVIEW' } } : {}) } });
+      await recordAudit(tx, { actor: filer(input.proof.id), action: 'appeal.merged', accountUid, appealId: open.id, meta: input.meta, data: { files: input.files.length, ...(resumed ? { status: { from: 'AWAITING_CUSTOMER', to: 'IN_REVIEW' } } : {}) } });
       return { caseNumber: open.caseNumber, merged: true };
     }
 
@@ -217,7 +250,7 @@ export async function submitAppeal(services: Services, input: SubmitInput, now =
       template: 'appeal-received',
     });
     await recordAudit(tx, {
-      actor: { type: 'anonymous' },
+      actor: filer(input.proof.id),
       action: 'appeal.submitted',
       accountUid,
       appealId: appeal.id,

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { CURRENCIES, EVIDENCE_LIMITS, NEEDS_NEW_PHONE, SCENARIOS, type EvidenceField } from '~/appeals/options';
 import { appealDetailsSchema, appealEmailStepSchema, scenarioSchema } from '~/appeals/schema.server';
 import { appealFlowCookie, newAppealFlow, readAppealFlow, type AppealFlow } from '~/appeals/flow.server';
-import { provedEmail, readNoticeToken, sendAppealEmailCode, submitAppeal, verifyAppealEmail } from '~/appeals/submit.server';
+import { AlreadyFiled, appealEmailProof, caseFiledWithProof, provedEmail, readNoticeToken, sendAppealEmailCode, submitAppeal, verifyAppealEmail } from '~/appeals/submit.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { atLeast } from '~/account/password-reset.server';
@@ -100,8 +100,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   if (intent === 'submit') {
-    const newEmail = await provedEmail(services.prisma, flow.flowKey);
-    if (!newEmail) return data<ActionData>({ fieldErrors: {}, error: 'Prove your new email with a verification code first (it stays valid for one hour).' }, { status: 400 });
+    const proof = await appealEmailProof(services.prisma, flow.flowKey);
+    if (!proof) return data<ActionData>({ fieldErrors: {}, error: 'Prove your new email with a verification code first (it stays valid for one hour).' }, { status: 400 });
+    const newEmail = proof.newEmail;
+    // Filed already with this proof (the form sent twice): the same answer, and nothing else.
+    const clearFlow = await cookie.serialize('', { maxAge: 0 });
+    const done = (caseNumber: string) => data<ActionData>({ fieldErrors: {}, submitted: { caseNumber, sentTo: maskEmail(newEmail) } }, { headers: { 'Set-Cookie': clearFlow } });
+    const filed = await caseFiledWithProof(services.prisma, proof.id);
+    if (filed) return atLeast(400, Promise.resolve(done(filed)));
     // A filled honeypot is a bot: it gets a look-alike answer and nothing is stored.
     if (fields.website) {
       await services.prisma.$transaction((tx) => recordAudit(tx, { actor: { type: 'anonymous' }, action: 'appeal.honeypot', meta }));
@@ -120,13 +126,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const verdict = await services.limits.consume(name, key);
       if (!verdict.allowed) return data<ActionData>({ fieldErrors: {}, error: `Too many appeals were filed recently. Try again in ${Math.ceil(verdict.retryAfterSec / 3600)} hours.` }, { status: 429 });
     }
-    const result = await withStoredFiles(services.evidence, vetted.files, (files) =>
-      atLeast(400, submitAppeal(services, { flowKey: flow.flowKey, details: parsed.data, newEmail, files, meta, noticeToken: flow.notice })),
-    );
-    return data<ActionData>(
-      { fieldErrors: {}, submitted: { caseNumber: result.caseNumber, sentTo: result.sentTo } },
-      { headers: { 'Set-Cookie': await cookie.serialize('', { maxAge: 0 }) } },
-    );
+    try {
+      const result = await withStoredFiles(services.evidence, vetted.files, (files) =>
+        atLeast(400, submitAppeal(services, { flowKey: flow.flowKey, details: parsed.data, proof, files, meta, noticeToken: flow.notice })),
+      );
+      return done(result.caseNumber);
+    } catch (err) {
+      // Its twin, sent at the same moment, filed it first; the files of this one are removed again.
+      if (err instanceof AlreadyFiled) return done(err.caseNumber);
+      throw err;
+    }
   }
   return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
 }

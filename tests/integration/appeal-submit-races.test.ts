@@ -1,10 +1,11 @@
 // Filing an appeal while something else happens to the case it would merge into, on PostgreSQL
 // (PGlite is one connection and serialises everything, so nothing can come in between there).
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresOnly } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
-import { BASE_DETAILS, appealForm, fileAppeal, proveAppealEmail, trackingLinkFor } from '../support/appeals';
+import { BASE_DETAILS, appealForm, extraFiles, fileAppeal, proveAppealEmail, trackingLinkFor } from '../support/appeals';
 import { file, pngBytes } from '../support/files';
 
 describe.skipIf(!postgresOnly())('appeal submission races [postgres]', () => {
@@ -80,5 +81,34 @@ describe.skipIf(!postgresOnly())('appeal submission races [postgres]', () => {
     const mails = await prisma().outboxMessage.findMany({ where: { recipient: email, template: 'appeal-received' }, orderBy: { createdAt: 'asc' } });
     expect(mails).toHaveLength(2);
     expect(mails[1].subject).toBe(`We received your appeal ${caseNumber}`);
+  });
+
+  it('the same form sent twice at once from one flow (a double click) files one case: one set of evidence, one mail, a tracking link that works', async () => {
+    const evidenceOnDisk = () => (existsSync(portal.services.config.evidenceDir) ? readdirSync(portal.services.config.evidenceDir).length : 0);
+    for (let round = 0; round < 5; round++) {
+      const email = `double-click-${round}-${Date.now()}@corp.example`;
+      const forwardedFor = `198.19.200.${round + 1}`;
+      const browser = new HttpClient(portal.url, { forwardedFor });
+      await proveAppealEmail(browser, prisma(), email);
+      const twin = new HttpClient(portal.url, { forwardedFor });
+      for (const pair of browser.cookieHeader().split('; ')) twin.adoptCookie(pair);
+      const filesBefore = evidenceOnDisk();
+      const form = () => appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png', 'image/png'), ...extraFiles });
+      const answers = await Promise.all([browser, twin].map(async (c) => {
+        const res = await c.post('/appeals/new', form());
+        const text = pageText(await res.text());
+        return { status: res.status, text, caseNumber: /AP-\d{8}-\d{6}/.exec(text)?.[0] };
+      }));
+      expect(answers.map((a) => a.status), answers.map((a) => a.text.slice(0, 200)).join('\n')).toEqual([200, 200]);
+      expect(answers[0].caseNumber).toBeDefined();
+      expect(answers[1].caseNumber).toBe(answers[0].caseNumber);
+      const appeals = await prisma().appeal.findMany({ where: { newEmail: email }, include: { evidence: true, messages: true } });
+      expect(appeals).toHaveLength(1);
+      expect(appeals[0].evidence).toHaveLength(2);
+      expect(appeals[0].messages).toHaveLength(1);
+      expect(evidenceOnDisk() - filesBefore).toBe(2);
+      expect(await prisma().outboxMessage.count({ where: { recipient: email, template: 'appeal-received' } })).toBe(1);
+      expect((await browser.get(await trackingLinkFor(prisma(), email))).status).toBe(200);
+    }
   });
 });

@@ -79,6 +79,38 @@ describeEachDatabase('appeals, customer side', (kind) => {
     expect(merged.data).toMatchObject({ status: { from: 'AWAITING_CUSTOMER', to: 'IN_REVIEW' } });
   });
 
+  it('answers a form sent twice from the same flow with the first case, and changes nothing', async () => {
+    const email = 'twice@corp2.example';
+    const forwardedFor = `198.51.100.${nextIp++}`;
+    const first = new HttpClient(portal.url, { forwardedFor });
+    await proveAppealEmail(first, prisma(), email);
+    // The same browser sends the form again with the cookie it had (a double click, a reload that resends it).
+    const again = new HttpClient(portal.url, { forwardedFor });
+    for (const pair of first.cookieHeader().split('; ')) again.adoptCookie(pair);
+    const form = () => appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png', 'image/png'), ...extraFiles });
+    const res = await first.post('/appeals/new', form());
+    const caseNumber = /AP-\d{8}-\d{6}/.exec(await res.text())?.[0];
+    expect(res.status).toBe(200);
+    const link = await trackingLinkFor(prisma(), email);
+    const before = { files: stored().length, limits: await prisma().rateLimiterFlexible.findMany({ orderBy: { key: 'asc' } }) };
+
+    const second = await again.post('/appeals/new', form());
+    expect(second.status).toBe(200);
+    const text = pageText(await second.text());
+    expect(text).toContain('Appeal submitted');
+    expect(text).toMatch(new RegExp(`Your case number is ${caseNumber} ?\\.`));
+    expect(text).toContain('We sent a private tracking link to t***e@corp2.example');
+    const appeals = await prisma().appeal.findMany({ where: { newEmail: email }, include: { evidence: true, messages: true } });
+    expect(appeals.map((a) => a.caseNumber)).toEqual([caseNumber]);
+    expect(appeals[0].evidence).toHaveLength(2);
+    expect(appeals[0].messages.map((m) => m.body)).toEqual(['Appeal received.']);
+    expect(await prisma().outboxMessage.count({ where: { recipient: email, template: 'appeal-received' } })).toBe(1);
+    expect(await prisma().auditEvent.count({ where: { appealId: appeals[0].id, action: { in: ['appeal.submitted', 'appeal.merged'] } } })).toBe(1);
+    expect(stored().length).toBe(before.files);
+    expect(await prisma().rateLimiterFlexible.findMany({ orderBy: { key: 'asc' } })).toEqual(before.limits);
+    expect((await again.get(link)).status).toBe(200);
+  });
+
   it('refuses a disguised file with a field message and stores nothing', async () => {
     const before = { appeals: await prisma().appeal.count(), files: stored().length };
     const c = client();
