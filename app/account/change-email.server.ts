@@ -95,7 +95,7 @@ export function hasPrivilegedWindow(session: { privilegedUntil: Date | null }, n
   return Boolean(session.privilegedUntil && session.privilegedUntil.getTime() > now.getTime());
 }
 
-export type NewEmailProblem = { field: 'newEmail'; message: string; inUse?: boolean };
+export type NewEmailProblem = { field: 'newEmail'; message: string; inUse?: boolean; tooMany?: boolean };
 
 /** Shape, length, sameness and "already in use" — the checks made before a code is sent and again at the end. */
 export async function checkNewEmail(services: Services, account: Pick<Account, 'uid' | 'logonEmail'>, raw: unknown): Promise<{ ok: true; email: string } | { ok: false; problem: NewEmailProblem }> {
@@ -103,6 +103,8 @@ export async function checkNewEmail(services: Services, account: Pick<Account, '
   if (!parsed.success) return { ok: false, problem: { field: 'newEmail', message: parsed.error.issues[0].message } };
   const email = parsed.data;
   if (email === account.logonEmail) return { ok: false, problem: { field: 'newEmail', message: MESSAGES.sameEmail } };
+  const lookups = await services.limits.consume('newEmailLookupsPerAccount', account.uid);
+  if (!lookups.allowed) return { ok: false, problem: { field: 'newEmail', message: MESSAGES.tooManyLookups(Math.ceil(lookups.retryAfterSec / 60)), tooMany: true } };
   const owner = await services.prisma.account.findUnique({ where: { logonEmail: email }, select: { uid: true } });
   if (owner && owner.uid !== account.uid) return { ok: false, problem: { field: 'newEmail', message: MESSAGES.inUse, inUse: true } };
   return { ok: true, email };
@@ -136,7 +138,17 @@ export type ChangeResult =
  * the address is free; the unique index on the logon email is the last word when two accounts race.
  * The account row, the other sessions, the audit event and both notices commit together or not at all.
  */
-export async function confirmNewEmail(services: Services, session: ChangeSession, account: Account, raw: unknown, code: string, meta: RequestMeta, now = new Date()): Promise<ChangeResult> {
+export async function confirmNewEmail(
+  services: Services,
+  session: ChangeSession & { privilegedUntil: Date | null },
+  account: Account,
+  raw: unknown,
+  code: string,
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<ChangeResult> {
+  // No window, no look-up: whether an address is in use is told only inside the change.
+  if (!hasPrivilegedWindow(session, now)) return { ok: false, reason: 'window' };
   const checked = await checkNewEmail(services, account, raw);
   if (!checked.ok) return { ok: false, reason: 'invalid', problem: checked.problem };
   const newEmail = checked.email;

@@ -7,6 +7,7 @@ export const CHANGE_MESSAGES = {
   inUse: 'This email address is already in use by another account.',
   windowExpired: 'Your identity verification has expired (it lasts 15 minutes). Verify your identity again.',
   noChannel: 'This verification method is not available for your account.',
+  tooManyLookups: (minutes: number) => `Too many different addresses were tried for this account in the last hour. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
 } as const;
 
 export const RESET_MESSAGES = {

@@ -41,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const result = await sendNewEmailCode(context.services, session, account, newEmail, meta);
     if (result.ok) return redirect('/account/security/logon-email/new');
     if (result.reason === 'window') throw redirect(EXPIRED);
-    if (result.reason === 'invalid') return data<ActionData>({ fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse }, { status: 400 });
+    if (result.reason === 'invalid') return data<ActionData>({ fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse }, { status: result.problem.tooMany ? 429 : 400 });
     return data<ActionData>({ fieldErrors: {}, error: issueErrorMessage(result) }, { status: 429 });
   }
   if (intent === 'confirm') {
@@ -58,7 +58,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const current = await context.services.prisma.account.findUnique({ where: { uid: account.uid }, select: { logonEmail: true, logonEmailChangedAt: true } });
     if (current && alreadyChangedTo(current, parsed.data.newEmail)) return redirect(DONE);
     if (result.reason === 'window') throw redirect(EXPIRED);
-    if (result.reason === 'invalid') return data<ActionData>({ fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse }, { status: 409 });
+    if (result.reason === 'invalid') return data<ActionData>({ fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse }, { status: result.problem.tooMany ? 429 : 409 });
     return data<ActionData>({ fieldErrors: { code: checkErrorMessage(result.check) } }, { status: 400 });
   }
   return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });

@@ -24,6 +24,11 @@ export const LIMITS = {
   /** Look-ups of an account's single sign-on by UID or alias, per client IP (they tell whether an account exists and uses SSO). */
   ssoLookupsPerIp: { points: 100, durationSec: 15 * 60 },
   appealsPerEmail: { points: 3, durationSec: 24 * 60 * 60 },
+  /**
+   * New logon emails looked up for one account (send code and confirm each look one up): "already in
+   * use" must be said, so the number of addresses an account can test is what is limited.
+   */
+  newEmailLookupsPerAccount: { points: 30, durationSec: 60 * 60 },
 } satisfies Record<string, LimiterSpec>;
 
 export type LimitName = keyof typeof LIMITS;

@@ -311,6 +311,38 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     }
     expect(await prisma.verification.count({ where: { target } })).toBe(0);
     expect(await prisma.outboxMessage.count({ where: { recipient: target } })).toBe(0);
+    // Nor does the final step say, without a window, whether an address is in use.
+    const other = await createOwner(prisma);
+    const probe = await c.post(STEP2, { intent: 'confirm', newEmail: other.email, code: '123456' });
+    expect(probe.status).toBe(302);
+    expect(probe.headers.get('location')).toBe(EXPIRED);
+  });
+
+  it('limits how many addresses one account can test for "already in use": 30 look-ups an hour', async () => {
+    const owner = await createOwner(prisma);
+    const others = await Promise.all(Array.from({ length: 3 }, () => createOwner(prisma)));
+    const c = await signedIn(owner.email);
+    await verifyIdentity(c, prisma, 'EMAIL', owner.email);
+    // 30 look-ups: each says "in use" (send code, then the final step).
+    for (let i = 0; i < 15; i++) {
+      const taken = others[i % others.length].email;
+      expect((await c.post(STEP2, { intent: 'send-code', newEmail: taken })).status, `send ${i}`).toBe(400);
+      expect((await confirmNewEmail(c, taken, '123456')).status, `confirm ${i}`).toBe(409);
+    }
+    // The 31st is refused before the look-up, taken or free, with the wait.
+    for (const newEmail of [others[0].email, `free-${owner.uid}@example.com`]) {
+      const res = await c.post(STEP2, { intent: 'send-code', newEmail });
+      expect(res.status).toBe(429);
+      const page = await text(res);
+      expect(page).toMatch(/Too many different addresses were tried for this account in the last hour\. Try again in \d+ minutes?\./);
+      expect(page).not.toContain(CHANGE_MESSAGES.inUse);
+    }
+    expect(await prisma.verification.count({ where: { accountUid: owner.uid, purpose: 'CHANGE_EMAIL_NEW' } })).toBe(0);
+    // Another account is not affected.
+    const neighbour = await createOwner(prisma);
+    const n = await signedIn(neighbour.email);
+    await verifyIdentity(n, prisma, 'EMAIL', neighbour.email);
+    expect((await n.post(STEP2, { intent: 'send-code', newEmail: others[0].email })).status).toBe(400);
   });
 
   it('keeps the privileged window and the codes to the session that verified', async () => {
