@@ -8,6 +8,12 @@ import { newNonce, securityHeaders } from '~/security/headers.server';
 import { CSRF_MESSAGE, isCrossSiteRequest } from '~/security/csrf.server';
 
 export const UNSUPPORTED_BODY = 'Send the form as application/x-www-form-urlencoded or multipart/form-data.';
+/** Forms are read whole into memory: no form but the two with files is allowed more than this. */
+export const MAX_FORM_BYTES = 4 * 1024 * 1024;
+export const FORM_TOO_LARGE = `The form is too large (at most ${MAX_FORM_BYTES / 1024 / 1024} MB).`;
+export const LENGTH_REQUIRED = 'Send the form with a Content-Length header.';
+/** The forms that take files: they weigh the body themselves, and answer an oversized one with the form and its message. */
+const FILE_FORMS = /^\/appeals\/(new|track\/[^/]+)(\.data)?$/;
 
 /** The portal as an express app: static files, security headers, CSRF check, /healthz, then Remix. */
 export function createHttpApp(build: ServerBuild, services: Services) {
@@ -104,6 +110,20 @@ export function createHttpApp(build: ServerBuild, services: Services) {
       return next();
     }
     res.status(415).type('text/plain').send(UNSUPPORTED_BODY);
+  });
+
+  // A form is buffered whole (request.formData()), so its size is known before it is read: a body of
+  // unknown length (chunked — browsers always send a length with a form) is refused with 411, and one
+  // over the limit with 413, unread (Node reads the rest and drops it, so the connection stays usable).
+  app.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    const length = req.get('content-length');
+    if (length === undefined) {
+      if (req.get('transfer-encoding') !== undefined) return void res.status(411).type('text/plain').send(LENGTH_REQUIRED);
+      return next();
+    }
+    if (Number(length) > MAX_FORM_BYTES && !FILE_FORMS.test(req.path)) return void res.status(413).type('text/plain').send(FORM_TOO_LARGE);
+    next();
   });
 
   app.all(
