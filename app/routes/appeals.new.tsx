@@ -140,7 +140,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
 }
 
-function FileField({ name, label, hint, required, error, register }: { name: EvidenceField; label: string; hint: string; required?: boolean; error?: string; register: (name: never, options: object) => object }) {
+function FileField({ name, label, hint, required, error, filesError, register }: { name: EvidenceField; label: string; hint: string; required?: boolean; error?: string; filesError?: string; register: (name: never, options: object) => object }) {
   const id = `file-${name}`;
   return (
     <div className="field">
@@ -156,8 +156,8 @@ function FileField({ name, label, hint, required, error, register }: { name: Evi
         type="file"
         accept="image/jpeg,image/png,application/pdf"
         multiple={name === 'otherEvidence'}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+        aria-invalid={error || filesError ? true : undefined}
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}${filesError ? ' files-error' : ''}`}
         {...register(name as never, {
           validate: (files: unknown) => {
             const list = files as FileList | undefined;
@@ -175,6 +175,22 @@ function FileField({ name, label, hint, required, error, register }: { name: Evi
   );
 }
 
+/** The message of a group of choices (radios, a select), at the id its fieldset or select names in aria-describedby. */
+function ChoiceError({ id, error }: { id: string; error?: string }) {
+  return error ? (
+    <p className="field-error" id={id}>
+      {error}
+    </p>
+  ) : null;
+}
+
+const ACCOUNT_TYPES = [
+  { value: 'INDIVIDUAL', label: 'Individual' },
+  { value: 'ENTERPRISE', label: 'Enterprise' },
+] as const;
+/** What the details form starts with, in the browser (react-hook-form) and in the HTML the server sends. */
+const DETAILS_DEFAULTS = { accountType: 'INDIVIDUAL', lastPaymentCurrency: 'CNY' } as const;
+
 // The browser validates with the action's own schemas, loaded when the form is first checked.
 const loadDetailsSchema = () => import('~/appeals/schema').then((m) => m.appealDetailsSchema);
 const loadEmailStepSchema = () => import('~/appeals/schema').then((m) => m.appealEmailStepSchema);
@@ -185,10 +201,14 @@ export default function NewAppeal() {
   const busy = useNavigation().state !== 'idle';
   const errors: Errors = result?.fieldErrors ?? {};
   const details = useZodForm(loadDetailsSchema, {
-    defaultValues: { scenario: (d.scenario ?? undefined) as never, accountType: 'INDIVIDUAL', lastPaymentCurrency: 'CNY' },
+    defaultValues: { scenario: (d.scenario ?? undefined) as never, ...DETAILS_DEFAULTS },
   });
   const emailForm = useZodForm(loadEmailStepSchema, { defaultValues: { scenario: (d.scenario ?? undefined) as never, newEmail: d.pendingEmail ?? '' }, partial: {} });
   const ce = details.formState.errors as Record<string, { message?: string } | undefined>;
+  const emailScenarioError = fieldError(emailForm.formState.errors.scenario, errors.scenario);
+  const scenarioError = fieldError(ce.scenario, errors.scenario);
+  const accountTypeError = fieldError(ce.accountType, errors.accountType);
+  const currencyError = fieldError(ce.lastPaymentCurrency, errors.lastPaymentCurrency);
   const scenario = details.watch('scenario') ?? d.scenario;
 
   if (result?.submitted) {
@@ -241,11 +261,11 @@ export default function NewAppeal() {
           <h2>Prove your new email</h2>
           <p>The new logon email must be yours: we send a 6-digit code to it, and all news about your appeal goes there.</p>
           <Form method="post" noValidate onSubmit={emailForm.onSubmit}>
-            <fieldset className="field">
+            <fieldset className="field" aria-describedby={emailScenarioError ? 'email-scenario-error' : undefined}>
               <legend>What happened?</legend>
               {SCENARIOS.map((s) => (
                 <label key={s.value} className="choice">
-                  <input type="radio" value={s.value} {...emailForm.register('scenario')} />
+                  <input type="radio" value={s.value} defaultChecked={s.value === d.scenario} aria-invalid={emailScenarioError ? true : undefined} {...emailForm.register('scenario')} />
                   <span>
                     {s.label}
                     <br />
@@ -253,7 +273,7 @@ export default function NewAppeal() {
                   </span>
                 </label>
               ))}
-              {fieldError(emailForm.formState.errors.scenario, errors.scenario) ? <p className="field-error">{fieldError(emailForm.formState.errors.scenario, errors.scenario)}</p> : null}
+              <ChoiceError id="email-scenario-error" error={emailScenarioError} />
             </fieldset>
             <TextField label="New logon email" type="email" autoComplete="email" error={fieldError(emailForm.formState.errors.newEmail, errors.newEmail)} {...emailForm.register('newEmail')} />
             <div className="actions">
@@ -286,15 +306,22 @@ export default function NewAppeal() {
           </div>
           <Form method="post" encType="multipart/form-data" noValidate onSubmit={details.onSubmit} className="card">
             <input type="hidden" name="intent" value="submit" />
-            <fieldset className="field">
+            <fieldset className="field" aria-describedby={scenarioError ? 'scenario-error' : undefined}>
               <legend>What happened?</legend>
               {SCENARIOS.map((s) => (
                 <label key={s.value} className="choice">
-                  <input type="radio" value={s.value} {...details.register('scenario')} disabled={Boolean(d.notice) && s.value !== 'EMAIL_CHANGED_NOT_ME'} />
+                  <input
+                    type="radio"
+                    value={s.value}
+                    defaultChecked={s.value === d.scenario}
+                    aria-invalid={scenarioError ? true : undefined}
+                    {...details.register('scenario')}
+                    disabled={Boolean(d.notice) && s.value !== 'EMAIL_CHANGED_NOT_ME'}
+                  />
                   <span>{s.label}</span>
                 </label>
               ))}
-              {fieldError(ce.scenario, errors.scenario) ? <p className="field-error">{fieldError(ce.scenario, errors.scenario)}</p> : null}
+              <ChoiceError id="scenario-error" error={scenarioError} />
             </fieldset>
 
             {d.notice ? null : (
@@ -306,14 +333,15 @@ export default function NewAppeal() {
               </fieldset>
             )}
 
-            <fieldset className="field">
+            <fieldset className="field" aria-describedby={accountTypeError ? 'accountType-error' : undefined}>
               <legend>Account type</legend>
-              <label className="choice">
-                <input type="radio" value="INDIVIDUAL" {...details.register('accountType')} /> <span>Individual</span>
-              </label>
-              <label className="choice">
-                <input type="radio" value="ENTERPRISE" {...details.register('accountType')} /> <span>Enterprise</span>
-              </label>
+              {ACCOUNT_TYPES.map((t) => (
+                <label key={t.value} className="choice">
+                  <input type="radio" value={t.value} defaultChecked={t.value === DETAILS_DEFAULTS.accountType} aria-invalid={accountTypeError ? true : undefined} {...details.register('accountType')} />{' '}
+                  <span>{t.label}</span>
+                </label>
+              ))}
+              <ChoiceError id="accountType-error" error={accountTypeError} />
             </fieldset>
             <TextField label="Full name or company name on the account" autoComplete="name" error={fieldError(ce.holderName, errors.holderName)} {...details.register('holderName')} />
             {scenario && NEEDS_NEW_PHONE.includes(scenario as never) ? (
@@ -326,21 +354,32 @@ export default function NewAppeal() {
             <TextField label="Amount of the last payment" inputMode="decimal" hint="e.g. 128.00" error={fieldError(ce.lastPaymentAmount, errors.lastPaymentAmount)} {...details.register('lastPaymentAmount')} />
             <div className="field">
               <label htmlFor="currency">Currency of the last payment</label>
-              <select id="currency" {...details.register('lastPaymentCurrency')} aria-invalid={errors.lastPaymentCurrency ? true : undefined}>
+              <select
+                id="currency"
+                defaultValue={DETAILS_DEFAULTS.lastPaymentCurrency}
+                aria-invalid={currencyError ? true : undefined}
+                aria-describedby={currencyError ? 'currency-error' : undefined}
+                {...details.register('lastPaymentCurrency')}
+              >
                 {CURRENCIES.map((c) => (
                   <option key={c} value={c}>{c}</option>
                 ))}
               </select>
+              <ChoiceError id="currency-error" error={currencyError} />
             </div>
             <TextField label="When was the account created? (approximately)" type="month" hint="YYYY-MM" error={fieldError(ce.createdMonth, errors.createdMonth)} {...details.register('createdMonth')} />
 
             <h2>Evidence</h2>
             <p className="small muted">JPEG, PNG or PDF only (we check the content, not the name), at most 10 MB each and 5 files in all.</p>
-            {errors.files ? <p className="field-error" role="alert">{errors.files}</p> : null}
-            <FileField name="idDocument" label="ID document" hint="A photo or scan of the holder's identity document." required error={fieldError(ce.idDocument, errors.idDocument)} register={details.register as never} />
-            <FileField name="businessLicence" label="Business licence" hint="Required for enterprise accounts." required={details.watch('accountType') === 'ENTERPRISE'} error={fieldError(ce.businessLicence, errors.businessLicence)} register={details.register as never} />
-            <FileField name="paymentRecord" label="Recent payment record" hint="An invoice or bank statement of a payment to the account." error={fieldError(ce.paymentRecord, errors.paymentRecord)} register={details.register as never} />
-            <FileField name="otherEvidence" label="Other evidence" hint="Anything else that shows the account is yours." error={fieldError(ce.otherEvidence, errors.otherEvidence)} register={details.register as never} />
+            {errors.files ? (
+              <p className="field-error" role="alert" id="files-error">
+                {errors.files}
+              </p>
+            ) : null}
+            <FileField name="idDocument" label="ID document" hint="A photo or scan of the holder's identity document." required error={fieldError(ce.idDocument, errors.idDocument)} filesError={errors.files} register={details.register as never} />
+            <FileField name="businessLicence" label="Business licence" hint="Required for enterprise accounts." required={details.watch('accountType') === 'ENTERPRISE'} error={fieldError(ce.businessLicence, errors.businessLicence)} filesError={errors.files} register={details.register as never} />
+            <FileField name="paymentRecord" label="Recent payment record" hint="An invoice or bank statement of a payment to the account." error={fieldError(ce.paymentRecord, errors.paymentRecord)} filesError={errors.files} register={details.register as never} />
+            <FileField name="otherEvidence" label="Other evidence" hint="Anything else that shows the account is yours." error={fieldError(ce.otherEvidence, errors.otherEvidence)} filesError={errors.files} register={details.register as never} />
 
             <div className="visually-hidden" aria-hidden="true">
               <label htmlFor="website">Leave this empty</label>

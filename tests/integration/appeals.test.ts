@@ -111,6 +111,67 @@ describeEachDatabase('appeals, customer side', (kind) => {
     expect((await again.get(link)).status).toBe(200);
   });
 
+  /** The opening tag of the element matching `pattern` (e.g. `<select[^>]*id="currency"`), for its attributes. */
+  const tag = (html: string, pattern: string) => new RegExp(`${pattern}[^>]*>`).exec(html)?.[0] ?? '';
+  /** The fieldset whose aria-describedby names `errorId`: its tag and content. */
+  const fieldsetFor = (html: string, errorId: string) => new RegExp(`<fieldset[^>]*aria-describedby="${errorId}"[^>]*>([\\s\\S]*?)</fieldset>`).exec(html)?.[1] ?? '';
+  /** A group of radios answered with an error: the message at its id inside the fieldset that names it, every radio marked invalid. */
+  function expectChoiceError(html: string, name: string, errorId: string, message: string) {
+    const inside = fieldsetFor(html, errorId);
+    expect(inside, `a fieldset described by ${errorId}`).not.toBe('');
+    expect(inside).toContain(`<p class="field-error" id="${errorId}">${message}</p>`);
+    const radios = inside.match(new RegExp(`<input[^>]*name="${name}"[^>]*>`, 'g')) ?? [];
+    expect(radios.length).toBeGreaterThan(1);
+    for (const radio of radios) expect(radio).toContain('aria-invalid="true"');
+  }
+
+  it('without JavaScript: the form starts with its defaults checked, and every choice error is shown and tied to its field', async () => {
+    // Step 1: the scenario asked for is checked; none chosen → the message at the radios.
+    const stranger = client();
+    expect(tag(await (await stranger.get('/appeals/new?scenario=PHONE_UNAVAILABLE')).text(), '<input[^>]*value="PHONE_UNAVAILABLE"')).toMatch(/ checked=""/);
+    const fresh = client();
+    await fresh.get('/appeals/new');
+    const noScenario = await fresh.post('/appeals/new', { intent: 'send-code', newEmail: 'radio@corp3.example' });
+    expect(noScenario.status).toBe(400);
+    expectChoiceError(await noScenario.text(), 'scenario', 'email-scenario-error', 'Choose what happened.');
+
+    // Step 2: the scenario, the account type and the currency start as react-hook-form starts them.
+    const c = client();
+    await proveAppealEmail(c, prisma(), 'radios@corp3.example');
+    const page = await (await c.get('/appeals/new')).text();
+    expect(tag(page, '<input[^>]*value="FORGOT_LOGON_EMAIL"')).toMatch(/ checked=""/);
+    expect(tag(page, '<input[^>]*value="INDIVIDUAL"')).toMatch(/ checked=""/);
+    expect(tag(page, '<input[^>]*value="ENTERPRISE"')).not.toMatch(/ checked/);
+    expect(tag(page, '<option[^>]*value="CNY"')).toMatch(/ selected=""/);
+
+    // Nothing chosen (a hand-made or old form): each message is shown at its group and tied to it.
+    const { scenario: _s, accountType: _a, ...rest } = BASE_DETAILS;
+    const before = await prisma().appeal.count();
+    const res = await c.post('/appeals/new', appealForm({ ...rest, lastPaymentCurrency: 'XXX' }));
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expectChoiceError(html, 'scenario', 'scenario-error', 'Choose what happened.');
+    expectChoiceError(html, 'accountType', 'accountType-error', 'Choose the account type.');
+    const select = tag(html, '<select[^>]*id="currency"');
+    expect(select).toContain('aria-describedby="currency-error"');
+    expect(select).toContain('aria-invalid="true"');
+    expect(html).toContain('<p class="field-error" id="currency-error">Choose the currency.</p>');
+    expect(await prisma().appeal.count()).toBe(before);
+  });
+
+  it('ties a message about all the files to every file field', async () => {
+    const c = client();
+    await proveAppealEmail(c, prisma(), 'files-error@corp3.example');
+    const six = Array.from({ length: 6 }, (_, i) => file(pngBytes(), `p${i}.png`, 'image/png'));
+    const res = await c.post('/appeals/new', appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png', 'image/png'), otherEvidence: six }));
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/<p class="field-error" role="alert" id="files-error">Attach at most 5 files in all/);
+    for (const field of ['idDocument', 'businessLicence', 'paymentRecord', 'otherEvidence']) {
+      expect(tag(html, `<input[^>]*id="file-${field}"`)).toMatch(/aria-describedby="[^"]*\bfiles-error\b/);
+    }
+  });
+
   it('refuses a disguised file with a field message and stores nothing', async () => {
     const before = { appeals: await prisma().appeal.count(), files: stored().length };
     const c = client();
