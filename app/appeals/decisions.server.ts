@@ -12,7 +12,7 @@ import { maskEmail } from '~/account/masking';
 import { isUniqueViolation } from '~/db/errors';
 import { UUID } from '~/lib/ids';
 import { readInTransaction } from '~/db/composed.server';
-import { assessRisk, type RiskSignal } from './risk.server';
+import { reassessFiled, type RiskSignal } from './risk.server';
 import { CHECKLIST, REJECT_REASONS, checklistComplete, type RejectReason } from './review';
 
 export type StaffActor = { staffId: string; ability: AppAbility; meta: RequestMeta };
@@ -196,16 +196,7 @@ async function applyToAccount(tx: Prisma.TransactionClient, services: Services, 
  */
 async function riskAtDecision(tx: Prisma.TransactionClient, appeal: Appeal, now: Date): Promise<{ level: 'NORMAL' | 'HIGH'; signals: RiskSignal[] }> {
   const evidence = await tx.evidenceFile.findMany({ where: { appealId: appeal.id }, select: { sha256: true } });
-  const stored = Array.isArray(appeal.riskSignals) ? (appeal.riskSignals as { code?: unknown }[]) : [];
-  const risk = await assessRisk(readInTransaction(tx), {
-    appealId: appeal.id,
-    accountUid: appeal.accountUid,
-    conflict: stored.some((s) => s?.code === 'IDENTIFIERS_CONFLICT'),
-    newEmail: appeal.newEmail,
-    evidenceHashes: [...new Set(evidence.map((e) => e.sha256))],
-    notMeOrigin: appeal.origin === 'NOT_ME_LINK',
-    now,
-  });
+  const risk = await reassessFiled(readInTransaction(tx), appeal, evidence.map((e) => e.sha256), now);
   return { level: appeal.riskLevel === 'HIGH' ? 'HIGH' : risk.level, signals: risk.signals };
 }
 

@@ -1,6 +1,6 @@
 import { Prisma } from '~/generated/prisma/client';
 import { instant, type ComposedRead } from '~/db/composed.server';
-import type { RiskLevel } from '~/generated/prisma/enums';
+import type { AppealOrigin, RiskLevel } from '~/generated/prisma/enums';
 
 export type RiskSignal = { code: string; label: string };
 
@@ -17,6 +17,26 @@ export const RISK_LABELS: Record<string, string> = {
 const HIGH_RISK = new Set(['IDENTIFIERS_CONFLICT', 'EMAIL_DOMAIN_SEEN', 'EVIDENCE_REUSED', 'REPEATED_APPEALS']);
 /** Mailbox providers shared by millions: seeing one twice says nothing. */
 const COMMON_DOMAINS = new Set(['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'qq.com', '163.com', '126.com', 'example.com']);
+
+/** What a filed appeal's risk is assessed on again (the case page, an approval, a later filing). */
+export type FiledAppeal = { id: string; accountUid: string | null; newEmail: string; origin: AppealOrigin; riskSignals: unknown };
+
+/**
+ * A filed appeal's risk as it is now: since it was filed, other appeals may have reused its evidence
+ * or its new email's domain. The identifiers' conflict is as found at filing.
+ */
+export function reassessFiled(read: ComposedRead, appeal: FiledAppeal, evidenceHashes: string[], now: Date) {
+  const stored = Array.isArray(appeal.riskSignals) ? (appeal.riskSignals as { code?: unknown }[]) : [];
+  return assessRisk(read, {
+    appealId: appeal.id,
+    accountUid: appeal.accountUid,
+    conflict: stored.some((s) => s?.code === 'IDENTIFIERS_CONFLICT'),
+    newEmail: appeal.newEmail,
+    evidenceHashes: [...new Set(evidenceHashes)],
+    notMeOrigin: appeal.origin === 'NOT_ME_LINK',
+    now,
+  });
+}
 
 /** `read` runs the look-ups: readInTransaction(tx) while an appeal is filed, readWith(db) on the case page. */
 export async function assessRisk(

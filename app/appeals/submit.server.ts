@@ -10,7 +10,7 @@ import { newToken, sha256 } from '~/lib/tokens.server';
 import { maskEmail } from '~/account/masking';
 import { OPEN_STATUSES, type AppealDetails } from './schema';
 import { addWorkingDays, resumeSla, SLA_WORKING_DAYS } from './sla';
-import { assessRisk } from './risk.server';
+import { assessRisk, reassessFiled } from './risk.server';
 import { readInTransaction } from '~/db/composed.server';
 import type { AcceptedFile } from './uploads.server';
 import { EVIDENCE_FIELDS } from './schema';
@@ -173,12 +173,13 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
       sha256: f.sha256,
     }));
 
-    // A second open appeal for the same account (or the same identification, when none matched) and new email.
-    await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `appeal:${accountUid ?? `${d.givenUid}|${d.givenAlias}|${d.givenOldEmail}`}:${input.newEmail}`);
-    const open = await lockOpenAppeal(tx, {
-      newEmail: input.newEmail,
-      ...(accountUid ? { accountUid } : { accountUid: null, givenUid: d.givenUid ?? null, givenAlias: d.givenAlias ?? null, givenOldEmail: d.givenOldEmail ?? null }),
-    });
+    // A second open appeal with the same identification as given (UID, alias, old email), the same
+    // matched account and the same new email is merged. Only identical identification merges: had a
+    // submission merged whenever its identifiers led to the same account, whether a new case number
+    // came back would tell whether an old email (or a UID) is registered.
+    const given = { givenUid: d.givenUid ?? null, givenAlias: d.givenAlias ?? null, givenOldEmail: d.givenOldEmail ?? null };
+    await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `appeal:${accountUid ?? ''}|${given.givenUid}|${given.givenAlias}|${given.givenOldEmail}:${input.newEmail}`);
+    const open = await lockOpenAppeal(tx, { newEmail: input.newEmail, accountUid: accountUid ?? null, ...given });
     const notMe = Boolean(notice) || d.scenario === 'EMAIL_CHANGED_NOT_ME';
 
     if (open) {
@@ -207,7 +208,7 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
         template: 'appeal-received',
       });
       await recordAudit(tx, { actor: filer(input.proof.id), action: 'appeal.merged', accountUid, appealId: open.id, meta: input.meta, data: { files: input.files.length, ...(resumed ? { status: { from: 'AWAITING_CUSTOMER', to: 'IN_REVIEW' } } : {}) } });
-      return { caseNumber: open.caseNumber, merged: true };
+      return { caseNumber: open.caseNumber, merged: true, appealId: open.id, accountUid };
     }
 
     const caseNumber = await nextCaseNumber(tx, now);
@@ -257,8 +258,59 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
       meta: input.meta,
       data: { caseNumber, scenario: appeal.scenario, accountFound: Boolean(accountUid), risk: risk.level, newEmail: maskEmail(input.newEmail), files: input.files.length },
     });
-    return { caseNumber, merged: false };
+    return { caseNumber, merged: false, appealId: appeal.id, accountUid };
   });
   services.outbox.kick();
-  return { ...result, sentTo: maskEmail(input.newEmail) };
+  await raiseRelatedCases(services, { ...result, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256) }, now);
+  return { caseNumber: result.caseNumber, merged: result.merged, sentTo: maskEmail(input.newEmail) };
+}
+
+/**
+ * A filing can be the signal for cases filed before it: the evidence file it reuses, the domain it
+ * shares, the account it names again are theirs too. Open cases still rated normal that it relates to
+ * are assessed again and raised, so the queue's risk filter and column say what the case page says.
+ * After the filing has committed, each case in a short transaction of its own (a filing never waits on
+ * another case's lock); should this fail, an approval still assesses the risk again before it acts.
+ */
+async function raiseRelatedCases(
+  services: Pick<Services, 'prisma'>,
+  filed: { appealId: string; caseNumber: string; accountUid: string | null; newEmail: string; evidenceHashes: string[] },
+  now: Date,
+): Promise<void> {
+  const domain = filed.newEmail.split('@')[1] ?? '';
+  try {
+    // Each part an index look-up (the domain, the account, the files' hashes), so PostgreSQL can OR
+    // their bitmaps instead of reading every appeal.
+    const related: Prisma.AppealWhereInput[] = [{ newEmailDomain: domain }];
+    if (filed.accountUid) related.push({ accountUid: filed.accountUid });
+    if (filed.evidenceHashes.length) {
+      const files = await services.prisma.evidenceFile.findMany({ where: { sha256: { in: filed.evidenceHashes } }, select: { appealId: true }, take: 500 });
+      related.push({ id: { in: [...new Set(files.map((f) => f.appealId))] } });
+    }
+    const candidates = await services.prisma.appeal.findMany({
+      where: { id: { not: filed.appealId }, status: { in: OPEN_STATUSES }, riskLevel: 'NORMAL', OR: related },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+      take: 50,
+    });
+    for (const { id } of candidates) {
+      await services.prisma.$transaction(async (tx) => {
+        await tx.$queryRawUnsafe('SELECT "id" FROM "Appeal" WHERE "id" = $1::uuid FOR UPDATE', id);
+        const appeal = await tx.appeal.findUniqueOrThrow({ where: { id }, include: { evidence: { select: { sha256: true } } } });
+        if (appeal.riskLevel !== 'NORMAL' || !OPEN_STATUSES.includes(appeal.status)) return;
+        const risk = await reassessFiled(readInTransaction(tx), appeal, appeal.evidence.map((e) => e.sha256), now);
+        if (risk.level !== 'HIGH') return;
+        await tx.appeal.update({ where: { id }, data: { riskLevel: 'HIGH', riskSignals: risk.signals, version: { increment: 1 } } });
+        await recordAudit(tx, {
+          actor: { type: 'system', id: 'risk' },
+          action: 'appeal.risk_raised',
+          accountUid: appeal.accountUid,
+          appealId: id,
+          data: { by: filed.caseNumber, riskLevel: { from: 'NORMAL', to: 'HIGH' }, signals: risk.signals.map((s) => s.code) },
+        });
+      });
+    }
+  } catch (err) {
+    console.error(`[appeals] raising the risk of cases related to ${filed.caseNumber} failed: ${(err as Error).message}`);
+  }
 }

@@ -11,7 +11,7 @@ import { maskEmail, maskPhone } from '~/account/masking';
 import { SCENARIOS } from '~/appeals/schema';
 import { CHECKLIST, REJECT_REASONS, checklistComplete } from '~/appeals/review';
 import { matchIndicators } from '~/appeals/matching';
-import { assessRisk } from '~/appeals/risk.server';
+import { reassessFiled } from '~/appeals/risk.server';
 import { recordCaseView } from '~/appeals/viewers.server';
 import { loadCaseRecords } from '~/appeals/case-page.server';
 import { readWith } from '~/db/composed.server';
@@ -37,7 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!found) throw new Response('This case does not exist.', { status: 404 });
   const { appeal, evidence, messages, notes, account, staff, timeline, viewers } = found;
   // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).
-  const risk = await assessRisk(readWith(db), { appealId: id, accountUid: appeal.accountUid, conflict: JSON.stringify(appeal.riskSignals).includes('IDENTIFIERS_CONFLICT'), newEmail: appeal.newEmail, evidenceHashes: evidence.map((e) => e.sha256), notMeOrigin: appeal.origin === 'NOT_ME_LINK', now });
+  const risk = await reassessFiled(readWith(db), { ...appeal, id }, evidence.map((e) => e.sha256), now);
   const staffNames = new Map(staff.map((s) => [s.id, s.name]));
   const person = (staffId: string | null) => (staffId ? { id: staffId, name: staffNames.get(staffId) ?? '' } : null);
   // The level an approval will act on (decisions.server.ts): the stored one, raised by what is seen now.

@@ -53,12 +53,30 @@ describeEachDatabase('appeals, customer side', (kind) => {
     expect(JSON.stringify(stored.riskSignals)).toContain('ACCOUNT_NOT_FOUND');
   });
 
-  it('merges a second open appeal for the same account and new email instead of duplicating it', async () => {
-    const first = await fileAppeal(client(), prisma(), 'merge@corp2.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
-    const second = await fileAppeal(client(), prisma(), 'merge@corp2.example', { ...BASE_DETAILS, givenOldEmail: 'bob@example.com', givenUid: '', holderName: 'Bob Martin' }, { idDocument: file(pngBytes(), 'again.png'), ...extraFiles });
+  it('merges a second open appeal with the same identification and new email instead of duplicating it', async () => {
+    const details = { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' };
+    const first = await fileAppeal(client(), prisma(), 'merge@corp2.example', details);
+    const second = await fileAppeal(client(), prisma(), 'merge@corp2.example', details, { idDocument: file(pngBytes(), 'again.png'), ...extraFiles });
     expect(second.caseNumber).toBe(first.caseNumber);
     expect(await prisma().appeal.count({ where: { newEmail: 'merge@corp2.example' } })).toBe(1);
     expect(await prisma().evidenceFile.count({ where: { appeal: { caseNumber: first.caseNumber! } } })).toBe(3);
+  });
+
+  it('tells nobody, by merging or not, whether an old email is registered: only identical identification merges', async () => {
+    // Someone proves their own address, then names an old email with and without a made-up UID. Had
+    // merging followed the account the identifiers lead to, the second case number would match the
+    // first only for a registered email.
+    const probe = async (oldEmail: string, newEmail: string) => {
+      const base = { ...BASE_DETAILS, givenUid: '', givenOldEmail: oldEmail, holderName: 'Probe' };
+      const first = await fileAppeal(client(), prisma(), newEmail, base);
+      const same = await fileAppeal(client(), prisma(), newEmail, base);
+      const other = await fileAppeal(client(), prisma(), newEmail, { ...base, givenUid: '1000000000009999' });
+      return { merged: same.caseNumber === first.caseNumber, mergedOther: other.caseNumber === first.caseNumber, cases: await prisma().appeal.count({ where: { newEmail } }) };
+    };
+    const registered = await probe('bob@example.com', `probe-known-${kind}@mail.example`);
+    const unknown = await probe(`nobody-${kind}@example.com`, `probe-unknown-${kind}@mail.example`);
+    expect(registered).toEqual({ merged: true, mergedOther: false, cases: 2 });
+    expect(unknown).toEqual(registered);
   });
 
   it('a submission merged into a case waiting for the customer puts it back in review, as a reply does (SLA resumed)', async () => {

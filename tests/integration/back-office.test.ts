@@ -240,6 +240,18 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     expect(b.caseNumber, b.text).toBeTruthy();
     const idFile = await prisma().evidenceFile.findFirstOrThrow({ where: { appealId: appeal.id } });
     expect(await prisma().evidenceFile.count({ where: { sha256: idFile.sha256, appeal: { caseNumber: b.caseNumber! } } })).toBe(1);
+    // B's filing raised A at once (the queue's risk column and filter see it), with the reason.
+    const raised = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
+    expect(raised.riskLevel).toBe('HIGH');
+    expect((raised.riskSignals as { code: string }[]).map((s) => s.code)).toContain('EVIDENCE_REUSED');
+    expect(raised.version).toBe(appeal.version + 1);
+    const raisedBy = await prisma().auditEvent.findFirstOrThrow({ where: { appealId: appeal.id, action: 'appeal.risk_raised' } });
+    expect(raisedBy).toMatchObject({ actorType: 'system', data: { by: b.caseNumber, riskLevel: { from: 'NORMAL', to: 'HIGH' }, signals: ['EVIDENCE_REUSED'] } });
+    const queue = pageText(await (await clients.agent.get(`/staff/appeals?risk=HIGH&q=${encodeURIComponent(a.caseNumber!)}`)).text());
+    expect(queue).toContain(a.caseNumber!);
+    // Should that raise not have happened (it runs after the filing commits), the approval still
+    // assesses the risk again: put A back as filed and approve.
+    await prisma().appeal.update({ where: { id: appeal.id }, data: { riskLevel: 'NORMAL', riskSignals: appeal.riskSignals ?? [] } });
 
     expect(pageText(await (await post('agent', appeal.id, { intent: 'claim' })).text())).toContain('The case is yours.');
     const page = await (await clients.agent.get(`/staff/appeals/${appeal.id}`)).text();
