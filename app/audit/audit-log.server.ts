@@ -18,7 +18,9 @@ const CASE_NUMBER = /^AP-\d{8}-\d{6}$/i;
 export type AuditFilters = { actor: string; action: string; case: string; account: string; from: string; to: string };
 
 export function readAuditFilters(params: URLSearchParams): AuditFilters {
-  const get = (k: string) => (params.get(k) ?? '').trim().slice(0, 254);
+  // Control characters (a NUL from a tampered URL) match nothing and PostgreSQL refuses them in text: dropped.
+  // eslint-disable-next-line no-control-regex
+  const get = (k: string) => (params.get(k) ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 254);
   return { actor: get('actor'), action: get('action'), case: get('case'), account: get('account'), from: get('from'), to: get('to') };
 }
 
