@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useSubmit } from '@remix-run/react';
-import type { FormEvent } from 'react';
+import { useNavigation, useSubmit } from '@remix-run/react';
+import { useEffect, useRef, type FormEvent } from 'react';
 import { useForm, type FieldValues, type DefaultValues, type Resolver } from 'react-hook-form';
 import type { z } from 'zod';
 
@@ -28,16 +28,29 @@ export function useZodForm<S extends Schema>(
     defaultValues: options.defaultValues,
   });
   const submit = useSubmit();
+  // One submission at a time: a double click posts once. From the first click (its check is async)
+  // until the navigation it starts is over; a check that fails frees it at once.
+  const inFlight = useRef(false);
+  const navigation = useNavigation();
+  useEffect(() => {
+    if (navigation.state === 'idle') inFlight.current = false;
+  }, [navigation.state]);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     const formEl = event.currentTarget;
     const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
     const only = submitter?.value ? options.partial?.[submitter.value] : undefined;
     event.preventDefault();
+    if (inFlight.current) return;
+    inFlight.current = true;
+    const post = () => submit(submitter ?? formEl, { method: 'post' });
+    const refused = () => {
+      inFlight.current = false;
+    };
     if (only) {
-      void form.trigger(only as never).then((ok) => ok && submit(submitter ?? formEl, { method: 'post' }));
+      void form.trigger(only as never).then((ok) => (ok ? post() : refused()));
       return;
     }
-    void form.handleSubmit(() => submit(submitter ?? formEl, { method: 'post' }))(event);
+    void form.handleSubmit(post, refused)(event);
   };
   return { ...form, onSubmit };
 }

@@ -18,7 +18,11 @@ const DONE = '/account/security/logon-email/done';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { account, session } = await requireAllowed(request, context, 'change', 'LogonEmail');
-  if (!hasPrivilegedWindow(session)) throw redirect(EXPIRED);
+  if (!hasPrivilegedWindow(session)) {
+    // Back from "Modification successful" (the change closed the window): that page again, not "expired".
+    if (account.logonEmailChangedAt && alreadyChangedTo(account, account.logonEmail)) throw redirect(DONE);
+    throw redirect(EXPIRED);
+  }
   const latest = await latestCode(context.services.prisma, { purpose: 'CHANGE_EMAIL_NEW', requesterKey: `session:${session.id}`, accountUid: account.uid });
   const live = latest && !latest.consumedAt && !latest.invalidatedAt && latest.expiresAt.getTime() > Date.now() ? latest : null;
   return {
@@ -61,6 +65,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (result.reason === 'invalid') return data<ActionData>({ fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse }, { status: result.problem.tooMany ? 429 : 409 });
     return data<ActionData>({ fieldErrors: { code: checkErrorMessage(result.check) } }, { status: 400 });
   }
+  // A form without its intent that carries the address just changed to: a repeat of that change.
+  const current = await context.services.prisma.account.findUnique({ where: { uid: account.uid }, select: { logonEmail: true, logonEmailChangedAt: true } });
+  if (current && typeof newEmail === 'string' && newEmail && alreadyChangedTo(current, newEmail)) return redirect(DONE);
   return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
 }
 
@@ -71,12 +78,16 @@ export default function NewLogonEmail() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
-  const { register, formState, onSubmit } = useZodForm(loadConfirmSchema, {
+  // Two forms: the address (send a code to it), and the code (confirm the address the code went to).
+  // Enter in the code field then confirms; in one form it pressed the first button, "Resend code".
+  const send = useZodForm(loadConfirmSchema, {
     defaultValues: { newEmail: d.pendingEmail ?? '', code: '' },
     partial: { 'send-code': ['newEmail'] },
   });
+  // The confirm form checks the code in the browser; the address is the one the code went to (hidden).
+  const confirm = useZodForm(loadConfirmSchema, { defaultValues: { code: '' }, partial: { confirm: ['code'] } });
   const server = result?.fieldErrors ?? {};
-  const emailError = fieldError(formState.errors.newEmail, server.newEmail);
+  const emailError = fieldError(send.formState.errors.newEmail, server.newEmail);
   return (
     <div className="narrow">
       <h1>Change logon email</h1>
@@ -103,39 +114,42 @@ export default function NewLogonEmail() {
         </div>
       ) : null}
       <div className="card">
-        <Form method="post" noValidate onSubmit={onSubmit}>
+        <Form method="post" noValidate onSubmit={send.onSubmit}>
           <TextField
             label="New logon email"
             type="email"
             autoComplete="email"
             hint="The code is sent to this address. Make sure you own it and have full control over the mailbox."
             error={emailError}
-            {...register('newEmail')}
+            defaultValue={d.pendingEmail ?? ''}
+            {...send.register('newEmail')}
           />
           <div className="actions">
             <ResendButton resendAt={d.resendAt} label={d.pendingEmail ? 'Resend code' : 'Get verification code'} />
           </div>
-          {d.pendingEmail ? (
-            <>
-              <p role="status">
-                We sent a verification code to <strong className="mono">{d.pendingEmail}</strong>.
-              </p>
-              <TextField
-                label="Verification code"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                maxLength={6}
-                error={fieldError(formState.errors.code, server.code)}
-                {...register('code')}
-              />
-              <div className="actions">
-                <button type="submit" name="intent" value="confirm" disabled={busy}>
-                  OK
-                </button>
-              </div>
-            </>
-          ) : null}
         </Form>
+        {d.pendingEmail ? (
+          <Form method="post" noValidate onSubmit={confirm.onSubmit} aria-label="Confirm the new logon email">
+            <p role="status">
+              We sent a verification code to <strong className="mono">{d.pendingEmail}</strong>.
+            </p>
+            <input type="hidden" name="intent" value="confirm" />
+            <input type="hidden" name="newEmail" value={d.pendingEmail} />
+            <TextField
+              label="Verification code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              error={fieldError(confirm.formState.errors.code, server.code)}
+              {...confirm.register('code')}
+            />
+            <div className="actions">
+              <button type="submit" value="confirm" disabled={busy}>
+                OK
+              </button>
+            </div>
+          </Form>
+        ) : null}
       </div>
       <CodeHelp />
       <div className="card small">

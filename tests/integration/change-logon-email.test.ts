@@ -133,9 +133,10 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     // The other session is signed out; this one stays, with its window closed.
     expect((await elsewhere.get('/account/security')).status).toBe(302);
     expect((await alice.get('/account/security')).status).toBe(200);
+    // Step 2 (the browser's Back) shows the change just made, not "expired".
     const afterStep2 = await alice.get(STEP2);
     expect(afterStep2.status).toBe(302);
-    expect(afterStep2.headers.get('location')).toBe(EXPIRED);
+    expect(afterStep2.headers.get('location')).toBe(DONE);
 
     // Only the new email signs in.
     const old = await client().post('/login', { login: 'alice@example.com', password: 'demo-Passw0rd!' });
@@ -221,6 +222,24 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(before.headers.get('location')).toBe('/account/security');
     await prisma.account.update({ where: { uid: owner.uid }, data: { logonEmailChangedAt: new Date(Date.now() - 16 * 60_000) } });
     expect((await c.get(DONE)).status).toBe(302);
+  });
+
+  it('after the change, going back to step 2 or sending its form again without the button shows the result', async () => {
+    const target = `after-done-${Date.now()}@example.com`;
+    const { client: c, code } = await ownerAtFinalStep(target);
+    expect((await confirmNewEmail(c, target, code)).headers.get('location')).toBe(DONE);
+    // The browser's Back: step 2 again, its window closed by the change.
+    const back = await c.get(STEP2);
+    expect(back.status).toBe(302);
+    expect(back.headers.get('location')).toBe(DONE);
+    // A second post of the form that lost its intent (a double click) carrying the new address.
+    const again = await c.post(STEP2, { newEmail: target, code });
+    expect(again.status).toBe(302);
+    expect(again.headers.get('location')).toBe(DONE);
+    // Without a change just made, both are "expired" (no window).
+    const other = await signedIn((await createOwner(prisma)).email);
+    expect((await other.post(STEP2, { newEmail: target, code })).headers.get('location')).toBe(EXPIRED);
+    expect((await other.get(STEP2)).headers.get('location')).toBe(EXPIRED);
   });
 
   it('refuses a wrong identity code with the tries left, and a dead code after 5 wrong entries', async () => {
