@@ -23,10 +23,21 @@ export function useSecondsUntil(at: string | null | undefined): number {
 /** "Get verification code" / "Resend code", disabled with a countdown while the cooldown runs. */
 export function ResendButton({ resendAt, name = 'intent', value = 'send-code', label = 'Resend code' }: { resendAt: string | null; name?: string; value?: string; label?: string }) {
   const left = useSecondsUntil(resendAt);
+  // The countdown is shown, not spoken (a live button was read out every second); the end of it is
+  // said once, by a live region that is empty until then.
+  const [counted, setCounted] = useState(false);
+  useEffect(() => {
+    if (left > 0) setCounted(true);
+  }, [left]);
   return (
-    <button type="submit" name={name} value={value} className="secondary" disabled={left > 0} aria-live="polite">
-      {left > 0 ? `${label} (${left} s)` : label}
-    </button>
+    <>
+      <button type="submit" name={name} value={value} className="secondary" disabled={left > 0}>
+        {left > 0 ? `${label} (${left} s)` : label}
+      </button>
+      <span className="visually-hidden" aria-live="polite" data-testid="resend-ready">
+        {counted && left === 0 ? `You can use “${label}” now.` : ''}
+      </span>
+    </>
   );
 }
 

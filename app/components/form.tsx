@@ -9,7 +9,7 @@ type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
 };
 
 /** A labelled input whose hint and error are tied to it with aria-describedby. */
-export const TextField = forwardRef<HTMLInputElement, FieldProps>(function TextField({ label, hint, error, id, name, ...rest }, ref) {
+export const TextField = forwardRef<HTMLInputElement, FieldProps>(function TextField({ label, hint, error, id, name, type = 'text', ...rest }, ref) {
   const auto = useId();
   const inputId = id ?? `${name}-${auto}`;
   const hintId = hint ? `${inputId}-hint` : undefined;
@@ -26,6 +26,7 @@ export const TextField = forwardRef<HTMLInputElement, FieldProps>(function TextF
         ref={ref}
         id={inputId}
         name={name}
+        type={type}
         aria-invalid={error ? true : undefined}
         aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
         {...rest}
