@@ -93,8 +93,8 @@ export default function NewLogonEmail() {
       <h1>Change logon email</h1>
       <Steps current={2} />
       <p className="lead">
-        Current logon email: <span className="mono">{d.currentEmail}</span>. Your identity is verified until{' '}
-        {new Date(d.windowEndsAt).toUTCString()}.
+        Current logon email: <span className="mono">{d.currentEmail}</span>. Your identity verification lasts 15 minutes:
+        finish by <time dateTime={d.windowEndsAt}>{d.windowEndsAt.slice(11, 16)} UTC</time>.
       </p>
       {/* A code error is shown at the code field; when the code is dead there is no field, so here. */}
       <FormError>{result?.error ?? (d.pendingEmail ? undefined : server.code)}</FormError>

@@ -105,6 +105,7 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(step2.status).toBe(200);
     const page2 = await text(step2);
     expect(page2).toContain('Current logon email: a***e@example.com');
+    expect(page2).toContain(`Your identity verification lasts 15 minutes: finish by ${privileged.toISOString().slice(11, 16)} UTC`);
     // The help page's security recommendations, in full, where the new address is entered.
     expect(page2).toContain('You must confirm that you have full control over the new mailbox.');
     expect(page2).toContain('You must keep your new email address secure.');
