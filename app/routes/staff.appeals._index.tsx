@@ -7,8 +7,9 @@ import { loadQueue, parseQueueFilters } from '~/appeals/queue.server';
 import { SCENARIOS } from '~/appeals/options';
 import { maskEmail } from '~/account/masking';
 import { useInAppLinks } from '~/components/in-app-links';
+import { staffTitle } from '~/staff/pages';
 
-export const meta: MetaFunction = () => [{ title: 'Appeal queue — Back office' }];
+export const meta: MetaFunction = () => [{ title: staffTitle('Appeal queue') }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const member = await requireStaff(request, context);

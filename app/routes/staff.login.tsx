@@ -2,18 +2,27 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { checkStaffPassword, completeStaffSignIn, enrolmentSecret } from '~/staff/auth.server';
-import { readStaffSession, startStaffSession } from '~/staff/session.server';
+import { readStaffSession, staffPrincipal, startStaffSession } from '~/staff/session.server';
+import { staffHome, staffTitle } from '~/staff/pages';
+import { defineAbilityFor } from '~/authz/ability';
 import { enrolmentQr } from '~/staff/totp.server';
 import { safeRedirectPath } from '~/auth/session.server';
 import { requestMeta } from '~/lib/request.server';
 import { FormError, TextField } from '~/components/form';
 
-export const meta: MetaFunction = () => [{ title: 'Staff sign-in — Account Recovery Desk' }];
+export const meta: MetaFunction = () => [{ title: staffTitle('Staff sign-in') }];
+
+/** The page the member asked for before signing in, if any (only a path on this site). */
+function askedFor(value: FormDataEntryValue | null): string | null {
+  return typeof value === 'string' && value ? safeRedirectPath(value, '') || null : null;
+}
+
+/** Without a page asked for, the member starts at the first page their role allows (/staff says why when none does). */
+const startPage = (staff: Parameters<typeof staffPrincipal>[0]) => staffHome(defineAbilityFor(staffPrincipal(staff))) ?? '/staff';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await readStaffSession(context, request);
-  const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get('redirectTo'), '/staff/appeals');
-  if (session?.mfaPassed) throw redirect(redirectTo);
+  if (session?.mfaPassed) throw redirect(askedFor(new URL(request.url).searchParams.get('redirectTo')) ?? startPage(session.staff));
   if (session && !session.mfaPassed) {
     if (!session.staff.totpEnrolledAt) {
       const secret = await enrolmentSecret(context, session.staffId);
@@ -28,13 +37,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const meta = requestMeta(context, request);
-  const redirectTo = safeRedirectPath(form.get('redirectTo'), '/staff/appeals');
+  const redirectTo = askedFor(form.get('redirectTo'));
   if (form.get('intent') === 'totp') {
     const session = await readStaffSession(context, request);
     if (!session || session.mfaPassed) return redirect('/staff/login');
     const result = await completeStaffSignIn(context, session.id, String(form.get('code') ?? ''), meta);
     if (!result.ok) return data({ error: result.message }, { status: result.status });
-    return redirect(redirectTo);
+    return redirect(redirectTo ?? startPage(session.staff));
   }
   const email = String(form.get('email') ?? '');
   const password = String(form.get('password') ?? '').slice(0, 256);
@@ -42,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await checkStaffPassword(context, email, password, meta);
   if (!result.ok) return data({ error: result.message }, { status: result.status });
   const { cookie } = await startStaffSession(context, result.staffId, meta);
-  return redirect(`/staff/login?redirectTo=${encodeURIComponent(redirectTo)}`, { headers: { 'Set-Cookie': cookie } });
+  return redirect(redirectTo ? `/staff/login?redirectTo=${encodeURIComponent(redirectTo)}` : '/staff/login', { headers: { 'Set-Cookie': cookie } });
 }
 
 export default function StaffLogin() {

@@ -1,0 +1,102 @@
+// Finding one's way in the back office: where sign-in and /staff lead each role, the navigation a
+// member's ability allows, refusals inside the back office frame, and the form of every staff page's title.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../support/db';
+import { startTestPortal, type TestPortal } from '../support/portal';
+import { HttpClient, pageText } from '../support/http';
+import { makeAppeal, signInStaff } from '../support/backoffice';
+import { totpNow } from '~/staff/totp.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+
+const title = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1];
+/** The hrefs of the back office's navigation bar. */
+const navLinks = (html: string) => {
+  const nav = /<nav[^>]*aria-label="Back office"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1];
+  return nav === undefined ? null : [...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+};
+
+describeEachDatabase('back office: landing page, navigation, refusals in the frame, titles', (kind) => {
+  let portal: TestPortal;
+  const clients: Record<string, HttpClient> = {};
+  beforeAll(async () => {
+    portal = await startTestPortal(kind);
+    for (const who of ['agent', 'admin']) {
+      clients[who] = new HttpClient(portal.url);
+      await signInStaff(clients[who], portal.db.prisma, `${who}@support.example.com`);
+    }
+  });
+  afterAll(async () => {
+    await portal?.stop();
+  });
+  const prisma = () => portal.db.prisma;
+
+  /** Password, then TOTP, as the sign-in page posts them; returns where each step sends the browser. */
+  async function signIn(email: string, redirectTo?: string) {
+    await prisma().staff.update({ where: { email }, data: { totpLastStep: null } });
+    const c = new HttpClient(portal.url);
+    const extra: Record<string, string> = redirectTo ? { redirectTo } : {};
+    const password = await c.post('/staff/login', { email, password: DEMO_PASSWORD, ...extra });
+    expect(password.status).toBe(302);
+    const totp = await c.post('/staff/login', { intent: 'totp', code: totpNow(DEMO_TOTP_SECRET), ...extra });
+    expect(totp.status).toBe(302);
+    return { client: c, afterPassword: password.headers.get('location'), landing: totp.headers.get('location') };
+  }
+
+  it('sends an admin without appeal rights to the staff administration, whose navigation links to staff and audit administration', async () => {
+    const { client, landing } = await signIn('admin@support.example.com');
+    expect(landing).toBe('/staff/admin/staff');
+    const page = await client.get(landing!);
+    expect(page.status).toBe(200);
+    expect(navLinks(await page.text())).toEqual(['/staff/admin/staff', '/staff/admin/audit']);
+    // The header's "Back office" (/staff) and the sign-in page, once signed in, lead there too.
+    for (const path of ['/staff', '/staff/login']) {
+      const res = await client.get(path);
+      expect(res.status, path).toBe(302);
+      expect(res.headers.get('location'), path).toBe('/staff/admin/staff');
+    }
+    // A page asked for before signing in still wins.
+    expect((await signIn('admin@support.example.com', '/staff/admin/audit')).landing).toBe('/staff/admin/audit');
+  });
+
+  it('still sends an agent to the queue, with the queue alone in the navigation', async () => {
+    const { client, afterPassword, landing } = await signIn('agent@support.example.com');
+    expect(afterPassword).toBe('/staff/login');
+    expect(landing).toBe('/staff/appeals');
+    const queue = await client.get('/staff/appeals');
+    expect(queue.status).toBe(200);
+    expect(navLinks(await queue.text())).toEqual(['/staff/appeals']);
+    const index = await client.get('/staff');
+    expect(index.headers.get('location')).toBe('/staff/appeals');
+  });
+
+  it('answers an admin opening the queue or a case 403 inside the back office: navigation, the reason and links to the admin pages', async () => {
+    const appeal = await makeAppeal(prisma(), null);
+    for (const path of ['/staff/appeals', `/staff/appeals/${appeal.id}`]) {
+      const res = await clients.admin.get(path);
+      expect(res.status, path).toBe(403);
+      const html = await res.text();
+      expect(navLinks(html), path).toEqual(['/staff/admin/staff', '/staff/admin/audit']);
+      expect(pageText(html)).toContain('Not allowed Your role does not include working on appeals.');
+      const allowed = /data-testid="allowed-pages"[^>]*>([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+      expect([...allowed.matchAll(/href="([^"]+)"/g)].map((m) => m[1])).toEqual(['/staff/admin/staff', '/staff/admin/audit']);
+      expect(title(html)).toBe('Not allowed — Back office');
+    }
+    // A missing page in the back office keeps the frame too.
+    const missing = await clients.agent.get('/staff/appeals/00000000-0000-4000-8000-000000000000');
+    expect(missing.status).toBe(404);
+    const html = await missing.text();
+    expect(navLinks(html)).toEqual(['/staff/appeals']);
+    expect(pageText(html)).toContain('This case does not exist.');
+  });
+
+  it('titles every staff page “… — Back office”', async () => {
+    const appeal = await makeAppeal(prisma(), null);
+    const pages: [HttpClient, string, string][] = [
+      [new HttpClient(portal.url), '/staff/login', 'Staff sign-in — Back office'],
+      [clients.agent, '/staff/appeals', 'Appeal queue — Back office'],
+      [clients.agent, `/staff/appeals/${appeal.id}`, `${appeal.caseNumber} — Back office`],
+      [clients.admin, '/staff/appeals', 'Not allowed — Back office'],
+    ];
+    for (const [client, path, want] of pages) expect(title(await (await client.get(path)).text()), path).toBe(want);
+  });
+});
