@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
+import { useState } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { subject } from '@casl/ability';
 import { z } from 'zod';
@@ -18,10 +19,11 @@ import { readWith } from '~/db/composed.server';
 import {
   UUID, addInternalNote, approveAppeal, claimAppeal, rejectAppeal, releaseAppeal, requestInformation, secondApproveAppeal, updateChecklist, type StaffActor,
 } from '~/appeals/decisions.server';
+import { staffTitle } from '~/staff/pages';
 import { Can } from '~/components/ability';
 import { FormError, FormStatus } from '~/components/form';
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.appeal.caseNumber ?? 'Case'} — Back office` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: staffTitle(d?.appeal.caseNumber ?? 'Case') }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const member = await requireStaff(request, context);
@@ -53,6 +55,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       origin: appeal.origin,
       priority: appeal.priority,
       accountFound: appeal.accountFound,
+      // What an approval needs (decisions.server.ts approveAppeal): an account to change.
+      noAccount: !appeal.accountUid,
       given: { uid: appeal.givenUid, alias: appeal.givenAlias, oldEmail: appeal.givenOldEmail },
       accountType: appeal.accountType,
       holderName: appeal.holderName,
@@ -137,6 +141,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return data({ ok: true, field: null, message: result.message });
 }
 
+/** Why Approve is disabled, in words: the server counts the saved checklist, not the ticked boxes. */
+function approveHint(saved: Record<string, boolean>, ticked: ReadonlySet<string>): string | null {
+  if (CHECKLIST.every((item) => saved[item.key])) return null;
+  const unticked = CHECKLIST.filter((item) => !ticked.has(item.key));
+  if (!unticked.length) return 'Save the completed checklist to approve: ticked boxes count once “Save checklist” is pressed.';
+  return `Save the completed checklist to approve. Not checked yet: ${unticked.map((item) => item.label).join('; ')}.`;
+}
+
 const RESULT_WORD = { match: 'matches', mismatch: 'does not match', unknown: 'not given', close: 'close' } as const;
 
 export default function CasePage() {
@@ -145,6 +157,11 @@ export default function CasePage() {
   const busy = useNavigation().state !== 'idle';
   const a = d.appeal;
   const subj = subject('Appeal', { ...a } as never) as never;
+  const savedKeys = CHECKLIST.filter((item) => a.checklist[item.key]).map((item) => item.key as string);
+  // The boxes as ticked in this form since the case (version) was loaded; a save reloads the case.
+  const [form, setForm] = useState<{ version: number; ticked: string[] } | null>(null);
+  const ticked = new Set(form?.version === a.version ? form.ticked : savedKeys);
+  const hint = approveHint(a.checklist, ticked);
   const Hidden = () => (
     <>
       <input type="hidden" name="version" value={a.version} />
@@ -244,7 +261,7 @@ export default function CasePage() {
 
       <section className="card" aria-labelledby="review-h">
         <h2 id="review-h">Review and decide</h2>
-        <Form method="post">
+        <Form method="post" onChange={(e) => setForm({ version: a.version, ticked: new FormData(e.currentTarget).getAll('check').map(String) })}>
           <input type="hidden" name="intent" value="checklist" />
           <Hidden />
           <fieldset>
@@ -261,7 +278,21 @@ export default function CasePage() {
         </Form>
         <div className="actions">
           <Can I="approve" this={subj}>
-            <Form method="post"><input type="hidden" name="intent" value="approve" /><Hidden /><button type="submit" disabled={busy || !a.checklistComplete}>{a.riskLevel === 'HIGH' ? 'Approve (first of two)' : 'Approve'}</button></Form>
+            {a.noAccount ? (
+              <p className="notice warn" data-testid="no-account-approve">
+                No account matches the identification given, so an approval would have nothing to change.{' '}
+                <a href="#reject-reason">Reject the appeal</a>{` with the reason “${REJECT_REASONS.ACCOUNT_NOT_FOUND}”.`}
+              </p>
+            ) : (
+              <Form method="post">
+                <input type="hidden" name="intent" value="approve" />
+                <Hidden />
+                <button type="submit" disabled={busy || !a.checklistComplete} aria-describedby={hint ? 'approve-hint' : undefined}>
+                  {a.riskLevel === 'HIGH' ? 'Approve (first of two)' : 'Approve'}
+                </button>
+                {hint ? <p className="small muted" id="approve-hint">{hint}</p> : null}
+              </Form>
+            )}
           </Can>
           <Can I="secondApprove" this={subj}>
             <Form method="post"><input type="hidden" name="intent" value="second-approve" /><Hidden /><button type="submit" disabled={busy}>Give the second approval</button></Form>
@@ -282,7 +313,7 @@ export default function CasePage() {
             <input type="hidden" name="intent" value="reject" />
             <Hidden />
             <label htmlFor="reject-reason">Reject — reason</label>
-            <select id="reject-reason" name="reason">
+            <select id="reject-reason" name="reason" defaultValue={a.noAccount ? 'ACCOUNT_NOT_FOUND' : undefined}>
               {Object.entries(REJECT_REASONS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
             </select>
             <label htmlFor="reject-message">Message to the customer</label>

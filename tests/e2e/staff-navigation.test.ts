@@ -1,11 +1,13 @@
-// The back office in Chromium: where an admin lands, and a refusal inside the frame.
+// The back office in Chromium: where an admin lands, a refusal inside the frame, and the case page
+// telling why Approve stays disabled while boxes are ticked but not saved.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openPage, useBrowserPortal } from '../support/browser';
+import { openPage, useBrowserPortal, waitForReactHandlers } from '../support/browser';
+import { makeAppeal } from '../support/backoffice';
 import { totpNow } from '~/staff/totp.server';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
 
-/** Errors of the page's scripts (hydration included); the 403 document logs a failed load too. */
+/** Errors of the page's scripts (hydration included); the 403 document and the test case's absent evidence file log a failed load too. */
 const scriptErrors = (errors: string[]) => errors.filter((e) => !e.startsWith('Failed to load resource'));
 
 describe('finding one\'s way in the back office (Chromium)', () => {
@@ -34,6 +36,33 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     await page.getByTestId('allowed-pages').getByRole('link', { name: 'Audit log' }).click();
     await page.waitForURL(/\/staff\/admin\/audit/);
     expect(await nav.getByRole('link', { name: 'Staff' }).count()).toBe(1);
+    expect(scriptErrors(errors)).toEqual([]);
+    await close();
+  });
+
+  it('the case page says why Approve is disabled: what is missing, then that ticked boxes count once saved', async () => {
+    const prisma = env.portal.db.prisma;
+    const agent = await prisma.staff.findUniqueOrThrow({ where: { email: 'agent@support.example.com' } });
+    const owner = await prisma.account.create({ data: { uid: '1000000000000991', logonEmail: 'e2e-nav@example.com', passwordHash: 'x', holderName: 'Nav Owner' } });
+    const appeal = await makeAppeal(prisma, null, { accountUid: owner.uid, givenUid: owner.uid, holderName: 'Nav Owner', newEmail: 'e2e-nav@1000000000000991.example', status: 'IN_REVIEW', assigneeId: agent.id });
+    const { page, errors, close } = await openPage(env.browser);
+    await staffSignIn(page, 'agent@support.example.com');
+    await page.waitForURL(/\/staff\/appeals$/);
+    await page.goto(`${env.portal.url}/staff/appeals/${appeal.id}`);
+    await waitForReactHandlers(page, 'form');
+    const approve = page.getByRole('button', { name: 'Approve', exact: true });
+    const hint = page.locator('#approve-hint');
+    expect(await approve.isDisabled()).toBe(true);
+    expect(await approve.getAttribute('aria-describedby')).toBe('approve-hint');
+    expect(await hint.textContent()).toContain('Not checked yet:');
+    for (const box of await page.getByRole('checkbox').all()) await box.check();
+    await page.getByText('ticked boxes count once “Save checklist” is pressed').waitFor();
+    expect(await approve.isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Save checklist' }).click();
+    await page.getByText('Checklist saved.').waitFor();
+    await page.waitForFunction(() => !document.querySelector('#approve-hint'));
+    expect(await approve.isDisabled()).toBe(false);
+    expect(await approve.getAttribute('aria-describedby')).toBeNull();
     expect(scriptErrors(errors)).toEqual([]);
     await close();
   });
