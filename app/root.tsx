@@ -54,7 +54,7 @@ function Header() {
         </a>
         <nav aria-label="Main" className="site-nav">
           {backOffice ? (
-            <a href="/staff/appeals">Back office</a>
+            <a href="/staff">Back office</a>
           ) : user ? (
             <>
               <a href="/account">Account Management</a>

@@ -7,8 +7,9 @@ import { activeFilters, auditPage, auditQuery, readAuditFilters, staffEmails, ty
 import { recordAudit, stableJson } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { TextField } from '~/components/form';
+import { staffTitle } from '~/staff/pages';
 
-export const meta: MetaFunction = () => [{ title: 'Audit log — Account Recovery Desk' }];
+export const meta: MetaFunction = () => [{ title: staffTitle('Audit log') }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { staff, ability } = await requireStaff(request, context);

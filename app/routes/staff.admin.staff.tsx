@@ -20,8 +20,9 @@ import { requestMeta } from '~/lib/request.server';
 import { useAppAbility } from '~/components/ability';
 import { FormError, FormStatus, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
+import { staffTitle } from '~/staff/pages';
 
-export const meta: MetaFunction = () => [{ title: 'Staff — Account Recovery Desk' }];
+export const meta: MetaFunction = () => [{ title: staffTitle('Staff') }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { staff, ability } = await requireStaff(request, context);

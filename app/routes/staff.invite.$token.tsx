@@ -7,9 +7,10 @@ import { PASSWORD_RULES, passwordProblem } from '~/auth/password.server';
 import { requestMeta } from '~/lib/request.server';
 import { FormError, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
+import { staffTitle } from '~/staff/pages';
 
 export const meta: MetaFunction = () => [
-  { title: 'Set your password — Account Recovery Desk back office' },
+  { title: staffTitle('Set your password') },
   { name: 'robots', content: 'noindex' },
   { name: 'referrer', content: 'no-referrer' },
 ];

@@ -164,6 +164,8 @@ describeEachDatabase('back office: landing page, navigation, refusals in the fra
       [clients.agent, '/staff/appeals', 'Appeal queue — Back office'],
       [clients.agent, `/staff/appeals/${appeal.id}`, `${appeal.caseNumber} — Back office`],
       [clients.admin, '/staff/appeals', 'Not allowed — Back office'],
+      [clients.admin, '/staff/admin/staff', 'Staff — Back office'],
+      [clients.admin, '/staff/admin/audit', 'Audit log — Back office'],
     ];
     for (const [client, path, want] of pages) expect(title(await (await client.get(path)).text()), path).toBe(want);
   });
