@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useParams } from '@remix-run/react';
 import { customerStatus, EVIDENCE_LIMITS, OPEN_STATUSES } from '~/appeals/options';
 import { CaseClosed, findByTrackingToken, replyToAppeal, StaleCase, withdrawAppeal } from '~/appeals/tracking.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
@@ -10,11 +11,17 @@ import { FormError, FormStatus } from '~/components/form';
 
 export const meta: MetaFunction = () => [{ title: 'Your appeal — Account Recovery Desk' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }];
 
-const NOT_FOUND = 'This tracking link is not valid. Check that you copied the whole link from the email.';
+// Every new email about a case rotates its link, so an older link is as unknown as a made-up one — and
+// answers the same, so the words must cover both without telling whether a case exists.
+const NOT_FOUND =
+  'This tracking link is not valid. Each new email about your case carries a new link and the older ones stop working — open the link in the newest email from us, or check that you copied the whole link.';
+const REPLY_SENT = 'Your reply was sent. Support will look at it and answer here; we email you when there is news.';
+const WITHDRAW_UNCONFIRMED = 'The appeal was not withdrawn: confirm it with Yes, withdraw. Nothing was changed.';
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const appeal = await findByTrackingToken(context.services, params.token ?? '');
   if (!appeal) throw new Response(NOT_FOUND, { status: 404 });
+  const search = new URL(request.url).searchParams;
   const status = customerStatus(appeal.status, { rejectFinal: appeal.rejectFinal, newEmail: appeal.newEmail });
   return {
     caseNumber: appeal.caseNumber,
@@ -33,10 +40,13 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       files: m.evidence.map((e) => e.originalName),
     })),
     files: appeal.evidence.map((e) => ({ name: e.originalName, deleted: Boolean(e.deletedAt) })),
+    // Set by the redirect after a reply (so a reload does not send it again) and by the first step of Withdraw.
+    replySent: search.get('reply') === 'sent',
+    confirmWithdraw: search.get('withdraw') === 'confirm',
   };
 }
 
-type ActionData = { fieldErrors: Record<string, string>; error?: string; message?: string };
+type ActionData = { fieldErrors: Record<string, string>; error?: string; message?: string; confirmWithdraw?: boolean };
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const { services } = context;
@@ -47,6 +57,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (tooLarge) return data<ActionData>({ fieldErrors: { otherEvidence: 'The files are too large together: at most 5 files of 10 MB each.' } }, { status: 413 });
   try {
     if (fields.intent === 'withdraw') {
+      // Withdrawing closes the case for good: only the confirmation step's button (confirm=yes) does it.
+      if (fields.confirm !== 'yes') return data<ActionData>({ fieldErrors: {}, error: WITHDRAW_UNCONFIRMED, confirmWithdraw: true }, { status: 400 });
       const outcome = await withdrawAppeal(services, { appealId: appeal.id, meta });
       return data<ActionData>({ fieldErrors: {}, message: outcome === 'already' ? 'This appeal was already withdrawn.' : 'Your appeal was withdrawn. Nothing on the account was changed.' });
     }
@@ -59,7 +71,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       if (vetted.errors.otherEvidence || vetted.errors.files) errors.otherEvidence = (vetted.errors.otherEvidence ?? vetted.errors.files)!;
       if (Object.keys(errors).length) return data<ActionData>({ fieldErrors: errors }, { status: 400 });
       await withStoredFiles(services.evidence, vetted.files, (files) => replyToAppeal(services, { appealId: appeal.id, body, files, meta }));
-      return redirect(`/appeals/track/${params.token}`);
+      return redirect(`/appeals/track/${params.token}?reply=sent`);
     }
   } catch (err) {
     if (err instanceof CaseClosed || err instanceof StaleCase) return data<ActionData>({ fieldErrors: {}, error: err.message }, { status: 409 });
@@ -73,6 +85,20 @@ export default function TrackAppeal() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const errors: Record<string, string> = result?.fieldErrors ?? {};
+  const trackPath = `/appeals/track/${useParams().token}`;
+  const location = useLocation();
+  // A post answered on this page (an error, a withdrawal) is not the reply the URL speaks of.
+  const replySent = d.replySent && !result;
+  const replyForm = useRef<HTMLFormElement>(null);
+  // With JavaScript the page stays mounted through the redirect, so the sent text and files would stay in the form.
+  useEffect(() => {
+    if (replySent) replyForm.current?.reset();
+  }, [replySent, location.key]);
+  const confirmingWithdrawal = d.open && (d.confirmWithdraw || Boolean(result?.confirmWithdraw));
+  const confirmHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (confirmingWithdrawal) confirmHeading.current?.focus();
+  }, [confirmingWithdrawal]);
   return (
     <div className="narrow">
       <h1>Appeal {d.caseNumber}</h1>
@@ -89,7 +115,23 @@ export default function TrackAppeal() {
         ) : null}
       </div>
       <FormError>{result?.error}</FormError>
-      <FormStatus>{result?.message}</FormStatus>
+      <FormStatus>{result?.message ?? (replySent ? REPLY_SENT : undefined)}</FormStatus>
+      {confirmingWithdrawal ? (
+        <section className="card" aria-labelledby="withdraw-confirm">
+          <h2 id="withdraw-confirm" tabIndex={-1} ref={confirmHeading}>
+            Withdraw this appeal?
+          </h2>
+          <p>The case will be closed and cannot be reopened. Nothing on the account changes.</p>
+          <Form method="post" action={trackPath} className="actions">
+            <input type="hidden" name="intent" value="withdraw" />
+            <input type="hidden" name="confirm" value="yes" />
+            <button type="submit" disabled={busy}>Yes, withdraw</button>
+            <Link className="button secondary" to={trackPath}>
+              Keep my appeal
+            </Link>
+          </Form>
+        </section>
+      ) : null}
 
       <h2>Conversation</h2>
       <ol className="card" aria-label="Messages">
@@ -112,7 +154,7 @@ export default function TrackAppeal() {
       {d.open ? (
         <>
           <h2>Reply</h2>
-          <Form method="post" encType="multipart/form-data" className="card" noValidate>
+          <Form method="post" action={trackPath} encType="multipart/form-data" className="card" noValidate ref={replyForm}>
             <input type="hidden" name="intent" value="reply" />
             <div className="field">
               <label htmlFor="reply-body">Your message</label>
@@ -129,11 +171,18 @@ export default function TrackAppeal() {
               <button type="submit" disabled={busy}>Send reply</button>
             </div>
           </Form>
-          <h2>Withdraw</h2>
-          <Form method="post" className="card">
-            <p>If you no longer need this appeal, you can withdraw it. Nothing on the account changes.</p>
-            <button type="submit" name="intent" value="withdraw" className="secondary">Withdraw appeal</button>
-          </Form>
+          {confirmingWithdrawal ? null : (
+            <>
+              <h2>Withdraw</h2>
+              {/* The first step only asks (a page of its own, so it works without JavaScript); the question's button withdraws. */}
+              <Form method="get" action={trackPath} className="card">
+                <p>If you no longer need this appeal, you can withdraw it. Nothing on the account changes.</p>
+                <button type="submit" name="withdraw" value="confirm" className="secondary">
+                  Withdraw appeal
+                </button>
+              </Form>
+            </>
+          )}
         </>
       ) : null}
     </div>

@@ -3,6 +3,8 @@ import { isSameDocument, markDocument, waitForMessage, useBrowserPortal, waitFor
 import { pdfBytes, pngBytes } from '../support/files';
 import { totpNow } from '~/staff/totp.server';
 import { DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { newToken, sha256 } from '~/lib/tokens.server';
+import { makeAppeal } from '../support/backoffice';
 
 describe('filing and following an appeal in Chromium', () => {
   const env = useBrowserPortal();
@@ -46,6 +48,10 @@ describe('filing and following an appeal in Chromium', () => {
     await page.getByRole('button', { name: 'Send reply' }).click();
     await page.getByText('I can also send my last invoice.').waitFor();
     expect(await page.locator('main').innerText()).toContain('Attached: second.png');
+    // Sent: the page says so and the form is empty again, so nothing invites sending it twice.
+    await page.getByRole('status').filter({ hasText: 'Your reply was sent.' }).waitFor();
+    expect(await page.getByLabel('Your message').inputValue()).toBe('');
+    expect(await page.locator('#reply-files').evaluate((input: HTMLInputElement) => input.files?.length)).toBe(0);
 
     const appeal = await env.portal.db.prisma.appeal.findUniqueOrThrow({ where: { caseNumber: caseNumber! }, include: { evidence: true } });
     expect(appeal.accountUid).toBe('1000000000000001');
@@ -117,6 +123,25 @@ describe('filing and following an appeal in Chromium', () => {
     await owner.waitForURL(/\/account\/security$/);
     await owner.getByRole('heading', { name: 'Security Settings', level: 1 }).waitFor();
     expect(await owner.locator('main').innerText()).toContain('a***d@corp.example');
+  });
+
+  it('withdrawing asks first: Keep my appeal leaves it open, Yes, withdraw closes it', async () => {
+    const token = newToken();
+    const appeal = await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, { trackingTokenHash: sha256(token) });
+    const page = await (await env.browser.newContext()).newPage();
+    await page.goto(`${env.portal.url}/appeals/track/${token}`);
+    await waitForReactHandlers(page, 'main');
+    await page.getByRole('button', { name: 'Withdraw appeal' }).click();
+    const question = page.getByRole('heading', { name: 'Withdraw this appeal?' });
+    await question.waitFor();
+    expect(await question.evaluate((h) => h === document.activeElement)).toBe(true);
+    await page.getByRole('link', { name: 'Keep my appeal' }).click();
+    await page.getByRole('button', { name: 'Withdraw appeal' }).waitFor();
+    expect((await env.portal.db.prisma.appeal.findUniqueOrThrow({ where: { id: appeal.id } })).status).toBe('SUBMITTED');
+    await page.getByRole('button', { name: 'Withdraw appeal' }).click();
+    await page.getByRole('button', { name: 'Yes, withdraw' }).click();
+    await page.getByText('Your appeal was withdrawn.').waitFor();
+    expect((await env.portal.db.prisma.appeal.findUniqueOrThrow({ where: { id: appeal.id } })).status).toBe('WITHDRAWN');
   });
 
   it('the browser checks the form before posting (react-hook-form with the shared schema)', async () => {

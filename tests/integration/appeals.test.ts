@@ -299,10 +299,10 @@ describeEachDatabase('appeals, customer side', (kind) => {
     expect(refused.status).toBe(400);
     expect(pageText(await refused.text())).toMatch(/scan\.pdf.*not a JPEG, PNG or PDF/);
 
-    const withdrawn = await c.post(link, { intent: 'withdraw' });
+    const withdrawn = await c.post(link, { intent: 'withdraw', confirm: 'yes' });
     expect(pageText(await withdrawn.text())).toContain('Your appeal was withdrawn');
     expect((await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } })).status).toBe('WITHDRAWN');
-    const again = await c.post(link, { intent: 'withdraw' });
+    const again = await c.post(link, { intent: 'withdraw', confirm: 'yes' });
     expect(pageText(await again.text())).toContain('This appeal was already withdrawn.');
     const late = await c.post(link, { intent: 'reply', body: 'hello?' });
     expect(late.status).toBe(409);

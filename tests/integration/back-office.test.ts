@@ -318,7 +318,7 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
       await prisma().appeal.update({ where: { id: appeal.id }, data: { trackingTokenHash: sha256(token) } });
       const [approve, withdraw] = await Promise.all([
         post('agent', appeal.id, { intent: 'approve', version: await version(appeal.id) }),
-        new HttpClient(portal.url).post(`/appeals/track/${token}`, { intent: 'withdraw' }),
+        new HttpClient(portal.url).post(`/appeals/track/${token}`, { intent: 'withdraw', confirm: 'yes' }),
       ]);
       const final = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
       const account = await prisma().account.findUniqueOrThrow({ where: { uid: owner.uid } });
