@@ -1,5 +1,6 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
+import { useEffect } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { CURRENCIES, EVIDENCE_LIMITS, NEEDS_NEW_PHONE, SCENARIOS, type EvidenceField } from '~/appeals/options';
 import { appealDetailsSchema, appealEmailStepSchema, scenarioSchema } from '~/appeals/schema.server';
@@ -17,7 +18,14 @@ import { CodeHelp, ResendButton } from '~/components/code-entry';
 import { FormError, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
 
-export const meta: MetaFunction = () => [{ title: 'File an appeal — Account Recovery Desk' }];
+const TITLE = 'File an appeal — Account Recovery Desk';
+const SUBMITTED_TITLE = 'Appeal submitted — Account Recovery Desk';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.submitted ? SUBMITTED_TITLE : TITLE }];
+
+// meta sees the loader's data, not the action's: a filing answered in this request (the page posted without
+// JavaScript, whose loader runs right after the action) is noted on the request's context for the loader.
+const answeredFiled = new WeakMap<AppLoadContext, true>();
 
 type Errors = Record<string, string>;
 type ActionData = { fieldErrors: Errors; error?: string; submitted?: { caseNumber: string; sentTo: string } };
@@ -47,6 +55,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const live = pending && !pending.consumedAt && !pending.invalidatedAt && pending.expiresAt.getTime() > Date.now() ? pending : null;
   return data(
     {
+      submitted: answeredFiled.has(context),
       scenario: notice ? 'EMAIL_CHANGED_NOT_ME' : (flow.scenario ?? null),
       notice: notice ? { oldEmailMasked: notice.oldEmailMasked, newEmailMasked: notice.newEmailMasked } : null,
       noticeInvalid: Boolean(flow.notice && !notice),
@@ -105,12 +114,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const newEmail = proof.newEmail;
     // Filed already with this proof (the form sent twice): the same answer, and nothing else.
     const clearFlow = await cookie.serialize('', { maxAge: 0 });
-    const done = (caseNumber: string) => data<ActionData>({ fieldErrors: {}, submitted: { caseNumber, sentTo: maskEmail(newEmail) } }, { headers: { 'Set-Cookie': clearFlow } });
+    const done = (caseNumber: string) => {
+      answeredFiled.set(context, true);
+      return data<ActionData>({ fieldErrors: {}, submitted: { caseNumber, sentTo: maskEmail(newEmail) } }, { headers: { 'Set-Cookie': clearFlow } });
+    };
     const filed = await caseFiledWithProof(services.prisma, proof.id);
     if (filed) return atLeast(400, Promise.resolve(done(filed)));
     // A filled honeypot is a bot: it gets a look-alike answer and nothing is stored.
     if (fields.website) {
       await services.prisma.$transaction((tx) => recordAudit(tx, { actor: { type: 'anonymous' }, action: 'appeal.honeypot', meta }));
+      answeredFiled.set(context, true);
       return atLeast(400, Promise.resolve(data<ActionData>({ fieldErrors: {}, submitted: { caseNumber: 'AP-pending', sentTo: maskEmail(newEmail) } })));
     }
     const parsed = appealDetailsSchema.safeParse({ ...fields, notice: flow.notice });
@@ -210,6 +223,16 @@ export default function NewAppeal() {
   const accountTypeError = fieldError(ce.accountType, errors.accountType);
   const currencyError = fieldError(ce.lastPaymentCurrency, errors.lastPaymentCurrency);
   const scenario = details.watch('scenario') ?? d.scenario;
+  const submitted = Boolean(result?.submitted);
+  // Posted with JavaScript, the loader runs in a request of its own and cannot tell meta; the title is set here.
+  useEffect(() => {
+    if (!submitted) return;
+    const before = document.title;
+    document.title = SUBMITTED_TITLE;
+    return () => {
+      if (document.title === SUBMITTED_TITLE) document.title = before;
+    };
+  }, [submitted]);
 
   if (result?.submitted) {
     return (

@@ -34,6 +34,7 @@ describe('filing and following an appeal in Chromium', () => {
     await page.setInputFiles('#file-paymentRecord', { name: 'invoice.pdf', mimeType: 'application/pdf', buffer: pdfBytes() });
     await page.getByRole('button', { name: 'Submit appeal' }).click();
     await page.getByRole('heading', { name: 'Appeal submitted' }).waitFor();
+    expect(await page.title()).toBe('Appeal submitted — Account Recovery Desk');
     const caseNumber = /AP-\d{8}-\d{6}/.exec(await page.locator('main').innerText())?.[0];
     expect(caseNumber).toBeTruthy();
 

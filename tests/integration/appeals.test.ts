@@ -41,6 +41,22 @@ describeEachDatabase('appeals, customer side', (kind) => {
     expect(await prisma().auditEvent.count({ where: { action: 'appeal.submitted', appealId: appeal.id } })).toBe(1);
   });
 
+  it('titles the answer to a submission "Appeal submitted" (a refused one keeps "File an appeal")', async () => {
+    const c = client();
+    await proveAppealEmail(c, prisma(), 'titled@corp.example');
+    const form = await (await c.get('/appeals/new')).text();
+    expect(form).toMatch(/<title>File an appeal — Account Recovery Desk<\/title>/);
+    const refused = await c.post('/appeals/new', appealForm(BASE_DETAILS, {}));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/<title>File an appeal — Account Recovery Desk<\/title>/);
+    const res = await c.post('/appeals/new', appealForm(BASE_DETAILS));
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/<title>Appeal submitted — Account Recovery Desk<\/title>/);
+    expect(html.match(/<title>/g)).toHaveLength(1);
+    expect(pageText(html)).toMatch(/Your case number is AP-\d{8}-\d{6}/);
+  });
+
   it('answers the same for an account that does not exist — and keeps that appeal, marked for the agent', async () => {
     const known = await fileAppeal(client(), prisma(), 'parity.one@mail.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
     const unknown = await fileAppeal(client(), prisma(), 'parity.two@mail.example', { ...BASE_DETAILS, givenUid: '9999999999999999', holderName: 'Bob Martin' });
