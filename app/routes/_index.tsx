@@ -20,6 +20,18 @@ export default function Index() {
         </div>
       </div>
       <div className="card">
+        <h2>Lost your logon email or phone?</h2>
+        <p>
+          If you forgot your logon email, or can use neither your logon email nor your secure phone, file an appeal. Support checks it by hand
+          and changes the logon email for you; you do not need to sign in.
+        </p>
+        <div className="actions">
+          <Link className="button secondary" to="/appeals/new">
+            Can&apos;t use your email or phone? File an appeal
+          </Link>
+        </div>
+      </div>
+      <div className="card">
         <h2>Changing the logon email does not change your account</h2>
         <p>
           Only the credential used to sign in changes. The account ID (UID), all resources, configurations, RAM users,

@@ -57,6 +57,12 @@ describeEachDatabase('appeals, customer side', (kind) => {
     expect(pageText(html)).toMatch(/Your case number is AP-\d{8}-\d{6}/);
   });
 
+  it('the start page leads to the appeal and to the help page', async () => {
+    const html = await (await client().get('/')).text();
+    expect(html).toMatch(/<a[^>]*href="\/appeals\/new"[^>]*>Can(’|&#x27;|')t use your email or phone\? File an appeal<\/a>/);
+    expect(html).toMatch(/<a[^>]*href="\/help\/change-logon-email"[^>]*>/);
+  });
+
   it('answers the same for an account that does not exist — and keeps that appeal, marked for the agent', async () => {
     const known = await fileAppeal(client(), prisma(), 'parity.one@mail.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
     const unknown = await fileAppeal(client(), prisma(), 'parity.two@mail.example', { ...BASE_DETAILS, givenUid: '9999999999999999', holderName: 'Bob Martin' });
