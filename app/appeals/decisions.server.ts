@@ -11,8 +11,8 @@ import { newToken, sha256 } from '~/lib/tokens.server';
 import { maskEmail } from '~/account/masking';
 import { isUniqueViolation } from '~/db/errors';
 import { UUID } from '~/lib/ids';
-import { readInTransaction } from '~/db/composed.server';
-import { reassessFiled, type RiskSignal } from './risk.server';
+import { reassessInTransaction, type RiskSignal } from './risk.server';
+import { lockAppealRow } from './lock.server';
 import { CHECKLIST, REJECT_REASONS, checklistComplete, type RejectReason } from './review';
 
 export type StaffActor = { staffId: string; ability: AppAbility; meta: RequestMeta };
@@ -33,9 +33,9 @@ export { UUID };
 
 async function lockAppeal(tx: Prisma.TransactionClient, appealId: string): Promise<Appeal> {
   if (!UUID.test(appealId)) throw new Refusal(404, 'This case does not exist.');
-  const rows = await tx.$queryRawUnsafe<{ id: string }[]>('SELECT "id" FROM "Appeal" WHERE "id" = $1::uuid FOR UPDATE', appealId);
-  if (!rows.length) throw new Refusal(404, 'This case does not exist.');
-  return tx.appeal.findUniqueOrThrow({ where: { id: appealId } });
+  const appeal = await lockAppealRow(tx, appealId);
+  if (!appeal) throw new Refusal(404, 'This case does not exist.');
+  return appeal;
 }
 
 function allow(actor: StaffActor, action: Action, appeal: Appeal) {
@@ -195,8 +195,7 @@ async function applyToAccount(tx: Prisma.TransactionClient, services: Services, 
  * appeal may have reused this one's evidence or new email domain (what the case page shows, too).
  */
 async function riskAtDecision(tx: Prisma.TransactionClient, appeal: Appeal, now: Date): Promise<{ level: 'NORMAL' | 'HIGH'; signals: RiskSignal[] }> {
-  const evidence = await tx.evidenceFile.findMany({ where: { appealId: appeal.id }, select: { sha256: true } });
-  const risk = await reassessFiled(readInTransaction(tx), appeal, evidence.map((e) => e.sha256), now);
+  const risk = await reassessInTransaction(tx, appeal, now);
   return { level: appeal.riskLevel === 'HIGH' ? 'HIGH' : risk.level, signals: risk.signals };
 }
 

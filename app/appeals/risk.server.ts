@@ -1,5 +1,5 @@
 import { Prisma } from '~/generated/prisma/client';
-import { instant, type ComposedRead } from '~/db/composed.server';
+import { instant, readInTransaction, type ComposedRead } from '~/db/composed.server';
 import type { AppealOrigin, RiskLevel } from '~/generated/prisma/enums';
 
 export type RiskSignal = { code: string; label: string };
@@ -36,6 +36,12 @@ export function reassessFiled(read: ComposedRead, appeal: FiledAppeal, evidenceH
     notMeOrigin: appeal.origin === 'NOT_ME_LINK',
     now,
   });
+}
+
+/** reassessFiled inside a transaction that holds the case (an approval, a raise after a later filing), its evidence read there. */
+export async function reassessInTransaction(tx: Prisma.TransactionClient, appeal: FiledAppeal, now: Date) {
+  const evidence = await tx.evidenceFile.findMany({ where: { appealId: appeal.id }, select: { sha256: true } });
+  return reassessFiled(readInTransaction(tx), appeal, evidence.map((e) => e.sha256), now);
 }
 
 /** `read` runs the look-ups: readInTransaction(tx) while an appeal is filed, readWith(db) on the case page. */

@@ -17,3 +17,8 @@ export function resumeSla(dueAt: Date, pausedAt: Date | null, now: Date): Date {
   if (!pausedAt) return dueAt;
   return new Date(dueAt.getTime() + Math.max(0, now.getTime() - pausedAt.getTime()));
 }
+
+/** A case that waited for the customer and heard from them (a reply, a merged filing): back in review, its clock running again. */
+export function backInReview(appeal: { slaDueAt: Date; slaPausedAt: Date | null }, now: Date) {
+  return { status: 'IN_REVIEW' as const, slaDueAt: resumeSla(appeal.slaDueAt, appeal.slaPausedAt, now), slaPausedAt: null, awaitingSince: null };
+}

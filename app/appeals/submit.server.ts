@@ -9,8 +9,9 @@ import { appealReceived } from '~/outbox/templates';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { maskEmail } from '~/account/masking';
 import { OPEN_STATUSES, type AppealDetails } from './schema';
-import { addWorkingDays, resumeSla, SLA_WORKING_DAYS } from './sla';
-import { assessRisk, reassessFiled } from './risk.server';
+import { addWorkingDays, backInReview, SLA_WORKING_DAYS } from './sla';
+import { assessRisk, reassessInTransaction } from './risk.server';
+import { lockAppealRow } from './lock.server';
 import { readInTransaction } from '~/db/composed.server';
 import type { AcceptedFile } from './uploads.server';
 import { EVIDENCE_FIELDS } from './schema';
@@ -131,9 +132,8 @@ async function lockOpenAppeal(tx: Prisma.TransactionClient, match: Prisma.Appeal
   for (;;) {
     const candidate = await tx.appeal.findFirst({ where: { ...match, status: { in: OPEN_STATUSES } }, orderBy: { submittedAt: 'asc' }, select: { id: true } });
     if (!candidate) return null;
-    await tx.$queryRawUnsafe('SELECT "id" FROM "Appeal" WHERE "id" = $1::uuid FOR UPDATE', candidate.id);
-    const locked = await tx.appeal.findUniqueOrThrow({ where: { id: candidate.id } });
-    if (OPEN_STATUSES.includes(locked.status)) return locked;
+    const locked = await lockAppealRow(tx, candidate.id);
+    if (locked && OPEN_STATUSES.includes(locked.status)) return locked;
   }
 }
 
@@ -184,8 +184,8 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
 
     if (open) {
       // Like a reply: a case waiting for the customer goes back to review, its SLA clock running again.
-      const resumed = open.status === 'AWAITING_CUSTOMER';
-      const slaDueAt = resumed ? resumeSla(open.slaDueAt, open.slaPausedAt, now) : open.slaDueAt;
+      const resumed = open.status === 'AWAITING_CUSTOMER' ? backInReview(open, now) : null;
+      const slaDueAt = resumed?.slaDueAt ?? open.slaDueAt;
       const message = await tx.appealMessage.create({
         data: { appealId: open.id, author: 'CUSTOMER', body: `Additional submission (merged): ${input.files.length} file(s) attached. Name: ${d.holderName}.` },
       });
@@ -198,7 +198,7 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
           riskLevel: open.riskLevel === 'HIGH' ? 'HIGH' : risk.level,
           riskSignals: risk.signals,
           priority: notMe ? Math.max(open.priority, 10) : open.priority,
-          ...(resumed ? { status: 'IN_REVIEW', slaDueAt, slaPausedAt: null, awaitingSince: null } : {}),
+          ...resumed,
           version: { increment: 1 },
         },
       });
@@ -295,10 +295,9 @@ async function raiseRelatedCases(
     });
     for (const { id } of candidates) {
       await services.prisma.$transaction(async (tx) => {
-        await tx.$queryRawUnsafe('SELECT "id" FROM "Appeal" WHERE "id" = $1::uuid FOR UPDATE', id);
-        const appeal = await tx.appeal.findUniqueOrThrow({ where: { id }, include: { evidence: { select: { sha256: true } } } });
-        if (appeal.riskLevel !== 'NORMAL' || !OPEN_STATUSES.includes(appeal.status)) return;
-        const risk = await reassessFiled(readInTransaction(tx), appeal, appeal.evidence.map((e) => e.sha256), now);
+        const appeal = await lockAppealRow(tx, id);
+        if (!appeal || appeal.riskLevel !== 'NORMAL' || !OPEN_STATUSES.includes(appeal.status)) return;
+        const risk = await reassessInTransaction(tx, appeal, now);
         if (risk.level !== 'HIGH') return;
         await tx.appeal.update({ where: { id }, data: { riskLevel: 'HIGH', riskSignals: risk.signals, version: { increment: 1 } } });
         await recordAudit(tx, {

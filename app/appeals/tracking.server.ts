@@ -5,7 +5,7 @@ import { enqueueEmail } from '~/outbox/outbox.server';
 import { appealWithdrawn } from '~/outbox/templates';
 import { sha256 } from '~/lib/tokens.server';
 import { EVIDENCE_FIELDS, OPEN_STATUSES } from './schema';
-import { resumeSla } from './sla';
+import { backInReview } from './sla';
 import type { AcceptedFile } from './uploads.server';
 
 export async function findByTrackingToken(services: Services, token: string) {
@@ -48,7 +48,7 @@ export async function replyToAppeal(services: Services, input: { appealId: strin
     const moved = await tx.appeal.updateMany({
       where: { id: appeal.id, version: appeal.version },
       data: resumed
-        ? { status: 'IN_REVIEW', slaDueAt: resumeSla(appeal.slaDueAt, appeal.slaPausedAt, now), slaPausedAt: null, awaitingSince: null, version: { increment: 1 } }
+        ? { ...backInReview(appeal, now), version: { increment: 1 } }
         : { version: { increment: 1 } },
     });
     if (!moved.count) throw new StaleCase();
