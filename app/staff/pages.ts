@@ -17,7 +17,7 @@ export function staffPages(ability: AppAbility): StaffPage[] {
 
 /** Where a signed-in member starts: the first page their role allows, or null when none does. */
 export function staffHome(ability: AppAbility): string | null {
-  return PAGES.find((p) => p.allowed(ability))?.to ?? null;
+  return staffPages(ability)[0]?.to ?? null;
 }
 
 /** Every page title of the back office ends so. */
