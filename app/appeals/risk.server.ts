@@ -1,4 +1,5 @@
-import { Prisma } from '~/generated/prisma/client';
+import { Prisma, type PrismaClient } from '~/generated/prisma/client';
+import { OPEN_STATUSES } from './options';
 import { instant, readInTransaction, type ComposedRead } from '~/db/composed.server';
 import type { AppealOrigin, RiskLevel } from '~/generated/prisma/enums';
 
@@ -17,6 +18,9 @@ export const RISK_LABELS: Record<string, string> = {
 const HIGH_RISK = new Set(['IDENTIFIERS_CONFLICT', 'EMAIL_DOMAIN_SEEN', 'EVIDENCE_REUSED', 'REPEATED_APPEALS']);
 /** Mailbox providers shared by millions: seeing one twice says nothing. */
 const COMMON_DOMAINS = new Set(['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'qq.com', '163.com', '126.com', 'example.com']);
+
+/** Whether two appeals sharing this new email domain says anything: not for a mailbox provider shared by millions. */
+export const domainIsTelling = (domain: string) => domain !== '' && !COMMON_DOMAINS.has(domain);
 
 /** What a filed appeal's risk is assessed on again (the case page, an approval, a later filing). */
 export type FiledAppeal = { id: string; accountUid: string | null; newEmail: string; origin: AppealOrigin; riskSignals: unknown };
@@ -59,8 +63,7 @@ export async function assessRisk(
   // The three look-ups in one statement (each an index lookup); a part that does not apply is 0.
   // newEmailDomain is the indexed part after the @ (a generated column): "newEmail ends with @domain"
   // without reading every appeal. An appeal with no account is not "another account" (as before: NULL <> x is not true).
-  const seenSql =
-    domain && !COMMON_DOMAINS.has(domain)
+  const seenSql = domainIsTelling(domain)
       ? Prisma.sql`(SELECT count(*) FROM "Appeal" WHERE "newEmailDomain" = ${domain} ${notThis} ${input.accountUid ? Prisma.sql`AND "accountUid" <> ${input.accountUid}` : Prisma.empty})::int`
       : Prisma.sql`0`;
   const reusedSql = input.evidenceHashes.length
@@ -78,4 +81,33 @@ export async function assessRisk(
     level: codes.some((c) => HIGH_RISK.has(c)) ? 'HIGH' : 'NORMAL',
     signals: codes.map((code) => ({ code, label: RISK_LABELS[code] })),
   };
+}
+
+/**
+ * The open cases still rated normal that a new filing may raise: those sharing its new email's domain
+ * (unless a common provider's: that signal never fires for one, and every gmail.com filing would
+ * otherwise assess 50 cases again for nothing), naming its account, or holding one of its evidence
+ * files. Each part an index look-up, so PostgreSQL can OR their bitmaps instead of reading every appeal.
+ */
+export async function raiseCandidates(
+  prisma: Pick<PrismaClient, 'appeal' | 'evidenceFile'>,
+  filed: { appealId: string; accountUid: string | null; newEmail: string; evidenceHashes: string[] },
+  limit = 50,
+): Promise<string[]> {
+  const domain = filed.newEmail.split('@')[1] ?? '';
+  const related: Prisma.AppealWhereInput[] = [];
+  if (domainIsTelling(domain)) related.push({ newEmailDomain: domain });
+  if (filed.accountUid) related.push({ accountUid: filed.accountUid });
+  if (filed.evidenceHashes.length) {
+    const files = await prisma.evidenceFile.findMany({ where: { sha256: { in: filed.evidenceHashes }, appealId: { not: filed.appealId } }, select: { appealId: true }, take: 500 });
+    if (files.length) related.push({ id: { in: [...new Set(files.map((f) => f.appealId))] } });
+  }
+  if (!related.length) return [];
+  const rows = await prisma.appeal.findMany({
+    where: { id: { not: filed.appealId }, status: { in: OPEN_STATUSES }, riskLevel: 'NORMAL', OR: related },
+    select: { id: true },
+    orderBy: { id: 'asc' },
+    take: limit,
+  });
+  return rows.map((r) => r.id);
 }

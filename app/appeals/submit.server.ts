@@ -10,7 +10,7 @@ import { newToken, sha256 } from '~/lib/tokens.server';
 import { maskEmail } from '~/account/masking';
 import { OPEN_STATUSES, type AppealDetails } from './schema';
 import { addWorkingDays, backInReview, SLA_WORKING_DAYS } from './sla';
-import { assessRisk, reassessInTransaction } from './risk.server';
+import { assessRisk, raiseCandidates, reassessInTransaction } from './risk.server';
 import { lockAppealRow } from './lock.server';
 import { readInTransaction } from '~/db/composed.server';
 import type { AcceptedFile } from './uploads.server';
@@ -277,23 +277,8 @@ async function raiseRelatedCases(
   filed: { appealId: string; caseNumber: string; accountUid: string | null; newEmail: string; evidenceHashes: string[] },
   now: Date,
 ): Promise<void> {
-  const domain = filed.newEmail.split('@')[1] ?? '';
   try {
-    // Each part an index look-up (the domain, the account, the files' hashes), so PostgreSQL can OR
-    // their bitmaps instead of reading every appeal.
-    const related: Prisma.AppealWhereInput[] = [{ newEmailDomain: domain }];
-    if (filed.accountUid) related.push({ accountUid: filed.accountUid });
-    if (filed.evidenceHashes.length) {
-      const files = await services.prisma.evidenceFile.findMany({ where: { sha256: { in: filed.evidenceHashes } }, select: { appealId: true }, take: 500 });
-      related.push({ id: { in: [...new Set(files.map((f) => f.appealId))] } });
-    }
-    const candidates = await services.prisma.appeal.findMany({
-      where: { id: { not: filed.appealId }, status: { in: OPEN_STATUSES }, riskLevel: 'NORMAL', OR: related },
-      select: { id: true },
-      orderBy: { id: 'asc' },
-      take: 50,
-    });
-    for (const { id } of candidates) {
+    for (const id of await raiseCandidates(services.prisma, filed)) {
       await services.prisma.$transaction(async (tx) => {
         const appeal = await lockAppealRow(tx, id);
         if (!appeal || appeal.riskLevel !== 'NORMAL' || !OPEN_STATUSES.includes(appeal.status)) return;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, openTestDatabase } from '../support/db';
 import type { Database } from '~/db/connect.server';
-import { assessRisk } from '~/appeals/risk.server';
+import { assessRisk, raiseCandidates } from '~/appeals/risk.server';
 import { readInTransaction, readWith } from '~/db/composed.server';
 import { inProcessTimeZone } from '../support/time-zone';
 
@@ -96,5 +96,32 @@ describeEachDatabase('risk signals', (kind) => {
   it('conflicting identifiers and a “This wasn’t me” origin are signals; only the first is high risk', async () => {
     expect(await codes({ accountUid: 'A000000000000002', newEmail: 'z@fresh.example', notMeOrigin: true })).toEqual({ level: 'NORMAL', codes: ['NOT_ME_ORIGIN'] });
     expect(await codes({ accountUid: 'A000000000000002', newEmail: 'z@fresh.example', conflict: true })).toEqual({ level: 'HIGH', codes: ['IDENTIFIERS_CONFLICT'] });
+  });
+
+  it('the open normal cases a new filing may raise: a telling domain, the account, shared files; never for a common provider alone, never closed or high ones', async () => {
+    const acct = 'A000000000000004';
+    await db.prisma.account.create({ data: { uid: acct, logonEmail: `${acct}@example.org`, passwordHash: 'x', holderName: 'Risk Holder' } });
+    // Open, normal cases of other accounts: three at gmail.com, one at a company domain, one holding a file.
+    const gmail = await Promise.all([1, 2, 3].map(() => appeal({ accountUid: 'A000000000000002', newEmail: `g${n}@gmail.com` })));
+    const company = await appeal({ accountUid: 'A000000000000003', newEmail: 'c@raise-co.example' });
+    const withFile = await appeal({ accountUid: 'A000000000000003', newEmail: 'w@gmail.com', hashes: ['9'.repeat(64)] });
+    // Not candidates whatever they share: closed, already high.
+    const closed = await appeal({ accountUid: 'A000000000000002', newEmail: 'k@raise-co.example' });
+    await db.prisma.appeal.update({ where: { id: closed.id }, data: { status: 'REJECTED' } });
+    const high = await appeal({ accountUid: 'A000000000000002', newEmail: 'h@raise-co.example' });
+    await db.prisma.appeal.update({ where: { id: high.id }, data: { riskLevel: 'HIGH' } });
+    const mine = await appeal({ accountUid: acct, newEmail: 'm@gmail.com' });
+    const filing = await appeal({ accountUid: null, newEmail: 'new@gmail.com' });
+    const sorted = (ids: string[]) => [...ids].sort();
+
+    // A gmail.com filing with no account and no shared file: nothing to assess again (it was every open gmail.com case).
+    expect(await raiseCandidates(db.prisma, { appealId: filing.id, accountUid: null, newEmail: 'new@gmail.com', evidenceHashes: [] })).toEqual([]);
+    expect(gmail.every((g) => g.riskLevel === 'NORMAL')).toBe(true);
+    // A company domain: its open normal cases, not the closed or high one, not the filing itself.
+    expect(await raiseCandidates(db.prisma, { appealId: filing.id, accountUid: null, newEmail: 'new@raise-co.example', evidenceHashes: [] })).toEqual([company.id]);
+    // The account's own cases, and a case holding one of the filing's files.
+    expect(sorted(await raiseCandidates(db.prisma, { appealId: filing.id, accountUid: acct, newEmail: 'new@gmail.com', evidenceHashes: ['9'.repeat(64), '8'.repeat(64)] }))).toEqual(sorted([mine.id, withFile.id]));
+    // The limit holds.
+    expect(await raiseCandidates(db.prisma, { appealId: filing.id, accountUid: acct, newEmail: 'new@raise-co.example', evidenceHashes: ['9'.repeat(64)] }, 2)).toHaveLength(2);
   });
 });
