@@ -11,7 +11,12 @@ export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
-export const meta: MetaFunction = () => [{ title: 'Account Recovery Desk' }];
+const SITE = 'Account Recovery Desk';
+const ERROR_HEADINGS: Record<number, string> = { 403: 'Not allowed', 404: 'Page not found' };
+const errorHeading = (error: unknown) => (isRouteErrorResponse(error) && ERROR_HEADINGS[error.status]) || 'Something went wrong';
+
+// Pages have titles of their own; a refusal or error shown by this boundary gets one in the same form.
+export const meta: MetaFunction = ({ error }) => [{ title: error ? `${errorHeading(error)} — ${SITE}` : SITE }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await getCustomer(request, context);
@@ -128,28 +133,48 @@ export default function App() {
   return <Outlet />;
 }
 
+const NOT_FOUND_HELP = 'We could not find this page. The address may be mistyped, or the page may have moved.';
+const ERROR_HELP = 'We could not complete your request. Nothing was changed. Please try again in a moment.';
+
+/** The message a refusal or a missing page carries, unless it is only the status's name or the router's own words. */
+function errorMessage(error: unknown): string {
+  if (!isRouteErrorResponse(error)) return ERROR_HELP;
+  const said = typeof error.data === 'string' ? error.data.trim() : '';
+  const plain = said && !/^(not found|forbidden)$/i.test(said) && !said.startsWith('Error: No route matches');
+  if (plain) return said;
+  return error.status === 404 ? NOT_FOUND_HELP : error.status === 403 ? 'You are not allowed to open this page.' : ERROR_HELP;
+}
+
+/** A refusal, a missing page or a failure on the customer side: what happened, and the ways on from here. */
 export function ErrorBoundary() {
   const error = useRouteError();
-  if (isRouteErrorResponse(error)) {
-    const message = typeof error.data === 'string' ? error.data : error.statusText;
-    return (
-      <div className="narrow">
-        <h1>{error.status === 403 ? 'Not allowed' : error.status === 404 ? 'Page not found' : 'Something went wrong'}</h1>
-        <div className={`notice ${error.status === 403 ? 'warn' : 'error'}`} role="alert">
-          <p>{message || 'The page could not be shown.'}</p>
-        </div>
-        <p>
-          <Link to="/">Back to the start page</Link>
-        </p>
-      </div>
-    );
-  }
+  const data = useRouteLoaderData<typeof loader>('root');
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const signedIn = Boolean(data?.user);
   return (
     <div className="narrow">
-      <h1>Something went wrong</h1>
-      <div className="notice error" role="alert">
-        <p>We could not complete your request. Nothing was changed. Please try again in a moment.</p>
+      <h1>{errorHeading(error)}</h1>
+      <div className={`notice ${status === 403 ? 'warn' : 'error'}`} role="alert">
+        <p>{errorMessage(error)}</p>
       </div>
+      <p>Where to go from here:</p>
+      <ul data-testid="error-links">
+        {signedIn ? (
+          <li>
+            <Link to="/account/security">Security Settings</Link>
+          </li>
+        ) : (
+          <li>
+            <Link to="/login">Sign in</Link>
+          </li>
+        )}
+        <li>
+          <Link to="/">Back to the start page</Link>
+        </li>
+        <li>
+          <Link to="/help/change-logon-email">Help: change your logon email</Link>
+        </li>
+      </ul>
     </div>
   );
 }

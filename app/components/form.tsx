@@ -1,5 +1,59 @@
 import type { InputHTMLAttributes, ReactNode } from 'react';
-import { forwardRef, useId } from 'react';
+import { createContext, forwardRef, useContext, useEffect, useId, useMemo } from 'react';
+
+/** An action's answer as the forms read it: errors per field and/or one for the whole form. */
+type FormAnswer = { fieldErrors?: Record<string, string | null | undefined> | null; error?: string | null } | null | undefined;
+
+type ErrorFocusScope = {
+  /** The answer carries errors: focus goes to them. */
+  active: boolean;
+  /** The field that takes focus (the first in `order` with an error), or null: then the form's error message. */
+  first: string | null;
+};
+
+const ErrorFocusContext = createContext<ErrorFocusScope | null>(null);
+
+/**
+ * After the server answers a form with errors, focus goes to the first invalid field — or, when no field is
+ * at fault, to the form's error message — so keyboard and screen-reader users learn what went wrong.
+ * Without JavaScript the answer is a new page: that field (or the message) carries `autofocus`. With
+ * JavaScript the page stays, so focus is moved once the answer is shown (the first invalid element in the page).
+ *
+ * `order` lists the field names in the order the page shows them, when the answer's own order differs.
+ */
+export function ErrorFocus({ answer, order, children }: { answer: FormAnswer; order?: readonly string[]; children: ReactNode }) {
+  const scope = useMemo<ErrorFocusScope>(
+    () => ({ active: Boolean(answer && (answer.error || firstInvalidField(answer, order))), first: firstInvalidField(answer, order) }),
+    // A new answer is a new object: focus moves once per answer, not on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [answer],
+  );
+  useEffect(() => {
+    if (!scope.active) return;
+    const main = document.getElementById('main') ?? document.body;
+    const target = main.querySelector<HTMLElement>('[aria-invalid="true"]') ?? main.querySelector<HTMLElement>('[data-form-error]');
+    target?.focus();
+  }, [scope]);
+  return <ErrorFocusContext.Provider value={scope}>{children}</ErrorFocusContext.Provider>;
+}
+
+/**
+ * The field an answer's errors send focus to: the first of `order` (the page's order of fields) with an error,
+ * else the first the answer names; null when no field is at fault. For fields that are not TextFields
+ * (radios, selects, file inputs, text areas): `autoFocus={firstInvalidField(answer, ORDER) === 'name'}`.
+ */
+export function firstInvalidField(answer: FormAnswer, order?: readonly string[]): string | null {
+  const invalid = Object.entries(answer?.fieldErrors ?? {})
+    .filter(([, message]) => Boolean(message))
+    .map(([name]) => name);
+  return (order ? order.find((name) => invalid.includes(name)) : undefined) ?? invalid[0] ?? null;
+}
+
+/** Whether the field `name` takes focus on the page that answers a form (see ErrorFocus). */
+export function useErrorAutoFocus(name: string): boolean {
+  const scope = useContext(ErrorFocusContext);
+  return Boolean(scope?.active && scope.first === name);
+}
 
 type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
   label: ReactNode;
@@ -9,11 +63,12 @@ type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
 };
 
 /** A labelled input whose hint and error are tied to it with aria-describedby. */
-export const TextField = forwardRef<HTMLInputElement, FieldProps>(function TextField({ label, hint, error, id, name, type = 'text', ...rest }, ref) {
+export const TextField = forwardRef<HTMLInputElement, FieldProps>(function TextField({ label, hint, error, id, name, type = 'text', autoFocus, ...rest }, ref) {
   const auto = useId();
   const inputId = id ?? `${name}-${auto}`;
   const hintId = hint ? `${inputId}-hint` : undefined;
   const errorId = error ? `${inputId}-error` : undefined;
+  const focusError = useErrorAutoFocus(name) && Boolean(error);
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
@@ -29,6 +84,7 @@ export const TextField = forwardRef<HTMLInputElement, FieldProps>(function TextF
         type={type}
         aria-invalid={error ? true : undefined}
         aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
+        autoFocus={focusError || autoFocus}
         {...rest}
       />
       {error ? (
@@ -40,18 +96,26 @@ export const TextField = forwardRef<HTMLInputElement, FieldProps>(function TextF
   );
 });
 
-function Notice({ tone, role, children }: { tone: 'error' | 'ok'; role: 'alert' | 'status'; children?: ReactNode }) {
+function Notice({ tone, role, children, focusable }: { tone: 'error' | 'ok'; role: 'alert' | 'status'; children?: ReactNode; focusable?: { autoFocus: boolean } }) {
   if (!children) return null;
   return (
-    <div className={`notice ${tone}`} role={role}>
+    <div className={`notice ${tone}`} role={role} {...(focusable ? { tabIndex: -1, 'data-form-error': '', autoFocus: focusable.autoFocus } : {})}>
       <p>{children}</p>
     </div>
   );
 }
 
-/** A form's error message (an assertive live region); nothing when there is none. */
+/**
+ * A form's error message (an assertive live region); nothing when there is none. It takes focus after an
+ * answer with errors when no field is at fault (see ErrorFocus).
+ */
 export function FormError({ children }: { children?: ReactNode }) {
-  return <Notice tone="error" role="alert">{children}</Notice>;
+  const scope = useContext(ErrorFocusContext);
+  return (
+    <Notice tone="error" role="alert" focusable={{ autoFocus: Boolean(scope?.active && scope.first === null) }}>
+      {children}
+    </Notice>
+  );
 }
 
 /** A short success message (a polite live region); nothing when there is none. */

@@ -9,7 +9,7 @@ import { latestCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/
 import { maskDestination } from '~/account/masking';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton, Steps } from '~/components/code-entry';
-import { FormError, TextField } from '~/components/form';
+import { ErrorFocus, firstInvalidField, FormError, TextField } from '~/components/form';
 
 export const meta: MetaFunction = () => [{ title: 'Verify your identity — Change logon email' }];
 
@@ -60,96 +60,105 @@ export default function VerifyIdentity() {
   const fieldErrors: Record<string, string | undefined> = result?.fieldErrors ?? {};
   const hasPhone = d.channels.some((c) => c.channel === 'SMS');
   return (
-    <div className="narrow">
-      <h1>Change logon email</h1>
-      <Steps current={1} />
-      {d.expired ? (
-        <div className="notice warn" role="alert">
-          <p>{MESSAGES.windowExpired}</p>
-        </div>
-      ) : null}
-      {d.windowOpen ? (
-        <div className="notice ok" role="status">
-          <p>
-            Your identity is verified. <Link to="/account/security/logon-email/new">Continue to the new logon email</Link>.
-          </p>
-        </div>
-      ) : null}
-      {/* A code error is shown at the code field; when the code is dead there is no field, so here. */}
-      <FormError>{result?.error ?? (d.pending ? undefined : fieldErrors.code)}</FormError>
-      <div className="card">
-        <h2>Verify your identity</h2>
-        <p>Choose where to receive a verification code: your secure phone or your original logon email.</p>
-        <Form method="post" noValidate>
-          <fieldset className="field" aria-describedby={fieldErrors.channel ? 'channel-error' : undefined}>
-            <legend>Receive the code by</legend>
-            {d.channels.map((c, i) => (
-              <label key={c.channel} className="choice">
-                <input type="radio" name="channel" value={c.channel} defaultChecked={d.pending ? d.pending.channel === c.channel : i === 0} />
-                <span>
-                  {c.channel === 'SMS' ? 'Secure phone' : 'Original logon email'} <span className="mono">{c.masked}</span>
-                </span>
-              </label>
-            ))}
-            {fieldErrors.channel ? (
-              <p className="field-error" id="channel-error">
-                {fieldErrors.channel}
-              </p>
-            ) : null}
-          </fieldset>
-          {!hasPhone ? <p className="muted small">Your account has no secure phone, so the code goes to your logon email.</p> : null}
-          <div className="actions">
-            {d.pending ? (
-              <ResendButton resendAt={d.resendAt} label="Resend code" />
-            ) : (
-              <ResendButton resendAt={d.resendAt} label="Get verification code" />
-            )}
+    <ErrorFocus answer={result}>
+      <div className="narrow">
+        <h1>Change logon email</h1>
+        <Steps current={1} />
+        {d.expired ? (
+          <div className="notice warn" role="alert">
+            <p>{MESSAGES.windowExpired}</p>
           </div>
-        </Form>
-      </div>
-      {d.pending ? (
+        ) : null}
+        {d.windowOpen ? (
+          <div className="notice ok" role="status">
+            <p>
+              Your identity is verified. <Link to="/account/security/logon-email/new">Continue to the new logon email</Link>.
+            </p>
+          </div>
+        ) : null}
+        {/* A code error is shown at the code field; when the code is dead there is no field, so here. */}
+        <FormError>{result?.error ?? (d.pending ? undefined : fieldErrors.code)}</FormError>
         <div className="card">
-          <p role="status">
-            We sent a verification code to <strong className="mono">{d.pending.masked}</strong>. It is valid for 10 minutes.
-          </p>
+          <h2>Verify your identity</h2>
+          <p>Choose where to receive a verification code: your secure phone or your original logon email.</p>
           <Form method="post" noValidate>
-            <input type="hidden" name="intent" value="verify" />
-            <TextField
-              label="Verification code"
-              name="code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              pattern="[0-9]{6}"
-              required
-              error={fieldErrors.code}
-            />
+            <fieldset className="field" aria-describedby={fieldErrors.channel ? 'channel-error' : undefined}>
+              <legend>Receive the code by</legend>
+              {d.channels.map((c, i) => (
+                <label key={c.channel} className="choice">
+                  <input
+                    type="radio"
+                    name="channel"
+                    value={c.channel}
+                    defaultChecked={d.pending ? d.pending.channel === c.channel : i === 0}
+                    aria-invalid={fieldErrors.channel ? true : undefined}
+                    autoFocus={i === 0 && firstInvalidField(result) === 'channel'}
+                  />
+                  <span>
+                    {c.channel === 'SMS' ? 'Secure phone' : 'Original logon email'} <span className="mono">{c.masked}</span>
+                  </span>
+                </label>
+              ))}
+              {fieldErrors.channel ? (
+                <p className="field-error" id="channel-error">
+                  {fieldErrors.channel}
+                </p>
+              ) : null}
+            </fieldset>
+            {!hasPhone ? <p className="muted small">Your account has no secure phone, so the code goes to your logon email.</p> : null}
             <div className="actions">
-              <button type="submit" disabled={busy}>
-                Verify
-              </button>
+              {d.pending ? (
+                <ResendButton resendAt={d.resendAt} label="Resend code" />
+              ) : (
+                <ResendButton resendAt={d.resendAt} label="Get verification code" />
+              )}
             </div>
           </Form>
         </div>
-      ) : null}
-      <CodeHelp />
-      <div className="card small">
-        <p>
-          {hasPhone ? (
-            <>
-              <strong>Can&apos;t use your secure phone or your logon email?</strong> If your original logon email is unavailable,
-              choose to receive the verification code on your secure phone. If both are unavailable, you cannot complete the
-              verification: change the information by{' '}
-            </>
-          ) : (
-            <>
-              <strong>Can&apos;t use your logon email?</strong> Your account has no secure phone, so without the logon email you
-              cannot complete the verification: change the information by{' '}
-            </>
-          )}
-          <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">submitting an appeal</Link>.
-        </p>
+        {d.pending ? (
+          <div className="card">
+            <p role="status">
+              We sent a verification code to <strong className="mono">{d.pending.masked}</strong>. It is valid for 10 minutes.
+            </p>
+            <Form method="post" noValidate>
+              <input type="hidden" name="intent" value="verify" />
+              <TextField
+                label="Verification code"
+                name="code"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={6}
+                pattern="[0-9]{6}"
+                required
+                error={fieldErrors.code}
+              />
+              <div className="actions">
+                <button type="submit" disabled={busy}>
+                  Verify
+                </button>
+              </div>
+            </Form>
+          </div>
+        ) : null}
+        <CodeHelp />
+        <div className="card small">
+          <p>
+            {hasPhone ? (
+              <>
+                <strong>Can&apos;t use your secure phone or your logon email?</strong> If your original logon email is unavailable,
+                choose to receive the verification code on your secure phone. If both are unavailable, you cannot complete the
+                verification: change the information by{' '}
+              </>
+            ) : (
+              <>
+                <strong>Can&apos;t use your logon email?</strong> Your account has no secure phone, so without the logon email you
+                cannot complete the verification: change the information by{' '}
+              </>
+            )}
+            <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">submitting an appeal</Link>.
+          </p>
+        </div>
       </div>
-    </div>
+    </ErrorFocus>
   );
 }

@@ -8,7 +8,7 @@ import { latestCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/
 import { maskEmail } from '~/account/masking';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton, Steps } from '~/components/code-entry';
-import { FormError, TextField } from '~/components/form';
+import { ErrorFocus, FormError, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
 
 export const meta: MetaFunction = () => [{ title: 'New logon email — Change logon email' }];
@@ -89,84 +89,86 @@ export default function NewLogonEmail() {
   const server = result?.fieldErrors ?? {};
   const emailError = fieldError(send.formState.errors.newEmail, server.newEmail);
   return (
-    <div className="narrow">
-      <h1>Change logon email</h1>
-      <Steps current={2} />
-      <p className="lead">
-        Current logon email: <span className="mono">{d.currentEmail}</span>. Your identity verification lasts 15 minutes:
-        finish by <time dateTime={d.windowEndsAt}>{d.windowEndsAt.slice(11, 16)} UTC</time>.
-      </p>
-      {/* A code error is shown at the code field; when the code is dead there is no field, so here. */}
-      <FormError>{result?.error ?? (d.pendingEmail ? undefined : server.code)}</FormError>
-      {result?.inUse ? (
-        <div className="notice warn" role="alert" data-testid="email-in-use">
-          <p>
-            <strong>This email address is already in use by another account.</strong> It has been registered for another
-            account. You can:
-          </p>
-          <ol>
-            <li>Use an email address that has not been registered.</li>
-            <li>
-              If you own the email address but forgot the password, you can try to recover access to that account:{' '}
-              <Link to="/password-reset">How do I reset a forgotten password?</Link>
-            </li>
-          </ol>
-        </div>
-      ) : null}
-      <div className="card">
-        <Form method="post" noValidate onSubmit={send.onSubmit}>
-          <TextField
-            label="New logon email"
-            type="email"
-            autoComplete="email"
-            hint="The code is sent to this address. Make sure you own it and have full control over the mailbox."
-            error={emailError}
-            defaultValue={d.pendingEmail ?? ''}
-            {...send.register('newEmail')}
-          />
-          <div className="actions">
-            <ResendButton resendAt={d.resendAt} label={d.pendingEmail ? 'Resend code' : 'Get verification code'} />
-          </div>
-        </Form>
-        {d.pendingEmail ? (
-          <Form method="post" noValidate onSubmit={confirm.onSubmit} aria-label="Confirm the new logon email">
-            <p role="status">
-              We sent a verification code to <strong className="mono">{d.pendingEmail}</strong>.
+    <ErrorFocus answer={result}>
+      <div className="narrow">
+        <h1>Change logon email</h1>
+        <Steps current={2} />
+        <p className="lead">
+          Current logon email: <span className="mono">{d.currentEmail}</span>. Your identity verification lasts 15 minutes:
+          finish by <time dateTime={d.windowEndsAt}>{d.windowEndsAt.slice(11, 16)} UTC</time>.
+        </p>
+        {/* A code error is shown at the code field; when the code is dead there is no field, so here. */}
+        <FormError>{result?.error ?? (d.pendingEmail ? undefined : server.code)}</FormError>
+        {result?.inUse ? (
+          <div className="notice warn" role="alert" data-testid="email-in-use">
+            <p>
+              <strong>This email address is already in use by another account.</strong> It has been registered for another
+              account. You can:
             </p>
-            <input type="hidden" name="intent" value="confirm" />
-            <input type="hidden" name="newEmail" value={d.pendingEmail} />
+            <ol>
+              <li>Use an email address that has not been registered.</li>
+              <li>
+                If you own the email address but forgot the password, you can try to recover access to that account:{' '}
+                <Link to="/password-reset">How do I reset a forgotten password?</Link>
+              </li>
+            </ol>
+          </div>
+        ) : null}
+        <div className="card">
+          <Form method="post" noValidate onSubmit={send.onSubmit}>
             <TextField
-              label="Verification code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              error={fieldError(confirm.formState.errors.code, server.code)}
-              {...confirm.register('code')}
+              label="New logon email"
+              type="email"
+              autoComplete="email"
+              hint="The code is sent to this address. Make sure you own it and have full control over the mailbox."
+              error={emailError}
+              defaultValue={d.pendingEmail ?? ''}
+              {...send.register('newEmail')}
             />
             <div className="actions">
-              <button type="submit" value="confirm" disabled={busy}>
-                OK
-              </button>
+              <ResendButton resendAt={d.resendAt} label={d.pendingEmail ? 'Resend code' : 'Get verification code'} />
             </div>
           </Form>
-        ) : null}
+          {d.pendingEmail ? (
+            <Form method="post" noValidate onSubmit={confirm.onSubmit} aria-label="Confirm the new logon email">
+              <p role="status">
+                We sent a verification code to <strong className="mono">{d.pendingEmail}</strong>.
+              </p>
+              <input type="hidden" name="intent" value="confirm" />
+              <input type="hidden" name="newEmail" value={d.pendingEmail} />
+              <TextField
+                label="Verification code"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={6}
+                error={fieldError(confirm.formState.errors.code, server.code)}
+                {...confirm.register('code')}
+              />
+              <div className="actions">
+                <button type="submit" value="confirm" disabled={busy}>
+                  OK
+                </button>
+              </div>
+            </Form>
+          ) : null}
+        </div>
+        <CodeHelp />
+        <div className="card small">
+          <h2>Security recommendations</h2>
+          <p>Changing your logon email is a risky operation that directly affects account ownership.</p>
+          <ul>
+            <li>
+              Before you perform this operation, ensure that you own the new email address. You must confirm that you have full
+              control over the new mailbox. Do not use a mailbox that belongs to someone else or is shared.
+            </li>
+            <li>
+              After the change is complete, you can no longer use the original logon email to log on. All future logons,
+              password retrievals, and security notifications are sent to the new logon email. You must keep your new email
+              address secure.
+            </li>
+          </ul>
+        </div>
       </div>
-      <CodeHelp />
-      <div className="card small">
-        <h2>Security recommendations</h2>
-        <p>Changing your logon email is a risky operation that directly affects account ownership.</p>
-        <ul>
-          <li>
-            Before you perform this operation, ensure that you own the new email address. You must confirm that you have full
-            control over the new mailbox. Do not use a mailbox that belongs to someone else or is shared.
-          </li>
-          <li>
-            After the change is complete, you can no longer use the original logon email to log on. All future logons,
-            password retrievals, and security notifications are sent to the new logon email. You must keep your new email
-            address secure.
-          </li>
-        </ul>
-      </div>
-    </div>
+    </ErrorFocus>
   );
 }

@@ -3,7 +3,7 @@ import { data } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
 import { recordAudit } from '~/audit/audit.server';
-import { FormError, FormStatus, TextField } from '~/components/form';
+import { ErrorFocus, FormError, FormStatus, TextField } from '~/components/form';
 import { requestMeta } from '~/lib/request.server';
 import { issuerProblem } from '~/sso/oidc.server';
 import { identityProviderSchema } from '~/sso/schema';
@@ -105,7 +105,7 @@ export default function SingleSignOn() {
   const p = d.provider;
   const signInRef = d.alias ?? d.uid;
   return (
-    <>
+    <ErrorFocus answer={result}>
       <h1>Single sign-on</h1>
       <p className="lead">
         Account <span className="mono">{d.uid}</span> — one OpenID Connect identity provider signs in RAM users (user-based SSO) or RAM roles
@@ -223,6 +223,6 @@ export default function SingleSignOn() {
           )}
         </tbody>
       </table>
-    </>
+    </ErrorFocus>
   );
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { CURRENCIES, EVIDENCE_LIMITS, NEEDS_NEW_PHONE, SCENARIOS, type EvidenceField } from '~/appeals/options';
 import { appealDetailsSchema, appealEmailStepSchema, scenarioSchema } from '~/appeals/schema.server';
@@ -15,7 +15,7 @@ import { checkErrorMessage, issueErrorMessage, latestCode, CODE_RULES } from '~/
 import { recordAudit } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton } from '~/components/code-entry';
-import { FormError, TextField } from '~/components/form';
+import { ErrorFocus, firstInvalidField, FormError, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
 
 const TITLE = 'File an appeal — Account Recovery Desk';
@@ -28,7 +28,24 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.s
 const answeredFiled = new WeakMap<AppLoadContext, true>();
 
 type Errors = Record<string, string>;
-type ActionData = { fieldErrors: Errors; error?: string; submitted?: { caseNumber: string; sentTo: string } };
+/** The text fields a refused form is refilled with (never files, the code, the honeypot or the notice's token). */
+const TYPED_FIELDS = ['scenario', 'newEmail', 'givenUid', 'givenAlias', 'givenOldEmail', 'accountType', 'holderName', 'newPhone', 'lastPaymentAmount', 'lastPaymentCurrency', 'createdMonth'] as const;
+type Typed = Partial<Record<(typeof TYPED_FIELDS)[number], string>>;
+type ActionData = {
+  fieldErrors: Errors;
+  error?: string;
+  submitted?: { caseNumber: string; sentTo: string };
+  /** What was typed, for a refused form: without JavaScript the answer is a new page that would otherwise be blank. */
+  typed?: Typed;
+  /** Files were sent with the refused form: a new page cannot give them back, so they must be chosen again. */
+  filesDropped?: boolean;
+};
+
+function typedValues(fields: Record<string, string | undefined>): Typed {
+  const typed: Typed = {};
+  for (const name of TYPED_FIELDS) if (typeof fields[name] === 'string') typed[name] = fields[name]!.slice(0, 320);
+  return typed;
+}
 
 function issuesToErrors(issues: { path: PropertyKey[]; message: string }[]): Errors {
   const errors: Errors = {};
@@ -78,18 +95,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { services } = context;
   const meta = requestMeta(context, request);
   const { fields, uploads, tooLarge } = await parseFormWithFiles(request);
-  if (tooLarge) return data<ActionData>({ fieldErrors: { files: `The files are too large together. Attach at most ${EVIDENCE_LIMITS.maxFiles} files of at most 10 MB each.` } }, { status: 413 });
+  if (tooLarge) return data<ActionData>({ fieldErrors: { files: `The files are too large together. Attach at most ${EVIDENCE_LIMITS.maxFiles} files of at most 10 MB each.` }, typed: typedValues(fields), filesDropped: true }, { status: 413 });
   const { flow, setCookie } = await withFlow(request, context);
   const cookie = appealFlowCookie(services.config);
   const intent = fields.intent;
 
   if (intent === 'send-code') {
     const parsed = appealEmailStepSchema.safeParse({ scenario: fields.scenario ?? flow.scenario, newEmail: fields.newEmail ?? '' });
-    if (!parsed.success) return data<ActionData>({ fieldErrors: issuesToErrors(parsed.error.issues) }, { status: 400, headers: setCookie ? { 'Set-Cookie': setCookie } : {} });
+    if (!parsed.success) return data<ActionData>({ fieldErrors: issuesToErrors(parsed.error.issues), typed: typedValues(fields) }, { status: 400, headers: setCookie ? { 'Set-Cookie': setCookie } : {} });
     const result = await sendAppealEmailCode(services, { flowKey: flow.flowKey, newEmail: parsed.data.newEmail, meta });
     if (!result.ok) {
       const message = result.reason === 'ip-limit' ? `Too many codes were requested from your network. Try again in ${Math.ceil(result.retryAfterSec / 60)} minutes.` : issueErrorMessage(result);
-      return data<ActionData>({ fieldErrors: {}, error: message }, { status: 429 });
+      return data<ActionData>({ fieldErrors: {}, error: message, typed: typedValues(fields) }, { status: 429 });
     }
     return redirect('/appeals/new', { headers: { 'Set-Cookie': await cookie.serialize({ ...flow, scenario: parsed.data.scenario }) } });
   }
@@ -133,11 +150,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (fields.accountType === 'ENTERPRISE' && !present.has('businessLicence')) errors.businessLicence ??= 'Enterprise accounts must attach a business licence.';
     const vetted = await vetUploads(uploads);
     Object.assign(errors, Object.fromEntries(Object.entries(vetted.errors).filter(([k]) => !(k in errors))));
-    if (!parsed.success || Object.keys(errors).length) return data<ActionData>({ fieldErrors: errors }, { status: 400 });
+    if (!parsed.success || Object.keys(errors).length) return data<ActionData>({ fieldErrors: errors, typed: typedValues(fields), filesDropped: uploads.length > 0 }, { status: 400 });
 
     for (const [name, key] of [['appealsPerIp', meta.ip], ['appealsPerEmail', newEmail]] as const) {
       const verdict = await services.limits.consume(name, key);
-      if (!verdict.allowed) return data<ActionData>({ fieldErrors: {}, error: `Too many appeals were filed recently. Try again in ${Math.ceil(verdict.retryAfterSec / 3600)} hours.` }, { status: 429 });
+      if (!verdict.allowed) {
+        const error = `Too many appeals were filed recently. Try again in ${Math.ceil(verdict.retryAfterSec / 3600)} hours.`;
+        return data<ActionData>({ fieldErrors: {}, error, typed: typedValues(fields), filesDropped: uploads.length > 0 }, { status: 429 });
+      }
     }
     try {
       const result = await withStoredFiles(services.evidence, vetted.files, (files) =>
@@ -153,7 +173,28 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
 }
 
-function FileField({ name, label, hint, required, error, filesError, register }: { name: EvidenceField; label: string; hint: string; required?: boolean; error?: string; filesError?: string; register: (name: never, options: object) => object }) {
+function FileField({
+  name,
+  label,
+  hint,
+  required,
+  error,
+  filesError,
+  chooseAgainId,
+  autoFocus,
+  register,
+}: {
+  name: EvidenceField;
+  label: string;
+  hint: string;
+  required?: boolean;
+  error?: string;
+  filesError?: string;
+  /** The id of the note that files must be chosen again, when there is one. */
+  chooseAgainId?: string;
+  autoFocus?: boolean;
+  register: (name: never, options: object) => object;
+}) {
   const id = `file-${name}`;
   return (
     <div className="field">
@@ -170,7 +211,8 @@ function FileField({ name, label, hint, required, error, filesError, register }:
         accept="image/jpeg,image/png,application/pdf"
         multiple={name === 'otherEvidence'}
         aria-invalid={error || filesError ? true : undefined}
-        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}${filesError ? ' files-error' : ''}`}
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}${filesError ? ' files-error' : ''}${chooseAgainId ? ` ${chooseAgainId}` : ''}`}
+        autoFocus={autoFocus}
         {...register(name as never, {
           validate: (files: unknown) => {
             const list = files as FileList | undefined;
@@ -204,6 +246,9 @@ const ACCOUNT_TYPES = [
 /** What the details form starts with, in the browser (react-hook-form) and in the HTML the server sends. */
 const DETAILS_DEFAULTS = { accountType: 'INDIVIDUAL', lastPaymentCurrency: 'CNY' } as const;
 
+/** The fields of both steps in the order the page shows them: a refused form's focus goes to the first with an error. */
+const FIELD_ORDER = ['scenario', 'newEmail', 'code', 'givenUid', 'givenAlias', 'givenOldEmail', 'accountType', 'holderName', 'newPhone', 'lastPaymentAmount', 'lastPaymentCurrency', 'createdMonth', 'files', 'idDocument', 'businessLicence', 'paymentRecord', 'otherEvidence'];
+
 // The browser validates with the action's own schemas, loaded when the form is first checked.
 const loadDetailsSchema = () => import('~/appeals/schema').then((m) => m.appealDetailsSchema);
 const loadEmailStepSchema = () => import('~/appeals/schema').then((m) => m.appealEmailStepSchema);
@@ -213,16 +258,25 @@ export default function NewAppeal() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const errors: Errors = result?.fieldErrors ?? {};
+  // A refused form comes back filled with what was typed (without JavaScript the answer is a new page).
+  const typed: Typed = result?.typed ?? {};
+  const { newEmail: typedEmail, ...typedDetails } = typed;
+  const scenarioChosen = typed.scenario ?? d.scenario;
   const details = useZodForm(loadDetailsSchema, {
-    defaultValues: { scenario: (d.scenario ?? undefined) as never, ...DETAILS_DEFAULTS },
+    defaultValues: { ...DETAILS_DEFAULTS, ...typedDetails, scenario: (scenarioChosen ?? undefined) as never } as never,
   });
-  const emailForm = useZodForm(loadEmailStepSchema, { defaultValues: { scenario: (d.scenario ?? undefined) as never, newEmail: d.pendingEmail ?? '' }, partial: {} });
+  const emailForm = useZodForm(loadEmailStepSchema, { defaultValues: { scenario: (scenarioChosen ?? undefined) as never, newEmail: typedEmail ?? d.pendingEmail ?? '' }, partial: {} });
+  const focusField = firstInvalidField(result, FIELD_ORDER);
+  // Files cannot be given back: when the refusal is a new page (posted without JavaScript), they must be chosen
+  // again. With JavaScript the page stays and so do the chosen files.
+  const answerOfThisDocument = useRef(result);
+  const chooseFilesAgain = Boolean(result?.filesDropped) && result === answerOfThisDocument.current;
   const ce = details.formState.errors as Record<string, { message?: string } | undefined>;
   const emailScenarioError = fieldError(emailForm.formState.errors.scenario, errors.scenario);
   const scenarioError = fieldError(ce.scenario, errors.scenario);
   const accountTypeError = fieldError(ce.accountType, errors.accountType);
   const currencyError = fieldError(ce.lastPaymentCurrency, errors.lastPaymentCurrency);
-  const scenario = details.watch('scenario') ?? d.scenario;
+  const scenario = details.watch('scenario') ?? scenarioChosen;
   const submitted = Boolean(result?.submitted);
   // Posted with JavaScript, the loader runs in a request of its own and cannot tell meta; the title is set here.
   useEffect(() => {
@@ -253,168 +307,198 @@ export default function NewAppeal() {
   }
 
   return (
-    <div className="narrow">
-      <h1>File an appeal</h1>
-      <p className="lead">
-        For owners who cannot sign in or cannot verify their identity. We review every appeal by hand; you never need to share a password or a
-        verification code with us.
-      </p>
-      <ol className="steps" aria-label="Progress">
-        <li aria-current={!d.provedEmail ? 'step' : undefined}>1. Prove your new email</li>
-        <li aria-current={d.provedEmail ? 'step' : undefined}>2. Details and evidence</li>
-        <li>3. Submitted</li>
-      </ol>
-      {d.notice ? (
-        <div className="notice warn" role="note">
-          <p>
-            You came from the security notice about the change of the logon email from <strong>{d.notice.oldEmailMasked}</strong> to{' '}
-            <strong>{d.notice.newEmailMasked}</strong>. Your appeal is linked to that account and handled with priority.
-          </p>
-        </div>
-      ) : null}
-      {d.noticeInvalid ? (
-        <div className="notice warn" role="note">
-          <p>The link from the security notice has expired, so the account is not filled in for you. Identify it below.</p>
-        </div>
-      ) : null}
-      <FormError>{result?.error}</FormError>
+    <ErrorFocus answer={result} order={FIELD_ORDER}>
+      <div className="narrow">
+        <h1>File an appeal</h1>
+        <p className="lead">
+          For owners who cannot sign in or cannot verify their identity. We review every appeal by hand; you never need to share a password or a
+          verification code with us.
+        </p>
+        <ol className="steps" aria-label="Progress">
+          <li aria-current={!d.provedEmail ? 'step' : undefined}>1. Prove your new email</li>
+          <li aria-current={d.provedEmail ? 'step' : undefined}>2. Details and evidence</li>
+          <li>3. Submitted</li>
+        </ol>
+        {d.notice ? (
+          <div className="notice warn" role="note">
+            <p>
+              You came from the security notice about the change of the logon email from <strong>{d.notice.oldEmailMasked}</strong> to{' '}
+              <strong>{d.notice.newEmailMasked}</strong>. Your appeal is linked to that account and handled with priority.
+            </p>
+          </div>
+        ) : null}
+        {d.noticeInvalid ? (
+          <div className="notice warn" role="note">
+            <p>The link from the security notice has expired, so the account is not filled in for you. Identify it below.</p>
+          </div>
+        ) : null}
+        <FormError>{result?.error}</FormError>
 
-      {!d.provedEmail ? (
-        <div className="card">
-          <h2>Prove your new email</h2>
-          <p>The new logon email must be yours: we send a 6-digit code to it, and all news about your appeal goes there.</p>
-          <Form method="post" noValidate onSubmit={emailForm.onSubmit}>
-            <fieldset className="field" aria-describedby={emailScenarioError ? 'email-scenario-error' : undefined}>
-              <legend>What happened?</legend>
-              {SCENARIOS.map((s) => (
-                <label key={s.value} className="choice">
-                  <input type="radio" value={s.value} defaultChecked={s.value === d.scenario} aria-invalid={emailScenarioError ? true : undefined} {...emailForm.register('scenario')} />
-                  <span>
-                    {s.label}
-                    <br />
-                    <span className="muted small">{s.hint}</span>
-                  </span>
-                </label>
-              ))}
-              <ChoiceError id="email-scenario-error" error={emailScenarioError} />
-            </fieldset>
-            <TextField label="New logon email" type="email" autoComplete="email" error={fieldError(emailForm.formState.errors.newEmail, errors.newEmail)} {...emailForm.register('newEmail')} />
-            <div className="actions">
-              <ResendButton resendAt={d.resendAt} label={d.pendingEmail ? 'Resend code' : 'Get verification code'} />
-            </div>
-          </Form>
-          {d.pendingEmail ? (
-            <Form method="post" noValidate>
-              <input type="hidden" name="intent" value="verify-email" />
-              <p role="status">
-                We sent a verification code to <strong className="mono">{d.pendingEmail}</strong>.
-              </p>
-              <TextField label="Verification code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} error={errors.code} />
+        {!d.provedEmail ? (
+          <div className="card">
+            <h2>Prove your new email</h2>
+            <p>The new logon email must be yours: we send a 6-digit code to it, and all news about your appeal goes there.</p>
+            <Form method="post" noValidate onSubmit={emailForm.onSubmit}>
+              <fieldset className="field" aria-describedby={emailScenarioError ? 'email-scenario-error' : undefined}>
+                <legend>What happened?</legend>
+                {SCENARIOS.map((s, i) => (
+                  <label key={s.value} className="choice">
+                    <input
+                      type="radio"
+                      value={s.value}
+                      defaultChecked={s.value === scenarioChosen}
+                      aria-invalid={emailScenarioError ? true : undefined}
+                      autoFocus={i === 0 && focusField === 'scenario'}
+                      {...emailForm.register('scenario')}
+                    />
+                    <span>
+                      {s.label}
+                      <br />
+                      <span className="muted small">{s.hint}</span>
+                    </span>
+                  </label>
+                ))}
+                <ChoiceError id="email-scenario-error" error={emailScenarioError} />
+              </fieldset>
+              <TextField
+                label="New logon email"
+                type="email"
+                autoComplete="email"
+                defaultValue={typedEmail ?? d.pendingEmail ?? ''}
+                error={fieldError(emailForm.formState.errors.newEmail, errors.newEmail)}
+                {...emailForm.register('newEmail')}
+              />
               <div className="actions">
-                <button type="submit" disabled={busy}>Verify email</button>
+                <ResendButton resendAt={d.resendAt} label={d.pendingEmail ? 'Resend code' : 'Get verification code'} />
               </div>
             </Form>
-          ) : null}
-          <CodeHelp />
-        </div>
-      ) : (
-        <>
-          <div className="notice ok" role="status">
-            <p>
-              New logon email verified: <strong className="mono">{d.provedEmail}</strong>
-            </p>
-            <Form method="post">
-              <button type="submit" name="intent" value="change-email" className="link">Use a different email</button>
-            </Form>
-          </div>
-          <Form method="post" encType="multipart/form-data" noValidate onSubmit={details.onSubmit} className="card">
-            <input type="hidden" name="intent" value="submit" />
-            <fieldset className="field" aria-describedby={scenarioError ? 'scenario-error' : undefined}>
-              <legend>What happened?</legend>
-              {SCENARIOS.map((s) => (
-                <label key={s.value} className="choice">
-                  <input
-                    type="radio"
-                    value={s.value}
-                    defaultChecked={s.value === d.scenario}
-                    aria-invalid={scenarioError ? true : undefined}
-                    {...details.register('scenario')}
-                    disabled={Boolean(d.notice) && s.value !== 'EMAIL_CHANGED_NOT_ME'}
-                  />
-                  <span>{s.label}</span>
-                </label>
-              ))}
-              <ChoiceError id="scenario-error" error={scenarioError} />
-            </fieldset>
-
-            {d.notice ? null : (
-              <fieldset className="field">
-                <legend>Which account? Give any one of these</legend>
-                <TextField label="Account ID (UID)" inputMode="numeric" maxLength={16} hint="16 digits" error={fieldError(ce.givenUid, errors.givenUid)} {...details.register('givenUid')} />
-                <TextField label="Account alias" error={fieldError(ce.givenAlias, errors.givenAlias)} {...details.register('givenAlias')} />
-                <TextField label="Old logon email" type="email" error={fieldError(ce.givenOldEmail, errors.givenOldEmail)} {...details.register('givenOldEmail')} />
-              </fieldset>
-            )}
-
-            <fieldset className="field" aria-describedby={accountTypeError ? 'accountType-error' : undefined}>
-              <legend>Account type</legend>
-              {ACCOUNT_TYPES.map((t) => (
-                <label key={t.value} className="choice">
-                  <input type="radio" value={t.value} defaultChecked={t.value === DETAILS_DEFAULTS.accountType} aria-invalid={accountTypeError ? true : undefined} {...details.register('accountType')} />{' '}
-                  <span>{t.label}</span>
-                </label>
-              ))}
-              <ChoiceError id="accountType-error" error={accountTypeError} />
-            </fieldset>
-            <TextField label="Full name or company name on the account" autoComplete="name" error={fieldError(ce.holderName, errors.holderName)} {...details.register('holderName')} />
-            {scenario && NEEDS_NEW_PHONE.includes(scenario as never) ? (
-              <TextField label="New secure phone" type="tel" autoComplete="tel" hint="International format, e.g. +8613800000001" error={fieldError(ce.newPhone, errors.newPhone)} {...details.register('newPhone')} />
-            ) : (
-              <TextField label="New secure phone (optional)" type="tel" autoComplete="tel" hint="International format, e.g. +8613800000001" error={fieldError(ce.newPhone, errors.newPhone)} {...details.register('newPhone')} />
-            )}
-
-            <h2>What only the owner knows</h2>
-            <TextField label="Amount of the last payment" inputMode="decimal" hint="e.g. 128.00" error={fieldError(ce.lastPaymentAmount, errors.lastPaymentAmount)} {...details.register('lastPaymentAmount')} />
-            <div className="field">
-              <label htmlFor="currency">Currency of the last payment</label>
-              <select
-                id="currency"
-                defaultValue={DETAILS_DEFAULTS.lastPaymentCurrency}
-                aria-invalid={currencyError ? true : undefined}
-                aria-describedby={currencyError ? 'currency-error' : undefined}
-                {...details.register('lastPaymentCurrency')}
-              >
-                {CURRENCIES.map((c) => (
-                  <option key={c} value={c}>{c}</option>
-                ))}
-              </select>
-              <ChoiceError id="currency-error" error={currencyError} />
-            </div>
-            <TextField label="When was the account created? (approximately)" type="month" hint="YYYY-MM" error={fieldError(ce.createdMonth, errors.createdMonth)} {...details.register('createdMonth')} />
-
-            <h2>Evidence</h2>
-            <p className="small muted">JPEG, PNG or PDF only (we check the content, not the name), at most 10 MB each and 5 files in all.</p>
-            {errors.files ? (
-              <p className="field-error" role="alert" id="files-error">
-                {errors.files}
-              </p>
+            {d.pendingEmail ? (
+              <Form method="post" noValidate>
+                <input type="hidden" name="intent" value="verify-email" />
+                <p role="status">
+                  We sent a verification code to <strong className="mono">{d.pendingEmail}</strong>.
+                </p>
+                <TextField label="Verification code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} error={errors.code} />
+                <div className="actions">
+                  <button type="submit" disabled={busy}>Verify email</button>
+                </div>
+              </Form>
             ) : null}
-            <FileField name="idDocument" label="ID document" hint="A photo or scan of the holder's identity document." required error={fieldError(ce.idDocument, errors.idDocument)} filesError={errors.files} register={details.register as never} />
-            <FileField name="businessLicence" label="Business licence" hint="Required for enterprise accounts." required={details.watch('accountType') === 'ENTERPRISE'} error={fieldError(ce.businessLicence, errors.businessLicence)} filesError={errors.files} register={details.register as never} />
-            <FileField name="paymentRecord" label="Recent payment record" hint="An invoice or bank statement of a payment to the account." error={fieldError(ce.paymentRecord, errors.paymentRecord)} filesError={errors.files} register={details.register as never} />
-            <FileField name="otherEvidence" label="Other evidence" hint="Anything else that shows the account is yours." error={fieldError(ce.otherEvidence, errors.otherEvidence)} filesError={errors.files} register={details.register as never} />
+            <CodeHelp />
+          </div>
+        ) : (
+          <>
+            <div className="notice ok" role="status">
+              <p>
+                New logon email verified: <strong className="mono">{d.provedEmail}</strong>
+              </p>
+              <Form method="post">
+                <button type="submit" name="intent" value="change-email" className="link">Use a different email</button>
+              </Form>
+            </div>
+            <Form method="post" encType="multipart/form-data" noValidate onSubmit={details.onSubmit} className="card">
+              <input type="hidden" name="intent" value="submit" />
+              <fieldset className="field" aria-describedby={scenarioError ? 'scenario-error' : undefined}>
+                <legend>What happened?</legend>
+                {SCENARIOS.map((s, i) => (
+                  <label key={s.value} className="choice">
+                    <input
+                      type="radio"
+                      value={s.value}
+                      defaultChecked={s.value === scenarioChosen}
+                      aria-invalid={scenarioError ? true : undefined}
+                      autoFocus={i === 0 && focusField === 'scenario'}
+                      {...details.register('scenario')}
+                      disabled={Boolean(d.notice) && s.value !== 'EMAIL_CHANGED_NOT_ME'}
+                    />
+                    <span>{s.label}</span>
+                  </label>
+                ))}
+                <ChoiceError id="scenario-error" error={scenarioError} />
+              </fieldset>
 
-            <div className="visually-hidden" aria-hidden="true">
-              <label htmlFor="website">Leave this empty</label>
-              <input id="website" type="text" name="website" tabIndex={-1} autoComplete="off" />
-            </div>
-            <div className="actions">
-              <button type="submit" disabled={busy}>{busy ? 'Submitting…' : 'Submit appeal'}</button>
-              <Link to="/help/change-logon-email">Help</Link>
-            </div>
-          </Form>
-        </>
-      )}
-    </div>
+              {d.notice ? null : (
+                <fieldset className="field">
+                  <legend>Which account? Give any one of these</legend>
+                  <TextField label="Account ID (UID)" inputMode="numeric" maxLength={16} hint="16 digits" error={fieldError(ce.givenUid, errors.givenUid)} defaultValue={typed.givenUid} {...details.register('givenUid')} />
+                  <TextField label="Account alias" error={fieldError(ce.givenAlias, errors.givenAlias)} defaultValue={typed.givenAlias} {...details.register('givenAlias')} />
+                  <TextField label="Old logon email" type="email" error={fieldError(ce.givenOldEmail, errors.givenOldEmail)} defaultValue={typed.givenOldEmail} {...details.register('givenOldEmail')} />
+                </fieldset>
+              )}
+
+              <fieldset className="field" aria-describedby={accountTypeError ? 'accountType-error' : undefined}>
+                <legend>Account type</legend>
+                {ACCOUNT_TYPES.map((t, i) => (
+                  <label key={t.value} className="choice">
+                    <input
+                      type="radio"
+                      value={t.value}
+                      defaultChecked={t.value === (typed.accountType ?? DETAILS_DEFAULTS.accountType)}
+                      aria-invalid={accountTypeError ? true : undefined}
+                      autoFocus={i === 0 && focusField === 'accountType'}
+                      {...details.register('accountType')}
+                    />{' '}
+                    <span>{t.label}</span>
+                  </label>
+                ))}
+                <ChoiceError id="accountType-error" error={accountTypeError} />
+              </fieldset>
+              <TextField label="Full name or company name on the account" autoComplete="name" error={fieldError(ce.holderName, errors.holderName)} defaultValue={typed.holderName} {...details.register('holderName')} />
+              {scenario && NEEDS_NEW_PHONE.includes(scenario as never) ? (
+                <TextField label="New secure phone" type="tel" autoComplete="tel" hint="International format, e.g. +8613800000001" error={fieldError(ce.newPhone, errors.newPhone)} defaultValue={typed.newPhone} {...details.register('newPhone')} />
+              ) : (
+                <TextField label="New secure phone (optional)" type="tel" autoComplete="tel" hint="International format, e.g. +8613800000001" error={fieldError(ce.newPhone, errors.newPhone)} defaultValue={typed.newPhone} {...details.register('newPhone')} />
+              )}
+
+              <h2>What only the owner knows</h2>
+              <TextField label="Amount of the last payment" inputMode="decimal" hint="e.g. 128.00" error={fieldError(ce.lastPaymentAmount, errors.lastPaymentAmount)} defaultValue={typed.lastPaymentAmount} {...details.register('lastPaymentAmount')} />
+              <div className="field">
+                <label htmlFor="currency">Currency of the last payment</label>
+                <select
+                  id="currency"
+                  defaultValue={typed.lastPaymentCurrency ?? DETAILS_DEFAULTS.lastPaymentCurrency}
+                  aria-invalid={currencyError ? true : undefined}
+                  autoFocus={focusField === 'lastPaymentCurrency'}
+                  aria-describedby={currencyError ? 'currency-error' : undefined}
+                  {...details.register('lastPaymentCurrency')}
+                >
+                  {CURRENCIES.map((c) => (
+                    <option key={c} value={c}>{c}</option>
+                  ))}
+                </select>
+                <ChoiceError id="currency-error" error={currencyError} />
+              </div>
+              <TextField label="When was the account created? (approximately)" type="month" hint="YYYY-MM" error={fieldError(ce.createdMonth, errors.createdMonth)} defaultValue={typed.createdMonth} {...details.register('createdMonth')} />
+
+              <h2>Evidence</h2>
+              <p className="small muted">JPEG, PNG or PDF only (we check the content, not the name), at most 10 MB each and 5 files in all.</p>
+              {errors.files ? (
+                <p className="field-error" role="alert" id="files-error">
+                  {errors.files}
+                </p>
+              ) : null}
+              {chooseFilesAgain ? (
+                <div className="notice warn" role="note" id="choose-files-again" data-testid="choose-files-again">
+                  <p>The files you attached were not kept when the form came back: choose them again before you submit.</p>
+                </div>
+              ) : null}
+              <FileField name="idDocument" label="ID document" hint="A photo or scan of the holder's identity document." required autoFocus={focusField === 'files' || focusField === 'idDocument'} error={fieldError(ce.idDocument, errors.idDocument)} filesError={errors.files} chooseAgainId={chooseFilesAgain ? 'choose-files-again' : undefined} register={details.register as never} />
+              <FileField name="businessLicence" label="Business licence" hint="Required for enterprise accounts." autoFocus={focusField === 'businessLicence'} required={details.watch('accountType') === 'ENTERPRISE'} error={fieldError(ce.businessLicence, errors.businessLicence)} filesError={errors.files} chooseAgainId={chooseFilesAgain ? 'choose-files-again' : undefined} register={details.register as never} />
+              <FileField name="paymentRecord" label="Recent payment record" hint="An invoice or bank statement of a payment to the account." autoFocus={focusField === 'paymentRecord'} error={fieldError(ce.paymentRecord, errors.paymentRecord)} filesError={errors.files} chooseAgainId={chooseFilesAgain ? 'choose-files-again' : undefined} register={details.register as never} />
+              <FileField name="otherEvidence" label="Other evidence" hint="Anything else that shows the account is yours." autoFocus={focusField === 'otherEvidence'} error={fieldError(ce.otherEvidence, errors.otherEvidence)} filesError={errors.files} chooseAgainId={chooseFilesAgain ? 'choose-files-again' : undefined} register={details.register as never} />
+
+              <div className="visually-hidden" aria-hidden="true">
+                <label htmlFor="website">Leave this empty</label>
+                <input id="website" type="text" name="website" tabIndex={-1} autoComplete="off" />
+              </div>
+              <div className="actions">
+                <button type="submit" disabled={busy}>{busy ? 'Submitting…' : 'Submit appeal'}</button>
+                <Link to="/help/change-logon-email">Help</Link>
+              </div>
+            </Form>
+          </>
+        )}
+      </div>
+    </ErrorFocus>
   );
 }

@@ -7,7 +7,7 @@ import { CaseClosed, findByTrackingToken, replyToAppeal, StaleCase, withdrawAppe
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { requestMeta } from '~/lib/request.server';
-import { FormError, FormStatus } from '~/components/form';
+import { ErrorFocus, firstInvalidField, FormError, FormStatus } from '~/components/form';
 
 export const meta: MetaFunction = () => [{ title: 'Your appeal — Account Recovery Desk' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }];
 
@@ -40,7 +40,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       files: m.evidence.map((e) => e.originalName),
     })),
     files: appeal.evidence.map((e) => ({ name: e.originalName, deleted: Boolean(e.deletedAt) })),
-    // Set by the redirect after a reply (so a reload does not send it again) and by the first step of Withdraw.
+    // Set by the redirect after a reply (so a reload does not send it again; the page then drops it from the
+    // address, so a reload does not say it again either) and by the first step of Withdraw.
     replySent: search.get('reply') === 'sent',
     confirmWithdraw: search.get('withdraw') === 'confirm',
   };
@@ -94,97 +95,115 @@ export default function TrackAppeal() {
   useEffect(() => {
     if (replySent) replyForm.current?.reset();
   }, [replySent, location.key]);
+  // Said once: once shown, the address drops ?reply=sent (the router's own entry is kept), so a reload does not
+  // say it again. Without JavaScript the address keeps it.
+  useEffect(() => {
+    if (!d.replySent) return;
+    const url = new URL(window.location.href);
+    url.searchParams.delete('reply');
+    window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+  }, [d.replySent, location.key]);
   const confirmingWithdrawal = d.open && (d.confirmWithdraw || Boolean(result?.confirmWithdraw));
   const confirmHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (confirmingWithdrawal) confirmHeading.current?.focus();
   }, [confirmingWithdrawal]);
   return (
-    <div className="narrow">
-      <h1>Appeal {d.caseNumber}</h1>
-      <div className={`notice ${d.tone === 'ok' ? 'ok' : d.tone === 'bad' ? 'error' : d.tone === 'warn' ? 'warn' : ''}`} role="status" data-testid="appeal-status">
-        <p>
-          <strong>{d.statusLabel}</strong>
-        </p>
-        {d.open ? (
+    <ErrorFocus answer={result}>
+      <div className="narrow">
+        <h1>Appeal {d.caseNumber}</h1>
+        <div className={`notice ${d.tone === 'ok' ? 'ok' : d.tone === 'bad' ? 'error' : d.tone === 'warn' ? 'warn' : ''}`} role="status" data-testid="appeal-status">
+          <p>
+            <strong>{d.statusLabel}</strong>
+          </p>
+          {d.open ? (
+            <p className="small">
+              {d.paused
+                ? 'The decision clock is paused until you answer below.'
+                : `We expect to decide by ${new Date(d.dueAt).toUTCString()} (3 working days from submission).`}
+            </p>
+          ) : null}
+        </div>
+        <FormError>{result?.error}</FormError>
+        <FormStatus>{result?.message ?? (replySent ? REPLY_SENT : undefined)}</FormStatus>
+        {confirmingWithdrawal ? (
+          <section className="card" aria-labelledby="withdraw-confirm">
+            <h2 id="withdraw-confirm" tabIndex={-1} ref={confirmHeading}>
+              Withdraw this appeal?
+            </h2>
+            <p>The case will be closed and cannot be reopened. Nothing on the account changes.</p>
+            <Form method="post" action={trackPath} className="actions">
+              <input type="hidden" name="intent" value="withdraw" />
+              <input type="hidden" name="confirm" value="yes" />
+              <button type="submit" disabled={busy}>Yes, withdraw</button>
+              <Link className="button secondary" to={trackPath}>
+                Keep my appeal
+              </Link>
+            </Form>
+          </section>
+        ) : null}
+
+        <h2>Conversation</h2>
+        <ol className="card" aria-label="Messages">
+          {d.messages.map((m) => (
+            <li key={m.id}>
+              <p className="small muted">
+                {m.who} · {new Date(m.at).toUTCString()}
+              </p>
+              <p>{m.body}</p>
+              {m.files.length ? <p className="small">Attached: {m.files.join(', ')}</p> : null}
+            </li>
+          ))}
+        </ol>
+        {d.files.length ? (
           <p className="small">
-            {d.paused
-              ? 'The decision clock is paused until you answer below.'
-              : `We expect to decide by ${new Date(d.dueAt).toUTCString()} (3 working days from submission).`}
+            Files sent with the appeal: {d.files.map((f) => (f.deleted ? `${f.name} (deleted after the retention period)` : f.name)).join(', ')}
           </p>
         ) : null}
+
+        {d.open ? (
+          <>
+            <h2>Reply</h2>
+            <Form method="post" action={trackPath} encType="multipart/form-data" className="card" noValidate ref={replyForm}>
+              <input type="hidden" name="intent" value="reply" />
+              <div className="field">
+                <label htmlFor="reply-body">Your message</label>
+                <textarea
+                    id="reply-body"
+                    name="body"
+                    rows={5}
+                    maxLength={5000}
+                    aria-invalid={errors.body ? true : undefined}
+                    aria-describedby={errors.body ? 'reply-body-error' : undefined}
+                    autoFocus={firstInvalidField(result) === 'body'}
+                  />
+                {errors.body ? <p className="field-error" id="reply-body-error">{errors.body}</p> : null}
+              </div>
+              <div className="field">
+                <label htmlFor="reply-files">Add files (optional)</label>
+                <p className="hint" id="reply-files-hint">JPEG, PNG or PDF, at most 10 MB each, {EVIDENCE_LIMITS.maxFiles} files at a time.</p>
+                <input id="reply-files" type="file" name="otherEvidence" multiple accept="image/jpeg,image/png,application/pdf" aria-describedby={`reply-files-hint${errors.otherEvidence ? ' reply-files-error' : ''}`} aria-invalid={errors.otherEvidence ? true : undefined} autoFocus={firstInvalidField(result) === 'otherEvidence'} />
+                {errors.otherEvidence ? <p className="field-error" id="reply-files-error">{errors.otherEvidence}</p> : null}
+              </div>
+              <div className="actions">
+                <button type="submit" disabled={busy}>Send reply</button>
+              </div>
+            </Form>
+            {confirmingWithdrawal ? null : (
+              <>
+                <h2>Withdraw</h2>
+                {/* The first step only asks (a page of its own, so it works without JavaScript); the question's button withdraws. */}
+                <Form method="get" action={trackPath} className="card">
+                  <p>If you no longer need this appeal, you can withdraw it. Nothing on the account changes.</p>
+                  <button type="submit" name="withdraw" value="confirm" className="secondary">
+                    Withdraw appeal
+                  </button>
+                </Form>
+              </>
+            )}
+          </>
+        ) : null}
       </div>
-      <FormError>{result?.error}</FormError>
-      <FormStatus>{result?.message ?? (replySent ? REPLY_SENT : undefined)}</FormStatus>
-      {confirmingWithdrawal ? (
-        <section className="card" aria-labelledby="withdraw-confirm">
-          <h2 id="withdraw-confirm" tabIndex={-1} ref={confirmHeading}>
-            Withdraw this appeal?
-          </h2>
-          <p>The case will be closed and cannot be reopened. Nothing on the account changes.</p>
-          <Form method="post" action={trackPath} className="actions">
-            <input type="hidden" name="intent" value="withdraw" />
-            <input type="hidden" name="confirm" value="yes" />
-            <button type="submit" disabled={busy}>Yes, withdraw</button>
-            <Link className="button secondary" to={trackPath}>
-              Keep my appeal
-            </Link>
-          </Form>
-        </section>
-      ) : null}
-
-      <h2>Conversation</h2>
-      <ol className="card" aria-label="Messages">
-        {d.messages.map((m) => (
-          <li key={m.id}>
-            <p className="small muted">
-              {m.who} · {new Date(m.at).toUTCString()}
-            </p>
-            <p>{m.body}</p>
-            {m.files.length ? <p className="small">Attached: {m.files.join(', ')}</p> : null}
-          </li>
-        ))}
-      </ol>
-      {d.files.length ? (
-        <p className="small">
-          Files sent with the appeal: {d.files.map((f) => (f.deleted ? `${f.name} (deleted after the retention period)` : f.name)).join(', ')}
-        </p>
-      ) : null}
-
-      {d.open ? (
-        <>
-          <h2>Reply</h2>
-          <Form method="post" action={trackPath} encType="multipart/form-data" className="card" noValidate ref={replyForm}>
-            <input type="hidden" name="intent" value="reply" />
-            <div className="field">
-              <label htmlFor="reply-body">Your message</label>
-              <textarea id="reply-body" name="body" rows={5} maxLength={5000} aria-invalid={errors.body ? true : undefined} aria-describedby={errors.body ? 'reply-body-error' : undefined} />
-              {errors.body ? <p className="field-error" id="reply-body-error">{errors.body}</p> : null}
-            </div>
-            <div className="field">
-              <label htmlFor="reply-files">Add files (optional)</label>
-              <p className="hint" id="reply-files-hint">JPEG, PNG or PDF, at most 10 MB each, {EVIDENCE_LIMITS.maxFiles} files at a time.</p>
-              <input id="reply-files" type="file" name="otherEvidence" multiple accept="image/jpeg,image/png,application/pdf" aria-describedby={`reply-files-hint${errors.otherEvidence ? ' reply-files-error' : ''}`} aria-invalid={errors.otherEvidence ? true : undefined} />
-              {errors.otherEvidence ? <p className="field-error" id="reply-files-error">{errors.otherEvidence}</p> : null}
-            </div>
-            <div className="actions">
-              <button type="submit" disabled={busy}>Send reply</button>
-            </div>
-          </Form>
-          {confirmingWithdrawal ? null : (
-            <>
-              <h2>Withdraw</h2>
-              {/* The first step only asks (a page of its own, so it works without JavaScript); the question's button withdraws. */}
-              <Form method="get" action={trackPath} className="card">
-                <p>If you no longer need this appeal, you can withdraw it. Nothing on the account changes.</p>
-                <button type="submit" name="withdraw" value="confirm" className="secondary">
-                  Withdraw appeal
-                </button>
-              </Form>
-            </>
-          )}
-        </>
-      ) : null}
-    </div>
+    </ErrorFocus>
   );
 }

@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
+import { useEffect, useRef } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { getCustomer } from '~/auth/guards.server';
 import { LoginRefused, passwordAuthenticator } from '~/auth/login.server';
 import { commitSessionCookie, createSession, safeRedirectPath } from '~/auth/session.server';
 import { recordAudit } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
-import { FormError, FormStatus, TextField } from '~/components/form';
+import { ErrorFocus, FormError, FormStatus, TextField } from '~/components/form';
 import { RESET_MESSAGES } from '~/account/messages';
 import { ssoEntryFor } from '~/sso/sso.server';
 import { isSsoFailureCode, SSO_FAILURES, type SsoFailureCode } from '~/sso/messages';
@@ -72,77 +73,85 @@ export default function Login() {
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const busy = navigation.state !== 'idle';
+  // A refused password is not offered again: without JavaScript the answer's page has an empty field; with it the
+  // page stays, so the field is emptied here. The logon name stays.
+  const password = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (result?.error && password.current) password.current.value = '';
+  }, [result]);
   return (
-    <div className="narrow">
-      <h1>Sign in</h1>
-      <p className="lead">Account owners sign in with the logon email. RAM users sign in with name@&lt;UID&gt;.onaliyun.com.</p>
-      {d.roleEnded && !result ? (
-        <div className="notice" role="status">
-          <p>Your role session has ended and the RAM user session behind it is no longer active. Sign in again.</p>
-        </div>
-      ) : null}
-      <FormStatus>{params.get('reset') === '1' && !result ? RESET_MESSAGES.done : null}</FormStatus>
-      <div className="card">
-        <FormError>{result?.error}</FormError>
-        <Form method="post" noValidate>
-          <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
-          <TextField label="Logon name" name="login" type="text" autoComplete="username" required defaultValue={result?.login ?? ''} autoFocus={!d.sso && !d.ssoError} />
-          <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
-          <div className="actions">
-            <button type="submit" disabled={busy}>
-              {busy ? 'Signing in…' : 'Sign in'}
-            </button>
-          </div>
-        </Form>
-      </div>
-      <div className="card" id="sso">
-        <h2>Sign in with SSO</h2>
-        <p className="small muted">For RAM users and roles of an account that signs in through its enterprise identity provider (OpenID Connect).</p>
-        {d.ssoError ? (
-          <div className="notice error" role="alert" data-testid="sso-error">
-            <p>{d.ssoError}</p>
+    <ErrorFocus answer={result}>
+      <div className="narrow">
+        <h1>Sign in</h1>
+        <p className="lead">Account owners sign in with the logon email. RAM users sign in with name@&lt;UID&gt;.onaliyun.com.</p>
+        {d.roleEnded && !result ? (
+          <div className="notice" role="status">
+            <p>Your role session has ended and the RAM user session behind it is no longer active. Sign in again.</p>
           </div>
         ) : null}
-        {d.sso ? (
-          <>
-            <p>
-              Account <strong>{d.sso.account}</strong> signs in at <strong className="mono">{d.sso.idpHost}</strong>.
-            </p>
-            <div className="actions">
-              <a className="button" href={d.sso.startHref}>
-                Continue to your identity provider
-              </a>
-              <Link to="/login" className="button secondary">
-                Another account
-              </Link>
-            </div>
-          </>
-        ) : (
-          <Form method="get" action="/login" noValidate>
+        <FormStatus>{params.get('reset') === '1' && !result ? RESET_MESSAGES.done : null}</FormStatus>
+        <div className="card">
+          <FormError>{result?.error}</FormError>
+          <Form method="post" noValidate>
             <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
-            <TextField label="Account UID or alias" name="sso_account" type="text" autoComplete="organization" defaultValue={d.ssoAccount} hint="The 16-digit account ID, or the account alias your administrator gave you." />
+            <TextField label="Logon name" name="login" type="text" autoComplete="username" required defaultValue={result?.login ?? ''} autoFocus={!result && !d.sso && !d.ssoError} />
+            <TextField ref={password} label="Password" name="password" type="password" autoComplete="current-password" required />
             <div className="actions">
-              <button type="submit" className="secondary">
-                Continue with SSO
+              <button type="submit" disabled={busy}>
+                {busy ? 'Signing in…' : 'Sign in'}
               </button>
             </div>
           </Form>
-        )}
+        </div>
+        <div className="card" id="sso">
+          <h2>Sign in with SSO</h2>
+          <p className="small muted">For RAM users and roles of an account that signs in through its enterprise identity provider (OpenID Connect).</p>
+          {d.ssoError ? (
+            <div className="notice error" role="alert" data-testid="sso-error">
+              <p>{d.ssoError}</p>
+            </div>
+          ) : null}
+          {d.sso ? (
+            <>
+              <p>
+                Account <strong>{d.sso.account}</strong> signs in at <strong className="mono">{d.sso.idpHost}</strong>.
+              </p>
+              <div className="actions">
+                <a className="button" href={d.sso.startHref}>
+                  Continue to your identity provider
+                </a>
+                <Link to="/login" className="button secondary">
+                  Another account
+                </Link>
+              </div>
+            </>
+          ) : (
+            <Form method="get" action="/login" noValidate>
+              <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
+              <TextField label="Account UID or alias" name="sso_account" type="text" autoComplete="organization" defaultValue={d.ssoAccount} hint="The 16-digit account ID, or the account alias your administrator gave you." />
+              <div className="actions">
+                <button type="submit" className="secondary">
+                  Continue with SSO
+                </button>
+              </div>
+            </Form>
+          )}
+        </div>
+        <ul className="small">
+          <li>
+            <Link to="/password-reset">Forgot password?</Link>
+          </li>
+          <li>
+            <Link to="/appeals/new?scenario=FORGOT_LOGON_EMAIL">Forgot your logon email?</Link>
+          </li>
+          <li>
+            <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">Can&apos;t use your email or phone?</Link>
+          </li>
+          <li>
+            <Link to="/help/change-logon-email">How do I change my logon email?</Link>
+          </li>
+        </ul>
       </div>
-      <ul className="small">
-        <li>
-          <Link to="/password-reset">Forgot password?</Link>
-        </li>
-        <li>
-          <Link to="/appeals/new?scenario=FORGOT_LOGON_EMAIL">Forgot your logon email?</Link>
-        </li>
-        <li>
-          <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">Can&apos;t use your email or phone?</Link>
-        </li>
-        <li>
-          <Link to="/help/change-logon-email">How do I change my logon email?</Link>
-        </li>
-      </ul>
-    </div>
+    </ErrorFocus>
   );
 }

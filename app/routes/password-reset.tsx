@@ -8,7 +8,7 @@ import { maskEmail } from '~/account/masking';
 import { newToken } from '~/lib/tokens.server';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton } from '~/components/code-entry';
-import { FormError, TextField } from '~/components/form';
+import { ErrorFocus, firstInvalidField, FormError, TextField } from '~/components/form';
 import { CODE_RULES } from '~/verification/codes.server';
 
 export const meta: MetaFunction = () => [{ title: 'Reset your password — Account Recovery Desk' }];
@@ -67,57 +67,64 @@ export default function PasswordReset() {
   const busy = useNavigation().state !== 'idle';
   const errors: Record<string, string> = result?.fieldErrors ?? {};
   return (
-    <div className="narrow">
-      <h1>Reset your password</h1>
-      <FormError>{result?.error}</FormError>
-      {!flow ? (
-        <div className="card">
-          <p>Enter the logon email of your account. We send a verification code to it, or to the account&apos;s secure phone.</p>
-          <Form method="post" noValidate>
-            <input type="hidden" name="intent" value="request" />
-            <TextField label="Logon email" name="email" type="email" autoComplete="username" required error={errors.email} />
-            <fieldset className="field">
-              <legend>Send the code to</legend>
-              <label className="choice">
-                <input type="radio" name="channel" value="EMAIL" defaultChecked /> <span>The logon email</span>
-              </label>
-              <label className="choice">
-                <input type="radio" name="channel" value="SMS" /> <span>The secure phone of the account</span>
-              </label>
-              {errors.channel ? <p className="field-error">{errors.channel}</p> : null}
-            </fieldset>
-            <div className="actions">
-              <button type="submit" disabled={busy}>Get verification code</button>
-              <Link to="/login">Back to sign in</Link>
-            </div>
-          </Form>
-        </div>
-      ) : (
-        <>
-          <div className="notice" role="status">
-            <p>{RESET_MESSAGES.sent(flow.channel)}</p>
-            <p className="small">
-              Email: <span className="mono">{flow.email}</span>
-            </p>
-          </div>
+    <ErrorFocus answer={result}>
+      <div className="narrow">
+        <h1>Reset your password</h1>
+        <FormError>{result?.error}</FormError>
+        {!flow ? (
           <div className="card">
+            <p>Enter the logon email of your account. We send a verification code to it, or to the account&apos;s secure phone.</p>
             <Form method="post" noValidate>
-              <input type="hidden" name="intent" value="reset" />
-              <TextField label="Verification code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required error={errors.code} />
-              <TextField label="New password" name="password" type="password" autoComplete="new-password" hint="At least 10 characters, with letters and digits." required error={errors.password} />
-              <TextField label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required error={errors.confirm} />
+              <input type="hidden" name="intent" value="request" />
+              <TextField label="Logon email" name="email" type="email" autoComplete="username" required error={errors.email} />
+              <fieldset className="field" aria-describedby={errors.channel ? 'channel-error' : undefined}>
+                <legend>Send the code to</legend>
+                <label className="choice">
+                  <input type="radio" name="channel" value="EMAIL" defaultChecked aria-invalid={errors.channel ? true : undefined} autoFocus={firstInvalidField(result) === 'channel'} />{' '}
+                  <span>The logon email</span>
+                </label>
+                <label className="choice">
+                  <input type="radio" name="channel" value="SMS" aria-invalid={errors.channel ? true : undefined} /> <span>The secure phone of the account</span>
+                </label>
+                {errors.channel ? (
+                  <p className="field-error" id="channel-error">
+                    {errors.channel}
+                  </p>
+                ) : null}
+              </fieldset>
               <div className="actions">
-                <button type="submit" disabled={busy}>Reset password</button>
+                <button type="submit" disabled={busy}>Get verification code</button>
+                <Link to="/login">Back to sign in</Link>
               </div>
             </Form>
-            <Form method="post" className="actions">
-              <ResendButton resendAt={flow.resendAt} name="intent" value="resend" label="Resend code" />
-              <button type="submit" name="intent" value="start-over" className="link">Use another email or method</button>
-            </Form>
           </div>
-          <CodeHelp />
-        </>
-      )}
-    </div>
+        ) : (
+          <>
+            <div className="notice" role="status">
+              <p>{RESET_MESSAGES.sent(flow.channel)}</p>
+              <p className="small">
+                Email: <span className="mono">{flow.email}</span>
+              </p>
+            </div>
+            <div className="card">
+              <Form method="post" noValidate>
+                <input type="hidden" name="intent" value="reset" />
+                <TextField label="Verification code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required error={errors.code} />
+                <TextField label="New password" name="password" type="password" autoComplete="new-password" hint="At least 10 characters, with letters and digits." required error={errors.password} />
+                <TextField label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required error={errors.confirm} />
+                <div className="actions">
+                  <button type="submit" disabled={busy}>Reset password</button>
+                </div>
+              </Form>
+              <Form method="post" className="actions">
+                <ResendButton resendAt={flow.resendAt} name="intent" value="resend" label="Resend code" />
+                <button type="submit" name="intent" value="start-over" className="link">Use another email or method</button>
+              </Form>
+            </div>
+            <CodeHelp />
+          </>
+        )}
+      </div>
+    </ErrorFocus>
   );
 }

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
+import { useEffect, useRef } from 'react';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { checkStaffPassword, completeStaffSignIn, enrolmentSecret } from '~/staff/auth.server';
 import { readStaffSession, staffPrincipal, startStaffSession } from '~/staff/session.server';
@@ -8,7 +9,7 @@ import { defineAbilityFor } from '~/authz/ability';
 import { enrolmentQr } from '~/staff/totp.server';
 import { safeRedirectPath } from '~/auth/session.server';
 import { requestMeta } from '~/lib/request.server';
-import { FormError, TextField } from '~/components/form';
+import { ErrorFocus, FormError, TextField } from '~/components/form';
 
 export const meta: MetaFunction = () => [{ title: staffTitle('Staff sign-in') }];
 
@@ -34,6 +35,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { stage: 'password' as const, email: null, secret: null, qr: null };
 }
 
+type ActionData = { error: string; email?: string };
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const meta = requestMeta(context, request);
@@ -42,14 +45,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const session = await readStaffSession(context, request);
     if (!session || session.mfaPassed) return redirect('/staff/login');
     const result = await completeStaffSignIn(context, session.id, String(form.get('code') ?? ''), meta);
-    if (!result.ok) return data({ error: result.message }, { status: result.status });
+    if (!result.ok) return data<ActionData>({ error: result.message }, { status: result.status });
     return redirect(redirectTo ?? startPage(session.staff));
   }
   const email = String(form.get('email') ?? '');
   const password = String(form.get('password') ?? '').slice(0, 256);
-  if (!email.trim() || !password) return data({ error: 'Enter your email and password.' }, { status: 400 });
+  // A refusal gives the email back for the form (never the password).
+  const typed = email.slice(0, 254);
+  if (!email.trim() || !password) return data<ActionData>({ error: 'Enter your email and password.', email: typed }, { status: 400 });
   const result = await checkStaffPassword(context, email, password, meta);
-  if (!result.ok) return data({ error: result.message }, { status: result.status });
+  if (!result.ok) return data<ActionData>({ error: result.message, email: typed }, { status: result.status });
   const { cookie } = await startStaffSession(context, result.staffId, meta);
   return redirect(redirectTo ? `/staff/login?redirectTo=${encodeURIComponent(redirectTo)}` : '/staff/login', { headers: { 'Set-Cookie': cookie } });
 }
@@ -60,44 +65,51 @@ export default function StaffLogin() {
   const [params] = useSearchParams();
   const busy = useNavigation().state !== 'idle';
   const redirectTo = params.get('redirectTo') ?? '';
+  // A refused password is not offered again (with JavaScript the page stays, so the field is emptied here); the email stays.
+  const password = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (result?.error && password.current) password.current.value = '';
+  }, [result]);
   return (
-    <div className="narrow">
-      <h1>Staff sign-in</h1>
-      <p className="lead">Back office of the Account Recovery Desk. Customers sign in on the <a href="/login">customer page</a>.</p>
-      <FormError>{result?.error}</FormError>
-      {d.stage === 'password' ? (
-        <Form method="post" className="card" noValidate>
-          <input type="hidden" name="redirectTo" value={redirectTo} />
-          <TextField label="Work email" name="email" type="email" autoComplete="username" required />
-          <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
-          <div className="actions">
-            <button type="submit" disabled={busy}>Continue</button>
-          </div>
-        </Form>
-      ) : (
-        <Form method="post" className="card" noValidate>
-          <input type="hidden" name="intent" value="totp" />
-          <input type="hidden" name="redirectTo" value={redirectTo} />
-          {d.stage === 'enrol' ? (
-            <>
-              <h2>Set up your authenticator</h2>
-              <p>Scan this code with an authenticator app (or enter the key by hand), then enter the 6-digit code it shows.</p>
-              <img src={d.qr!} alt={`QR code to add Account Recovery Desk (${d.email}) to an authenticator app`} width={220} height={220} />
-              <p className="small">
-                Key: <code data-testid="totp-secret">{d.secret}</code> (SHA-1, 6 digits, 30 seconds)
+    <ErrorFocus answer={result}>
+      <div className="narrow">
+        <h1>Staff sign-in</h1>
+        <p className="lead">Back office of the Account Recovery Desk. Customers sign in on the <a href="/login">customer page</a>.</p>
+        <FormError>{result?.error}</FormError>
+        {d.stage === 'password' ? (
+          <Form method="post" className="card" noValidate>
+            <input type="hidden" name="redirectTo" value={redirectTo} />
+            <TextField label="Work email" name="email" type="email" autoComplete="username" required defaultValue={result?.email ?? ''} />
+            <TextField ref={password} label="Password" name="password" type="password" autoComplete="current-password" required />
+            <div className="actions">
+              <button type="submit" disabled={busy}>Continue</button>
+            </div>
+          </Form>
+        ) : (
+          <Form method="post" className="card" noValidate>
+            <input type="hidden" name="intent" value="totp" />
+            <input type="hidden" name="redirectTo" value={redirectTo} />
+            {d.stage === 'enrol' ? (
+              <>
+                <h2>Set up your authenticator</h2>
+                <p>Scan this code with an authenticator app (or enter the key by hand), then enter the 6-digit code it shows.</p>
+                <img src={d.qr!} alt={`QR code to add Account Recovery Desk (${d.email}) to an authenticator app`} width={220} height={220} />
+                <p className="small">
+                  Key: <code data-testid="totp-secret">{d.secret}</code> (SHA-1, 6 digits, 30 seconds)
+                </p>
+              </>
+            ) : (
+              <p>
+                Signed in as <strong>{d.email}</strong>. Enter the code from your authenticator app.
               </p>
-            </>
-          ) : (
-            <p>
-              Signed in as <strong>{d.email}</strong>. Enter the code from your authenticator app.
-            </p>
-          )}
-          <TextField label="Authentication code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required autoFocus />
-          <div className="actions">
-            <button type="submit" disabled={busy}>Sign in</button>
-          </div>
-        </Form>
-      )}
-    </div>
+            )}
+            <TextField label="Authentication code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required autoFocus />
+            <div className="actions">
+              <button type="submit" disabled={busy}>Sign in</button>
+            </div>
+          </Form>
+        )}
+      </div>
+    </ErrorFocus>
   );
 }
