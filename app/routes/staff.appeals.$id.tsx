@@ -11,7 +11,7 @@ import { requestMeta } from '~/lib/request.server';
 import { maskEmail, maskPhone } from '~/account/masking';
 import { SCENARIOS } from '~/appeals/schema';
 import { CHECKLIST, REJECT_REASONS, checklistComplete } from '~/appeals/review';
-import { matchIndicators } from '~/appeals/matching';
+import { MATCH_WORDS, matchIndicators } from '~/appeals/matching';
 import { reassessFiled } from '~/appeals/risk.server';
 import { recordCaseView } from '~/appeals/viewers.server';
 import { loadCaseRecords } from '~/appeals/case-page.server';
@@ -149,8 +149,6 @@ function approveHint(saved: Record<string, boolean>, ticked: ReadonlySet<string>
   return `Save the completed checklist to approve. Not checked yet: ${unticked.map((item) => item.label).join('; ')}.`;
 }
 
-const RESULT_WORD = { match: 'matches', mismatch: 'does not match', unknown: 'not given', close: 'close' } as const;
-
 export default function CasePage() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -227,8 +225,8 @@ export default function CasePage() {
           <ul data-testid="matches">
             {d.matches.map((m) => (
               <li key={m.key}>
-                <span className={`badge ${m.result === 'match' ? 'ok' : m.result === 'mismatch' ? 'bad' : 'warn'}`}>{RESULT_WORD[m.result]}</span> {m.label}
-                {m.detail ? <span className="muted small"> — {m.detail}</span> : null}
+                {`${m.label}: `}<span className={`badge ${m.result === 'match' ? 'ok' : m.result === 'mismatch' ? 'bad' : 'warn'}`}>{MATCH_WORDS[m.result]}</span>
+                {m.detail ? <span className={m.result === 'mismatch' ? undefined : 'muted small'}> — {m.detail}</span> : null}
               </li>
             ))}
           </ul>

@@ -127,12 +127,19 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
   });
 
   it('shows who else has the case open, match indicators and risk signals', async () => {
-    const appeal = await makeAppeal(prisma(), portal.services.evidence, { holderName: 'Bob Martin', lastPaymentCents: 9999 });
+    const appeal = await makeAppeal(prisma(), portal.services.evidence, { holderName: 'Bob Martin', lastPaymentCents: 9999, accountType: 'ENTERPRISE' });
     expect((await clients.senior.get(`/staff/appeals/${appeal.id}`)).status).toBe(200);
     const text = pageText(await (await clients.agent.get(`/staff/appeals/${appeal.id}`)).text());
     expect(text).toMatch(/Also looking at this case right now: Sasha Senior/);
-    expect(text).toMatch(/matches Name matches/);
-    expect(text).toMatch(/does not match Last payment matches/);
+    // Each item says plainly how it came out; Bob's account is an individual one.
+    expect(text).toContain('Name: matches');
+    expect(text).toContain('Last payment: does not match');
+    expect(text).toContain('Account type: does not match — the appeal says enterprise, the account is individual');
+    expect(text).not.toMatch(/does not match Last payment matches|matches Name matches/);
+    const sameType = await makeAppeal(prisma(), portal.services.evidence, { holderName: 'Someone Else', accountType: 'INDIVIDUAL' });
+    const sameText = pageText(await (await clients.agent.get(`/staff/appeals/${sameType.id}`)).text());
+    expect(sameText).toContain('Account type: matches');
+    expect(sameText).toContain('Name: does not match — the appeal says “Someone Else”, the account holder is “Bob Martin”');
     const unknown = await makeAppeal(prisma(), null, { accountUid: null, accountFound: false });
     expect(pageText(await (await clients.agent.get(`/staff/appeals/${unknown.id}`)).text())).toContain('No account matches the identification given');
   });
