@@ -9,7 +9,7 @@ import { denialReason } from '~/authz/ability';
 import { forbidden } from '~/auth/guards.server';
 import { requestMeta } from '~/lib/request.server';
 import { maskEmail, maskPhone } from '~/account/masking';
-import { SCENARIOS } from '~/appeals/schema';
+import { OPEN_STATUSES, SCENARIOS } from '~/appeals/schema';
 import { CHECKLIST, REJECT_REASONS, checklistComplete } from '~/appeals/review';
 import { MATCH_WORDS, matchIndicators } from '~/appeals/matching';
 import { reassessFiled } from '~/appeals/risk.server';
@@ -65,7 +65,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       lastPayment: appeal.lastPaymentCents != null ? `${(appeal.lastPaymentCents / 100).toFixed(2)} ${appeal.lastPaymentCurrency}` : '—',
       createdMonth: appeal.createdMonth,
       submittedAt: appeal.submittedAt.toISOString(),
-      slaDueAt: appeal.slaDueAt.toISOString(),
+      // A closed case has no due date any more; the page says when it was closed instead.
+      slaDueAt: OPEN_STATUSES.includes(appeal.status) ? appeal.slaDueAt.toISOString() : null,
+      closedAt: OPEN_STATUSES.includes(appeal.status) ? null : (appeal.decidedAt?.toISOString() ?? null),
       breached: ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'].includes(appeal.status) && appeal.slaDueAt < now,
       assignee: person(appeal.assigneeId),
       firstApprover: person(appeal.firstApproverId),
@@ -173,7 +175,8 @@ export default function CasePage() {
       </h1>
       <p className="lead">
         {a.scenario} · status <strong>{a.status.replace(/_/g, ' ').toLowerCase()}</strong> · risk{' '}
-        {a.riskLevel === 'HIGH' ? <span className="badge bad">high</span> : 'normal'} · due {new Date(a.slaDueAt).toUTCString()}
+        {a.riskLevel === 'HIGH' ? <span className="badge bad">high</span> : 'normal'} ·{' '}
+        {a.slaDueAt ? `due ${new Date(a.slaDueAt).toUTCString()}` : a.closedAt ? `closed ${new Date(a.closedAt).toUTCString()}` : 'closed'}
         {a.breached ? <span className="badge bad"> SLA breached</span> : null}
         {a.priority > 0 ? <span className="badge warn"> priority</span> : null}
       </p>

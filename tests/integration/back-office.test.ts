@@ -297,6 +297,28 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     expect(missing.status).toBe(400);
   });
 
+  it('shows when a closed case was closed instead of a due date, in the queue and on its page', async () => {
+    const decidedAt = new Date('2026-11-20T10:15:00Z');
+    const slaDueAt = new Date('2026-11-25T08:00:00Z');
+    for (const status of ['APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'] as const) {
+      const appeal = await makeAppeal(prisma(), null, { status, decidedAt, slaDueAt });
+      const queue = pageText(await (await clients.agent.get(`/staff/appeals?status=all&q=${appeal.caseNumber}`)).text());
+      expect(queue, status).toContain(`${appeal.caseNumber}`);
+      expect(queue, status).toContain('closed 20 Nov 2026 10:15');
+      expect(queue, status).not.toContain('25 Nov 2026 08:00');
+      expect(queue, status).not.toContain('breached');
+      const page = pageText(await (await clients.agent.get(`/staff/appeals/${appeal.id}`)).text());
+      expect(page, status).toContain('closed Fri, 20 Nov 2026 10:15:00 GMT');
+      expect(page, status).not.toMatch(/\bdue \w{3}, /);
+      expect(page, status).not.toContain('SLA breached');
+    }
+    // An open case keeps its due date.
+    const open = await makeAppeal(prisma(), null, { status: 'IN_REVIEW', slaDueAt });
+    expect(pageText(await (await clients.agent.get(`/staff/appeals?status=all&q=${open.caseNumber}`)).text())).toContain('25 Nov 2026 08:00');
+    expect(pageText(await (await clients.agent.get(`/staff/appeals/${open.id}`)).text())).toContain('due Wed, 25 Nov 2026 08:00:00 GMT');
+    await prisma().appeal.update({ where: { id: open.id }, data: { status: 'WITHDRAWN', decidedAt } });
+  });
+
   it('expires a case that waited 14 days for the customer', async () => {
     const appeal = await makeAppeal(prisma(), null, { status: 'AWAITING_CUSTOMER', awaitingSince: new Date(Date.now() - 15 * 86400_000) });
     const fresh = await makeAppeal(prisma(), null, { status: 'AWAITING_CUSTOMER', awaitingSince: new Date(Date.now() - 3 * 86400_000) });
