@@ -84,7 +84,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     viewers: viewers.map((staffId) => staffNames.get(staffId) ?? ''),
     messages: messages.map((m) => ({ id: m.id, author: m.author, who: m.author === 'STAFF' ? ((m.staffId && staffNames.get(m.staffId)) || 'Support') : m.author === 'CUSTOMER' ? 'Customer' : 'System', body: m.body, at: m.createdAt.toISOString() })),
     notes: notes.map((n) => ({ id: n.id, who: staffNames.get(n.staffId) ?? '', body: n.body, at: n.createdAt.toISOString() })),
-    timeline: timeline.map((t) => ({ id: t.id, at: t.at.toISOString(), action: t.action, who: t.actorType === 'staff' ? (staffNames.get(t.actorId ?? '') ?? 'staff') : t.actorType })),
+    timeline: timeline.map((t) => ({
+      id: t.id,
+      at: t.at.toISOString(),
+      action: t.action,
+      who: t.actorType === 'staff' ? (staffNames.get(t.actorId ?? '') ?? 'staff') : t.actorType,
+      why: t.reason ? ((REJECT_REASONS as Record<string, string>)[t.reason] ?? t.reason) : null,
+    })),
   };
 }
 
@@ -352,7 +358,7 @@ export default function CasePage() {
 
       <section className="card" aria-labelledby="timeline-h">
         <h2 id="timeline-h">Timeline</h2>
-        <ol className="small" data-testid="timeline">{d.timeline.map((t) => <li key={t.id}>{new Date(t.at).toUTCString()} — {t.action} ({t.who})</li>)}</ol>
+        <ol className="small" data-testid="timeline">{d.timeline.map((t) => <li key={t.id}>{`${new Date(t.at).toUTCString()} — ${t.action} (${t.who})${t.why ? ` — ${t.why}` : ''}`}</li>)}</ol>
       </section>
     </>
   );

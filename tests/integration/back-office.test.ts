@@ -7,8 +7,10 @@ import { hashPassword } from '~/auth/password.server';
 import { sealTotpSecret } from '~/staff/totp.server';
 import { DEMO_TOTP_SECRET } from '~/db/seed.server';
 import { expireStaleAppeals } from '~/appeals/decisions.server';
-import { BASE_DETAILS, fileAppeal } from '../support/appeals';
+import { BASE_DETAILS, extraFiles, fileAppeal } from '../support/appeals';
+import { FIRST_APPROVAL_WITHDRAWN_REASON } from '~/appeals/submit.server';
 import { createOwner } from '../support/accounts';
+import { file, pngBytes } from '../support/files';
 
 describeEachDatabase('back office: queue, case, decisions', (kind) => {
   let portal: TestPortal;
@@ -281,6 +283,45 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     expect(pageText(await second.text())).toContain('Second approval given.');
     expect((await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000001' } })).logonEmail).toBe(`alice.renewed@${domain}`);
     await prisma().account.update({ where: { uid: '1000000000000001' }, data: { logonEmail: 'alice@example.com' } });
+  });
+
+  it('a filing merged into a case waiting for its second approval withdraws the first approval: back in review, on record and on the timeline', async () => {
+    const newEmail = `merge.four-eyes@merge-${kind}.example`;
+    const filed = await fileAppeal(new HttpClient(portal.url), prisma(), newEmail);
+    expect(filed.caseNumber, filed.text).toBeTruthy();
+    const appeal = await prisma().appeal.update({ where: { caseNumber: filed.caseNumber! }, data: { riskLevel: 'HIGH' } });
+    expect(pageText(await (await post('senior', appeal.id, { intent: 'claim' })).text())).toContain('The case is yours.');
+    await checklistDone('senior', appeal.id);
+    const first = await post('senior', appeal.id, { intent: 'approve', version: await version(appeal.id) });
+    expect(pageText(await first.text())).toContain('waits for a senior agent');
+    const pending = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
+    expect(pending).toMatchObject({ status: 'PENDING_SECOND_APPROVAL', firstApproverId: await staffId('senior') });
+    const secondApproverForm = String(pending.version);
+
+    // The customer files again with the same identification and new email, with another file.
+    const merged = await fileAppeal(new HttpClient(portal.url), prisma(), newEmail, BASE_DETAILS, { idDocument: file(pngBytes(), 'id-2.png', 'image/png'), ...extraFiles });
+    expect(merged.caseNumber, merged.text).toBe(filed.caseNumber);
+    const after = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
+    expect(after).toMatchObject({ status: 'IN_REVIEW', firstApproverId: null, firstApprovedAt: null, assigneeId: await staffId('senior'), riskLevel: 'HIGH', slaDueAt: pending.slaDueAt });
+    expect(after.checklist).toEqual({});
+    expect(await prisma().evidenceFile.count({ where: { appealId: appeal.id } })).toBe(3);
+    const withdrawn = await prisma().auditEvent.findFirstOrThrow({ where: { appealId: appeal.id, action: 'appeal.first_approval_withdrawn' } });
+    expect(withdrawn).toMatchObject({ actorType: 'system', data: { reason: FIRST_APPROVAL_WITHDRAWN_REASON, firstApproverId: await staffId('senior'), status: { from: 'PENDING_SECOND_APPROVAL', to: 'IN_REVIEW' } } });
+    const mergedEvent = await prisma().auditEvent.findFirstOrThrow({ where: { appealId: appeal.id, action: 'appeal.merged' } });
+    expect(mergedEvent.data).toMatchObject({ status: { from: 'PENDING_SECOND_APPROVAL', to: 'IN_REVIEW' } });
+
+    // The second approver's form from before the merge acts on nothing; the page says what happened.
+    const late = await post('senior2', appeal.id, { intent: 'second-approve', version: secondApproverForm });
+    expect(late.status).toBe(409);
+    expect(pageText(await late.text())).toContain('it is now in review');
+    expect((await post('senior2', appeal.id, { intent: 'second-approve', version: await version(appeal.id) })).status).toBe(403);
+    expect((await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000001' } })).logonEmail).toBe('alice@example.com');
+    const page = pageText(await (await clients.senior.get(`/staff/appeals/${appeal.id}`)).text());
+    expect(page).toContain(`appeal.first_approval_withdrawn (system) — ${FIRST_APPROVAL_WITHDRAWN_REASON}`);
+    expect(page).not.toContain('First approval by');
+    // A new first approval needs the checklist done again, against every file.
+    expect((await post('senior', appeal.id, { intent: 'approve', version: await version(appeal.id) })).status).toBe(400);
+    await post('senior', appeal.id, { intent: 'reject', version: await version(appeal.id), reason: 'OTHER', message: 'Test case closed.', final: 'retry' });
   });
 
   it('rejects with a reason and a customer message; a stale form is refused', async () => {
