@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { subject } from '@casl/ability';
 import { z } from 'zod';
@@ -20,6 +20,7 @@ import {
   UUID, addInternalNote, approveAppeal, claimAppeal, rejectAppeal, releaseAppeal, requestInformation, secondApproveAppeal, updateChecklist, type StaffActor,
 } from '~/appeals/decisions.server';
 import { staffTitle } from '~/staff/pages';
+import { VIEWER_HEARTBEAT_MS, presencePath } from '~/appeals/presence';
 import { Can } from '~/components/ability';
 import { FormError, FormStatus } from '~/components/form';
 
@@ -157,8 +158,49 @@ function approveHint(saved: Record<string, boolean>, ticked: ReadonlySet<string>
   return `Save the completed checklist to approve. Not checked yet: ${unticked.map((item) => item.label).join('; ')}.`;
 }
 
+/**
+ * Who else is looking, kept current while the page is open: a beat every VIEWER_HEARTBEAT_MS records
+ * this member's presence and answers with the others; leaving the page (another page of the app,
+ * closing the tab, a reload) removes it, so nobody is shown for minutes after they left.
+ */
+function useOthersLooking(appealId: string, loaded: string[]): string[] {
+  const [live, setLive] = useState<{ loaded: string[]; viewers: string[] } | null>(null);
+  const current = useRef(loaded);
+  current.current = loaded;
+  useEffect(() => {
+    const url = presencePath(appealId);
+    const post = (intent: string) => {
+      const body = new FormData();
+      body.set('intent', intent);
+      return body;
+    };
+    const beat = () =>
+      fetch(url, { method: 'POST', body: post('beat') })
+        .then((res) => (res.ok ? res.json() : null))
+        .then((answer: { viewers?: string[] } | null) => {
+          if (answer?.viewers) setLive({ loaded: current.current, viewers: answer.viewers });
+        })
+        .catch(() => {});
+    const leave = () => navigator.sendBeacon(url, post('leave'));
+    // Back from the browser's back/forward cache: the leave was sent, so say so again at once.
+    const back = (event: PageTransitionEvent) => event.persisted && void beat();
+    const timer = window.setInterval(beat, VIEWER_HEARTBEAT_MS);
+    window.addEventListener('pagehide', leave);
+    window.addEventListener('pageshow', back);
+    return () => {
+      window.clearInterval(timer);
+      window.removeEventListener('pagehide', leave);
+      window.removeEventListener('pageshow', back);
+      leave();
+    };
+  }, [appealId]);
+  // A newer load of the page (after an action) answers for itself until the next beat.
+  return live && live.loaded === loaded ? live.viewers : loaded;
+}
+
 export default function CasePage() {
   const d = useLoaderData<typeof loader>();
+  const viewers = useOthersLooking(d.appeal.id, d.viewers);
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const a = d.appeal;
@@ -186,11 +228,13 @@ export default function CasePage() {
         {a.breached ? <span className="badge bad"> SLA breached</span> : null}
         {a.priority > 0 ? <span className="badge warn"> priority</span> : null}
       </p>
-      {d.viewers.length ? (
-        <div className="notice warn" role="status" data-testid="collision">
-          <p>Also looking at this case right now: {d.viewers.join(', ')}.</p>
-        </div>
-      ) : null}
+      <div role="status" data-testid="collision-region">
+        {viewers.length ? (
+          <div className="notice warn" data-testid="collision">
+            <p>Also looking at this case right now: {viewers.join(', ')}.</p>
+          </div>
+        ) : null}
+      </div>
       {result?.ok ? <FormStatus>{result.message}</FormStatus> : <FormError>{result?.message}</FormError>}
 
       <div className="card actions">

@@ -160,6 +160,53 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     expect((await agentView()).lastSeenAt).toEqual(first);
   });
 
+  it('keeps presence current: an open page beats, leaving removes the member at once, and a silent one is gone after 75 s', async () => {
+    const appeal = await makeAppeal(prisma(), portal.services.evidence);
+    const page = async (who: string) => pageText(await (await clients[who].get(`/staff/appeals/${appeal.id}`)).text());
+    const presence = (who: string, intent: string) => clients[who].post(`/staff/appeals/${appeal.id}/presence`, { intent });
+    const seniorId = await staffId('senior');
+    const seniorRow = () => prisma().caseViewer.findUnique({ where: { appealId_staffId: { appealId: appeal.id, staffId: seniorId } } });
+    await page('agent');
+    expect(await page('senior')).toMatch(/Also looking at this case right now: Sam Agent \./);
+    expect(await page('agent')).toMatch(/Also looking at this case right now: Sasha Senior \./);
+
+    // A beat within 30 s of the view writes nothing and answers who else is looking.
+    const written = (await seniorRow())!.lastSeenAt;
+    const beat = await presence('senior', 'beat');
+    expect(beat.status).toBe(200);
+    expect(await beat.json()).toEqual({ viewers: ['Sam Agent'] });
+    expect((await seniorRow())!.lastSeenAt).toEqual(written);
+
+    // The senior agent leaves: the agent stops seeing them at once; a second leave changes nothing.
+    expect((await presence('senior', 'leave')).status).toBe(204);
+    expect(await seniorRow()).toBeNull();
+    expect((await presence('senior', 'leave')).status).toBe(204);
+    expect(await page('agent')).not.toMatch(/Also looking at this case/);
+    expect(await (await presence('agent', 'beat')).json()).toEqual({ viewers: [] });
+
+    // Coming back is written at once (no 30 s wait after a leave).
+    await page('senior');
+    expect(await seniorRow()).not.toBeNull();
+    expect(await page('agent')).toMatch(/Sasha Senior/);
+
+    // A member whose page stopped beating (a crash, a lost network) is gone after 75 s, not minutes.
+    await prisma().caseViewer.update({ where: { appealId_staffId: { appealId: appeal.id, staffId: seniorId } }, data: { lastSeenAt: new Date(Date.now() - 80_000) } });
+    expect(await page('agent')).not.toMatch(/Also looking at this case/);
+    await prisma().caseViewer.update({ where: { appealId_staffId: { appealId: appeal.id, staffId: seniorId } }, data: { lastSeenAt: new Date(Date.now() - 60_000) } });
+    expect(await page('agent')).toMatch(/Sasha Senior/);
+
+    // Beats are not the member's activity: an idle session still ends after 30 minutes.
+    const session = await prisma().staffSession.findFirstOrThrow({ where: { staffId: seniorId, revokedAt: null, mfaPassed: true }, orderBy: { createdAt: 'desc' } });
+    const idleSince = new Date(Date.now() - 10 * 60_000);
+    await prisma().staffSession.update({ where: { id: session.id }, data: { lastSeenAt: idleSince } });
+    expect((await presence('senior', 'beat')).status).toBe(200);
+    expect((await prisma().staffSession.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt).toEqual(idleSince);
+    await prisma().staffSession.update({ where: { id: session.id }, data: { lastSeenAt: new Date() } });
+    // Only staff who work appeals may beat; strangers are sent to the sign-in.
+    expect((await presence('admin', 'beat')).status).toBe(403);
+    expect((await new HttpClient(portal.url).post(`/staff/appeals/${appeal.id}/presence`, { intent: 'beat' })).status).toBe(302);
+  });
+
   it('claims atomically: of two agents at once, one gets it and the other is told', async () => {
     const appeal = await makeAppeal(prisma(), portal.services.evidence);
     const [a, b] = await Promise.all([post('agent', appeal.id, { intent: 'claim' }), post('senior', appeal.id, { intent: 'claim' })]);
