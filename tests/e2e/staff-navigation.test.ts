@@ -97,4 +97,28 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     expect(scriptErrors(errors)).toEqual([]);
     await close();
   });
+
+  it('staff administration with JavaScript: adding a member says so and empties the form; a role change says so', async () => {
+    const { page, errors, close } = await openPage(env.browser);
+    await staffSignIn(page, 'admin@support.example.com');
+    await page.waitForURL(/\/staff\/admin\/staff$/);
+    await waitForReactHandlers(page, 'form');
+    const form = page.getByRole('form', { name: 'Add a staff member' });
+    await form.getByLabel('Work email').fill('e2e.added@support.example.com');
+    await form.getByLabel('Name').fill('Eve Added');
+    await form.getByRole('checkbox', { name: /Senior agent/ }).check();
+    await form.getByRole('button', { name: 'Add and send invitation' }).click();
+    const status = page.getByRole('status').filter({ hasText: 'Eve Added was added.' });
+    await status.waitFor();
+    expect(await form.getByLabel('Work email').inputValue()).toBe('');
+    expect(await form.getByLabel('Name').inputValue()).toBe('');
+    expect(await form.getByRole('checkbox', { name: /Senior agent/ }).isChecked()).toBe(false);
+    expect(await form.getByRole('checkbox', { name: /^Agent/ }).isChecked()).toBe(true);
+    // A row's act: its own status message.
+    const row = page.getByTestId('staff-e2e.added@support.example.com');
+    await row.getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByRole('status').filter({ hasText: 'Eve Added was deactivated and signed out everywhere.' }).waitFor();
+    expect(scriptErrors(errors)).toEqual([]);
+    await close();
+  });
 });
