@@ -54,8 +54,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     if (intent === 'create') {
       assertAllowed(ability, 'create', 'Staff');
+      const parsed = createStaffSchema.safeParse({ email: form.get('email') ?? '', name: form.get('name') ?? '', roles: form.getAll('roles') });
+      // What comes back into a refused form (bounded: it is written into the page).
       const values = { email: String(form.get('email') ?? '').slice(0, 320), name: String(form.get('name') ?? '').slice(0, 200), roles: form.getAll('roles').map(String).slice(0, 3) };
-      const parsed = createStaffSchema.safeParse(values);
       if (!parsed.success) {
         const fieldErrors: ActionData['fieldErrors'] = {};
         for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as keyof ActionData['fieldErrors']] ??= issue.message;
