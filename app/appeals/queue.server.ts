@@ -63,6 +63,8 @@ type QueueRow = {
   priority: number;
   slaDueAt: Date;
   submittedAt: Date;
+  /** When a closed case was closed (approved, rejected, withdrawn, expired); null while it is open. */
+  decidedAt: Date | null;
   accountFound: boolean;
   newEmail: string;
   assigneeId: string | null;
@@ -109,7 +111,7 @@ function filterSql(staffId: string, f: QueueFilters, now: Date, cursor: { dueAt:
 
 // The columns as stored: the per-status ranges below must stay ordered by the indexed slaDueAt itself,
 // so the conversions (enums to text, timestamps to UTC instants) are made on the one page of rows.
-const COLUMNS = Prisma.sql`a."id", a."caseNumber", a."scenario", a."status", a."riskLevel", a."priority", a."slaDueAt", a."submittedAt", a."accountFound", a."newEmail", a."assigneeId"`;
+const COLUMNS = Prisma.sql`a."id", a."caseNumber", a."scenario", a."status", a."riskLevel", a."priority", a."slaDueAt", a."submittedAt", a."decidedAt", a."accountFound", a."newEmail", a."assigneeId"`;
 
 export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, staffId: string, f: QueueFilters, now = new Date()) {
   if (!readsEveryAppeal(ability)) throw new Error('The queue lists every appeal; this ability reads only some of them.');
@@ -136,7 +138,7 @@ export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, 
   // through db.sql, named after its text.
   const query = Prisma.sql`
     SELECT q."id", q."caseNumber", q."scenario"::text AS "scenario", q."status"::text AS "status", q."riskLevel"::text AS "riskLevel", q."priority",
-      (q."slaDueAt" AT TIME ZONE 'UTC') AS "slaDueAt", (q."submittedAt" AT TIME ZONE 'UTC') AS "submittedAt", q."accountFound", q."newEmail", q."assigneeId", s."name" AS "assigneeName"
+      (q."slaDueAt" AT TIME ZONE 'UTC') AS "slaDueAt", (q."submittedAt" AT TIME ZONE 'UTC') AS "submittedAt", (q."decidedAt" AT TIME ZONE 'UTC') AS "decidedAt", q."accountFound", q."newEmail", q."assigneeId", s."name" AS "assigneeName"
     FROM (SELECT * FROM (${source}) u ORDER BY u."slaDueAt", u."id" LIMIT ${PAGE_SIZE + 1}) q LEFT JOIN "Staff" s ON s."id" = q."assigneeId"
     ORDER BY q."slaDueAt", q."id"`;
   const rows = await readWith(db)<QueueRow>(query);

@@ -22,3 +22,13 @@ export function resumeSla(dueAt: Date, pausedAt: Date | null, now: Date): Date {
 export function backInReview(appeal: { slaDueAt: Date; slaPausedAt: Date | null }, now: Date) {
   return { status: 'IN_REVIEW' as const, slaDueAt: resumeSla(appeal.slaDueAt, appeal.slaPausedAt, now), slaPausedAt: null, awaitingSince: null };
 }
+
+/**
+ * A case waiting for its second approval that gets new evidence (a merged filing): the first approval
+ * is withdrawn and the case goes back to review, its checklist to be done again. The second approver
+ * would otherwise decide on evidence the first approver never saw (four eyes on every file). The SLA
+ * clock ran while it waited for the second approval, so it keeps running.
+ */
+export function firstApprovalWithdrawn() {
+  return { status: 'IN_REVIEW' as const, firstApproverId: null, firstApprovedAt: null, checklist: {} };
+}

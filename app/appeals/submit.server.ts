@@ -9,12 +9,15 @@ import { appealReceived } from '~/outbox/templates';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { maskEmail } from '~/account/masking';
 import { OPEN_STATUSES, type AppealDetails } from './schema';
-import { addWorkingDays, backInReview, SLA_WORKING_DAYS } from './sla';
+import { addWorkingDays, backInReview, firstApprovalWithdrawn, SLA_WORKING_DAYS } from './sla';
 import { assessRisk, raiseCandidates, reassessInTransaction } from './risk.server';
 import { lockAppealRow } from './lock.server';
 import { readInTransaction } from '~/db/composed.server';
 import type { AcceptedFile } from './uploads.server';
 import { EVIDENCE_FIELDS } from './schema';
+
+/** Why a merged filing withdrew a first approval (the audit record and the case's timeline say it). */
+export const FIRST_APPROVAL_WITHDRAWN_REASON = 'A merged filing added evidence after the first approval: the case is back in review for a new first approval.';
 
 /** How long a proved new email stays usable for submitting the form. */
 export const PROOF_VALID_MS = 60 * 60_000;
@@ -186,6 +189,9 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
       // Like a reply: a case waiting for the customer goes back to review, its SLA clock running again.
       const resumed = open.status === 'AWAITING_CUSTOMER' ? backInReview(open, now) : null;
       const slaDueAt = resumed?.slaDueAt ?? open.slaDueAt;
+      // New evidence on a case whose first approval is given: that approval did not see it, so it is
+      // withdrawn and the case is reviewed again (sla.ts firstApprovalWithdrawn).
+      const unapproved = open.status === 'PENDING_SECOND_APPROVAL' ? firstApprovalWithdrawn() : null;
       const message = await tx.appealMessage.create({
         data: { appealId: open.id, author: 'CUSTOMER', body: `Additional submission (merged): ${input.files.length} file(s) attached. Name: ${d.holderName}.` },
       });
@@ -199,6 +205,7 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
           riskSignals: risk.signals,
           priority: notMe ? Math.max(open.priority, 10) : open.priority,
           ...resumed,
+          ...unapproved,
           version: { increment: 1 },
         },
       });
@@ -207,7 +214,30 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
         ...appealReceived({ caseNumber: open.caseNumber, trackUrl: `${services.config.publicUrl}/appeals/track/${trackingToken}`, dueAt: slaDueAt, merged: true }),
         template: 'appeal-received',
       });
-      await recordAudit(tx, { actor: filer(input.proof.id), action: 'appeal.merged', accountUid, appealId: open.id, meta: input.meta, data: { files: input.files.length, ...(resumed ? { status: { from: 'AWAITING_CUSTOMER', to: 'IN_REVIEW' } } : {}) } });
+      await recordAudit(tx, {
+        actor: filer(input.proof.id),
+        action: 'appeal.merged',
+        accountUid,
+        appealId: open.id,
+        meta: input.meta,
+        data: { files: input.files.length, ...(resumed || unapproved ? { status: { from: open.status, to: 'IN_REVIEW' } } : {}) },
+      });
+      if (unapproved) {
+        await recordAudit(tx, {
+          actor: { type: 'system', id: 'merge' },
+          action: 'appeal.first_approval_withdrawn',
+          accountUid,
+          appealId: open.id,
+          data: {
+            caseNumber: open.caseNumber,
+            reason: FIRST_APPROVAL_WITHDRAWN_REASON,
+            firstApproverId: open.firstApproverId,
+            firstApprovedAt: open.firstApprovedAt?.toISOString() ?? null,
+            files: input.files.length,
+            status: { from: 'PENDING_SECOND_APPROVAL', to: 'IN_REVIEW' },
+          },
+        });
+      }
       return { caseNumber: open.caseNumber, merged: true, appealId: open.id, accountUid };
     }
 

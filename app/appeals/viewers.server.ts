@@ -1,11 +1,10 @@
 // The collision hint on the case page: who else has this case open right now.
 import type { PrismaClient } from '~/generated/prisma/client';
 import { instant } from '~/db/composed.server';
+import type { Database, SqlStatement } from '~/db/connect.server';
+import { VIEWER_FRESH_MS, VIEWER_TOUCH_MS } from './presence';
 
-/** A member counts as looking at a case this long after their last recorded view. */
-export const VIEWER_FRESH_MS = 2 * 60_000;
-/** A member's view of a case is written at most this often; a reload in between is a read only (no commit per page view). */
-export const VIEWER_TOUCH_MS = 30_000;
+export { VIEWER_FRESH_MS, VIEWER_TOUCH_MS } from './presence';
 
 /**
  * The other members who looked at case `appealRef` recently, as a JSON array of staff ids: a column of
@@ -19,23 +18,45 @@ export const othersLookingColumn = (appealRef: string, staffParam: string, since
 /** The instant from which a view counts as "right now", as othersLookingColumn takes it. */
 export const viewersSince = (now: Date) => new Date(now.getTime() - VIEWER_FRESH_MS).toISOString();
 
-/** When this portal instance last wrote each member's view of each case, per database client. */
-const written = new WeakMap<object, Map<string, number>>();
+/** The names of the other members looking at a case (the presence heartbeat's answer). */
+const OTHERS_LOOKING: SqlStatement = {
+  name: 'case_others_looking',
+  text: `SELECT coalesce(json_agg(s.name ORDER BY v."lastSeenAt" DESC, v."staffId"), '[]'::json) AS "names" FROM "CaseViewer" v JOIN "Staff" s ON s.id = v."staffId"
+    WHERE v."appealId" = $1::uuid AND v."staffId" <> $2::uuid AND v."lastSeenAt" > ($3::timestamptz AT TIME ZONE 'UTC')`,
+};
+
+export async function othersLooking(db: Pick<Database, 'sql'>, appealId: string, staffId: string, now = new Date()): Promise<string[]> {
+  const [row] = await db.sql<{ names: string[] }>(OTHERS_LOOKING, [appealId, staffId, viewersSince(now)]);
+  return row?.names ?? [];
+}
 
 /**
- * Records this member's view of the case, at most every VIEWER_TOUCH_MS per member and case (a quick
- * reload writes nothing). Writes nothing for a case that does not exist, so it can run beside the
- * case's read rather than after it.
+ * What this portal instance last wrote about each member's presence on each case, per database
+ * client: when, and whether it was a view (present) or a leave (the row removed).
  */
-export async function recordCaseView(prisma: PrismaClient, appealId: string, staffId: string, now = new Date()): Promise<void> {
+const written = new WeakMap<object, Map<string, { at: number; present: boolean }>>();
+
+function writesOf(prisma: object) {
   let views = written.get(prisma);
   if (!views) written.set(prisma, (views = new Map()));
+  return views;
+}
+
+/**
+ * Records this member's view of the case (a page view, or the open page's heartbeat), at most every
+ * VIEWER_TOUCH_MS per member and case (a quick reload writes nothing) — except right after the member
+ * left it (recordCaseLeave), when their presence is written again at once. Writes nothing for a case
+ * that does not exist, so it can run beside the case's read rather than after it.
+ */
+export async function recordCaseView(prisma: PrismaClient, appealId: string, staffId: string, now = new Date()): Promise<void> {
+  const views = writesOf(prisma);
   const key = `${appealId}:${staffId}`;
   const last = views.get(key);
-  if (last !== undefined && now.getTime() - last < VIEWER_TOUCH_MS) return;
+  if (last !== undefined && last.present && now.getTime() - last.at < VIEWER_TOUCH_MS) return;
   // Noted before the write, so that views arriving while it runs (a member's tabs, a double reload)
   // read only: one write, not one per view in flight.
-  views.set(key, now.getTime());
+  const mine = { at: now.getTime(), present: true };
+  views.set(key, mine);
   try {
     // A write, at most every 30 s per member and case: through Prisma's client (docs/decisions/003).
     await prisma.$executeRaw`
@@ -44,8 +65,21 @@ export async function recordCaseView(prisma: PrismaClient, appealId: string, sta
       ON CONFLICT ("appealId", "staffId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"`;
   } catch (err) {
     // Not written: the next view writes.
-    if (views.get(key) === now.getTime()) views.delete(key);
+    if (views.get(key) === mine) views.delete(key);
     throw err;
   }
-  if (views.size >= 10_000) for (const [k, at] of views) if (now.getTime() - at >= VIEWER_TOUCH_MS) views.delete(k);
+  if (views.size >= 10_000) for (const [k, w] of views) if (now.getTime() - w.at >= VIEWER_TOUCH_MS) views.delete(k);
+}
+
+/**
+ * The member left the case page (closed it, went elsewhere): their presence is removed, so the others
+ * stop seeing them at once rather than when it goes stale. One removal per recorded view: a second
+ * leave (another tab, a repeated beacon) writes nothing.
+ */
+export async function recordCaseLeave(prisma: PrismaClient, appealId: string, staffId: string, now = new Date()): Promise<void> {
+  const views = writesOf(prisma);
+  const key = `${appealId}:${staffId}`;
+  if (views.get(key)?.present === false) return;
+  views.set(key, { at: now.getTime(), present: false });
+  await prisma.$executeRaw`DELETE FROM "CaseViewer" WHERE "appealId" = ${appealId}::uuid AND "staffId" = ${staffId}::uuid`;
 }

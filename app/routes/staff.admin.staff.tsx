@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
+import { useEffect } from 'react';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireStaff } from '~/staff/session.server';
 import { assertAllowed } from '~/auth/guards.server';
@@ -30,7 +31,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { me: staff.id, members: await listStaff(context.services, ability) };
 }
 
-type ActionData = { fieldErrors: { email?: string; name?: string; roles?: string }; error?: string; message?: string; staffId?: string };
+/**
+ * `created`: a member was added (the add form empties itself); `values`: what a refused add form held,
+ * so that without JavaScript it comes back filled in (with JavaScript the form keeps them anyway).
+ */
+type ActionData = {
+  fieldErrors: { email?: string; name?: string; roles?: string };
+  error?: string;
+  message?: string;
+  staffId?: string;
+  created?: boolean;
+  values?: { email: string; name: string; roles: string[] };
+};
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { staff: admin, ability } = await requireStaff(request, context);
@@ -43,13 +55,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (intent === 'create') {
       assertAllowed(ability, 'create', 'Staff');
       const parsed = createStaffSchema.safeParse({ email: form.get('email') ?? '', name: form.get('name') ?? '', roles: form.getAll('roles') });
+      // What comes back into a refused form (bounded: it is written into the page).
+      const values = { email: String(form.get('email') ?? '').slice(0, 320), name: String(form.get('name') ?? '').slice(0, 200), roles: form.getAll('roles').map(String).slice(0, 3) };
       if (!parsed.success) {
         const fieldErrors: ActionData['fieldErrors'] = {};
         for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as keyof ActionData['fieldErrors']] ??= issue.message;
-        return data<ActionData>({ fieldErrors }, { status: 400 });
+        return data<ActionData>({ fieldErrors, values }, { status: 400 });
       }
-      await createStaffMember(services, admin, parsed.data, meta);
-      return data<ActionData>({ fieldErrors: {}, message: `${parsed.data.name} was added. An invitation to set a password was sent to ${parsed.data.email}; the link is valid for 72 hours.` });
+      try {
+        await createStaffMember(services, admin, parsed.data, meta);
+      } catch (err) {
+        if (err instanceof StaffAdminError) return data<ActionData>({ fieldErrors: err.field ? { [err.field]: err.message } : {}, error: err.field ? undefined : err.message, values }, { status: err.status });
+        throw err;
+      }
+      return data<ActionData>({ fieldErrors: {}, created: true, message: `${parsed.data.name} was added. An invitation to set a password was sent to ${parsed.data.email}; the link is valid for 72 hours.` });
     }
 
     // The other acts concern one existing member.
@@ -98,12 +117,18 @@ export default function StaffAdmin() {
   const create = useZodForm(createStaffSchema, { defaultValues: { email: '', name: '', roles: ['AGENT'] } });
   const server = result?.staffId ? {} : result?.fieldErrors ?? {};
   const canCreate = ability.can('create', 'Staff');
+  // A member was added: the form is empty again for the next one (without JavaScript the new page is).
+  const { reset } = create;
+  useEffect(() => {
+    if (result?.created) reset();
+  }, [result, reset]);
+  const refused = result?.values;
   return (
     <div>
       <h1>Staff</h1>
       <p className="lead">Back-office members. Members are never deleted: deactivate them to end their access.</p>
       <FormError>{result?.error}</FormError>
-      <FormStatus>{result?.message}</FormStatus>
+      {result?.created ? null : <FormStatus>{result?.message}</FormStatus>}
 
       <table aria-label="Staff members">
         <thead>
@@ -127,15 +152,16 @@ export default function StaffAdmin() {
       {canCreate ? (
         <>
           <h2 id="add-member">Add a staff member</h2>
+          {result?.created ? <FormStatus>{result.message}</FormStatus> : null}
           <Form method="post" className="card narrow" noValidate onSubmit={create.onSubmit} aria-labelledby="add-member">
             <input type="hidden" name="intent" value="create" />
-            <TextField label="Work email" type="email" autoComplete="off" error={fieldError(create.formState.errors.email, server.email)} {...create.register('email')} />
-            <TextField label="Name" autoComplete="off" error={fieldError(create.formState.errors.name, server.name)} {...create.register('name')} />
+            <TextField label="Work email" type="email" autoComplete="off" defaultValue={refused?.email} error={fieldError(create.formState.errors.email, server.email)} {...create.register('email')} />
+            <TextField label="Name" autoComplete="off" defaultValue={refused?.name} error={fieldError(create.formState.errors.name, server.name)} {...create.register('name')} />
             <fieldset className="field" aria-describedby={fieldError(create.formState.errors.roles, server.roles) ? 'new-roles-error' : undefined}>
               <legend>Roles</legend>
               {STAFF_ROLES.map((r) => (
                 <label key={r} className="choice">
-                  <input type="checkbox" value={r} defaultChecked={r === 'AGENT'} {...create.register('roles')} />
+                  <input type="checkbox" value={r} defaultChecked={refused ? refused.roles.includes(r) : r === 'AGENT'} {...create.register('roles')} />
                   <span>
                     {ROLE_LABELS[r]} <span className="muted small">— {ROLE_HINTS[r]}</span>
                   </span>

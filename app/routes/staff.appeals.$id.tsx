@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { subject } from '@casl/ability';
 import { z } from 'zod';
@@ -9,9 +9,9 @@ import { denialReason } from '~/authz/ability';
 import { forbidden } from '~/auth/guards.server';
 import { requestMeta } from '~/lib/request.server';
 import { maskEmail, maskPhone } from '~/account/masking';
-import { SCENARIOS } from '~/appeals/schema';
+import { OPEN_STATUSES, SCENARIOS } from '~/appeals/schema';
 import { CHECKLIST, REJECT_REASONS, checklistComplete } from '~/appeals/review';
-import { matchIndicators } from '~/appeals/matching';
+import { MATCH_WORDS, matchIndicators } from '~/appeals/matching';
 import { reassessFiled } from '~/appeals/risk.server';
 import { recordCaseView } from '~/appeals/viewers.server';
 import { loadCaseRecords } from '~/appeals/case-page.server';
@@ -20,6 +20,7 @@ import {
   UUID, addInternalNote, approveAppeal, claimAppeal, rejectAppeal, releaseAppeal, requestInformation, secondApproveAppeal, updateChecklist, type StaffActor,
 } from '~/appeals/decisions.server';
 import { staffTitle } from '~/staff/pages';
+import { VIEWER_HEARTBEAT_MS, presencePath } from '~/appeals/presence';
 import { Can } from '~/components/ability';
 import { FormError, FormStatus } from '~/components/form';
 
@@ -65,7 +66,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       lastPayment: appeal.lastPaymentCents != null ? `${(appeal.lastPaymentCents / 100).toFixed(2)} ${appeal.lastPaymentCurrency}` : '—',
       createdMonth: appeal.createdMonth,
       submittedAt: appeal.submittedAt.toISOString(),
-      slaDueAt: appeal.slaDueAt.toISOString(),
+      // A closed case has no due date any more; the page says when it was closed instead.
+      slaDueAt: OPEN_STATUSES.includes(appeal.status) ? appeal.slaDueAt.toISOString() : null,
+      closedAt: OPEN_STATUSES.includes(appeal.status) ? null : (appeal.decidedAt?.toISOString() ?? null),
       breached: ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'].includes(appeal.status) && appeal.slaDueAt < now,
       assignee: person(appeal.assigneeId),
       firstApprover: person(appeal.firstApproverId),
@@ -82,7 +85,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     viewers: viewers.map((staffId) => staffNames.get(staffId) ?? ''),
     messages: messages.map((m) => ({ id: m.id, author: m.author, who: m.author === 'STAFF' ? ((m.staffId && staffNames.get(m.staffId)) || 'Support') : m.author === 'CUSTOMER' ? 'Customer' : 'System', body: m.body, at: m.createdAt.toISOString() })),
     notes: notes.map((n) => ({ id: n.id, who: staffNames.get(n.staffId) ?? '', body: n.body, at: n.createdAt.toISOString() })),
-    timeline: timeline.map((t) => ({ id: t.id, at: t.at.toISOString(), action: t.action, who: t.actorType === 'staff' ? (staffNames.get(t.actorId ?? '') ?? 'staff') : t.actorType })),
+    timeline: timeline.map((t) => ({
+      id: t.id,
+      at: t.at.toISOString(),
+      action: t.action,
+      who: t.actorType === 'staff' ? (staffNames.get(t.actorId ?? '') ?? 'staff') : t.actorType,
+      why: t.reason ? ((REJECT_REASONS as Record<string, string>)[t.reason] ?? t.reason) : null,
+    })),
   };
 }
 
@@ -149,10 +158,49 @@ function approveHint(saved: Record<string, boolean>, ticked: ReadonlySet<string>
   return `Save the completed checklist to approve. Not checked yet: ${unticked.map((item) => item.label).join('; ')}.`;
 }
 
-const RESULT_WORD = { match: 'matches', mismatch: 'does not match', unknown: 'not given', close: 'close' } as const;
+/**
+ * Who else is looking, kept current while the page is open: a beat every VIEWER_HEARTBEAT_MS records
+ * this member's presence and answers with the others; leaving the page (another page of the app,
+ * closing the tab, a reload) removes it, so nobody is shown for minutes after they left.
+ */
+function useOthersLooking(appealId: string, loaded: string[]): string[] {
+  const [live, setLive] = useState<{ loaded: string[]; viewers: string[] } | null>(null);
+  const current = useRef(loaded);
+  current.current = loaded;
+  useEffect(() => {
+    const url = presencePath(appealId);
+    const post = (intent: string) => {
+      const body = new FormData();
+      body.set('intent', intent);
+      return body;
+    };
+    const beat = () =>
+      fetch(url, { method: 'POST', body: post('beat') })
+        .then((res) => (res.ok ? res.json() : null))
+        .then((answer: { viewers?: string[] } | null) => {
+          if (answer?.viewers) setLive({ loaded: current.current, viewers: answer.viewers });
+        })
+        .catch(() => {});
+    const leave = () => navigator.sendBeacon(url, post('leave'));
+    // Back from the browser's back/forward cache: the leave was sent, so say so again at once.
+    const back = (event: PageTransitionEvent) => event.persisted && void beat();
+    const timer = window.setInterval(beat, VIEWER_HEARTBEAT_MS);
+    window.addEventListener('pagehide', leave);
+    window.addEventListener('pageshow', back);
+    return () => {
+      window.clearInterval(timer);
+      window.removeEventListener('pagehide', leave);
+      window.removeEventListener('pageshow', back);
+      leave();
+    };
+  }, [appealId]);
+  // A newer load of the page (after an action) answers for itself until the next beat.
+  return live && live.loaded === loaded ? live.viewers : loaded;
+}
 
 export default function CasePage() {
   const d = useLoaderData<typeof loader>();
+  const viewers = useOthersLooking(d.appeal.id, d.viewers);
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const a = d.appeal;
@@ -175,15 +223,18 @@ export default function CasePage() {
       </h1>
       <p className="lead">
         {a.scenario} · status <strong>{a.status.replace(/_/g, ' ').toLowerCase()}</strong> · risk{' '}
-        {a.riskLevel === 'HIGH' ? <span className="badge bad">high</span> : 'normal'} · due {new Date(a.slaDueAt).toUTCString()}
+        {a.riskLevel === 'HIGH' ? <span className="badge bad">high</span> : 'normal'} ·{' '}
+        {a.slaDueAt ? `due ${new Date(a.slaDueAt).toUTCString()}` : a.closedAt ? `closed ${new Date(a.closedAt).toUTCString()}` : 'closed'}
         {a.breached ? <span className="badge bad"> SLA breached</span> : null}
         {a.priority > 0 ? <span className="badge warn"> priority</span> : null}
       </p>
-      {d.viewers.length ? (
-        <div className="notice warn" role="status" data-testid="collision">
-          <p>Also looking at this case right now: {d.viewers.join(', ')}.</p>
-        </div>
-      ) : null}
+      <div role="status" data-testid="collision-region">
+        {viewers.length ? (
+          <div className="notice warn" data-testid="collision">
+            <p>Also looking at this case right now: {viewers.join(', ')}.</p>
+          </div>
+        ) : null}
+      </div>
       {result?.ok ? <FormStatus>{result.message}</FormStatus> : <FormError>{result?.message}</FormError>}
 
       <div className="card actions">
@@ -227,8 +278,8 @@ export default function CasePage() {
           <ul data-testid="matches">
             {d.matches.map((m) => (
               <li key={m.key}>
-                <span className={`badge ${m.result === 'match' ? 'ok' : m.result === 'mismatch' ? 'bad' : 'warn'}`}>{RESULT_WORD[m.result]}</span> {m.label}
-                {m.detail ? <span className="muted small"> — {m.detail}</span> : null}
+                {`${m.label}: `}<span className={`badge ${m.result === 'match' ? 'ok' : m.result === 'mismatch' ? 'bad' : 'warn'}`}>{MATCH_WORDS[m.result]}</span>
+                {m.detail ? <span className={m.result === 'mismatch' ? undefined : 'muted small'}> — {m.detail}</span> : null}
               </li>
             ))}
           </ul>
@@ -351,7 +402,7 @@ export default function CasePage() {
 
       <section className="card" aria-labelledby="timeline-h">
         <h2 id="timeline-h">Timeline</h2>
-        <ol className="small" data-testid="timeline">{d.timeline.map((t) => <li key={t.id}>{new Date(t.at).toUTCString()} — {t.action} ({t.who})</li>)}</ol>
+        <ol className="small" data-testid="timeline">{d.timeline.map((t) => <li key={t.id}>{`${new Date(t.at).toUTCString()} — ${t.action} (${t.who})${t.why ? ` — ${t.why}` : ''}`}</li>)}</ol>
       </section>
     </>
   );

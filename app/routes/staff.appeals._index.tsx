@@ -4,7 +4,7 @@ import { requireStaff } from '~/staff/session.server';
 import { denialReason } from '~/authz/ability';
 import { forbidden } from '~/auth/guards.server';
 import { loadQueue, parseQueueFilters } from '~/appeals/queue.server';
-import { SCENARIOS } from '~/appeals/options';
+import { OPEN_STATUSES, SCENARIOS } from '~/appeals/options';
 import { maskEmail } from '~/account/masking';
 import { useInAppLinks } from '~/components/in-app-links';
 import { staffTitle } from '~/staff/pages';
@@ -27,7 +27,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       status: r.status,
       risk: r.riskLevel,
       priority: r.priority,
-      dueAt: r.slaDueAt.toISOString(),
+      // A closed case has no due date any more: the column shows when it was closed.
+      dueAt: OPEN_STATUSES.includes(r.status) ? r.slaDueAt.toISOString() : null,
+      closedAt: r.decidedAt?.toISOString() ?? null,
       breached: r.breached,
       dueSoon: r.dueSoon,
       newEmail: maskEmail(r.newEmail),
@@ -78,7 +80,7 @@ export default function Queue() {
         <caption className="visually-hidden">Appeals sorted by decision due date</caption>
         <thead>
           <tr>
-            <th scope="col">Case</th><th scope="col">Scenario</th><th scope="col">Status</th><th scope="col">Risk</th><th scope="col">Due</th><th scope="col">New email</th><th scope="col">Assignee</th>
+            <th scope="col">Case</th><th scope="col">Scenario</th><th scope="col">Status</th><th scope="col">Risk</th><th scope="col">Due / closed</th><th scope="col">New email</th><th scope="col">Assignee</th>
           </tr>
         </thead>
         <tbody onClick={openInApp}>
@@ -94,10 +96,14 @@ export default function Queue() {
                 <td>{r.scenario}</td>
                 <td>{r.status.replace(/_/g, ' ').toLowerCase()}</td>
                 <td>{r.risk === 'HIGH' ? <span className="badge bad">high</span> : 'normal'}{r.accountFound ? null : <span className="badge"> no account</span>}</td>
-                <td>
-                  {new Date(r.dueAt).toUTCString().slice(5, 22)}
-                  {r.breached ? <span className="badge bad"> breached</span> : r.dueSoon ? <span className="badge warn"> due soon</span> : null}
-                </td>
+                {r.dueAt ? (
+                  <td>
+                    {new Date(r.dueAt).toUTCString().slice(5, 22)}
+                    {r.breached ? <span className="badge bad"> breached</span> : r.dueSoon ? <span className="badge warn"> due soon</span> : null}
+                  </td>
+                ) : (
+                  <td className="muted">{r.closedAt ? `closed ${new Date(r.closedAt).toUTCString().slice(5, 22)}` : 'closed'}</td>
+                )}
                 <td className="mono">{r.newEmail}</td>
                 <td>{r.assignee ?? <span className="muted">unassigned</span>}</td>
               </tr>

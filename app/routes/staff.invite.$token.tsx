@@ -38,7 +38,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (problem) return data<ActionData>({ fieldErrors: { password: problem } }, { status: 400 });
   const accepted = await acceptInvitation(context.services, token, parsed.data.password, requestMeta(context, request));
   if (!accepted.ok) throw new Response(accepted.message, { status: accepted.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-  return redirect('/staff/login');
+  // The sign-in page confirms it (its notice for ?password=set), then asks for the new password.
+  return redirect('/staff/login?password=set');
 }
 
 export default function AcceptInvitation() {

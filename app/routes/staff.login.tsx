@@ -9,7 +9,7 @@ import { defineAbilityFor } from '~/authz/ability';
 import { enrolmentQr } from '~/staff/totp.server';
 import { safeRedirectPath } from '~/auth/session.server';
 import { requestMeta } from '~/lib/request.server';
-import { ErrorFocus, FormError, TextField } from '~/components/form';
+import { ErrorFocus, FormError, FormStatus, TextField } from '~/components/form';
 
 export const meta: MetaFunction = () => [{ title: staffTitle('Staff sign-in') }];
 
@@ -76,6 +76,9 @@ export default function StaffLogin() {
         <h1>Staff sign-in</h1>
         <p className="lead">Back office of the Account Recovery Desk. Customers sign in on the <a href="/login">customer page</a>.</p>
         <FormError>{result?.error}</FormError>
+        {d.stage === 'password' && !result?.error && params.get('password') === 'set' ? (
+          <FormStatus>Your password is set. Sign in with it now; next you set up an authenticator app.</FormStatus>
+        ) : null}
         {d.stage === 'password' ? (
           <Form method="post" className="card" noValidate>
             <input type="hidden" name="redirectTo" value={redirectTo} />

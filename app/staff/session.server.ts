@@ -29,8 +29,8 @@ type StaffSessionRow = (StaffSession & { staff: Staff }) | null;
 const pageViews = new WeakMap<AppLoadContext, Promise<StaffSessionRow>>();
 
 /** The staff session of this request; the back office layout and its page share one lookup (see getCustomer). */
-export function readStaffSession(context: AppLoadContext, request: Request): Promise<StaffSessionRow> {
-  if (request.method !== 'GET') return lookupStaffSession(context, request);
+export function readStaffSession(context: AppLoadContext, request: Request, options: { touch?: boolean } = {}): Promise<StaffSessionRow> {
+  if (request.method !== 'GET' || options.touch === false) return lookupStaffSession(context, request, options.touch !== false);
   let session = pageViews.get(context);
   if (!session) {
     session = lookupStaffSession(context, request);
@@ -44,7 +44,7 @@ const STAFF_SESSION_BY_TOKEN: SqlStatement = {
   text: `SELECT ${selectColumns('s', STAFF_SESSION)}, ${selectColumns('m', STAFF)} FROM "StaffSession" s JOIN "Staff" m ON m.id = s."staffId" WHERE s."tokenHash" = $1`,
 };
 
-async function lookupStaffSession(context: AppLoadContext, request: Request): Promise<StaffSessionRow> {
+async function lookupStaffSession(context: AppLoadContext, request: Request, touch = true): Promise<StaffSessionRow> {
   const token = await staffCookie(context.services.config).parse(request.headers.get('Cookie'));
   if (typeof token !== 'string' || !token) return null;
   // Every back-office page view runs this: one prepared statement (db/rows.server.ts).
@@ -55,7 +55,7 @@ async function lookupStaffSession(context: AppLoadContext, request: Request): Pr
   const now = Date.now();
   if (!session || session.revokedAt || session.expiresAt.getTime() <= now || now - session.lastSeenAt.getTime() >= STAFF_IDLE_MS) return null;
   if (!session.staff.active) return null;
-  if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+  if (touch && now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await context.services.prisma.staffSession.updateMany({ where: { id: session.id, revokedAt: null }, data: { lastSeenAt: new Date(now) } });
   }
   return session;
@@ -67,9 +67,13 @@ export function staffPrincipal(staff: Pick<Staff, 'id' | 'roles' | 'active' | 'n
   return { kind: 'staff', staffId: staff.id, roles: staff.roles as StaffRoleName[], active: staff.active, label: staff.name };
 }
 
-/** A fully signed-in staff member (password and TOTP), or a redirect to the staff sign-in. Customers' sessions never count. */
-export async function requireStaff(request: Request, context: AppLoadContext): Promise<StaffMember> {
-  const session = await readStaffSession(context, request);
+/**
+ * A fully signed-in staff member (password and TOTP), or a redirect to the staff sign-in. Customers' sessions never count.
+ * `touch: false` for requests the page makes by itself (the case page's presence heartbeat): they do not
+ * count as activity, so a page left open still ends its session after STAFF_IDLE_MS.
+ */
+export async function requireStaff(request: Request, context: AppLoadContext, options: { touch?: boolean } = {}): Promise<StaffMember> {
+  const session = await readStaffSession(context, request, options);
   if (!session || !session.mfaPassed) {
     const url = new URL(request.url);
     throw redirect(`/staff/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);

@@ -66,4 +66,59 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     expect(scriptErrors(errors)).toEqual([]);
     await close();
   });
+
+  it('the case page removes the member from "also looking" when they leave it, in the app or away from it', async () => {
+    const prisma = env.portal.db.prisma;
+    const senior = await prisma.staff.findUniqueOrThrow({ where: { email: 'senior@support.example.com' } });
+    const appeal = await makeAppeal(prisma, null, { status: 'IN_REVIEW' });
+    const seniorRow = () => prisma.caseViewer.findUnique({ where: { appealId_staffId: { appealId: appeal.id, staffId: senior.id } } });
+    const until = async (check: () => Promise<boolean>) => {
+      for (const deadline = Date.now() + 10_000; !(await check()); ) {
+        if (Date.now() > deadline) throw new Error('timed out');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const { page, errors, close } = await openPage(env.browser);
+    await staffSignIn(page, 'senior@support.example.com');
+    await page.waitForURL(/\/staff\/appeals$/);
+    await page.goto(`${env.portal.url}/staff/appeals/${appeal.id}`);
+    await waitForReactHandlers(page, 'form');
+    expect(await seniorRow()).not.toBeNull();
+    // Back to the queue inside the app: the page's leave removes the presence.
+    await page.getByRole('link', { name: '← Queue' }).click();
+    await page.waitForURL(/\/staff\/appeals$/);
+    await until(async () => (await seniorRow()) === null);
+    // Open again (written at once), then leave the document itself.
+    await page.goto(`${env.portal.url}/staff/appeals/${appeal.id}`);
+    await waitForReactHandlers(page, 'form');
+    expect(await seniorRow()).not.toBeNull();
+    await page.goto(`${env.portal.url}/staff/login`);
+    await until(async () => (await seniorRow()) === null);
+    expect(scriptErrors(errors)).toEqual([]);
+    await close();
+  });
+
+  it('staff administration with JavaScript: adding a member says so and empties the form; a role change says so', async () => {
+    const { page, errors, close } = await openPage(env.browser);
+    await staffSignIn(page, 'admin@support.example.com');
+    await page.waitForURL(/\/staff\/admin\/staff$/);
+    await waitForReactHandlers(page, 'form');
+    const form = page.getByRole('form', { name: 'Add a staff member' });
+    await form.getByLabel('Work email').fill('e2e.added@support.example.com');
+    await form.getByLabel('Name').fill('Eve Added');
+    await form.getByRole('checkbox', { name: /Senior agent/ }).check();
+    await form.getByRole('button', { name: 'Add and send invitation' }).click();
+    const status = page.getByRole('status').filter({ hasText: 'Eve Added was added.' });
+    await status.waitFor();
+    expect(await form.getByLabel('Work email').inputValue()).toBe('');
+    expect(await form.getByLabel('Name').inputValue()).toBe('');
+    expect(await form.getByRole('checkbox', { name: /Senior agent/ }).isChecked()).toBe(false);
+    expect(await form.getByRole('checkbox', { name: /^Agent/ }).isChecked()).toBe(true);
+    // A row's act: its own status message.
+    const row = page.getByTestId('staff-e2e.added@support.example.com');
+    await row.getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByRole('status').filter({ hasText: 'Eve Added was deactivated and signed out everywhere.' }).waitFor();
+    expect(scriptErrors(errors)).toEqual([]);
+    await close();
+  });
 });

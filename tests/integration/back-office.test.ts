@@ -7,8 +7,10 @@ import { hashPassword } from '~/auth/password.server';
 import { sealTotpSecret } from '~/staff/totp.server';
 import { DEMO_TOTP_SECRET } from '~/db/seed.server';
 import { expireStaleAppeals } from '~/appeals/decisions.server';
-import { BASE_DETAILS, fileAppeal } from '../support/appeals';
+import { BASE_DETAILS, extraFiles, fileAppeal } from '../support/appeals';
+import { FIRST_APPROVAL_WITHDRAWN_REASON } from '~/appeals/submit.server';
 import { createOwner } from '../support/accounts';
+import { file, pngBytes } from '../support/files';
 
 describeEachDatabase('back office: queue, case, decisions', (kind) => {
   let portal: TestPortal;
@@ -127,12 +129,19 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
   });
 
   it('shows who else has the case open, match indicators and risk signals', async () => {
-    const appeal = await makeAppeal(prisma(), portal.services.evidence, { holderName: 'Bob Martin', lastPaymentCents: 9999 });
+    const appeal = await makeAppeal(prisma(), portal.services.evidence, { holderName: 'Bob Martin', lastPaymentCents: 9999, accountType: 'ENTERPRISE' });
     expect((await clients.senior.get(`/staff/appeals/${appeal.id}`)).status).toBe(200);
     const text = pageText(await (await clients.agent.get(`/staff/appeals/${appeal.id}`)).text());
     expect(text).toMatch(/Also looking at this case right now: Sasha Senior/);
-    expect(text).toMatch(/matches Name matches/);
-    expect(text).toMatch(/does not match Last payment matches/);
+    // Each item says plainly how it came out; Bob's account is an individual one.
+    expect(text).toContain('Name: matches');
+    expect(text).toContain('Last payment: does not match');
+    expect(text).toContain('Account type: does not match — the appeal says enterprise, the account is individual');
+    expect(text).not.toMatch(/does not match Last payment matches|matches Name matches/);
+    const sameType = await makeAppeal(prisma(), portal.services.evidence, { holderName: 'Someone Else', accountType: 'INDIVIDUAL' });
+    const sameText = pageText(await (await clients.agent.get(`/staff/appeals/${sameType.id}`)).text());
+    expect(sameText).toContain('Account type: matches');
+    expect(sameText).toContain('Name: does not match — the appeal says “Someone Else”, the account holder is “Bob Martin”');
     const unknown = await makeAppeal(prisma(), null, { accountUid: null, accountFound: false });
     expect(pageText(await (await clients.agent.get(`/staff/appeals/${unknown.id}`)).text())).toContain('No account matches the identification given');
   });
@@ -149,6 +158,53 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     // The reload names the senior agent, who came after the agent's recorded view; the agent's own row stays as it was.
     expect(await page('agent')).toMatch(/Also looking at this case right now: Sasha Senior \./);
     expect((await agentView()).lastSeenAt).toEqual(first);
+  });
+
+  it('keeps presence current: an open page beats, leaving removes the member at once, and a silent one is gone after 75 s', async () => {
+    const appeal = await makeAppeal(prisma(), portal.services.evidence);
+    const page = async (who: string) => pageText(await (await clients[who].get(`/staff/appeals/${appeal.id}`)).text());
+    const presence = (who: string, intent: string) => clients[who].post(`/staff/appeals/${appeal.id}/presence`, { intent });
+    const seniorId = await staffId('senior');
+    const seniorRow = () => prisma().caseViewer.findUnique({ where: { appealId_staffId: { appealId: appeal.id, staffId: seniorId } } });
+    await page('agent');
+    expect(await page('senior')).toMatch(/Also looking at this case right now: Sam Agent \./);
+    expect(await page('agent')).toMatch(/Also looking at this case right now: Sasha Senior \./);
+
+    // A beat within 30 s of the view writes nothing and answers who else is looking.
+    const written = (await seniorRow())!.lastSeenAt;
+    const beat = await presence('senior', 'beat');
+    expect(beat.status).toBe(200);
+    expect(await beat.json()).toEqual({ viewers: ['Sam Agent'] });
+    expect((await seniorRow())!.lastSeenAt).toEqual(written);
+
+    // The senior agent leaves: the agent stops seeing them at once; a second leave changes nothing.
+    expect((await presence('senior', 'leave')).status).toBe(204);
+    expect(await seniorRow()).toBeNull();
+    expect((await presence('senior', 'leave')).status).toBe(204);
+    expect(await page('agent')).not.toMatch(/Also looking at this case/);
+    expect(await (await presence('agent', 'beat')).json()).toEqual({ viewers: [] });
+
+    // Coming back is written at once (no 30 s wait after a leave).
+    await page('senior');
+    expect(await seniorRow()).not.toBeNull();
+    expect(await page('agent')).toMatch(/Sasha Senior/);
+
+    // A member whose page stopped beating (a crash, a lost network) is gone after 75 s, not minutes.
+    await prisma().caseViewer.update({ where: { appealId_staffId: { appealId: appeal.id, staffId: seniorId } }, data: { lastSeenAt: new Date(Date.now() - 80_000) } });
+    expect(await page('agent')).not.toMatch(/Also looking at this case/);
+    await prisma().caseViewer.update({ where: { appealId_staffId: { appealId: appeal.id, staffId: seniorId } }, data: { lastSeenAt: new Date(Date.now() - 60_000) } });
+    expect(await page('agent')).toMatch(/Sasha Senior/);
+
+    // Beats are not the member's activity: an idle session still ends after 30 minutes.
+    const session = await prisma().staffSession.findFirstOrThrow({ where: { staffId: seniorId, revokedAt: null, mfaPassed: true }, orderBy: { createdAt: 'desc' } });
+    const idleSince = new Date(Date.now() - 10 * 60_000);
+    await prisma().staffSession.update({ where: { id: session.id }, data: { lastSeenAt: idleSince } });
+    expect((await presence('senior', 'beat')).status).toBe(200);
+    expect((await prisma().staffSession.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt).toEqual(idleSince);
+    await prisma().staffSession.update({ where: { id: session.id }, data: { lastSeenAt: new Date() } });
+    // Only staff who work appeals may beat; strangers are sent to the sign-in.
+    expect((await presence('admin', 'beat')).status).toBe(403);
+    expect((await new HttpClient(portal.url).post(`/staff/appeals/${appeal.id}/presence`, { intent: 'beat' })).status).toBe(302);
   });
 
   it('claims atomically: of two agents at once, one gets it and the other is told', async () => {
@@ -276,6 +332,45 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     await prisma().account.update({ where: { uid: '1000000000000001' }, data: { logonEmail: 'alice@example.com' } });
   });
 
+  it('a filing merged into a case waiting for its second approval withdraws the first approval: back in review, on record and on the timeline', async () => {
+    const newEmail = `merge.four-eyes@merge-${kind}.example`;
+    const filed = await fileAppeal(new HttpClient(portal.url), prisma(), newEmail);
+    expect(filed.caseNumber, filed.text).toBeTruthy();
+    const appeal = await prisma().appeal.update({ where: { caseNumber: filed.caseNumber! }, data: { riskLevel: 'HIGH' } });
+    expect(pageText(await (await post('senior', appeal.id, { intent: 'claim' })).text())).toContain('The case is yours.');
+    await checklistDone('senior', appeal.id);
+    const first = await post('senior', appeal.id, { intent: 'approve', version: await version(appeal.id) });
+    expect(pageText(await first.text())).toContain('waits for a senior agent');
+    const pending = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
+    expect(pending).toMatchObject({ status: 'PENDING_SECOND_APPROVAL', firstApproverId: await staffId('senior') });
+    const secondApproverForm = String(pending.version);
+
+    // The customer files again with the same identification and new email, with another file.
+    const merged = await fileAppeal(new HttpClient(portal.url), prisma(), newEmail, BASE_DETAILS, { idDocument: file(pngBytes(), 'id-2.png', 'image/png'), ...extraFiles });
+    expect(merged.caseNumber, merged.text).toBe(filed.caseNumber);
+    const after = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
+    expect(after).toMatchObject({ status: 'IN_REVIEW', firstApproverId: null, firstApprovedAt: null, assigneeId: await staffId('senior'), riskLevel: 'HIGH', slaDueAt: pending.slaDueAt });
+    expect(after.checklist).toEqual({});
+    expect(await prisma().evidenceFile.count({ where: { appealId: appeal.id } })).toBe(3);
+    const withdrawn = await prisma().auditEvent.findFirstOrThrow({ where: { appealId: appeal.id, action: 'appeal.first_approval_withdrawn' } });
+    expect(withdrawn).toMatchObject({ actorType: 'system', data: { reason: FIRST_APPROVAL_WITHDRAWN_REASON, firstApproverId: await staffId('senior'), status: { from: 'PENDING_SECOND_APPROVAL', to: 'IN_REVIEW' } } });
+    const mergedEvent = await prisma().auditEvent.findFirstOrThrow({ where: { appealId: appeal.id, action: 'appeal.merged' } });
+    expect(mergedEvent.data).toMatchObject({ status: { from: 'PENDING_SECOND_APPROVAL', to: 'IN_REVIEW' } });
+
+    // The second approver's form from before the merge acts on nothing; the page says what happened.
+    const late = await post('senior2', appeal.id, { intent: 'second-approve', version: secondApproverForm });
+    expect(late.status).toBe(409);
+    expect(pageText(await late.text())).toContain('it is now in review');
+    expect((await post('senior2', appeal.id, { intent: 'second-approve', version: await version(appeal.id) })).status).toBe(403);
+    expect((await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000001' } })).logonEmail).toBe('alice@example.com');
+    const page = pageText(await (await clients.senior.get(`/staff/appeals/${appeal.id}`)).text());
+    expect(page).toContain(`appeal.first_approval_withdrawn (system) — ${FIRST_APPROVAL_WITHDRAWN_REASON}`);
+    expect(page).not.toContain('First approval by');
+    // A new first approval needs the checklist done again, against every file.
+    expect((await post('senior', appeal.id, { intent: 'approve', version: await version(appeal.id) })).status).toBe(400);
+    await post('senior', appeal.id, { intent: 'reject', version: await version(appeal.id), reason: 'OTHER', message: 'Test case closed.', final: 'retry' });
+  });
+
   it('rejects with a reason and a customer message; a stale form is refused', async () => {
     const appeal = await claimed('agent');
     const stale = await version(appeal.id);
@@ -288,6 +383,28 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     expect(await prisma().outboxMessage.count({ where: { recipient: appeal.newEmail, template: 'appeal-rejected' } })).toBe(1);
     const missing = await post('agent', appeal.id, { intent: 'reject', version: await version(appeal.id), reason: 'OTHER', message: '', final: 'final' });
     expect(missing.status).toBe(400);
+  });
+
+  it('shows when a closed case was closed instead of a due date, in the queue and on its page', async () => {
+    const decidedAt = new Date('2026-11-20T10:15:00Z');
+    const slaDueAt = new Date('2026-11-25T08:00:00Z');
+    for (const status of ['APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'] as const) {
+      const appeal = await makeAppeal(prisma(), null, { status, decidedAt, slaDueAt });
+      const queue = pageText(await (await clients.agent.get(`/staff/appeals?status=all&q=${appeal.caseNumber}`)).text());
+      expect(queue, status).toContain(`${appeal.caseNumber}`);
+      expect(queue, status).toContain('closed 20 Nov 2026 10:15');
+      expect(queue, status).not.toContain('25 Nov 2026 08:00');
+      expect(queue, status).not.toContain('breached');
+      const page = pageText(await (await clients.agent.get(`/staff/appeals/${appeal.id}`)).text());
+      expect(page, status).toContain('closed Fri, 20 Nov 2026 10:15:00 GMT');
+      expect(page, status).not.toMatch(/\bdue \w{3}, /);
+      expect(page, status).not.toContain('SLA breached');
+    }
+    // An open case keeps its due date.
+    const open = await makeAppeal(prisma(), null, { status: 'IN_REVIEW', slaDueAt });
+    expect(pageText(await (await clients.agent.get(`/staff/appeals?status=all&q=${open.caseNumber}`)).text())).toContain('25 Nov 2026 08:00');
+    expect(pageText(await (await clients.agent.get(`/staff/appeals/${open.id}`)).text())).toContain('due Wed, 25 Nov 2026 08:00:00 GMT');
+    await prisma().appeal.update({ where: { id: open.id }, data: { status: 'WITHDRAWN', decidedAt } });
   });
 
   it('expires a case that waited 14 days for the customer', async () => {

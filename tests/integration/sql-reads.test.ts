@@ -116,7 +116,7 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     expect(read?.notes).toEqual(notes);
     expect(new Map(read?.staff.map((s) => [s.id, s.name]))).toEqual(new Map(staff.map((s) => [s.id, s.name])));
     const events = await db.prisma.auditEvent.findMany({ where: { appealId: appeal.id }, orderBy: { id: 'asc' }, take: TIMELINE_LIMIT });
-    expect(read?.timeline).toEqual(events.map((e) => ({ id: String(e.id), at: e.at, action: e.action, actorType: e.actorType, actorId: e.actorId })));
+    expect(read?.timeline).toEqual(events.map((e) => ({ id: String(e.id), at: e.at, action: e.action, actorType: e.actorType, actorId: e.actorId, reason: ((e.data ?? {}) as { reason?: string }).reason ?? null })));
 
     const orphan = await makeAppeal(db.prisma, null, { accountUid: null, accountFound: false });
     const orphanRead = await loadCaseRecords(db, orphan.id, { staffId: agent.id, now: new Date() });

@@ -184,7 +184,11 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
 
     const set = await invitee.post(path, { password: 'new-Passw0rd-1', confirm: 'new-Passw0rd-1' });
     expect(set.status).toBe(302);
-    expect(set.headers.get('location')).toBe('/staff/login');
+    expect(set.headers.get('location')).toBe('/staff/login?password=set');
+    // The sign-in page confirms it, as a status message.
+    const confirmed = await invitee.get(set.headers.get('location')!);
+    expect(await confirmed.text()).toMatch(/role="status"><p>Your password is set\. Sign in with it now; next you set up an authenticator app\.<\/p>/);
+    expect(pageText(await (await invitee.get('/staff/login')).text())).not.toContain('Your password is set');
     const after = await prisma().staff.findUniqueOrThrow({ where: { id: member.id } });
     expect(after.passwordHash).toBeTruthy();
     expect(after.invitationTokenHash).toBeNull();
@@ -217,6 +221,27 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(await prisma().auditEvent.count({ where: { action: 'staff.invitation_accepted', actorId: member.id } })).toBe(1);
     // Signed in as a senior agent: the admin pages stay closed.
     expect((await newcomer.get('/staff/admin/staff')).status).toBe(403);
+  });
+
+  it('without JavaScript, the add form comes back filled in when refused and empty after a success, with a status message', async () => {
+    const email = unique('nojs');
+    const inputValue = (html: string, name: string) => new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0].match(/value="([^"]*)"/)?.[1];
+    const refused = await admin.post('/staff/admin/staff', { intent: 'create', email, name: '', roles: 'SENIOR_AGENT' });
+    expect(refused.status).toBe(400);
+    const refusedHtml = await refused.text();
+    expect(inputValue(refusedHtml, 'email')).toBe(email);
+    const box = (html: string, role: string) => new RegExp(`<input[^>]*value="${role}"[^>]*>`).exec(html.slice(html.indexOf('id="add-member"')))?.[0] ?? '';
+    expect(box(refusedHtml, 'SENIOR_AGENT')).toContain('checked');
+    expect(box(refusedHtml, 'AGENT')).not.toContain('checked');
+    expect(pageText(refusedHtml)).toContain('Enter the name.');
+    const added = await admin.post('/staff/admin/staff', { intent: 'create', email, name: 'No Script', roles: 'AGENT' });
+    expect(added.status).toBe(200);
+    const addedHtml = await added.text();
+    expect(addedHtml).toMatch(/role="status"><p>No Script was added\./);
+    expect(inputValue(addedHtml, 'email')).toBeUndefined();
+    expect(inputValue(addedHtml, 'name')).toBeUndefined();
+    expect(box(addedHtml, 'SENIOR_AGENT')).not.toContain('checked');
+    expect(box(addedHtml, 'AGENT')).toContain('checked');
   });
 
   it('refuses an expired invitation, a duplicate email and a member without roles, with clear messages', async () => {
