@@ -17,6 +17,7 @@ import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton } from '~/components/code-entry';
 import { ErrorFocus, firstInvalidField, FormError, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
+import type { UseFormRegisterReturn } from 'react-hook-form';
 
 const TITLE = 'File an appeal — Account Recovery Desk';
 const SUBMITTED_TITLE = 'Appeal submitted — Account Recovery Desk';
@@ -239,6 +240,34 @@ function ChoiceError({ id, error }: { id: string; error?: string }) {
   ) : null;
 }
 
+/**
+ * "What happened?": the scenario's radios, in both forms (the email step shows each one's hint). With
+ * `only`, the others are disabled (a security notice's appeal is always "not me").
+ */
+function ScenarioChoices(props: { errorId: string; error?: string; chosen?: string | null; autoFocus: boolean; field: UseFormRegisterReturn; withHints?: boolean; only?: string }) {
+  const { errorId, error, chosen, autoFocus, field, withHints, only } = props;
+  return (
+    <fieldset className="field" aria-describedby={error ? errorId : undefined}>
+      <legend>What happened?</legend>
+      {SCENARIOS.map((s, i) => (
+        <label key={s.value} className="choice">
+          <input type="radio" value={s.value} defaultChecked={s.value === chosen} aria-invalid={error ? true : undefined} autoFocus={i === 0 && autoFocus} {...field} disabled={only !== undefined && s.value !== only} />
+          <span>
+            {s.label}
+            {withHints ? (
+              <>
+                <br />
+                <span className="muted small">{s.hint}</span>
+              </>
+            ) : null}
+          </span>
+        </label>
+      ))}
+      <ChoiceError id={errorId} error={error} />
+    </fieldset>
+  );
+}
+
 const ACCOUNT_TYPES = [
   { value: 'INDIVIDUAL', label: 'Individual' },
   { value: 'ENTERPRISE', label: 'Enterprise' },
@@ -339,27 +368,7 @@ export default function NewAppeal() {
             <h2>Prove your new email</h2>
             <p>The new logon email must be yours: we send a 6-digit code to it, and all news about your appeal goes there.</p>
             <Form method="post" noValidate onSubmit={emailForm.onSubmit}>
-              <fieldset className="field" aria-describedby={emailScenarioError ? 'email-scenario-error' : undefined}>
-                <legend>What happened?</legend>
-                {SCENARIOS.map((s, i) => (
-                  <label key={s.value} className="choice">
-                    <input
-                      type="radio"
-                      value={s.value}
-                      defaultChecked={s.value === scenarioChosen}
-                      aria-invalid={emailScenarioError ? true : undefined}
-                      autoFocus={i === 0 && focusField === 'scenario'}
-                      {...emailForm.register('scenario')}
-                    />
-                    <span>
-                      {s.label}
-                      <br />
-                      <span className="muted small">{s.hint}</span>
-                    </span>
-                  </label>
-                ))}
-                <ChoiceError id="email-scenario-error" error={emailScenarioError} />
-              </fieldset>
+              <ScenarioChoices errorId="email-scenario-error" error={emailScenarioError} chosen={scenarioChosen} autoFocus={focusField === 'scenario'} field={emailForm.register('scenario')} withHints />
               <TextField
                 label="New logon email"
                 type="email"
@@ -398,24 +407,14 @@ export default function NewAppeal() {
             </div>
             <Form method="post" encType="multipart/form-data" noValidate onSubmit={details.onSubmit} className="card">
               <input type="hidden" name="intent" value="submit" />
-              <fieldset className="field" aria-describedby={scenarioError ? 'scenario-error' : undefined}>
-                <legend>What happened?</legend>
-                {SCENARIOS.map((s, i) => (
-                  <label key={s.value} className="choice">
-                    <input
-                      type="radio"
-                      value={s.value}
-                      defaultChecked={s.value === scenarioChosen}
-                      aria-invalid={scenarioError ? true : undefined}
-                      autoFocus={i === 0 && focusField === 'scenario'}
-                      {...details.register('scenario')}
-                      disabled={Boolean(d.notice) && s.value !== 'EMAIL_CHANGED_NOT_ME'}
-                    />
-                    <span>{s.label}</span>
-                  </label>
-                ))}
-                <ChoiceError id="scenario-error" error={scenarioError} />
-              </fieldset>
+              <ScenarioChoices
+                errorId="scenario-error"
+                error={scenarioError}
+                chosen={scenarioChosen}
+                autoFocus={focusField === 'scenario'}
+                field={details.register('scenario')}
+                only={d.notice ? 'EMAIL_CHANGED_NOT_ME' : undefined}
+              />
 
               {d.notice ? null : (
                 <fieldset className="field">
