@@ -113,16 +113,27 @@ export class OutboxDispatcher {
   private stopped = true;
   private readonly o: Required<Omit<DispatcherOptions, 'log'>> & { log: (m: string) => void };
 
+  /** Delivery rounds run so far (each one claim statement): an idle dispatcher runs one per pollMs. */
+  rounds = 0;
+
   constructor(options: DispatcherOptions) {
+    // Each default by `??`: an option passed as undefined (services pass the tests' poll interval
+    // through, undefined elsewhere) keeps its default. Spread over the defaults, it replaced them, and
+    // a poll of `undefined` ms made every portal claim from the outbox ~500 times a second.
     this.o = {
-      batchSize: 20,
-      pollMs: 1000,
-      leaseMs: 60_000,
-      maxAttempts: 8,
-      backoffMs: defaultBackoff,
-      log: (m) => console.error(`[outbox] ${m}`),
       ...options,
+      batchSize: options.batchSize ?? 20,
+      pollMs: options.pollMs ?? 1000,
+      leaseMs: options.leaseMs ?? 60_000,
+      maxAttempts: options.maxAttempts ?? 8,
+      backoffMs: options.backoffMs ?? defaultBackoff,
+      log: options.log ?? ((m) => console.error(`[outbox] ${m}`)),
     };
+  }
+
+  /** The interval between rounds when there is nothing to send. */
+  get pollMs() {
+    return this.o.pollMs;
   }
 
   start() {
@@ -172,6 +183,7 @@ export class OutboxDispatcher {
 
   /** Claims due messages and delivers them; returns how many were claimed. */
   async runOnce(): Promise<number> {
+    this.rounds++;
     const claimed = await this.o.prisma.$queryRawUnsafe<OutboxMessage[]>(
       `UPDATE "OutboxMessage" SET "lockedUntil" = now() + ($1 || ' milliseconds')::interval, "lockedBy" = $2, "attempts" = "attempts" + 1
        WHERE "id" IN (

@@ -7,6 +7,8 @@ import type { Database } from '~/db/connect.server';
 import { seedDemoData } from '~/db/seed.server';
 import { enqueueEmail, enqueueSms, OutboxDispatcher, SmtpTransport, DevMailbox } from '~/outbox/outbox.server';
 import { recordAudit, verifyAuditChain } from '~/audit/audit.server';
+import { createServices } from '~/services.server';
+import { readConfig } from '~/config.server';
 
 describeEachDatabase('seed, outbox and audit', (kind) => {
   let db: Database;
@@ -72,6 +74,23 @@ describeEachDatabase('seed, outbox and audit', (kind) => {
     const b = new OutboxDispatcher({ prisma: db.prisma, email: transport as never, sms: transport as never, from: 'x', batchSize: 7, log: () => {} });
     for (let round = 0; round < 6; round++) await Promise.all([a.runOnce(), b.runOnce()]);
     expect(sent.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+  });
+
+  it('an idle dispatcher, started as a portal starts it (no poll interval given), claims once a second, not continuously', async () => {
+    // As services.server passes it: the tests' interval, undefined elsewhere. Spread over the defaults,
+    // that undefined made the interval 0: ~500 claim statements a second from an idle portal.
+    const bare = new OutboxDispatcher({ prisma: db.prisma, email: new DevMailbox(), sms: new DevMailbox(), from: 'x', pollMs: undefined, batchSize: undefined, log: () => {} });
+    expect(bare.pollMs).toBe(1000);
+    const services = await createServices(readConfig({ PORTAL_MODE: 'test' }), { db });
+    try {
+      expect(services.outbox.pollMs).toBe(1000);
+      await new Promise((r) => setTimeout(r, 1500));
+      // The first round at start, one a second after it (and one more should the timer fire late).
+      expect(services.outbox.rounds).toBeGreaterThanOrEqual(1);
+      expect(services.outbox.rounds).toBeLessThanOrEqual(3);
+    } finally {
+      await services.stop();
+    }
   });
 
   it('gives up after the last attempt and keeps the error', async () => {
