@@ -19,3 +19,29 @@ export const REJECT_REASONS = {
   OTHER: 'other',
 } as const;
 export type RejectReason = keyof typeof REJECT_REASONS;
+
+/** What each audit event on a case's timeline means, in the words of the back office. */
+export const TIMELINE_LABELS: Record<string, string> = {
+  'appeal.submitted': 'Appeal filed',
+  'appeal.merged': 'A new filing merged into this case',
+  'appeal.risk_raised': 'Risk raised by a later filing',
+  'appeal.claimed': 'Claimed',
+  'appeal.released': 'Released to the queue',
+  'appeal.checklist_updated': 'Checklist saved',
+  'appeal.note_added': 'Internal note added',
+  'appeal.info_requested': 'Information requested from the customer',
+  'appeal.customer_replied': 'The customer replied',
+  'appeal.first_approval': 'First approval given',
+  'appeal.first_approval_withdrawn': 'First approval withdrawn',
+  'appeal.approved': 'Approved',
+  'appeal.rejected': 'Rejected',
+  'appeal.withdrawn': 'Withdrawn by the customer',
+  'appeal.expired': 'Expired (no reply from the customer)',
+  'appeal.evidence_purged': 'Evidence files deleted (retention)',
+  'appeal.honeypot': 'Automated filing caught',
+  'evidence.viewed': 'Evidence viewed',
+  'logon_email.changed': 'Logon email changed',
+};
+
+/** The timeline's words for an event; an action without them is shown as recorded. */
+export const timelineLabel = (action: string) => TIMELINE_LABELS[action] ?? action;

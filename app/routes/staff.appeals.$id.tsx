@@ -10,7 +10,7 @@ import { forbidden } from '~/auth/guards.server';
 import { requestMeta } from '~/lib/request.server';
 import { maskEmail, maskPhone } from '~/account/masking';
 import { OPEN_STATUSES, SCENARIOS } from '~/appeals/schema';
-import { CHECKLIST, REJECT_REASONS, checklistComplete } from '~/appeals/review';
+import { CHECKLIST, REJECT_REASONS, checklistComplete, timelineLabel } from '~/appeals/review';
 import { MATCH_WORDS, matchIndicators } from '~/appeals/matching';
 import { reassessFiled } from '~/appeals/risk.server';
 import { recordCaseView } from '~/appeals/viewers.server';
@@ -402,7 +402,14 @@ export default function CasePage() {
 
       <section className="card" aria-labelledby="timeline-h">
         <h2 id="timeline-h">Timeline</h2>
-        <ol className="small" data-testid="timeline">{d.timeline.map((t) => <li key={t.id}>{`${new Date(t.at).toUTCString()} — ${t.action} (${t.who})${t.why ? ` — ${t.why}` : ''}`}</li>)}</ol>
+        <ol className="small" data-testid="timeline">
+          {d.timeline.map((t) => (
+            <li key={t.id}>
+              {`${new Date(t.at).toUTCString()} — ${timelineLabel(t.action)} (${t.who})${t.why ? ` — ${t.why}` : ''} `}
+              <code className="muted">{t.action}</code>
+            </li>
+          ))}
+        </ol>
       </section>
     </>
   );

@@ -364,7 +364,9 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     expect((await post('senior2', appeal.id, { intent: 'second-approve', version: await version(appeal.id) })).status).toBe(403);
     expect((await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000001' } })).logonEmail).toBe('alice@example.com');
     const page = pageText(await (await clients.senior.get(`/staff/appeals/${appeal.id}`)).text());
-    expect(page).toContain(`appeal.first_approval_withdrawn (system) — ${FIRST_APPROVAL_WITHDRAWN_REASON}`);
+    // In the back office's words, with the event's code beside them (as the audit log lists it).
+    expect(page).toContain(`First approval withdrawn (system) — ${FIRST_APPROVAL_WITHDRAWN_REASON} appeal.first_approval_withdrawn`);
+    expect(page).toContain('Appeal filed (');
     expect(page).not.toContain('First approval by');
     // A new first approval needs the checklist done again, against every file.
     expect((await post('senior', appeal.id, { intent: 'approve', version: await version(appeal.id) })).status).toBe(400);
