@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
+import { useEffect, useRef } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { atLeast, requestPasswordReset, resetPassword } from '~/account/password-reset.server';
 import { RESET_MESSAGES } from '~/account/messages';
@@ -20,7 +21,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     : { flow: null };
 }
 
-type ActionData = { fieldErrors: Record<string, string>; error?: string };
+/** `email` and `channel`: what a refused request typed, for the form without JavaScript (a reset never gives back its passwords). */
+type ActionData = { fieldErrors: Record<string, string>; error?: string; email?: string; channel?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { services } = context;
@@ -33,14 +35,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === 'request' || intent === 'resend') {
     const existing = await readFlow(services.config, request);
     const parsed = intent === 'resend' && existing ? requestSchema.safeParse(existing) : requestSchema.safeParse({ email: form.get('email') ?? '', channel: form.get('channel') ?? '' });
+    const typed = { email: String(form.get('email') ?? '').slice(0, 254), channel: String(form.get('channel') ?? '').slice(0, 10) };
     if (!parsed.success) {
       const fieldErrors: Record<string, string> = {};
       for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-      return data<ActionData>({ fieldErrors }, { status: 400 });
+      return data<ActionData>({ fieldErrors, ...typed }, { status: 400 });
     }
     const flowKey = intent === 'resend' && existing ? existing.flowKey : newToken();
     const result = await atLeast(300, requestPasswordReset(services, { ...parsed.data, flowKey, meta }));
-    if (!result.ok) return data<ActionData>({ fieldErrors: {}, error: RESET_MESSAGES.tooMany(Math.ceil(result.retryAfterSec / 60)) }, { status: 429 });
+    if (!result.ok) return data<ActionData>({ fieldErrors: {}, error: RESET_MESSAGES.tooMany(Math.ceil(result.retryAfterSec / 60)), ...typed }, { status: 429 });
     const flow: Flow = { flowKey, email: parsed.data.email, channel: parsed.data.channel, requestedAt: new Date().toISOString() };
     return redirect('/password-reset', { headers: { 'Set-Cookie': await cookie.serialize(flow) } });
   }
@@ -66,6 +69,16 @@ export default function PasswordReset() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const errors: Record<string, string> = result?.fieldErrors ?? {};
+  // A refused reset is not offered its passwords again (with JavaScript the page stays, so they are emptied here).
+  const passwords = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!result || !passwords.current) return;
+    for (const name of ['password', 'confirm']) {
+      const input = passwords.current.elements.namedItem(name);
+      if (input instanceof HTMLInputElement) input.value = '';
+    }
+  }, [result]);
+  const channel = result?.channel === 'SMS' ? 'SMS' : 'EMAIL';
   return (
     <ErrorFocus answer={result}>
       <div className="narrow">
@@ -76,15 +89,15 @@ export default function PasswordReset() {
             <p>Enter the logon email of your account. We send a verification code to it, or to the account&apos;s secure phone.</p>
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="request" />
-              <TextField label="Logon email" name="email" type="email" autoComplete="username" required error={errors.email} />
+              <TextField label="Logon email" name="email" type="email" autoComplete="username" required error={errors.email} defaultValue={result?.email ?? ''} />
               <fieldset className="field" aria-describedby={errors.channel ? 'channel-error' : undefined}>
                 <legend>Send the code to</legend>
                 <label className="choice">
-                  <input type="radio" name="channel" value="EMAIL" defaultChecked aria-invalid={errors.channel ? true : undefined} autoFocus={firstInvalidField(result) === 'channel'} />{' '}
+                  <input type="radio" name="channel" value="EMAIL" defaultChecked={channel === 'EMAIL'} aria-invalid={errors.channel ? true : undefined} autoFocus={firstInvalidField(result) === 'channel'} />{' '}
                   <span>The logon email</span>
                 </label>
                 <label className="choice">
-                  <input type="radio" name="channel" value="SMS" aria-invalid={errors.channel ? true : undefined} /> <span>The secure phone of the account</span>
+                  <input type="radio" name="channel" value="SMS" defaultChecked={channel === 'SMS'} aria-invalid={errors.channel ? true : undefined} /> <span>The secure phone of the account</span>
                 </label>
                 {errors.channel ? (
                   <p className="field-error" id="channel-error">
@@ -107,7 +120,7 @@ export default function PasswordReset() {
               </p>
             </div>
             <div className="card">
-              <Form method="post" noValidate>
+              <Form method="post" noValidate ref={passwords}>
                 <input type="hidden" name="intent" value="reset" />
                 <TextField label="Verification code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required error={errors.code} />
                 <TextField label="New password" name="password" type="password" autoComplete="new-password" hint="At least 10 characters, with letters and digits." required error={errors.password} />

@@ -56,6 +56,32 @@ describe('forms answered with errors, with JavaScript', () => {
     await context.close();
   });
 
+  it('a refused password reset empties both new passwords, keeps the code and moves focus to the field at fault', async () => {
+    const context = await env.browser.newContext();
+    await context.setExtraHTTPHeaders({ 'X-Forwarded-For': '192.0.2.92' });
+    const page = await context.newPage();
+    await page.goto(`${env.portal.url}/password-reset`);
+    await waitForReactHandlers(page, 'form[method="post"]');
+    await page.getByLabel('Logon email', { exact: true }).fill('bob@example.com');
+    await page.getByRole('button', { name: 'Get verification code' }).click();
+    await page.getByLabel('Verification code', { exact: true }).waitFor();
+    await waitForReactHandlers(page, 'form[method="post"]');
+    await markDocument(page);
+    // A code that is certainly not the one sent.
+    const sent = await latestCodeFor(env.portal.db.prisma, 'bob@example.com');
+    const wrong = sent === '000000' ? '111111' : '000000';
+    await page.getByLabel('Verification code', { exact: true }).fill(wrong);
+    await page.getByLabel('New password', { exact: true }).fill('a-new-Passw0rd!');
+    await page.getByLabel('Repeat the new password').fill('a-new-Passw0rd!');
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'code');
+    expect(await isSameDocument(page)).toBe(true);
+    expect(await page.getByLabel('Verification code', { exact: true }).inputValue()).toBe(wrong);
+    expect(await page.getByLabel('New password', { exact: true }).inputValue()).toBe('');
+    expect(await page.getByLabel('Repeat the new password').inputValue()).toBe('');
+    await context.close();
+  });
+
   it('the appeal form refused by the server keeps the text and the files chosen, and focus goes to the file at fault', async () => {
     const context = await env.browser.newContext();
     await context.setExtraHTTPHeaders({ 'X-Forwarded-For': '192.0.2.92' });

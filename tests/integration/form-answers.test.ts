@@ -55,12 +55,15 @@ describeEachDatabase('forms answered without JavaScript, and error pages', (kind
   });
 
   it('a field refused by the server takes focus: the first invalid field carries autofocus', async () => {
-    const res = await client('192.0.2.12').post('/password-reset', { intent: 'request', email: 'not-an-email', channel: 'EMAIL' });
+    const res = await client('192.0.2.12').post('/password-reset', { intent: 'request', email: 'not-an-email', channel: 'SMS' });
     expect(res.status).toBe(400);
     const html = await res.text();
     const email = control(html, 'email');
     expect(email).toMatch(/aria-invalid="true"/);
     expect(autofocused(html)).toEqual([email]);
+    // What was typed and chosen comes back.
+    expect(valueOf(email)).toBe('not-an-email');
+    expect([...html.matchAll(/<input\b[^>]*\bname="channel"[^>]*>/g)].map((m) => m[0]).filter((tag) => /\bchecked=""/.test(tag)).map(valueOf)).toEqual(['SMS']);
   });
 
   it('the appeal form comes back filled with what was typed, never the files, and says to choose the files again', async () => {
