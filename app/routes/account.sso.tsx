@@ -60,13 +60,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     mode: form.get('mode') ?? '',
     enabled: form.get('enabled') === 'on',
   });
+  // What a refused form typed, for the page without JavaScript: never the client secret.
+  const text = (name: string, max: number) => String(form.get(name) ?? '').slice(0, max);
+  const typed = { issuer: text('issuer', 2048), clientId: text('clientId', 512), userClaim: text('userClaim', 200), roleClaim: text('roleClaim', 200), mode: text('mode', 10), enabled: form.get('enabled') === 'on' };
   const fieldErrors: FieldErrors = {};
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path[0] as keyof FieldErrors;
       fieldErrors[key] ??= issue.message;
     }
-    return data({ ok: false as const, fieldErrors }, { status: 400 });
+    return data({ ok: false as const, fieldErrors, typed }, { status: 400 });
   }
   const input = parsed.data;
   // Kept exactly as typed: the issuer must match the one in the IdP's discovery document.
@@ -76,7 +79,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const existing = await prisma.identityProvider.findUnique({ where: { accountUid: account.uid }, select: { id: true } });
   const secret = input.clientSecret.trim();
   if (!existing && !secret) fieldErrors.clientSecret = 'Enter the client secret the identity provider gave this portal.';
-  if (Object.keys(fieldErrors).length) return data({ ok: false as const, fieldErrors }, { status: 400 });
+  if (Object.keys(fieldErrors).length) return data({ ok: false as const, fieldErrors, typed }, { status: 400 });
 
   const meta = requestMeta(context, request);
   const values = { issuer, clientId: input.clientId, userClaim: input.userClaim, roleClaim: input.roleClaim, mode: input.mode, enabled: input.enabled };
@@ -102,7 +105,10 @@ export default function SingleSignOn() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const errors: FieldErrors = result?.fieldErrors ?? {};
+  // A refused form shows what was typed (the page without JavaScript is a new one); else the saved settings.
+  const typed = result && !result.ok ? result.typed : null;
   const p = d.provider;
+  const v = typed ?? p;
   const signInRef = d.alias ?? d.uid;
   return (
     <ErrorFocus answer={result}>
@@ -117,8 +123,8 @@ export default function SingleSignOn() {
         <div className="card">
           <h2>Identity provider</h2>
           <Form method="post" noValidate>
-            <TextField label="Issuer URL" name="issuer" type="text" inputMode="url" required defaultValue={p?.issuer ?? ''} error={errors.issuer} hint="Its discovery document is at <issuer>/.well-known/openid-configuration." />
-            <TextField label="Client ID" name="clientId" type="text" required defaultValue={p?.clientId ?? ''} error={errors.clientId} />
+            <TextField label="Issuer URL" name="issuer" type="text" inputMode="url" required defaultValue={v?.issuer ?? ''} error={errors.issuer} hint="Its discovery document is at <issuer>/.well-known/openid-configuration." />
+            <TextField label="Client ID" name="clientId" type="text" required defaultValue={v?.clientId ?? ''} error={errors.clientId} />
             <TextField
               label="Client secret"
               name="clientSecret"
@@ -131,18 +137,18 @@ export default function SingleSignOn() {
             <fieldset className="field">
               <legend>Mode</legend>
               <label className="choice">
-                <input type="radio" name="mode" value="USER" defaultChecked={(p?.mode ?? 'USER') === 'USER'} /> User-based SSO — the user claim names a RAM user
+                <input type="radio" name="mode" value="USER" defaultChecked={(v?.mode ?? 'USER') !== 'ROLE'} /> User-based SSO — the user claim names a RAM user
               </label>
               <label className="choice">
-                <input type="radio" name="mode" value="ROLE" defaultChecked={p?.mode === 'ROLE'} /> Role-based SSO — the role claim names a RAM role (1-hour
+                <input type="radio" name="mode" value="ROLE" defaultChecked={v?.mode === 'ROLE'} /> Role-based SSO — the role claim names a RAM role (1-hour
                 role sessions)
               </label>
               {errors.mode ? <p className="field-error">{errors.mode}</p> : null}
             </fieldset>
-            <TextField label="User claim" name="userClaim" type="text" required defaultValue={p?.userClaim ?? 'preferred_username'} error={errors.userClaim} hint="ID token claim whose value is the RAM user name (user-based SSO)." />
-            <TextField label="Role claim" name="roleClaim" type="text" required defaultValue={p?.roleClaim ?? 'role'} error={errors.roleClaim} hint="ID token claim whose value is the RAM role name (role-based SSO)." />
+            <TextField label="User claim" name="userClaim" type="text" required defaultValue={v?.userClaim ?? 'preferred_username'} error={errors.userClaim} hint="ID token claim whose value is the RAM user name (user-based SSO)." />
+            <TextField label="Role claim" name="roleClaim" type="text" required defaultValue={v?.roleClaim ?? 'role'} error={errors.roleClaim} hint="ID token claim whose value is the RAM role name (role-based SSO)." />
             <label className="choice">
-              <input type="checkbox" name="enabled" defaultChecked={p?.enabled ?? true} /> Single sign-on is enabled
+              <input type="checkbox" name="enabled" defaultChecked={v?.enabled ?? true} /> Single sign-on is enabled
             </label>
             <div className="actions">
               <button type="submit" disabled={busy}>

@@ -290,9 +290,15 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     expect(text).toContain(`${new URL(portal.url).origin}/sso/callback`);
 
     const base = { issuer: idp.issuer, clientId: 'recovery-desk', userClaim: 'preferred_username', roleClaim: 'groups', mode: 'ROLE', enabled: 'on' };
-    const bad = await alice.post('/account/sso', { ...base, issuer: 'http://idp.example.com', clientSecret: '' });
+    const bad = await alice.post('/account/sso', { ...base, issuer: 'http://idp.example.com', clientSecret: 'typed-secret-never-echoed' });
     expect(bad.status).toBe(400);
-    expect(pageText(await bad.text())).toContain('The issuer must use https://');
+    const badHtml = await bad.text();
+    expect(pageText(badHtml)).toContain('The issuer must use https://');
+    // Without JavaScript the refused form comes back as typed (the role claim and mode too), never with the secret.
+    expect(badHtml).toMatch(/<input\b[^>]*name="issuer"[^>]*value="http:\/\/idp\.example\.com"/);
+    expect(badHtml).toMatch(/<input\b[^>]*name="roleClaim"[^>]*value="groups"/);
+    expect([...badHtml.matchAll(/<input\b[^>]*name="mode"[^>]*>/g)].map((m) => m[0]).filter((tag) => tag.includes('checked=""'))).toEqual([expect.stringContaining('value="ROLE"')]);
+    expect(badHtml).not.toContain('typed-secret-never-echoed');
     const kept = await alice.post('/account/sso', { ...base, clientSecret: '' });
     expect(kept.status).toBe(200);
     let row = await prisma().identityProvider.findUniqueOrThrow({ where: { accountUid: ALICE_UID } });
