@@ -181,7 +181,19 @@ function useOthersLooking(appealId: string, loaded: string[]): string[] {
           if (answer?.viewers) setLive({ loaded: current.current, viewers: answer.viewers });
         })
         .catch(() => {});
-    const leave = () => navigator.sendBeacon(url, post('leave'));
+    // The member's other tabs on this case (same browser) hear of a leave and report at once (after the
+    // leave has reached the server), so closing one of two tabs does not hide the member for a beat.
+    const tabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`ard-presence:${appealId}`) : null;
+    let rejoin: number | undefined;
+    if (tabs) tabs.onmessage = (event) => {
+      if (event.data !== 'left') return;
+      window.clearTimeout(rejoin);
+      rejoin = window.setTimeout(() => void beat(), 500);
+    };
+    const leave = () => {
+      navigator.sendBeacon(url, post('leave'));
+      tabs?.postMessage('left');
+    };
     // Back from the browser's back/forward cache: the leave was sent, so say so again at once.
     const back = (event: PageTransitionEvent) => event.persisted && void beat();
     const timer = window.setInterval(beat, VIEWER_HEARTBEAT_MS);
@@ -192,6 +204,8 @@ function useOthersLooking(appealId: string, loaded: string[]): string[] {
       window.removeEventListener('pagehide', leave);
       window.removeEventListener('pageshow', back);
       leave();
+      window.clearTimeout(rejoin);
+      tabs?.close();
     };
   }, [appealId]);
   // A newer load of the page (after an action) answers for itself until the next beat.

@@ -98,6 +98,34 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     await close();
   });
 
+  it('leaving one of two tabs on a case keeps the member present: the other tab reports at once', async () => {
+    const prisma = env.portal.db.prisma;
+    const senior = await prisma.staff.findUniqueOrThrow({ where: { email: 'senior@support.example.com' } });
+    const appeal = await makeAppeal(prisma, null, { status: 'IN_REVIEW' });
+    const seniorRow = () => prisma.caseViewer.findUnique({ where: { appealId_staffId: { appealId: appeal.id, staffId: senior.id } } });
+    const { page, errors, close } = await openPage(env.browser);
+    await staffSignIn(page, 'senior@support.example.com');
+    await page.waitForURL(/\/staff\/appeals$/);
+    await page.goto(`${env.portal.url}/staff/appeals/${appeal.id}`);
+    await waitForReactHandlers(page, 'form');
+    // A second tab of the same browser on the same case.
+    const other = await page.context().newPage();
+    await other.goto(`${env.portal.url}/staff/appeals/${appeal.id}`);
+    await waitForReactHandlers(other, 'form');
+    const before = (await seniorRow())!.lastSeenAt;
+    // The first tab leaves: its leave removes the row, the other tab's report writes it again at once
+    // (without it, the member was gone until that tab's next beat, up to 31 s later).
+    await page.goto(`${env.portal.url}/staff/login`);
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const row = await seniorRow();
+      if (row && row.lastSeenAt.getTime() > before.getTime()) break;
+      if (Date.now() > deadline) throw new Error(`the other tab did not report: ${row ? 'row unchanged' : 'row gone'}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(scriptErrors(errors)).toEqual([]);
+    await close();
+  });
+
   it('staff administration with JavaScript: adding a member says so and empties the form; a role change says so', async () => {
     const { page, errors, close } = await openPage(env.browser);
     await staffSignIn(page, 'admin@support.example.com');
