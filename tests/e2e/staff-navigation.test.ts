@@ -126,7 +126,7 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     await close();
   });
 
-  it('staff administration with JavaScript: adding a member says so and empties the form; a role change says so', async () => {
+  it('staff administration with JavaScript: adding a member says so and empties the form; deactivating a member says so', async () => {
     const { page, errors, close } = await openPage(env.browser);
     await staffSignIn(page, 'admin@support.example.com');
     await page.waitForURL(/\/staff\/admin\/staff$/);
