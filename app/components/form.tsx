@@ -1,5 +1,5 @@
 import type { InputHTMLAttributes, ReactNode } from 'react';
-import { createContext, forwardRef, useContext, useEffect, useId, useMemo } from 'react';
+import { createContext, forwardRef, useContext, useEffect, useId, useMemo, useRef } from 'react';
 
 /** An action's answer as the forms read it: errors per field and/or one for the whole form. */
 type FormAnswer = { fieldErrors?: Record<string, string | null | undefined> | null; error?: string | null } | null | undefined;
@@ -53,6 +53,20 @@ export function firstInvalidField(answer: FormAnswer, order?: readonly string[])
 export function useErrorAutoFocus(name: string): boolean {
   const scope = useContext(ErrorFocusContext);
   return Boolean(scope?.active && scope.first === name);
+}
+
+/**
+ * A refused password is not offered again. Without JavaScript the answer is a new page whose password
+ * fields are empty; with it the page stays, so after each answer (the action's data: a refusal, since
+ * success redirects) the password fields of the form this ref is on are emptied here.
+ */
+export function usePasswordsEmptiedOn(answer: unknown) {
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!answer || !form.current) return;
+    for (const input of form.current.querySelectorAll<HTMLInputElement>('input[type="password"]')) input.value = '';
+  }, [answer]);
+  return form;
 }
 
 type FieldProps = InputHTMLAttributes<HTMLInputElement> & {

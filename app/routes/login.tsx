@@ -1,13 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
-import { useEffect, useRef } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { getCustomer } from '~/auth/guards.server';
 import { LoginRefused, passwordAuthenticator } from '~/auth/login.server';
 import { commitSessionCookie, createSession, safeRedirectPath } from '~/auth/session.server';
 import { recordAudit } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
-import { ErrorFocus, FormError, FormStatus, TextField } from '~/components/form';
+import { ErrorFocus, FormError, FormStatus, TextField, usePasswordsEmptiedOn } from '~/components/form';
 import { RESET_MESSAGES } from '~/account/messages';
 import { ssoEntryFor } from '~/sso/sso.server';
 import { isSsoFailureCode, SSO_FAILURES, type SsoFailureCode } from '~/sso/messages';
@@ -73,12 +72,8 @@ export default function Login() {
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const busy = navigation.state !== 'idle';
-  // A refused password is not offered again: without JavaScript the answer's page has an empty field; with it the
-  // page stays, so the field is emptied here. The logon name stays.
-  const password = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (result?.error && password.current) password.current.value = '';
-  }, [result]);
+  // A refused password is not offered again; the logon name stays.
+  const passwordForm = usePasswordsEmptiedOn(result);
   return (
     <ErrorFocus answer={result}>
       <div className="narrow">
@@ -92,10 +87,10 @@ export default function Login() {
         <FormStatus>{params.get('reset') === '1' && !result ? RESET_MESSAGES.done : null}</FormStatus>
         <div className="card">
           <FormError>{result?.error}</FormError>
-          <Form method="post" noValidate>
+          <Form method="post" noValidate ref={passwordForm}>
             <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
             <TextField label="Logon name" name="login" type="text" autoComplete="username" required defaultValue={result?.login ?? ''} autoFocus={!result && !d.sso && !d.ssoError} />
-            <TextField ref={password} label="Password" name="password" type="password" autoComplete="current-password" required />
+            <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
             <div className="actions">
               <button type="submit" disabled={busy}>
                 {busy ? 'Signing in…' : 'Sign in'}

@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
-import { useEffect, useRef } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { atLeast, requestPasswordReset, resetPassword } from '~/account/password-reset.server';
 import { RESET_MESSAGES } from '~/account/messages';
@@ -9,7 +8,7 @@ import { maskEmail } from '~/account/masking';
 import { newToken } from '~/lib/tokens.server';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton } from '~/components/code-entry';
-import { ErrorFocus, firstInvalidField, FormError, TextField } from '~/components/form';
+import { ErrorFocus, firstInvalidField, FormError, TextField, usePasswordsEmptiedOn } from '~/components/form';
 import { CODE_RULES } from '~/verification/codes.server';
 
 export const meta: MetaFunction = () => [{ title: 'Reset your password — Account Recovery Desk' }];
@@ -69,15 +68,8 @@ export default function PasswordReset() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const errors: Record<string, string> = result?.fieldErrors ?? {};
-  // A refused reset is not offered its passwords again (with JavaScript the page stays, so they are emptied here).
-  const passwords = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (!result || !passwords.current) return;
-    for (const name of ['password', 'confirm']) {
-      const input = passwords.current.elements.namedItem(name);
-      if (input instanceof HTMLInputElement) input.value = '';
-    }
-  }, [result]);
+  // A refused reset is not offered its passwords again; the code stays.
+  const passwords = usePasswordsEmptiedOn(result);
   const channel = result?.channel === 'SMS' ? 'SMS' : 'EMAIL';
   return (
     <ErrorFocus answer={result}>

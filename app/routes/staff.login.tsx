@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
-import { useEffect, useRef } from 'react';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { checkStaffPassword, completeStaffSignIn, enrolmentSecret } from '~/staff/auth.server';
 import { readStaffSession, staffPrincipal, startStaffSession } from '~/staff/session.server';
@@ -9,7 +8,7 @@ import { defineAbilityFor } from '~/authz/ability';
 import { enrolmentQr } from '~/staff/totp.server';
 import { safeRedirectPath } from '~/auth/session.server';
 import { requestMeta } from '~/lib/request.server';
-import { ErrorFocus, FormError, FormStatus, TextField } from '~/components/form';
+import { ErrorFocus, FormError, FormStatus, TextField, usePasswordsEmptiedOn } from '~/components/form';
 
 export const meta: MetaFunction = () => [{ title: staffTitle('Staff sign-in') }];
 
@@ -65,11 +64,8 @@ export default function StaffLogin() {
   const [params] = useSearchParams();
   const busy = useNavigation().state !== 'idle';
   const redirectTo = params.get('redirectTo') ?? '';
-  // A refused password is not offered again (with JavaScript the page stays, so the field is emptied here); the email stays.
-  const password = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (result?.error && password.current) password.current.value = '';
-  }, [result]);
+  // A refused password is not offered again; the email stays.
+  const passwordForm = usePasswordsEmptiedOn(result);
   return (
     <ErrorFocus answer={result}>
       <div className="narrow">
@@ -80,10 +76,10 @@ export default function StaffLogin() {
           <FormStatus>Your password is set. Sign in with it now; next you set up an authenticator app.</FormStatus>
         ) : null}
         {d.stage === 'password' ? (
-          <Form method="post" className="card" noValidate>
+          <Form method="post" className="card" noValidate ref={passwordForm}>
             <input type="hidden" name="redirectTo" value={redirectTo} />
             <TextField label="Work email" name="email" type="email" autoComplete="username" required defaultValue={result?.email ?? ''} />
-            <TextField ref={password} label="Password" name="password" type="password" autoComplete="current-password" required />
+            <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
             <div className="actions">
               <button type="submit" disabled={busy}>Continue</button>
             </div>
