@@ -3,6 +3,7 @@ import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErr
 import stylesheet from '~/styles/app.css';
 import { useNonce } from '~/components/nonce';
 import { useInAppLinks } from '~/components/in-app-links';
+import { ERROR_HELP, errorHeading } from '~/components/error-page';
 import { getCustomer } from '~/auth/guards.server';
 import { PRINCIPAL_LABELS } from '~/authz/principal';
 import { denialReason } from '~/authz/ability';
@@ -12,8 +13,6 @@ export const links: LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
 const SITE = 'Account Recovery Desk';
-const ERROR_HEADINGS: Record<number, string> = { 403: 'Not allowed', 404: 'Page not found' };
-const errorHeading = (error: unknown) => (isRouteErrorResponse(error) && ERROR_HEADINGS[error.status]) || 'Something went wrong';
 
 // Pages have titles of their own; a refusal or error shown by this boundary gets one in the same form.
 export const meta: MetaFunction = ({ error }) => [{ title: error ? `${errorHeading(error)} — ${SITE}` : SITE }];
@@ -134,7 +133,6 @@ export default function App() {
 }
 
 const NOT_FOUND_HELP = 'We could not find this page. The address may be mistyped, or the page may have moved.';
-const ERROR_HELP = 'We could not complete your request. Nothing was changed. Please try again in a moment.';
 
 /** The message a refusal or a missing page carries, unless it is only the status's name or the router's own words. */
 function errorMessage(error: unknown): string {

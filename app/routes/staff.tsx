@@ -4,6 +4,7 @@ import { readStaffSession, staffPrincipal } from '~/staff/session.server';
 import { defineAbilityFor } from '~/authz/ability';
 import { staffPages, staffTitle, type StaffPage } from '~/staff/pages';
 import { AbilityProvider } from '~/components/ability';
+import { ERROR_HELP, errorHeading } from '~/components/error-page';
 
 /** The back office frame: its own navigation; pages below decide for themselves who may see them. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -13,8 +14,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { staff: { name: session.staff.name, email: session.staff.email, roles: session.staff.roles }, pages: staffPages(ability), rules: ability.rules };
 }
 
-const ERROR_HEADINGS: Record<number, string> = { 403: 'Not allowed', 404: 'Page not found' };
-const errorHeading = (error: unknown) => (isRouteErrorResponse(error) && ERROR_HEADINGS[error.status]) || 'Something went wrong';
 
 // Pages below have titles of their own; a refusal or error shown here gets one in the same form.
 export const meta: MetaFunction = ({ error, matches }) => (error ? [{ title: staffTitle(errorHeading(error)) }] : (matches.find((m) => m.id === 'root')?.meta ?? []));
@@ -61,7 +60,7 @@ export function ErrorBoundary() {
   const frame = useRouteLoaderData<typeof loader>('routes/staff');
   const message = isRouteErrorResponse(error)
     ? (typeof error.data === 'string' && error.data) || error.statusText || 'The page could not be shown.'
-    : 'We could not complete your request. Nothing was changed. Please try again in a moment.';
+    : ERROR_HELP;
   const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
     <>
