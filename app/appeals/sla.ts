@@ -1,3 +1,5 @@
+import { OPEN_STATUSES } from './options';
+
 /** Decisions are due 3 working days (Mon–Fri, UTC) after submission. */
 export const SLA_WORKING_DAYS = 3;
 
@@ -31,4 +33,13 @@ export function backInReview(appeal: { slaDueAt: Date; slaPausedAt: Date | null 
  */
 export function firstApprovalWithdrawn() {
   return { status: 'IN_REVIEW' as const, firstApproverId: null, firstApprovedAt: null, checklist: {} };
+}
+
+/**
+ * The date the queue and the case page show for a case: when its decision is due while it is open;
+ * once it is closed (approved, rejected, withdrawn, expired) it has no due date, only when it closed.
+ */
+export function dueOrClosed(appeal: { status: string; slaDueAt: Date; decidedAt: Date | null }) {
+  const open = (OPEN_STATUSES as readonly string[]).includes(appeal.status);
+  return { dueAt: open ? appeal.slaDueAt.toISOString() : null, closedAt: open ? null : (appeal.decidedAt?.toISOString() ?? null) };
 }

@@ -9,7 +9,8 @@ import { denialReason } from '~/authz/ability';
 import { forbidden } from '~/auth/guards.server';
 import { requestMeta } from '~/lib/request.server';
 import { maskEmail, maskPhone } from '~/account/masking';
-import { OPEN_STATUSES, SCENARIOS } from '~/appeals/schema';
+import { SCENARIOS } from '~/appeals/schema';
+import { dueOrClosed } from '~/appeals/sla';
 import { CHECKLIST, REJECT_REASONS, checklistComplete, timelineLabel } from '~/appeals/review';
 import { MATCH_WORDS, matchIndicators } from '~/appeals/matching';
 import { reassessFiled } from '~/appeals/risk.server';
@@ -46,6 +47,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // The level an approval will act on (decisions.server.ts): the stored one, raised by what is seen now.
   const riskLevel = appeal.riskLevel === 'HIGH' || risk.level === 'HIGH' ? 'HIGH' : 'NORMAL';
   const subjectFields = { id: appeal.id, status: appeal.status, assigneeId: appeal.assigneeId, firstApproverId: appeal.firstApproverId, riskLevel };
+  const dates = dueOrClosed(appeal);
   return {
     me: member.staff.id,
     appeal: {
@@ -67,8 +69,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       createdMonth: appeal.createdMonth,
       submittedAt: appeal.submittedAt.toISOString(),
       // A closed case has no due date any more; the page says when it was closed instead.
-      slaDueAt: OPEN_STATUSES.includes(appeal.status) ? appeal.slaDueAt.toISOString() : null,
-      closedAt: OPEN_STATUSES.includes(appeal.status) ? null : (appeal.decidedAt?.toISOString() ?? null),
+      slaDueAt: dates.dueAt,
+      closedAt: dates.closedAt,
       breached: ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'].includes(appeal.status) && appeal.slaDueAt < now,
       assignee: person(appeal.assigneeId),
       firstApprover: person(appeal.firstApproverId),

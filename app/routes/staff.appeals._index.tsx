@@ -4,7 +4,8 @@ import { requireStaff } from '~/staff/session.server';
 import { denialReason } from '~/authz/ability';
 import { forbidden } from '~/auth/guards.server';
 import { loadQueue, parseQueueFilters } from '~/appeals/queue.server';
-import { OPEN_STATUSES, SCENARIOS } from '~/appeals/options';
+import { SCENARIOS } from '~/appeals/options';
+import { dueOrClosed } from '~/appeals/sla';
 import { maskEmail } from '~/account/masking';
 import { useInAppLinks } from '~/components/in-app-links';
 import { staffTitle } from '~/staff/pages';
@@ -28,8 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       risk: r.riskLevel,
       priority: r.priority,
       // A closed case has no due date any more: the column shows when it was closed.
-      dueAt: OPEN_STATUSES.includes(r.status) ? r.slaDueAt.toISOString() : null,
-      closedAt: r.decidedAt?.toISOString() ?? null,
+      ...dueOrClosed(r),
       breached: r.breached,
       dueSoon: r.dueSoon,
       newEmail: maskEmail(r.newEmail),
