@@ -6,14 +6,18 @@ import { VIEWER_FRESH_MS, VIEWER_TOUCH_MS } from './presence';
 
 export { VIEWER_FRESH_MS, VIEWER_TOUCH_MS } from './presence';
 
+/** Who counts as "also looking" (the viewers `v` of the case other than the member, seen since the instant), newest first. */
+const othersLookingWhere = (appealRef: string, staffParam: string, sinceParam: string) =>
+  `v."appealId" = ${appealRef} AND v."staffId" <> ${staffParam}::uuid AND v."lastSeenAt" > (${sinceParam}::timestamptz AT TIME ZONE 'UTC')`;
+const OTHERS_ORDER = 'ORDER BY v."lastSeenAt" DESC, v."staffId"';
+
 /**
  * The other members who looked at case `appealRef` recently, as a JSON array of staff ids: a column of
  * the case page's statement (appeals/case-page.server.ts), so reading them costs no round trip of its
  * own. `staffParam` is the member viewing; `sinceParam` the instant (UTC text) from which a view counts.
  */
 export const othersLookingColumn = (appealRef: string, staffParam: string, sinceParam: string) =>
-  `(SELECT coalesce(json_agg(v."staffId"::text ORDER BY v."lastSeenAt" DESC, v."staffId"), '[]'::json) FROM "CaseViewer" v
-    WHERE v."appealId" = ${appealRef} AND v."staffId" <> ${staffParam}::uuid AND v."lastSeenAt" > (${sinceParam}::timestamptz AT TIME ZONE 'UTC'))`;
+  `(SELECT coalesce(json_agg(v."staffId"::text ${OTHERS_ORDER}), '[]'::json) FROM "CaseViewer" v WHERE ${othersLookingWhere(appealRef, staffParam, sinceParam)})`;
 
 /** The instant from which a view counts as "right now", as othersLookingColumn takes it. */
 export const viewersSince = (now: Date) => new Date(now.getTime() - VIEWER_FRESH_MS).toISOString();
@@ -21,8 +25,8 @@ export const viewersSince = (now: Date) => new Date(now.getTime() - VIEWER_FRESH
 /** The names of the other members looking at a case (the presence heartbeat's answer). */
 const OTHERS_LOOKING: SqlStatement = {
   name: 'case_others_looking',
-  text: `SELECT coalesce(json_agg(s.name ORDER BY v."lastSeenAt" DESC, v."staffId"), '[]'::json) AS "names" FROM "CaseViewer" v JOIN "Staff" s ON s.id = v."staffId"
-    WHERE v."appealId" = $1::uuid AND v."staffId" <> $2::uuid AND v."lastSeenAt" > ($3::timestamptz AT TIME ZONE 'UTC')`,
+  text: `SELECT coalesce(json_agg(s.name ${OTHERS_ORDER}), '[]'::json) AS "names" FROM "CaseViewer" v JOIN "Staff" s ON s.id = v."staffId"
+    WHERE ${othersLookingWhere('$1::uuid', '$2', '$3')}`,
 };
 
 export async function othersLooking(db: Pick<Database, 'sql'>, appealId: string, staffId: string, now = new Date()): Promise<string[]> {
