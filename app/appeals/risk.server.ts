@@ -64,8 +64,8 @@ export async function assessRisk(
   // newEmailDomain is the indexed part after the @ (a generated column): "newEmail ends with @domain"
   // without reading every appeal. An appeal with no account is not "another account" (as before: NULL <> x is not true).
   const seenSql = domainIsTelling(domain)
-      ? Prisma.sql`(SELECT count(*) FROM "Appeal" WHERE "newEmailDomain" = ${domain} ${notThis} ${input.accountUid ? Prisma.sql`AND "accountUid" <> ${input.accountUid}` : Prisma.empty})::int`
-      : Prisma.sql`0`;
+    ? Prisma.sql`(SELECT count(*) FROM "Appeal" WHERE "newEmailDomain" = ${domain} ${notThis} ${input.accountUid ? Prisma.sql`AND "accountUid" <> ${input.accountUid}` : Prisma.empty})::int`
+    : Prisma.sql`0`;
   const reusedSql = input.evidenceHashes.length
     ? Prisma.sql`(SELECT count(*) FROM "EvidenceFile" WHERE "sha256" IN (${Prisma.join(input.evidenceHashes)}) ${input.appealId ? Prisma.sql`AND "appealId" <> ${input.appealId}::uuid` : Prisma.empty})::int`
     : Prisma.sql`0`;
