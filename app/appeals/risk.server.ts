@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '~/generated/prisma/client';
 import { OPEN_STATUSES } from './options';
+import { emailDomain } from '~/account/email';
 import { instant, readInTransaction, type ComposedRead } from '~/db/composed.server';
 import type { AppealOrigin, RiskLevel } from '~/generated/prisma/enums';
 
@@ -57,7 +58,7 @@ export async function assessRisk(
   const now = input.now ?? new Date();
   if (!input.accountUid) codes.push('ACCOUNT_NOT_FOUND');
   if (input.conflict) codes.push('IDENTIFIERS_CONFLICT');
-  const domain = input.newEmail.split('@')[1] ?? '';
+  const domain = emailDomain(input.newEmail);
   const notThis = input.appealId ? Prisma.sql`AND "id" <> ${input.appealId}::uuid` : Prisma.empty;
   const since = new Date(now.getTime() - 30 * 24 * 3600_000);
   // The three look-ups in one statement (each an index lookup); a part that does not apply is 0.
@@ -94,7 +95,7 @@ export async function raiseCandidates(
   filed: { appealId: string; accountUid: string | null; newEmail: string; evidenceHashes: string[] },
   limit = 50,
 ): Promise<string[]> {
-  const domain = filed.newEmail.split('@')[1] ?? '';
+  const domain = emailDomain(filed.newEmail);
   const related: Prisma.AppealWhereInput[] = [];
   if (domainIsTelling(domain)) related.push({ newEmailDomain: domain });
   if (filed.accountUid) related.push({ accountUid: filed.accountUid });
