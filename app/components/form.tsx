@@ -20,13 +20,16 @@ const ErrorFocusContext = createContext<ErrorFocusScope | null>(null);
  * JavaScript the page stays, so focus is moved once the answer is shown (the first invalid element in the page).
  *
  * `order` lists the field names in the order the page shows them, when the answer's own order differs.
+ * `notShown` names fields whose error the page shows in the form's error message because the field itself is not
+ * on the page (a code that no longer works has no code field): focus then goes to that message.
  */
-export function ErrorFocus({ answer, order, children }: { answer: FormAnswer; order?: readonly string[]; children: ReactNode }) {
+export function ErrorFocus({ answer, order, notShown, children }: { answer: FormAnswer; order?: readonly string[]; notShown?: readonly string[]; children: ReactNode }) {
+  const notShownKey = notShown?.join(' ');
   const scope = useMemo<ErrorFocusScope>(
-    () => ({ active: Boolean(answer && (answer.error || firstInvalidField(answer, order))), first: firstInvalidField(answer, order) }),
+    () => ({ active: Boolean(answer && (answer.error || firstInvalidField(answer, order))), first: firstInvalidField(answer, order, notShown) }),
     // A new answer is a new object: focus moves once per answer, not on every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [answer],
+    [answer, notShownKey],
   );
   useEffect(() => {
     if (!scope.active) return;
@@ -39,12 +42,12 @@ export function ErrorFocus({ answer, order, children }: { answer: FormAnswer; or
 
 /**
  * The field an answer's errors send focus to: the first of `order` (the page's order of fields) with an error,
- * else the first the answer names; null when no field is at fault. For fields that are not TextFields
+ * else the first the answer names, leaving out those in `notShown`; null when no field is at fault. For fields that are not TextFields
  * (radios, selects, file inputs, text areas): `autoFocus={firstInvalidField(answer, ORDER) === 'name'}`.
  */
-export function firstInvalidField(answer: FormAnswer, order?: readonly string[]): string | null {
+export function firstInvalidField(answer: FormAnswer, order?: readonly string[], notShown?: readonly string[]): string | null {
   const invalid = Object.entries(answer?.fieldErrors ?? {})
-    .filter(([, message]) => Boolean(message))
+    .filter(([name, message]) => Boolean(message) && !notShown?.includes(name))
     .map(([name]) => name);
   return (order ? order.find((name) => invalid.includes(name)) : undefined) ?? invalid[0] ?? null;
 }

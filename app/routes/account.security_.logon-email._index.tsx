@@ -60,7 +60,8 @@ export default function VerifyIdentity() {
   const fieldErrors: Record<string, string | undefined> = result?.fieldErrors ?? {};
   const hasPhone = d.channels.some((c) => c.channel === 'SMS');
   return (
-    <ErrorFocus answer={result}>
+    // Without a live code there is no code field: its error is the form's message, which then takes focus.
+    <ErrorFocus answer={result} notShown={d.pending ? undefined : ['code']}>
       <div className="narrow">
         <h1>Change logon email</h1>
         <Steps current={1} />

@@ -89,7 +89,8 @@ export default function NewLogonEmail() {
   const server = result?.fieldErrors ?? {};
   const emailError = fieldError(send.formState.errors.newEmail, server.newEmail);
   return (
-    <ErrorFocus answer={result}>
+    // Without a live code there is no code field: its error is the form's message, which then takes focus.
+    <ErrorFocus answer={result} notShown={d.pendingEmail ? undefined : ['code']}>
       <div className="narrow">
         <h1>Change logon email</h1>
         <Steps current={2} />

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
-import { HttpClient, pageText } from '../support/http';
+import { autofocused, HttpClient, pageText } from '../support/http';
 import { appealForm, BASE_DETAILS, proveAppealEmail } from '../support/appeals';
 import { file, pngBytes } from '../support/files';
 import { INVALID_CREDENTIALS } from '~/auth/login.server';
@@ -16,8 +16,6 @@ function control(html: string, name: string, tag = 'input'): string {
   return found[0];
 }
 const valueOf = (tag: string) => /\bvalue="([^"]*)"/.exec(tag)?.[1] ?? null;
-/** Every opening tag that carries autofocus (the browser focuses the first). */
-const autofocused = (html: string) => [...html.matchAll(/<[a-z]+\b[^>]*\bautofocus=""[^>]*>/g)].map((m) => m[0]);
 const title = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1];
 
 describeEachDatabase('forms answered without JavaScript, and error pages', (kind) => {

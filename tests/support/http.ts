@@ -60,6 +60,9 @@ export class HttpClient {
   }
 }
 
+/** Every opening tag that carries autofocus (the browser focuses the first). */
+export const autofocused = (html: string) => [...html.matchAll(/<[a-z]+\b[^>]*\bautofocus=""[^>]*>/g)].map((m) => m[0]);
+
 /** The visible text of an HTML page (tags stripped, whitespace collapsed), for assertions. */
 export function pageText(html: string): string {
   return html
