@@ -11,6 +11,16 @@ export function checklistComplete(value: unknown): boolean {
   return CHECKLIST.every((item) => v[item.key] === true);
 }
 
+/**
+ * A case waiting for its second approval that gets new evidence (a merged filing): the first approval
+ * is withdrawn and the case goes back to review, its checklist to be done again. The second approver
+ * would otherwise decide on evidence the first approver never saw (four eyes on every file). The SLA
+ * clock ran while it waited for the second approval, so it keeps running.
+ */
+export function firstApprovalWithdrawn() {
+  return { status: 'IN_REVIEW' as const, firstApproverId: null, firstApprovedAt: null, checklist: {} };
+}
+
 export const REJECT_REASONS = {
   EVIDENCE_UNREADABLE: 'evidence unreadable',
   EVIDENCE_MISMATCH: 'evidence does not match',

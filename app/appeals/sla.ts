@@ -26,16 +26,6 @@ export function backInReview(appeal: { slaDueAt: Date; slaPausedAt: Date | null 
 }
 
 /**
- * A case waiting for its second approval that gets new evidence (a merged filing): the first approval
- * is withdrawn and the case goes back to review, its checklist to be done again. The second approver
- * would otherwise decide on evidence the first approver never saw (four eyes on every file). The SLA
- * clock ran while it waited for the second approval, so it keeps running.
- */
-export function firstApprovalWithdrawn() {
-  return { status: 'IN_REVIEW' as const, firstApproverId: null, firstApprovedAt: null, checklist: {} };
-}
-
-/**
  * The date the queue and the case page show for a case: when its decision is due while it is open;
  * once it is closed (approved, rejected, withdrawn, expired) it has no due date, only when it closed.
  */

@@ -9,7 +9,8 @@ import { appealReceived } from '~/outbox/templates';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { maskEmail } from '~/account/masking';
 import { OPEN_STATUSES, type AppealDetails } from './schema';
-import { addWorkingDays, backInReview, firstApprovalWithdrawn, SLA_WORKING_DAYS } from './sla';
+import { addWorkingDays, backInReview, SLA_WORKING_DAYS } from './sla';
+import { firstApprovalWithdrawn } from './review';
 import { assessRisk, raiseCandidates, reassessInTransaction } from './risk.server';
 import { lockAppealRow } from './lock.server';
 import { readInTransaction } from '~/db/composed.server';
@@ -190,7 +191,7 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
       const resumed = open.status === 'AWAITING_CUSTOMER' ? backInReview(open, now) : null;
       const slaDueAt = resumed?.slaDueAt ?? open.slaDueAt;
       // New evidence on a case whose first approval is given: that approval did not see it, so it is
-      // withdrawn and the case is reviewed again (sla.ts firstApprovalWithdrawn).
+      // withdrawn and the case is reviewed again (review.ts firstApprovalWithdrawn).
       const unapproved = open.status === 'PENDING_SECOND_APPROVAL' ? firstApprovalWithdrawn() : null;
       const message = await tx.appealMessage.create({
         data: { appealId: open.id, author: 'CUSTOMER', body: `Additional submission (merged): ${input.files.length} file(s) attached. Name: ${d.holderName}.` },
