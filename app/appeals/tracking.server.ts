@@ -4,6 +4,7 @@ import { recordAudit, type RequestMeta } from '~/audit/audit.server';
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { appealWithdrawn } from '~/outbox/templates';
 import { sha256 } from '~/lib/tokens.server';
+import { portalCookie } from '~/lib/cookies.server';
 import { EVIDENCE_FIELDS, OPEN_STATUSES } from './schema';
 import { backInReview } from './sla';
 import type { AcceptedFile } from './uploads.server';
@@ -21,6 +22,13 @@ export async function findByTrackingToken(services: Services, token: string) {
     },
   });
 }
+
+/**
+ * "Your reply was sent" is said once: the reply's redirect sets this cookie (the case number, signed) and the
+ * page that reads it clears it, so a reload, with or without JavaScript, does not say it again. A query
+ * parameter could not do that without JavaScript (the address would keep it).
+ */
+export const replySentCookie = portalCookie('ard_reply_sent', { path: '/appeals/track', maxAgeSec: 120 });
 
 export type TrackingView = NonNullable<Awaited<ReturnType<typeof findByTrackingToken>>>;
 

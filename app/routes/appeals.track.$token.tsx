@@ -3,7 +3,7 @@ import { data, redirect } from '@remix-run/node';
 import { useEffect, useRef } from 'react';
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useParams } from '@remix-run/react';
 import { customerStatus, EVIDENCE_LIMITS, OPEN_STATUSES } from '~/appeals/options';
-import { CaseClosed, findByTrackingToken, replyToAppeal, StaleCase, withdrawAppeal } from '~/appeals/tracking.server';
+import { CaseClosed, findByTrackingToken, replySentCookie, replyToAppeal, StaleCase, withdrawAppeal } from '~/appeals/tracking.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { requestMeta } from '~/lib/request.server';
@@ -23,7 +23,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (!appeal) throw new Response(NOT_FOUND, { status: 404 });
   const search = new URL(request.url).searchParams;
   const status = customerStatus(appeal.status, { rejectFinal: appeal.rejectFinal, newEmail: appeal.newEmail });
-  return {
+  // Set by the redirect after a reply (so a reload does not send it again) and read once.
+  const sentCookie = replySentCookie(context.services.config);
+  const said: unknown = await sentCookie.parse(request.headers.get('Cookie'));
+  const headers = new Headers();
+  if (said !== null) headers.append('Set-Cookie', await sentCookie.serialize('', { maxAge: 0 }));
+  return data({
     caseNumber: appeal.caseNumber,
     status: appeal.status,
     statusLabel: status.label,
@@ -40,11 +45,10 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       files: m.evidence.map((e) => e.originalName),
     })),
     files: appeal.evidence.map((e) => ({ name: e.originalName, deleted: Boolean(e.deletedAt) })),
-    // Set by the redirect after a reply (so a reload does not send it again; the page then drops it from the
-    // address, so a reload does not say it again either) and by the first step of Withdraw.
-    replySent: search.get('reply') === 'sent',
+    replySent: said === appeal.caseNumber,
+    // Set by the first step of Withdraw.
     confirmWithdraw: search.get('withdraw') === 'confirm',
-  };
+  }, { headers });
 }
 
 type ActionData = { fieldErrors: Record<string, string>; error?: string; message?: string; confirmWithdraw?: boolean };
@@ -72,7 +76,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       if (vetted.errors.otherEvidence || vetted.errors.files) errors.otherEvidence = (vetted.errors.otherEvidence ?? vetted.errors.files)!;
       if (Object.keys(errors).length) return data<ActionData>({ fieldErrors: errors }, { status: 400 });
       await withStoredFiles(services.evidence, vetted.files, (files) => replyToAppeal(services, { appealId: appeal.id, body, files, meta }));
-      return redirect(`/appeals/track/${params.token}?reply=sent`);
+      return redirect(`/appeals/track/${params.token}`, { headers: { 'Set-Cookie': await replySentCookie(services.config).serialize(appeal.caseNumber) } });
     }
   } catch (err) {
     if (err instanceof CaseClosed || err instanceof StaleCase) return data<ActionData>({ fieldErrors: {}, error: err.message }, { status: 409 });
@@ -95,14 +99,6 @@ export default function TrackAppeal() {
   useEffect(() => {
     if (replySent) replyForm.current?.reset();
   }, [replySent, location.key]);
-  // Said once: once shown, the address drops ?reply=sent (the router's own entry is kept), so a reload does not
-  // say it again. Without JavaScript the address keeps it.
-  useEffect(() => {
-    if (!d.replySent) return;
-    const url = new URL(window.location.href);
-    url.searchParams.delete('reply');
-    window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
-  }, [d.replySent, location.key]);
   const confirmingWithdrawal = d.open && (d.confirmWithdraw || Boolean(result?.confirmWithdraw));
   const confirmHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {

@@ -132,8 +132,9 @@ describe('forms answered with errors, with JavaScript', () => {
     await page.getByLabel('Your message').fill('The invoice is on its way.');
     await page.getByRole('button', { name: 'Send reply' }).click();
     await page.getByRole('status').filter({ hasText: 'Your reply was sent.' }).waitFor();
-    await page.waitForFunction(() => !window.location.search.includes('reply=sent'));
-    expect(new URL(page.url()).pathname).toBe(`/appeals/track/${token}`);
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(`/appeals/track/${token}`);
+    // The message and the file chooser are empty again for a next reply.
+    expect(await page.getByLabel('Your message').inputValue()).toBe('');
     await page.reload();
     await page.getByText('The invoice is on its way.').waitFor();
     expect(await page.getByText('Your reply was sent.').count()).toBe(0);

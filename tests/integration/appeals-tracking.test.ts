@@ -57,7 +57,7 @@ describeEachDatabase('appeals, the tracking page', (kind) => {
     expect(pageText(await posted.text())).toMatch(NOT_VALID);
   });
 
-  it('after a reply the page says it was sent and shows an empty form (no JavaScript: the redirect\'s page)', async () => {
+  it('after a reply the page says it was sent, once, and shows an empty form (no JavaScript: the redirect\'s page, then a reload)', async () => {
     const { appeal, link } = await trackedCase();
     const c = client();
     const form = new FormData();
@@ -67,15 +67,22 @@ describeEachDatabase('appeals, the tracking page', (kind) => {
     const sent = await c.post(link, form);
     expect(sent.status).toBe(302);
     const location = sent.headers.get('location')!;
-    expect(new URL(location, portal.url).pathname).toBe(link);
+    // The page's own address: nothing in it to say "sent" again on a reload.
+    expect(new URL(location, portal.url).pathname + new URL(location, portal.url).search).toBe(link);
+    expect(c.hasCookie('ard_reply_sent')).toBe(true);
     const html = await (await c.get(location)).text();
     expect(html).toMatch(/role="status"[^>]*><p>Your reply was sent\. Support will look at it/);
     expect(html).toMatch(/<textarea id="reply-body" name="body"[^>]*><\/textarea>/);
     expect(pageText(html)).toContain('Here is a better photo.');
     expect(await prisma().appealMessage.count({ where: { appealId: appeal.id, author: 'CUSTOMER' } })).toBe(1);
 
-    // The page as it is reached from the email says nothing about a reply.
-    expect(pageText(await (await c.get(link)).text())).not.toContain('Your reply was sent');
+    // Said once: the page that said it cleared the cookie, so a reload says nothing about a reply.
+    expect(c.hasCookie('ard_reply_sent')).toBe(false);
+    const reloaded = pageText(await (await c.get(location)).text());
+    expect(reloaded).toContain('Here is a better photo.');
+    expect(reloaded).not.toContain('Your reply was sent');
+    // Another browser opening the same link (from the email) is not told either.
+    expect(pageText(await (await client().get(link)).text())).not.toContain('Your reply was sent');
     // A refused reply posted from the "sent" page does not say it was sent.
     const refused = await c.post(location, { intent: 'reply', body: '' });
     expect(refused.status).toBe(400);
