@@ -28,6 +28,8 @@ export type PortalConfig = {
   /** PORTAL_BENCH=1: `npm run bench` runs this instance (serves /bench/baseline; nothing else changes). */
   bench: boolean;
   evidenceRetentionDays: number;
+  /** Hours between an appeal's approval and its handover, while the owner can still stop it (0: at once). */
+  recoveryHoldHours: number;
 };
 
 export class ConfigError extends Error {}
@@ -71,8 +73,16 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     bench: env.PORTAL_BENCH === '1',
     evidenceRetentionDays: Number(env.EVIDENCE_RETENTION_DAYS ?? 90),
+    recoveryHoldHours: hoursFrom('RECOVERY_HOLD_HOURS', env.RECOVERY_HOLD_HOURS, 24),
     ...overrides,
   };
+}
+
+function hoursFrom(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const hours = Number(raw);
+  if (!Number.isFinite(hours) || hours < 0 || hours > 24 * 30) throw new ConfigError(`${name}=${raw} is not a number of hours between 0 and 720.`);
+  return hours;
 }
 
 /** Whether the developer conveniences (/dev/outbox, the log SMS provider) are on. */

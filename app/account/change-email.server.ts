@@ -11,11 +11,11 @@ import { logonEmailChangedNew, logonEmailChangedOld } from '~/outbox/templates';
 import { maskEmail } from './masking';
 import { emailSchema, normaliseEmail } from './email';
 import { CHANGE_MESSAGES } from './messages';
-import { newToken, sha256 } from '~/lib/tokens.server';
 import { isUniqueViolation } from '~/db/errors';
+import { createNoticeLink, NOT_ME_LINK_DAYS } from '~/appeals/notice-link.server';
 
+export { NOT_ME_LINK_DAYS };
 export const PRIVILEGED_WINDOW_MS = 15 * 60_000;
-export const NOT_ME_LINK_DAYS = 7;
 
 export const MESSAGES = CHANGE_MESSAGES;
 
@@ -171,16 +171,7 @@ export async function confirmNewEmail(
       await tx.session.update({ where: { id: session.id }, data: { privilegedUntil: null } });
       await tx.verification.updateMany({ where: { accountUid: account.uid, consumedAt: null, invalidatedAt: null }, data: { invalidatedAt: now } });
 
-      const token = newToken();
-      await tx.securityNoticeToken.create({
-        data: {
-          tokenHash: sha256(token),
-          accountUid: account.uid,
-          kind: 'LOGON_EMAIL_CHANGED',
-          data: { oldEmailMasked: maskEmail(current.logonEmail), newEmailMasked: maskEmail(newEmail), changedAt: now.toISOString() },
-          expiresAt: new Date(now.getTime() + NOT_ME_LINK_DAYS * 24 * 3600_000),
-        },
-      });
+      const token = await createNoticeLink(tx, { accountUid: account.uid, oldEmail: current.logonEmail, newEmail, now });
       const confirmation = logonEmailChangedNew({ uid: account.uid, when: now });
       await enqueueEmail(tx, { to: newEmail, ...confirmation, template: 'logon-email-changed:new' });
       const notice = logonEmailChangedOld({

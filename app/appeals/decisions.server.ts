@@ -6,13 +6,16 @@ import type { Services } from '~/services.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
 import { denialReason, type Action, type AppAbility } from '~/authz/ability';
 import { enqueueEmail } from '~/outbox/outbox.server';
-import { appealDecided, appealNeedsInformation } from '~/outbox/templates';
+import { appealApprovedOnHold, appealDecided, appealNeedsInformation } from '~/outbox/templates';
 import { newToken, sha256 } from '~/lib/tokens.server';
-import { maskEmail } from '~/account/masking';
 import { isUniqueViolation } from '~/db/errors';
 import { UUID } from '~/lib/ids';
-import { reassessInTransaction, type RiskSignal } from './risk.server';
+import { reassessInTransaction } from './risk.server';
+import type { RiskSignal } from './risk';
 import { lockAppealRow } from './lock.server';
+import { handOver, handoverTime } from './handover.server';
+import { warnOwnerOfApproval } from './owner-stop.server';
+import { worksAppeals } from './assignment.server';
 import { CHECKLIST, REJECT_REASONS, checklistComplete, type RejectReason } from './review';
 
 export type StaffActor = { staffId: string; ability: AppAbility; meta: RequestMeta };
@@ -26,7 +29,7 @@ class Refusal extends Error {
 
 const STATUS_WORDS: Record<string, string> = {
   SUBMITTED: 'submitted', IN_REVIEW: 'in review', AWAITING_CUSTOMER: 'waiting for the customer', PENDING_SECOND_APPROVAL: 'waiting for a second approval',
-  APPROVED: 'approved', REJECTED: 'rejected', WITHDRAWN: 'withdrawn by the customer', EXPIRED: 'expired',
+  APPROVED: 'approved', REJECTED: 'rejected', WITHDRAWN: 'withdrawn by the customer', EXPIRED: 'expired', CANCELLED_BY_OWNER: 'stopped by the account owner',
 };
 
 export { UUID };
@@ -95,8 +98,31 @@ export async function releaseAppeal(services: Services, actor: StaffActor, appea
     }
     allow(actor, 'release', appeal);
     await tx.appeal.update({ where: { id: appeal.id }, data: { assigneeId: null, version: { increment: 1 } } });
-    await audit(tx, actor, appeal, 'appeal.released');
-    return 'You released the case back to the queue.';
+    await audit(tx, actor, appeal, 'appeal.released', { from: appeal.assigneeId });
+    if (appeal.assigneeId === actor.staffId) return 'You released the case back to the queue.';
+    const holder = appeal.assigneeId ? await tx.staff.findUnique({ where: { id: appeal.assigneeId }, select: { name: true } }) : null;
+    return `You released the case from ${holder?.name ?? 'its holder'} back to the queue.`;
+  });
+}
+
+/** A senior agent hands an open case to a member who works appeals (audited, from whom to whom). */
+export async function reassignAppeal(services: Services, actor: StaffActor, appealId: string, version: number, toStaffId: string, now = new Date()): Promise<DecisionResult> {
+  return run(services, async (tx) => {
+    const appeal = await lockAppeal(tx, appealId);
+    if (appeal.version !== version) {
+      if (appeal.assigneeId === toStaffId) return 'The case is already assigned to that member.';
+      throw new Refusal(409, await staleMessage(tx, appeal));
+    }
+    allow(actor, 'reassign', appeal);
+    const to = UUID.test(toStaffId) ? await tx.staff.findUnique({ where: { id: toStaffId }, select: { id: true, name: true, active: true, roles: true } }) : null;
+    if (!to || !to.active || !worksAppeals(to.roles)) throw new Refusal(400, 'Choose an active member who works appeals.');
+    if (appeal.assigneeId === to.id) return `The case is already assigned to ${to.name}.`;
+    await tx.appeal.update({
+      where: { id: appeal.id },
+      data: { assigneeId: to.id, claimedAt: now, ...(appeal.status === 'SUBMITTED' ? { status: 'IN_REVIEW' as const } : {}), version: { increment: 1 } },
+    });
+    await audit(tx, actor, appeal, 'appeal.reassigned', { from: appeal.assigneeId, to: to.id, ...(appeal.status === 'SUBMITTED' ? { status: { from: 'SUBMITTED', to: 'IN_REVIEW' } } : {}) });
+    return `The case is now assigned to ${to.name}.`;
   });
 }
 
@@ -146,49 +172,37 @@ export async function requestInformation(services: Services, actor: StaffActor, 
   });
 }
 
-/** The change itself: logon email (and/or secure phone) from the appeal, every session signed out, both addresses told. */
-async function applyToAccount(tx: Prisma.TransactionClient, services: Services, actor: StaffActor, appeal: Appeal, now: Date) {
-  if (!appeal.accountUid) throw new Refusal(409, 'No account matches this appeal, so there is nothing to change. Reject it with the reason “account not found”.');
+const NO_ACCOUNT = 'No account matches this appeal, so there is nothing to change. Reject it with the reason “account not found”.';
+
+/**
+ * The approval that decides the case: APPROVED, with the handover scheduled after the hold (the owner is
+ * told and can still stop it) or made at once (no hold, or a "This wasn't me" case) in this transaction.
+ */
+async function approveAndSchedule(tx: Prisma.TransactionClient, services: Services, actor: StaffActor, appeal: Appeal, now: Date): Promise<'handed-over' | Date> {
+  if (!appeal.accountUid) throw new Refusal(409, NO_ACCOUNT);
   const account = await tx.account.findUniqueOrThrow({ where: { uid: appeal.accountUid } });
-  const emailChanges = account.logonEmail !== appeal.newEmail;
-  if (emailChanges) {
+  if (account.logonEmail !== appeal.newEmail) {
     const taken = await tx.account.findUnique({ where: { logonEmail: appeal.newEmail }, select: { uid: true } });
     if (taken && taken.uid !== account.uid) throw new Refusal(409, EMAIL_TAKEN);
   }
-  await tx.account.update({
-    where: { uid: account.uid },
-    data: {
-      ...(emailChanges ? { logonEmail: appeal.newEmail, logonEmailChangedAt: now } : {}),
-      ...(appeal.newPhone ? { securePhone: appeal.newPhone } : {}),
-    },
-  });
-  await tx.session.updateMany({ where: { accountUid: account.uid, revokedAt: null }, data: { revokedAt: now } });
-  await tx.verification.updateMany({ where: { accountUid: account.uid, consumedAt: null, invalidatedAt: null }, data: { invalidatedAt: now } });
-  await tx.appeal.update({ where: { id: appeal.id }, data: { status: 'APPROVED', decidedAt: now, decidedById: actor.staffId, version: { increment: 1 } } });
-  await tx.appealMessage.create({ data: { appealId: appeal.id, author: 'SYSTEM', body: `Approved. The account's logon email is now ${maskEmail(appeal.newEmail)}.` } });
-  await enqueueEmail(tx, {
-    to: appeal.newEmail,
-    ...appealDecided({ caseNumber: appeal.caseNumber, approved: true, newEmail: appeal.newEmail, message: 'Every session of the account was signed out. Sign in with this address and your password, or use “Forgot password”.' }),
-    template: 'appeal-approved',
-  });
-  if (emailChanges) {
-    await enqueueEmail(tx, {
-      to: account.logonEmail,
-      subject: 'Security notice: the logon email of your account was changed',
-      text: `After appeal ${appeal.caseNumber} was reviewed and approved by our support team, the logon email of the Alibaba Cloud account with UID ${account.uid} was changed from this address to ${maskEmail(appeal.newEmail)} (${now.toUTCString()}).\nThis address can no longer be used to sign in. If you did not ask for this, file an appeal at once.\n\n— Account Recovery Desk`,
-      template: 'logon-email-changed:old',
-    });
+  const handoverAt = handoverTime(appeal, services.config.recoveryHoldHours, now);
+  await tx.appeal.update({ where: { id: appeal.id }, data: { status: 'APPROVED', decidedAt: now, decidedById: actor.staffId, handoverAt, version: { increment: 1 } } });
+  await audit(tx, actor, appeal, 'appeal.approved', { status: { from: appeal.status, to: 'APPROVED' }, handoverAt: handoverAt.toISOString() });
+  if (handoverAt <= now) {
+    await handOver(tx, services, { ...appeal, status: 'APPROVED', decidedAt: now, handoverAt }, account, { type: 'staff', id: actor.staffId }, now, actor.meta);
+    return 'handed-over';
   }
-  await audit(tx, actor, appeal, 'appeal.approved', { status: { from: appeal.status, to: 'APPROVED' } });
-  await recordAudit(tx, {
-    actor: { type: 'staff', id: actor.staffId },
-    action: 'logon_email.changed',
-    accountUid: account.uid,
-    appealId: appeal.id,
-    meta: actor.meta,
-    data: { from: maskEmail(account.logonEmail), to: maskEmail(appeal.newEmail), via: 'appeal', caseNumber: appeal.caseNumber, phoneChanged: Boolean(appeal.newPhone) },
-  });
+  await tx.appealMessage.create({ data: { appealId: appeal.id, author: 'SYSTEM', body: `Approved. The change takes effect on ${handoverAt.toUTCString()}.` } });
+  const trackUrl = await freshTrackingUrl(tx, services, appeal.id);
+  await enqueueEmail(tx, { to: appeal.newEmail, ...appealApprovedOnHold({ caseNumber: appeal.caseNumber, handoverAt, trackUrl }), template: 'appeal-approved' });
+  await warnOwnerOfApproval(tx, services, { appeal, owner: account, handoverAt });
+  return handoverAt;
 }
+
+const approvedWords = (outcome: 'handed-over' | Date, prefix: string) =>
+  outcome === 'handed-over'
+    ? `${prefix} The account was updated, its sessions signed out and both addresses notified.`
+    : `${prefix} The change takes effect on ${outcome.toUTCString()}; until then the account’s owner has been told and can stop it.`;
 
 /**
  * The risk as it is at the decision, never below the level stored at submission: since then another
@@ -196,6 +210,8 @@ async function applyToAccount(tx: Prisma.TransactionClient, services: Services, 
  */
 async function riskAtDecision(tx: Prisma.TransactionClient, appeal: Appeal, now: Date): Promise<{ level: 'NORMAL' | 'HIGH'; signals: RiskSignal[] }> {
   const risk = await reassessInTransaction(tx, appeal, now);
+  // Too many wrong answers: no approval by anyone (request information or reject).
+  if (!risk.approvable) throw new Refusal(409, risk.blockedReason!);
   return { level: appeal.riskLevel === 'HIGH' ? 'HIGH' : risk.level, signals: risk.signals };
 }
 
@@ -213,7 +229,7 @@ export async function approveAppeal(services: Services, actor: StaffActor, appea
     if (!checklistComplete(appeal.checklist)) throw new Refusal(400, 'Complete the review checklist before approving.');
     const risk = await riskAtDecision(tx, appeal, now);
     if (risk.level === 'HIGH') {
-      if (!appeal.accountUid) throw new Refusal(409, 'No account matches this appeal, so there is nothing to change. Reject it with the reason “account not found”.');
+      if (!appeal.accountUid) throw new Refusal(409, NO_ACCOUNT);
       const raised = appeal.riskLevel !== 'HIGH';
       await tx.appeal.update({
         where: { id: appeal.id },
@@ -227,8 +243,7 @@ export async function approveAppeal(services: Services, actor: StaffActor, appea
         ? 'The risk of this case is high now (a signal appeared after it was filed): it now waits for a senior agent’s second approval.'
         : 'High-risk case: it now waits for a senior agent’s second approval.';
     }
-    await applyToAccount(tx, services, actor, appeal, now);
-    return 'Approved. The account was updated, its sessions signed out and both addresses notified.';
+    return approvedWords(await approveAndSchedule(tx, services, actor, appeal, now), 'Approved.');
   });
 }
 
@@ -242,8 +257,8 @@ export async function secondApproveAppeal(services: Services, actor: StaffActor,
     }
     allow(actor, 'secondApprove', appeal);
     if (appeal.firstApproverId === actor.staffId) throw new Refusal(403, 'You approved this case first; another senior agent must give the second approval.');
-    await applyToAccount(tx, services, actor, appeal, now);
-    return 'Second approval given. The account was updated, its sessions signed out and both addresses notified.';
+    await riskAtDecision(tx, appeal, now);
+    return approvedWords(await approveAndSchedule(tx, services, actor, appeal, now), 'Second approval given.');
   });
 }
 

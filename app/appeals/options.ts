@@ -25,8 +25,22 @@ export const EVIDENCE_FIELDS = {
 } as const;
 export type EvidenceField = keyof typeof EVIDENCE_FIELDS;
 
+type HoldFields = { status: AppealStatus; handoverAt: Date | string | null; handedOverAt: Date | string | null };
+
+/** Approved, and waiting for its hold to end before the account is changed (the owner can still stop it). */
+export const isOnHold = (a: HoldFields) => a.status === 'APPROVED' && a.handoverAt !== null && a.handedOverAt === null;
+
+/** Whether the case can still change the account: open, or approved and on hold. */
+export const mayStillChangeAccount = (a: HoldFields) => OPEN_STATUSES.includes(a.status) || isOnHold(a);
+
+/** A date as the customer pages write it (UTC: the same for every reader of a mail and the page). */
+const when = (d: Date | string) => new Date(d).toUTCString();
+
 /** What the customer reads on the tracking page — plain words, nothing internal. */
-export function customerStatus(status: AppealStatus, options: { rejectFinal?: boolean | null; newEmail?: string } = {}): { label: string; tone: 'info' | 'warn' | 'ok' | 'bad' } {
+export function customerStatus(
+  status: AppealStatus,
+  options: { rejectFinal?: boolean | null; newEmail?: string; handoverAt?: Date | string | null; handedOverAt?: Date | string | null } = {},
+): { label: string; tone: 'info' | 'warn' | 'ok' | 'bad' } {
   switch (status) {
     case 'SUBMITTED':
     case 'IN_REVIEW':
@@ -35,6 +49,9 @@ export function customerStatus(status: AppealStatus, options: { rejectFinal?: bo
     case 'AWAITING_CUSTOMER':
       return { label: 'We need more information', tone: 'warn' };
     case 'APPROVED':
+      if (isOnHold({ status, handoverAt: options.handoverAt ?? null, handedOverAt: options.handedOverAt ?? null })) {
+        return { label: `Approved — the change takes effect on ${when(options.handoverAt!)}`, tone: 'ok' };
+      }
       return { label: `Approved — you can now sign in with ${options.newEmail ?? 'your new logon email'}`, tone: 'ok' };
     case 'REJECTED':
       return options.rejectFinal ? { label: 'Rejected', tone: 'bad' } : { label: 'Rejected — you may file again', tone: 'bad' };
@@ -42,6 +59,8 @@ export function customerStatus(status: AppealStatus, options: { rejectFinal?: bo
       return { label: 'Withdrawn — you withdrew this appeal', tone: 'info' };
     case 'EXPIRED':
       return { label: 'Closed — we did not hear back from you in time. You may file again.', tone: 'bad' };
+    case 'CANCELLED_BY_OWNER':
+      return { label: 'Closed — the account owner stopped this request', tone: 'bad' };
   }
 }
 

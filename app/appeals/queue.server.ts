@@ -1,5 +1,6 @@
-// The staff queue: filters, search, SLA state, sorted by due date, keyset pagination (stays fast
-// at 100 000 appeals: every page is an index range scan from the cursor, never an OFFSET).
+// The staff queue: filters, search, SLA state, priority cases ("This wasn't me") first and then by due
+// date, keyset pagination (stays fast at 100 000 appeals: every page is an index range scan from the
+// cursor, never an OFFSET).
 import { z } from 'zod';
 import { Prisma, type AppealStatus } from '~/generated/prisma/client';
 import type { AppAbility } from '~/authz/ability';
@@ -10,7 +11,7 @@ import { OPEN_STATUSES, SCENARIO_VALUES } from './schema';
 import { UUID } from '~/lib/ids';
 
 export const PAGE_SIZE = 25;
-const STATUSES = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'] as const satisfies readonly AppealStatus[];
+const STATUSES = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED_BY_OWNER'] as const satisfies readonly AppealStatus[];
 
 export const queueFiltersSchema = z.object({
   status: z.union([z.enum(STATUSES), z.literal('open'), z.literal('all')]).catch('open'),
@@ -28,20 +29,25 @@ export function parseQueueFilters(params: URLSearchParams): QueueFilters {
   return queueFiltersSchema.parse(raw);
 }
 
-function encodeCursor(dueAt: Date, id: string) {
-  return Buffer.from(`${dueAt.toISOString()}|${id}`).toString('base64url');
+/** The queue's two lanes: priority cases (priority > 0) first, then the others; each by due date. */
+type Lane = 'priority' | 'normal';
+type Cursor = { lane: Lane; dueAt: Date; id: string };
+
+function encodeCursor(lane: Lane, dueAt: Date, id: string) {
+  return Buffer.from(`${lane === 'priority' ? 'p' : 'n'}|${dueAt.toISOString()}|${id}`).toString('base64url');
 }
 /** Due dates a cursor may carry: PostgreSQL cannot read an instant of year 0 or past 9999 written as ISO text. */
 const CURSOR_FROM = Date.UTC(2000, 0, 1);
 const CURSOR_UNTIL = Date.UTC(10000, 0, 1);
 /** A cursor that is malformed, or out of that range (a tampered URL), is no cursor: the first page. */
-function decodeCursor(cursor: string | undefined): { dueAt: Date; id: string } | null {
+function decodeCursor(cursor: string | undefined): Cursor | null {
   if (!cursor) return null;
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [lane, iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (lane !== 'p' && lane !== 'n') return null;
   const dueAt = new Date(iso);
   const t = dueAt.getTime();
   if (Number.isNaN(t) || t < CURSOR_FROM || t >= CURSOR_UNTIL || dueAt.toISOString() !== iso) return null; // encodeCursor writes toISOString()
-  return UUID.test(id ?? '') ? { dueAt, id } : null;
+  return UUID.test(id ?? '') ? { lane: lane === 'p' ? 'priority' : 'normal', dueAt, id } : null;
 }
 
 /** The statuses where the SLA clock runs (open and not waiting for the customer). */
@@ -62,6 +68,8 @@ type QueueRow = {
   riskLevel: 'NORMAL' | 'HIGH';
   priority: number;
   slaDueAt: Date;
+  handoverAt: Date | null;
+  handedOverAt: Date | null;
   submittedAt: Date;
   /** When a closed case was closed (approved, rejected, withdrawn, expired); null while it is open. */
   decidedAt: Date | null;
@@ -81,8 +89,8 @@ export function readsEveryAppeal(ability: AppAbility): boolean {
   return rules.length > 0 && rules.every((r) => !r.inverted && !r.conditions && !r.fields);
 }
 
-/** The filters other than status, as SQL conditions on alias a. */
-function filterSql(staffId: string, f: QueueFilters, now: Date, cursor: { dueAt: Date; id: string } | null): Prisma.Sql[] {
+/** The filters other than status and lane, as SQL conditions on alias a. */
+function filterSql(staffId: string, f: QueueFilters, now: Date): Prisma.Sql[] {
   const and: Prisma.Sql[] = [];
   if (f.scenario) and.push(Prisma.sql`a."scenario" = ${f.scenario}::"AppealScenario"`);
   if (f.risk) and.push(Prisma.sql`a."riskLevel" = ${f.risk}::"RiskLevel"`);
@@ -103,25 +111,36 @@ function filterSql(staffId: string, f: QueueFilters, now: Date, cursor: { dueAt:
       and.push(Prisma.sql`(a."newEmail" = ${email} OR a."givenOldEmail" = ${email})`);
     } else and.push(Prisma.sql`a."caseNumber" = ${q.toUpperCase()}`);
   }
-  // After the cursor: a row comparison, which the (…, slaDueAt, id) indexes take as the start of their
-  // range — and which PostgreSQL plans in a fraction of the time of the equivalent AND/OR.
-  if (cursor) and.push(Prisma.sql`(a."slaDueAt", a."id") > (${instant(cursor.dueAt)}, ${cursor.id}::uuid)`);
+  return and;
+}
+
+/**
+ * A lane's own condition, and after the cursor in the cursor's lane: a row comparison, which the
+ * (…, slaDueAt, id) indexes take as the start of their range — and which PostgreSQL plans in a fraction
+ * of the time of the equivalent AND/OR. The priority lane matches its partial index's predicate.
+ */
+function laneSql(lane: Lane, cursor: Cursor | null): Prisma.Sql[] {
+  const and = [lane === 'priority' ? Prisma.sql`a."priority" > 0` : Prisma.sql`a."priority" <= 0`];
+  if (cursor?.lane === lane) and.push(Prisma.sql`(a."slaDueAt", a."id") > (${instant(cursor.dueAt)}, ${cursor.id}::uuid)`);
   return and;
 }
 
 // The columns as stored: the per-status ranges below must stay ordered by the indexed slaDueAt itself,
 // so the conversions (enums to text, timestamps to UTC instants) are made on the one page of rows.
-const COLUMNS = Prisma.sql`a."id", a."caseNumber", a."scenario", a."status", a."riskLevel", a."priority", a."slaDueAt", a."submittedAt", a."decidedAt", a."accountFound", a."newEmail", a."assigneeId"`;
+const COLUMNS = Prisma.sql`a."id", a."caseNumber", a."scenario", a."status", a."riskLevel", a."priority", a."slaDueAt", a."submittedAt", a."decidedAt", a."handoverAt", a."handedOverAt", a."accountFound", a."newEmail", a."assigneeId"`;
 
 export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, staffId: string, f: QueueFilters, now = new Date()) {
   if (!readsEveryAppeal(ability)) throw new Error('The queue lists every appeal; this ability reads only some of them.');
   const cursor = decodeCursor(f.after);
-  const conditions = filterSql(staffId, f, now, cursor);
-  const where = (status?: AppealStatus) => {
-    const all = status ? [Prisma.sql`a."status" = ${status}::"AppealStatus"`, ...conditions] : conditions;
-    return all.length ? Prisma.sql`WHERE ${Prisma.join(all, ' AND ')}` : Prisma.empty;
+  const conditions = filterSql(staffId, f, now);
+  // A page after a cursor in the normal lane has no priority case left to show.
+  const lanes: Lane[] = cursor?.lane === 'normal' ? ['normal'] : ['priority', 'normal'];
+  const where = (lane: Lane, status?: AppealStatus) => {
+    const all = [...(status ? [Prisma.sql`a."status" = ${status}::"AppealStatus"`] : []), ...conditions, ...laneSql(lane, cursor)];
+    return Prisma.sql`WHERE ${Prisma.join(all, ' AND ')}`;
   };
-  const page = (status?: AppealStatus) => Prisma.sql`SELECT ${COLUMNS} FROM "Appeal" a ${where(status)} ORDER BY a."slaDueAt", a."id" LIMIT ${PAGE_SIZE + 1}`;
+  const range = (lane: Lane, status?: AppealStatus) => Prisma.sql`SELECT ${COLUMNS} FROM "Appeal" a ${where(lane, status)} ORDER BY a."slaDueAt", a."id" LIMIT ${PAGE_SIZE + 1}`;
+  const page = (status?: AppealStatus) => Prisma.join(lanes.map((lane) => Prisma.sql`(${range(lane, status)})`), ' UNION ALL ');
   // PostgreSQL walks the (status, slaDueAt, id) index in order for one status, but not for several
   // at once: for "open" it would walk (slaDueAt, id) through every closed case first (75 000 rows at
   // 100 000 appeals). So a set of statuses is one ordered range per status, merged by the same
@@ -130,17 +149,17 @@ export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, 
   if (statuses.length === 0) return { rows: [], next: null }; // e.g. "waiting for the customer" with an SLA filter: the clock does not run there
   const source =
     statuses.length > 1 && statuses.length < STATUSES.length
-      ? Prisma.join(statuses.map((status) => Prisma.sql`(${page(status)})`), ' UNION ALL ')
+      ? Prisma.join(statuses.map((status) => page(status)), ' UNION ALL ')
       : page(statuses.length === 1 ? statuses[0] : undefined);
-  // The page is cut from the merged ranges before anything else: PostgreSQL then merges the ranges
-  // in index order (Merge Append) and reads only the rows it shows, rather than every range's 26 rows
-  // joined, converted and sorted. Prisma's tagged template composes the statement; readWith runs it
+  // The page is cut from the ranges (at most 26 rows each) before anything else, so only the rows it
+  // shows are joined and converted. Prisma's tagged template composes the statement; readWith runs it
   // through db.sql, named after its text.
   const query = Prisma.sql`
     SELECT q."id", q."caseNumber", q."scenario"::text AS "scenario", q."status"::text AS "status", q."riskLevel"::text AS "riskLevel", q."priority",
-      (q."slaDueAt" AT TIME ZONE 'UTC') AS "slaDueAt", (q."submittedAt" AT TIME ZONE 'UTC') AS "submittedAt", (q."decidedAt" AT TIME ZONE 'UTC') AS "decidedAt", q."accountFound", q."newEmail", q."assigneeId", s."name" AS "assigneeName"
-    FROM (SELECT * FROM (${source}) u ORDER BY u."slaDueAt", u."id" LIMIT ${PAGE_SIZE + 1}) q LEFT JOIN "Staff" s ON s."id" = q."assigneeId"
-    ORDER BY q."slaDueAt", q."id"`;
+      (q."slaDueAt" AT TIME ZONE 'UTC') AS "slaDueAt", (q."submittedAt" AT TIME ZONE 'UTC') AS "submittedAt", (q."decidedAt" AT TIME ZONE 'UTC') AS "decidedAt",
+      (q."handoverAt" AT TIME ZONE 'UTC') AS "handoverAt", (q."handedOverAt" AT TIME ZONE 'UTC') AS "handedOverAt", q."accountFound", q."newEmail", q."assigneeId", s."name" AS "assigneeName"
+    FROM (SELECT * FROM (${source}) u ORDER BY (u."priority" > 0) DESC, u."slaDueAt", u."id" LIMIT ${PAGE_SIZE + 1}) q LEFT JOIN "Staff" s ON s."id" = q."assigneeId"
+    ORDER BY (q."priority" > 0) DESC, q."slaDueAt", q."id"`;
   const rows = await readWith(db)<QueueRow>(query);
   const shown = rows.slice(0, PAGE_SIZE);
   const last = shown[shown.length - 1];
@@ -151,6 +170,6 @@ export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, 
       breached: (CLOCK_RUNNING as readonly string[]).includes(r.status) && r.slaDueAt < now,
       dueSoon: (CLOCK_RUNNING as readonly string[]).includes(r.status) && r.slaDueAt >= now && r.slaDueAt.getTime() < now.getTime() + 24 * 3600_000,
     })),
-    next: rows.length > PAGE_SIZE && last ? encodeCursor(last.slaDueAt, last.id) : null,
+    next: rows.length > PAGE_SIZE && last ? encodeCursor(last.priority > 0 ? 'priority' : 'normal', last.slaDueAt, last.id) : null,
   };
 }

@@ -1,7 +1,7 @@
 // The review checklist and the reject reasons (shown to staff in the browser too).
 export const CHECKLIST = [
   { key: 'identity', label: 'The ID document is readable and names the account holder' },
-  { key: 'knowledge', label: 'The knowledge answers (last payment, creation month) were compared with the account' },
+  { key: 'knowledge', label: 'The name and the knowledge answers (last payment, creation month) match the account' },
   { key: 'newEmail', label: 'The new email was proved by the customer and is not in use by another account' },
   { key: 'risk', label: 'Every risk signal was looked at' },
 ] as const;
@@ -37,6 +37,10 @@ export const TIMELINE_LABELS: Record<string, string> = {
   'appeal.risk_raised': 'Risk raised by a later filing',
   'appeal.claimed': 'Claimed',
   'appeal.released': 'Released to the queue',
+  'appeal.reassigned': 'Reassigned',
+  'appeal.cancelled_by_owner': 'Stopped by the account owner',
+  'appeal.handed_over': 'Handed over: account changed, password removed, sessions signed out',
+  'appeal.handover_parked': 'Handover not made: back in review',
   'appeal.checklist_updated': 'Checklist saved',
   'appeal.note_added': 'Internal note added',
   'appeal.info_requested': 'Information requested from the customer',

@@ -2,21 +2,12 @@ import { Prisma, type PrismaClient } from '~/generated/prisma/client';
 import { OPEN_STATUSES } from './options';
 import { emailDomain } from '~/account/email';
 import { instant, readInTransaction, type ComposedRead } from '~/db/composed.server';
-import type { AppealOrigin, RiskLevel } from '~/generated/prisma/enums';
+import type { Account, AppealOrigin } from '~/generated/prisma/client';
+import { matchIndicators } from './matching';
+import { knowledgeSignals, mergeSignals, scoreRisk, signal, storedSignals, type RiskScore, type RiskSignal } from './risk';
 
-export type RiskSignal = { code: string; label: string };
+export type { RiskSignal } from './risk';
 
-export const RISK_LABELS: Record<string, string> = {
-  ACCOUNT_NOT_FOUND: 'No account matches the identification given',
-  IDENTIFIERS_CONFLICT: 'The UID, alias and old email point to different accounts',
-  EMAIL_DOMAIN_SEEN: 'The new email domain appears in appeals for other accounts',
-  EVIDENCE_REUSED: 'The same evidence file was used in another appeal',
-  REPEATED_APPEALS: 'Several appeals for this account in the last 30 days',
-  NOT_ME_ORIGIN: 'Filed from a “This wasn’t me” security notice',
-};
-
-/** Signals that make a case need a second approver. */
-const HIGH_RISK = new Set(['IDENTIFIERS_CONFLICT', 'EMAIL_DOMAIN_SEEN', 'EVIDENCE_REUSED', 'REPEATED_APPEALS']);
 /** Mailbox providers shared by millions: seeing one twice says nothing. */
 const COMMON_DOMAINS = new Set(['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'qq.com', '163.com', '126.com', 'example.com']);
 
@@ -24,37 +15,75 @@ const COMMON_DOMAINS = new Set(['gmail.com', 'outlook.com', 'hotmail.com', 'yaho
 export const domainIsTelling = (domain: string) => domain !== '' && !COMMON_DOMAINS.has(domain);
 
 /** What a filed appeal's risk is assessed on again (the case page, an approval, a later filing). */
-export type FiledAppeal = { id: string; accountUid: string | null; newEmail: string; origin: AppealOrigin; riskSignals: unknown };
+export type FiledAppeal = {
+  id: string;
+  accountUid: string | null;
+  newEmail: string;
+  origin: AppealOrigin;
+  riskSignals: unknown;
+  accountFound: boolean;
+  givenUid: string | null;
+  givenOldEmail: string | null;
+  holderName: string;
+  accountType: string;
+  lastPaymentCents: number | null;
+  lastPaymentCurrency: string | null;
+  createdMonth: string | null;
+};
+/** The account record the answers are compared with. */
+export type AccountRecord = Pick<Account, 'uid' | 'logonEmail' | 'holderName' | 'accountType' | 'lastPaymentCents' | 'lastPaymentCurrency' | 'createdAt'>;
+
+/** The knowledge signals of an appeal's answers against the account record (none without an account). */
+export function answerSignals(appeal: Parameters<typeof matchIndicators>[0], account: AccountRecord | null, now = new Date()): string[] {
+  return account ? knowledgeSignals(matchIndicators(appeal, account, now)) : [];
+}
 
 /**
  * A filed appeal's risk as it is now: since it was filed, other appeals may have reused its evidence
- * or its new email's domain. The identifiers' conflict is as found at filing.
+ * or its new email's domain, or been rejected as final. What was stored stays (the identifiers'
+ * conflict as found at filing, the answers of a merged filing): risk never falls.
  */
-export function reassessFiled(read: ComposedRead, appeal: FiledAppeal, evidenceHashes: string[], now: Date) {
-  const stored = Array.isArray(appeal.riskSignals) ? (appeal.riskSignals as { code?: unknown }[]) : [];
-  return assessRisk(read, {
+export async function reassessFiled(read: ComposedRead, appeal: FiledAppeal, account: AccountRecord | null, evidenceHashes: string[], now: Date) {
+  const stored = storedSignals(appeal.riskSignals);
+  const fresh = await assessRisk(read, {
     appealId: appeal.id,
     accountUid: appeal.accountUid,
-    conflict: stored.some((s) => s?.code === 'IDENTIFIERS_CONFLICT'),
+    conflict: stored.some((s) => s.code === 'IDENTIFIERS_CONFLICT'),
     newEmail: appeal.newEmail,
     evidenceHashes: [...new Set(evidenceHashes)],
     notMeOrigin: appeal.origin === 'NOT_ME_LINK',
+    knowledge: answerSignals(appeal, account, now),
     now,
   });
+  const signals = mergeSignals(fresh.signals, stored);
+  return { signals, ...scoreRisk(signals.map((s) => s.code)) };
 }
 
-/** reassessFiled inside a transaction that holds the case (an approval, a raise after a later filing), its evidence read there. */
+/** reassessFiled inside a transaction that holds the case (an approval, a raise after a later filing), its evidence and account read there. */
 export async function reassessInTransaction(tx: Prisma.TransactionClient, appeal: FiledAppeal, now: Date) {
-  const evidence = await tx.evidenceFile.findMany({ where: { appealId: appeal.id }, select: { sha256: true } });
-  return reassessFiled(readInTransaction(tx), appeal, evidence.map((e) => e.sha256), now);
+  const [evidence, account] = await Promise.all([
+    tx.evidenceFile.findMany({ where: { appealId: appeal.id }, select: { sha256: true } }),
+    appeal.accountUid ? tx.account.findUnique({ where: { uid: appeal.accountUid } }) : null,
+  ]);
+  return reassessFiled(readInTransaction(tx), appeal, account, evidence.map((e) => e.sha256), now);
 }
 
 /** `read` runs the look-ups: readInTransaction(tx) while an appeal is filed, readWith(db) on the case page. */
 export async function assessRisk(
   read: ComposedRead,
-  input: { appealId?: string; accountUid: string | null; conflict: boolean; newEmail: string; evidenceHashes: string[]; notMeOrigin: boolean; now?: Date },
-): Promise<{ level: RiskLevel; signals: RiskSignal[] }> {
-  const codes: string[] = [];
+  input: {
+    appealId?: string;
+    accountUid: string | null;
+    conflict: boolean;
+    newEmail: string;
+    evidenceHashes: string[];
+    notMeOrigin: boolean;
+    /** The knowledge answers that do not match the account (answerSignals). */
+    knowledge: string[];
+    now?: Date;
+  },
+): Promise<RiskScore & { signals: RiskSignal[] }> {
+  const codes: string[] = [...input.knowledge];
   const now = input.now ?? new Date();
   if (!input.accountUid) codes.push('ACCOUNT_NOT_FOUND');
   if (input.conflict) codes.push('IDENTIFIERS_CONFLICT');
@@ -73,15 +102,23 @@ export async function assessRisk(
   const recentSql = input.accountUid
     ? Prisma.sql`(SELECT count(*) FROM "Appeal" WHERE "accountUid" = ${input.accountUid} AND "submittedAt" > ${instant(since)} ${notThis})::int`
     : Prisma.sql`0`;
-  const [{ seen, reused, recent }] = await read<{ seen: number; reused: number; recent: number }>(Prisma.sql`SELECT ${seenSql} AS "seen", ${reusedSql} AS "reused", ${recentSql} AS "recent"`);
+  // The newest other appeal for the account rejected as final, as "id caseNumber".
+  const finalSql = input.accountUid
+    ? Prisma.sql`(SELECT "id"::text || ' ' || "caseNumber" FROM "Appeal" WHERE "accountUid" = ${input.accountUid} AND "status" = 'REJECTED' AND "rejectFinal" ${notThis} ORDER BY "decidedAt" DESC NULLS LAST LIMIT 1)`
+    : Prisma.sql`NULL::text`;
+  const [{ seen, reused, recent, finalRejection }] = await read<{ seen: number; reused: number; recent: number; finalRejection: string | null }>(
+    Prisma.sql`SELECT ${seenSql} AS "seen", ${reusedSql} AS "reused", ${recentSql} AS "recent", ${finalSql} AS "finalRejection"`,
+  );
   if (seen > 0) codes.push('EMAIL_DOMAIN_SEEN');
   if (reused > 0) codes.push('EVIDENCE_REUSED');
   if (recent >= 2) codes.push('REPEATED_APPEALS');
   if (input.notMeOrigin) codes.push('NOT_ME_ORIGIN');
-  return {
-    level: codes.some((c) => HIGH_RISK.has(c)) ? 'HIGH' : 'NORMAL',
-    signals: codes.map((code) => ({ code, label: RISK_LABELS[code] })),
-  };
+  const signals = codes.map((code) => signal(code));
+  if (finalRejection) {
+    const [appealId, caseNumber] = finalRejection.split(' ');
+    signals.push(signal('EARLIER_FINAL_REJECTION', { appealId, caseNumber }));
+  }
+  return { signals, ...scoreRisk(signals.map((s) => s.code)) };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { OPEN_STATUSES } from './options';
 
-/** Decisions are due 3 working days (Mon–Fri, UTC) after submission. */
+/** Decisions are due 3 working days (Mon–Fri, UTC) after submission; 1 for the "This wasn't me" priority path. */
 export const SLA_WORKING_DAYS = 3;
+export const PRIORITY_SLA_WORKING_DAYS = 1;
+export const slaWorkingDays = (origin: 'FORM' | 'NOT_ME_LINK') => (origin === 'NOT_ME_LINK' ? PRIORITY_SLA_WORKING_DAYS : SLA_WORKING_DAYS);
 
 export function addWorkingDays(from: Date, days: number): Date {
   const d = new Date(from.getTime());

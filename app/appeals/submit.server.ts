@@ -9,9 +9,12 @@ import { appealReceived } from '~/outbox/templates';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { maskEmail } from '~/account/masking';
 import { OPEN_STATUSES, type AppealDetails } from './schema';
-import { addWorkingDays, backInReview, SLA_WORKING_DAYS } from './sla';
+import { addWorkingDays, backInReview, slaWorkingDays } from './sla';
 import { firstApprovalWithdrawn } from './review';
-import { assessRisk, raiseCandidates, reassessInTransaction } from './risk.server';
+import { answerSignals, assessRisk, raiseCandidates, reassessInTransaction } from './risk.server';
+import { mergeSignals, scoreRisk, storedSignals } from './risk';
+import { NoticeLinkUsed, readNoticeLink, useNoticeLink, type NoticeContext } from './notice-link.server';
+import { warnOwnerOfFiling } from './owner-stop.server';
 import { lockAppealRow } from './lock.server';
 import { readInTransaction } from '~/db/composed.server';
 import type { AcceptedFile } from './uploads.server';
@@ -19,6 +22,9 @@ import { EVIDENCE_FIELDS } from './schema';
 
 /** Why a merged filing withdrew a first approval (the audit record and the case's timeline say it). */
 export const FIRST_APPROVAL_WITHDRAWN_REASON = 'A merged filing added evidence after the first approval: the case is back in review for a new first approval.';
+
+/** The queue's priority of a case filed from a "This wasn't me" link (others are 0). */
+export const PRIORITY_NOT_ME = 10;
 
 /** How long a proved new email stays usable for submitting the form. */
 export const PROOF_VALID_MS = 60 * 60_000;
@@ -87,17 +93,6 @@ export class AlreadyFiled extends Error {
   }
 }
 
-export type NoticeContext = { accountUid: string; oldEmailMasked: string; newEmailMasked: string };
-
-/** A live "This wasn't me" token → the account it is about. */
-export async function readNoticeToken(prisma: Pick<Prisma.TransactionClient, 'securityNoticeToken'>, token: string | undefined | null, now = new Date()): Promise<NoticeContext | null> {
-  if (!token) return null;
-  const row = await prisma.securityNoticeToken.findUnique({ where: { tokenHash: sha256(token) } });
-  if (!row || row.expiresAt <= now) return null;
-  const data = row.data as { oldEmailMasked?: string; newEmailMasked?: string };
-  return { accountUid: row.accountUid, oldEmailMasked: data.oldEmailMasked ?? '', newEmailMasked: data.newEmailMasked ?? '' };
-}
-
 async function resolveAccount(tx: Prisma.TransactionClient, details: AppealDetails, notice: NoticeContext | null) {
   if (notice) return { accountUid: notice.accountUid, conflict: false };
   const found = new Set<string>();
@@ -164,9 +159,13 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
     await tx.$queryRawUnsafe('SELECT "id" FROM "Verification" WHERE "id" = $1::uuid FOR UPDATE', input.proof.id);
     const filed = await caseFiledWithProof(tx, input.proof.id);
     if (filed) throw new AlreadyFiled(filed);
-    const notice = await readNoticeToken(tx, input.noticeToken, now);
+    // A "This wasn't me" link binds the appeal to its account, whatever the form says; it files once.
+    const link = input.noticeToken ? await readNoticeLink(tx, input.noticeToken, now, { lock: true }) : null;
+    if (link?.state === 'used') throw new NoticeLinkUsed(link.caseNumber);
+    const notice = link?.state === 'live' ? link.notice : null;
     const { accountUid, conflict } = await resolveAccount(tx, input.details, notice);
-    const d = input.details;
+    const account = accountUid ? await tx.account.findUnique({ where: { uid: accountUid } }) : null;
+    const d = { ...input.details, ...(notice ? { givenUid: undefined, givenAlias: undefined, givenOldEmail: undefined } : {}) };
     const cents = Math.round(Number(d.lastPaymentAmount) * 100);
     const evidence = input.files.map((f) => ({
       kind: EVIDENCE_FIELDS[f.field].kind,
@@ -184,7 +183,8 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
     const given = { givenUid: d.givenUid ?? null, givenAlias: d.givenAlias ?? null, givenOldEmail: d.givenOldEmail ?? null };
     await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `appeal:${accountUid ?? ''}|${given.givenUid}|${given.givenAlias}|${given.givenOldEmail}:${input.newEmail}`);
     const open = await lockOpenAppeal(tx, { newEmail: input.newEmail, accountUid: accountUid ?? null, ...given });
-    const notMe = Boolean(notice) || d.scenario === 'EMAIL_CHANGED_NOT_ME';
+    const answers = { accountFound: Boolean(accountUid), givenUid: given.givenUid, givenOldEmail: given.givenOldEmail, holderName: d.holderName, accountType: d.accountType, lastPaymentCents: Number.isFinite(cents) ? cents : null, lastPaymentCurrency: d.lastPaymentCurrency, createdMonth: d.createdMonth };
+    const knowledge = answerSignals(answers, account, now);
 
     if (open) {
       // Like a reply: a case waiting for the customer goes back to review, its SLA clock running again.
@@ -197,14 +197,17 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
         data: { appealId: open.id, author: 'CUSTOMER', body: `Additional submission (merged): ${input.files.length} file(s) attached. Name: ${d.holderName}.` },
       });
       if (evidence.length) await tx.evidenceFile.createMany({ data: evidence.map((e) => ({ ...e, appealId: open.id, messageId: message.id })) });
-      const risk = await assessRisk(readInTransaction(tx), { appealId: open.id, accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: notMe || open.origin === 'NOT_ME_LINK', now });
+      if (notice && !(await useNoticeLink(tx, notice, open.id, now))) throw new NoticeLinkUsed(null);
+      // The merged filing's answers count too (a second set of wrong answers is telling): risk never falls.
+      const assessed = await assessRisk(readInTransaction(tx), { appealId: open.id, accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: open.origin === 'NOT_ME_LINK', knowledge, now });
+      const signals = mergeSignals(storedSignals(open.riskSignals), assessed.signals);
+      const risk = scoreRisk(signals.map((x) => x.code));
       await tx.appeal.update({
         where: { id: open.id },
         data: {
           trackingTokenHash: sha256(trackingToken),
           riskLevel: open.riskLevel === 'HIGH' ? 'HIGH' : risk.level,
-          riskSignals: risk.signals,
-          priority: notMe ? Math.max(open.priority, 10) : open.priority,
+          riskSignals: signals,
           ...resumed,
           ...unapproved,
           version: { increment: 1 },
@@ -243,14 +246,16 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
     }
 
     const caseNumber = await nextCaseNumber(tx, now);
-    const slaDueAt = addWorkingDays(now, SLA_WORKING_DAYS);
-    const risk = await assessRisk(readInTransaction(tx), { accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: notMe, now });
+    // Only a link from the notice makes the priority path: the scenario alone is the filer's word.
+    const origin = notice ? 'NOT_ME_LINK' : 'FORM';
+    const slaDueAt = addWorkingDays(now, slaWorkingDays(origin));
+    const risk = await assessRisk(readInTransaction(tx), { accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: Boolean(notice), knowledge, now });
     const appeal = await tx.appeal.create({
       data: {
         caseNumber,
         scenario: notice ? 'EMAIL_CHANGED_NOT_ME' : d.scenario,
-        origin: notice ? 'NOT_ME_LINK' : 'FORM',
-        priority: notMe ? 10 : 0,
+        origin,
+        priority: notice ? PRIORITY_NOT_ME : 0,
         riskLevel: risk.level,
         riskSignals: risk.signals,
         accountUid,
@@ -262,7 +267,7 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
         holderName: d.holderName,
         newEmail: input.newEmail,
         newPhone: d.newPhone ?? null,
-        lastPaymentCents: Number.isFinite(cents) ? cents : null,
+        lastPaymentCents: answers.lastPaymentCents,
         lastPaymentCurrency: d.lastPaymentCurrency,
         createdMonth: d.createdMonth,
         trackingTokenHash: sha256(trackingToken),
@@ -273,9 +278,10 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
         messages: { create: { author: 'SYSTEM', body: 'Appeal received.' } },
       },
     });
-    if (notice && input.noticeToken) {
-      await tx.securityNoticeToken.updateMany({ where: { tokenHash: sha256(input.noticeToken), usedAt: null }, data: { usedAt: now } });
-    }
+    if (notice && !(await useNoticeLink(tx, notice, appeal.id, now))) throw new NoticeLinkUsed(null);
+    // The account's current owner hears of it at once — unless the filer proved to be the owner through
+    // the notice's link: then the current logon email is the one they say is not theirs.
+    if (account && !notice) await warnOwnerOfFiling(tx, services, { appeal, owner: account, now });
     await enqueueEmail(tx, {
       to: input.newEmail,
       ...appealReceived({ caseNumber, trackUrl: `${services.config.publicUrl}/appeals/track/${trackingToken}`, dueAt: slaDueAt, merged: false }),

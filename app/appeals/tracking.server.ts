@@ -5,7 +5,7 @@ import { enqueueEmail } from '~/outbox/outbox.server';
 import { appealWithdrawn } from '~/outbox/templates';
 import { sha256 } from '~/lib/tokens.server';
 import { portalCookie } from '~/lib/cookies.server';
-import { EVIDENCE_FIELDS, OPEN_STATUSES } from './schema';
+import { EVIDENCE_FIELDS, OPEN_STATUSES, mayStillChangeAccount } from './schema';
 import { backInReview } from './sla';
 import type { AcceptedFile } from './uploads.server';
 
@@ -15,7 +15,7 @@ export async function findByTrackingToken(services: Services, token: string) {
     where: { trackingTokenHash: sha256(token) },
     select: {
       id: true, caseNumber: true, status: true, scenario: true, newEmail: true, submittedAt: true, slaDueAt: true, slaPausedAt: true,
-      rejectFinal: true, decidedAt: true, accountUid: true,
+      rejectFinal: true, decidedAt: true, accountUid: true, handoverAt: true, handedOverAt: true, origin: true,
       // Only what the customer may see: their conversation (no internal notes, no staff names, no risk).
       messages: { orderBy: { createdAt: 'asc' }, select: { id: true, author: true, body: true, createdAt: true, evidence: { select: { originalName: true } } } },
       evidence: { where: { messageId: null }, select: { originalName: true, kind: true, deletedAt: true } },
@@ -77,15 +77,18 @@ export class StaleCase extends Error {
   }
 }
 
-/** Withdraws an open appeal. Withdrawing one that is already withdrawn answers the same (double submit). */
+/**
+ * Withdraws an open appeal, or an approved one still on hold (its handover then never happens).
+ * Withdrawing one that is already withdrawn answers the same (double submit).
+ */
 export async function withdrawAppeal(services: Services, input: { appealId: string; meta: RequestMeta }, now = new Date()): Promise<'withdrawn' | 'already'> {
   const outcome = await services.prisma.$transaction(async (tx) => {
     const appeal = await tx.appeal.findUniqueOrThrow({ where: { id: input.appealId } });
     if (appeal.status === 'WITHDRAWN') return 'already' as const;
-    if (!OPEN_STATUSES.includes(appeal.status)) throw new CaseClosed();
+    if (!mayStillChangeAccount(appeal)) throw new CaseClosed();
     const moved = await tx.appeal.updateMany({
-      where: { id: appeal.id, version: appeal.version, status: { in: OPEN_STATUSES } },
-      data: { status: 'WITHDRAWN', decidedAt: now, assigneeId: null, version: { increment: 1 } },
+      where: { id: appeal.id, version: appeal.version, OR: [{ status: { in: OPEN_STATUSES } }, { status: 'APPROVED', handedOverAt: null }] },
+      data: { status: 'WITHDRAWN', decidedAt: now, assigneeId: null, handoverAt: null, version: { increment: 1 } },
     });
     if (!moved.count) throw new StaleCase();
     await tx.appealMessage.create({ data: { appealId: appeal.id, author: 'SYSTEM', body: 'The customer withdrew the appeal.' } });

@@ -7,7 +7,7 @@ import type { Principal } from './principal';
 export type Action =
   | 'read' | 'change' | 'manage' | 'switch' | 'create'
   // back office
-  | 'claim' | 'release' | 'note' | 'requestInfo' | 'approve' | 'secondApprove' | 'reject' | 'changeRole' | 'deactivate';
+  | 'claim' | 'release' | 'reassign' | 'note' | 'requestInfo' | 'approve' | 'secondApprove' | 'reject' | 'changeRole' | 'deactivate';
 export type SubjectName =
   | 'Account'
   | 'LogonEmail'
@@ -86,6 +86,10 @@ export function defineAbilityFor(principal: Principal | null): AppAbility {
         can(['requestInfo', 'approve', 'reject'], 'Appeal', { assigneeId: me, status: 'IN_REVIEW' });
       }
       if (roles.has('SENIOR_AGENT')) {
+        // No case is stranded: a senior agent frees or hands on any open case, whoever holds it.
+        const open = { in: ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL'] };
+        can('release', 'Appeal', { assigneeId: { not: null }, status: open });
+        can('reassign', 'Appeal', { status: open });
         // The four-eyes rule: never the second approval of a case one approved first.
         can(['secondApprove', 'reject'], 'Appeal', { status: 'PENDING_SECOND_APPROVAL', firstApproverId: { not: me } });
         cannot(['secondApprove'], 'Appeal', { firstApproverId: me }).because('You approved this case first; another senior agent must give the second approval.');

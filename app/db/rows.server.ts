@@ -181,6 +181,8 @@ export const APPEAL = modelTable<Appeal>('Appeal', {
   checklist: 'value',
   awaitingSince: 'date',
   evidencePurgedAt: 'date',
+  handoverAt: 'date',
+  handedOverAt: 'date',
   version: 'value',
 });
 

@@ -102,3 +102,81 @@ export function staffInvitation(input: { name: string; invitedBy: string; roles:
       SIGNATURE,
   };
 }
+
+/** When a handover can happen, in words: "at once" or after the hold. */
+const holdWords = (holdHours: number) => (holdHours > 0 ? `no sooner than ${holdHours} hours after an approval` : 'as soon as it is approved');
+
+/** To the account's current logon email (and secure phone) when an appeal names the account. */
+export function ownerWarnedOfAppeal(input: { uid: string; caseNumber: string; filedAt: Date; holdHours: number; stopUrl: string }) {
+  return {
+    subject: `Security notice: an appeal to change the logon email of your account was filed (${input.caseNumber})`,
+    text:
+      `Someone filed an appeal to change the logon email of the Alibaba Cloud account with UID ${input.uid} (${input.filedAt.toUTCString()}). ` +
+      `The case number is ${input.caseNumber}.\n\n` +
+      `Our support team reviews every appeal by hand. If it is approved, the change takes effect ${holdWords(input.holdHours)}, and we will tell you again before it does.\n\n` +
+      `If you still have access to your account and did not ask for this, stop it here (the link works once):\n${input.stopUrl}\n\n` +
+      'If you did file this appeal, there is nothing to do.' +
+      SIGNATURE,
+    sms: `[Account Recovery Desk] An appeal (${input.caseNumber}) was filed to change the logon email of your account. Not you? Stop it: ${input.stopUrl}`,
+  };
+}
+
+/** To the current owner when an appeal was approved and waits for its hold to end. */
+export function ownerWarnedOfApproval(input: { uid: string; caseNumber: string; handoverAt: Date; stopUrl: string }) {
+  return {
+    subject: `Security notice: the logon email of your account changes on ${input.handoverAt.toUTCString()} (${input.caseNumber})`,
+    text:
+      `Appeal ${input.caseNumber} to change the logon email of the Alibaba Cloud account with UID ${input.uid} was approved by our support team. ` +
+      `The change takes effect on ${input.handoverAt.toUTCString()}: then this address no longer signs in, the password is removed and every session is signed out.\n\n` +
+      `If you still have access to your account and did not ask for this, stop it before then (the link works once):\n${input.stopUrl}` +
+      SIGNATURE,
+    sms: `[Account Recovery Desk] Appeal ${input.caseNumber} will change the logon email of your account on ${input.handoverAt.toUTCString()}. Not you? Stop it: ${input.stopUrl}`,
+  };
+}
+
+/** To the appellant: the account owner used the stop link. Nobody is named. */
+export function appealStoppedByOwner(input: { caseNumber: string }) {
+  return {
+    subject: `Appeal ${input.caseNumber} stopped`,
+    text: `The account owner stopped this request: appeal ${input.caseNumber} is closed and nothing on the account was changed.` + SIGNATURE,
+  };
+}
+
+/** To the appellant when an approval waits for its hold before the handover. */
+export function appealApprovedOnHold(input: { caseNumber: string; handoverAt: Date; trackUrl: string }) {
+  return {
+    subject: `Appeal ${input.caseNumber} approved`,
+    text:
+      `Your appeal ${input.caseNumber} was approved. For your account's safety the change takes effect on ${input.handoverAt.toUTCString()}, ` +
+      `after a waiting period in which the current owner is told. We will email you then with a link to set your password.\n\nDetails: ${input.trackUrl}` +
+      SIGNATURE,
+  };
+}
+
+/** To the new logon email at the handover: the account is theirs, with the single-use link to set a password. */
+export function handoverDone(input: { caseNumber: string; uid: string; newEmail: string; setPasswordUrl: string; expiresAt: Date }) {
+  return {
+    subject: `Appeal ${input.caseNumber}: your account is ready — set your password`,
+    text:
+      `Appeal ${input.caseNumber} is complete: ${input.newEmail} is now the logon email of the Alibaba Cloud account with UID ${input.uid}. ` +
+      'Every session of the account was signed out and its old password no longer works.\n\n' +
+      `Set a new password here (the link works once and expires ${input.expiresAt.toUTCString()}):\n${input.setPasswordUrl}\n\n` +
+      'After that, sign in with this address and your new password. If the link expires, use “Forgot password” on the sign-in page.' +
+      SIGNATURE,
+  };
+}
+
+/** To the address that was the logon email before an appeal's handover. */
+export function logonEmailChangedByAppeal(input: { uid: string; caseNumber: string; when: Date; newEmailMasked: string; notMeUrl: string | null; validDays: number }) {
+  return {
+    subject: 'Security notice: the logon email of your account was changed',
+    text:
+      `After appeal ${input.caseNumber} was reviewed and approved by our support team, the logon email of the Alibaba Cloud account with UID ${input.uid} ` +
+      `was changed from this address to ${input.newEmailMasked} (${input.when.toUTCString()}). The password was removed and every session signed out.\n` +
+      'This address can no longer be used to sign in.\n\n' +
+      (input.notMeUrl
+        ? `This wasn't me: if you did not ask for this, open the link below (valid for ${input.validDays} days) to file an appeal and get your account back:\n${input.notMeUrl}`
+        : 'If you did not ask for this, file an appeal at once.') +
+      SIGNATURE,
+  };
+}

@@ -5,7 +5,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { CURRENCIES, EVIDENCE_LIMITS, NEEDS_NEW_PHONE, SCENARIOS, type EvidenceField } from '~/appeals/options';
 import { appealDetailsSchema, appealEmailStepSchema, scenarioSchema } from '~/appeals/schema.server';
 import { appealFlowCookie, newAppealFlow, readAppealFlow, type AppealFlow } from '~/appeals/flow.server';
-import { AlreadyFiled, appealEmailProof, caseFiledWithProof, provedEmail, readNoticeToken, sendAppealEmailCode, submitAppeal, verifyAppealEmail } from '~/appeals/submit.server';
+import { AlreadyFiled, appealEmailProof, caseFiledWithProof, provedEmail, sendAppealEmailCode, submitAppeal, verifyAppealEmail } from '~/appeals/submit.server';
+import { NoticeLinkUsed, noticeUsedMessage, readNoticeLink } from '~/appeals/notice-link.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { atLeast } from '~/account/password-reset.server';
@@ -65,18 +66,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     flow = { ...(flow ?? newAppealFlow()), ...(askedScenario.success ? { scenario: askedScenario.data } : {}), ...(askedNotice ? { notice: askedNotice.slice(0, 100) } : {}) };
     headers.append('Set-Cookie', await appealFlowCookie(services.config).serialize(flow));
   }
-  const [notice, proved, pending] = await Promise.all([
-    readNoticeToken(services.prisma, flow.notice),
+  const [link, proved, pending] = await Promise.all([
+    flow.notice ? readNoticeLink(services.prisma, flow.notice) : null,
     provedEmail(services.prisma, flow.flowKey),
     latestCode(services.prisma, { purpose: 'APPEAL_NEW_EMAIL', requesterKey: `appeal:${flow.flowKey}` }),
   ]);
   const live = pending && !pending.consumedAt && !pending.invalidatedAt && pending.expiresAt.getTime() > Date.now() ? pending : null;
+  const notice = link?.state === 'live' ? link.notice : null;
   return data(
     {
       submitted: answeredFiled.has(context),
       scenario: notice ? 'EMAIL_CHANGED_NOT_ME' : (flow.scenario ?? null),
       notice: notice ? { oldEmailMasked: notice.oldEmailMasked, newEmailMasked: notice.newEmailMasked } : null,
-      noticeInvalid: Boolean(flow.notice && !notice),
+      noticeInvalid: Boolean(flow.notice && !notice && link?.state !== 'used'),
+      noticeUsed: link?.state === 'used' ? noticeUsedMessage(link.caseNumber) : null,
       provedEmail: proved,
       pendingEmail: live?.target ?? null,
       resendAt: pending ? new Date(pending.createdAt.getTime() + CODE_RULES.resendAfterMs).toISOString() : null,
@@ -144,7 +147,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       answeredFiled.set(context, true);
       return atLeast(400, Promise.resolve(data<ActionData>({ fieldErrors: {}, submitted: { caseNumber: 'AP-pending', sentTo: maskEmail(newEmail) } })));
     }
-    const parsed = appealDetailsSchema.safeParse({ ...fields, notice: flow.notice });
+    // The notice's account stands in for the identification only while its link is live.
+    const link = flow.notice ? await readNoticeLink(services.prisma, flow.notice) : null;
+    if (link?.state === 'used') return data<ActionData>({ fieldErrors: {}, error: noticeUsedMessage(link.caseNumber), typed: typedValues(fields), filesDropped: uploads.length > 0 }, { status: 409 });
+    const parsed = appealDetailsSchema.safeParse({ ...fields, notice: link?.state === 'live' ? flow.notice : undefined });
     const errors: Errors = parsed.success ? {} : issuesToErrors(parsed.error.issues);
     const present = new Set(uploads.map((u) => u.field));
     if (!present.has('idDocument')) errors.idDocument ??= 'Attach an ID document (JPEG, PNG or PDF).';
@@ -168,6 +174,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     } catch (err) {
       // Its twin, sent at the same moment, filed it first; the files of this one are removed again.
       if (err instanceof AlreadyFiled) return done(err.caseNumber);
+      if (err instanceof NoticeLinkUsed) return data<ActionData>({ fieldErrors: {}, error: err.message, typed: typedValues(fields) }, { status: 409 });
       throw err;
     }
   }
@@ -292,7 +299,9 @@ export default function NewAppeal() {
   const { newEmail: typedEmail, ...typedDetails } = typed;
   const scenarioChosen = typed.scenario ?? d.scenario;
   const details = useZodForm(loadDetailsSchema, {
-    defaultValues: { ...DETAILS_DEFAULTS, ...typedDetails, scenario: (scenarioChosen ?? undefined) as never } as never,
+    // From a notice the page hides the identification: the schema is told the notice stands in for it
+    // (the server takes the notice from the flow cookie, never from the form).
+    defaultValues: { ...DETAILS_DEFAULTS, ...typedDetails, scenario: (scenarioChosen ?? undefined) as never, notice: d.notice ? 'security-notice' : undefined } as never,
   });
   const emailForm = useZodForm(loadEmailStepSchema, { defaultValues: { scenario: (scenarioChosen ?? undefined) as never, newEmail: typedEmail ?? d.pendingEmail ?? '' }, partial: {} });
   const focusField = firstInvalidField(result, FIELD_ORDER);
@@ -354,6 +363,11 @@ export default function NewAppeal() {
               You came from the security notice about the change of the logon email from <strong>{d.notice.oldEmailMasked}</strong> to{' '}
               <strong>{d.notice.newEmailMasked}</strong>. Your appeal is linked to that account and handled with priority.
             </p>
+          </div>
+        ) : null}
+        {d.noticeUsed ? (
+          <div className="notice warn" role="note" data-testid="notice-used">
+            <p>{d.noticeUsed}</p>
           </div>
         ) : null}
         {d.noticeInvalid ? (

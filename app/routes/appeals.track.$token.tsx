@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node';
 import { useEffect, useRef } from 'react';
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useParams } from '@remix-run/react';
-import { customerStatus, EVIDENCE_LIMITS, OPEN_STATUSES } from '~/appeals/options';
+import { customerStatus, EVIDENCE_LIMITS, isOnHold, OPEN_STATUSES } from '~/appeals/options';
+import { slaWorkingDays } from '~/appeals/sla';
 import { CaseClosed, findByTrackingToken, replySentCookie, replyToAppeal, StaleCase, withdrawAppeal } from '~/appeals/tracking.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
@@ -22,7 +23,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const appeal = await findByTrackingToken(context.services, params.token ?? '');
   if (!appeal) throw new Response(NOT_FOUND, { status: 404 });
   const search = new URL(request.url).searchParams;
-  const status = customerStatus(appeal.status, { rejectFinal: appeal.rejectFinal, newEmail: appeal.newEmail });
+  const status = customerStatus(appeal.status, { rejectFinal: appeal.rejectFinal, newEmail: appeal.newEmail, handoverAt: appeal.handoverAt, handedOverAt: appeal.handedOverAt });
   // Set by the redirect after a reply (so a reload does not send it again) and read once.
   const sentCookie = replySentCookie(context.services.config);
   const said: unknown = await sentCookie.parse(request.headers.get('Cookie'));
@@ -34,8 +35,11 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     statusLabel: status.label,
     tone: status.tone,
     open: OPEN_STATUSES.includes(appeal.status),
+    // Approved, before the handover: the page says when it takes effect, and it can still be withdrawn.
+    onHold: isOnHold(appeal),
     submittedAt: appeal.submittedAt.toISOString(),
     dueAt: appeal.slaDueAt.toISOString(),
+    slaDays: slaWorkingDays(appeal.origin),
     paused: appeal.status === 'AWAITING_CUSTOMER',
     messages: appeal.messages.map((m) => ({
       id: m.id,
@@ -99,7 +103,7 @@ export default function TrackAppeal() {
   useEffect(() => {
     if (replySent) replyForm.current?.reset();
   }, [replySent, location.key]);
-  const confirmingWithdrawal = d.open && (d.confirmWithdraw || Boolean(result?.confirmWithdraw));
+  const confirmingWithdrawal = (d.open || d.onHold) && (d.confirmWithdraw || Boolean(result?.confirmWithdraw));
   const confirmHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (confirmingWithdrawal) confirmHeading.current?.focus();
@@ -116,7 +120,7 @@ export default function TrackAppeal() {
             <p className="small">
               {d.paused
                 ? 'The decision clock is paused until you answer below.'
-                : `We expect to decide by ${new Date(d.dueAt).toUTCString()} (3 working days from submission).`}
+                : `We expect to decide by ${new Date(d.dueAt).toUTCString()} (${d.slaDays} working day${d.slaDays === 1 ? '' : 's'} from submission).`}
             </p>
           ) : null}
         </div>
@@ -185,7 +189,9 @@ export default function TrackAppeal() {
                 <button type="submit" disabled={busy}>Send reply</button>
               </div>
             </Form>
-            {confirmingWithdrawal ? null : (
+          </>
+        ) : null}
+        {(d.open || d.onHold) && !confirmingWithdrawal ? (
               <>
                 <h2>Withdraw</h2>
                 {/* The first step only asks (a page of its own, so it works without JavaScript); the question's button withdraws. */}
@@ -196,8 +202,6 @@ export default function TrackAppeal() {
                   </button>
                 </Form>
               </>
-            )}
-          </>
         ) : null}
       </div>
     </ErrorFocus>

@@ -84,7 +84,7 @@ export default function Login() {
             <p>Your role session has ended and the RAM user session behind it is no longer active. Sign in again.</p>
           </div>
         ) : null}
-        <FormStatus>{params.get('reset') === '1' && !result ? RESET_MESSAGES.done : null}</FormStatus>
+        <FormStatus>{params.get('reset') === '1' && !result ? RESET_MESSAGES.done : params.get('password') === 'set' && !result ? 'Your password is set. Sign in with your logon email and the new password.' : null}</FormStatus>
         <div className="card">
           <FormError>{result?.error}</FormError>
           <Form method="post" noValidate ref={passwordForm}>

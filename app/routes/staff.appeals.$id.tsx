@@ -18,8 +18,10 @@ import { recordCaseView } from '~/appeals/viewers.server';
 import { loadCaseRecords } from '~/appeals/case-page.server';
 import { readWith } from '~/db/composed.server';
 import {
-  UUID, addInternalNote, approveAppeal, claimAppeal, rejectAppeal, releaseAppeal, requestInformation, secondApproveAppeal, updateChecklist, type StaffActor,
+  UUID, addInternalNote, approveAppeal, claimAppeal, reassignAppeal, rejectAppeal, releaseAppeal, requestInformation, secondApproveAppeal, updateChecklist, type StaffActor,
 } from '~/appeals/decisions.server';
+import { appealWorkers } from '~/appeals/assignment.server';
+import { isOnHold } from '~/appeals/options';
 import { staffTitle } from '~/staff/pages';
 import { VIEWER_HEARTBEAT_MS, presencePath } from '~/appeals/presence';
 import { Can } from '~/components/ability';
@@ -41,15 +43,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!found) throw new Response('This case does not exist.', { status: 404 });
   const { appeal, evidence, messages, notes, account, staff, timeline, viewers } = found;
   // Read-only counts: no interactive transaction (it would cost a BEGIN/COMMIT and hold a connection).
-  const risk = await reassessFiled(readWith(db), { ...appeal, id }, evidence.map((e) => e.sha256), now);
+  const risk = await reassessFiled(readWith(db), { ...appeal, id }, account, evidence.map((e) => e.sha256), now);
   const staffNames = new Map(staff.map((s) => [s.id, s.name]));
   const person = (staffId: string | null) => (staffId ? { id: staffId, name: staffNames.get(staffId) ?? '' } : null);
   // The level an approval will act on (decisions.server.ts): the stored one, raised by what is seen now.
   const riskLevel = appeal.riskLevel === 'HIGH' || risk.level === 'HIGH' ? 'HIGH' : 'NORMAL';
   const subjectFields = { id: appeal.id, status: appeal.status, assigneeId: appeal.assigneeId, firstApproverId: appeal.firstApproverId, riskLevel };
   const dates = dueOrClosed(appeal);
+  // Whom a senior agent can hand the case to (asked only of those who may).
+  const workers = denialReason(member.ability, 'reassign', 'Appeal', subjectFields) ? [] : await appealWorkers(prisma);
   return {
     me: member.staff.id,
+    workers,
     appeal: {
       ...subjectFields,
       caseNumber: appeal.caseNumber,
@@ -77,6 +82,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       checklist: appeal.checklist as Record<string, boolean>,
       checklistComplete: checklistComplete(appeal.checklist),
       rejectReason: appeal.rejectReason,
+      // Approved and waiting for the hold to end; or when the account was changed.
+      handoverAt: isOnHold(appeal) ? appeal.handoverAt!.toISOString() : null,
+      handedOverAt: appeal.handedOverAt?.toISOString() ?? null,
+      // Too many wrong answers: nobody may approve (decisions.server.ts riskAtDecision says the same).
+      blockedReason: risk.blockedReason,
     },
     evidence: evidence.map((e) => ({ id: e.id, kind: e.kind, name: e.originalName, mime: e.mimeType, size: e.sizeBytes, sha256: e.sha256, deleted: Boolean(e.deletedAt) })),
     account: account
@@ -115,6 +125,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       break;
     case 'release':
       result = await releaseAppeal(services, actor, id, v);
+      break;
+    case 'reassign':
+      result = await reassignAppeal(services, actor, id, v, String(form.get('to') ?? ''));
       break;
     case 'note': {
       const body = text(5000, 'Write the note.').safeParse(form.get('body') ?? '');
@@ -244,6 +257,21 @@ export default function CasePage() {
         {a.breached ? <span className="badge bad"> SLA breached</span> : null}
         {a.priority > 0 ? <span className="badge warn"> priority</span> : null}
       </p>
+      {a.priority > 0 ? (
+        <p className="notice warn" data-testid="priority">
+          Priority case: filed from a “This wasn’t me” security notice by the address the logon email was changed from. It is decided within 1 working day
+          and an approval takes effect at once (no hold).
+        </p>
+      ) : null}
+      {a.handoverAt ? (
+        <p className="notice" data-testid="on-hold">
+          Approved. The change takes effect on {new Date(a.handoverAt).toUTCString()}; until then the account’s owner can stop it.
+        </p>
+      ) : a.handedOverAt ? (
+        <p className="notice ok" data-testid="handed-over">
+          Handed over on {new Date(a.handedOverAt).toUTCString()}: logon email set, password removed, every session signed out.
+        </p>
+      ) : null}
       <div role="status" data-testid="collision-region">
         {viewers.length ? (
           <div className="notice warn" data-testid="collision">
@@ -262,6 +290,18 @@ export default function CasePage() {
           <Form method="post"><input type="hidden" name="intent" value="release" /><Hidden /><button type="submit" className="secondary" disabled={busy}>Release</button></Form>
         </Can>
         {a.firstApprover ? <span className="small muted">First approval by {a.firstApprover.id === d.me ? 'you' : a.firstApprover.name}</span> : null}
+        <Can I="reassign" this={subj}>
+          <Form method="post" className="inline">
+            <input type="hidden" name="intent" value="reassign" />
+            <Hidden />
+            <label htmlFor="reassign-to">Reassign to</label>{' '}
+            <select id="reassign-to" name="to" defaultValue={a.assignee?.id ?? ''}>
+              <option value="" disabled>Choose a member</option>
+              {d.workers.map((w) => <option key={w.id} value={w.id}>{w.name}</option>)}
+            </select>{' '}
+            <button type="submit" className="secondary" disabled={busy}>Reassign</button>
+          </Form>
+        </Can>
       </div>
 
       <div className="grid-2">
@@ -301,7 +341,14 @@ export default function CasePage() {
           </ul>
           <h3>Risk signals</h3>
           {d.risk.signals.length ? (
-            <ul data-testid="risk">{d.risk.signals.map((s) => <li key={s.code}>{s.label}</li>)}</ul>
+            <ul data-testid="risk">
+              {d.risk.signals.map((s) => (
+                <li key={s.code}>
+                  {s.label}
+                  {s.appealId && s.caseNumber ? <> — <Link to={`/staff/appeals/${s.appealId}`} className="mono">{s.caseNumber}</Link></> : null}
+                </li>
+              ))}
+            </ul>
           ) : (
             <p className="muted">None.</p>
           )}
@@ -343,9 +390,12 @@ export default function CasePage() {
             <button type="submit" className="secondary" disabled={busy}>Save checklist</button>
           </Can>
         </Form>
+        {a.blockedReason ? (
+          <p className="notice error" data-testid="not-approvable">{a.blockedReason}</p>
+        ) : null}
         <div className="actions">
           <Can I="approve" this={subj}>
-            {a.noAccount ? (
+            {a.blockedReason ? null : a.noAccount ? (
               <p className="notice warn" data-testid="no-account-approve">
                 No account matches the identification given, so an approval would have nothing to change.{' '}
                 <a href="#reject-reason">Reject the appeal</a>{` with the reason “${REJECT_REASONS.ACCOUNT_NOT_FOUND}”.`}
@@ -361,9 +411,11 @@ export default function CasePage() {
               </Form>
             )}
           </Can>
-          <Can I="secondApprove" this={subj}>
-            <Form method="post"><input type="hidden" name="intent" value="second-approve" /><Hidden /><button type="submit" disabled={busy}>Give the second approval</button></Form>
-          </Can>
+          {a.blockedReason ? null : (
+            <Can I="secondApprove" this={subj}>
+              <Form method="post"><input type="hidden" name="intent" value="second-approve" /><Hidden /><button type="submit" disabled={busy}>Give the second approval</button></Form>
+            </Can>
+          )}
         </div>
         <Can I="requestInfo" this={subj}>
           <Form method="post" className="field">

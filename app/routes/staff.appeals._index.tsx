@@ -4,7 +4,7 @@ import { requireStaff } from '~/staff/session.server';
 import { denialReason } from '~/authz/ability';
 import { forbidden } from '~/auth/guards.server';
 import { loadQueue, parseQueueFilters } from '~/appeals/queue.server';
-import { SCENARIOS } from '~/appeals/options';
+import { SCENARIOS, isOnHold } from '~/appeals/options';
 import { dueOrClosed } from '~/appeals/sla';
 import { maskEmail } from '~/account/masking';
 import { useInAppLinks } from '~/components/in-app-links';
@@ -28,6 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       status: r.status,
       risk: r.riskLevel,
       priority: r.priority,
+      handoverAt: isOnHold(r) ? r.handoverAt!.toISOString() : null,
       // A closed case has no due date any more: the column shows when it was closed.
       ...dueOrClosed(r),
       breached: r.breached,
@@ -62,7 +63,7 @@ export default function Queue() {
     <>
       <h1>Appeal queue</h1>
       <Form method="get" className="card filters" aria-label="Filter the queue">
-        <Select name="status" label="Status" value={filters.status} options={[['open', 'Open'], ['SUBMITTED', 'Submitted'], ['IN_REVIEW', 'In review'], ['AWAITING_CUSTOMER', 'Waiting for customer'], ['PENDING_SECOND_APPROVAL', 'Second approval'], ['APPROVED', 'Approved'], ['REJECTED', 'Rejected'], ['WITHDRAWN', 'Withdrawn'], ['EXPIRED', 'Expired'], ['all', 'All']]} />
+        <Select name="status" label="Status" value={filters.status} options={[['open', 'Open'], ['SUBMITTED', 'Submitted'], ['IN_REVIEW', 'In review'], ['AWAITING_CUSTOMER', 'Waiting for customer'], ['PENDING_SECOND_APPROVAL', 'Second approval'], ['APPROVED', 'Approved'], ['REJECTED', 'Rejected'], ['WITHDRAWN', 'Withdrawn'], ['EXPIRED', 'Expired'], ['CANCELLED_BY_OWNER', 'Stopped by the owner'], ['all', 'All']]} />
         <Select name="scenario" label="Scenario" value={filters.scenario} options={[['', 'Any'], ...SCENARIOS.map((s) => [s.value, s.label] as [string, string])]} />
         <Select name="assignee" label="Assignee" value={filters.assignee} options={[['', 'Anyone'], ['mine', 'Mine'], ['unassigned', 'Unassigned']]} />
         <Select name="sla" label="SLA" value={filters.sla} options={[['', 'Any'], ['on_time', 'On time'], ['due_24h', 'Due within 24 h'], ['breached', 'Breached']]} />
@@ -77,7 +78,7 @@ export default function Queue() {
         </div>
       </Form>
       <table>
-        <caption className="visually-hidden">Appeals sorted by decision due date</caption>
+        <caption className="visually-hidden">Appeals: priority cases first, then by decision due date</caption>
         <thead>
           <tr>
             <th scope="col">Case</th><th scope="col">Scenario</th><th scope="col">Status</th><th scope="col">Risk</th><th scope="col">Due / closed</th><th scope="col">New email</th><th scope="col">Assignee</th>
@@ -91,10 +92,13 @@ export default function Queue() {
               <tr key={r.id} className={r.breached ? 'breached' : undefined}>
                 <td>
                   <a href={`/staff/appeals/${r.id}`} className="mono">{r.caseNumber}</a>
-                  {r.priority > 0 ? <span className="badge warn"> priority</span> : null}
+                  {r.priority > 0 ? <span className="badge warn" title="Filed from a “This wasn’t me” security notice"> priority</span> : null}
                 </td>
                 <td>{r.scenario}</td>
-                <td>{r.status.replace(/_/g, ' ').toLowerCase()}</td>
+                <td>
+                  {r.status.replace(/_/g, ' ').toLowerCase()}
+                  {r.handoverAt ? <span className="small muted"> — takes effect {new Date(r.handoverAt).toUTCString().slice(5, 22)}</span> : null}
+                </td>
                 <td>{r.risk === 'HIGH' ? <span className="badge bad">high</span> : 'normal'}{r.accountFound ? null : <span className="badge"> no account</span>}</td>
                 {r.dueAt ? (
                   <td>

@@ -2,8 +2,10 @@
 import type { Services } from '~/services.server';
 import { purgeDecidedEvidence } from '~/appeals/retention.server';
 import { expireStaleAppeals } from '~/appeals/decisions.server';
+import { performDueHandovers } from '~/appeals/handover.server';
 
-export type JobName = 'retention' | 'expiry';
+export const JOB_NAMES = ['retention', 'expiry', 'handover'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
 
 export async function runJob(services: Services, name: JobName, now = new Date()) {
   switch (name) {
@@ -11,28 +13,37 @@ export async function runJob(services: Services, name: JobName, now = new Date()
       return purgeDecidedEvidence(services.prisma, services.evidence, { retentionDays: services.config.evidenceRetentionDays, now });
     case 'expiry':
       return { expired: await expireStaleAppeals(services, now) };
+    case 'handover':
+      return performDueHandovers(services, now);
   }
 }
 
-/** Runs every job once an hour (first run a minute after start-up); returns a stopper. */
+/**
+ * How often each job runs. Handovers are checked every 5 minutes (and right after start-up) so a
+ * change takes effect close to the time the customer and the owner were told; the others hourly.
+ */
+const SCHEDULE: { job: JobName; firstMs: number; everyMs: number }[] = [
+  { job: 'handover', firstMs: 5_000, everyMs: 5 * 60_000 },
+  { job: 'expiry', firstMs: 60_000, everyMs: 60 * 60_000 },
+  { job: 'retention', firstMs: 60_000, everyMs: 60 * 60_000 },
+];
+
+/** Runs every job on its schedule; returns a stopper. */
 export function scheduleJobs(services: Services, log: (m: string) => void = console.log): () => void {
-  const jobs: JobName[] = ['expiry', 'retention'];
-  const tick = async () => {
-    for (const job of jobs) {
+  const timers: NodeJS.Timeout[] = [];
+  for (const { job, firstMs, everyMs } of SCHEDULE) {
+    const tick = async () => {
       try {
         const result = await runJob(services, job);
         if (result && Object.values(result).some((n) => n)) log(`[jobs] ${job}: ${JSON.stringify(result)}`);
       } catch (err) {
         log(`[jobs] ${job} failed: ${(err as Error).message}`);
       }
-    }
-  };
-  const first = setTimeout(tick, 60_000);
-  const every = setInterval(tick, 60 * 60_000);
-  first.unref();
-  every.unref();
+    };
+    timers.push(setTimeout(tick, firstMs), setInterval(tick, everyMs));
+  }
+  for (const t of timers) t.unref();
   return () => {
-    clearTimeout(first);
-    clearInterval(every);
+    for (const t of timers) clearTimeout(t);
   };
 }

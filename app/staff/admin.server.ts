@@ -7,6 +7,7 @@ import type { Services } from '~/services.server';
 import type { StaffRole } from '~/generated/prisma/enums';
 import type { AppAbility } from '~/authz/ability';
 import type { StaffRoleName } from '~/authz/principal';
+import { releaseCasesOf, worksAppeals } from '~/appeals/assignment.server';
 import { recordAudit, type RequestMeta, type Tx } from '~/audit/audit.server';
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { staffInvitation } from '~/outbox/templates';
@@ -150,7 +151,8 @@ export async function changeStaffRoles(
     if (from.join() === to.join()) return 'unchanged' as const;
     const updated = await tx.staff.updateMany({ where: { id: member.id, roles: { equals: member.roles } }, data: { roles: to as StaffRole[] } });
     if (!updated.count) throw new StaffAdminError(STALE_ROLES, 409);
-    await recordAudit(tx, { actor: actorOf(admin), action: 'staff.role_changed', meta, data: { staffId: member.id, email: member.email, from, to } });
+    const released = worksAppeals(to) ? 0 : await releaseCasesOf(tx, member.id, actorOf(admin), 'The member no longer works appeals.', meta);
+    await recordAudit(tx, { actor: actorOf(admin), action: 'staff.role_changed', meta, data: { staffId: member.id, email: member.email, from, to, ...(released ? { appealsReleased: released } : {}) } });
     return 'changed' as const;
   });
 }
@@ -164,12 +166,8 @@ export async function deactivateStaffMember(services: Services, admin: Admin, st
     const updated = await tx.staff.updateMany({ where: { id: member.id, active: true }, data: { active: false, deactivatedAt: now } });
     if (!updated.count) return 'already' as const;
     const sessions = await tx.staffSession.updateMany({ where: { staffId: member.id, revokedAt: null }, data: { revokedAt: now } });
-    // Their open cases go back to the queue, or they would wait for someone who can no longer sign in.
-    const released = await tx.appeal.updateMany({
-      where: { assigneeId: member.id, status: { in: ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER'] } },
-      data: { assigneeId: null, version: { increment: 1 } },
-    });
-    await recordAudit(tx, { actor: actorOf(admin), action: 'staff.deactivated', meta, data: { staffId: member.id, email: member.email, sessionsRevoked: sessions.count, appealsReleased: released.count } });
+    const released = await releaseCasesOf(tx, member.id, actorOf(admin), 'The member was deactivated.', meta);
+    await recordAudit(tx, { actor: actorOf(admin), action: 'staff.deactivated', meta, data: { staffId: member.id, email: member.email, sessionsRevoked: sessions.count, appealsReleased: released } });
     return 'deactivated' as const;
   });
 }

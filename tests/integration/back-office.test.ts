@@ -7,7 +7,7 @@ import { hashPassword } from '~/auth/password.server';
 import { sealTotpSecret } from '~/staff/totp.server';
 import { DEMO_TOTP_SECRET } from '~/db/seed.server';
 import { expireStaleAppeals } from '~/appeals/decisions.server';
-import { BASE_DETAILS, extraFiles, fileAppeal } from '../support/appeals';
+import { BASE_DETAILS, extraFiles, fileAppeal, mailedLink, SET_PASSWORD_LINK } from '../support/appeals';
 import { FIRST_APPROVAL_WITHDRAWN_REASON } from '~/appeals/submit.server';
 import { createOwner } from '../support/accounts';
 import { file, pngBytes } from '../support/files';
@@ -16,7 +16,8 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
   let portal: TestPortal;
   const clients: Record<string, HttpClient> = {};
   beforeAll(async () => {
-    portal = await startTestPortal(kind);
+    // No hold: an approval hands over at once here (tests/integration/recovery-*.test.ts test the hold).
+    portal = await startTestPortal(kind, { config: { recoveryHoldHours: 0 } });
     // A second senior agent, for the four-eyes rule.
     await portal.db.prisma.staff.create({
       data: { email: 'senior2@support.example.com', name: 'Sol Senior', roles: ['AGENT', 'SENIOR_AGENT'], passwordHash: await hashPassword('demo-Passw0rd!'), totpSecretEncrypted: sealTotpSecret(portal.services.config.encryptionSecret, DEMO_TOTP_SECRET), totpEnrolledAt: new Date() },
@@ -252,11 +253,16 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     expect((await customer.get('/account/security')).status).toBe(302);
     expect(await prisma().session.count({ where: { accountUid: owner.uid, revokedAt: null } })).toBe(0);
     expect(await prisma().outboxMessage.count({ where: { recipient: owner.email, template: 'logon-email-changed:old' } })).toBe(1);
-    expect(await prisma().outboxMessage.count({ where: { recipient: newEmail, template: 'appeal-approved' } })).toBe(1);
+    expect(await prisma().outboxMessage.count({ where: { recipient: newEmail, template: 'appeal-handed-over' } })).toBe(1);
     expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.approved' } })).toBe(1);
     expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'logon_email.changed' } })).toBe(1);
+    // The old password signs in nowhere: neither with the old address nor with the new one.
     expect((await new HttpClient(portal.url).post('/login', { login: owner.email, password: 'demo-Passw0rd!' })).status).toBe(401);
-    await new HttpClient(portal.url).signIn(newEmail);
+    expect((await new HttpClient(portal.url).post('/login', { login: newEmail, password: 'demo-Passw0rd!' })).status).toBe(401);
+    const setPassword = await mailedLink(prisma(), newEmail, 'appeal-handed-over', SET_PASSWORD_LINK);
+    const newOwner = new HttpClient(portal.url);
+    expect((await newOwner.post(setPassword, { password: 'Fresh-start-2026', confirm: 'Fresh-start-2026' })).headers.get('location')).toBe('/login?password=set');
+    await newOwner.signIn(newEmail, 'Fresh-start-2026');
   });
 
   it('stops the approval when the new address meanwhile belongs to another account, changing nothing', async () => {
@@ -283,7 +289,8 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     const second = await post('senior2', appeal.id, { intent: 'second-approve', version: await version(appeal.id) });
     expect(pageText(await second.text())).toContain('Second approval given.');
     expect((await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000002' } })).logonEmail).toBe('bob.high@corp.example');
-    await prisma().account.update({ where: { uid: '1000000000000002' }, data: { logonEmail: 'bob@example.com' } });
+    // Bob back as he was (the handover removed his password), for the tests after this one.
+    await prisma().account.update({ where: { uid: '1000000000000002' }, data: { logonEmail: 'bob@example.com', passwordHash: (await prisma().account.findUniqueOrThrow({ where: { uid: '1000000000000001' } })).passwordHash } });
   });
 
   it('needs the second approver when the risk rose after filing: the same ID file in a later appeal for another account', async () => {

@@ -10,8 +10,9 @@ import { PAGE_SIZE, loadQueue, parseQueueFilters, readsEveryAppeal, statusesOf }
 import type { AppealStatus } from '~/generated/prisma/client';
 import { inProcessTimeZone } from '../support/time-zone';
 
-const STATUSES: AppealStatus[] = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'];
+const STATUSES: AppealStatus[] = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED_BY_OWNER'];
 const SCENARIOS = ['FORGOT_LOGON_EMAIL', 'PHONE_UNAVAILABLE', 'EMAIL_CHANGED_NOT_ME'] as const;
+const APPEALS = 300;
 
 describeEachDatabase('staff queue SQL against a model', (kind) => {
   let db: Database;
@@ -19,7 +20,7 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
   let other: string;
   let ability: AppAbility;
   const now = new Date('2026-06-15T12:00:00Z');
-  type Row = { id: string; caseNumber: string; status: AppealStatus; riskLevel: 'NORMAL' | 'HIGH'; scenario: string; assigneeId: string | null; slaDueAt: Date; newEmail: string; givenOldEmail: string | null; givenUid: string | null; accountUid: string | null };
+  type Row = { id: string; caseNumber: string; status: AppealStatus; riskLevel: 'NORMAL' | 'HIGH'; priority: number; scenario: string; assigneeId: string | null; slaDueAt: Date; newEmail: string; givenOldEmail: string | null; givenUid: string | null; accountUid: string | null };
   let rows: Row[] = [];
 
   beforeAll(async () => {
@@ -30,18 +31,20 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
     me = a.id;
     other = b.id;
     ability = defineAbilityFor({ kind: 'staff', staffId: me, roles: ['AGENT'], active: true, label: a.name });
-    // 140 appeals: every status, both risks, three scenarios, three assignees, due dates from 3 days
+    // 300 appeals: every status, both risks, three scenarios, three assignees, due dates from 3 days
     // ago to 3 days ahead — with ties on the due date, so the id decides the order (and the cursor).
     let seed = 7;
     const rnd = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    const data = Array.from({ length: 140 }, (_, i) => ({
+    const data = Array.from({ length: APPEALS }, (_, i) => ({
       caseNumber: `AP-20260615-${String(900000 + i)}`,
       scenario: SCENARIOS[rnd(3)],
-      status: STATUSES[rnd(8)],
+      status: STATUSES[rnd(STATUSES.length)],
       riskLevel: rnd(3) === 0 ? ('HIGH' as const) : ('NORMAL' as const),
+      // About one in four is a "This wasn’t me" priority case: listed before every other, by due date.
+      priority: rnd(4) === 0 ? 10 : 0,
       assigneeId: [null, me, other][rnd(3)],
       slaDueAt: new Date(now.getTime() + (rnd(13) - 6) * 12 * 3600_000),
       accountType: 'INDIVIDUAL' as const,
@@ -52,7 +55,7 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
       trackingTokenHash: `queue-test-${String(i).padStart(4, '0')}`.padEnd(64, '0'),
     }));
     await db.prisma.appeal.createMany({ data });
-    rows = await db.prisma.appeal.findMany({ select: { id: true, caseNumber: true, status: true, riskLevel: true, scenario: true, assigneeId: true, slaDueAt: true, newEmail: true, givenOldEmail: true, givenUid: true, accountUid: true } });
+    rows = await db.prisma.appeal.findMany({ select: { id: true, caseNumber: true, status: true, riskLevel: true, priority: true, scenario: true, assigneeId: true, slaDueAt: true, newEmail: true, givenOldEmail: true, givenUid: true, accountUid: true } });
   });
   afterAll(async () => {
     await db?.close();
@@ -71,7 +74,7 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
       .filter((r) => (f.assignee === 'mine' ? r.assigneeId === me : f.assignee === 'unassigned' ? r.assigneeId === null : f.assignee ? r.assigneeId === f.assignee : true))
       .filter((r) => (f.sla === 'breached' ? r.slaDueAt.getTime() < now.getTime() : f.sla === 'due_24h' ? r.slaDueAt.getTime() >= now.getTime() && r.slaDueAt.getTime() < in24h : f.sla === 'on_time' ? r.slaDueAt.getTime() >= in24h : true))
       .filter((r) => (!q ? true : /^\d{16}$/.test(q) ? r.accountUid === q || r.givenUid === q : q.includes('@') ? r.newEmail === q.toLowerCase() || r.givenOldEmail === q.toLowerCase() : r.caseNumber === q.toUpperCase()))
-      .sort((a, b) => a.slaDueAt.getTime() - b.slaDueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      .sort((a, b) => Number(b.priority > 0) - Number(a.priority > 0) || a.slaDueAt.getTime() - b.slaDueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** Every page of the queue, following the cursors. */
@@ -136,32 +139,38 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
   });
 
   it('the model is not trivial: several filters span more than one page, some list nothing', () => {
-    expect(model('status=all').length).toBe(140);
+    expect(model('status=all').length).toBe(APPEALS);
     expect(queries.filter((q) => model(q).length > PAGE_SIZE).length).toBeGreaterThanOrEqual(4);
     expect(model('status=AWAITING_CUSTOMER&sla=breached')).toHaveLength(0);
+    // Priority cases on more than one page, and a page that holds both lanes (the lane changes inside it).
+    const priority = model('status=all').filter((r) => r.priority > 0).length;
+    expect(priority).toBeGreaterThan(PAGE_SIZE);
+    expect(priority % PAGE_SIZE).not.toBe(0);
   });
 
   it('a broken or foreign cursor starts from the beginning instead of failing', async () => {
     const first = await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams('status=all')), now);
-    for (const after of ['not-base64!', Buffer.from('2026-01-01T00:00:00Z|not-a-uuid').toString('base64url'), Buffer.from("x|'; DROP TABLE \"Appeal\"; --").toString('base64url')]) {
+    const id = rows[0].id;
+    const foreign = ['not-base64!', 'n|2026-01-01T00:00:00Z|not-a-uuid', "x|'; DROP TABLE \"Appeal\"; --", `2026-01-01T00:00:00.000Z|${id}`, `q|2026-01-01T00:00:00.000Z|${id}`];
+    for (const after of foreign.map((c, i) => (i === 0 ? c : Buffer.from(c).toString('base64url')))) {
       const page = await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams({ status: 'all', after })), now);
       expect(page.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
     }
-    expect(await db.prisma.appeal.count()).toBe(140);
+    expect(await db.prisma.appeal.count()).toBe(APPEALS);
   });
 
   it('a cursor with a date out of range (past year 9999, before 2000, year 0, not a date) starts from the beginning instead of failing', async () => {
     const first = await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams('status=all')), now);
     const id = rows[0].id;
     for (const iso of ['+100000-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '10000-01-01T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '1999-12-31T23:59:59.999Z', '2026-02-30T00:00:00.000Z', 'Invalid Date']) {
-      const after = Buffer.from(`${iso}|${id}`).toString('base64url');
+      const after = Buffer.from(`n|${iso}|${id}`).toString('base64url');
       const page = await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams({ status: 'all', after })), now);
       expect(page.rows.map((r) => r.id), iso).toEqual(first.rows.map((r) => r.id));
     }
     // The last instant of the range is a cursor like any other: nothing is due after it.
-    const last = Buffer.from(`9999-12-31T23:59:59.999Z|${id}`).toString('base64url');
+    const last = Buffer.from(`n|9999-12-31T23:59:59.999Z|${id}`).toString('base64url');
     expect((await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams({ status: 'all', after: last })), now)).rows).toEqual([]);
-    expect(await db.prisma.appeal.count()).toBe(140);
+    expect(await db.prisma.appeal.count()).toBe(APPEALS);
   });
 
   it('only an ability that reads every appeal may list the queue', async () => {

@@ -21,7 +21,8 @@ describe.skipIf(!postgresOnly())('resilience: races on PostgreSQL', () => {
   const prisma = () => portal.db.prisma;
 
   beforeAll(async () => {
-    portal = await startTestPortal('postgres', { config: { trustProxy: true } });
+    // No hold: approvals hand over at once (recovery-hold.test.ts races the handover job).
+    portal = await startTestPortal('postgres', { config: { trustProxy: true, recoveryHoldHours: 0 } });
   });
   afterAll(async () => {
     await portal?.stop();
@@ -111,7 +112,7 @@ describe.skipIf(!postgresOnly())('resilience: races on PostgreSQL', () => {
     expect((await prisma().account.findUniqueOrThrow({ where: { uid: owner.uid } })).logonEmail).toBe(newEmail);
     expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.approved' } })).toBe(1);
     expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'logon_email.changed' } })).toBe(1);
-    expect(await prisma().outboxMessage.count({ where: { recipient: newEmail, template: 'appeal-approved' } })).toBe(1);
+    expect(await prisma().outboxMessage.count({ where: { recipient: newEmail, template: 'appeal-handed-over' } })).toBe(1);
     expect(await prisma().outboxMessage.count({ where: { recipient: owner.email, template: 'logon-email-changed:old' } })).toBe(1);
   });
 

@@ -30,7 +30,7 @@ describeEachDatabase('risk signals', (kind) => {
     });
   /** The signals as the filing transaction reads them (Prisma's client) and as the case page does (db.sql): always the same. */
   const codes = async (input: Partial<Parameters<typeof assessRisk>[1]> & { newEmail: string }) => {
-    const full = { accountUid: 'A000000000000001', conflict: false, evidenceHashes: [], notMeOrigin: false, now, ...input };
+    const full = { accountUid: 'A000000000000001', conflict: false, evidenceHashes: [], notMeOrigin: false, knowledge: [], now, ...input };
     const summary = (r: Awaited<ReturnType<typeof assessRisk>>) => ({ level: r.level, codes: r.signals.map((s) => s.code).sort() });
     const filed = summary(await assessRisk(readInTransaction(db.prisma), full));
     expect(summary(await assessRisk(readWith(db), full))).toEqual(filed);

@@ -53,3 +53,15 @@ export async function trackingLinkFor(prisma: PrismaClient, to: string): Promise
 }
 
 export const extraFiles = { paymentRecord: file(pdfBytes(), 'payment.pdf', 'application/pdf') };
+
+/** The path of the link matching `path` in the newest `template` message to `to` (e.g. the owner's stop link, the set-password link). */
+export async function mailedLink(prisma: PrismaClient, to: string, template: string, path: RegExp): Promise<string> {
+  const msg = await prisma.outboxMessage.findFirst({ where: { recipient: to, template }, orderBy: { createdAt: 'desc' } });
+  const url = new RegExp(`https?://[^/\\s]+(${path.source})`).exec(msg?.text ?? '')?.[1];
+  if (!url) throw new Error(`no ${template} link mailed to ${to}: ${msg?.text ?? 'no such message'}`);
+  return url;
+}
+
+export const STOP_LINK = /\/appeals\/stop\/[A-Za-z0-9_-]+/;
+export const SET_PASSWORD_LINK = /\/password\/set\/[A-Za-z0-9_-]+/;
+export const NOT_ME_LINK = /\/security\/not-me\/[A-Za-z0-9_-]+/;

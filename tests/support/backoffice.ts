@@ -21,11 +21,25 @@ export async function signInStaff(client: HttpClient, prisma: PrismaClient, emai
 }
 
 let seq = 0;
-/** An appeal straight in the database (the customer side has its own tests). */
+/**
+ * An appeal straight in the database (the customer side has its own tests). Its answers (name, type,
+ * last payment, creation month) are the account's own unless `data` says otherwise: wrong answers are
+ * risk signals, which a test asks for on purpose.
+ */
 export async function makeAppeal(prisma: PrismaClient, store: EvidenceStore | null, data: Partial<Prisma.AppealUncheckedCreateInput> = {}) {
   seq++;
   const now = new Date();
   const storedName = store ? await store.save(pngBytes()) : `missing${newToken(18)}`;
+  const account = data.accountUid ? await prisma.account.findUnique({ where: { uid: data.accountUid } }) : null;
+  const answers = account
+    ? {
+        holderName: account.holderName,
+        accountType: account.accountType,
+        lastPaymentCents: account.lastPaymentCents,
+        lastPaymentCurrency: account.lastPaymentCurrency,
+        createdMonth: account.createdAt.toISOString().slice(0, 7),
+      }
+    : {};
   return prisma.appeal.create({
     data: {
       caseNumber: `AP-20261126-9${String(seq).padStart(5, '0')}${Math.floor(Math.random() * 10)}`.slice(0, 18),
@@ -42,6 +56,7 @@ export async function makeAppeal(prisma: PrismaClient, store: EvidenceStore | nu
       trackingTokenHash: sha256(newToken()),
       slaDueAt: addWorkingDays(now, 3),
       evidence: { create: [{ kind: 'ID_DOCUMENT', storedName, originalName: 'id.png', mimeType: 'image/png', sizeBytes: 80, sha256: sha256(`${seq}-${Math.random()}`) }] },
+      ...answers,
       ...data,
     },
   });
