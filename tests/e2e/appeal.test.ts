@@ -5,6 +5,7 @@ import { totpNow } from '~/staff/totp.server';
 import { DEMO_TOTP_SECRET } from '~/db/seed.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { makeAppeal } from '../support/backoffice';
+import { performDueHandovers } from '~/appeals/handover.server';
 
 describe('filing and following an appeal in Chromium', () => {
   const env = useBrowserPortal();
@@ -59,7 +60,7 @@ describe('filing and following an appeal in Chromium', () => {
     expect(appeal.evidence.map((e) => e.originalName).sort()).toEqual(['id-card.png', 'invoice.pdf', 'second.png']);
   });
 
-  it('the agent signs in with TOTP, claims that appeal, asks for information, the customer replies, the agent approves — and the customer signs in with the new email', async () => {
+  it('the agent signs in with TOTP, claims that appeal, asks for information, the customer replies, the agent approves; after the hold the customer sets a password and signs in with the new email', async () => {
     const appeal = await env.portal.db.prisma.appeal.findFirstOrThrow({ where: { newEmail: 'alice.recovered@corp.example' } });
     const agent = await (await env.browser.newContext()).newPage();
     await agent.goto(`${env.portal.url}/staff/login`);
@@ -114,12 +115,25 @@ describe('filing and following an appeal in Chromium', () => {
     await agent.getByRole('button', { name: 'Save checklist' }).click();
     await agent.getByText('Checklist saved.').waitFor();
     await agent.getByRole('button', { name: 'Approve', exact: true }).click();
-    await agent.getByText('Approved. The account was updated').waitFor();
+    // The approval waits for the hold (24 hours): Alice's account is unchanged until then.
+    await agent.getByText('The change takes effect on').first().waitFor();
+    await agent.getByTestId('on-hold').waitFor();
+    expect((await env.portal.db.prisma.account.findUniqueOrThrow({ where: { uid: '1000000000000001' } })).logonEmail).toBe('alice@example.com');
+    await customer.reload();
+    expect(await customer.getByTestId('appeal-status').innerText()).toContain('Approved — the change takes effect on');
 
+    // The job after the hold hands over; the new owner gets a link to set the password.
+    expect(await performDueHandovers(env.portal.services, new Date(Date.now() + 25 * 3600_000))).toEqual({ handedOver: 1, parked: 0 });
+    const link = await waitForMessage(env.portal.url, 'alice.recovered@corp.example', /(http\S+\/password\/set\/\S+)/);
     const owner = await (await env.browser.newContext()).newPage();
-    await owner.goto(`${env.portal.url}/login`);
+    await owner.goto(link.match[1]);
+    await owner.getByLabel('New password', { exact: true }).fill('Recovered-2026-pass');
+    await owner.getByLabel('Repeat the new password').fill('Recovered-2026-pass');
+    await owner.getByRole('button', { name: 'Set password' }).click();
+    await owner.waitForURL(/\/login\?password=set$/);
+    await owner.getByText('Your password is set.').waitFor();
     await owner.getByLabel('Logon name').fill('alice.recovered@corp.example');
-    await owner.getByLabel('Password').fill('demo-Passw0rd!');
+    await owner.getByLabel('Password').fill('Recovered-2026-pass');
     await owner.getByRole('button', { name: 'Sign in' }).click();
     await owner.waitForURL(/\/account\/security$/);
     await owner.getByRole('heading', { name: 'Security Settings', level: 1 }).waitFor();
