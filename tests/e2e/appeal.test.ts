@@ -119,7 +119,9 @@ describe('filing and following an appeal in Chromium', () => {
     await agent.getByText('The change takes effect on').first().waitFor();
     await agent.getByTestId('on-hold').waitFor();
     expect((await env.portal.db.prisma.account.findUniqueOrThrow({ where: { uid: '1000000000000001' } })).logonEmail).toBe('alice@example.com');
-    await customer.reload();
+    // The approval's mail carries a new tracking link (the older ones stop working).
+    const approvedMail = await waitForMessage(env.portal.url, 'alice.recovered@corp.example', /approved[\s\S]*?(http\S+\/appeals\/track\/\S+)/);
+    await customer.goto(approvedMail.match[1]);
     expect(await customer.getByTestId('appeal-status').innerText()).toContain('Approved — the change takes effect on');
 
     // The job after the hold hands over; the new owner gets a link to set the password.
