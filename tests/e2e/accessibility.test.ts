@@ -150,8 +150,8 @@ describe('accessibility (axe-core) of every page', () => {
     expect(report(names)).toEqual([]);
   });
 
-  it('the other pages: switch role, Security Settings in a role session, a refusal (403), single sign-on, the "this wasn\'t me" link (valid and expired), a staff invitation, not found (404)', async () => {
-    const names = ['switch role', 'Security Settings in a role session', 'refused: the change of the logon email in a role session', 'single sign-on', 'not me: appeal form', 'not me: link expired', 'staff invitation', 'not found'];
+  it('the other pages: switch role, Security Settings in a role session, a refusal (403), single sign-on, the "this wasn\'t me" link (valid and expired), a staff invitation, the stop link (both states), the set-password link, not found (404)', async () => {
+    const names = ['switch role', 'Security Settings in a role session', 'refused: the change of the logon email in a role session', 'single sign-on', 'not me: appeal form', 'not me: link expired', 'staff invitation', 'stop an appeal', 'appeal stopped', 'set a password after a handover', 'not found'];
     const prisma = env.portal.db.prisma;
     const dev = await fresh();
     await signInWithBrowser(dev.page, env.portal.url, 'dev@1000000000000001.onaliyun.com');
@@ -188,6 +188,20 @@ describe('accessibility (axe-core) of every page', () => {
     await visitor.page.goto(`${env.portal.url}/staff/invite/${invitation}`);
     await visitor.page.getByRole('heading', { name: 'Set your password' }).waitFor();
     await scan(visitor.page, 'staff invitation');
+    // The owner's stop link (before and after the button) and the new owner's set-password link.
+    const stop = newToken();
+    const stoppable = await makeAppeal(prisma, null, { accountUid: ALICE_UID, givenUid: ALICE_UID, newEmail: `a11y-stop-${Date.now()}@corp.example` });
+    await prisma.appealStopToken.create({ data: { tokenHash: sha256(stop), appealId: stoppable.id } });
+    await visitor.page.goto(`${env.portal.url}/appeals/stop/${stop}`);
+    await scan(visitor.page, 'stop an appeal');
+    await visitor.page.getByRole('button', { name: 'Stop this — I still have access' }).click();
+    await visitor.page.getByText('is stopped').waitFor();
+    await scan(visitor.page, 'appeal stopped');
+    const setPassword = newToken();
+    await prisma.securityNoticeToken.create({ data: { tokenHash: sha256(setPassword), accountUid: ALICE_UID, kind: 'SET_PASSWORD', data: {}, expiresAt: new Date(Date.now() + 3_600_000) } });
+    await visitor.page.goto(`${env.portal.url}/password/set/${setPassword}`);
+    await visitor.page.getByLabel('New password', { exact: true }).waitFor();
+    await scan(visitor.page, 'set a password after a handover');
     const missing = await visitor.page.goto(`${env.portal.url}/no-such-page`);
     expect(missing?.status()).toBe(404);
     await scan(visitor.page, 'not found');
@@ -196,6 +210,6 @@ describe('accessibility (axe-core) of every page', () => {
   });
 
   it('covered every page', () => {
-    expect(scanned.length).toBeGreaterThanOrEqual(31);
+    expect(scanned.length).toBeGreaterThanOrEqual(34);
   });
 });
