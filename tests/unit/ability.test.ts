@@ -80,3 +80,49 @@ describe('the help page rule: only the account itself changes its logon email', 
     expect(denialReason(ability, 'read', 'Account', { uid: OTHER })).not.toBeNull();
   });
 });
+
+describe('ability matrix (staff on appeals)', () => {
+  // Case states as the decisions see them: who holds it, its status, who approved first.
+  const cases = {
+    unclaimed: { status: 'SUBMITTED', assigneeId: null, firstApproverId: null },
+    agentsInReview: { status: 'IN_REVIEW', assigneeId: 's1', firstApproverId: null },
+    othersInReview: { status: 'IN_REVIEW', assigneeId: 's9', firstApproverId: null },
+    othersAwaiting: { status: 'AWAITING_CUSTOMER', assigneeId: 's9', firstApproverId: null },
+    pendingByOther: { status: 'PENDING_SECOND_APPROVAL', assigneeId: 's9', firstApproverId: 's9' },
+    pendingBySenior: { status: 'PENDING_SECOND_APPROVAL', assigneeId: 's2', firstApproverId: 's2' },
+    approved: { status: 'APPROVED', assigneeId: 's9', firstApproverId: null },
+    stopped: { status: 'CANCELLED_BY_OWNER', assigneeId: 's9', firstApproverId: null },
+  } as const;
+  type Case = keyof typeof cases;
+  const rows: [keyof typeof principals, Action, Case, boolean][] = [
+    ['agent', 'claim', 'unclaimed', true],
+    ['agent', 'claim', 'othersInReview', false],
+    ['agent', 'claim', 'stopped', false],
+    ['agent', 'release', 'agentsInReview', true],
+    ['agent', 'release', 'othersInReview', false],
+    ['agent', 'reassign', 'othersInReview', false],
+    ['agent', 'approve', 'agentsInReview', true],
+    ['agent', 'approve', 'othersInReview', false],
+    ['agent', 'secondApprove', 'pendingByOther', false],
+    ['senior', 'release', 'othersInReview', true],
+    ['senior', 'release', 'othersAwaiting', true],
+    ['senior', 'release', 'pendingByOther', true],
+    ['senior', 'release', 'unclaimed', false],
+    ['senior', 'release', 'approved', false],
+    ['senior', 'reassign', 'unclaimed', true],
+    ['senior', 'reassign', 'othersInReview', true],
+    ['senior', 'reassign', 'pendingByOther', true],
+    ['senior', 'reassign', 'approved', false],
+    ['senior', 'reassign', 'stopped', false],
+    ['senior', 'secondApprove', 'pendingByOther', true],
+    ['senior', 'secondApprove', 'pendingBySenior', false],
+    ['senior', 'approve', 'othersInReview', false],
+    ['admin', 'reassign', 'othersInReview', false],
+    ['admin', 'release', 'othersInReview', false],
+    ['admin', 'claim', 'unclaimed', false],
+  ];
+  it.each(rows)('%s may %s a case that is %s: %s', (who, action, state, expected) => {
+    const ability = defineAbilityFor(principals[who]);
+    expect(denialReason(ability, action, 'Appeal', { id: 'a1', ...cases[state] }) === null).toBe(expected);
+  });
+});
