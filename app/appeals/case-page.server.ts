@@ -21,14 +21,14 @@ const CASE_PAGE: SqlStatement = {
     ${childrenOf('m', APPEAL_MESSAGE, 'createdAt')} AS "messages",
     ${childrenOf('n', INTERNAL_NOTE, 'createdAt')} AS "notes",
     (SELECT coalesce(json_agg(json_build_object('id', s.id::text, 'name', s.name)), '[]'::json) FROM "Staff" s) AS "staff",
-    (SELECT coalesce(json_agg(json_build_object('id', t.id::text, 'at', (t.at AT TIME ZONE 'UTC'), 'action', t.action, 'actorType', t."actorType", 'actorId', t."actorId", 'reason', t.data->>'reason') ORDER BY t.id), '[]'::json)
+    (SELECT coalesce(json_agg(json_build_object('id', t.id::text, 'at', (t.at AT TIME ZONE 'UTC'), 'action', t.action, 'actorType', t."actorType", 'actorId', t."actorId", 'reason', t.data->>'reason', 'fileId', t.data->>'fileId') ORDER BY t.id), '[]'::json)
        FROM (SELECT * FROM "AuditEvent" e WHERE e."appealId" = p.id ORDER BY e.id LIMIT ${TIMELINE_LIMIT}) t) AS "timeline",
     ${othersLookingColumn('p.id', '$2', '$3')} AS "viewers"
     FROM "Appeal" p LEFT JOIN "Account" a ON a.uid = p."accountUid" WHERE p.id = $1`,
 };
 
 /** `reason`: why, where the event's record says it (a rejection's reason code, a withdrawn first approval). */
-export type TimelineRow = { id: string; at: Date; action: string; actorType: string; actorId: string | null; reason: string | null };
+export type TimelineRow = { id: string; at: Date; action: string; actorType: string; actorId: string | null; reason: string | null; fileId: string | null };
 type Json = Record<string, unknown>;
 
 /**

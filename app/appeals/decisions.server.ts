@@ -11,7 +11,7 @@ import { newToken, sha256 } from '~/lib/tokens.server';
 import { isUniqueViolation } from '~/db/errors';
 import { UUID } from '~/lib/ids';
 import { reassessInTransaction } from './risk.server';
-import type { RiskSignal } from './risk';
+import { levelNow, type RiskSignal } from './risk';
 import { lockAppealRow } from './lock.server';
 import { handOver, handoverTime } from './handover.server';
 import { warnOwnerOfApproval } from './owner-stop.server';
@@ -212,7 +212,7 @@ async function riskAtDecision(tx: Prisma.TransactionClient, appeal: Appeal, now:
   const risk = await reassessInTransaction(tx, appeal, now);
   // Too many wrong answers: no approval by anyone (request information or reject).
   if (!risk.approvable) throw new Refusal(409, risk.blockedReason!);
-  return { level: appeal.riskLevel === 'HIGH' ? 'HIGH' : risk.level, signals: risk.signals };
+  return { level: levelNow(appeal.riskLevel, risk.level), signals: risk.signals };
 }
 
 /** First approval: a normal-risk case is applied at once; a high-risk one (as stored, or as it is now) waits for a senior agent. */

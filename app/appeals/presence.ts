@@ -11,5 +11,11 @@ export const VIEWER_TOUCH_MS = 30_000;
  */
 export const VIEWER_HEARTBEAT_MS = VIEWER_TOUCH_MS + 1_000;
 
-/** Where the case page reports its presence (`intent` beat or leave). */
+/**
+ * How often an open case page asks whether the case changed (a claim, a decision, a customer's reply
+ * by someone else) and who else is looking: a read of one small statement, no write.
+ */
+export const CASE_POLL_MS = 5_000;
+
+/** Where the case page reports its presence (`intent` beat or leave) and polls (GET). */
 export const presencePath = (appealId: string) => `/staff/appeals/${appealId}/presence`;

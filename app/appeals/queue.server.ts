@@ -9,6 +9,7 @@ import { instant, readWith } from '~/db/composed.server';
 import { normaliseEmail } from '~/account/email';
 import { OPEN_STATUSES, SCENARIO_VALUES } from './schema';
 import { UUID } from '~/lib/ids';
+import { clockRunning } from './sla';
 
 export const PAGE_SIZE = 25;
 const STATUSES = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED_BY_OWNER'] as const satisfies readonly AppealStatus[];
@@ -50,13 +51,11 @@ function decodeCursor(cursor: string | undefined): Cursor | null {
   return UUID.test(id ?? '') ? { lane: lane === 'p' ? 'priority' : 'normal', dueAt, id } : null;
 }
 
-/** The statuses where the SLA clock runs (open and not waiting for the customer). */
-const CLOCK_RUNNING = ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'] as const;
 
 /** Which statuses the filters let through (the status filter, narrowed by an SLA filter). */
 export function statusesOf(f: QueueFilters): AppealStatus[] {
   let set: AppealStatus[] = f.status === 'open' ? [...OPEN_STATUSES] : f.status === 'all' ? [...STATUSES] : [f.status];
-  if (f.sla) set = set.filter((s) => (CLOCK_RUNNING as readonly string[]).includes(s));
+  if (f.sla) set = set.filter(clockRunning);
   return set;
 }
 
@@ -167,8 +166,8 @@ export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, 
     rows: shown.map(({ assigneeId, assigneeName, ...r }) => ({
       ...r,
       assignee: assigneeId ? { id: assigneeId, name: assigneeName ?? '' } : null,
-      breached: (CLOCK_RUNNING as readonly string[]).includes(r.status) && r.slaDueAt < now,
-      dueSoon: (CLOCK_RUNNING as readonly string[]).includes(r.status) && r.slaDueAt >= now && r.slaDueAt.getTime() < now.getTime() + 24 * 3600_000,
+      breached: clockRunning(r.status) && r.slaDueAt < now,
+      dueSoon: clockRunning(r.status) && r.slaDueAt >= now && r.slaDueAt.getTime() < now.getTime() + 24 * 3600_000,
     })),
     next: rows.length > PAGE_SIZE && last ? encodeCursor(last.priority > 0 ? 'priority' : 'normal', last.slaDueAt, last.id) : null,
   };

@@ -61,3 +61,6 @@ export function mergeSignals(...lists: readonly RiskSignal[][]): RiskSignal[] {
 export function storedSignals(value: unknown): RiskSignal[] {
   return Array.isArray(value) ? (value as RiskSignal[]).filter((s) => s && typeof s.code === 'string') : [];
 }
+
+/** The level a decision acts on: the stored one, raised by what is assessed now (never lowered). */
+export const levelNow = (stored: RiskLevel, assessed: RiskLevel): RiskLevel => (stored === 'HIGH' || assessed === 'HIGH' ? 'HIGH' : 'NORMAL');

@@ -16,6 +16,10 @@ export function addWorkingDays(from: Date, days: number): Date {
   return d;
 }
 
+/** The statuses where the SLA clock runs: open and not waiting for the customer. */
+export const CLOCK_RUNNING = ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'] as const;
+export const clockRunning = (status: string) => (CLOCK_RUNNING as readonly string[]).includes(status);
+
 /** After waiting for the customer, the due date moves out by the time spent waiting. */
 export function resumeSla(dueAt: Date, pausedAt: Date | null, now: Date): Date {
   if (!pausedAt) return dueAt;

@@ -22,17 +22,20 @@ export const othersLookingColumn = (appealRef: string, staffParam: string, since
 /** The instant from which a view counts as "right now", as othersLookingColumn takes it. */
 export const viewersSince = (now: Date) => new Date(now.getTime() - VIEWER_FRESH_MS).toISOString();
 
-/** The names of the other members looking at a case (the presence heartbeat's answer). */
-const OTHERS_LOOKING: SqlStatement = {
-  name: 'case_others_looking',
-  text: `SELECT coalesce(json_agg(s.name ${OTHERS_ORDER}), '[]'::json) AS "names" FROM "CaseViewer" v JOIN "Staff" s ON s.id = v."staffId"
+/** The names of the other members looking at a case and the case's version (the open page's poll and beat). */
+const CASE_LIVE: SqlStatement = {
+  name: 'case_live',
+  text: `SELECT coalesce(json_agg(s.name ${OTHERS_ORDER}), '[]'::json) AS "names", (SELECT a."version" FROM "Appeal" a WHERE a.id = $1::uuid) AS "version"
+    FROM "CaseViewer" v JOIN "Staff" s ON s.id = v."staffId"
     WHERE ${othersLookingWhere('$1::uuid', '$2', '$3')}`,
 };
 
-export async function othersLooking(db: Pick<Database, 'sql'>, appealId: string, staffId: string, now = new Date()): Promise<string[]> {
-  const [row] = await db.sql<{ names: string[] }>(OTHERS_LOOKING, [appealId, staffId, viewersSince(now)]);
-  return row?.names ?? [];
+/** Who else is looking, and the case's version (null when there is no such case): what an open case page polls for. */
+export async function caseLive(db: Pick<Database, 'sql'>, appealId: string, staffId: string, now = new Date()): Promise<{ viewers: string[]; version: number | null }> {
+  const [row] = await db.sql<{ names: string[]; version: number | null }>(CASE_LIVE, [appealId, staffId, viewersSince(now)]);
+  return { viewers: row?.names ?? [], version: row?.version ?? null };
 }
+
 
 /**
  * What this portal instance last wrote about each member's presence on each case, per database

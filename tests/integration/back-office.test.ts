@@ -175,7 +175,7 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     const written = (await seniorRow())!.lastSeenAt;
     const beat = await presence('senior', 'beat');
     expect(beat.status).toBe(200);
-    expect(await beat.json()).toEqual({ viewers: ['Sam Agent'] });
+    expect(await beat.json()).toEqual({ viewers: ['Sam Agent'], version: appeal.version });
     expect((await seniorRow())!.lastSeenAt).toEqual(written);
 
     // The senior agent leaves: the agent stops seeing them at once; a second leave changes nothing.
@@ -183,7 +183,12 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     expect(await seniorRow()).toBeNull();
     expect((await presence('senior', 'leave')).status).toBe(204);
     expect(await page('agent')).not.toMatch(/Also looking at this case/);
-    expect(await (await presence('agent', 'beat')).json()).toEqual({ viewers: [] });
+    expect(await (await presence('agent', 'beat')).json()).toEqual({ viewers: [], version: appeal.version });
+    // The poll (GET) reads the same without writing anything, and answers a changed version.
+    await prisma().appeal.update({ where: { id: appeal.id }, data: { version: { increment: 1 } } });
+    const poll = await clients.agent.get(`/staff/appeals/${appeal.id}/presence`);
+    expect(await poll.json()).toEqual({ viewers: [], version: appeal.version + 1 });
+    expect(await seniorRow()).toBeNull();
 
     // Coming back is written at once (no 30 s wait after a leave).
     await page('senior');
