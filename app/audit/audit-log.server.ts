@@ -106,6 +106,14 @@ export async function staffEmails(prisma: PrismaClient, rows: Pick<AuditEvent, '
   return new Map(staff.map((s) => [s.id, s.email]));
 }
 
+/** The case numbers of the appeals a page of events names. */
+export async function caseNumbers(prisma: PrismaClient, rows: Pick<AuditEvent, 'appealId'>[]): Promise<Map<string, string>> {
+  const ids = [...new Set(rows.map((r) => r.appealId).filter((id): id is string => Boolean(id)))];
+  if (!ids.length) return new Map();
+  const appeals = await prisma.appeal.findMany({ where: { id: { in: ids } }, select: { id: true, caseNumber: true } });
+  return new Map(appeals.map((a) => [a.id, a.caseNumber]));
+}
+
 export const CSV_COLUMNS = ['id', 'at', 'actor_type', 'actor_id', 'actor_email', 'action', 'account_uid', 'appeal_id', 'ip', 'user_agent', 'data', 'hash'] as const;
 
 /**

@@ -3,7 +3,7 @@ import { data } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { requireStaff } from '~/staff/session.server';
 import { assertAllowed } from '~/auth/guards.server';
-import { activeFilters, auditPage, auditQuery, readAuditFilters, staffEmails, type AuditFilters } from '~/audit/audit-log.server';
+import { activeFilters, auditPage, auditQuery, caseNumbers, readAuditFilters, staffEmails, type AuditFilters } from '~/audit/audit-log.server';
 import { recordAudit, stableJson } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { TextField } from '~/components/form';
@@ -21,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { where, errors } = await auditQuery(prisma, ability, filters);
   const invalid = Object.keys(errors).length > 0;
   const page = invalid ? { rows: [], next: null } : await auditPage(prisma, where, before);
-  const emails = await staffEmails(prisma, page.rows);
+  const [emails, cases] = await Promise.all([staffEmails(prisma, page.rows), caseNumbers(prisma, page.rows)]);
   // Reading the log is itself an audited act.
   await prisma.$transaction((tx) =>
     recordAudit(tx, { actor: { type: 'staff', id: staff.id }, action: 'audit.viewed', meta: requestMeta(context, request), data: { filters: activeFilters(filters), before: before ?? undefined, rows: page.rows.length } }),
@@ -43,6 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         action: r.action,
         accountUid: r.accountUid,
         appealId: r.appealId,
+        caseNumber: (r.appealId && cases.get(r.appealId)) || null,
         ip: r.ip,
         data: stableJson(r.data),
       })),
@@ -116,7 +117,7 @@ export default function AuditLog() {
                 </td>
                 <td className="mono small">{r.action}</td>
                 <td className="mono small">{r.accountUid ?? ''}</td>
-                <td className="mono small">{r.appealId ?? ''}</td>
+                <td className="mono small" title={r.appealId ?? undefined}>{r.caseNumber ?? r.appealId ?? ''}</td>
                 <td className="mono small">{r.ip ?? ''}</td>
                 <td className="mono small">{r.data === '{}' ? '' : r.data}</td>
               </tr>

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
-import { useEffect } from 'react';
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { requireStaff } from '~/staff/session.server';
 import { assertAllowed } from '~/auth/guards.server';
 import { denialReason } from '~/authz/ability';
+import { subject } from '@casl/ability';
 import {
   changeStaffRoles,
   createStaffMember,
@@ -85,6 +86,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     if (intent === 'deactivate') {
       assertAllowed(ability, 'deactivate', 'Staff', record);
+      // Asked first (the row's button opens the question): a stray click ends nobody's access.
+      if (form.get('confirm') !== 'yes') return data<ActionData>({ fieldErrors: {}, error: `${target.name} was not deactivated: confirm it with “Yes, deactivate”.` }, { status: 400 });
       const outcome = await deactivateStaffMember(services, admin, target.id, meta);
       return data<ActionData>({ fieldErrors: {}, message: outcome === 'deactivated' ? `${target.name} was deactivated and signed out everywhere.` : `${target.name} was already deactivated.` });
     }
@@ -123,12 +126,36 @@ export default function StaffAdmin() {
     if (result?.created) reset();
   }, [result, reset]);
   const refused = result?.values;
+  // The first step of Deactivate only asks (a page of its own, so it works without JavaScript).
+  const [params] = useSearchParams();
+  const asked = result ? null : d.members.find((m) => m.id === params.get('deactivate') && m.active && ability.can('deactivate', subject('Staff', { id: m.id } as never) as never));
+  const question = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (asked) question.current?.focus();
+  }, [asked]);
   return (
     <div>
       <h1>Staff</h1>
       <p className="lead">Back-office members. Members are never deleted: deactivate them to end their access.</p>
       <FormError>{result?.error}</FormError>
       {result?.created ? null : <FormStatus>{result?.message}</FormStatus>}
+      {asked ? (
+        <section className="card notice warn" aria-labelledby="deactivate-question">
+          <h2 id="deactivate-question" tabIndex={-1} ref={question}>
+            Deactivate {asked.name}?
+          </h2>
+          <p>They are signed out everywhere at once and cannot sign in; their open cases go back to the queue. Nothing is deleted, and you can reactivate them later.</p>
+          <Form method="post" action="/staff/admin/staff" className="actions">
+            <input type="hidden" name="intent" value="deactivate" />
+            <input type="hidden" name="staffId" value={asked.id} />
+            <input type="hidden" name="confirm" value="yes" />
+            <button type="submit" disabled={busy}>Yes, deactivate</button>
+            <Link className="button secondary" to="/staff/admin/staff">
+              Cancel
+            </Link>
+          </Form>
+        </section>
+      ) : null}
 
       <table aria-label="Staff members">
         <thead>
@@ -232,14 +259,16 @@ function StaffRowView({ member: m, me, busy, rolesError }: { member: StaffRow; m
           <p className="muted" data-testid="role-refusal">{roleRefusal}</p>
         )}
         {canDeactivate ? (
-          <Form method="post">
-            <input type="hidden" name="staffId" value={m.id} />
-            {m.active ? (
-              <button type="submit" name="intent" value="deactivate" className="secondary" disabled={busy}>Deactivate</button>
-            ) : (
+          m.active ? (
+            <Form method="get">
+              <button type="submit" name="deactivate" value={m.id} className="secondary" disabled={busy}>Deactivate</button>
+            </Form>
+          ) : (
+            <Form method="post">
+              <input type="hidden" name="staffId" value={m.id} />
               <button type="submit" name="intent" value="reactivate" className="secondary" disabled={busy}>Reactivate</button>
-            )}
-          </Form>
+            </Form>
+          )
         ) : deactivateRefusal !== roleRefusal ? (
           <p className="muted">{deactivateRefusal}</p>
         ) : null}

@@ -145,6 +145,15 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     // A row's act: its own status message.
     const row = page.getByTestId('staff-e2e.added@support.example.com');
     await row.getByRole('button', { name: 'Deactivate' }).click();
+    // Asked first, the question taking focus; Cancel leaves the member active.
+    const question = page.getByRole('heading', { name: 'Deactivate Eve Added?' });
+    await question.waitFor();
+    await expect.poll(() => question.evaluate((h) => h === document.activeElement)).toBe(true);
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    await expect.poll(() => question.count()).toBe(0);
+    expect((await env.portal.db.prisma.staff.findUniqueOrThrow({ where: { email: 'e2e.added@support.example.com' } })).active).toBe(true);
+    await row.getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByRole('button', { name: 'Yes, deactivate' }).click();
     await page.getByRole('status').filter({ hasText: 'Eve Added was deactivated and signed out everywhere.' }).waitFor();
     expect(scriptErrors(errors)).toEqual([]);
     await close();

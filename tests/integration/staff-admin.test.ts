@@ -365,7 +365,7 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const auditBefore = await prisma().auditEvent.count({ where: { action: { in: ['staff.role_changed', 'staff.deactivated'] } } });
     for (const fields of [
       { intent: 'roles', staffId: adminId, roles: 'AGENT' } as Record<string, string>,
-      { intent: 'deactivate', staffId: adminId },
+      { intent: 'deactivate', staffId: adminId, confirm: 'yes' },
     ]) {
       const res = await admin.post('/staff/admin/staff', fields);
       expect(res.status, fields.intent).toBe(403);
@@ -380,11 +380,11 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const html = await (await admin.get('/staff/admin/staff')).text();
     const ownRow = new RegExp(`data-testid="staff-${DEMO_STAFF.admin}"[\\s\\S]*?</tr>`).exec(html)![0];
     expect(pageText(ownRow)).toContain(SELF_REASON);
-    expect(ownRow).not.toContain('value="deactivate"');
+    expect(ownRow).not.toContain('name="deactivate"');
     expect(ownRow).not.toContain('Save roles');
     const agentRow = new RegExp(`data-testid="staff-${DEMO_STAFF.agent}"[\\s\\S]*?</tr>`).exec(html)![0];
     expect(agentRow).toContain('Save roles');
-    expect(agentRow).toContain('value="deactivate"');
+    expect(agentRow).toContain('name="deactivate"');
   });
 
   it("changes another member's roles with the change on record, and refuses a stale form", async () => {
@@ -415,7 +415,12 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const theirCase = await makeAppeal(prisma(), null, { status: 'IN_REVIEW', assigneeId: member.id });
     const closedCase = await makeAppeal(prisma(), null, { status: 'REJECTED', assigneeId: member.id });
 
-    const res = await admin.post('/staff/admin/staff', { intent: 'deactivate', staffId: member.id });
+    // Asked first: without the confirmation nothing happens.
+    const unasked = await admin.post('/staff/admin/staff', { intent: 'deactivate', staffId: member.id });
+    expect(unasked.status).toBe(400);
+    expect(pageText(await unasked.text())).toContain('was not deactivated: confirm it with “Yes, deactivate”');
+    expect((await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).active).toBe(true);
+    const res = await admin.post('/staff/admin/staff', { intent: 'deactivate', staffId: member.id, confirm: 'yes' });
     expect(res.status).toBe(200);
     const after = await prisma().staff.findUniqueOrThrow({ where: { id: member.id } });
     expect(after.active).toBe(false);
@@ -445,7 +450,7 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     // The list shows it; never deleted.
     expect(pageText(await (await admin.get('/staff/admin/staff')).text())).toMatch(new RegExp(`${member.email.replace(/\./g, '\\.')} .*Deactivated`));
 
-    const again = await admin.post('/staff/admin/staff', { intent: 'deactivate', staffId: member.id });
+    const again = await admin.post('/staff/admin/staff', { intent: 'deactivate', staffId: member.id, confirm: 'yes' });
     expect(pageText(await again.text())).toContain('was already deactivated');
     expect(await prisma().auditEvent.count({ where: { action: 'staff.deactivated', data: { path: ['staffId'], equals: member.id } } })).toBe(1);
 
@@ -492,6 +497,8 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
       expect(byCase.ids.length).toBeGreaterThan(0);
       const caseRows = await prisma().auditEvent.findMany({ where: { id: { in: byCase.ids } } });
       expect(caseRows.every((r) => r.appealId === appealRow.id)).toBe(true);
+      // The Case column names the case by its number (the appeal id in its title).
+      expect(byCase.html).toContain(`title="${appealRow.id}">${appealRow.caseNumber}</td>`);
     }
     expect((await view('case=AP-19990101-000001')).ids).toEqual([]);
     // account

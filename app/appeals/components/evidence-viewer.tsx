@@ -38,7 +38,8 @@ function ImageViewer({ file }: { file: File }) {
           alt={`${kindWords(file.kind)} uploaded by the customer: ${file.name}`}
           loading="lazy"
           data-testid={`evidence-image-${file.id}`}
-          style={{ transform: `scale(${ZOOMS[zoom]}) rotate(${turns * 90}deg)`, transformOrigin: 'top left' }}
+          // Only once changed (set by script, which the page's CSP allows; a style attribute in the HTML it refuses).
+          style={zoom || turns ? { transform: `scale(${ZOOMS[zoom]}) rotate(${turns * 90}deg)`, transformOrigin: 'top left' } : undefined}
         />
       </div>
     </>
