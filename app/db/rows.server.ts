@@ -145,6 +145,7 @@ export const STAFF_SESSION = modelTable<StaffSession>('StaffSession', {
 export const APPEAL = modelTable<Appeal>('Appeal', {
   id: 'value',
   caseNumber: 'value',
+  caseSeq: 'value',
   scenario: 'value',
   status: 'value',
   origin: 'value',

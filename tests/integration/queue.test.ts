@@ -6,7 +6,7 @@ import { createMongoAbility } from '@casl/ability';
 import { describeEachDatabase, openTestDatabase } from '../support/db';
 import type { Database } from '~/db/connect.server';
 import { defineAbilityFor, type AppAbility } from '~/authz/ability';
-import { PAGE_SIZE, loadQueue, parseQueueFilters, readsEveryAppeal, statusesOf } from '~/appeals/queue.server';
+import { PAGE_SIZE, loadQueue, parseQueueFilters, readQueueFilters, readsEveryAppeal, statusesOf } from '~/appeals/queue.server';
 import type { AppealStatus } from '~/generated/prisma/client';
 import { inProcessTimeZone } from '../support/time-zone';
 
@@ -61,6 +61,18 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
     await db?.close();
   });
 
+  /** A search, as the page's hint describes it: a UID, the start of a case number or of its number part, the start of an email. */
+  function matches(r: Row, q: string): boolean {
+    if (/^\d{16}$/.test(q)) return r.accountUid === q || r.givenUid === q;
+    const day = /^AP-?(\d{0,8})$/i.exec(q) ?? /^(\d{7,8})$/.exec(q);
+    if (day) return r.caseNumber.startsWith(`AP-${day[1]}`);
+    const number = /^(?:AP-?)?(\d{8})-(\d{0,6})$/i.exec(q);
+    if (number) return r.caseNumber.startsWith(`AP-${number[1]}-${number[2]}`);
+    if (/^\d{1,6}$/.test(q)) return r.caseNumber.slice(12).startsWith(q);
+    const email = q.toLowerCase();
+    return r.newEmail.startsWith(email) || (r.givenOldEmail ?? '').startsWith(email);
+  }
+
   /** What the queue should list for these filters: a plain filter and sort over every row. */
   function model(query: string): Row[] {
     const f = parseQueueFilters(new URLSearchParams(query));
@@ -73,24 +85,41 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
       .filter((r) => !f.risk || r.riskLevel === f.risk)
       .filter((r) => (f.assignee === 'mine' ? r.assigneeId === me : f.assignee === 'unassigned' ? r.assigneeId === null : f.assignee ? r.assigneeId === f.assignee : true))
       .filter((r) => (f.sla === 'breached' ? r.slaDueAt.getTime() < now.getTime() : f.sla === 'due_24h' ? r.slaDueAt.getTime() >= now.getTime() && r.slaDueAt.getTime() < in24h : f.sla === 'on_time' ? r.slaDueAt.getTime() >= in24h : true))
-      .filter((r) => (!q ? true : /^\d{16}$/.test(q) ? r.accountUid === q || r.givenUid === q : q.includes('@') ? r.newEmail === q.toLowerCase() || r.givenOldEmail === q.toLowerCase() : r.caseNumber === q.toUpperCase()))
+      .filter((r) => !q || matches(r, q))
       .sort((a, b) => Number(b.priority > 0) - Number(a.priority > 0) || a.slaDueAt.getTime() - b.slaDueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** Every page of the queue, following the cursors. */
+  /**
+   * Every page of the queue, following the "next" cursors; then back from the last page by the
+   * "previous" ones, which must give the same pages in reverse.
+   */
   async function allPages(query: string) {
-    const seen: { id: string; assignee: { id: string; name: string } | null; breached: boolean; dueSoon: boolean; pageLength: number }[] = [];
-    let after: string | null = null;
-    for (let pages = 0; pages < 20; pages++) {
+    const seen: { id: string; assignee: { id: string; name: string } | null; breached: boolean; dueSoon: boolean; pageLength: number }[] & { total?: number } = [];
+    const pages: string[][] = [];
+    const load = (cursor: Record<string, string>) => {
       const params = new URLSearchParams(query);
-      if (after) params.set('after', after);
-      const page = await loadQueue(db, ability, me, parseQueueFilters(params), now);
+      for (const [k, v] of Object.entries(cursor)) params.set(k, v);
+      return loadQueue(db, ability, me, parseQueueFilters(params), now);
+    };
+    let page = await load({});
+    expect(page.prev).toBeNull();
+    seen.total = page.total;
+    for (let n = 0; ; n++) {
+      if (n > 20) throw new Error('the queue did not end within 20 pages');
       for (const r of page.rows) seen.push({ id: r.id, assignee: r.assignee, breached: r.breached, dueSoon: r.dueSoon, pageLength: page.rows.length });
-      if (!page.next) return seen;
+      pages.push(page.rows.map((r) => r.id));
+      expect(page.total).toBe(seen.total);
+      if (!page.next) break;
       expect(page.rows).toHaveLength(PAGE_SIZE);
-      after = page.next;
+      page = await load({ after: page.next });
     }
-    throw new Error('the queue did not end within 20 pages');
+    for (let n = pages.length - 2; n >= 0; n--) {
+      expect(page.prev, `page ${n + 2} of ${query} has a previous page`).not.toBeNull();
+      page = await load({ before: page.prev! });
+      expect(page.rows.map((r) => r.id)).toEqual(pages[n]);
+    }
+    expect(page.prev).toBeNull();
+    return seen;
   }
 
   const queries = [
@@ -112,12 +141,22 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
     'status=all&q=old4@example.com',
     'status=all&q=5000000000000002',
     'status=all&q=nothing-like-this',
+    // Prefixes: of a case number, of its number part, of an email (% and _ are letters, not patterns).
+    'status=all&q=AP-20260615-9001',
+    'status=all&q=ap20260615-90002',
+    'status=all&q=20260615',
+    'status=all&q=90011',
+    'status=all&q=new1',
+    'status=all&q=OLD',
+    'status=all&q=new%',
+    'status=all&q=n_w1',
   ];
 
-  it.each(queries)('lists what the model lists, page after page: %s', async (query) => {
+  it.each(queries)('lists what the model lists, page after page (and back), with the count: %s', async (query) => {
     const expected = model(query);
     const got = await allPages(query);
     expect(got.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+    expect(got.total).toBe(expected.length);
     for (const r of got) {
       const row = rows.find((x) => x.id === r.id)!;
       expect(r.assignee).toEqual(row.assigneeId ? { id: row.assigneeId, name: row.assigneeId === me ? 'Quinn Queue' : 'Olga Other' } : null);
@@ -179,5 +218,15 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
     const some = createMongoAbility([{ action: 'read', subject: 'Appeal', conditions: { assigneeId: me } }]) as unknown as AppAbility;
     expect(readsEveryAppeal(some)).toBe(false);
     await expect(loadQueue(db, some, me, parseQueueFilters(new URLSearchParams()), now)).rejects.toThrow(/reads only some/);
+  });
+
+  it('a filter that is not valid is named with a message and filters nothing, instead of being dropped in silence', () => {
+    const read = (query: string) => readQueueFilters(new URLSearchParams(query));
+    expect(read('assignee=not-a-uuid').errors).toEqual({ assignee: 'Choose an assignee from the list.' });
+    expect(read(`q=${'x'.repeat(255)}`).errors.q).toMatch(/at most 254 characters/);
+    expect(read('status=BOGUS&risk=LOW').errors).toEqual({ status: 'Choose a status from the list.', risk: 'Choose a risk level from the list.' });
+    const ok = read(`status=all&assignee=${me}&q=${'x'.repeat(254)}`);
+    expect(ok.errors).toEqual({});
+    expect(ok.filters).toMatchObject({ status: 'all', assignee: me });
   });
 });
