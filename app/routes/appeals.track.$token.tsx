@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, u
 import { customerStatus, EVIDENCE_LIMITS, OPEN_STATUSES } from '~/appeals/options';
 import { CaseClosed, findByTrackingToken, replySentCookie, replyToAppeal, StaleCase, withdrawAppeal } from '~/appeals/tracking.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
+import { isMultipart } from '~/appeals/submission-gate.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { requestMeta } from '~/lib/request.server';
 import { ErrorFocus, firstInvalidField, FormError, FormStatus } from '~/components/form';
@@ -58,7 +59,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const appeal = await findByTrackingToken(services, params.token ?? '');
   if (!appeal) throw new Response(NOT_FOUND, { status: 404 });
   const meta = requestMeta(context, request);
-  const { fields, uploads, tooLarge } = await parseFormWithFiles(request);
+  // A reply with files to a closed case would be refused after reading them: refused before instead.
+  if (isMultipart(request) && !OPEN_STATUSES.includes(appeal.status)) return data<ActionData>({ fieldErrors: {}, error: new CaseClosed().message }, { status: 409 });
+  const { fields, uploads, tooLarge, refused } = await parseFormWithFiles(request, { client: context.clientIp });
+  if (refused) return data<ActionData>({ fieldErrors: {}, error: refused.message }, { status: refused.status });
   if (tooLarge) return data<ActionData>({ fieldErrors: { otherEvidence: 'The files are too large together: at most 5 files of 10 MB each.' } }, { status: 413 });
   try {
     if (fields.intent === 'withdraw') {

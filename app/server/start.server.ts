@@ -1,9 +1,9 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerBuild } from '@remix-run/node';
 import { readConfig, type PortalConfig } from '~/config.server';
 import { createServices, type ServiceOptions, type Services } from '~/services.server';
-import { createHttpApp } from './http.server';
+import { createHttpApp, HEADERS_TIMEOUT_MS } from './http.server';
 import { prepareDatabase } from './prepare.server';
 import { scheduleJobs } from './jobs.server';
 
@@ -31,9 +31,11 @@ export async function startPortal(options: {
   if (options.services?.dispatch !== false) services.outbox.start();
   const stopJobs = options.jobs === false ? () => {} : scheduleJobs(services, log);
   const app = createHttpApp(options.build, services);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, options.host ?? '0.0.0.0', () => resolve(s));
-    s.on('error', reject);
+  // Timeouts are checked every connectionsCheckingInterval: at node's 30 s a stalled header would outlive its timeout.
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, options.host ?? '0.0.0.0', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
