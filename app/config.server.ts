@@ -28,6 +28,8 @@ export type PortalConfig = {
   /** PORTAL_BENCH=1: `npm run bench` runs this instance (serves /bench/baseline; nothing else changes). */
   bench: boolean;
   evidenceRetentionDays: number;
+  /** Delivered (or given-up) outbox messages are deleted after this many days. */
+  outboxRetentionDays: number;
 };
 
 export class ConfigError extends Error {}
@@ -51,7 +53,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (production && !env.SMTP_URL) missing.push('SMTP_URL (e.g. smtp://user:pass@mail.example.com:587)');
   if (production && !env.SESSION_SECRET) missing.push('SESSION_SECRET (a long random string; several, comma-separated, to rotate)');
   if (production && env.SESSION_SECRET && env.SESSION_SECRET.length < 32) missing.push('SESSION_SECRET of at least 32 characters');
+  if (production && !env.PUBLIC_URL) missing.push('PUBLIC_URL (the origin users reach the portal on, e.g. https://desk.example.com: links in emails point there)');
   if (missing.length) throw new ConfigError(`Refusing to start in production without: ${missing.join('; ')}.`);
+  if (env.PUBLIC_URL && !/^https?:$/.test(URL.parse(env.PUBLIC_URL)?.protocol ?? '')) throw new ConfigError(`PUBLIC_URL=${env.PUBLIC_URL} is not an http(s) URL (e.g. https://desk.example.com).`);
 
   const port = Number(env.PORT ?? 3000);
   const sessionSecrets = (env.SESSION_SECRET ?? DEV_SECRET).split(',').map((s) => s.trim()).filter(Boolean);
@@ -71,6 +75,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     bench: env.PORTAL_BENCH === '1',
     evidenceRetentionDays: Number(env.EVIDENCE_RETENTION_DAYS ?? 90),
+    outboxRetentionDays: Number(env.OUTBOX_RETENTION_DAYS ?? 30),
     ...overrides,
   };
 }

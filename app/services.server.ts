@@ -32,7 +32,7 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
   const email = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new DevMailbox();
   const sms = config.smsWebhookUrl ? new WebhookSmsProvider(config.smsWebhookUrl) : dev ? new DevMailbox() : new NoSmsProvider();
   if (!dev && !config.smsWebhookUrl) console.warn('[portal] No SMS provider configured (SMS_WEBHOOK_URL): SMS codes will not be delivered.');
-  const outbox = new OutboxDispatcher({ prisma: db.prisma, email, sms, from: config.mailFrom, pollMs: options.dispatcherPollMs });
+  const outbox = new OutboxDispatcher({ prisma: db.prisma, email, sms, from: config.mailFrom, pollMs: options.dispatcherPollMs, keepBodies: dev });
   if (options.dispatch !== false) outbox.start();
   return {
     config,

@@ -50,8 +50,15 @@ describe('configuration', () => {
     expect(() => readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x' })).toThrow(/SESSION_SECRET/);
     expect(() => readConfig({ PORTAL_MODE: 'production', SESSION_SECRET: 'x'.repeat(40) })).toThrow(/SMTP_URL/);
     expect(() => readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'short' })).toThrow(/at least 32/);
-    const ok = readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'x'.repeat(40) });
+    const ok = readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://desk.example.com' });
     expect(ok.mode).toBe('production');
+  });
+  it('refuses production without PUBLIC_URL (mail links would point at localhost), and a PUBLIC_URL that is not a URL', () => {
+    const env = { PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'x'.repeat(40) };
+    expect(() => readConfig(env)).toThrow(/without: PUBLIC_URL/);
+    expect(() => readConfig({ ...env, PUBLIC_URL: 'desk.example.com' })).toThrow(/not an http\(s\) URL/);
+    expect(readConfig({ ...env, PUBLIC_URL: 'https://desk.example.com/' }).publicUrl).toBe('https://desk.example.com');
+    expect(readConfig({ PORTAL_MODE: 'demo' }).publicUrl).toBe('http://localhost:3000');
   });
   it('demo mode runs without SMTP and without a secret', () => {
     expect(readConfig({ PORTAL_MODE: 'demo' }).smtpUrl).toBeUndefined();
