@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { ServerBuild } from '@remix-run/node';
 import { readConfig, type PortalConfig } from '~/config.server';
 import { createServices, type ServiceOptions, type Services } from '~/services.server';
 import { createHttpApp, HEADERS_TIMEOUT_MS } from './http.server';
+import { holdEmbeddedDatabase } from '~/db/embedded-lock.server';
 import { prepareDatabase } from './prepare.server';
 import { scheduleJobs } from './jobs.server';
 
@@ -23,7 +25,7 @@ export async function startPortal(options: {
   const config = options.config ?? readConfig();
   const services = await createServices(config, { ...options.services, dispatch: false });
   try {
-    await prepareDatabase(services.db, config.mode, log, config.encryptionSecret);
+    await prepareDatabase(services.db, config.mode, log, config.encryptionKeys);
   } catch (err) {
     await services.stop();
     throw err;
@@ -41,6 +43,8 @@ export async function startPortal(options: {
   const url = `http://localhost:${port}`;
   // A test portal on a random port links to where it really listens.
   if (config.port === 0) services.config.publicUrl = url;
+  // Commands (audit:verify, db:*, jobs) learn from this that the embedded database is taken, and by whom.
+  const release = services.db.kind === 'pglite' && !options.services?.db ? holdEmbeddedDatabase(path.join(config.dataDir, 'pglite'), services.config.publicUrl) : () => {};
   let stopping: Promise<void> | null = null;
   return {
     services,
@@ -54,6 +58,7 @@ export async function startPortal(options: {
           server.closeAllConnections?.();
         });
         await services.stop();
+        release();
       })();
       return stopping;
     },
