@@ -10,7 +10,8 @@ import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { requestMeta } from '~/lib/request.server';
 import { ErrorFocus, firstInvalidField, FormError, FormStatus } from '~/components/form';
 
-export const meta: MetaFunction = () => [{ title: 'Your appeal — Account Recovery Desk' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }];
+// same-origin: the private link never reaches another site, and this page's own posts keep their Origin (no-referrer made it "null").
+export const meta: MetaFunction = () => [{ title: 'Your appeal — Account Recovery Desk' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'same-origin' }];
 
 // Every new email about a case rotates its link, so an older link is as unknown as a made-up one — and
 // answers the same, so the words must cover both without telling whether a case exists.

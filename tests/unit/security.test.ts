@@ -24,6 +24,12 @@ describe('CSRF: state-changing requests must come from the portal itself', () =>
     expect(isCrossSiteRequest({ method: 'POST', origin: 'http://localhost:3000', secFetchSite: 'cross-site', allowedOrigins: allowed })).toBe(true);
     expect(isCrossSiteRequest({ method: 'POST', referer: 'not a url', allowedOrigins: allowed })).toBe(true);
   });
+  it('lets a same-origin post whose page hid its origin (Origin: null) through on Sec-Fetch-Site: same-origin only', () => {
+    expect(isCrossSiteRequest({ method: 'POST', origin: 'null', secFetchSite: 'same-origin', allowedOrigins: allowed })).toBe(false);
+    expect(isCrossSiteRequest({ method: 'POST', origin: 'null', secFetchSite: 'same-site', allowedOrigins: allowed })).toBe(true);
+    expect(isCrossSiteRequest({ method: 'POST', origin: 'null', secFetchSite: 'none', allowedOrigins: allowed })).toBe(true);
+    expect(isCrossSiteRequest({ method: 'POST', origin: 'https://evil.example', secFetchSite: 'same-origin', allowedOrigins: allowed })).toBe(true);
+  });
   it('does not check safe methods', () => {
     expect(isCrossSiteRequest({ method: 'GET', allowedOrigins: allowed })).toBe(false);
   });
