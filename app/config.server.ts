@@ -13,6 +13,8 @@ export type PortalMode = 'demo' | 'development' | 'test' | 'production';
 export type PortalConfig = {
   mode: PortalMode;
   port: number;
+  /** The address to listen on: HOST, else loopback wherever /dev/outbox shows codes (every mode but production). */
+  host: string;
   /** The origin users reach the portal on, for links in emails (e.g. https://desk.example.com). */
   publicUrl: string;
   databaseUrl?: string;
@@ -86,6 +88,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   return {
     mode,
     port,
+    host: env.HOST || (mode === 'production' ? '0.0.0.0' : '127.0.0.1'),
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR ?? path.resolve('data'),

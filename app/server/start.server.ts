@@ -37,7 +37,7 @@ export async function startPortal(options: {
   const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, options.host ?? '0.0.0.0', () => resolve());
+    server.listen(config.port, options.host ?? config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;

@@ -90,6 +90,11 @@ describe('configuration', () => {
     expect(() => decryptSecret(encryptionKeysFrom({ SESSION_SECRET: 'n'.repeat(32), ENCRYPTION_KEYS: `k2:${'2'.repeat(32)}` }), 'p', k1Value)).toThrow(/"k1"/);
     expect(() => decryptSecret(k2, 'other purpose', k1Value)).toThrow();
   });
+  it('listens on loopback wherever /dev/outbox shows codes (demo, development, test) unless HOST says otherwise; production on every interface', () => {
+    expect(['demo', 'development', 'test'].map((mode) => readConfig({ PORTAL_MODE: mode }).host)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
+    expect(readConfig({ PORTAL_MODE: 'demo', HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://desk.example.com' }).host).toBe('0.0.0.0');
+  });
   it('demo mode runs without SMTP and without a secret', () => {
     expect(readConfig({ PORTAL_MODE: 'demo' }).smtpUrl).toBeUndefined();
   });
