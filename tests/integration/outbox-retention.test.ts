@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { startSmtpServer } from '../support/smtp';
-import { HttpClient } from '../support/http';
+import { HttpClient, pageText } from '../support/http';
 import { BASE_DETAILS, appealForm } from '../support/appeals';
 import { staffSignIn, DEMO_STAFF } from '../support/staff';
 import { runJob } from '~/server/jobs.server';
@@ -75,6 +75,27 @@ describeEachDatabase('outbox in production', (kind) => {
     const later = new Date(Date.now() + 31 * 24 * 3600_000);
     expect(await runJob(portal.services, 'outbox', later)).toEqual({ deleted: rows.length, redacted: 0 });
     expect(await prisma().outboxMessage.count()).toBe(0);
+  });
+
+  it('the reset-flow cookie is a __Host- cookie that carries no readable email, and the reset still completes', async () => {
+    const owner = new HttpClient(portal.url);
+    const asked = await owner.post('/password-reset', { intent: 'request', email: 'alice@example.com', channel: 'EMAIL' });
+    expect(asked.status).toBe(302);
+    const setCookie = asked.headers.getSetCookie().find((c) => /ard_reset=/.test(c))!;
+    expect(setCookie).toMatch(/^__Host-ard_reset=/);
+    expect(setCookie).toMatch(/; Path=\/(;|$)/);
+    expect(setCookie).toMatch(/; Secure/);
+    expect(setCookie).not.toMatch(/Domain=/i);
+    // Every reading of the value a curious party might try: as sent, URL-decoded, base64 of each part.
+    const value = decodeURIComponent(setCookie.slice(setCookie.indexOf('=') + 1, setCookie.indexOf(';')));
+    const readings = [value, ...value.split('.').map((part) => Buffer.from(part, 'base64').toString('latin1'))];
+    for (const reading of readings) expect(reading.toLowerCase()).not.toContain('alice');
+
+    const mail = await smtp.waitFor((m) => m.to.includes('alice@example.com') && Boolean(codeIn(m.raw)));
+    expect(pageText(await (await owner.get('/password-reset')).text())).toContain('a***e@example.com');
+    const done = await owner.post('/password-reset', { intent: 'reset', code: codeIn(mail.raw)!, password: 'Velvet-Harbour-Signal-73', confirm: 'Velvet-Harbour-Signal-73' });
+    expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toBe('/login?reset=1');
   });
 
   it('the retention job empties a delivered row that still holds its content (queued before redaction) and keeps pending ones whole', async () => {
