@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { EncryptionKeys } from '~/lib/crypto.server';
 
 /**
  * demo: what `npm start` runs — demo data, no real mail, /dev/outbox readable.
@@ -12,6 +13,8 @@ export type PortalMode = 'demo' | 'development' | 'test' | 'production';
 export type PortalConfig = {
   mode: PortalMode;
   port: number;
+  /** The address to listen on: HOST, else loopback wherever /dev/outbox shows codes (every mode but production). */
+  host: string;
   /** The origin users reach the portal on, for links in emails (e.g. https://desk.example.com). */
   publicUrl: string;
   databaseUrl?: string;
@@ -22,14 +25,18 @@ export type PortalConfig = {
   smsWebhookUrl?: string;
   redisUrl?: string;
   sessionSecrets: string[];
-  /** Staff TOTP secrets and SSO client secrets are encrypted with a key derived from this. */
+  /** The HMAC key of verification codes: the newest encryption key (or, without ENCRYPTION_KEYS, the legacy secret). */
   encryptionSecret: string;
+  /** Staff TOTP secrets, SSO client secrets and sealed cookies: ENCRYPTION_KEYS, and what older values may be sealed under. */
+  encryptionKeys: EncryptionKeys;
   trustProxy: boolean;
   /** PORTAL_BENCH=1: `npm run bench` runs this instance (serves /bench/baseline; nothing else changes). */
   bench: boolean;
   evidenceRetentionDays: number;
   /** Hours between an appeal's approval and its handover, while the owner can still stop it (0: at once). */
   recoveryHoldHours: number;
+  /** Delivered (or given-up) outbox messages are deleted after this many days. */
+  outboxRetentionDays: number;
 };
 
 export class ConfigError extends Error {}
@@ -39,7 +46,28 @@ const DEV_SECRET = 'ard-development-only-secret-never-use-in-production';
 
 /** The key material for encrypted columns, as the portal derives it from the environment. */
 export function encryptionSecretFrom(env: Record<string, string | undefined> = process.env): string {
-  return env.ENCRYPTION_SECRET ?? (env.SESSION_SECRET ?? DEV_SECRET).split(',')[0].trim();
+  const keys = encryptionKeysFrom(env);
+  return keys.keys[0]?.secret ?? keys.legacy[0];
+}
+
+/**
+ * ENCRYPTION_KEYS=`k2:<secret>,k1:<secret>` (newest first) — apart from SESSION_SECRET, so rotating one
+ * never touches the other. Values sealed before key ids stay readable under ENCRYPTION_SECRET or any
+ * SESSION_SECRET still set, until `npm run secrets:reencrypt` moves them to the newest key.
+ */
+export function encryptionKeysFrom(env: Record<string, string | undefined> = process.env): EncryptionKeys {
+  const legacy = [...new Set([env.ENCRYPTION_SECRET, ...(env.SESSION_SECRET ?? DEV_SECRET).split(',')].map((s) => s?.trim()).filter((s): s is string => Boolean(s)))];
+  const keys: EncryptionKeys['keys'] = [];
+  for (const entry of (env.ENCRYPTION_KEYS ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const colon = entry.indexOf(':');
+    const id = entry.slice(0, Math.max(colon, 0));
+    const secret = entry.slice(colon + 1);
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new ConfigError(`ENCRYPTION_KEYS: each entry is <key id>:<secret>, the id of letters, digits, - or _ (e.g. k2:<secret>,k1:<secret>); "${id || entry.slice(0, 12)}…" is not.`);
+    if (secret.length < 32) throw new ConfigError(`ENCRYPTION_KEYS: the secret of key "${id}" must have at least 32 characters.`);
+    if (keys.some((k) => k.id === id)) throw new ConfigError(`ENCRYPTION_KEYS: the key id "${id}" appears twice.`);
+    keys.push({ id, secret });
+  }
+  return { keys, legacy };
 }
 
 export function readConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<PortalConfig> = {}): PortalConfig {
@@ -53,13 +81,16 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (production && !env.SMTP_URL) missing.push('SMTP_URL (e.g. smtp://user:pass@mail.example.com:587)');
   if (production && !env.SESSION_SECRET) missing.push('SESSION_SECRET (a long random string; several, comma-separated, to rotate)');
   if (production && env.SESSION_SECRET && env.SESSION_SECRET.length < 32) missing.push('SESSION_SECRET of at least 32 characters');
+  if (production && !env.PUBLIC_URL) missing.push('PUBLIC_URL (the origin users reach the portal on, e.g. https://desk.example.com: links in emails point there)');
   if (missing.length) throw new ConfigError(`Refusing to start in production without: ${missing.join('; ')}.`);
+  if (env.PUBLIC_URL && !/^https?:$/.test(URL.parse(env.PUBLIC_URL)?.protocol ?? '')) throw new ConfigError(`PUBLIC_URL=${env.PUBLIC_URL} is not an http(s) URL (e.g. https://desk.example.com).`);
 
   const port = Number(env.PORT ?? 3000);
   const sessionSecrets = (env.SESSION_SECRET ?? DEV_SECRET).split(',').map((s) => s.trim()).filter(Boolean);
   return {
     mode,
     port,
+    host: env.HOST || (mode === 'production' ? '0.0.0.0' : '127.0.0.1'),
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR ?? path.resolve('data'),
@@ -70,10 +101,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     redisUrl: env.REDIS_URL || undefined,
     sessionSecrets,
     encryptionSecret: encryptionSecretFrom(env),
+    encryptionKeys: encryptionKeysFrom(env),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     bench: env.PORTAL_BENCH === '1',
     evidenceRetentionDays: Number(env.EVIDENCE_RETENTION_DAYS ?? 90),
     recoveryHoldHours: hoursFrom('RECOVERY_HOLD_HOURS', env.RECOVERY_HOLD_HOURS, 24),
+    outboxRetentionDays: Number(env.OUTBOX_RETENTION_DAYS ?? 30),
     ...overrides,
   };
 }

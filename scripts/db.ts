@@ -1,12 +1,11 @@
 // npm run db:migrate | db:migration -- <name> | db:status | db:seed | db:reset
-// Works on the embedded database (./data/pglite) or on DATABASE_URL, without Prisma's native engines.
-import { openDatabase } from '~/db/connect.server';
+// Works on the embedded database (DATA_DIR/pglite, default ./data/pglite) or on DATABASE_URL, without Prisma's native engines.
+import { openCommandDatabase } from '~/db/embedded-lock.server';
+import { encryptionKeysFrom } from '~/config.server';
 import { applyMigrations, createMigration, migrationStatus, resetDatabase } from '~/db/migrator.server';
 import { seedDemoData } from '~/db/seed.server';
 
 const [command, ...args] = process.argv.slice(2);
-// Migrations and seeding may run long statements: no query timeout here.
-const target = () => (process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, queryTimeoutMs: 0 } : {});
 
 async function main() {
   switch (command) {
@@ -26,7 +25,7 @@ async function main() {
       process.exitCode = 2;
       return;
   }
-  const db = await openDatabase(target());
+  const db = await openCommandDatabase();
   try {
     console.log(`Database: ${db.kind} (${db.location})`);
     if (command === 'migrate') {
@@ -42,13 +41,13 @@ async function main() {
       if (s.pending.length) console.log('Run npm run db:migrate to apply the pending migrations.');
       if (s.pending.length || s.edited.length || s.failed.length) process.exitCode = 1;
     } else if (command === 'seed') {
-      const report = await seedDemoData(db.prisma);
+      const report = await seedDemoData(db.prisma, { encryptionKeys: encryptionKeysFrom() });
       console.log(report);
     } else if (command === 'reset') {
       await resetDatabase(db);
       const applied = await applyMigrations(db);
       console.log(`Reset. Applied: ${applied.join(', ')}`);
-      console.log(await seedDemoData(db.prisma));
+      console.log(await seedDemoData(db.prisma, { encryptionKeys: encryptionKeysFrom() }));
     }
   } finally {
     await db.close();

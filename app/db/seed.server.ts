@@ -1,8 +1,8 @@
 // The demo data of DESIGN.md §6. Idempotent: existing rows are left as they are.
 import type { PrismaClient } from '~/generated/prisma/client';
 import { hashPassword } from '~/auth/password.server';
-import { encryptionSecretFrom } from '~/config.server';
-import { encryptSecret } from '~/lib/crypto.server';
+import { encryptionKeysFrom } from '~/config.server';
+import { encryptSecret, type KeyMaterial } from '~/lib/crypto.server';
 import { TOTP_PURPOSE } from '~/staff/totp.server';
 import { DEMO_IDP_CLIENT_ID, DEMO_IDP_CLIENT_SECRET, DEMO_IDP_DEFAULT_ISSUER, DEMO_IDP_ROLE_CLAIM, DEMO_IDP_USER_CLAIM } from '~/sso/demo';
 import { SSO_SECRET_PURPOSE } from '~/sso/secret.server';
@@ -18,8 +18,8 @@ export const DEMO_STAFF = [
   { email: 'admin@support.example.com', name: 'Ada Admin', roles: ['ADMIN'] as const },
 ];
 
-export async function seedDemoData(prisma: PrismaClient, options: { encryptionSecret?: string; idpIssuer?: string } = {}): Promise<string> {
-  const encryptionSecret = options.encryptionSecret ?? encryptionSecretFrom();
+export async function seedDemoData(prisma: PrismaClient, options: { encryptionKeys?: KeyMaterial; encryptionSecret?: string; idpIssuer?: string } = {}): Promise<string> {
+  const encryptionSecret = options.encryptionKeys ?? options.encryptionSecret ?? encryptionKeysFrom();
   const idpIssuer = options.idpIssuer ?? process.env.IDP_ISSUER ?? DEMO_IDP_DEFAULT_ISSUER;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const counts = () =>

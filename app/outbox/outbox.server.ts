@@ -94,10 +94,32 @@ export type DispatcherOptions = {
   /** How long a claimed message stays reserved for this dispatcher. */
   leaseMs?: number;
   maxAttempts?: number;
+  /**
+   * Keep a message's subject and body once it is delivered (or given up): only where the dev outbox
+   * shows them (demo, development, test). A deployment keeps recipient, template, times and status: the
+   * bodies hold live codes and one-time links, which a reader of the database or a backup could use.
+   */
+  keepBodies?: boolean;
   /** Backoff for attempt n (1-based) in ms. */
   backoffMs?: (attempt: number) => number;
   log?: (msg: string) => void;
 };
+
+/** What a delivered message keeps of its content outside the dev outbox's modes: nothing. */
+const REDACTED = { subject: '', text: '', html: null };
+
+/**
+ * The outbox retention job: delivered and given-up messages older than `retentionDays` are deleted, and
+ * (without `keepBodies`) any such message still holding its content — queued before a deployment
+ * started redacting — is emptied now.
+ */
+export async function purgeDeliveredMessages(prisma: PrismaClient, options: { retentionDays: number; keepBodies: boolean; now?: Date }): Promise<{ deleted: number; redacted: number }> {
+  const cutoff = new Date((options.now ?? new Date()).getTime() - options.retentionDays * 24 * 3600_000);
+  const done = { status: { in: ['SENT', 'FAILED'] as ('SENT' | 'FAILED')[] } };
+  const deleted = await prisma.outboxMessage.deleteMany({ where: { OR: [{ status: 'SENT', sentAt: { lt: cutoff } }, { status: 'FAILED', createdAt: { lt: cutoff } }] } });
+  const redacted = options.keepBodies ? { count: 0 } : await prisma.outboxMessage.updateMany({ where: { ...done, OR: [{ text: { not: '' } }, { subject: { not: '' } }, { html: { not: null } }] }, data: REDACTED });
+  return { deleted: deleted.count, redacted: redacted.count };
+}
 
 export const defaultBackoff = (attempt: number) => Math.min(5_000 * 2 ** (attempt - 1), 60 * 60_000);
 
@@ -126,6 +148,7 @@ export class OutboxDispatcher {
       pollMs: options.pollMs ?? 1000,
       leaseMs: options.leaseMs ?? 60_000,
       maxAttempts: options.maxAttempts ?? 8,
+      keepBodies: options.keepBodies ?? true,
       backoffMs: options.backoffMs ?? defaultBackoff,
       log: options.log ?? ((m) => console.error(`[outbox] ${m}`)),
     };
@@ -201,7 +224,7 @@ export class OutboxDispatcher {
         else await this.o.sms.send(message);
         await this.o.prisma.outboxMessage.updateMany({
           where: { id: message.id, lockedBy: this.id },
-          data: { status: 'SENT', sentAt: new Date(), lockedUntil: null, lastError: null },
+          data: { status: 'SENT', sentAt: new Date(), lockedUntil: null, lastError: null, ...(this.o.keepBodies ? {} : REDACTED) },
         });
       } catch (err) {
         const error = (err as Error).message.slice(0, 1000);
@@ -211,6 +234,7 @@ export class OutboxDispatcher {
           where: { id: message.id, lockedBy: this.id },
           data: {
             status: final ? 'FAILED' : 'PENDING',
+            ...(final && !this.o.keepBodies ? REDACTED : {}),
             lastError: error,
             lockedUntil: null,
             nextAttemptAt: new Date(Date.now() + this.o.backoffMs(message.attempts)),

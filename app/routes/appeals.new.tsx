@@ -8,6 +8,7 @@ import { appealFlowCookie, newAppealFlow, readAppealFlow, type AppealFlow } from
 import { AlreadyFiled, appealEmailProof, caseFiledWithProof, provedEmail, sendAppealEmailCode, submitAppeal, verifyAppealEmail } from '~/appeals/submit.server';
 import { NoticeLinkUsed, noticeUsedMessage, readNoticeLink } from '~/appeals/notice-link.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
+import { isMultipart, submissionGate } from '~/appeals/submission-gate.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { atLeast } from '~/account/password-reset.server';
 import { codeSchema } from '~/account/schemas.server';
@@ -28,6 +29,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.s
 // meta sees the loader's data, not the action's: a filing answered in this request (the page posted without
 // JavaScript, whose loader runs right after the action) is noted on the request's context for the loader.
 const answeredFiled = new WeakMap<AppLoadContext, true>();
+
+const NO_PROOF = 'Prove your new email with a verification code first (it stays valid for one hour).';
+const tooManyAppeals = (retryAfterSec: number) => `Too many appeals were filed recently. Try again in ${Math.ceil(retryAfterSec / 3600)} hours.`;
 
 type Errors = Record<string, string>;
 /** The text fields a refused form is refilled with (never files, the code, the honeypot or the notice's token). */
@@ -98,10 +102,22 @@ async function withFlow(request: Request, context: ActionFunctionArgs['context']
 export async function action({ request, context }: ActionFunctionArgs) {
   const { services } = context;
   const meta = requestMeta(context, request);
-  const { fields, uploads, tooLarge } = await parseFormWithFiles(request);
+  const cookie = appealFlowCookie(services.config);
+  const clearFlow = () => cookie.serialize('', { maxAge: 0 });
+  const filedAnswer = (caseNumber: string, newEmail: string, headers: HeadersInit) => {
+    answeredFiled.set(context, true);
+    return data<ActionData>({ fieldErrors: {}, submitted: { caseNumber, sentTo: maskEmail(newEmail) } }, { headers });
+  };
+  if (isMultipart(request)) {
+    const gate = await submissionGate(services, await readAppealFlow(services.config, request), meta);
+    if (gate.verdict === 'no-proof') return data<ActionData>({ fieldErrors: {}, error: NO_PROOF, filesDropped: true }, { status: 400 });
+    if (gate.verdict === 'filed') return atLeast(400, Promise.resolve(filedAnswer(gate.caseNumber, gate.newEmail, { 'Set-Cookie': await clearFlow() })));
+    if (gate.verdict === 'limited') return data<ActionData>({ fieldErrors: {}, error: tooManyAppeals(gate.retryAfterSec), filesDropped: true }, { status: 429 });
+  }
+  const { fields, uploads, tooLarge, refused } = await parseFormWithFiles(request, { client: context.clientIp });
+  if (refused) return data<ActionData>({ fieldErrors: {}, error: refused.message, typed: typedValues(fields), filesDropped: true }, { status: refused.status });
   if (tooLarge) return data<ActionData>({ fieldErrors: { files: `The files are too large together. Attach at most ${EVIDENCE_LIMITS.maxFiles} files of at most 10 MB each.` }, typed: typedValues(fields), filesDropped: true }, { status: 413 });
   const { flow, setCookie } = await withFlow(request, context);
-  const cookie = appealFlowCookie(services.config);
   const intent = fields.intent;
 
   if (intent === 'send-code') {
@@ -131,14 +147,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   if (intent === 'submit') {
     const proof = await appealEmailProof(services.prisma, flow.flowKey);
-    if (!proof) return data<ActionData>({ fieldErrors: {}, error: 'Prove your new email with a verification code first (it stays valid for one hour).' }, { status: 400 });
+    if (!proof) return data<ActionData>({ fieldErrors: {}, error: NO_PROOF }, { status: 400 });
     const newEmail = proof.newEmail;
     // Filed already with this proof (the form sent twice): the same answer, and nothing else.
-    const clearFlow = await cookie.serialize('', { maxAge: 0 });
-    const done = (caseNumber: string) => {
-      answeredFiled.set(context, true);
-      return data<ActionData>({ fieldErrors: {}, submitted: { caseNumber, sentTo: maskEmail(newEmail) } }, { headers: { 'Set-Cookie': clearFlow } });
-    };
+    const clearCookie = await clearFlow();
+    const done = (caseNumber: string) => filedAnswer(caseNumber, newEmail, { 'Set-Cookie': clearCookie });
     const filed = await caseFiledWithProof(services.prisma, proof.id);
     if (filed) return atLeast(400, Promise.resolve(done(filed)));
     // A filled honeypot is a bot: it gets a look-alike answer and nothing is stored.
@@ -162,8 +175,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     for (const [name, key] of [['appealsPerIp', meta.ip], ['appealsPerEmail', newEmail]] as const) {
       const verdict = await services.limits.consume(name, key);
       if (!verdict.allowed) {
-        const error = `Too many appeals were filed recently. Try again in ${Math.ceil(verdict.retryAfterSec / 3600)} hours.`;
-        return data<ActionData>({ fieldErrors: {}, error, typed: typedValues(fields), filesDropped: uploads.length > 0 }, { status: 429 });
+        return data<ActionData>({ fieldErrors: {}, error: tooManyAppeals(verdict.retryAfterSec), typed: typedValues(fields), filesDropped: uploads.length > 0 }, { status: 429 });
       }
     }
     try {

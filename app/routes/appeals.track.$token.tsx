@@ -6,11 +6,13 @@ import { customerStatus, EVIDENCE_LIMITS, isOnHold, OPEN_STATUSES } from '~/appe
 import { slaWorkingDays } from '~/appeals/sla';
 import { CaseClosed, findByTrackingToken, replySentCookie, replyToAppeal, StaleCase, withdrawAppeal } from '~/appeals/tracking.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
+import { isMultipart } from '~/appeals/submission-gate.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { requestMeta } from '~/lib/request.server';
 import { ErrorFocus, firstInvalidField, FormError, FormStatus } from '~/components/form';
 
-export const meta: MetaFunction = () => [{ title: 'Your appeal — Account Recovery Desk' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }];
+// same-origin: the private link never reaches another site, and this page's own posts keep their Origin (no-referrer made it "null").
+export const meta: MetaFunction = () => [{ title: 'Your appeal — Account Recovery Desk' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'same-origin' }];
 
 // Every new email about a case rotates its link, so an older link is as unknown as a made-up one — and
 // answers the same, so the words must cover both without telling whether a case exists.
@@ -62,7 +64,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const appeal = await findByTrackingToken(services, params.token ?? '');
   if (!appeal) throw new Response(NOT_FOUND, { status: 404 });
   const meta = requestMeta(context, request);
-  const { fields, uploads, tooLarge } = await parseFormWithFiles(request);
+  // A reply with files to a closed case would be refused after reading them: refused before instead.
+  if (isMultipart(request) && !OPEN_STATUSES.includes(appeal.status)) return data<ActionData>({ fieldErrors: {}, error: new CaseClosed().message }, { status: 409 });
+  const { fields, uploads, tooLarge, refused } = await parseFormWithFiles(request, { client: context.clientIp });
+  if (refused) return data<ActionData>({ fieldErrors: {}, error: refused.message }, { status: refused.status });
   if (tooLarge) return data<ActionData>({ fieldErrors: { otherEvidence: 'The files are too large together: at most 5 files of 10 MB each.' } }, { status: 413 });
   try {
     if (fields.intent === 'withdraw') {

@@ -79,6 +79,9 @@ export default function AuditLog() {
     <div>
       <h1>Audit log</h1>
       <p className="lead">Every security-relevant event, newest first. Events are append-only and chained by hash; viewing and exporting are recorded too.</p>
+      <Form method="get" action="/staff/admin/audit/verify" className="actions">
+        <button type="submit" className="secondary">Verify the chain</button>
+      </Form>
       <Form method="get" className="card filters" aria-label="Filter the audit log">
         {FILTER_KEYS.map((k) => (
           <TextField key={k} name={k} label={LABELS[k].label} hint={LABELS[k].hint} type={LABELS[k].type ?? 'text'} defaultValue={d.filters[k]} error={d.errors[k]} />

@@ -12,7 +12,8 @@ import { staffTitle } from '~/staff/pages';
 export const meta: MetaFunction = () => [
   { title: staffTitle('Set your password') },
   { name: 'robots', content: 'noindex' },
-  { name: 'referrer', content: 'no-referrer' },
+  // The invitation link never reaches another site; this page's own post keeps its Origin.
+  { name: 'referrer', content: 'same-origin' },
 ];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {

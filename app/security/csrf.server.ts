@@ -18,6 +18,9 @@ export function isCrossSiteRequest(input: {
 }): boolean {
   if (SAFE_METHODS.has(input.method.toUpperCase())) return false;
   if (input.secFetchSite && input.secFetchSite !== 'same-origin' && input.secFetchSite !== 'none') return true;
+  // A page whose referrer policy is no-referrer makes the browser send `Origin: null` even to itself; the
+  // browser's own Sec-Fetch-Site (which no page can set) still tells a same-origin post.
+  if (input.origin === 'null' && input.secFetchSite === 'same-origin') return false;
   let source: string | null = null;
   if (input.origin && input.origin !== 'null') source = input.origin;
   else if (input.referer) {

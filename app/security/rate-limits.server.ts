@@ -104,6 +104,13 @@ export class RateLimits {
     }
   }
 
+  /** Whether `key` is over the limit now, counting nothing (to refuse before doing work the limit would refuse anyway). */
+  async check(name: LimitName, key: string): Promise<LimitVerdict> {
+    const state = await this.limiter(name).get(storeKey(key));
+    if (state && state.consumedPoints >= this.specs[name].points) return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
+    return { allowed: true };
+  }
+
   async reset(name: LimitName, key: string): Promise<void> {
     await this.limiter(name).delete(storeKey(key));
   }

@@ -12,6 +12,15 @@ export const UNSUPPORTED_BODY = 'Send the form as application/x-www-form-urlenco
 export const MAX_FORM_BYTES = 4 * 1024 * 1024;
 export const FORM_TOO_LARGE = `The form is too large (at most ${MAX_FORM_BYTES / 1024 / 1024} MB).`;
 export const LENGTH_REQUIRED = 'Send the form with a Content-Length header.';
+/**
+ * A request body must keep coming: after a grace period it has to average this many bytes a second
+ * (mod_reqtimeout's MinRate), or the connection is dropped. A sender trickling a byte a second would
+ * otherwise hold its socket, and the memory of what it sent, until node's 300 s request timeout.
+ */
+export const BODY_GRACE_MS = 10_000;
+export const BODY_MIN_BYTES_PER_SEC = 8 * 1024;
+/** Headers must be complete within this (a slowloris sender is dropped within seconds). */
+export const HEADERS_TIMEOUT_MS = 10_000;
 /** The forms that take files: they weigh the body themselves, and answer an oversized one with the form and its message. */
 const FILE_FORMS = /^\/appeals\/(new|track\/[^/]+)(\.data)?$/;
 
@@ -59,6 +68,24 @@ export function createHttpApp(build: ServerBuild, services: Services) {
       req.removeAllListeners('data');
       req.resume();
     });
+    next();
+  });
+
+  app.use((req, res, next) => {
+    if (!(Number(req.get('content-length') ?? 0) > 0) || req.complete) return next();
+    const socket = req.socket;
+    const startBytes = socket.bytesRead;
+    const started = Date.now();
+    // Watched until the body is in, whoever reads it (a route, or the drain after an early answer).
+    const watch = setInterval(() => {
+      if (req.complete || socket.destroyed) return void clearInterval(watch);
+      const allowedMs = BODY_GRACE_MS + ((socket.bytesRead - startBytes) / BODY_MIN_BYTES_PER_SEC) * 1000;
+      if (Date.now() - started <= allowedMs) return;
+      clearInterval(watch);
+      socket.destroy();
+    }, 1000);
+    watch.unref();
+    req.once('end', () => clearInterval(watch));
     next();
   });
 

@@ -3,8 +3,10 @@ import type { Services } from '~/services.server';
 import { purgeDecidedEvidence } from '~/appeals/retention.server';
 import { expireStaleAppeals } from '~/appeals/decisions.server';
 import { performDueHandovers } from '~/appeals/handover.server';
+import { purgeDeliveredMessages } from '~/outbox/outbox.server';
+import { hasDevTools } from '~/config.server';
 
-export const JOB_NAMES = ['retention', 'expiry', 'handover'] as const;
+export const JOB_NAMES = ['retention', 'expiry', 'handover', 'outbox'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export async function runJob(services: Services, name: JobName, now = new Date()) {
@@ -15,6 +17,8 @@ export async function runJob(services: Services, name: JobName, now = new Date()
       return { expired: await expireStaleAppeals(services, now) };
     case 'handover':
       return performDueHandovers(services, now);
+    case 'outbox':
+      return purgeDeliveredMessages(services.prisma, { retentionDays: services.config.outboxRetentionDays, keepBodies: hasDevTools(services.config), now });
   }
 }
 
@@ -26,6 +30,7 @@ const SCHEDULE: { job: JobName; firstMs: number; everyMs: number }[] = [
   { job: 'handover', firstMs: 5_000, everyMs: 5 * 60_000 },
   { job: 'expiry', firstMs: 60_000, everyMs: 60 * 60_000 },
   { job: 'retention', firstMs: 60_000, everyMs: 60 * 60_000 },
+  { job: 'outbox', firstMs: 60_000, everyMs: 60 * 60_000 },
 ];
 
 /** Runs every job on its schedule; returns a stopper. */

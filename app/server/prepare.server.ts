@@ -2,6 +2,7 @@ import type { Database } from '~/db/connect.server';
 import { applyMigrations, migrationStatus } from '~/db/migrator.server';
 import { seedDemoData } from '~/db/seed.server';
 import type { PortalMode } from '~/config.server';
+import type { KeyMaterial } from '~/lib/crypto.server';
 
 export class StartupError extends Error {}
 
@@ -9,7 +10,7 @@ export class StartupError extends Error {}
  * Embedded database: bring it up to date, and fill an empty one with the demo data (outside production).
  * PostgreSQL: never migrate behind the operator's back — refuse to serve, and say which command fixes it.
  */
-export async function prepareDatabase(db: Database, mode: PortalMode, log: (m: string) => void = console.log, encryptionSecret?: string): Promise<void> {
+export async function prepareDatabase(db: Database, mode: PortalMode, log: (m: string) => void = console.log, encryptionKeys?: KeyMaterial): Promise<void> {
   let status;
   try {
     status = await migrationStatus(db);
@@ -23,7 +24,7 @@ export async function prepareDatabase(db: Database, mode: PortalMode, log: (m: s
     }
     if (mode !== 'production' && (await db.prisma.account.count()) === 0) {
       log('Empty embedded database: loading the demo data…');
-      log(await seedDemoData(db.prisma, { encryptionSecret }));
+      log(await seedDemoData(db.prisma, { encryptionKeys }));
     }
     return;
   }

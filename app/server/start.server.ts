@@ -1,9 +1,11 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { ServerBuild } from '@remix-run/node';
 import { readConfig, type PortalConfig } from '~/config.server';
 import { createServices, type ServiceOptions, type Services } from '~/services.server';
-import { createHttpApp } from './http.server';
+import { createHttpApp, HEADERS_TIMEOUT_MS } from './http.server';
+import { holdEmbeddedDatabase } from '~/db/embedded-lock.server';
 import { prepareDatabase } from './prepare.server';
 import { scheduleJobs } from './jobs.server';
 
@@ -23,7 +25,7 @@ export async function startPortal(options: {
   const config = options.config ?? readConfig();
   const services = await createServices(config, { ...options.services, dispatch: false });
   try {
-    await prepareDatabase(services.db, config.mode, log, config.encryptionSecret);
+    await prepareDatabase(services.db, config.mode, log, config.encryptionKeys);
   } catch (err) {
     await services.stop();
     throw err;
@@ -31,14 +33,18 @@ export async function startPortal(options: {
   if (options.services?.dispatch !== false) services.outbox.start();
   const stopJobs = options.jobs === false ? () => {} : scheduleJobs(services, log);
   const app = createHttpApp(options.build, services);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, options.host ?? '0.0.0.0', () => resolve(s));
-    s.on('error', reject);
+  // Timeouts are checked every connectionsCheckingInterval: at node's 30 s a stalled header would outlive its timeout.
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, options.host ?? config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   // A test portal on a random port links to where it really listens.
   if (config.port === 0) services.config.publicUrl = url;
+  // Commands (audit:verify, db:*, jobs) learn from this that the embedded database is taken, and by whom.
+  const release = services.db.kind === 'pglite' && !options.services?.db ? holdEmbeddedDatabase(path.join(config.dataDir, 'pglite'), services.config.publicUrl) : () => {};
   let stopping: Promise<void> | null = null;
   return {
     services,
@@ -52,6 +58,7 @@ export async function startPortal(options: {
           server.closeAllConnections?.();
         });
         await services.stop();
+        release();
       })();
       return stopping;
     },

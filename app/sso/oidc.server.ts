@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { lookup as lookupCallback, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import * as client from 'openid-client';
 import { Agent } from 'undici';
 import type { SsoFailureCode } from './messages';
@@ -44,24 +45,32 @@ export type OidcOptions = {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** IPv6 ranges whose last 32 bits are an IPv4 address the packet ends up at: judged as that address. */
+const EMBEDS_IPV4_AT_END = [ipaddr.parseCIDR('::ffff:0:0/96'), ipaddr.parseCIDR('::ffff:0:0:0/96'), ipaddr.parseCIDR('64:ff9b::/96'), ipaddr.parseCIDR('::/96')] as const;
+
 /**
- * Addresses a request made by the portal on an owner's behalf must not reach in production: loopback,
- * private (RFC 1918, CGNAT, IPv6 ULA), link-local (which holds cloud metadata services) and unspecified.
+ * Whether a request made by the portal on an owner's behalf may reach this address in production: only
+ * global unicast. Loopback, private (RFC 1918, CGNAT, ULA), link-local (cloud metadata services),
+ * unspecified, multicast and reserved ranges are refused; IPv6 forms that carry an IPv4 address
+ * (mapped, translated, NAT64, IPv4-compatible, 6to4) are judged by that address.
  */
+function isPublicAddress(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  if (address.kind() === 'ipv4') return address.range() === 'unicast';
+  const v6 = address as ipaddr.IPv6;
+  const range = v6.range();
+  if (range === 'unspecified' || range === 'loopback') return false;
+  if (EMBEDS_IPV4_AT_END.some((cidr) => v6.match(cidr))) {
+    const bytes = v6.toByteArray();
+    return isPublicAddress(ipaddr.fromByteArray(bytes.slice(12)));
+  }
+  if (range === '6to4') return isPublicAddress(ipaddr.fromByteArray(v6.toByteArray().slice(2, 6)));
+  return range === 'unicast';
+}
+
+/** An IP address (any form ipaddr.js reads: IPv6, dotted, octal, hex, short IPv4) that is not public; a host name is not an address (false). */
 export function isPrivateAddress(ip: string): boolean {
-  const family = isIP(ip);
-  if (family === 4) {
-    const [a, b] = ip.split('.').map(Number);
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (family === 6) {
-    const x = ip.toLowerCase();
-    if (x === '::' || x === '::1') return true;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(x);
-    if (mapped) return isPrivateAddress(mapped[1]);
-    return /^f[cd][0-9a-f]{2}:/.test(x) || /^fe[89ab][0-9a-f]:/.test(x);
-  }
-  return false;
+  if (!ipaddr.isValid(ip)) return false;
+  return !isPublicAddress(ipaddr.parse(ip));
 }
 
 /** The host of a URL as an address or a name (IPv6 without its brackets). */

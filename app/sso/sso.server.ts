@@ -74,7 +74,7 @@ export function flowStore(config: PortalConfig) {
       const sealed = await flowCookie(config).parse(request.headers.get('Cookie'));
       if (typeof sealed !== 'string' || !sealed) return null;
       try {
-        const flow = JSON.parse(decryptSecret(config.encryptionSecret, FLOW_PURPOSE, sealed)) as OidcFlow;
+        const flow = JSON.parse(decryptSecret(config.encryptionKeys, FLOW_PURPOSE, sealed)) as OidcFlow;
         if (flow.v !== 1 || Date.now() - flow.startedAt > FLOW_MAX_AGE_SEC * 1000) return null;
         return flow;
       } catch {
@@ -82,7 +82,7 @@ export function flowStore(config: PortalConfig) {
       }
     },
     async write(flow: OidcFlow): Promise<string> {
-      return flowCookie(config).serialize(encryptSecret(config.encryptionSecret, FLOW_PURPOSE, JSON.stringify(flow)));
+      return flowCookie(config).serialize(encryptSecret(config.encryptionKeys, FLOW_PURPOSE, JSON.stringify(flow)));
     },
     async clear(): Promise<string> {
       return flowCookie(config).serialize('', { maxAge: 0 });

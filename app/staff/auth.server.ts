@@ -56,7 +56,7 @@ export async function completeStaffSignIn(context: AppLoadContext, sessionId: st
   const staff = session.staff;
   const refusal = await locked(context, staff.email, meta.ip);
   if (refusal) return refusal;
-  const step = staff.totpSecretEncrypted ? matchTotp(openTotpSecret(config.encryptionSecret, staff.totpSecretEncrypted), code.trim(), now) : null;
+  const step = staff.totpSecretEncrypted ? matchTotp(openTotpSecret(config.encryptionKeys, staff.totpSecretEncrypted), code.trim(), now) : null;
   if (step === null) {
     await countFailure(context, staff.email, meta, staff.id, 'totp');
     return { ok: false, message: 'The code is incorrect or has expired. Enter the current code from your authenticator app.', status: 401 };
@@ -82,10 +82,10 @@ export async function completeStaffSignIn(context: AppLoadContext, sessionId: st
 export async function enrolmentSecret(context: AppLoadContext, staffId: string): Promise<string> {
   const { prisma, config } = context.services;
   const staff = await prisma.staff.findUniqueOrThrow({ where: { id: staffId } });
-  if (staff.totpSecretEncrypted && !staff.totpEnrolledAt) return openTotpSecret(config.encryptionSecret, staff.totpSecretEncrypted);
+  if (staff.totpSecretEncrypted && !staff.totpEnrolledAt) return openTotpSecret(config.encryptionKeys, staff.totpSecretEncrypted);
   if (staff.totpEnrolledAt) throw new Error('already enrolled');
   const secret = newTotpSecret();
-  await prisma.staff.updateMany({ where: { id: staffId, totpEnrolledAt: null }, data: { totpSecretEncrypted: sealTotpSecret(config.encryptionSecret, secret) } });
+  await prisma.staff.updateMany({ where: { id: staffId, totpEnrolledAt: null }, data: { totpSecretEncrypted: sealTotpSecret(config.encryptionKeys, secret) } });
   const fresh = await prisma.staff.findUniqueOrThrow({ where: { id: staffId } });
-  return openTotpSecret(config.encryptionSecret, fresh.totpSecretEncrypted!);
+  return openTotpSecret(config.encryptionKeys, fresh.totpSecretEncrypted!);
 }

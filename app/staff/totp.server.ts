@@ -1,7 +1,7 @@
 // Staff second factor: RFC 6238 TOTP (SHA-1, 6 digits, 30 s) with otplib; a code is accepted once.
 import { authenticator } from 'otplib';
 import QRCode from 'qrcode';
-import { decryptSecret, encryptSecret } from '~/lib/crypto.server';
+import { decryptSecret, encryptSecret, type KeyMaterial } from '~/lib/crypto.server';
 
 export const TOTP_PURPOSE = 'staff-totp';
 authenticator.options = { step: 30, digits: 6, window: 1 };
@@ -10,12 +10,12 @@ export function newTotpSecret(): string {
   return authenticator.generateSecret(20);
 }
 
-export function sealTotpSecret(encryptionSecret: string, plain: string): string {
-  return encryptSecret(encryptionSecret, TOTP_PURPOSE, plain);
+export function sealTotpSecret(keys: KeyMaterial, plain: string): string {
+  return encryptSecret(keys, TOTP_PURPOSE, plain);
 }
 
-export function openTotpSecret(encryptionSecret: string, sealed: string): string {
-  return decryptSecret(encryptionSecret, TOTP_PURPOSE, sealed);
+export function openTotpSecret(keys: KeyMaterial, sealed: string): string {
+  return decryptSecret(keys, TOTP_PURPOSE, sealed);
 }
 
 /** The time step a code belongs to, if it is valid now (±1 step for clock drift); null otherwise. */

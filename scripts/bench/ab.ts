@@ -81,7 +81,7 @@ async function main() {
   try {
     const db = await openDatabase({ url: u.toString(), poolSize: 4, queryTimeoutMs: 0 });
     await applyMigrations(db);
-    const env0 = { PORTAL_MODE: 'production', SESSION_SECRET, SMTP_URL: 'smtp://127.0.0.1:1' };
+    const env0 = { PORTAL_MODE: 'production', SESSION_SECRET, SMTP_URL: 'smtp://127.0.0.1:1', PUBLIC_URL: 'http://127.0.0.1' };
     await seedDemoData(db.prisma, { encryptionSecret: readConfig(env0 as Record<string, string>).encryptionSecret });
     await seedBenchData(db.prisma, QUICK_SIZE, await hashPassword(DEMO_PASSWORD), () => {});
     await settleDatabase(db.prisma);

@@ -130,7 +130,7 @@ async function main() {
   try {
     const t0 = performance.now();
     await applyMigrations(db);
-    const childEnvBase = { PORTAL_MODE: 'production', SESSION_SECRET, SMTP_URL: 'smtp://127.0.0.1:25' };
+    const childEnvBase = { PORTAL_MODE: 'production', SESSION_SECRET, SMTP_URL: 'smtp://127.0.0.1:25', PUBLIC_URL: 'http://127.0.0.1' };
     const config0 = readConfig(childEnvBase as Record<string, string>);
     await seedDemoData(db.prisma, { encryptionSecret: config0.encryptionSecret });
     const seed: SeedReport = await seedBenchData(db.prisma, size, await hashPassword(DEMO_PASSWORD), (m) => log(m));

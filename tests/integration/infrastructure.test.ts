@@ -127,7 +127,7 @@ describeEachDatabase('/dev/outbox', (kind) => {
     portal = await startTestPortal(kind);
     production = await startTestPortal(kind, {
       seed: false,
-      env: { PORTAL_MODE: 'production', SMTP_URL: 'smtp://127.0.0.1:9', SESSION_SECRET: 'x'.repeat(40) },
+      env: { PORTAL_MODE: 'production', SMTP_URL: 'smtp://127.0.0.1:9', SESSION_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://desk.example.com' },
       config: { port: 0 },
     });
   });

@@ -16,7 +16,7 @@ import { sha256 } from '~/lib/tokens.server';
 
 const SELF_REASON = 'Administrators cannot change their own role or deactivate themselves.';
 const NO_PERMISSION = 'You do not have permission to do this.';
-const ADMIN_ROUTES = ['/staff/admin/staff', '/staff/admin/audit', '/staff/admin/audit.csv'] as const;
+const ADMIN_ROUTES = ['/staff/admin/staff', '/staff/admin/audit', '/staff/admin/audit.csv', '/staff/admin/audit/verify'] as const;
 
 /** RFC 4180 parsing, to read back what the export wrote. */
 function parseCsv(text: string): string[][] {

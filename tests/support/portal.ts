@@ -37,9 +37,10 @@ export async function startTestPortal(
 ): Promise<TestPortal> {
   const build = await loadBuild();
   const db = options.db ?? (await openTestDatabase(kind));
-  if (options.seed !== false) await seedDemoData(db.prisma);
   const evidenceDir = options.config?.evidenceDir ?? (await mkdtemp(path.join(tmpdir(), 'ard-evidence-')));
   const config = build.entry.module.readConfig({ PORTAL_MODE: 'test', ...options.env }, { port: 0, evidenceDir, ...options.config });
+  // Sealed with this portal's own keys, so a portal given other secrets (production) still reads them.
+  if (options.seed !== false) await seedDemoData(db.prisma, { encryptionKeys: config.encryptionKeys });
   const portal = await build.entry.module.startPortal({
     build,
     config,

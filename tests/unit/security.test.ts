@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isCrossSiteRequest } from '~/security/csrf.server';
 import { securityHeaders } from '~/security/headers.server';
-import { readConfig, ConfigError } from '~/config.server';
+import { readConfig, ConfigError, encryptionKeysFrom } from '~/config.server';
+import { decryptSecret, encryptSecret, sealedUnderNewest } from '~/lib/crypto.server';
 import { safeRedirectPath } from '~/auth/session.server';
 import { hashPassword, verifyPassword } from '~/auth/password.server';
 import { maskEmail, maskPhone } from '~/account/masking';
@@ -22,6 +23,12 @@ describe('CSRF: state-changing requests must come from the portal itself', () =>
     expect(isCrossSiteRequest({ method: 'DELETE', referer: 'http://localhost:3000.evil.example/x', allowedOrigins: allowed })).toBe(true);
     expect(isCrossSiteRequest({ method: 'POST', origin: 'http://localhost:3000', secFetchSite: 'cross-site', allowedOrigins: allowed })).toBe(true);
     expect(isCrossSiteRequest({ method: 'POST', referer: 'not a url', allowedOrigins: allowed })).toBe(true);
+  });
+  it('lets a same-origin post whose page hid its origin (Origin: null) through on Sec-Fetch-Site: same-origin only', () => {
+    expect(isCrossSiteRequest({ method: 'POST', origin: 'null', secFetchSite: 'same-origin', allowedOrigins: allowed })).toBe(false);
+    expect(isCrossSiteRequest({ method: 'POST', origin: 'null', secFetchSite: 'same-site', allowedOrigins: allowed })).toBe(true);
+    expect(isCrossSiteRequest({ method: 'POST', origin: 'null', secFetchSite: 'none', allowedOrigins: allowed })).toBe(true);
+    expect(isCrossSiteRequest({ method: 'POST', origin: 'https://evil.example', secFetchSite: 'same-origin', allowedOrigins: allowed })).toBe(true);
   });
   it('does not check safe methods', () => {
     expect(isCrossSiteRequest({ method: 'GET', allowedOrigins: allowed })).toBe(false);
@@ -50,8 +57,43 @@ describe('configuration', () => {
     expect(() => readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x' })).toThrow(/SESSION_SECRET/);
     expect(() => readConfig({ PORTAL_MODE: 'production', SESSION_SECRET: 'x'.repeat(40) })).toThrow(/SMTP_URL/);
     expect(() => readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'short' })).toThrow(/at least 32/);
-    const ok = readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'x'.repeat(40) });
+    const ok = readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://desk.example.com' });
     expect(ok.mode).toBe('production');
+  });
+  it('refuses production without PUBLIC_URL (mail links would point at localhost), and a PUBLIC_URL that is not a URL', () => {
+    const env = { PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'x'.repeat(40) };
+    expect(() => readConfig(env)).toThrow(/without: PUBLIC_URL/);
+    expect(() => readConfig({ ...env, PUBLIC_URL: 'desk.example.com' })).toThrow(/not an http\(s\) URL/);
+    expect(readConfig({ ...env, PUBLIC_URL: 'https://desk.example.com/' }).publicUrl).toBe('https://desk.example.com');
+    expect(readConfig({ PORTAL_MODE: 'demo' }).publicUrl).toBe('http://localhost:3000');
+  });
+  it('reads ENCRYPTION_KEYS newest first, apart from SESSION_SECRET, and refuses a malformed list with a clear message', () => {
+    const keys = encryptionKeysFrom({ SESSION_SECRET: `${'n'.repeat(32)},${'o'.repeat(32)}`, ENCRYPTION_KEYS: `k2:${'2'.repeat(32)}, k1:${'1'.repeat(32)}` });
+    expect(keys.keys.map((k) => k.id)).toEqual(['k2', 'k1']);
+    expect(keys.legacy).toEqual(['n'.repeat(32), 'o'.repeat(32)]);
+    expect(readConfig({ PORTAL_MODE: 'demo', ENCRYPTION_KEYS: `k2:${'2'.repeat(32)}` }).encryptionSecret).toBe('2'.repeat(32));
+    expect(() => encryptionKeysFrom({ ENCRYPTION_KEYS: 'x'.repeat(40) })).toThrow(/<key id>:<secret>/);
+    expect(() => encryptionKeysFrom({ ENCRYPTION_KEYS: 'k1:short' })).toThrow(/at least 32 characters/);
+    expect(() => encryptionKeysFrom({ ENCRYPTION_KEYS: `k1:${'a'.repeat(32)},k1:${'b'.repeat(32)}` })).toThrow(/appears twice/);
+  });
+  it('seals under the newest key with its id; opens values of older keys and values sealed before key ids', () => {
+    const old = encryptionKeysFrom({ SESSION_SECRET: 'o'.repeat(32) });
+    const legacyValue = encryptSecret(old, 'p', 'plain');
+    expect(legacyValue).toMatch(/^v1\./);
+    const k1 = encryptionKeysFrom({ SESSION_SECRET: `${'n'.repeat(32)},${'o'.repeat(32)}`, ENCRYPTION_KEYS: `k1:${'1'.repeat(32)}` });
+    const k1Value = encryptSecret(k1, 'p', 'plain');
+    expect(k1Value).toMatch(/^v2\.k1\./);
+    const k2 = encryptionKeysFrom({ SESSION_SECRET: `${'n'.repeat(32)},${'o'.repeat(32)}`, ENCRYPTION_KEYS: `k2:${'2'.repeat(32)},k1:${'1'.repeat(32)}` });
+    expect([decryptSecret(k2, 'p', legacyValue), decryptSecret(k2, 'p', k1Value)]).toEqual(['plain', 'plain']);
+    expect(sealedUnderNewest(k2, 'p', k1Value)).toBe(false);
+    expect(sealedUnderNewest(k2, 'p', encryptSecret(k2, 'p', 'plain'))).toBe(true);
+    expect(() => decryptSecret(encryptionKeysFrom({ SESSION_SECRET: 'n'.repeat(32), ENCRYPTION_KEYS: `k2:${'2'.repeat(32)}` }), 'p', k1Value)).toThrow(/"k1"/);
+    expect(() => decryptSecret(k2, 'other purpose', k1Value)).toThrow();
+  });
+  it('listens on loopback wherever /dev/outbox shows codes (demo, development, test) unless HOST says otherwise; production on every interface', () => {
+    expect(['demo', 'development', 'test'].map((mode) => readConfig({ PORTAL_MODE: mode }).host)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
+    expect(readConfig({ PORTAL_MODE: 'demo', HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://desk.example.com' }).host).toBe('0.0.0.0');
   });
   it('demo mode runs without SMTP and without a secret', () => {
     expect(readConfig({ PORTAL_MODE: 'demo' }).smtpUrl).toBeUndefined();

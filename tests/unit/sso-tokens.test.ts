@@ -199,11 +199,38 @@ describe('requests to an identity provider reach public addresses only (producti
   it.each([
     ['10.0.0.1', true], ['10.255.255.255', true], ['172.16.0.1', true], ['172.31.255.1', true], ['172.32.0.1', false], ['192.168.1.1', true],
     ['169.254.169.254', true], ['127.0.0.1', true], ['0.0.0.0', true], ['100.64.0.1', true], ['100.128.0.1', false], ['8.8.8.8', false],
-    ['203.0.113.7', false], ['::1', true], ['::', true], ['fd12:3456::1', true], ['fe80::1', true], ['::ffff:10.0.0.1', true], ['::ffff:8.8.8.8', false],
-    ['2001:db8::1', false], ['idp.example.com', false],
+    ['93.184.215.14', false], ['::1', true], ['::', true], ['fd12:3456::1', true], ['fe80::1', true], ['::ffff:10.0.0.1', true], ['::ffff:8.8.8.8', false],
+    ['2606:4700:4700::1111', false], ['idp.example.com', false],
   ])('%s is private: %s', (ip, expected) => {
     expect(isPrivateAddress(ip)).toBe(expected);
   });
+
+  // Every way to write a loopback, private, link-local or unspecified address that a URL parser, a resolver or
+  // inet_aton may hand over, judged by what it is rather than by its spelling.
+  it.each([
+    // IPv4-mapped IPv6, as the URL parser writes it (hex) and dotted
+    ['::ffff:7f00:1', true], ['::ffff:127.0.0.1', true], ['::ffff:a9fe:a9fe', true], ['::ffff:169.254.169.254', true], ['::ffff:c0a8:101', true], ['::ffff:0:0', true],
+    ['::ffff:5db8:d70e', false],
+    // IPv4-translated (RFC 6145) and IPv4-compatible (deprecated ::a.b.c.d)
+    ['::ffff:0:7f00:1', true], ['::7f00:1', true], ['::127.0.0.1', true], ['::a9fe:a9fe', true], ['::5db8:d70e', false],
+    // NAT64 (64:ff9b::/96 well-known prefix, and the local-use one) and 6to4
+    ['64:ff9b::7f00:1', true], ['64:ff9b::a9fe:a9fe', true], ['64:ff9b::10.0.0.1', true], ['64:ff9b::5db8:d70e', false], ['64:ff9b:1::a9fe:a9fe', true],
+    ['2002:7f00:1::', true], ['2002:a9fe:a9fe::1', true], ['2002:5db8:d70e::1', false],
+    // octal, hex and short IPv4 forms (inet_aton)
+    ['0177.0.0.1', true], ['0x7f.0.0.1', true], ['0x7f000001', true], ['2130706433', true], ['127.1', true], ['0x7f.1', true], ['10.1', true], ['0xa9.0xfe.0xa9.0xfe', true], ['0251.0376.0251.0376', true],
+    // unspecified, link-local, ULA, multicast, reserved
+    ['0.0.0.0', true], ['0.1.2.3', true], ['::', true], ['0:0:0:0:0:0:0:0', true], ['fe80::1%eth0', true], ['febf::1', true], ['fc00::1', true], ['fdff:ffff::1', true],
+    ['ff02::1', true], ['224.0.0.1', true], ['255.255.255.255', true], ['240.0.0.1', true], ['2001:db8::1', true], ['198.18.0.1', true],
+  ])('%s is private: %s (whatever its form)', (ip, expected) => {
+    expect(isPrivateAddress(ip)).toBe(expected);
+  });
+
+  it.each(['https://[::ffff:127.0.0.1]:4443', 'https://[::ffff:169.254.169.254]', 'https://[::ffff:7f00:1]', 'https://[::127.0.0.1]', 'https://[64:ff9b::a9fe:a9fe]', 'https://[::]', 'https://0.0.0.0', 'https://0177.0.0.1', 'https://0x7f.1', 'https://2130706433', 'https://[fe80::1]', 'https://[fc00::1]'])(
+    'the issuer %s is refused in production',
+    (issuer) => {
+      expect(issuerProblem(issuer, false)).toMatch(/public internet/);
+    },
+  );
 
   it('refuses a private address or a name that resolves to one, and passes a public one through', async () => {
     const seen: string[] = [];
@@ -216,8 +243,8 @@ describe('requests to an identity provider reach public addresses only (producti
       await expect(guarded(url, {} as never)).rejects.toThrow(/private or local address/);
     }
     expect(seen).toEqual([]);
-    await guarded('https://203.0.113.7/.well-known/openid-configuration', {} as never);
-    expect(seen).toEqual(['https://203.0.113.7/.well-known/openid-configuration']);
+    await guarded('https://93.184.215.14/.well-known/openid-configuration', {} as never);
+    expect(seen).toEqual(['https://93.184.215.14/.well-known/openid-configuration']);
   });
 });
 
@@ -239,8 +266,8 @@ describe('the connection to an identity provider checks the address it connects 
       const { err } = await lookUp(lookupRefusingPrivate(answers(ip) as never), { all: true });
       expect(err?.code).toBe('EPRIVATEADDRESS');
     }
-    expect((await lookUp(lookupRefusingPrivate(answers('203.0.113.7') as never), { all: true })).result).toEqual([{ address: '203.0.113.7', family: 4 }]);
-    expect((await lookUp(lookupRefusingPrivate(answers('203.0.113.7') as never), {})).result).toEqual(['203.0.113.7', 4]);
+    expect((await lookUp(lookupRefusingPrivate(answers('93.184.215.14') as never), { all: true })).result).toEqual([{ address: '93.184.215.14', family: 4 }]);
+    expect((await lookUp(lookupRefusingPrivate(answers('93.184.215.14') as never), {})).result).toEqual(['93.184.215.14', 4]);
   });
 
   describe('over a real socket', () => {
@@ -269,7 +296,7 @@ describe('the connection to an identity provider checks the address it connects 
     it('never reaches a private address the name turns into after a public first answer', async () => {
       const before = hits;
       // The first answer is what a check before the request would have seen; the connection gets the second.
-      const resolve = answers('203.0.113.7', '127.0.0.1');
+      const resolve = answers('93.184.215.14', '127.0.0.1');
       resolve('rebound.example.test', {}, () => {});
       const guarded = new Agent({ connect: { lookup: lookupRefusingPrivate(resolve as never) } });
       await expect(fetch(`http://rebound.example.test:${port}/jwks`, { dispatcher: guarded } as RequestInit)).rejects.toMatchObject({ cause: { code: 'EPRIVATEADDRESS' } });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseFormWithFiles, vetUploads, MAX_REQUEST_BYTES, type Upload } from '~/appeals/uploads.server';
+import { parseFormWithFiles, vetUploads, MAX_FORM_PARTS, MAX_REQUEST_BYTES, TOO_MANY_PARTS, type Upload } from '~/appeals/uploads.server';
 import { EvidenceStore, withStoredFiles } from '~/appeals/evidence-store.server';
 import { appealDetailsSchema, customerStatus } from '~/appeals/schema';
 import { addWorkingDays, resumeSla } from '~/appeals/sla';
@@ -102,6 +102,20 @@ describe('multipart parsing', () => {
       const urlencoded = await parseFormWithFiles(new Request('http://x/appeals/new', { method: 'POST', body: new URLSearchParams({ holderName: value }) }));
       expect(urlencoded.fields.holderName).toBe(value.slice(0, 20_001));
     }
+  });
+  it.each(['scan=1.png', 'scan;2024.png', 'a=b;c=d.pdf'])('reads a file named %s under its name', async (name) => {
+    const form = new FormData();
+    form.append('intent', 'submit');
+    form.append('idDocument', file(pngBytes(), name, 'image/png'));
+    const parsed = await parseFormWithFiles(new Request('http://x/appeals/new', { method: 'POST', body: form }));
+    expect(parsed.refused).toBeUndefined();
+    expect(parsed.uploads.map((u) => [u.field, u.filename, u.size])).toEqual([['idDocument', name, pngBytes().length]]);
+  });
+  it(`stops reading a form of more than ${MAX_FORM_PARTS} parts and says why`, async () => {
+    const form = new FormData();
+    for (let i = 0; i <= MAX_FORM_PARTS; i++) form.append(`f${i}`, 'v');
+    const parsed = await parseFormWithFiles(new Request('http://x/appeals/new', { method: 'POST', body: form }));
+    expect(parsed.refused).toEqual({ status: 413, message: TOO_MANY_PARTS });
   });
   it('refuses a request declaring more than the whole limit before reading it', async () => {
     const req = new Request('http://x/', { method: 'POST', headers: { 'content-length': String(MAX_REQUEST_BYTES + 1), 'content-type': 'multipart/form-data; boundary=x' }, body: 'x' });
