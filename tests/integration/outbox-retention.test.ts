@@ -29,7 +29,7 @@ describeEachDatabase('outbox in production', (kind) => {
   const codeIn = (raw: string) => /code is (\d{6})/.exec(mailText(raw))?.[1];
 
   it('keeps no code, tracking link or invitation in the outbox after delivery; the retention job deletes delivered rows', async () => {
-    // A password-reset code, an appeal's email code, the appeal's tracking link, a staff invitation.
+    // A password-reset code, an appeal's email code, the appeal's tracking link, the owner's stop link, a staff invitation.
     const owner = new HttpClient(portal.url);
     await owner.get('/password-reset');
     expect((await owner.post('/password-reset', { intent: 'request', email: 'bob@example.com', channel: 'EMAIL' })).status).toBe(302);
@@ -40,8 +40,10 @@ describeEachDatabase('outbox in production', (kind) => {
     expect((await filer.post('/appeals/new', { intent: 'send-code', scenario: 'FORGOT_LOGON_EMAIL', newEmail: 'filer@prod.example' })).status).toBe(302);
     const appealCodeMail = await smtp.waitFor((m) => m.to.includes('filer@prod.example') && Boolean(codeIn(m.raw)));
     expect((await filer.post('/appeals/new', { intent: 'verify-email', code: codeIn(appealCodeMail.raw)! })).status).toBe(302);
-    expect((await filer.post('/appeals/new', appealForm(BASE_DETAILS))).status).toBe(200);
+    // For Bob's account (no secure phone: this production portal has no SMS gateway), whose logon email is warned with a stop link.
+    expect((await filer.post('/appeals/new', appealForm({ ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' }))).status).toBe(200);
     const trackingMail = await smtp.waitFor((m) => m.to.includes('filer@prod.example') && /\/appeals\/track\//.test(mailText(m.raw)));
+    const warningMail = await smtp.waitFor((m) => m.to.includes('bob@example.com') && /\/appeals\/stop\//.test(mailText(m.raw)));
 
     const admin = new HttpClient(portal.url);
     await staffSignIn(admin, DEMO_STAFF.admin, { prisma: prisma() });
@@ -53,6 +55,7 @@ describeEachDatabase('outbox in production', (kind) => {
       codeIn(resetMail.raw)!,
       codeIn(appealCodeMail.raw)!,
       /\/appeals\/track\/([A-Za-z0-9_-]+)/.exec(mailText(trackingMail.raw))![1],
+      /\/appeals\/stop\/([A-Za-z0-9_-]+)/.exec(mailText(warningMail.raw))![1],
       /\/staff\/invite\/([A-Za-z0-9_-]+)/.exec(mailText(inviteMail.raw))![1],
     ];
     expect(secrets.every(Boolean)).toBe(true);

@@ -99,7 +99,7 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     const message = await db.prisma.appealMessage.create({ data: { appealId: appeal.id, author: 'STAFF', staffId: agent.id, body: 'Please send a clearer photo.' } });
     await db.prisma.appealMessage.create({ data: { appealId: appeal.id, author: 'CUSTOMER', body: 'Here it is <b>', createdAt: new Date(Date.now() + 1000) } });
     await db.prisma.internalNote.create({ data: { appealId: appeal.id, staffId: agent.id, body: 'Looks fine.' } });
-    await db.prisma.auditEvent.createMany({ data: Array.from({ length: TIMELINE_LIMIT + 5 }, (_, i) => ({ actorType: i % 2 ? 'staff' : 'customer', actorId: i % 2 ? agent.id : null, action: `case.step_${i}`, appealId: appeal.id })) });
+    await db.prisma.auditEvent.createMany({ data: Array.from({ length: TIMELINE_LIMIT + 5 }, (_, i) => ({ actorType: i % 2 ? 'staff' : 'customer', actorId: i % 2 ? agent.id : null, action: `case.step_${i}`, appealId: appeal.id, data: i % 3 ? {} : { fileId: `file-${i}` } })) });
 
     const read = await loadCaseRecords(db, appeal.id, { staffId: agent.id, now: new Date() });
     const expected = await db.prisma.appeal.findUniqueOrThrow({
@@ -116,7 +116,7 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     expect(read?.notes).toEqual(notes);
     expect(new Map(read?.staff.map((s) => [s.id, s.name]))).toEqual(new Map(staff.map((s) => [s.id, s.name])));
     const events = await db.prisma.auditEvent.findMany({ where: { appealId: appeal.id }, orderBy: { id: 'asc' }, take: TIMELINE_LIMIT });
-    expect(read?.timeline).toEqual(events.map((e) => ({ id: String(e.id), at: e.at, action: e.action, actorType: e.actorType, actorId: e.actorId, reason: ((e.data ?? {}) as { reason?: string }).reason ?? null })));
+    expect(read?.timeline).toEqual(events.map((e) => ({ id: String(e.id), at: e.at, action: e.action, actorType: e.actorType, actorId: e.actorId, reason: ((e.data ?? {}) as { reason?: string }).reason ?? null, fileId: ((e.data ?? {}) as { fileId?: string }).fileId ?? null })));
 
     const orphan = await makeAppeal(db.prisma, null, { accountUid: null, accountFound: false });
     const orphanRead = await loadCaseRecords(db, orphan.id, { staffId: agent.id, now: new Date() });

@@ -1,4 +1,6 @@
 -- The queue's searches by a prefix of a case number, its number part, an email (issue 24).
+-- Edited by hand: the indexes use text_pattern_ops, so LIKE 'x%' uses them under any collation
+-- (Prisma's schema declares them plainly: its engine does not read operator classes of B-tree indexes back).
 
 -- DropIndex
 DROP INDEX "Appeal_givenOldEmail_idx";
@@ -12,13 +14,13 @@ DROP INDEX "Appeal_newEmail_idx";
 ALTER TABLE "Appeal" ADD COLUMN     "caseSeq" VARCHAR(6) GENERATED ALWAYS AS (split_part("caseNumber", '-', 3)) STORED;
 
 -- CreateIndex
-CREATE INDEX "Appeal_newEmail_idx" ON "Appeal"("newEmail" varchar_pattern_ops);
+CREATE INDEX "Appeal_newEmail_idx" ON "Appeal"("newEmail" text_pattern_ops);
 
 -- CreateIndex
-CREATE INDEX "Appeal_givenOldEmail_idx" ON "Appeal"("givenOldEmail" varchar_pattern_ops);
+CREATE INDEX "Appeal_givenOldEmail_idx" ON "Appeal"("givenOldEmail" text_pattern_ops);
 
 -- CreateIndex
-CREATE INDEX "Appeal_caseNumber_prefix_idx" ON "Appeal"("caseNumber" varchar_pattern_ops);
+CREATE INDEX "Appeal_caseNumber_prefix_idx" ON "Appeal"("caseNumber" text_pattern_ops);
 
 -- CreateIndex
-CREATE INDEX "Appeal_caseSeq_idx" ON "Appeal"("caseSeq" varchar_pattern_ops);
+CREATE INDEX "Appeal_caseSeq_idx" ON "Appeal"("caseSeq" text_pattern_ops);
