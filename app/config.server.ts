@@ -1,4 +1,5 @@
 import path from 'node:path';
+import proxyAddr from 'proxy-addr';
 
 /**
  * demo: what `npm start` runs — demo data, no real mail, /dev/outbox readable.
@@ -24,7 +25,8 @@ export type PortalConfig = {
   sessionSecrets: string[];
   /** Staff TOTP secrets and SSO client secrets are encrypted with a key derived from this. */
   encryptionSecret: string;
-  trustProxy: boolean;
+  /** Which proxies' X-Forwarded-For entries are believed: none, a number of hops, or their addresses (express's `trust proxy`). */
+  trustProxy: TrustProxy;
   /** PORTAL_BENCH=1: `npm run bench` runs this instance (serves /bench/baseline; nothing else changes). */
   bench: boolean;
   evidenceRetentionDays: number;
@@ -68,11 +70,37 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     redisUrl: env.REDIS_URL || undefined,
     sessionSecrets,
     encryptionSecret: encryptionSecretFrom(env),
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
     bench: env.PORTAL_BENCH === '1',
     evidenceRetentionDays: Number(env.EVIDENCE_RETENTION_DAYS ?? 90),
     ...overrides,
   };
+}
+
+export type TrustProxy = false | number | string[];
+
+/**
+ * TRUST_PROXY as express's `trust proxy` takes it: a number of proxy hops in front of the portal, or
+ * the proxies' addresses and subnets (`loopback`, `10.0.0.0/8`, …). The client is then the rightmost
+ * X-Forwarded-For entry that is not a trusted proxy. `true` (trust every hop) is refused: it makes the
+ * leftmost entry, which the client writes itself, the client's address.
+ */
+export function trustProxyFrom(raw: string | undefined): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === '0' || value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true') {
+    throw new ConfigError(
+      'TRUST_PROXY=true would take the client address from the leftmost X-Forwarded-For entry, which the client writes: give the number of proxies in front of the portal (1 for one reverse proxy) or their addresses (e.g. 127.0.0.1,10.0.0.0/8).',
+    );
+  }
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    proxyAddr.compile(list);
+  } catch (err) {
+    throw new ConfigError(`TRUST_PROXY=${value} is neither a number of proxy hops nor a list of proxy addresses: ${(err as Error).message}.`);
+  }
+  return list;
 }
 
 /** Whether the developer conveniences (/dev/outbox, the log SMS provider) are on. */

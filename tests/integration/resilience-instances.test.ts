@@ -37,7 +37,7 @@ function twoInstances(store: 'database' | 'redis') {
     ctx.dbB = await openDatabase({ url: ctx.dbA.location, poolSize: 4 });
     // Behind a "proxy": each run signs in from an address of its own, so counters a previous run left
     // in Redis (they outlive the test database) never meet this one.
-    const config = { trustProxy: true, ...(store === 'redis' ? { redisUrl: REDIS_URL } : {}) };
+    const config = { trustProxy: 1, ...(store === 'redis' ? { redisUrl: REDIS_URL } : {}) };
     ctx.a = await startTestPortal('postgres', { db: ctx.dbA, config });
     ctx.b = await startTestPortal('postgres', { db: ctx.dbB, seed: false, config });
   });

@@ -21,7 +21,7 @@ describe.skipIf(!postgresOnly())('resilience: races on PostgreSQL', () => {
   const prisma = () => portal.db.prisma;
 
   beforeAll(async () => {
-    portal = await startTestPortal('postgres', { config: { trustProxy: true } });
+    portal = await startTestPortal('postgres', { config: { trustProxy: 1 } });
   });
   afterAll(async () => {
     await portal?.stop();

@@ -56,6 +56,18 @@ describe('configuration', () => {
   it('demo mode runs without SMTP and without a secret', () => {
     expect(readConfig({ PORTAL_MODE: 'demo' }).smtpUrl).toBeUndefined();
   });
+  it('reads TRUST_PROXY as a number of proxy hops or a list of proxy addresses, and refuses "true"', () => {
+    const trust = (value: string | undefined) => readConfig({ PORTAL_MODE: 'test', TRUST_PROXY: value }).trustProxy;
+    expect(trust(undefined)).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(trust('loopback, 10.0.0.0/8,2001:db8::1')).toEqual(['loopback', '10.0.0.0/8', '2001:db8::1']);
+    // `true` trusts every hop: the leftmost entry, which the client writes, would be its address.
+    expect(() => trust('true')).toThrow(/leftmost X-Forwarded-For entry.*number of proxies/);
+    expect(() => trust('10.0.0.300')).toThrow(/TRUST_PROXY=10\.0\.0\.300 is neither a number of proxy hops nor a list of proxy addresses/);
+    expect(() => trust('proxy.example.com')).toThrow(ConfigError);
+  });
 });
 
 describe('redirects after sign-in stay on this site', () => {
