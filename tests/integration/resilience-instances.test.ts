@@ -64,7 +64,7 @@ function suite(store: 'database' | 'redis') {
 
   it('a sign-in limit reached through A holds on B (even with the right password)', async () => {
     const account = await owner();
-    const { points } = LIMITS.loginFailuresPerLogin;
+    const { points } = LIMITS.loginFailuresPerLoginAndIp;
     for (let i = 0; i < points; i++) {
       const via = i % 2 ? ctx.b : ctx.a;
       const res = await client(via).post('/login', { login: account.email, password: `wrong-${i}` });

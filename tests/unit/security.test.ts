@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from '~/auth/password.server';
 import { maskEmail, maskPhone } from '~/account/masking';
 import { emailSchema } from '~/account/email';
 import { auditHash, stableJson } from '~/audit/audit.server';
+import { FREE_FAILURES, MAX_WAIT_SEC, waitAfterGuess } from '~/auth/guessing.server';
 
 const allowed = ['http://localhost:3000'];
 
@@ -98,6 +99,19 @@ describe('redirects after sign-in stay on this site', () => {
     ['/appeals/track/abc', '/appeals/track/abc'],
     [null, '/account/security'],
   ])('%s → %s', (input, expected) => expect(safeRedirectPath(input)).toBe(expected));
+});
+
+describe('password guessing per login: a growing wait, never a lock', () => {
+  it('waits nothing for the free failures, then doubles from 2 s up to the cap', () => {
+    expect(waitAfterGuess(FREE_FAILURES)).toBe(0);
+    expect([1, 2, 3, 4].map((n) => waitAfterGuess(FREE_FAILURES + n))).toEqual([2, 4, 8, 16]);
+    expect(waitAfterGuess(FREE_FAILURES + 40)).toBe(MAX_WAIT_SEC);
+  });
+  it('lets fewer than 100 guesses of one login through in a day (NIST SP 800-63B §3.2.2)', () => {
+    let guesses = 0;
+    for (let elapsed = 0; elapsed < 24 * 3600; guesses++) elapsed += waitAfterGuess(guesses + 1);
+    expect(guesses).toBeLessThan(100);
+  });
 });
 
 describe('passwords', () => {
