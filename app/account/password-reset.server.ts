@@ -25,7 +25,7 @@ export async function requestPasswordReset(
   for (const [name, key] of [
     ['resetRequestsPerFlow', input.flowKey],
     ['resetRequestsPerEmail', input.email],
-    ['anonymousCodeRequestsPerIp', input.meta.ip],
+    ['resetCodeRequestsPerIp', input.meta.ip],
   ] as const) {
     const verdict = await services.limits.consume(name, key);
     if (!verdict.allowed) return { ok: false, retryAfterSec: verdict.retryAfterSec };

@@ -22,8 +22,14 @@ export const LIMITS = {
   staffFailuresPerLoginAndIp: { points: 5, durationSec: 15 * 60, blockSec: 15 * 60 },
   staffFailuresPerLogin: { points: 1_000_000, durationSec: 24 * 60 * 60 },
   staffWaitPerLogin: { points: 1, durationSec: 1 },
-  /** Password-reset and appeal-code requests per IP. */
-  anonymousCodeRequestsPerIp: { points: 20, durationSec: 60 * 60 },
+  /** Code requests per client IP, each kind its own budget (a shared office address asks for many). */
+  resetCodeRequestsPerIp: { points: 20, durationSec: 60 * 60 },
+  appealCodeRequestsPerIp: { points: 20, durationSec: 60 * 60 },
+  /**
+   * Codes signed-in owners ask for (identity, new logon email) per IP; anonymous requests never spend it.
+   * Generous: each account and destination has its own limits, and many owners may share one office address.
+   */
+  signedInCodeRequestsPerIp: { points: 100, durationSec: 60 * 60 },
   /** Password-reset codes asked for one logon email (whether or not it is registered). */
   resetRequestsPerEmail: { points: 5, durationSec: 60 * 60 },
   /** One reset code a minute per browser flow. */
