@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { checkStaffPassword, completeStaffSignIn, enrolmentSecret } from '~/staff/auth.server';
-import { readStaffSession, staffPrincipal, startStaffSession } from '~/staff/session.server';
+import { readStaffSession, staffCookie, staffPrincipal, startStaffSession } from '~/staff/session.server';
 import { staffHome, staffTitle } from '~/staff/pages';
 import { defineAbilityFor } from '~/authz/ability';
 import { enrolmentQr } from '~/staff/totp.server';
@@ -52,7 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!session || session.mfaPassed) return redirect('/staff/login');
     const result = await completeStaffSignIn(context, session.id, String(form.get('code') ?? ''), meta);
     if (!result.ok) return data<ActionData>({ error: result.message }, refusedWith(result));
-    return redirect(redirectTo ?? startPage(session.staff));
+    return redirect(redirectTo ?? startPage(session.staff), { headers: { 'Set-Cookie': await staffCookie(context.services.config).serialize(result.token) } });
   }
   const email = String(form.get('email') ?? '');
   const password = String(form.get('password') ?? '').slice(0, 256);

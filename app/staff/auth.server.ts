@@ -5,6 +5,7 @@ import { maskEmail } from '~/account/masking';
 import { normaliseEmail } from '~/account/email';
 import { matchTotp, newTotpSecret, openTotpSecret, sealTotpSecret } from './totp.server';
 import { STAFF_SESSION_MS } from './session.server';
+import { newToken, sha256 } from '~/lib/tokens.server';
 import { beforeGuess, guessSucceeded, STAFF_GUESSES, waitInWords, type GuessRefusal } from '~/auth/guessing.server';
 
 export const STAFF_INVALID = 'The email, password or code is incorrect.';
@@ -59,8 +60,11 @@ export async function checkStaffPassword(context: AppLoadContext, rawEmail: stri
   return { ok: true, staffId: staff.id, enrolled: Boolean(staff.totpEnrolledAt && staff.totpSecretEncrypted) };
 }
 
-/** Step 2: the TOTP code. A code (time step) is accepted once; the session then gets its full 8 hours. */
-export async function completeStaffSignIn(context: AppLoadContext, sessionId: string, code: string, meta: RequestMeta, now = Date.now()): Promise<{ ok: true } | Refusal> {
+/**
+ * Step 2: the TOTP code. A code (time step) is accepted once; the session then gets its full 8 hours
+ * and a new token, so the one issued at the password step (the cookie then) never becomes the full session.
+ */
+export async function completeStaffSignIn(context: AppLoadContext, sessionId: string, code: string, meta: RequestMeta, now = Date.now()): Promise<{ ok: true; token: string } | Refusal> {
   const { prisma, config } = context.services;
   const session = await prisma.staffSession.findUniqueOrThrow({ where: { id: sessionId }, include: { staff: true } });
   const staff = session.staff;
@@ -71,6 +75,7 @@ export async function completeStaffSignIn(context: AppLoadContext, sessionId: st
     await countFailure(context, staff.email, meta, staff.id, 'totp');
     return { ok: false, message: 'The code is incorrect or has expired. Enter the current code from your authenticator app.', status: 401 };
   }
+  const token = newToken();
   const accepted = await prisma.$transaction(async (tx) => {
     // Replay guard: only a newer time step than the last one accepted.
     const used = await tx.staff.updateMany({
@@ -78,14 +83,14 @@ export async function completeStaffSignIn(context: AppLoadContext, sessionId: st
       data: { totpLastStep: step, ...(staff.totpEnrolledAt ? {} : { totpEnrolledAt: new Date(now) }) },
     });
     if (!used.count) return false;
-    await tx.staffSession.update({ where: { id: session.id }, data: { mfaPassed: true, expiresAt: new Date(now + STAFF_SESSION_MS), lastSeenAt: new Date(now) } });
+    await tx.staffSession.update({ where: { id: session.id }, data: { tokenHash: sha256(token), mfaPassed: true, expiresAt: new Date(now + STAFF_SESSION_MS), lastSeenAt: new Date(now) } });
     await recordAudit(tx, { actor: { type: 'staff', id: staff.id }, action: staff.totpEnrolledAt ? 'staff.login' : 'staff.totp_enrolled', meta, data: { email: maskEmail(staff.email) } });
     return true;
   });
   if (!accepted) return { ok: false, message: 'This code was already used. Wait for the next one.', status: 401 };
   // A TOTP-verified sign-in proves the member: this email's failures and wait start afresh.
   await guessSucceeded(context.services.limits, STAFF_GUESSES, staff.email, meta.ip, { clearLogin: true });
-  return { ok: true };
+  return { ok: true, token };
 }
 
 /** First sign-in: a new secret is made (and kept sealed) until the member proves it with a code. */

@@ -8,6 +8,7 @@ import { maskEmail, maskPhone } from '~/account/masking';
 import { emailSchema } from '~/account/email';
 import { auditHash, stableJson } from '~/audit/audit.server';
 import { FREE_FAILURES, MAX_WAIT_SEC, waitAfterGuess } from '~/auth/guessing.server';
+import { matchTotp, totpNow } from '~/staff/totp.server';
 
 const allowed = ['http://localhost:3000'];
 
@@ -111,6 +112,22 @@ describe('password guessing per login: a growing wait, never a lock', () => {
     let guesses = 0;
     for (let elapsed = 0; elapsed < 24 * 3600; guesses++) elapsed += waitAfterGuess(guesses + 1);
     expect(guesses).toBeLessThan(100);
+  });
+});
+
+describe('staff TOTP: a code belongs to its own time step', () => {
+  const secret = 'JBSWY3DPEHPK3PXP';
+  const step = 59_000_000;
+  const at = (s: number, sec = 1) => s * 30_000 + sec * 1000;
+  it('matches the step the code was made for, within one step of drift either way', () => {
+    const code = totpNow(secret, at(step));
+    expect(matchTotp(secret, code, at(step, 29))).toBe(step);
+    // Replayed at :01 of the next window: still the code of its own step, so the replay guard sees it.
+    expect(matchTotp(secret, code, at(step + 1))).toBe(step);
+    // An authenticator a little ahead: the next window's code is that window's, not this one's.
+    expect(matchTotp(secret, totpNow(secret, at(step + 1)), at(step, 29))).toBe(step + 1);
+    expect(matchTotp(secret, code, at(step + 2))).toBeNull();
+    expect(matchTotp(secret, 'abcdef', at(step))).toBeNull();
   });
 });
 
