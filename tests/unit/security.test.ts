@@ -3,7 +3,7 @@ import { isCrossSiteRequest } from '~/security/csrf.server';
 import { securityHeaders } from '~/security/headers.server';
 import { readConfig, ConfigError } from '~/config.server';
 import { safeRedirectPath } from '~/auth/session.server';
-import { hashPassword, verifyPassword } from '~/auth/password.server';
+import { hashPassword, PASSWORD_PERSONAL, PASSWORD_TOO_COMMON, passwordProblem, verifyPassword } from '~/auth/password.server';
 import { maskEmail, maskPhone } from '~/account/masking';
 import { emailSchema } from '~/account/email';
 import { auditHash, stableJson } from '~/audit/audit.server';
@@ -141,6 +141,19 @@ describe('passwords', () => {
   it('an unknown login (no hash) never verifies, whatever the password', async () => {
     expect(await verifyPassword(null, 'demo-Passw0rd!')).toBe(false);
     expect(await verifyPassword('not-a-hash', 'x')).toBe(false);
+  });
+  it.each(['password12', 'Password123', 'Passw0rd123', 'qwerty12345', '1234567890abc', 'dr0wssap123'])('refuses the common password %s', (password) => {
+    expect(passwordProblem(password)).toBe(PASSWORD_TOO_COMMON);
+  });
+  it('refuses a password built on the owner’s email, name or the service’s name', () => {
+    const owner = { email: 'marguerite.okonkwo@example.com', name: 'Marguerite Okonkwo' };
+    for (const password of ['marguerite.okonkwo@example.com1', 'Okonkwo-family-77', 'm4rgu3rite-2024-x', 'recovery-desk-2024']) {
+      expect(passwordProblem(password, owner), password).toBe(PASSWORD_PERSONAL);
+    }
+  });
+  it('takes a password that is long enough and of the owner’s own making', () => {
+    expect(passwordProblem('Harbour-lantern-482', { email: 'bob@example.com', name: 'Bob Example' })).toBeNull();
+    expect(passwordProblem('correct horse battery 9 staple')).toBeNull();
   });
 });
 
