@@ -30,12 +30,16 @@ export type PortalConfig = {
   /** PORTAL_BENCH=1: `npm run bench` runs this instance (serves /bench/baseline; nothing else changes). */
   bench: boolean;
   evidenceRetentionDays: number;
+  /** The only domains staff emails may have (STAFF_EMAIL_DOMAINS); none set in production = no staff can be added. */
+  staffEmailDomains: string[];
 };
 
 export class ConfigError extends Error {}
 
 const MODES: PortalMode[] = ['demo', 'development', 'test', 'production'];
 const DEV_SECRET = 'ard-development-only-secret-never-use-in-production';
+/** The demo staff's domain: the default of STAFF_EMAIL_DOMAINS outside production. */
+const DEMO_STAFF_DOMAIN = 'support.example.com';
 
 /** The key material for encrypted columns, as the portal derives it from the environment. */
 export function encryptionSecretFrom(env: Record<string, string | undefined> = process.env): string {
@@ -73,6 +77,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
     bench: env.PORTAL_BENCH === '1',
     evidenceRetentionDays: Number(env.EVIDENCE_RETENTION_DAYS ?? 90),
+    staffEmailDomains: (env.STAFF_EMAIL_DOMAINS ?? (production ? '' : DEMO_STAFF_DOMAIN)).split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
     ...overrides,
   };
 }
