@@ -23,16 +23,19 @@ export type GuessRefusal = { limit: 'login-and-address' | 'address' | 'login-wai
 
 const pairKey = (login: string, ip: string) => `${login}|${ip}`;
 
+/** A guess counted and let through: how many the login's count held with it (for `guessSucceeded`). */
+export type GuessTicket = { refused: false; failures: number };
+
 /**
  * Counts a guess before it is checked (parallel guesses cannot all pass a check made before any of them
  * is counted), or says which limit refuses it. A guess that then turns out right calls `guessSucceeded`.
  */
-export async function beforeGuess(limits: RateLimits, scope: GuessLimits, login: string, ip: string): Promise<GuessRefusal | null> {
+export async function beforeGuess(limits: RateLimits, scope: GuessLimits, login: string, ip: string): Promise<(GuessRefusal & { refused: true }) | GuessTicket> {
   const refused = await limits.attempt([
     [scope.pair, pairKey(login, ip)],
     ['loginFailuresPerIp', ip],
   ]);
-  if (refused) return { limit: refused.limit === scope.pair ? 'login-and-address' : 'address', retryAfterSec: refused.retryAfterSec };
+  if (refused) return { refused: true, limit: refused.limit === scope.pair ? 'login-and-address' : 'address', retryAfterSec: refused.retryAfterSec };
   const failures = await limits.count(scope.perLogin, login);
   if (failures > FREE_FAILURES) {
     // One guess at a time: whoever takes the slot sets the wait for the next one before its check.
@@ -41,11 +44,11 @@ export async function beforeGuess(limits: RateLimits, scope: GuessLimits, login:
       await limits.forgive(scope.perLogin, login);
       await limits.forgive(scope.pair, pairKey(login, ip));
       await limits.forgive('loginFailuresPerIp', ip);
-      return { limit: 'login-wait', retryAfterSec: slot.retryAfterSec };
+      return { refused: true, limit: 'login-wait', retryAfterSec: slot.retryAfterSec };
     }
     await limits.block(scope.wait, login, waitAfterGuess(failures));
   }
-  return null;
+  return { refused: false, failures };
 }
 
 /**
@@ -53,9 +56,10 @@ export async function beforeGuess(limits: RateLimits, scope: GuessLimits, login:
  * password, a staff member's TOTP step), so the login's failures and wait start afresh; otherwise (a
  * staff password, with the TOTP step still to come) only the wait is lifted for that next step.
  */
-export async function guessSucceeded(limits: RateLimits, scope: GuessLimits, login: string, ip: string, options: { clearLogin: boolean }): Promise<void> {
+export async function guessSucceeded(limits: RateLimits, scope: GuessLimits, login: string, ip: string, ticket: GuessTicket, options: { clearLogin: boolean }): Promise<void> {
   await limits.forgive('loginFailuresPerIp', ip);
-  await limits.reset(scope.wait, login);
+  // A wait is set only past the free failures (one round trip less on an ordinary sign-in).
+  if (ticket.failures > FREE_FAILURES) await limits.reset(scope.wait, login);
   if (options.clearLogin) {
     await limits.reset(scope.pair, pairKey(login, ip));
     await limits.reset(scope.perLogin, login);

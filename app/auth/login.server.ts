@@ -70,12 +70,12 @@ export async function signIn(services: Services, loginRaw: string, password: str
   const key = guessKey(login, candidate);
   // Counted as a failure before the password is checked (given back if it is right): 200 guesses sent
   // at once get a few checks, not 200.
-  const refused = await beforeGuess(services.limits, CUSTOMER_GUESSES, key, meta.ip);
-  if (refused) {
+  const guess = await beforeGuess(services.limits, CUSTOMER_GUESSES, key, meta.ip);
+  if (guess.refused) {
     await services.prisma.$transaction((tx) =>
-      recordAudit(tx, { actor: { type: 'anonymous' }, action: 'login.throttled', accountUid: candidate?.accountUid ?? null, meta, data: { login: maskEmail(login), limit: refused.limit } }),
+      recordAudit(tx, { actor: { type: 'anonymous' }, action: 'login.throttled', accountUid: candidate?.accountUid ?? null, meta, data: { login: maskEmail(login), limit: guess.limit } }),
     );
-    throw new LoginRefused('throttled', throttledMessage(refused, login), refused.retryAfterSec);
+    throw new LoginRefused('throttled', throttledMessage(guess, login), guess.retryAfterSec);
   }
   const ok = await verifyPassword(candidate?.passwordHash, password);
   if (!candidate || !ok) {
@@ -90,7 +90,7 @@ export async function signIn(services: Services, loginRaw: string, password: str
     );
     throw new LoginRefused('invalid', INVALID_CREDENTIALS);
   }
-  await guessSucceeded(services.limits, CUSTOMER_GUESSES, key, meta.ip, { clearLogin: true });
+  await guessSucceeded(services.limits, CUSTOMER_GUESSES, key, meta.ip, guess, { clearLogin: true });
   return { principalType: candidate.principalType, accountUid: candidate.accountUid, ramUserId: candidate.ramUserId, login };
 }
 

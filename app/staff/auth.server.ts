@@ -6,7 +6,7 @@ import { normaliseEmail } from '~/account/email';
 import { matchTotp, newTotpSecret, openTotpSecret, sealTotpSecret } from './totp.server';
 import { STAFF_SESSION_MS } from './session.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
-import { beforeGuess, guessSucceeded, STAFF_GUESSES, waitInWords, type GuessRefusal } from '~/auth/guessing.server';
+import { beforeGuess, guessSucceeded, STAFF_GUESSES, waitInWords, type GuessRefusal, type GuessTicket } from '~/auth/guessing.server';
 
 export const STAFF_INVALID = 'The email, password or code is incorrect.';
 
@@ -29,9 +29,9 @@ type Refusal = { ok: false; message: string; status: number; retryAfterSec?: num
  * Counts this step as a failure before the password or code is checked (parallel guesses cannot all
  * pass a check made before any is counted), or refuses it, audited.
  */
-async function throttled(context: AppLoadContext, email: string, meta: RequestMeta, staffId: string | null, stage: string): Promise<Refusal | null> {
+async function throttled(context: AppLoadContext, email: string, meta: RequestMeta, staffId: string | null, stage: string): Promise<Refusal | GuessTicket> {
   const refused = await beforeGuess(context.services.limits, STAFF_GUESSES, email, meta.ip);
-  if (!refused) return null;
+  if (!refused.refused) return refused;
   await context.services.prisma.$transaction((tx) =>
     recordAudit(tx, { actor: { type: 'anonymous', id: staffId ?? undefined }, action: 'staff.login_throttled', meta, data: { email: maskEmail(email), stage, limit: refused.limit } }),
   );
@@ -47,8 +47,8 @@ async function countFailure(context: AppLoadContext, email: string, meta: Reques
 /** Step 1: email and password. Deactivated or unknown staff get the same answer as a wrong password. */
 export async function checkStaffPassword(context: AppLoadContext, rawEmail: string, password: string, meta: RequestMeta): Promise<{ ok: true; staffId: string; enrolled: boolean } | Refusal> {
   const email = normaliseEmail(rawEmail).slice(0, 254);
-  const refusal = await throttled(context, email, meta, null, 'password');
-  if (refusal) return refusal;
+  const guess = await throttled(context, email, meta, null, 'password');
+  if ('ok' in guess) return guess;
   const staff = await context.services.prisma.staff.findUnique({ where: { email } });
   const ok = await verifyPassword(staff?.passwordHash, password);
   if (!staff || !ok || !staff.active) {
@@ -56,7 +56,7 @@ export async function checkStaffPassword(context: AppLoadContext, rawEmail: stri
     return { ok: false, message: STAFF_INVALID, status: 401 };
   }
   // Only the TOTP step proves the member: the password takes its own count back and lifts the wait for that step.
-  await guessSucceeded(context.services.limits, STAFF_GUESSES, email, meta.ip, { clearLogin: false });
+  await guessSucceeded(context.services.limits, STAFF_GUESSES, email, meta.ip, guess, { clearLogin: false });
   return { ok: true, staffId: staff.id, enrolled: Boolean(staff.totpEnrolledAt && staff.totpSecretEncrypted) };
 }
 
@@ -68,8 +68,8 @@ export async function completeStaffSignIn(context: AppLoadContext, sessionId: st
   const { prisma, config } = context.services;
   const session = await prisma.staffSession.findUniqueOrThrow({ where: { id: sessionId }, include: { staff: true } });
   const staff = session.staff;
-  const refusal = await throttled(context, staff.email, meta, staff.id, 'totp');
-  if (refusal) return refusal;
+  const guess = await throttled(context, staff.email, meta, staff.id, 'totp');
+  if ('ok' in guess) return guess;
   const step = staff.totpSecretEncrypted ? matchTotp(openTotpSecret(config.encryptionSecret, staff.totpSecretEncrypted), code.trim(), now) : null;
   if (step === null) {
     await countFailure(context, staff.email, meta, staff.id, 'totp');
@@ -89,7 +89,7 @@ export async function completeStaffSignIn(context: AppLoadContext, sessionId: st
   });
   if (!accepted) return { ok: false, message: 'This code was already used. Wait for the next one.', status: 401 };
   // A TOTP-verified sign-in proves the member: this email's failures and wait start afresh.
-  await guessSucceeded(context.services.limits, STAFF_GUESSES, staff.email, meta.ip, { clearLogin: true });
+  await guessSucceeded(context.services.limits, STAFF_GUESSES, staff.email, meta.ip, guess, { clearLogin: true });
   return { ok: true, token };
 }
 
