@@ -1,25 +1,19 @@
 // Code quotas over HTTP: what anonymous requesters ask for never spends the signed-in owner's budget,
 // and anonymous password-reset and appeal codes each have a per-address budget of their own.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
-import { startTestPortal, type TestPortal } from '../support/portal';
-import { HttpClient, pageText } from '../support/http';
+import { useTestPortal } from '../support/portal';
+import { clientsAt, HttpClient, pageText } from '../support/http';
 import { STEP1 } from '../support/accounts';
 import { LIMITS } from '~/security/rate-limits.server';
 
 describeEachDatabase('code quotas: anonymous and signed-in requesters apart', (kind) => {
-  let portal: TestPortal;
-  beforeAll(async () => {
-    portal = await startTestPortal(kind, { config: { trustProxy: 1 } });
-  });
-  afterAll(async () => {
-    await portal?.stop();
-  });
+  const portal = useTestPortal(kind, { config: { trustProxy: 1 } });
 
-  let net = 0;
-  const at = (address = `198.18.${kind === 'pglite' ? 5 : 6}.${++net}`) => new HttpClient(portal.url, { forwardedFor: address });
+  /** A client at an address of its own (behind the one trusted proxy). */
+  const at = clientsAt(() => portal().url, `198.18.${kind === 'pglite' ? 5 : 6}`);
   const askReset = (c: HttpClient, email: string) => c.post('/password-reset', { intent: 'request', email, channel: 'EMAIL' });
-  const codesTo = (recipient: string) => portal.db.prisma.outboxMessage.count({ where: { recipient, template: { startsWith: 'code:' } } });
+  const codesTo = (recipient: string) => portal().db.prisma.outboxMessage.count({ where: { recipient, template: { startsWith: 'code:' } } });
 
   it("five anonymous password-reset requests for bob@example.com do not make Bob's own request for a code answer 429", async () => {
     // Strangers, each with fresh cookies and an address of their own.
@@ -60,7 +54,7 @@ describeEachDatabase('code quotas: anonymous and signed-in requesters apart', (k
   it("a signed-in owner's address has a budget of its own too, and says so", async () => {
     const lab = `198.18.${kind === 'pglite' ? 9 : 10}.1`;
     const { points } = LIMITS.signedInCodeRequestsPerIp;
-    await portal.services.limits.consume('signedInCodeRequestsPerIp', lab, points);
+    await portal().services.limits.consume('signedInCodeRequestsPerIp', lab, points);
     const alice = at(lab);
     await alice.signIn('alice@example.com');
     const refused = await alice.post(STEP1, { intent: 'send-code', channel: 'SMS' });

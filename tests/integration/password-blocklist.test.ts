@@ -1,7 +1,7 @@
 // Every place a password is set refuses a common password and one built on the owner's email or name.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
-import { startTestPortal, type TestPortal } from '../support/portal';
+import { useTestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
 import { codeSentTo, createOwner } from '../support/accounts';
 import { DEMO_STAFF, staffSignIn } from '../support/staff';
@@ -9,21 +9,15 @@ import { PASSWORD_PERSONAL, PASSWORD_TOO_COMMON } from '~/auth/password.server';
 import { RESET_MESSAGES } from '~/account/messages';
 
 describeEachDatabase('password blocklist', (kind) => {
-  let portal: TestPortal;
-  beforeAll(async () => {
-    portal = await startTestPortal(kind);
-  });
-  afterAll(async () => {
-    await portal?.stop();
-  });
+  const portal = useTestPortal(kind);
 
-  const prisma = () => portal.db.prisma;
+  const prisma = () => portal().db.prisma;
   const reset = (c: HttpClient, code: string, password: string) => c.post('/password-reset', { intent: 'reset', code, password, confirm: password });
 
   it('password reset: refuses password12 and the like, and the email; the name only once the code is right, which stays usable', async () => {
     const owner = await createOwner(prisma());
     await prisma().account.update({ where: { uid: owner.uid }, data: { holderName: 'Marguerite Okonkwo' } });
-    const c = new HttpClient(portal.url);
+    const c = new HttpClient(portal().url);
     expect((await c.post('/password-reset', { intent: 'request', email: owner.email, channel: 'EMAIL' })).status).toBe(302);
     const code = await codeSentTo(prisma(), owner.email);
     const before = (await prisma().account.findUniqueOrThrow({ where: { uid: owner.uid } })).passwordHash;
@@ -48,17 +42,17 @@ describeEachDatabase('password blocklist', (kind) => {
     // The same code still sets a good password.
     const done = await reset(c, code, 'Harbour-lantern-482');
     expect(done.status, pageText(await done.clone().text()).slice(0, 300)).toBe(302);
-    await new HttpClient(portal.url).signIn(owner.email, 'Harbour-lantern-482');
+    await new HttpClient(portal().url).signIn(owner.email, 'Harbour-lantern-482');
   });
 
   it('staff invitation: refuses a common password and one built on the member’s email or name', async () => {
-    const admin = new HttpClient(portal.url);
+    const admin = new HttpClient(portal().url);
     await staffSignIn(admin, DEMO_STAFF.admin, { prisma: prisma() });
     const email = `quintus.varga-${kind}@support.example.com`;
     expect((await admin.post('/staff/admin/staff', { intent: 'create', email, name: 'Quintus Varga', roles: 'AGENT' })).status).toBe(200);
     const mail = await prisma().outboxMessage.findFirstOrThrow({ where: { recipient: email, template: 'staff-invitation' } });
     const path = /https?:\/\/\S+(\/staff\/invite\/[A-Za-z0-9_-]{40,})/.exec(mail.text)![1];
-    const invitee = new HttpClient(portal.url);
+    const invitee = new HttpClient(portal().url);
     const tries: [string, string][] = [
       ['password12', PASSWORD_TOO_COMMON],
       ['Quintus-2024-xx', PASSWORD_PERSONAL],
