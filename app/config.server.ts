@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { EncryptionKeys } from '~/lib/crypto.server';
+import proxyAddr from 'proxy-addr';
 
 /**
  * demo: what `npm start` runs — demo data, no real mail, /dev/outbox readable.
@@ -29,7 +30,8 @@ export type PortalConfig = {
   encryptionSecret: string;
   /** Staff TOTP secrets, SSO client secrets and sealed cookies: ENCRYPTION_KEYS, and what older values may be sealed under. */
   encryptionKeys: EncryptionKeys;
-  trustProxy: boolean;
+  /** Which proxies' X-Forwarded-For entries are believed: none, a number of hops, or their addresses (express's `trust proxy`). */
+  trustProxy: TrustProxy;
   /** PORTAL_BENCH=1: `npm run bench` runs this instance (serves /bench/baseline; nothing else changes). */
   bench: boolean;
   evidenceRetentionDays: number;
@@ -37,12 +39,16 @@ export type PortalConfig = {
   recoveryHoldHours: number;
   /** Delivered (or given-up) outbox messages are deleted after this many days. */
   outboxRetentionDays: number;
+  /** The only domains staff emails may have (STAFF_EMAIL_DOMAINS); none set in production = no staff can be added. */
+  staffEmailDomains: string[];
 };
 
 export class ConfigError extends Error {}
 
 const MODES: PortalMode[] = ['demo', 'development', 'test', 'production'];
 const DEV_SECRET = 'ard-development-only-secret-never-use-in-production';
+/** The demo staff's domain: the default of STAFF_EMAIL_DOMAINS outside production. */
+const DEMO_STAFF_DOMAIN = 'support.example.com';
 
 /** The key material for encrypted columns, as the portal derives it from the environment. */
 export function encryptionSecretFrom(env: Record<string, string | undefined> = process.env): string {
@@ -102,11 +108,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     sessionSecrets,
     encryptionSecret: encryptionSecretFrom(env),
     encryptionKeys: encryptionKeysFrom(env),
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
     bench: env.PORTAL_BENCH === '1',
     evidenceRetentionDays: Number(env.EVIDENCE_RETENTION_DAYS ?? 90),
     recoveryHoldHours: hoursFrom('RECOVERY_HOLD_HOURS', env.RECOVERY_HOLD_HOURS, 24),
     outboxRetentionDays: Number(env.OUTBOX_RETENTION_DAYS ?? 30),
+    staffEmailDomains: (env.STAFF_EMAIL_DOMAINS ?? (production ? '' : DEMO_STAFF_DOMAIN)).split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
     ...overrides,
   };
 }
@@ -116,6 +123,32 @@ function hoursFrom(name: string, raw: string | undefined, fallback: number): num
   const hours = Number(raw);
   if (!Number.isFinite(hours) || hours < 0 || hours > 24 * 30) throw new ConfigError(`${name}=${raw} is not a number of hours between 0 and 720.`);
   return hours;
+}
+
+export type TrustProxy = false | number | string[];
+
+/**
+ * TRUST_PROXY as express's `trust proxy` takes it: a number of proxy hops in front of the portal, or
+ * the proxies' addresses and subnets (`loopback`, `10.0.0.0/8`, …). The client is then the rightmost
+ * X-Forwarded-For entry that is not a trusted proxy. `true` (trust every hop) is refused: it makes the
+ * leftmost entry, which the client writes itself, the client's address.
+ */
+export function trustProxyFrom(raw: string | undefined): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === '0' || value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true') {
+    throw new ConfigError(
+      'TRUST_PROXY=true would take the client address from the leftmost X-Forwarded-For entry, which the client writes: give the number of proxies in front of the portal (1 for one reverse proxy) or their addresses (e.g. 127.0.0.1,10.0.0.0/8).',
+    );
+  }
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    proxyAddr.compile(list);
+  } catch (err) {
+    throw new ConfigError(`TRUST_PROXY=${value} is neither a number of proxy hops nor a list of proxy addresses: ${(err as Error).message}.`);
+  }
+  return list;
 }
 
 /** Whether the developer conveniences (/dev/outbox, the log SMS provider) are on. */

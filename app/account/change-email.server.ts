@@ -46,9 +46,17 @@ export function identityChannels(account: Pick<Account, 'securePhone' | 'logonEm
   return channels;
 }
 
+/** The signed-in requesters' own budget per client address (anonymous code requests never spend it). */
+async function addressBudget(services: Services, meta: RequestMeta): Promise<IssueResult | null> {
+  const verdict = await services.limits.consume('signedInCodeRequestsPerIp', meta.ip);
+  return verdict.allowed ? null : { ok: false, reason: 'limit', window: 'hour', scope: 'address', retryAfterSec: verdict.retryAfterSec };
+}
+
 export async function sendIdentityCode(services: Services, session: ChangeSession, account: Account, channel: VerificationChannel, meta: RequestMeta): Promise<IssueResult | { ok: false; reason: 'no-channel' }> {
   const choice = identityChannels(account).find((c) => c.channel === channel);
   if (!choice) return { ok: false, reason: 'no-channel' };
+  const overBudget = await addressBudget(services, meta);
+  if (overBudget) return overBudget;
   return sendCode(services, {
     purpose: 'CHANGE_EMAIL_IDENTITY',
     channel: choice.channel,
@@ -116,6 +124,8 @@ export async function sendNewEmailCode(services: Services, session: ChangeSessio
   if (!hasPrivilegedWindow(session)) return { ok: false, reason: 'window' };
   const checked = await checkNewEmail(services, account, raw);
   if (!checked.ok) return { ok: false, reason: 'invalid', problem: checked.problem };
+  const overBudget = await addressBudget(services, meta);
+  if (overBudget) return overBudget;
   return sendCode(services, {
     purpose: 'CHANGE_EMAIL_NEW',
     channel: 'EMAIL',

@@ -16,7 +16,7 @@ export const RESET_MESSAGES = {
     (channel === 'SMS'
       ? 'If an account uses this logon email and has a secure phone, we sent a verification code to that phone.'
       : 'If an account uses this logon email, we sent a verification code to it.') +
-    ` No code comes when ${CODE_RULES.perHour} were already sent to it in the last hour (or ${CODE_RULES.perDay} today): then wait, or file an appeal.`,
+    ` No code comes when ${CODE_RULES.perHour} were already requested for it without signing in (password reset, appeal) in the last hour (or ${CODE_RULES.perDay} today): then wait, or file an appeal.`,
   tooMany: (minutes: number) => `Too many codes were requested. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
   badCode: 'The verification code is not valid. Check it, or request a new code.',
   done: 'Your password was reset and every session of the account was signed out. Sign in with the new password.',

@@ -25,7 +25,7 @@ export async function requestPasswordReset(
   for (const [name, key] of [
     ['resetRequestsPerFlow', input.flowKey],
     ['resetRequestsPerEmail', input.email],
-    ['anonymousCodeRequestsPerIp', input.meta.ip],
+    ['resetCodeRequestsPerIp', input.meta.ip],
   ] as const) {
     const verdict = await services.limits.consume(name, key);
     if (!verdict.allowed) return { ok: false, retryAfterSec: verdict.retryAfterSec };
@@ -45,6 +45,9 @@ export async function requestPasswordReset(
   return { ok: true };
 }
 
+/** A new password refused once the code proved the requester (inside the transaction, to roll it back). */
+class PasswordRefused extends Error {}
+
 export type ResetResult = { ok: true } | { ok: false; field: 'code' | 'password'; message: string };
 
 export async function resetPassword(
@@ -52,9 +55,12 @@ export async function resetPassword(
   input: { email: string; channel: VerificationChannel; flowKey: string; code: string; password: string; meta: RequestMeta },
   now = new Date(),
 ): Promise<ResetResult> {
-  const weak = passwordProblem(input.password);
-  if (weak) return { ok: false, field: 'password', message: weak };
   const account = await services.prisma.account.findUnique({ where: { logonEmail: input.email } });
+  const weak = passwordProblem(input.password, { email: input.email });
+  if (weak) return { ok: false, field: 'password', message: weak };
+  // The name on file is told only to whoever holds the right code: before it, this answer would say
+  // whether the email is registered and to whom. Judged for every request alike (the same time taken).
+  const weakForOwner = passwordProblem(input.password, { email: input.email, name: account?.holderName ?? 'Account Holder' });
   const target = input.channel === 'SMS' ? account?.securePhone : account?.logonEmail;
   // Hash before the transaction: argon2 takes tens of milliseconds and must not hold it open.
   const passwordHash = await hashPassword(input.password);
@@ -70,6 +76,8 @@ export async function resetPassword(
       meta: input.meta,
     }, undefined, now);
     if (!check.ok) return { ok: false, field: 'code', message: RESET_MESSAGES.badCode } as const;
+    // Rolled back: the code stays usable for a better password.
+    if (weakForOwner) throw new PasswordRefused(weakForOwner);
     await tx.account.update({ where: { uid: account.uid }, data: { passwordHash, passwordChangedAt: now } });
     await tx.session.updateMany({ where: { accountUid: account.uid, principalType: 'OWNER', revokedAt: null }, data: { revokedAt: now } });
     await enqueueEmail(tx, { to: account.logonEmail, ...passwordChanged({ uid: account.uid, when: now, ip: input.meta.ip }), template: 'password-reset' });
@@ -81,6 +89,9 @@ export async function resetPassword(
       data: { email: maskEmail(account.logonEmail), channel: input.channel },
     });
     return { ok: true } as const;
+  }).catch((err: unknown) => {
+    if (err instanceof PasswordRefused) return { ok: false, field: 'password', message: err.message } as const;
+    throw err;
   });
   services.outbox.kick();
   return result;

@@ -30,9 +30,11 @@ export const SET_PASSWORD_ENDED: Record<'used' | 'expired' | 'unknown', string> 
 
 /** Sets the password once: the link is locked, checked and used up in the same transaction as the change. */
 export async function setPasswordFromLink(services: Services, input: { token: string; password: string; meta: RequestMeta }, now = new Date()): Promise<SetPasswordResult> {
-  const weak = passwordProblem(input.password);
-  if (weak) return { ok: false, field: 'password', message: weak };
   if (!TOKEN_SHAPE.test(input.token)) return { ok: false, field: null, message: SET_PASSWORD_ENDED.unknown };
+  // Not the account's own email or name, nor a common password; the link itself is checked, locked, below.
+  const owner = await services.prisma.securityNoticeToken.findUnique({ where: { tokenHash: sha256(input.token) }, select: { account: { select: { logonEmail: true, holderName: true } } } });
+  const weak = passwordProblem(input.password, { email: owner?.account.logonEmail, name: owner?.account.holderName });
+  if (weak) return { ok: false, field: 'password', message: weak };
   // Hash before the transaction: argon2 takes tens of milliseconds and must not hold it open.
   const passwordHash = await hashPassword(input.password);
   return services.prisma.$transaction(async (tx) => {

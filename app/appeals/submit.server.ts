@@ -31,7 +31,7 @@ export const PROOF_VALID_MS = 60 * 60_000;
 const requesterKey = (flowKey: string) => `appeal:${flowKey}`;
 
 export async function sendAppealEmailCode(services: Services, input: { flowKey: string; newEmail: string; meta: RequestMeta }): Promise<IssueResult | { ok: false; reason: 'ip-limit'; retryAfterSec: number }> {
-  const ip = await services.limits.consume('anonymousCodeRequestsPerIp', input.meta.ip);
+  const ip = await services.limits.consume('appealCodeRequestsPerIp', input.meta.ip);
   if (!ip.allowed) return { ok: false, reason: 'ip-limit', retryAfterSec: ip.retryAfterSec };
   return sendCode(services, {
     purpose: 'APPEAL_NEW_EMAIL',

@@ -170,19 +170,23 @@ const SAME_SITE = 'http://portal.invalid';
 /**
  * A same-site path to go back to after sign-in; anything else falls back. Browsers drop tabs and
  * newlines from a URL and read a backslash as a slash, so `/\t/evil.example` would leave the site:
- * such characters are refused outright, and what remains must resolve to this site.
+ * such characters are refused outright, and what remains must resolve to this site — both as given
+ * and as the normalised path that goes into the Location header.
  */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = '/account/security'): string {
   // eslint-disable-next-line no-control-regex
   if (typeof to !== 'string' || !to.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(to)) return fallback;
-  let url: URL;
+  let path: string;
   try {
-    url = new URL(to, SAME_SITE);
+    const url = new URL(to, SAME_SITE);
+    if (url.origin !== SAME_SITE) return fallback;
+    path = url.pathname + url.search + url.hash;
+    // Dot segments collapse: `/.//x` and `/..//x` normalise to `//x`, which a browser reads as host x.
+    if (new URL(path, SAME_SITE).origin !== SAME_SITE) return fallback;
   } catch {
     return fallback;
   }
-  if (url.origin !== SAME_SITE) return fallback;
-  return url.pathname + url.search + url.hash;
+  return path;
 }
 
 export function redirectToLogin(request: Request): never {

@@ -130,6 +130,8 @@ export const STAFF = modelTable<Staff>('Staff', {
   deactivatedAt: 'date',
   invitationTokenHash: 'value',
   invitationExpiresAt: 'date',
+  seniorRequestedById: 'value',
+  seniorRequestedAt: 'date',
   createdAt: 'date',
   updatedAt: 'date',
 });

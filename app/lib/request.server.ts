@@ -7,7 +7,7 @@ declare module '@remix-run/node' {
     services: Services;
     /** CSP nonce of this response. */
     nonce: string;
-    /** The client's address (X-Forwarded-For is used only when TRUST_PROXY is set). */
+    /** The client's address (from X-Forwarded-For only through the proxies TRUST_PROXY names). */
     clientIp: string;
     /** Per-request notes from the app to the HTTP layer. */
     flags: { databaseUnavailable?: boolean; badInput?: boolean };

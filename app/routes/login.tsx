@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { getCustomer } from '~/auth/guards.server';
@@ -12,6 +12,12 @@ import { ssoEntryFor } from '~/sso/sso.server';
 import { isSsoFailureCode, SSO_FAILURES, type SsoFailureCode } from '~/sso/messages';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in — Account Recovery Desk' }];
+
+/** A refused sign-in tells when to try again in the page's own answer too. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After');
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers();
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const customer = await getCustomer(request, context);
@@ -60,7 +66,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(redirectTo, { headers: { 'Set-Cookie': await commitSessionCookie(services.config, token) } });
   } catch (err) {
     if (err instanceof LoginRefused) {
-      return data({ error: err.message, login }, { status: err.kind === 'locked' ? 429 : 401 });
+      if (err.kind === 'throttled') return data({ error: err.message, login }, { status: 429, headers: { 'Retry-After': String(err.retryAfterSec ?? 60) } });
+      return data({ error: err.message, login }, { status: 401 });
     }
     throw err;
   }

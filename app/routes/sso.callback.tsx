@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { recordAudit } from '~/audit/audit.server';
-import { ROLE_SESSION_MS, commitSessionCookie, createSession, readSessionToken, revokeSessionByToken } from '~/auth/session.server';
+import { ROLE_SESSION_MS, commitSessionCookie, createSession, readSessionToken, revokeSessionByToken, safeRedirectPath } from '~/auth/session.server';
 import { clearParentCookie } from '~/auth/role-session.server';
 import { requestMeta } from '~/lib/request.server';
 import { SsoFailure, chainText } from '~/sso/oidc.server';
@@ -41,7 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     });
     headers.append('Set-Cookie', await commitSessionCookie(config, token));
     headers.append('Set-Cookie', await clearParentCookie(config));
-    return redirect(identity.redirectTo, { headers });
+    return redirect(safeRedirectPath(identity.redirectTo), { headers });
   } catch (err) {
     if (err instanceof Response) throw err;
     const failure = err instanceof SsoFailure ? err : new SsoFailure('failed', chainText(err));

@@ -4,9 +4,9 @@ import { useEffect, useRef } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { requireStaff } from '~/staff/session.server';
 import { assertAllowed } from '~/auth/guards.server';
-import { denialReason } from '~/authz/ability';
 import { subject } from '@casl/ability';
 import {
+  answerSeniorRequest,
   changeStaffRoles,
   createStaffMember,
   deactivateStaffMember,
@@ -15,7 +15,6 @@ import {
   reactivateStaffMember,
   reinviteStaffMember,
   StaffAdminError,
-  type StaffRow,
 } from '~/staff/admin.server';
 import { createStaffSchema, normaliseRoles, ROLE_HINTS, ROLE_LABELS, rolesSchema, STAFF_ROLES } from '~/staff/admin-schema';
 import { requestMeta } from '~/lib/request.server';
@@ -23,6 +22,7 @@ import { useAppAbility } from '~/components/ability';
 import { FormError, FormStatus, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
 import { staffTitle } from '~/staff/pages';
+import { StaffRowView } from '~/components/staff-row';
 
 export const meta: MetaFunction = () => [{ title: staffTitle('Staff') }];
 
@@ -63,13 +63,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
         for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as keyof ActionData['fieldErrors']] ??= issue.message;
         return data<ActionData>({ fieldErrors, values }, { status: 400 });
       }
+      let created;
       try {
-        await createStaffMember(services, admin, parsed.data, meta);
+        created = await createStaffMember(services, admin, parsed.data, meta);
       } catch (err) {
         if (err instanceof StaffAdminError) return data<ActionData>({ fieldErrors: err.field ? { [err.field]: err.message } : {}, error: err.field ? undefined : err.message, values }, { status: err.status });
         throw err;
       }
-      return data<ActionData>({ fieldErrors: {}, created: true, message: `${parsed.data.name} was added. An invitation to set a password was sent to ${parsed.data.email}; the link is valid for 72 hours.` });
+      const senior = created.seniorPending ? ` ${SENIOR_PENDING}` : '';
+      return data<ActionData>({ fieldErrors: {}, created: true, message: `${parsed.data.name} was added. An invitation to set a password was sent to ${parsed.data.email}; the link is valid for 72 hours.${senior}` });
     }
 
     // The other acts concern one existing member.
@@ -82,7 +84,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!roles.success) return data<ActionData>({ fieldErrors: { roles: roles.error.issues[0].message }, staffId: target.id }, { status: 400 });
       const expected = form.has('expected') ? normaliseRoles(String(form.get('expected')).split(',')) : undefined;
       const outcome = await changeStaffRoles(services, admin, { staffId: target.id, roles: roles.data, expected }, meta);
-      return data<ActionData>({ fieldErrors: {}, message: outcome === 'changed' ? `Roles of ${target.name} changed to ${roles.data.map((r) => ROLE_LABELS[r]).join(', ')}.` : `The roles of ${target.name} are unchanged.` });
+      const granted = roles.data.filter((r) => outcome !== 'senior-requested' || r !== 'SENIOR_AGENT');
+      const message = {
+        changed: `Roles of ${target.name} changed to ${granted.map((r) => ROLE_LABELS[r]).join(', ')}.`,
+        'senior-requested': `Roles of ${target.name}: ${granted.map((r) => ROLE_LABELS[r]).join(', ')}. ${SENIOR_PENDING}`,
+        unchanged: `The roles of ${target.name} are unchanged.`,
+      }[outcome];
+      return data<ActionData>({ fieldErrors: {}, message });
+    }
+    if (intent === 'senior-confirm' || intent === 'senior-decline') {
+      assertAllowed(ability, 'changeRole', 'Staff', record);
+      const outcome = await answerSeniorRequest(services, admin, target.id, intent === 'senior-confirm' ? 'confirm' : 'decline', meta);
+      return data<ActionData>({ fieldErrors: {}, message: outcome === 'confirmed' ? `${target.name} is now a senior agent.` : `The senior agent request for ${target.name} was dropped.` });
     }
     if (intent === 'deactivate') {
       assertAllowed(ability, 'deactivate', 'Staff', record);
@@ -110,7 +123,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
 }
 
-const when = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace('T', ' ');
+const SENIOR_PENDING = 'Senior agent takes effect once another administrator confirms it (listed below).';
 
 export default function StaffAdmin() {
   const d = useLoaderData<typeof loader>();
@@ -208,77 +221,5 @@ export default function StaffAdmin() {
         </>
       ) : null}
     </div>
-  );
-}
-
-function StaffRowView({ member: m, me, busy, rolesError }: { member: StaffRow; me: string; busy: boolean; rolesError?: string }) {
-  const ability = useAppAbility();
-  const roleRefusal = denialReason(ability, 'changeRole', 'Staff', { id: m.id });
-  const deactivateRefusal = denialReason(ability, 'deactivate', 'Staff', { id: m.id });
-  const canChangeRole = roleRefusal === null;
-  const canDeactivate = deactivateRefusal === null;
-  return (
-    <tr data-testid={`staff-${m.email}`}>
-      <td>
-        {m.name}
-        {m.id === me ? <span className="muted small"> (you)</span> : null}
-      </td>
-      <td className="mono">{m.email}</td>
-      <td>
-        {m.roles.map((r) => (
-          <span key={r} className="badge">
-            {ROLE_LABELS[r]}
-          </span>
-        ))}
-      </td>
-      <td>{m.active ? <span className="badge ok">Active</span> : <span className="badge bad">Deactivated {m.deactivatedAt ? when(m.deactivatedAt) : ''}</span>}</td>
-      <td className="small">
-        {m.passwordSet ? 'Password set' : m.invitationExpiresAt ? `Invited (link valid until ${when(m.invitationExpiresAt)})` : 'Invitation expired or not sent'}
-        <br />
-        {m.totpEnrolled ? <span className="badge ok">TOTP enrolled</span> : <span className="badge warn">TOTP not enrolled</span>}
-      </td>
-      <td className="small">{when(m.createdAt)}</td>
-      <td className="small">
-        {canChangeRole ? (
-          <Form method="post" aria-label={`Roles of ${m.name}`}>
-            <input type="hidden" name="intent" value="roles" />
-            <input type="hidden" name="staffId" value={m.id} />
-            <input type="hidden" name="expected" value={m.roles.join(',')} />
-            <fieldset>
-              <legend className="visually-hidden">Roles of {m.name}</legend>
-              {STAFF_ROLES.map((r) => (
-                <label key={r} className="choice">
-                  <input type="checkbox" name="roles" value={r} defaultChecked={m.roles.includes(r)} /> <span>{ROLE_LABELS[r]}</span>
-                </label>
-              ))}
-              {rolesError ? <p className="field-error">{rolesError}</p> : null}
-            </fieldset>
-            <button type="submit" className="secondary" disabled={busy}>Save roles</button>
-          </Form>
-        ) : (
-          <p className="muted" data-testid="role-refusal">{roleRefusal}</p>
-        )}
-        {canDeactivate ? (
-          m.active ? (
-            <Form method="get">
-              <button type="submit" name="deactivate" value={m.id} className="secondary" disabled={busy}>Deactivate</button>
-            </Form>
-          ) : (
-            <Form method="post">
-              <input type="hidden" name="staffId" value={m.id} />
-              <button type="submit" name="intent" value="reactivate" className="secondary" disabled={busy}>Reactivate</button>
-            </Form>
-          )
-        ) : deactivateRefusal !== roleRefusal ? (
-          <p className="muted">{deactivateRefusal}</p>
-        ) : null}
-        {!m.passwordSet && m.active && ability.can('create', 'Staff') ? (
-          <Form method="post">
-            <input type="hidden" name="staffId" value={m.id} />
-            <button type="submit" name="intent" value="reinvite" className="link" disabled={busy}>Send a new invitation</button>
-          </Form>
-        ) : null}
-      </td>
-    </tr>
   );
 }

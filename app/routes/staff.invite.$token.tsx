@@ -35,7 +35,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as 'password' | 'confirm'] ??= issue.message;
     return data<ActionData>({ fieldErrors }, { status: 400 });
   }
-  const problem = passwordProblem(parsed.data.password);
+  const problem = passwordProblem(parsed.data.password, { email: invitation.email, name: invitation.name });
   if (problem) return data<ActionData>({ fieldErrors: { password: problem } }, { status: 400 });
   const accepted = await acceptInvitation(context.services, token, parsed.data.password, requestMeta(context, request));
   if (!accepted.ok) throw new Response(accepted.message, { status: accepted.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });

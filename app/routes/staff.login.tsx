@@ -1,8 +1,8 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { checkStaffPassword, completeStaffSignIn, enrolmentSecret } from '~/staff/auth.server';
-import { readStaffSession, staffPrincipal, startStaffSession } from '~/staff/session.server';
+import { readStaffSession, staffCookie, staffPrincipal, startStaffSession } from '~/staff/session.server';
 import { staffHome, staffTitle } from '~/staff/pages';
 import { defineAbilityFor } from '~/authz/ability';
 import { enrolmentQr } from '~/staff/totp.server';
@@ -20,6 +20,12 @@ function askedFor(value: FormDataEntryValue | null): string | null {
 /** Without a page asked for, the member starts at the first page their role allows (/staff says why when none does). */
 const startPage = (staff: Parameters<typeof staffPrincipal>[0]) => staffHome(defineAbilityFor(staffPrincipal(staff))) ?? '/staff';
 
+/** A refused sign-in tells when to try again in the page's own answer too. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After');
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers();
+};
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await readStaffSession(context, request);
   if (session?.mfaPassed) throw redirect(askedFor(new URL(request.url).searchParams.get('redirectTo')) ?? startPage(session.staff));
@@ -35,6 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 type ActionData = { error: string; email?: string };
+const refusedWith = (r: { status: number; retryAfterSec?: number }) => ({ status: r.status, headers: r.retryAfterSec ? { 'Retry-After': String(r.retryAfterSec) } : undefined });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
@@ -44,8 +51,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const session = await readStaffSession(context, request);
     if (!session || session.mfaPassed) return redirect('/staff/login');
     const result = await completeStaffSignIn(context, session.id, String(form.get('code') ?? ''), meta);
-    if (!result.ok) return data<ActionData>({ error: result.message }, { status: result.status });
-    return redirect(redirectTo ?? startPage(session.staff));
+    if (!result.ok) return data<ActionData>({ error: result.message }, refusedWith(result));
+    return redirect(redirectTo ?? startPage(session.staff), { headers: { 'Set-Cookie': await staffCookie(context.services.config).serialize(result.token) } });
   }
   const email = String(form.get('email') ?? '');
   const password = String(form.get('password') ?? '').slice(0, 256);
@@ -53,7 +60,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const typed = email.slice(0, 254);
   if (!email.trim() || !password) return data<ActionData>({ error: 'Enter your email and password.', email: typed }, { status: 400 });
   const result = await checkStaffPassword(context, email, password, meta);
-  if (!result.ok) return data<ActionData>({ error: result.message, email: typed }, { status: result.status });
+  if (!result.ok) return data<ActionData>({ error: result.message, email: typed }, refusedWith(result));
   const { cookie } = await startStaffSession(context, result.staffId, meta);
   return redirect(redirectTo ? `/staff/login?redirectTo=${encodeURIComponent(redirectTo)}` : '/staff/login', { headers: { 'Set-Cookie': cookie } });
 }

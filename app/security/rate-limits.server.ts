@@ -8,14 +8,28 @@ import type { PrismaClient } from '~/generated/prisma/client';
 export type LimiterSpec = { points: number; durationSec: number; blockSec?: number };
 
 export const LIMITS = {
-  /** Failed sign-ins per login name (whether or not it exists). */
-  loginFailuresPerLogin: { points: 5, durationSec: 15 * 60, blockSec: 15 * 60 },
-  /** Failed sign-ins per client IP. */
+  // Password guessing (auth/guessing.server.ts): tight per login name and client address, per address
+  // across names, and per name from anywhere only a growing wait, so strangers cannot lock anyone out.
+  /** Failed sign-ins per login name (whether or not it exists) and client address. */
+  loginFailuresPerLoginAndIp: { points: 5, durationSec: 15 * 60, blockSec: 15 * 60 },
+  /** Failed sign-ins (customer or staff) per client IP. */
   loginFailuresPerIp: { points: 30, durationSec: 15 * 60, blockSec: 15 * 60 },
-  /** Staff sign-in failures per email and per IP (password or TOTP). */
-  staffFailuresPerLogin: { points: 5, durationSec: 15 * 60, blockSec: 30 * 60 },
-  /** Password-reset and appeal-code requests per IP. */
-  anonymousCodeRequestsPerIp: { points: 20, durationSec: 60 * 60 },
+  /** Failed sign-ins per login name from any address: counted, never refused (beyond a few, each next guess waits). */
+  loginFailuresPerLogin: { points: 1_000_000, durationSec: 24 * 60 * 60 },
+  /** The wait before a login name's next guess, set with `block`; one guess at a time is checked meanwhile. */
+  loginWaitPerLogin: { points: 1, durationSec: 1 },
+  /** The same for staff sign-in (password or TOTP step), per email. */
+  staffFailuresPerLoginAndIp: { points: 5, durationSec: 15 * 60, blockSec: 15 * 60 },
+  staffFailuresPerLogin: { points: 1_000_000, durationSec: 24 * 60 * 60 },
+  staffWaitPerLogin: { points: 1, durationSec: 1 },
+  /** Code requests per client IP, each kind its own budget (a shared office address asks for many). */
+  resetCodeRequestsPerIp: { points: 20, durationSec: 60 * 60 },
+  appealCodeRequestsPerIp: { points: 20, durationSec: 60 * 60 },
+  /**
+   * Codes signed-in owners ask for (identity, new logon email) per IP; anonymous requests never spend it.
+   * Generous: each account and destination has its own limits, and many owners may share one office address.
+   */
+  signedInCodeRequestsPerIp: { points: 100, durationSec: 60 * 60 },
   /** Password-reset codes asked for one logon email (whether or not it is registered). */
   resetRequestsPerEmail: { points: 5, durationSec: 60 * 60 },
   /** One reset code a minute per browser flow. */
@@ -109,6 +123,16 @@ export class RateLimits {
     const state = await this.limiter(name).get(storeKey(key));
     if (state && state.consumedPoints >= this.specs[name].points) return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
     return { allowed: true };
+  }
+
+  /** Counts one event against `key` and returns how many its window holds now (for a count that sets a wait, not a refusal). */
+  async count(name: LimitName, key: string): Promise<number> {
+    return (await this.limiter(name).consume(storeKey(key), 1)).consumedPoints;
+  }
+
+  /** Refuses `key` for `seconds` from now. */
+  async block(name: LimitName, key: string, seconds: number): Promise<void> {
+    await this.limiter(name).block(storeKey(key), seconds);
   }
 
   async reset(name: LimitName, key: string): Promise<void> {

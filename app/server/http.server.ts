@@ -30,7 +30,8 @@ export function createHttpApp(build: ServerBuild, services: Services) {
   const production = config.mode === 'production';
   const app = express();
   app.disable('x-powered-by');
-  if (config.trustProxy) app.set('trust proxy', true);
+  // The client is the rightmost X-Forwarded-For entry that is not one of the trusted proxies (req.ip).
+  if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
   app.use(compression());
 
   app.use((req, res, next) => {
@@ -161,7 +162,7 @@ export function createHttpApp(build: ServerBuild, services: Services) {
       getLoadContext: (req, res) => ({
         services,
         nonce: res.locals.nonce as string,
-        clientIp: (config.trustProxy ? req.ip : req.socket.remoteAddress) ?? 'unknown',
+        clientIp: req.ip ?? 'unknown',
         flags: res.locals.flags,
       }),
     }),

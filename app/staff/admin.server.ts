@@ -22,6 +22,10 @@ export const STALE_ROLES = 'The roles of this member changed meanwhile. Check th
 export const INVITATION_INVALID = 'This invitation link is not valid or was already used. Ask an administrator for a new invitation.';
 export const INVITATION_EXPIRED = 'This invitation has expired (links are valid for 72 hours). Ask an administrator for a new invitation.';
 export const passwordAlreadySet = (name: string) => `${name} has already set a password, so no new invitation was sent.`;
+export const NO_STAFF_DOMAINS = 'No staff email domain is configured, so no staff member can be added: set STAFF_EMAIL_DOMAINS (e.g. support.example.com).';
+export const staffDomainOnly = (domains: string[]) => `Staff emails must be addresses at ${domains.map((d) => `@${d}`).join(' or ')}.`;
+export const SENIOR_NEEDS_ANOTHER_ADMIN = 'You asked for this senior agent role: another administrator must confirm it.';
+export const NO_SENIOR_REQUEST = 'There is no senior agent request for this member any more. Check the list.';
 
 type Admin = { id: string; name: string };
 const actorOf = (admin: Admin) => ({ type: 'staff' as const, id: admin.id });
@@ -43,6 +47,8 @@ export type StaffRow = {
   passwordSet: boolean;
   invitationExpiresAt: string | null;
   createdAt: string;
+  /** Senior agent asked for and waiting for another admin's confirmation: by whom (id and name), and when. */
+  seniorRequest: { byId: string; byName: string; at: string } | null;
 };
 
 /** Every member the viewer may read (accessibleBy: a viewer without the right gets no rows at all). */
@@ -50,7 +56,10 @@ export async function listStaff(services: Services, ability: AppAbility): Promis
   const rows = await services.prisma.staff.findMany({
     where: accessibleBy(ability as never).ofType('Staff' as never),
     orderBy: [{ active: 'desc' }, { createdAt: 'asc' }],
-    select: { id: true, email: true, name: true, roles: true, active: true, deactivatedAt: true, totpEnrolledAt: true, passwordHash: true, invitationExpiresAt: true, createdAt: true },
+    select: {
+      id: true, email: true, name: true, roles: true, active: true, deactivatedAt: true, totpEnrolledAt: true, passwordHash: true, invitationExpiresAt: true, createdAt: true,
+      seniorRequestedAt: true, seniorRequestedBy: { select: { id: true, name: true } },
+    },
   });
   return rows.map((s) => ({
     id: s.id,
@@ -63,7 +72,23 @@ export async function listStaff(services: Services, ability: AppAbility): Promis
     passwordSet: Boolean(s.passwordHash),
     invitationExpiresAt: s.invitationExpiresAt?.toISOString() ?? null,
     createdAt: s.createdAt.toISOString(),
+    seniorRequest: s.seniorRequestedBy && s.seniorRequestedAt ? { byId: s.seniorRequestedBy.id, byName: s.seniorRequestedBy.name, at: s.seniorRequestedAt.toISOString() } : null,
   }));
+}
+
+/** Whether an email is at one of the configured staff domains (exactly: a subdomain is another domain). */
+export function isStaffEmail(domains: readonly string[], email: string): boolean {
+  const at = email.lastIndexOf('@');
+  return at > 0 && domains.includes(email.slice(at + 1).toLowerCase());
+}
+
+/**
+ * The roles given now, and whether senior agent waits for a second admin: one admin alone could
+ * otherwise make two senior agents (or one, and be the other approver through them) and defeat
+ * the second approval of high-risk appeals.
+ */
+function splitSenior(roles: StaffRoleName[]): { granted: StaffRoleName[]; seniorAsked: boolean } {
+  return { granted: roles.filter((r) => r !== 'SENIOR_AGENT'), seniorAsked: roles.includes('SENIOR_AGENT') };
 }
 
 export async function findStaff(services: Services, id: string) {
@@ -94,19 +119,28 @@ export async function createStaffMember(
   admin: Admin,
   input: { email: string; name: string; roles: StaffRoleName[] },
   meta: RequestMeta,
-): Promise<{ id: string }> {
+): Promise<{ id: string; seniorPending: boolean }> {
   const roles = normaliseRoles(input.roles);
   if (!roles.length) throw new StaffAdminError('Choose at least one role.', 400, 'roles');
+  const domains = services.config.staffEmailDomains;
+  if (!domains.length) throw new StaffAdminError(NO_STAFF_DOMAINS, 400, 'email');
+  if (!isStaffEmail(domains, input.email)) throw new StaffAdminError(staffDomainOnly(domains), 400, 'email');
+  const { granted, seniorAsked } = splitSenior(roles);
   try {
     const created = await services.prisma.$transaction(async (tx) => {
       if (await tx.staff.findUnique({ where: { email: input.email }, select: { id: true } })) throw new StaffAdminError(DUPLICATE_EMAIL, 409, 'email');
-      const invitation = await queueInvitation(services, tx, { email: input.email, name: input.name, roles }, admin, Date.now());
-      const member = await tx.staff.create({ data: { email: input.email, name: input.name, roles: roles as StaffRole[], ...invitation }, select: { id: true } });
-      await recordAudit(tx, { actor: actorOf(admin), action: 'staff.created', meta, data: { staffId: member.id, email: input.email, name: input.name, roles } });
+      const now = new Date();
+      const invitation = await queueInvitation(services, tx, { email: input.email, name: input.name, roles: granted }, admin, now.getTime());
+      const member = await tx.staff.create({
+        data: { email: input.email, name: input.name, roles: granted as StaffRole[], ...invitation, ...(seniorAsked ? { seniorRequestedById: admin.id, seniorRequestedAt: now } : {}) },
+        select: { id: true },
+      });
+      await recordAudit(tx, { actor: actorOf(admin), action: 'staff.created', meta, data: { staffId: member.id, email: input.email, name: input.name, roles: granted } });
+      if (seniorAsked) await recordAudit(tx, { actor: actorOf(admin), action: 'staff.senior_requested', meta, data: { staffId: member.id, email: input.email } });
       return member;
     });
     services.outbox.kick();
-    return created;
+    return { ...created, seniorPending: seniorAsked };
   } catch (err) {
     // Two admins adding the same address at once: the unique index decides.
     if (isUniqueViolation(err, 'email')) throw new StaffAdminError(DUPLICATE_EMAIL, 409, 'email');
@@ -140,20 +174,60 @@ export async function changeStaffRoles(
   admin: Admin,
   input: { staffId: string; roles: StaffRoleName[]; expected?: StaffRoleName[] },
   meta: RequestMeta,
-): Promise<'changed' | 'unchanged'> {
-  const to = normaliseRoles(input.roles);
-  if (!to.length) throw new StaffAdminError('Choose at least one role.', 400, 'roles');
+): Promise<'changed' | 'unchanged' | 'senior-requested'> {
+  const asked = normaliseRoles(input.roles);
+  if (!asked.length) throw new StaffAdminError('Choose at least one role.', 400, 'roles');
   return services.prisma.$transaction(async (tx) => {
     const member = await tx.staff.findUnique({ where: { id: input.staffId } });
     if (!member) throw new StaffAdminError('No such staff member.', 404);
     const from = normaliseRoles(member.roles);
     if (input.expected && normaliseRoles(input.expected).join() !== from.join()) throw new StaffAdminError(STALE_ROLES, 409);
-    if (from.join() === to.join()) return 'unchanged' as const;
-    const updated = await tx.staff.updateMany({ where: { id: member.id, roles: { equals: member.roles } }, data: { roles: to as StaffRole[] } });
+    // Taking senior agent away is at once; giving it waits for another admin (kept as the roles are).
+    const newlySenior = asked.includes('SENIOR_AGENT') && !from.includes('SENIOR_AGENT');
+    const to = newlySenior ? splitSenior(asked).granted : asked;
+    const seniorRequest = newlySenior
+      ? { seniorRequestedById: member.seniorRequestedById ?? admin.id, seniorRequestedAt: member.seniorRequestedAt ?? new Date() }
+      : { seniorRequestedById: null, seniorRequestedAt: null };
+    const requestChanged = (member.seniorRequestedById !== null) !== newlySenior;
+    if (from.join() === to.join() && !requestChanged) return 'unchanged' as const;
+    const updated = await tx.staff.updateMany({
+      where: { id: member.id, roles: { equals: member.roles }, seniorRequestedById: member.seniorRequestedById },
+      data: { roles: to as StaffRole[], ...seniorRequest },
+    });
     if (!updated.count) throw new StaffAdminError(STALE_ROLES, 409);
     const released = worksAppeals(to) ? 0 : await releaseCasesOf(tx, member.id, actorOf(admin), 'The member no longer works appeals.', meta);
-    await recordAudit(tx, { actor: actorOf(admin), action: 'staff.role_changed', meta, data: { staffId: member.id, email: member.email, from, to, ...(released ? { appealsReleased: released } : {}) } });
-    return 'changed' as const;
+    if (from.join() !== to.join()) await recordAudit(tx, { actor: actorOf(admin), action: 'staff.role_changed', meta, data: { staffId: member.id, email: member.email, from, to, ...(released ? { appealsReleased: released } : {}) } });
+    if (requestChanged) {
+      await recordAudit(tx, { actor: actorOf(admin), action: newlySenior ? 'staff.senior_requested' : 'staff.senior_request_withdrawn', meta, data: { staffId: member.id, email: member.email } });
+    }
+    return newlySenior ? ('senior-requested' as const) : ('changed' as const);
+  });
+}
+
+/**
+ * A second admin's answer to a pending senior agent request: `confirm` grants the role (never by the
+ * admin who asked for it), `decline` drops the request (the asker may withdraw it this way too).
+ */
+export async function answerSeniorRequest(services: Services, admin: Admin, staffId: string, answer: 'confirm' | 'decline', meta: RequestMeta): Promise<'confirmed' | 'declined'> {
+  return services.prisma.$transaction(async (tx) => {
+    const member = await tx.staff.findUnique({ where: { id: staffId } });
+    if (!member) throw new StaffAdminError('No such staff member.', 404);
+    if (!member.seniorRequestedById) throw new StaffAdminError(NO_SENIOR_REQUEST, 409);
+    if (answer === 'confirm' && member.seniorRequestedById === admin.id) throw new StaffAdminError(SENIOR_NEEDS_ANOTHER_ADMIN, 403);
+    if (answer === 'confirm' && !member.active) throw new StaffAdminError(`${member.name} is deactivated. Reactivate them first.`, 409);
+    const roles = answer === 'confirm' ? normaliseRoles([...member.roles, 'SENIOR_AGENT']) : normaliseRoles(member.roles);
+    const updated = await tx.staff.updateMany({
+      where: { id: member.id, seniorRequestedById: member.seniorRequestedById, roles: { equals: member.roles } },
+      data: { roles: roles as StaffRole[], seniorRequestedById: null, seniorRequestedAt: null },
+    });
+    if (!updated.count) throw new StaffAdminError(NO_SENIOR_REQUEST, 409);
+    await recordAudit(tx, {
+      actor: actorOf(admin),
+      action: answer === 'confirm' ? 'staff.senior_confirmed' : 'staff.senior_declined',
+      meta,
+      data: { staffId: member.id, email: member.email, requestedBy: member.seniorRequestedById, ...(answer === 'confirm' ? { from: normaliseRoles(member.roles), to: roles } : {}) },
+    });
+    return answer === 'confirm' ? ('confirmed' as const) : ('declined' as const);
   });
 }
 

@@ -34,14 +34,19 @@ export type IssueResult =
   | { ok: false; reason: 'limit'; window: 'hour' | 'day'; scope: LimitScope; retryAfterSec: number };
 
 /**
- * What a send limit counts: the codes sent to one address or number (every purpose), or the codes a
- * signed-in account sent to new logon emails of its choosing, whatever the addresses — the one purpose
- * whose destination the requester picks, so an account cannot spray codes over many addresses. The
- * codes that go to the account's own email and phone (identity, password reset) are not counted for
- * the account: a stranger who knows the logon email can ask for reset codes, and must not be able to
- * use up the owner's change of address with them.
+ * What a send limit counts: the codes sent to one address or number, or the codes a signed-in account
+ * sent to new logon emails of its choosing, whatever the addresses — the one purpose whose destination
+ * the requester picks, so an account cannot spray codes over many addresses. A destination has two
+ * budgets of the same size: codes anonymous requesters asked for (password reset, appeal email proof),
+ * and codes the signed-in owner asked for — a stranger who knows the logon email must not use up the
+ * owner's change of address, and the two together bound what reaches an inbox. `address`: a client
+ * address's own budget (rate-limits.server.ts), anonymous and signed-in apart too.
  */
-export type LimitScope = 'destination' | 'account';
+export type LimitScope = 'destination' | 'account' | 'address';
+
+/** The purposes a signed-in owner asks for; every other code comes from an anonymous requester. */
+const SIGNED_IN_PURPOSES: readonly VerificationPurpose[] = ['CHANGE_EMAIL_IDENTITY', 'CHANGE_EMAIL_NEW'];
+const requesterClass = (purpose: VerificationPurpose) => (SIGNED_IN_PURPOSES.includes(purpose) ? 'signed-in' : 'anonymous');
 
 /** The purpose counted for the account, besides its destinations. */
 const ACCOUNT_COUNTED: VerificationPurpose = 'CHANGE_EMAIL_NEW';
@@ -144,17 +149,22 @@ async function sendLimit(tx: Tx, input: IssueInput, rules: CodeRules, now: Date)
   const hourAgo = new Date(now.getTime() - 60 * 60_000);
   const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000);
   // Both scopes (the destination, and the account when it counts) in one read, then counted apart.
-  // Each scope is a set of equalities: the read's OR, and what its rows are counted by.
+  // Each scope is a set of equalities (the read's OR) and a test of its rows.
   type Row = { target: string; accountUid: string | null; purpose: VerificationPurpose };
-  const scopes: { scope: LimitScope; where: Partial<Row> }[] = [{ scope: 'destination', where: { target: input.target } }];
-  if (accountCounted(input)) scopes.push({ scope: 'account', where: { accountUid: input.accountUid, purpose: ACCOUNT_COUNTED } });
+  const requester = requesterClass(input.purpose);
+  const scopes: { scope: LimitScope; where: Partial<Row>; counts: (v: Row) => boolean }[] = [
+    { scope: 'destination', where: { target: input.target }, counts: (v) => v.target === input.target && requesterClass(v.purpose) === requester },
+  ];
+  if (accountCounted(input)) {
+    scopes.push({ scope: 'account', where: { accountUid: input.accountUid, purpose: ACCOUNT_COUNTED }, counts: (v) => v.accountUid === input.accountUid && v.purpose === ACCOUNT_COUNTED });
+  }
   const recent = await tx.verification.findMany({
     where: { createdAt: { gt: dayAgo }, OR: scopes.map((s) => s.where) },
     select: { createdAt: true, target: true, accountUid: true, purpose: true },
     orderBy: { createdAt: 'asc' },
   });
-  for (const { scope, where } of scopes) {
-    const sentToday = recent.filter((v) => Object.entries(where).every(([key, value]) => v[key as keyof Row] === value));
+  for (const { scope, counts } of scopes) {
+    const sentToday = recent.filter(counts);
     const lastHour = sentToday.filter((v) => v.createdAt > hourAgo);
     if (sentToday.length >= rules.perDay) {
       return { ok: false, reason: 'limit', window: 'day', scope, retryAfterSec: Math.ceil((sentToday[0].createdAt.getTime() + 24 * 3600_000 - now.getTime()) / 1000) };
@@ -243,6 +253,7 @@ export async function latestCode(tx: Pick<Tx, 'verification'>, where: { purpose:
 export function issueErrorMessage(result: Exclude<IssueResult, { ok: true }>): string {
   if (result.reason === 'cooldown') return `You can request a new code in ${result.retryAfterSec} s.`;
   const wait = result.retryAfterSec >= 3600 ? `${Math.ceil(result.retryAfterSec / 3600)} h` : `${Math.ceil(result.retryAfterSec / 60)} min`;
+  if (result.scope === 'address') return `Too many codes were requested from your network in the last hour. Try again in ${wait}.`;
   const sentTo = result.scope === 'account' ? 'to new email addresses for this account' : 'to this address or number';
   return result.window === 'hour'
     ? `Too many codes were sent ${sentTo} in the last hour (at most ${CODE_RULES.perHour}). Try again in ${wait}.`

@@ -15,7 +15,7 @@ import { newToken, sha256 } from '~/lib/tokens.server';
 type Finding = { page: string; id: string; impact: string; help: string; nodes: string[] };
 
 describe('accessibility (axe-core) of every page', () => {
-  const env = useBrowserPortal({ config: { trustProxy: true } });
+  const env = useBrowserPortal({ config: { trustProxy: 1 } });
   const findings: Finding[] = [];
   const scanned: string[] = [];
 

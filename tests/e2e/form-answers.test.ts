@@ -18,7 +18,7 @@ function focused(page: Page) {
 }
 
 describe('forms answered with errors, with JavaScript', () => {
-  const env = useBrowserPortal({ config: { trustProxy: true } });
+  const env = useBrowserPortal({ config: { trustProxy: 1 } });
 
   it('a refused sign-in empties the password, keeps the logon name and moves focus to the error message', async () => {
     const context = await env.browser.newContext();

@@ -15,7 +15,7 @@ describe.skipIf(!postgresOnly())('appeal submission races [postgres]', () => {
   const prisma = () => portal.db.prisma;
 
   beforeAll(async () => {
-    portal = await startTestPortal('postgres', { config: { trustProxy: true } });
+    portal = await startTestPortal('postgres', { config: { trustProxy: 1 } });
   });
   afterAll(async () => {
     await portal?.stop();

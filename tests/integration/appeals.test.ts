@@ -13,7 +13,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
   let portal: TestPortal;
   beforeAll(async () => {
     // Behind a "proxy", so each test client can have an address of its own (limits per IP hold per client).
-    portal = await startTestPortal(kind, { config: { trustProxy: true } });
+    portal = await startTestPortal(kind, { config: { trustProxy: 1 } });
   });
   afterAll(async () => {
     await portal?.stop();

@@ -34,7 +34,7 @@ describeEachDatabase('recovery safety', (kind) => {
   };
 
   beforeAll(async () => {
-    portal = await startTestPortal(kind, { config: { trustProxy: true } });
+    portal = await startTestPortal(kind, { config: { trustProxy: 1 } });
     const { hashPassword } = await import('~/auth/password.server');
     const { sealTotpSecret } = await import('~/staff/totp.server');
     const { DEMO_TOTP_SECRET } = await import('~/db/seed.server');

@@ -38,7 +38,7 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
   let trackingPath: string;
 
   beforeAll(async () => {
-    portal = await startTestPortal(kind, { config: { trustProxy: true } });
+    portal = await startTestPortal(kind, { config: { trustProxy: 1 } });
     const p = prisma();
     const a = await createOwner(p, { phone: true });
     owner = anon();

@@ -37,7 +37,7 @@ function twoInstances(store: 'database' | 'redis') {
     ctx.dbB = await openDatabase({ url: ctx.dbA.location, poolSize: 4 });
     // Behind a "proxy": each run signs in from an address of its own, so counters a previous run left
     // in Redis (they outlive the test database) never meet this one.
-    const config = { trustProxy: true, ...(store === 'redis' ? { redisUrl: REDIS_URL } : {}) };
+    const config = { trustProxy: 1, ...(store === 'redis' ? { redisUrl: REDIS_URL } : {}) };
     ctx.a = await startTestPortal('postgres', { db: ctx.dbA, config });
     ctx.b = await startTestPortal('postgres', { db: ctx.dbB, seed: false, config });
   });
@@ -64,7 +64,7 @@ function suite(store: 'database' | 'redis') {
 
   it('a sign-in limit reached through A holds on B (even with the right password)', async () => {
     const account = await owner();
-    const { points } = LIMITS.loginFailuresPerLogin;
+    const { points } = LIMITS.loginFailuresPerLoginAndIp;
     for (let i = 0; i < points; i++) {
       const via = i % 2 ? ctx.b : ctx.a;
       const res = await client(via).post('/login', { login: account.email, password: `wrong-${i}` });

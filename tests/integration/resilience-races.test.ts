@@ -22,7 +22,7 @@ describe.skipIf(!postgresOnly())('resilience: races on PostgreSQL', () => {
 
   beforeAll(async () => {
     // No hold: approvals hand over at once (recovery-hold.test.ts races the handover job).
-    portal = await startTestPortal('postgres', { config: { trustProxy: true, recoveryHoldHours: 0 } });
+    portal = await startTestPortal('postgres', { config: { trustProxy: 1, recoveryHoldHours: 0 } });
   });
   afterAll(async () => {
     await portal?.stop();

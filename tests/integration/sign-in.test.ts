@@ -73,40 +73,20 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
     expect(wrong.headers.getSetCookie().some((c) => c.startsWith('ard_session='))).toBe(false);
   });
 
-  it('locks a login out after 5 failures — known or unknown — and lets others in', async () => {
+  it('refuses a login from one address after 5 failures — known or unknown — and lets others in', async () => {
     await portal.db.prisma.account.create({
       data: { uid: '1000000000000099', logonEmail: 'carol@example.com', passwordHash: await hashPassword('demo-Passw0rd!'), holderName: 'Carol' },
     });
     for (const login of ['carol@example.com', 'ghost@example.com']) {
       for (let i = 0; i < 5; i++) expect((await client().post('/login', { login, password: 'wrong-password-1' })).status).toBe(401);
-      // Even the right password is refused while locked out.
+      // Even the right password is refused from this address meanwhile (sign-in-throttling.test.ts: not from others).
       const locked = await client().post('/login', { login, password: 'demo-Passw0rd!' });
       expect(locked.status).toBe(429);
-      expect(pageText(await locked.text())).toMatch(/Too many failed sign-in attempts\. Try again in \d+ minutes?/);
+      expect(pageText(await locked.text())).toMatch(/Too many failed sign-in attempts for this logon name from your network\. Try again in \d+ minutes?/);
     }
-    // Alice is not affected by Carol's lock-out.
+    // Alice is not affected by Carol's refusals.
     await client().signIn('alice@example.com');
-    expect(await portal.db.prisma.auditEvent.count({ where: { action: 'login.locked_out' } })).toBeGreaterThanOrEqual(2);
-  });
-
-  it('counts guesses sent at once before checking them: 20 parallel wrong passwords from 20 addresses get 5 checks', async () => {
-    const login = `parallel-${kind}@example.com`;
-    await portal.db.prisma.account.create({ data: { uid: '1000000000000098', logonEmail: login, passwordHash: await hashPassword('demo-Passw0rd!'), holderName: 'Parallel' } });
-    const guess = (i: number) => new HttpClient(portal.url, { forwardedFor: `198.51.100.${i + 1}` }).post('/login', { login, password: `wrong-password-${i}` });
-    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => guess(i).then((r) => r.status)));
-    expect(statuses.filter((s) => s === 401), `statuses ${statuses}`).toHaveLength(5);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
-    // And the right password is refused too while the lock lasts.
-    expect((await new HttpClient(portal.url, { forwardedFor: '198.51.100.99' }).post('/login', { login, password: 'demo-Passw0rd!' })).status).toBe(429);
-  });
-
-  it('counts staff password guesses sent at once before checking them too', async () => {
-    const email = `parallel-${kind}@support.example.com`;
-    await portal.db.prisma.staff.create({ data: { email, name: 'Parallel', roles: ['AGENT'], passwordHash: await hashPassword('demo-Passw0rd!') } });
-    const guess = (i: number) => new HttpClient(portal.url, { forwardedFor: `198.51.101.${i + 1}` }).post('/staff/login', { email, password: `wrong-password-${i}` });
-    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => guess(i).then((r) => r.status)));
-    expect(statuses.filter((s) => s === 401), `statuses ${statuses}`).toHaveLength(5);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    expect(await portal.db.prisma.auditEvent.count({ where: { action: 'login.throttled' } })).toBeGreaterThanOrEqual(2);
   });
 
   it('gives a right password its point back: an IP that signs in often is not locked out by its own successes', async () => {

@@ -151,7 +151,9 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(res.status).toBe(200);
     expect(pageText(await res.text())).toContain(`An invitation to set a password was sent to ${email}`);
     const member = await prisma().staff.findUniqueOrThrow({ where: { email } });
-    expect(member.roles).toEqual(['AGENT', 'SENIOR_AGENT']); // a senior agent is an agent too
+    // A senior agent is an agent too; the senior role itself waits for a second admin (staff-roles.test.ts).
+    expect(member.roles).toEqual(['AGENT']);
+    expect(member.seniorRequestedById).toBe(adminId);
     expect(member.passwordHash).toBeNull();
     expect(member.totpEnrolledAt).toBeNull();
     expect(member.invitationExpiresAt!.getTime() - Date.now()).toBeGreaterThan(71.9 * 3600_000);
@@ -166,7 +168,7 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
 
     const created = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'staff.created', actorId: adminId, data: { path: ['staffId'], equals: member.id } } });
     expect(created.actorType).toBe('staff');
-    expect(created.data).toMatchObject({ email, roles: ['AGENT', 'SENIOR_AGENT'] });
+    expect(created.data).toMatchObject({ email, roles: ['AGENT'] });
 
     const invitee = client();
     const page = await invitee.get(path);
@@ -391,17 +393,18 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const member = await enrolledMember(['AGENT']);
     const res = await admin.post('/staff/admin/staff', new URLSearchParams([['intent', 'roles'], ['staffId', member.id], ['expected', 'AGENT'], ['roles', 'ADMIN'], ['roles', 'SENIOR_AGENT']]));
     expect(res.status).toBe(200);
-    expect((await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).roles).toEqual(['AGENT', 'SENIOR_AGENT', 'ADMIN']);
+    // Senior agent waits for another admin's confirmation (staff-roles.test.ts); the rest is at once.
+    expect((await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).roles).toEqual(['AGENT', 'ADMIN']);
     const event = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'staff.role_changed', data: { path: ['staffId'], equals: member.id } } });
     expect(event).toMatchObject({ actorType: 'staff', actorId: adminId });
-    expect(event.data).toMatchObject({ from: ['AGENT'], to: ['AGENT', 'SENIOR_AGENT', 'ADMIN'] });
+    expect(event.data).toMatchObject({ from: ['AGENT'], to: ['AGENT', 'ADMIN'] });
 
     const stale = await admin.post('/staff/admin/staff', { intent: 'roles', staffId: member.id, expected: 'AGENT', roles: 'AGENT' });
     expect(stale.status).toBe(409);
     expect(pageText(await stale.text())).toContain(STALE_ROLES);
-    const none = await admin.post('/staff/admin/staff', { intent: 'roles', staffId: member.id, expected: 'AGENT,SENIOR_AGENT,ADMIN' });
+    const none = await admin.post('/staff/admin/staff', { intent: 'roles', staffId: member.id, expected: 'AGENT,ADMIN' });
     expect(none.status).toBe(400);
-    expect((await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).roles).toEqual(['AGENT', 'SENIOR_AGENT', 'ADMIN']);
+    expect((await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).roles).toEqual(['AGENT', 'ADMIN']);
     expect(await prisma().auditEvent.count({ where: { action: 'staff.role_changed', data: { path: ['staffId'], equals: member.id } } })).toBe(1);
     expect((await admin.post('/staff/admin/staff', { intent: 'roles', staffId: '00000000-0000-4000-8000-000000000000', roles: 'AGENT' })).status).toBe(404);
   });

@@ -267,25 +267,27 @@ describeEachDatabase('verification codes', (kind) => {
     expect(await db.prisma.verification.count({ where: { accountUid: uid, purpose: 'CHANGE_EMAIL_NEW' } })).toBe(11);
   });
 
-  it("does not let a stranger's password-reset requests use up the owner's change of logon email", async () => {
+  it("does not let strangers' anonymous codes use up the owner's own budget for the address, and bounds the two together", async () => {
     const { uid, email } = await freshAccount();
-    // Anyone who knows the logon email can ask for reset codes: 10 in a day, from 10 browsers.
+    const anonymous = (purpose: VerificationPurpose, i: number, when: Date) =>
+      issue({ target: email, accountUid: purpose === 'PASSWORD_RESET' ? uid : null, purpose, requesterKey: `anon:stranger-${i}`, actor: { type: 'anonymous' } }, when);
+    // Anyone who knows the logon email can ask for reset codes (or name it in an appeal): a day's worth from 10 browsers.
     for (let i = 0; i < 10; i++) {
-      const sent = await issue({ target: email, accountUid: uid, purpose: 'PASSWORD_RESET', requesterKey: `reset:stranger-${i}`, actor: { type: 'anonymous' } }, at((i < 5 ? 0 : HOUR) + i * 7 * MIN));
-      expect(sent.ok, `reset code ${i}`).toBe(true);
+      const sent = await anonymous(i % 2 ? 'APPEAL_NEW_EMAIL' : 'PASSWORD_RESET', i, at((i < 5 ? 0 : HOUR) + i * 7 * MIN));
+      expect(sent.ok, `anonymous code ${i}`).toBe(true);
     }
     const later = at(2 * HOUR + 10 * MIN);
-    // That address is used up for the day, for every purpose…
-    expect(await issue({ target: email, accountUid: uid, purpose: 'PASSWORD_RESET', requesterKey: 'reset:stranger-10', actor: { type: 'anonymous' } }, later)).toMatchObject({
-      ok: false,
-      reason: 'limit',
-      window: 'day',
-      scope: 'destination',
-    });
-    expect(await issue({ target: email, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, later)).toMatchObject({ ok: false, reason: 'limit', scope: 'destination' });
-    // …but the owner can still verify by the secure phone and send a code to the new address.
-    expect((await issue({ target: `+86138${uid.slice(-8)}`, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY', channel: 'SMS' }, later)).ok).toBe(true);
-    expect((await issue({ target: `new-${email}`, accountUid: uid, purpose: 'CHANGE_EMAIL_NEW' }, later)).ok).toBe(true);
+    // The address's anonymous budget is used up for the day, whichever anonymous purpose asks…
+    expect(await anonymous('PASSWORD_RESET', 10, later)).toMatchObject({ ok: false, reason: 'limit', window: 'day', scope: 'destination' });
+    expect(await anonymous('APPEAL_NEW_EMAIL', 11, later)).toMatchObject({ ok: false, reason: 'limit', window: 'day', scope: 'destination' });
+    // …but the signed-in owner verifies by that very email: a budget of its own, as large.
+    const own = (i: number, when: Date) => issue({ target: email, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY', requesterKey: `session:owner-${i}` }, when);
+    for (let i = 0; i < CODE_RULES.perHour; i++) expect((await own(i, at(2 * HOUR + 10 * MIN + i * 2 * MIN))).ok, `own code ${i}`).toBe(true);
+    expect(await own(5, at(2 * HOUR + 30 * MIN))).toMatchObject({ ok: false, reason: 'limit', window: 'hour', scope: 'destination' });
+    for (let i = 5; i < CODE_RULES.perDay; i++) expect((await own(i, at(4 * HOUR + i * 2 * MIN))).ok, `own code ${i}`).toBe(true);
+    expect(await own(10, at(6 * HOUR))).toMatchObject({ ok: false, reason: 'limit', window: 'day', scope: 'destination' });
+    // Nothing reaches the inbox beyond the two budgets together.
+    expect(await db.prisma.verification.count({ where: { target: email } })).toBe(2 * CODE_RULES.perDay);
   });
 
   it('writes verification.code_sent, verification.failed and verification.succeeded with masked destinations', async () => {

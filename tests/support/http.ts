@@ -77,3 +77,12 @@ export function pageText(html: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/**
+ * Clients each at a client address of its own, behind a portal that trusts one proxy hop: `at()` is a
+ * new address in `subnet` (three octets), `at(address)` a given one.
+ */
+export function clientsAt(baseUrl: () => string, subnet: string): (address?: string) => HttpClient {
+  let n = 0;
+  return (address = `${subnet}.${++n}`) => new HttpClient(baseUrl(), { forwardedFor: address });
+}

@@ -7,6 +7,7 @@ import type { DatabaseKind, Database } from '~/db/connect.server';
 import type { PortalConfig } from '~/config.server';
 import type { Services } from '~/services.server';
 import { seedDemoData } from '~/db/seed.server';
+import { afterAll, beforeAll } from 'vitest';
 import { openTestDatabase } from './db';
 
 type BuildModule = ServerBuild & {
@@ -57,5 +58,20 @@ export async function startTestPortal(
       if (!options.db) await db.close();
       if (!options.config?.evidenceDir) await rm(evidenceDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** One portal for a suite: started before its tests and stopped after them; read it inside a test (`portal()`). */
+export function useTestPortal(kind: DatabaseKind, options: Parameters<typeof startTestPortal>[1] = {}): () => TestPortal {
+  let portal: TestPortal | undefined;
+  beforeAll(async () => {
+    portal = await startTestPortal(kind, options);
+  });
+  afterAll(async () => {
+    await portal?.stop();
+  });
+  return () => {
+    if (!portal) throw new Error('The test portal is not started yet: read it inside a test.');
+    return portal;
   };
 }

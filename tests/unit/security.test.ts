@@ -4,10 +4,12 @@ import { securityHeaders } from '~/security/headers.server';
 import { readConfig, ConfigError, encryptionKeysFrom } from '~/config.server';
 import { decryptSecret, encryptSecret, sealedUnderNewest } from '~/lib/crypto.server';
 import { safeRedirectPath } from '~/auth/session.server';
-import { hashPassword, verifyPassword } from '~/auth/password.server';
+import { hashPassword, PASSWORD_PERSONAL, PASSWORD_TOO_COMMON, passwordProblem, verifyPassword } from '~/auth/password.server';
 import { maskEmail, maskPhone } from '~/account/masking';
 import { emailSchema } from '~/account/email';
 import { auditHash, stableJson } from '~/audit/audit.server';
+import { FREE_FAILURES, MAX_WAIT_SEC, waitAfterGuess } from '~/auth/guessing.server';
+import { matchTotp, totpNow } from '~/staff/totp.server';
 
 const allowed = ['http://localhost:3000'];
 
@@ -98,6 +100,23 @@ describe('configuration', () => {
   it('demo mode runs without SMTP and without a secret', () => {
     expect(readConfig({ PORTAL_MODE: 'demo' }).smtpUrl).toBeUndefined();
   });
+  it('takes staff only from STAFF_EMAIL_DOMAINS: the demo domain outside production, none in production unless set', () => {
+    expect(readConfig({ PORTAL_MODE: 'demo' }).staffEmailDomains).toEqual(['support.example.com']);
+    expect(readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'x'.repeat(40) }).staffEmailDomains).toEqual([]);
+    expect(readConfig({ PORTAL_MODE: 'test', STAFF_EMAIL_DOMAINS: ' Support.Example.com, ops.example.org ,' }).staffEmailDomains).toEqual(['support.example.com', 'ops.example.org']);
+  });
+  it('reads TRUST_PROXY as a number of proxy hops or a list of proxy addresses, and refuses "true"', () => {
+    const trust = (value: string | undefined) => readConfig({ PORTAL_MODE: 'test', TRUST_PROXY: value }).trustProxy;
+    expect(trust(undefined)).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(trust('loopback, 10.0.0.0/8,2001:db8::1')).toEqual(['loopback', '10.0.0.0/8', '2001:db8::1']);
+    // `true` trusts every hop: the leftmost entry, which the client writes, would be its address.
+    expect(() => trust('true')).toThrow(/leftmost X-Forwarded-For entry.*number of proxies/);
+    expect(() => trust('10.0.0.300')).toThrow(/TRUST_PROXY=10\.0\.0\.300 is neither a number of proxy hops nor a list of proxy addresses/);
+    expect(() => trust('proxy.example.com')).toThrow(ConfigError);
+  });
 });
 
 describe('redirects after sign-in stay on this site', () => {
@@ -112,10 +131,51 @@ describe('redirects after sign-in stay on this site', () => {
     ['/\r\n/evil.example', '/account/security'],
     ['/\x00/evil.example', '/account/security'],
     ['/x\\..\\/evil.example', '/account/security'],
+    // Dot segments collapse into `//evil.example` once the path is normalised.
+    ['/.//evil.example', '/account/security'],
+    ['/..//evil.example', '/account/security'],
+    ['/a/../..//evil.example/x', '/account/security'],
+    ['/%2e//evil.example', '/account/security'],
+    ['/%2E%2E//evil.example', '/account/security'],
+    ['%2F%2Fevil.example', '/account/security'],
+    [decodeURIComponent('%2F%2Fevil.example'), '/account/security'],
+    ['javascript:alert(1)', '/account/security'],
+    ['java\tscript:alert(1)', '/account/security'],
+    ['/%2F%2Fevil.example', '/%2F%2Fevil.example'],
+    ['/a/./b/../c', '/a/c'],
     ['/account/security/logon-email?step=2#code', '/account/security/logon-email?step=2#code'],
     ['/appeals/track/abc', '/appeals/track/abc'],
     [null, '/account/security'],
   ])('%s → %s', (input, expected) => expect(safeRedirectPath(input)).toBe(expected));
+});
+
+describe('password guessing per login: a growing wait, never a lock', () => {
+  it('waits nothing for the free failures, then doubles from 2 s up to the cap', () => {
+    expect(waitAfterGuess(FREE_FAILURES)).toBe(0);
+    expect([1, 2, 3, 4].map((n) => waitAfterGuess(FREE_FAILURES + n))).toEqual([2, 4, 8, 16]);
+    expect(waitAfterGuess(FREE_FAILURES + 40)).toBe(MAX_WAIT_SEC);
+  });
+  it('lets fewer than 100 guesses of one login through in a day (NIST SP 800-63B §3.2.2)', () => {
+    let guesses = 0;
+    for (let elapsed = 0; elapsed < 24 * 3600; guesses++) elapsed += waitAfterGuess(guesses + 1);
+    expect(guesses).toBeLessThan(100);
+  });
+});
+
+describe('staff TOTP: a code belongs to its own time step', () => {
+  const secret = 'JBSWY3DPEHPK3PXP';
+  const step = 59_000_000;
+  const at = (s: number, sec = 1) => s * 30_000 + sec * 1000;
+  it('matches the step the code was made for, within one step of drift either way', () => {
+    const code = totpNow(secret, at(step));
+    expect(matchTotp(secret, code, at(step, 29))).toBe(step);
+    // Replayed at :01 of the next window: still the code of its own step, so the replay guard sees it.
+    expect(matchTotp(secret, code, at(step + 1))).toBe(step);
+    // An authenticator a little ahead: the next window's code is that window's, not this one's.
+    expect(matchTotp(secret, totpNow(secret, at(step + 1)), at(step, 29))).toBe(step + 1);
+    expect(matchTotp(secret, code, at(step + 2))).toBeNull();
+    expect(matchTotp(secret, 'abcdef', at(step))).toBeNull();
+  });
 });
 
 describe('passwords', () => {
@@ -128,6 +188,19 @@ describe('passwords', () => {
   it('an unknown login (no hash) never verifies, whatever the password', async () => {
     expect(await verifyPassword(null, 'demo-Passw0rd!')).toBe(false);
     expect(await verifyPassword('not-a-hash', 'x')).toBe(false);
+  });
+  it.each(['password12', 'Password123', 'Passw0rd123', 'qwerty12345', '1234567890abc', 'dr0wssap123'])('refuses the common password %s', (password) => {
+    expect(passwordProblem(password)).toBe(PASSWORD_TOO_COMMON);
+  });
+  it('refuses a password built on the owner’s email, name or the service’s name', () => {
+    const owner = { email: 'marguerite.okonkwo@example.com', name: 'Marguerite Okonkwo' };
+    for (const password of ['marguerite.okonkwo@example.com1', 'Okonkwo-family-77', 'm4rgu3rite-2024-x', 'recovery-desk-2024']) {
+      expect(passwordProblem(password, owner), password).toBe(PASSWORD_PERSONAL);
+    }
+  });
+  it('takes a password that is long enough and of the owner’s own making', () => {
+    expect(passwordProblem('Harbour-lantern-482', { email: 'bob@example.com', name: 'Bob Example' })).toBeNull();
+    expect(passwordProblem('correct horse battery 9 staple')).toBeNull();
   });
 });
 
