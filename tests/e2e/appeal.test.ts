@@ -129,13 +129,13 @@ describe('filing and following an appeal in Chromium', () => {
     const link = await waitForMessage(env.portal.url, 'alice.recovered@corp.example', /(http\S+\/password\/set\/\S+)/);
     const owner = await (await env.browser.newContext()).newPage();
     await owner.goto(link.match[1]);
-    await owner.getByLabel('New password', { exact: true }).fill('Recovered-2026-pass');
-    await owner.getByLabel('Repeat the new password').fill('Recovered-2026-pass');
+    await owner.getByLabel('New password', { exact: true }).fill('Tangerine-Harbor-8142');
+    await owner.getByLabel('Repeat the new password').fill('Tangerine-Harbor-8142');
     await owner.getByRole('button', { name: 'Set password' }).click();
     await owner.waitForURL(/\/login\?password=set$/);
     await owner.getByText('Your password is set.').waitFor();
     await owner.getByLabel('Logon name').fill('alice.recovered@corp.example');
-    await owner.getByLabel('Password').fill('Recovered-2026-pass');
+    await owner.getByLabel('Password').fill('Tangerine-Harbor-8142');
     await owner.getByRole('button', { name: 'Sign in' }).click();
     await owner.waitForURL(/\/account\/security$/);
     await owner.getByRole('heading', { name: 'Security Settings', level: 1 }).waitFor();

@@ -22,7 +22,8 @@ describe('the case page in Chromium', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Authentication code').fill(totpNow(DEMO_TOTP_SECRET));
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/staff\//);
+    // Signed in once the sign-in page is left (its own address matches /staff/ too).
+    await page.waitForURL((url) => url.pathname.startsWith('/staff/') && !url.pathname.startsWith('/staff/login'));
     return { page, errors, close };
   }
 

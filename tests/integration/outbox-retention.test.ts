@@ -16,7 +16,7 @@ describeEachDatabase('outbox in production', (kind) => {
   beforeAll(async () => {
     smtp = await startSmtpServer();
     portal = await startTestPortal(kind, {
-      env: { PORTAL_MODE: 'production', SMTP_URL: smtp.url, SESSION_SECRET: 's'.repeat(40), PUBLIC_URL: 'https://desk.example.com' },
+      env: { PORTAL_MODE: 'production', SMTP_URL: smtp.url, SESSION_SECRET: 's'.repeat(40), PUBLIC_URL: 'https://desk.example.com', STAFF_EMAIL_DOMAINS: 'support.example.com' },
     });
   });
   afterAll(async () => {

@@ -102,7 +102,7 @@ describe('configuration', () => {
   });
   it('takes staff only from STAFF_EMAIL_DOMAINS: the demo domain outside production, none in production unless set', () => {
     expect(readConfig({ PORTAL_MODE: 'demo' }).staffEmailDomains).toEqual(['support.example.com']);
-    expect(readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'x'.repeat(40) }).staffEmailDomains).toEqual([]);
+    expect(readConfig({ PORTAL_MODE: 'production', SMTP_URL: 'smtp://x', SESSION_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://desk.example.com' }).staffEmailDomains).toEqual([]);
     expect(readConfig({ PORTAL_MODE: 'test', STAFF_EMAIL_DOMAINS: ' Support.Example.com, ops.example.org ,' }).staffEmailDomains).toEqual(['support.example.com', 'ops.example.org']);
   });
   it('reads TRUST_PROXY as a number of proxy hops or a list of proxy addresses, and refuses "true"', () => {
