@@ -8,7 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import * as client from 'openid-client';
-import { Agent } from 'undici';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { SsoFailureCode } from './messages';
 
 export class SsoFailure extends Error {
@@ -98,14 +98,21 @@ export function lookupRefusingPrivate(resolve: Resolve = lookupCallback as Resol
 }
 
 /** The connections to identity providers: each resolves its host through lookupRefusingPrivate. */
-const publicNetwork = new Agent({ connect: { lookup: lookupRefusingPrivate() } });
+export const publicNetwork = new Agent({ connect: { lookup: lookupRefusingPrivate() } });
 
 /**
  * A fetch for requests to an identity provider that refuses hosts resolving to a private address
  * (every request: discovery, keys, token — a discovery document may point anywhere): a name is
  * checked before the request, and, with the default inner fetch, again by the connection itself.
+ * The Agent goes with undici's own fetch (the package's): Node's built-in fetch bundles an undici of
+ * its own, whose major need not match the package's Agent.
  */
-export function publicNetworkFetch(inner: client.CustomFetch = (url, options) => fetch(url, { ...(options as RequestInit), dispatcher: publicNetwork } as RequestInit)): client.CustomFetch {
+export const fetchThrough =
+  (dispatcher: Agent): client.CustomFetch =>
+  (url, options) =>
+    undiciFetch(url, { ...(options as object), dispatcher } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
+
+export function publicNetworkFetch(inner: client.CustomFetch = fetchThrough(publicNetwork)): client.CustomFetch {
   return async (url, options) => {
     const host = hostOf(new URL(url));
     const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, importJWK, type JWK } from 'jose';
-import { SsoFailure, completeAuthorization, configurationFor, failureCodeOf, isPrivateAddress, issuerProblem, lookupRefusingPrivate, publicNetworkFetch } from '~/sso/oidc.server';
+import { SsoFailure, completeAuthorization, configurationFor, failureCodeOf, fetchThrough, isPrivateAddress, issuerProblem, lookupRefusingPrivate, publicNetwork, publicNetworkFetch } from '~/sso/oidc.server';
 import { SSO_FAILURES, isSsoFailureCode } from '~/sso/messages';
 
 const ISSUER = 'https://idp.example.test';
@@ -287,7 +287,8 @@ describe('the connection to an identity provider checks the address it connects 
     it('connects where the name resolves (the setup the next test relies on)', async () => {
       const before = hits;
       const plain = new Agent({ connect: { lookup: answers('127.0.0.1') as never } });
-      const res = await fetch(`http://rebound.example.test:${port}/jwks`, { dispatcher: plain } as RequestInit);
+      // Through the portal's own pairing: the package's Agent with the package's fetch.
+      const res = await fetchThrough(plain)(`http://rebound.example.test:${port}/jwks`, {} as never);
       expect(res.status).toBe(200);
       expect(hits).toBe(before + 1);
       await plain.close();
@@ -299,9 +300,15 @@ describe('the connection to an identity provider checks the address it connects 
       const resolve = answers('93.184.215.14', '127.0.0.1');
       resolve('rebound.example.test', {}, () => {});
       const guarded = new Agent({ connect: { lookup: lookupRefusingPrivate(resolve as never) } });
-      await expect(fetch(`http://rebound.example.test:${port}/jwks`, { dispatcher: guarded } as RequestInit)).rejects.toMatchObject({ cause: { code: 'EPRIVATEADDRESS' } });
+      await expect(fetchThrough(guarded)(`http://rebound.example.test:${port}/jwks`, {} as never)).rejects.toMatchObject({ cause: { code: 'EPRIVATEADDRESS' } });
       expect(hits).toBe(before);
       await guarded.close();
+    });
+
+    it('the portal\'s own connections (publicNetwork) refuse a name that resolves to loopback at connect time', async () => {
+      const before = hits;
+      await expect(fetchThrough(publicNetwork)(`http://localhost:${port}/jwks`, {} as never)).rejects.toMatchObject({ cause: { code: 'EPRIVATEADDRESS' } });
+      expect(hits).toBe(before);
     });
   });
 });
