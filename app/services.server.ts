@@ -6,6 +6,7 @@ import { DatabaseBusy, portalRunningOn } from '~/db/embedded-lock.server';
 import type { PrismaClient } from '~/generated/prisma/client';
 import { createRateLimits, type RateLimits } from '~/security/rate-limits.server';
 import { EvidenceStore } from '~/appeals/evidence-store.server';
+import { AuditSealer } from '~/audit/audit.server';
 import { DevMailbox, NoSmsProvider, OutboxDispatcher, SmtpTransport, WebhookSmsProvider } from '~/outbox/outbox.server';
 
 /** Everything a request handler needs, built once per portal instance and passed in the load context. */
@@ -16,6 +17,7 @@ export type Services = {
   limits: RateLimits;
   outbox: OutboxDispatcher;
   evidence: EvidenceStore;
+  auditSealer: AuditSealer;
   stop(): Promise<void>;
 };
 
@@ -25,6 +27,8 @@ export type ServiceOptions = {
   /** Start delivering outbox messages in this process (default true). */
   dispatch?: boolean;
   dispatcherPollMs?: number;
+  /** How often this instance's audit sealer chains settled events (default 1 s; it runs where the dispatcher does). */
+  sealerEveryMs?: number;
 };
 
 export async function createServices(config: PortalConfig, options: ServiceOptions = {}): Promise<Services> {
@@ -40,6 +44,9 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
   if (!dev && !config.smsWebhookUrl) console.warn('[portal] No SMS provider configured (SMS_WEBHOOK_URL): SMS codes will not be delivered.');
   const outbox = new OutboxDispatcher({ prisma: db.prisma, email, sms, from: config.mailFrom, pollMs: options.dispatcherPollMs, keepBodies: dev });
   if (options.dispatch !== false) outbox.start();
+  // Audit events are chained behind their writers (decision 015): one sealer per instance, one at work at a time.
+  const auditSealer = new AuditSealer(db.prisma, { everyMs: options.sealerEveryMs, log: (m) => console.error(m) });
+  if (options.dispatch !== false) auditSealer.start();
   return {
     config,
     db,
@@ -47,7 +54,9 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
     limits,
     outbox,
     evidence: new EvidenceStore(config.evidenceDir),
+    auditSealer,
     async stop() {
+      await auditSealer.stop();
       await outbox.stop();
       if (email instanceof SmtpTransport) email.close();
       await closeLimits();

@@ -179,7 +179,8 @@ export function auditCsvStream(prisma: PrismaClient, where: Prisma.AuditEventWhe
 export function describeChainReport(report: ChainReport): { ok: boolean; message: string } {
   if (report.firstBrokenId === null) {
     const head = report.head ? `; head ${report.head.id}:${report.head.hash} (write it down elsewhere; --head <it> later proves nothing up to it was cut off)` : '';
-    return { ok: true, message: `Audit chain intact: ${report.checked} events${head}` };
+    const pending = report.pending ? ` ${report.pending} newer event${report.pending === 1 ? ' is' : 's are'} not chained yet (committed a moment ago).` : '';
+    return { ok: true, message: `Audit chain intact: ${report.checked} events${head}.${pending}` };
   }
   return {
     ok: false,

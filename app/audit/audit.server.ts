@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Prisma } from '~/generated/prisma/client';
+import type { Prisma, PrismaClient } from '~/generated/prisma/client';
+import { instant } from '~/db/composed.server';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -20,8 +21,8 @@ export type AuditInput = {
   data?: Record<string, unknown>;
 };
 
-/** Serialises audit writers so each row can carry the hash of the one before (tamper evidence). */
-const AUDIT_CHAIN_LOCK = 727_001;
+/** Taken (try-lock) by the one sealer at work: several instances never chain the same rows twice. */
+const AUDIT_SEALER_LOCK = 727_001;
 
 export function auditHash(prevHash: string | null, row: {
   at: Date; actorType: string; actorId: string | null; action: string; accountUid: string | null;
@@ -59,63 +60,145 @@ function storable<T>(value: T): T {
   return value;
 }
 
-/** Appends one audit event inside the caller's transaction. */
+/**
+ * Appends one audit event inside the caller's transaction. Writers do not wait on each other: the row is
+ * inserted unchained, and the sealer chains it once it has committed (until then it is invisible to it).
+ */
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
-  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const last = await tx.auditEvent.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
-  const row = {
-    at: new Date(),
-    actorType: input.actor.type,
-    actorId: storable(input.actor.id ?? null),
-    action: input.action,
-    accountUid: input.accountUid ?? null,
-    appealId: input.appealId ?? null,
-    ip: storable(input.meta?.ip?.slice(0, 64) ?? null),
-    userAgent: storable(input.meta?.userAgent?.slice(0, 400) ?? null),
-    data: JSON.parse(stableJson(storable(input.data ?? {}))) as Prisma.InputJsonValue,
-  };
-  const prevHash = last?.hash ?? null;
-  await tx.auditEvent.create({ data: { ...row, prevHash, hash: auditHash(prevHash, row) } });
+  const data = JSON.parse(stableJson(storable(input.data ?? {})));
+  await tx.$executeRaw`
+    INSERT INTO "AuditEvent" ("at", "actorType", "actorId", "action", "accountUid", "appealId", "ip", "userAgent", "data")
+    VALUES (${instant(new Date())}, ${input.actor.type}, ${storable(input.actor.id ?? null)}, ${input.action}, ${input.accountUid ?? null}, ${input.appealId ?? null}::uuid,
+            ${storable(input.meta?.ip?.slice(0, 64) ?? null)}, ${storable(input.meta?.userAgent?.slice(0, 400) ?? null)}, ${JSON.stringify(data)}::jsonb)`;
+}
+
+type SealerDb = Pick<PrismaClient, '$transaction'>;
+
+/**
+ * Chains the committed events not chained yet: each gets the next position and the hash of the one
+ * before. The chain's order is the order of sealing (an event committed late is appended, never put
+ * before one already chained), so nothing waits for other transactions. One sealer at a time (a
+ * try-lock; the others return 0 at once). Returns how many were chained.
+ */
+export async function sealAuditEvents(prisma: SealerDb, batch = 2000): Promise<number> {
+  return prisma.$transaction(async (tx) => {
+    const [{ locked }] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${AUDIT_SEALER_LOCK}) AS locked`);
+    if (!locked) return 0;
+    // Read as the verifier reads them (Prisma's model), so both hash the same values.
+    const rows = await tx.auditEvent.findMany({ where: { seq: null }, orderBy: { id: 'asc' }, take: batch });
+    if (!rows.length) return 0;
+    const [head] = await tx.$queryRawUnsafe<{ seq: bigint; hash: string }[]>('SELECT "seq", "hash" FROM "AuditEvent" WHERE "seq" IS NOT NULL ORDER BY "seq" DESC LIMIT 1');
+    let seq = head ? BigInt(head.seq) : 0n;
+    let prevHash: string | null = head?.hash ?? null;
+    const ids: string[] = [];
+    const seqs: string[] = [];
+    const prevs: (string | null)[] = [];
+    const hashes: string[] = [];
+    for (const row of rows) {
+      const hash = auditHash(prevHash, row);
+      seq++;
+      ids.push(String(row.id));
+      seqs.push(String(seq));
+      prevs.push(prevHash);
+      hashes.push(hash);
+      prevHash = hash;
+    }
+    await tx.$executeRawUnsafe(
+      `UPDATE "AuditEvent" e SET "seq" = u.seq, "prevHash" = u.prev, "hash" = u.hash
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS u(id, seq, prev, hash)
+        WHERE e."id" = u.id AND e."seq" IS NULL`,
+      ids,
+      seqs,
+      prevs,
+      hashes,
+    );
+    return rows.length;
+  });
+}
+
+/** Seals until nothing settled is left (a verification, a test, a command). */
+export async function sealAll(prisma: SealerDb): Promise<number> {
+  let total = 0;
+  for (let n = await sealAuditEvents(prisma); n > 0; n = await sealAuditEvents(prisma)) total += n;
+  return total;
+}
+
+/** The sealer of a portal instance: chains settled events about once a second (start/stop like the outbox dispatcher). */
+export class AuditSealer {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = true;
+  constructor(private readonly prisma: SealerDb, private readonly options: { everyMs?: number; log?: (m: string) => void } = {}) {}
+
+  start() {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule();
+  }
+
+  private schedule() {
+    this.timer = setTimeout(() => {
+      this.running = sealAll(this.prisma)
+        .catch((err) => this.options.log?.(`[audit] sealing failed: ${(err as Error).message}`))
+        .finally(() => {
+          if (!this.stopped) this.schedule();
+        });
+    }, this.options.everyMs ?? 1000);
+    this.timer.unref();
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
 }
 
 export type ChainHead = { id: bigint; hash: string };
-export type ChainReport = { checked: number; firstBrokenId: bigint | null; problem?: string; head?: ChainHead | null };
+export type ChainReport = { checked: number; firstBrokenId: bigint | null; problem?: string; head?: ChainHead | null; pending?: number };
 
 /**
- * Walks the chain in id order; reports the first row whose hash or link does not match, and the last
- * event (the head). A chain can check only itself: events cut off at its end leave a shorter chain
- * that is still whole. So a head written down earlier, outside the database, can be passed as
- * `expectHead`: that event must still be there, unchanged, inside the chain.
+ * Seals what has settled, then walks the chain in its order; reports the first row whose position, link
+ * or hash does not match, and the last event (the head). A chain can check only itself: events cut off
+ * at its end leave a shorter chain that is still whole. So a head written down earlier, outside the
+ * database, can be passed as `expectHead`: that event must still be there, unchanged, inside the chain.
+ * `pending`: events committed after this sealing (the sealer chains them next).
  */
-export async function verifyAuditChain(prisma: { auditEvent: Tx['auditEvent'] }, batch = 5000, expectHead?: ChainHead): Promise<ChainReport> {
+export async function verifyAuditChain(prisma: SealerDb & { auditEvent: Tx['auditEvent'] }, batch = 5000, expectHead?: ChainHead): Promise<ChainReport> {
+  await sealAll(prisma);
   let checked = 0;
   let prevHash: string | null = null;
   let cursor: bigint | undefined;
+  let lastId: bigint | undefined;
   let sawExpected = false;
   for (;;) {
     const rows = await prisma.auditEvent.findMany({
-      where: cursor === undefined ? {} : { id: { gt: cursor } },
-      orderBy: { id: 'asc' },
+      where: cursor === undefined ? { seq: { not: null } } : { seq: { gt: cursor } },
+      orderBy: { seq: 'asc' },
       take: batch,
     });
     if (!rows.length) {
-      // The last event checked: the one the cursor stands on, with the hash the chain ended with.
-      const head = cursor === undefined ? null : { id: cursor, hash: prevHash ?? '' };
+      // The last event checked, with the hash the chain ended with.
+      const head = lastId === undefined ? null : { id: lastId, hash: prevHash ?? '' };
+      const pending = await prisma.auditEvent.count({ where: { seq: null } });
       if (expectHead && !sawExpected) {
-        return { checked, firstBrokenId: expectHead.id, head, problem: 'the head recorded earlier is gone (events were cut off at the end of the chain)' };
+        return { checked, firstBrokenId: expectHead.id, head, pending, problem: 'the head recorded earlier is gone (events were cut off at the end of the chain)' };
       }
-      return { checked, firstBrokenId: null, head };
+      return { checked, firstBrokenId: null, head, pending };
     }
     for (const row of rows) {
       if (row.prevHash !== prevHash) return { checked, firstBrokenId: row.id, problem: 'link to the previous event does not match' };
       if (auditHash(prevHash, row) !== row.hash) return { checked, firstBrokenId: row.id, problem: 'content does not match its hash' };
+      // Positions run 1, 2, 3…: the links above are what a deletion breaks; a position out of step is an edit of the order.
+      if (row.seq !== BigInt(checked + 1)) return { checked, firstBrokenId: row.id, problem: 'its position in the chain was changed' };
       if (expectHead && row.id === expectHead.id) {
         if (row.hash !== expectHead.hash) return { checked, firstBrokenId: row.id, problem: 'this event is not the head recorded earlier (its hash differs: the chain was rewritten from here)' };
         sawExpected = true;
       }
       prevHash = row.hash;
+      lastId = row.id;
       checked++;
     }
-    cursor = rows[rows.length - 1].id;
+    cursor = rows[rows.length - 1].seq!;
   }
 }

@@ -30,7 +30,10 @@ export async function startPortal(options: {
     await services.stop();
     throw err;
   }
-  if (options.services?.dispatch !== false) services.outbox.start();
+  if (options.services?.dispatch !== false) {
+    services.outbox.start();
+    services.auditSealer.start();
+  }
   const stopJobs = options.jobs === false ? () => {} : scheduleJobs(services, log);
   const app = createHttpApp(options.build, services);
   // Timeouts are checked every connectionsCheckingInterval: at node's 30 s a stalled header would outlive its timeout.

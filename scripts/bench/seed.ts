@@ -165,16 +165,19 @@ export async function seedBenchData(prisma: PrismaClient, size: BenchSize, passw
 }
 
 /**
- * 1 000 000 audit events WITH a valid hash chain (npm run audit:verify passes on a bench database):
+ * 1 000 000 audit events WITH a valid hash chain, already sealed (npm run audit:verify passes on a bench database):
  * one recursive query walks the rows in id order and hashes each with the previous hash, building
  * exactly the canonical JSON of app/audit/audit.server.ts (auditHash) — the bench rows hold only
  * ASCII without characters JSON would escape, so SQL string concatenation equals JSON.stringify.
  * Half of them are about appeals (5 per appeal: the case page's timeline), half about accounts.
  */
 async function seedAuditEvents(prisma: PrismaClient, size: BenchSize, step: (name: string, ...sql: string[]) => Promise<void>): Promise<string> {
-  const last = await prisma.auditEvent.findFirst({ orderBy: { id: 'desc' }, select: { id: true, hash: true } });
+  const last = await prisma.auditEvent.findFirst({ where: { seq: { not: null } }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  const newest = await prisma.auditEvent.findFirst({ orderBy: { id: 'desc' }, select: { id: true } });
+  if (await prisma.auditEvent.count({ where: { seq: null } })) throw new Error('The bench database has audit events not yet sealed: seal them first.');
   const prev0 = (last?.hash ?? '').replace(/'/g, "''");
-  const offset = Number(last?.id ?? 0n);
+  const offset = Number(newest?.id ?? 0n);
+  const seqOffset = Number(last?.seq ?? 0n);
   const E = size.auditEvents;
   const N = size.appeals;
   const A = size.accounts;
@@ -205,14 +208,14 @@ async function seedAuditEvents(prisma: PrismaClient, size: BenchSize, step: (nam
   const c = cols('i');
   await step(
     'audit events (chained)',
-    `INSERT INTO "AuditEvent" ("id", "at", "actorType", "actorId", "action", "accountUid", "appealId", "ip", "userAgent", "data", "prevHash", "hash")
+    `INSERT INTO "AuditEvent" ("id", "at", "actorType", "actorId", "action", "accountUid", "appealId", "ip", "userAgent", "data", "prevHash", "hash", "seq")
      WITH RECURSIVE chain(i, prev, hash) AS (
        SELECT 1::bigint, '${prev0}'::text, ${hashOf('1::bigint', `'${prev0}'`)}
        UNION ALL
        SELECT c.i + 1, c.hash, ${hashOf('c.i + 1', 'c.hash')} FROM chain c WHERE c.i < ${E}
      )
      SELECT ${offset} + i, ${c.at}, ${c.actorType}, NULLIF(${c.actorId}, ''), ${c.action}, NULLIF(${c.accountUid}, ''), NULLIF(${c.appealId}, '')::uuid, ${c.ip}, ${c.ua}, ${c.data}::jsonb,
-            NULLIF(prev, ''), hash
+            NULLIF(prev, ''), hash, ${seqOffset} + i
      FROM chain`,
     `SELECT setval(pg_get_serial_sequence('"AuditEvent"', 'id'), (SELECT max("id") FROM "AuditEvent"))`,
   );

@@ -42,17 +42,28 @@ describeEachDatabase('audit chain verification', (kind) => {
 
   const prisma = () => portal.db.prisma;
   const databaseUrl = () => urlFor(new URL(portal.db.location).pathname.slice(1));
+  /**
+   * The chain once every event written so far is sealed: an event waits while an older writing
+   * transaction runs anywhere on the server (other suites share it), so this asks again until none waits.
+   */
+  async function settled(expectHead?: Parameters<typeof verifyAuditChain>[2]) {
+    for (let i = 0; ; i++) {
+      const report = await verifyAuditChain(prisma(), 5000, expectHead);
+      if (!report.pending || report.firstBrokenId !== null || i > 100) return report;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 
   it('finds the chain intact after real activity, then detects an edited row and a deleted row', async () => {
     const count = await prisma().auditEvent.count();
     expect(count).toBeGreaterThan(8);
-    const intact = await verifyAuditChain(prisma());
-    const last = await prisma().auditEvent.findFirstOrThrow({ orderBy: { id: 'desc' } });
-    expect(intact).toEqual({ checked: count, firstBrokenId: null, head: { id: last.id, hash: last.hash } });
+    const intact = await settled();
+    const last = await prisma().auditEvent.findFirstOrThrow({ orderBy: { seq: 'desc' } });
+    expect(intact).toEqual({ checked: count, firstBrokenId: null, head: { id: last.id, hash: last.hash }, pending: 0 });
     expect(describeChainReport(intact)).toMatchObject({ ok: true, message: expect.stringContaining(`Audit chain intact: ${count} events; head ${last.id}:${last.hash}`) });
 
     // Edit one row's content (a cleverer forger would recompute its hash: the next row's link gives that away).
-    const rows = await prisma().auditEvent.findMany({ orderBy: { id: 'asc' } });
+    const rows = await prisma().auditEvent.findMany({ orderBy: { seq: 'asc' } });
     const victim = rows.find((r) => r.action === 'staff.created')!;
     await prisma().auditEvent.update({ where: { id: victim.id }, data: { data: { ...(victim.data as object), roles: ['ADMIN'] } } });
     const edited = await verifyAuditChain(prisma());
@@ -78,15 +89,16 @@ describeEachDatabase('audit chain verification', (kind) => {
 
   it('events cut off at the end leave a whole chain, which a head written down earlier gives away', async () => {
     await new HttpClient(portal.url).signIn('alice@example.com'); // more events after the head
-    const before = await verifyAuditChain(prisma());
+    const before = await settled();
     const head = before.head!;
-    const after = await prisma().auditEvent.findMany({ where: { id: { gte: head.id } }, orderBy: { id: 'asc' } });
+    const headSeq = (await prisma().auditEvent.findUniqueOrThrow({ where: { id: head.id } })).seq!;
+    const after = await prisma().auditEvent.findMany({ where: { seq: { gte: headSeq } }, orderBy: { seq: 'asc' } });
     await new HttpClient(portal.url).signIn('alice@example.com');
-    expect(await verifyAuditChain(prisma(), 5000, head)).toMatchObject({ firstBrokenId: null }); // grown since: fine
+    expect(await settled(head)).toMatchObject({ firstBrokenId: null }); // grown since: fine
 
     // Cut the newest events, the recorded head among them: the chain alone still looks whole…
-    const tail = await prisma().auditEvent.findMany({ where: { id: { gte: head.id } }, orderBy: { id: 'asc' } });
-    await prisma().auditEvent.deleteMany({ where: { id: { gte: head.id } } });
+    const tail = await prisma().auditEvent.findMany({ where: { seq: { gte: headSeq } }, orderBy: { seq: 'asc' } });
+    await prisma().auditEvent.deleteMany({ where: { seq: { gte: headSeq } } });
     expect((await verifyAuditChain(prisma())).firstBrokenId).toBeNull();
     // …but not against the head.
     const cut = await verifyAuditChain(prisma(), 5000, head);
@@ -103,6 +115,7 @@ describeEachDatabase('audit chain verification', (kind) => {
   });
 
   it.runIf(kind === 'postgres')('npm run audit:verify exits 0 on an intact chain and 1, naming the row, on an edited or deleted one', async () => {
+    await settled();
     const count = await prisma().auditEvent.count();
     const ok = await runAuditVerify(databaseUrl());
     expect(ok.stderr).toBe('');
@@ -113,7 +126,8 @@ describeEachDatabase('audit chain verification', (kind) => {
     expect((await runAuditVerify(databaseUrl(), ['--head', `${printed.split(':')[0]}:${'0'.repeat(64)}`])).code).toBe(1);
     expect((await runAuditVerify(databaseUrl(), ['--head', 'nonsense'])).code).toBe(2);
 
-    const rows = await prisma().auditEvent.findMany({ orderBy: { id: 'asc' } });
+    await settled();
+    const rows = await prisma().auditEvent.findMany({ where: { seq: { not: null } }, orderBy: { seq: 'asc' } });
     const victim = rows.find((r) => r.action === 'login.succeeded')!;
     await prisma().$executeRawUnsafe(`UPDATE "AuditEvent" SET "ip" = '203.0.113.66' WHERE "id" = ${victim.id}`);
     const edited = await runAuditVerify(databaseUrl());

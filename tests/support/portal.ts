@@ -46,7 +46,7 @@ export async function startTestPortal(
     build,
     config,
     host: '127.0.0.1',
-    services: { db, dispatcherPollMs: options.dispatcherPollMs ?? 50 },
+    services: { db, dispatcherPollMs: options.dispatcherPollMs ?? 50, sealerEveryMs: 100 },
     log: () => {},
   });
   return {
