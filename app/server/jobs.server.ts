@@ -5,8 +5,9 @@ import { expireStaleAppeals } from '~/appeals/decisions.server';
 import { performDueHandovers } from '~/appeals/handover.server';
 import { purgeDeliveredMessages } from '~/outbox/outbox.server';
 import { hasDevTools } from '~/config.server';
+import { purgeExpiredRows } from './purge.server';
 
-export const JOB_NAMES = ['retention', 'expiry', 'handover', 'outbox'] as const;
+export const JOB_NAMES = ['retention', 'expiry', 'handover', 'outbox', 'purge'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export async function runJob(services: Services, name: JobName, now = new Date()) {
@@ -19,6 +20,8 @@ export async function runJob(services: Services, name: JobName, now = new Date()
       return performDueHandovers(services, now);
     case 'outbox':
       return purgeDeliveredMessages(services.prisma, { retentionDays: services.config.outboxRetentionDays, keepBodies: hasDevTools(services.config), now });
+    case 'purge':
+      return purgeExpiredRows(services.prisma, { now });
   }
 }
 
@@ -31,6 +34,7 @@ const SCHEDULE: { job: JobName; firstMs: number; everyMs: number }[] = [
   { job: 'expiry', firstMs: 60_000, everyMs: 60 * 60_000 },
   { job: 'retention', firstMs: 60_000, everyMs: 60 * 60_000 },
   { job: 'outbox', firstMs: 60_000, everyMs: 60 * 60_000 },
+  { job: 'purge', firstMs: 90_000, everyMs: 60 * 60_000 },
 ];
 
 /** Runs every job on its schedule; returns a stopper. */
