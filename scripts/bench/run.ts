@@ -1,4 +1,4 @@
-// npm run bench [-- --db postgres|pglite] [--duration <s>] [--quick] [--cpu-prof [--profile-only]] [--keep] [--no-build] [--only a,b]
+// npm run bench [-- --db postgres|pglite] [--scale 100k|1m] [--duration <s>] [--quick] [--cpu-prof [--profile-only]] [--keep] [--no-build] [--only a,b]
 //
 // Builds the production server, seeds a large data set into a fresh database, starts the portal in
 // a child process (production mode, a local SMTP server, PORTAL_BENCH=1 for the baseline route) and
@@ -20,7 +20,7 @@ import { readConfig } from '~/config.server';
 import { sessionCookie } from '~/auth/session.server';
 import { appealFlowCookie } from '~/appeals/flow.server';
 import { totpNow } from '~/staff/totp.server';
-import { FULL_SIZE, QUICK_SIZE, benchEmail, benchTrackingToken, benchUid, fixtureFlowKey, fixtureSessionToken, seedBenchData, seedRequestFixtures, settleDatabase, type SeedReport } from './seed';
+import { FULL_SIZE, MILLION_SIZE, QUICK_SIZE, benchEmail, benchTrackingToken, benchUid, fixtureFlowKey, fixtureSessionToken, seedBenchData, seedRequestFixtures, settleDatabase, type SeedReport } from './seed';
 import { Browser, freePort } from './client';
 import { measure, type BenchRequest, type Measurement } from './load';
 import { pageScriptSize, type PageScripts } from './assets';
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     db: { type: 'string', default: 'postgres' },
     duration: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    /** The data set: 100k (default: 100 000 accounts and appeals, 1 000 000 audit events) or 1m (ten times that). */
+    scale: { type: 'string', default: '100k' },
     'cpu-prof': { type: 'boolean', default: false },
     /** With --cpu-prof: measure only the --only routes at 16 connections (no baseline, no 1-connection run, no queue matrix), so the profile is theirs. */
     'profile-only': { type: 'boolean', default: false },
@@ -46,7 +48,11 @@ if (!kind) {
   console.error('--db must be postgres or pglite');
   process.exit(2);
 }
-const size = args.quick ? QUICK_SIZE : FULL_SIZE;
+if (!['100k', '1m'].includes(args.scale ?? '100k')) {
+  console.error('--scale must be 100k or 1m');
+  process.exit(2);
+}
+const size = args.quick ? QUICK_SIZE : args.scale === '1m' ? MILLION_SIZE : FULL_SIZE;
 const duration = Number(args.duration ?? (args.quick ? 3 : 10));
 const only = args.only ? new Set(args.only.split(',')) : null;
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/test';

@@ -8,6 +8,8 @@ export type BenchSize = { accounts: number; appeals: number; auditEvents: number
 
 export const FULL_SIZE: BenchSize = { accounts: 100_000, appeals: 100_000, auditEvents: 1_000_000, benchAgents: 17 };
 export const QUICK_SIZE: BenchSize = { accounts: 10_000, appeals: 10_000, auditEvents: 100_000, benchAgents: 17 };
+/** `--scale 1m`: a provider's years of appeals (each account with an expired session and code too: 1 000 000 of each). */
+export const MILLION_SIZE: BenchSize = { accounts: 1_000_000, appeals: 1_000_000, auditEvents: 10_000_000, benchAgents: 17 };
 
 /** UID of bench account n (1-based): 16 digits, never colliding with the demo UIDs (1000…). */
 export const benchUid = (n: number) => `2${String(n).padStart(15, '0')}`;
