@@ -80,10 +80,15 @@ type SealerDb = Pick<PrismaClient, '$transaction'>;
  * before one already chained), so nothing waits for other transactions. One sealer at a time (a
  * try-lock; the others return 0 at once). Returns how many were chained.
  */
-export async function sealAuditEvents(prisma: SealerDb, batch = 2000): Promise<number> {
+export async function sealAuditEvents(prisma: SealerDb, batch = 2000, wait = false): Promise<number> {
   return prisma.$transaction(async (tx) => {
-    const [{ locked }] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${AUDIT_SEALER_LOCK}) AS locked`);
-    if (!locked) return 0;
+    if (wait) {
+      // A reader that must see its events chained (an export, a verification) waits for a running sealer.
+      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_SEALER_LOCK})`);
+    } else {
+      const [{ locked }] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${AUDIT_SEALER_LOCK}) AS locked`);
+      if (!locked) return 0;
+    }
     // Read as the verifier reads them (Prisma's model), so both hash the same values.
     const rows = await tx.auditEvent.findMany({ where: { seq: null }, orderBy: { id: 'asc' }, take: batch });
     if (!rows.length) return 0;
@@ -116,10 +121,14 @@ export async function sealAuditEvents(prisma: SealerDb, batch = 2000): Promise<n
   });
 }
 
-/** Seals until nothing settled is left (a verification, a test, a command). */
-export async function sealAll(prisma: SealerDb): Promise<number> {
+/**
+ * Seals until nothing settled is left. `wait`: wait for a sealer running elsewhere instead of leaving
+ * the work to it, so every event committed before the call is chained when it returns (an export, a
+ * verification, a test).
+ */
+export async function sealAll(prisma: SealerDb, wait = false): Promise<number> {
   let total = 0;
-  for (let n = await sealAuditEvents(prisma); n > 0; n = await sealAuditEvents(prisma)) total += n;
+  for (let n = await sealAuditEvents(prisma, 2000, wait); n > 0; n = await sealAuditEvents(prisma, 2000, wait)) total += n;
   return total;
 }
 
@@ -165,7 +174,7 @@ export type ChainReport = { checked: number; firstBrokenId: bigint | null; probl
  * `pending`: events committed after this sealing (the sealer chains them next).
  */
 export async function verifyAuditChain(prisma: SealerDb & { auditEvent: Tx['auditEvent'] }, batch = 5000, expectHead?: ChainHead): Promise<ChainReport> {
-  await sealAll(prisma);
+  await sealAll(prisma, true);
   let checked = 0;
   let prevHash: string | null = null;
   let cursor: bigint | undefined;
