@@ -52,6 +52,7 @@ function Header() {
   const openInApp = useInAppLinks();
   return (
     <header className="site-header">
+      {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-static-element-interactions -- delegation: the anchors inside take Enter and clicks; this only opens them in the app */}
       <div className="inner" onClick={openInApp}>
         <a href="/" className="brand">
           Account <span>Recovery</span> Desk

@@ -1,6 +1,5 @@
 import { redirect } from '@remix-run/node';
 import { portalCookie } from '~/lib/cookies.server';
-import type { Cookie } from '@remix-run/node';
 import type { PrismaClient, PrincipalType, Prisma } from '~/generated/prisma/client';
 import type { CustomerPrincipal } from '~/authz/principal';
 import type { PortalConfig } from '~/config.server';

@@ -83,7 +83,7 @@ export default function VerifyIdentity() {
           <h2>Verify your identity</h2>
           <p>Choose where to receive a verification code: your secure phone or your original logon email.</p>
           <Form method="post" noValidate>
-            <fieldset className="field" aria-describedby={fieldErrors.channel ? 'channel-error' : undefined}>
+            <fieldset className="field" role="radiogroup" aria-invalid={fieldErrors.channel ? true : undefined} aria-describedby={fieldErrors.channel ? 'channel-error' : undefined}>
               <legend>Receive the code by</legend>
               {d.channels.map((c, i) => (
                 <label key={c.channel} className="choice">
@@ -92,7 +92,6 @@ export default function VerifyIdentity() {
                     name="channel"
                     value={c.channel}
                     defaultChecked={d.pending ? d.pending.channel === c.channel : i === 0}
-                    aria-invalid={fieldErrors.channel ? true : undefined}
                     autoFocus={i === 0 && firstInvalidField(result) === 'channel'}
                   />
                   <span>

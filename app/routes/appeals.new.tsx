@@ -266,11 +266,11 @@ function ChoiceError({ id, error }: { id: string; error?: string }) {
 function ScenarioChoices(props: { errorId: string; error?: string; chosen?: string | null; autoFocus: boolean; field: UseFormRegisterReturn; withHints?: boolean; only?: string }) {
   const { errorId, error, chosen, autoFocus, field, withHints, only } = props;
   return (
-    <fieldset className="field" aria-describedby={error ? errorId : undefined}>
+    <fieldset className="field" role="radiogroup" aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined}>
       <legend>What happened?</legend>
       {SCENARIOS.map((s, i) => (
         <label key={s.value} className="choice">
-          <input type="radio" value={s.value} defaultChecked={s.value === chosen} aria-invalid={error ? true : undefined} autoFocus={i === 0 && autoFocus} {...field} disabled={only !== undefined && s.value !== only} />
+          <input type="radio" value={s.value} defaultChecked={s.value === chosen} autoFocus={i === 0 && autoFocus} {...field} disabled={only !== undefined && s.value !== only} />
           <span>
             {s.label}
             {withHints ? (
@@ -451,7 +451,7 @@ export default function NewAppeal() {
                 </fieldset>
               )}
 
-              <fieldset className="field" aria-describedby={accountTypeError ? 'accountType-error' : undefined}>
+              <fieldset className="field" role="radiogroup" aria-invalid={accountTypeError ? true : undefined} aria-describedby={accountTypeError ? 'accountType-error' : undefined}>
                 <legend>Account type</legend>
                 {ACCOUNT_TYPES.map((t, i) => (
                   <label key={t.value} className="choice">
@@ -459,7 +459,6 @@ export default function NewAppeal() {
                       type="radio"
                       value={t.value}
                       defaultChecked={t.value === (typed.accountType ?? DETAILS_DEFAULTS.accountType)}
-                      aria-invalid={accountTypeError ? true : undefined}
                       autoFocus={i === 0 && focusField === 'accountType'}
                       {...details.register('accountType')}
                     />{' '}

@@ -82,14 +82,14 @@ export default function PasswordReset() {
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="request" />
               <TextField label="Logon email" name="email" type="email" autoComplete="username" required error={errors.email} defaultValue={result?.email ?? ''} />
-              <fieldset className="field" aria-describedby={errors.channel ? 'channel-error' : undefined}>
+              <fieldset className="field" role="radiogroup" aria-invalid={errors.channel ? true : undefined} aria-describedby={errors.channel ? 'channel-error' : undefined}>
                 <legend>Send the code to</legend>
                 <label className="choice">
-                  <input type="radio" name="channel" value="EMAIL" defaultChecked={channel === 'EMAIL'} aria-invalid={errors.channel ? true : undefined} autoFocus={firstInvalidField(result) === 'channel'} />{' '}
+                  <input type="radio" name="channel" value="EMAIL" defaultChecked={channel === 'EMAIL'} autoFocus={firstInvalidField(result) === 'channel'} />{' '}
                   <span>The logon email</span>
                 </label>
                 <label className="choice">
-                  <input type="radio" name="channel" value="SMS" defaultChecked={channel === 'SMS'} aria-invalid={errors.channel ? true : undefined} /> <span>The secure phone of the account</span>
+                  <input type="radio" name="channel" value="SMS" defaultChecked={channel === 'SMS'} /> <span>The secure phone of the account</span>
                 </label>
                 {errors.channel ? (
                   <p className="field-error" id="channel-error">

@@ -511,7 +511,9 @@ function buildReport(input: {
   let commit = '';
   try {
     commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
-  } catch {}
+  } catch {
+    // Not a git checkout: the record goes without a commit.
+  }
   return {
     when: input.started.toISOString(),
     database: kind,

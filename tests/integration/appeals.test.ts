@@ -153,16 +153,20 @@ describeEachDatabase('appeals, customer side', (kind) => {
 
   /** The opening tag of the element matching `pattern` (e.g. `<select[^>]*id="currency"`), for its attributes. */
   const tag = (html: string, pattern: string) => new RegExp(`${pattern}[^>]*>`).exec(html)?.[0] ?? '';
-  /** The fieldset whose aria-describedby names `errorId`: its tag and content. */
-  const fieldsetFor = (html: string, errorId: string) => new RegExp(`<fieldset[^>]*aria-describedby="${errorId}"[^>]*>([\\s\\S]*?)</fieldset>`).exec(html)?.[1] ?? '';
-  /** A group of radios answered with an error: the message at its id inside the fieldset that names it, every radio marked invalid. */
+  /** The fieldset whose aria-describedby names `errorId`: its opening tag and its content. */
+  const fieldsetFor = (html: string, errorId: string) => {
+    const m = new RegExp(`(<fieldset[^>]*aria-describedby="${errorId}"[^>]*>)([\\s\\S]*?)</fieldset>`).exec(html);
+    return { open: m?.[1] ?? '', inside: m?.[2] ?? '' };
+  };
+  /** A group of radios answered with an error: the message at its id inside the fieldset that names it, the group (a radiogroup: radios cannot carry aria-invalid) marked invalid. */
   function expectChoiceError(html: string, name: string, errorId: string, message: string) {
-    const inside = fieldsetFor(html, errorId);
+    const { open, inside } = fieldsetFor(html, errorId);
     expect(inside, `a fieldset described by ${errorId}`).not.toBe('');
     expect(inside).toContain(`<p class="field-error" id="${errorId}">${message}</p>`);
+    expect(open).toContain('role="radiogroup"');
+    expect(open).toContain('aria-invalid="true"');
     const radios = inside.match(new RegExp(`<input[^>]*name="${name}"[^>]*>`, 'g')) ?? [];
     expect(radios.length).toBeGreaterThan(1);
-    for (const radio of radios) expect(radio).toContain('aria-invalid="true"');
   }
 
   it('without JavaScript: the form starts with its defaults checked, and every choice error is shown and tied to its field', async () => {
