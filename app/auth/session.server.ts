@@ -4,7 +4,7 @@ import type { PrismaClient, PrincipalType, Prisma } from '~/generated/prisma/cli
 import type { CustomerPrincipal } from '~/authz/principal';
 import type { PortalConfig } from '~/config.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
-import { maskEmail } from '~/account/masking';
+import { maskEmail } from '~/lib/masking';
 import type { Database, SqlStatement } from '~/db/connect.server';
 import { ACCOUNT, RAM_ROLE, RAM_USER, SESSION, pickRow, selectColumns } from '~/db/rows.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';

@@ -10,10 +10,10 @@ import { NoticeLinkUsed, noticeUsedMessage, readNoticeLink } from '~/appeals/not
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
 import { isMultipart, submissionGate } from '~/appeals/submission-gate.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
-import { atLeast } from '~/account/password-reset.server';
+import { atLeast } from '~/lib/timing';
 import { codeSchema } from '~/account/schemas.server';
-import { maskEmail } from '~/account/masking';
-import { checkErrorMessage, issueErrorMessage, latestCode, CODE_RULES } from '~/verification/codes.server';
+import { maskEmail } from '~/lib/masking';
+import { checkErrorMessage, issueErrorMessage, latestCode, liveCode, CODE_RULES } from '~/verification/codes.server';
 import { recordAudit } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton } from '~/components/code-entry';
@@ -75,7 +75,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     provedEmail(services.prisma, flow.flowKey),
     latestCode(services.prisma, { purpose: 'APPEAL_NEW_EMAIL', requesterKey: `appeal:${flow.flowKey}` }),
   ]);
-  const live = pending && !pending.consumedAt && !pending.invalidatedAt && pending.expiresAt.getTime() > Date.now() ? pending : null;
+  const live = liveCode(pending);
   const notice = link?.state === 'live' ? link.notice : null;
   return data(
     {

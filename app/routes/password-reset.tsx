@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { atLeast, requestPasswordReset, resetPassword } from '~/account/password-reset.server';
+import { requestPasswordReset, resetPassword } from '~/account/password-reset.server';
+import { atLeast } from '~/lib/timing';
 import { RESET_MESSAGES } from '~/account/messages';
 import { flowCookie, readFlow, requestSchema, resetSchema, type Flow } from '~/account/password-reset-flow.server';
-import { maskEmail } from '~/account/masking';
+import { maskEmail } from '~/lib/masking';
 import { newToken } from '~/lib/tokens.server';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton } from '~/components/code-entry';

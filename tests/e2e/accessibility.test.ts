@@ -32,8 +32,8 @@ describe('accessibility (axe-core) of every page', () => {
   const report = (names: string[]) => findings.filter((f) => names.includes(f.page)).map((f) => `${f.page}: [${f.impact}] ${f.id} — ${f.help} (${f.nodes.join(', ')})`);
 
   async function fresh(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await env.browser.newContext();
-    return { context, page: await context.newPage() };
+    const page = await env.page();
+    return { context: page.context(), page };
   }
 
   it('public customer pages: start, sign-in, help, password reset (both stages)', async () => {
