@@ -14,7 +14,7 @@ import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { openDatabase, type Database } from '~/db/connect.server';
 import { applyMigrations } from '~/db/migrator.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoData } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoData } from '~/demo/seed.server';
 import { hashPassword } from '~/auth/password.server';
 import { readConfig } from '~/config.server';
 import { sessionCookie } from '~/auth/session.server';

@@ -8,7 +8,7 @@ import { signInWithBrowser, useBrowserPortal } from '../support/browser';
 import { latestCodeFor } from '../support/appeals';
 import { makeAppeal } from '../support/backoffice';
 import { codeSentTo, createOwner } from '../support/accounts';
-import { ALICE_UID, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { ALICE_UID, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { totpNow } from '~/staff/totp.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isSameDocument, markDocument, waitForMessage, useBrowserPortal, waitForReactHandlers } from '../support/browser';
 import { pdfBytes, pngBytes } from '../support/files';
 import { totpNow } from '~/staff/totp.server';
-import { DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { makeAppeal } from '../support/backoffice';
 import { performDueHandovers } from '~/appeals/handover.server';

@@ -5,7 +5,7 @@ import { HttpClient, pageText } from '../support/http';
 import { signInStaff, makeAppeal, FULL_CHECKLIST } from '../support/backoffice';
 import { hashPassword } from '~/auth/password.server';
 import { sealTotpSecret } from '~/staff/totp.server';
-import { DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { expireStaleAppeals } from '~/appeals/decisions.server';
 import { BASE_DETAILS, extraFiles, postAppeal, mailedLink, SET_PASSWORD_LINK } from '../support/appeals';
 import { FIRST_APPROVAL_WITHDRAWN_REASON } from '~/appeals/submit.server';

@@ -18,7 +18,7 @@ import {
 import type { PrismaClient } from '~/generated/prisma/client';
 import { NOT_ROOT_REASON } from '~/authz/ability';
 import { CHANGE_MESSAGES } from '~/account/messages';
-import { ALICE_UID, BOB_UID } from '~/db/seed.server';
+import { ALICE_UID, BOB_UID } from '~/demo/seed.server';
 import { hashCode } from '~/verification/codes.server';
 import { INVALID_CREDENTIALS } from '~/auth/login.server';
 import { isUniqueViolation } from '~/db/errors';

@@ -37,7 +37,7 @@ describeEachDatabase('recovery safety', (kind) => {
     portal = await startTestPortal(kind, { config: { trustProxy: 1 } });
     const { hashPassword } = await import('~/auth/password.server');
     const { sealTotpSecret } = await import('~/staff/totp.server');
-    const { DEMO_TOTP_SECRET } = await import('~/db/seed.server');
+    const { DEMO_TOTP_SECRET } = await import('~/demo/seed.server');
     await prisma().staff.create({
       data: { email: 'senior2@support.example.com', name: 'Sol Senior', roles: ['AGENT', 'SENIOR_AGENT'], passwordHash: await hashPassword('demo-Passw0rd!'), totpSecretEncrypted: sealTotpSecret(portal.services.config.encryptionSecret, DEMO_TOTP_SECRET), totpEnrolledAt: new Date() },
     });

@@ -18,7 +18,7 @@ import { asSent, describePairs, encode, encodingArb, formArb, fuzzRuns, hostileV
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { createSession } from '~/auth/session.server';
 import { verifyPassword } from '~/auth/password.server';
-import { ALICE_UID } from '~/db/seed.server';
+import { ALICE_UID } from '~/demo/seed.server';
 import { UUID } from '~/lib/ids';
 
 describeEachDatabase('resilience: fuzzed form actions', (kind) => {

@@ -6,7 +6,7 @@ import { DEMO_STAFF, DEMO_TOTP_SECRET, staffSignIn } from '../support/staff';
 import { postAppeal } from '../support/appeals';
 import type { StaffRole } from '~/generated/prisma/enums';
 import { hashPassword } from '~/auth/password.server';
-import { DEMO_PASSWORD } from '~/db/seed.server';
+import { DEMO_PASSWORD } from '~/demo/seed.server';
 import { sealTotpSecret, totpNow } from '~/staff/totp.server';
 import { STAFF_INVALID } from '~/staff/auth.server';
 import { DUPLICATE_EMAIL, INVITATION_EXPIRED, INVITATION_INVALID, STALE_ROLES, StaffAdminError, acceptInvitation, passwordAlreadySet, reinviteStaffMember } from '~/staff/admin.server';

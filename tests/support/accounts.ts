@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import type { PrincipalType, PrismaClient } from '~/generated/prisma/client';
 import { commitSessionCookie, createSession } from '~/auth/session.server';
 import { hashPassword } from '~/auth/password.server';
-import { DEMO_PASSWORD } from '~/db/seed.server';
+import { DEMO_PASSWORD } from '~/demo/seed.server';
 import type { TestPortal } from './portal';
 import { HttpClient } from './http';
 

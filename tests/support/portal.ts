@@ -6,7 +6,7 @@ import type { ServerBuild } from '@remix-run/node';
 import type { DatabaseKind, Database } from '~/db/connect.server';
 import type { PortalConfig } from '~/config.server';
 import type { Services } from '~/services.server';
-import { seedDemoData } from '~/db/seed.server';
+import { seedDemoData } from '~/demo/seed.server';
 import { afterAll, beforeAll } from 'vitest';
 import { openTestDatabase } from './db';
 
