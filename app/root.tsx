@@ -47,8 +47,8 @@ function Header() {
   const data = useRouteLoaderData<typeof loader>('root');
   const backOffice = useLocation().pathname.startsWith('/staff');
   const user = backOffice ? null : data?.user;
-  // Plain links, opened inside the app by one handler rather than a <Link> per item, whose hooks
-  // cost the server ~5 µs each against ~1 µs for an anchor (see components/in-app-links.tsx).
+  // Plain links, opened inside the app by one handler rather than a <Link> per item (whose hooks
+  // cost server time on every render; see components/in-app-links.tsx).
   const openInApp = useInAppLinks();
   return (
     <header className="site-header">
