@@ -20,6 +20,7 @@ import { CodeHelp, ResendButton } from '~/components/code-entry';
 import { ErrorFocus, firstInvalidField, FormError, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
 import type { UseFormRegisterReturn } from 'react-hook-form';
+import { fieldErrorsOf } from '~/lib/form-errors';
 
 const TITLE = 'File an appeal — Account Recovery Desk';
 const SUBMITTED_TITLE = 'Appeal submitted — Account Recovery Desk';
@@ -53,11 +54,7 @@ function typedValues(fields: Record<string, string | undefined>): Typed {
   return typed;
 }
 
-function issuesToErrors(issues: { path: PropertyKey[]; message: string }[]): Errors {
-  const errors: Errors = {};
-  for (const issue of issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-  return errors;
-}
+
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { services } = context;
@@ -122,7 +119,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   if (intent === 'send-code') {
     const parsed = appealEmailStepSchema.safeParse({ scenario: fields.scenario ?? flow.scenario, newEmail: fields.newEmail ?? '' });
-    if (!parsed.success) return data<ActionData>({ fieldErrors: issuesToErrors(parsed.error.issues), typed: typedValues(fields) }, { status: 400, headers: setCookie ? { 'Set-Cookie': setCookie } : {} });
+    if (!parsed.success) return data<ActionData>({ fieldErrors: fieldErrorsOf(parsed.error), typed: typedValues(fields) }, { status: 400, headers: setCookie ? { 'Set-Cookie': setCookie } : {} });
     const result = await sendAppealEmailCode(services, { flowKey: flow.flowKey, newEmail: parsed.data.newEmail, meta });
     if (!result.ok) {
       const message = result.reason === 'ip-limit' ? `Too many codes were requested from your network. Try again in ${Math.ceil(result.retryAfterSec / 60)} minutes.` : issueErrorMessage(result);
@@ -164,7 +161,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const link = flow.notice ? await readNoticeLink(services.prisma, flow.notice) : null;
     if (link?.state === 'used') return data<ActionData>({ fieldErrors: {}, error: noticeUsedMessage(link.caseNumber), typed: typedValues(fields), filesDropped: uploads.length > 0 }, { status: 409 });
     const parsed = appealDetailsSchema.safeParse({ ...fields, notice: link?.state === 'live' ? flow.notice : undefined });
-    const errors: Errors = parsed.success ? {} : issuesToErrors(parsed.error.issues);
+    const errors: Errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
     const present = new Set(uploads.map((u) => u.field));
     if (!present.has('idDocument')) errors.idDocument ??= 'Attach an ID document (JPEG, PNG or PDF).';
     if (fields.accountType === 'ENTERPRISE' && !present.has('businessLicence')) errors.businessLicence ??= 'Enterprise accounts must attach a business licence.';

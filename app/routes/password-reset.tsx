@@ -11,6 +11,7 @@ import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton } from '~/components/code-entry';
 import { ErrorFocus, firstInvalidField, FormError, TextField, usePasswordsEmptiedOn } from '~/components/form';
 import { CODE_RULES } from '~/verification/codes.server';
+import { fieldErrorsOf } from '~/lib/form-errors';
 
 export const meta: MetaFunction = () => [{ title: 'Reset your password — Account Recovery Desk' }];
 
@@ -36,11 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const existing = await readFlow(services.config, request);
     const parsed = intent === 'resend' && existing ? requestSchema.safeParse(existing) : requestSchema.safeParse({ email: form.get('email') ?? '', channel: form.get('channel') ?? '' });
     const typed = { email: String(form.get('email') ?? '').slice(0, 254), channel: String(form.get('channel') ?? '').slice(0, 10) };
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-      return data<ActionData>({ fieldErrors, ...typed }, { status: 400 });
-    }
+    if (!parsed.success) return data<ActionData>({ fieldErrors: fieldErrorsOf(parsed.error), ...typed }, { status: 400 });
     const flowKey = intent === 'resend' && existing ? existing.flowKey : newToken();
     const result = await atLeast(300, requestPasswordReset(services, { ...parsed.data, flowKey, meta }));
     if (!result.ok) return data<ActionData>({ fieldErrors: {}, error: RESET_MESSAGES.tooMany(Math.ceil(result.retryAfterSec / 60)), ...typed }, { status: 429 });
@@ -52,11 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const flow = await readFlow(services.config, request);
     if (!flow) return data<ActionData>({ fieldErrors: {}, error: 'This reset has expired. Start again.' }, { status: 400 });
     const parsed = resetSchema.safeParse({ code: form.get('code') ?? '', password: form.get('password') ?? '', confirm: form.get('confirm') ?? '' });
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-      return data<ActionData>({ fieldErrors }, { status: 400 });
-    }
+    if (!parsed.success) return data<ActionData>({ fieldErrors: fieldErrorsOf(parsed.error) }, { status: 400 });
     const result = await atLeast(300, resetPassword(services, { ...flow, code: parsed.data.code, password: parsed.data.password, meta }));
     if (!result.ok) return data<ActionData>({ fieldErrors: { [result.field]: result.message } }, { status: 400 });
     return redirect('/login?reset=1', { headers: { 'Set-Cookie': await cookie.serialize('', { maxAge: 0 }) } });
