@@ -53,7 +53,7 @@ describe('forms on pages with a private link, without JavaScript', () => {
       await page.getByLabel('Repeat the password').fill('Quiet-Lantern-Orbit-84');
       await page.getByRole('button', { name: 'Set password' }).click();
       await page.waitForLoadState();
-      expect(await page.locator('body').innerText()).not.toContain(CSRF_MESSAGE);
+      await expect.poll(() => page.locator('body').innerText()).not.toContain(CSRF_MESSAGE);
       expect(new URL(page.url()).pathname).toBe('/staff/login');
       const member = await env.portal.db.prisma.staff.findUniqueOrThrow({ where: { email: 'nojs.member@support.example.com' } });
       expect(member.passwordHash).not.toBeNull();

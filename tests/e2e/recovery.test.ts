@@ -20,7 +20,7 @@ describe('recovery in Chromium: the owner stops an appeal, the "This wasn\'t me"
     const page = await env.page();
     await page.goto(warning.match[1]);
     await waitForReactHandlers(page, 'main');
-    expect(await page.locator('main').innerText()).toContain(filed.caseNumber!);
+    await expect.poll(() => page.locator('main').innerText()).toContain(filed.caseNumber!);
     await page.getByRole('button', { name: 'Stop this — I still have access' }).click();
     await page.getByRole('status').filter({ hasText: `Appeal ${filed.caseNumber} is stopped.` }).waitFor();
     await expect.poll(async () => (await prisma.appeal.findUniqueOrThrow({ where: { caseNumber: filed.caseNumber! } })).status).toBe('CANCELLED_BY_OWNER');
@@ -30,7 +30,7 @@ describe('recovery in Chromium: the owner stops an appeal, the "This wasn\'t me"
 
     await page.reload();
     await page.getByText(`Appeal ${filed.caseNumber} was already stopped.`).waitFor();
-    expect(await page.getByRole('button', { name: 'Stop this — I still have access' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Stop this — I still have access' }).count()).toBe(0);
   });
 
   it('the "This wasn\'t me" link opens the appeal bound to the account, and it submits with JavaScript on', async () => {
@@ -55,7 +55,7 @@ describe('recovery in Chromium: the owner stops an appeal, the "This wasn\'t me"
     await page.getByText('New logon email verified').waitFor();
 
     // No identification fields: the notice names the account.
-    expect(await page.getByLabel('Account ID (UID)').count()).toBe(0);
+    await expect.poll(() => page.getByLabel('Account ID (UID)').count()).toBe(0);
     await waitForReactHandlers(page, 'form[enctype="multipart/form-data"]');
     await page.getByLabel('Full name or company name on the account').fill('Bob Martin');
     await page.getByLabel('Amount of the last payment').fill('20.00');

@@ -32,7 +32,7 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     expect(await nav.getByRole('link', { name: 'Appeal queue' }).count()).toBe(0);
     await page.goto(`${env.portal.url}/staff/appeals`);
     await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
-    expect(await page.title()).toBe('Not allowed — Back office');
+    await expect.poll(() => page.title()).toBe('Not allowed — Back office');
     await page.getByTestId('allowed-pages').getByRole('link', { name: 'Audit log' }).click();
     await page.waitForURL(/\/staff\/admin\/audit/);
     expect(await nav.getByRole('link', { name: 'Staff' }).count()).toBe(1);
