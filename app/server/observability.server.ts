@@ -144,7 +144,8 @@ export function metricsHandler(services: Services, where: { onMainPort: boolean 
       }
     }
     const { contentType, body } = await services.metrics.render();
+    // Prometheus's own content type, as is (express's send would add a charset in front of the version).
     res.setHeader('Content-Type', contentType);
-    res.send(body);
+    res.end(body);
   };
 }

@@ -24,6 +24,10 @@ export function loadBuild(): Promise<BuildModule> {
 
 export type TestPortal = {
   url: string;
+  /** starting / ready / stopping (the readiness probe's answer). */
+  lifecycle: { state: 'starting' | 'ready' | 'stopping' };
+  /** The loopback METRICS_PORT listener, when the config asks for one. */
+  metricsUrl?: string;
   services: Services;
   db: Database;
   stop(): Promise<void>;
@@ -52,6 +56,8 @@ export async function startTestPortal(
   });
   return {
     url: portal.url.replace('localhost', '127.0.0.1'),
+    lifecycle: portal.lifecycle,
+    metricsUrl: portal.metricsServer ? `http://127.0.0.1:${(portal.metricsServer.address() as { port: number }).port}` : undefined,
     services: portal.services,
     db,
     async stop() {
