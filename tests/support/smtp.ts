@@ -10,6 +10,7 @@ export type ReceivedMail = { from: string; to: string[]; raw: string; subject: s
 export async function startSmtpServer() {
   const received: ReceivedMail[] = [];
   let refusals = 0;
+  let held: { arrived: () => void; released: Promise<void> } | null = null;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -17,7 +18,13 @@ export async function startSmtpServer() {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        if (held) {
+          const h = held;
+          held = null;
+          h.arrived();
+          await h.released;
+        }
         if (refusals > 0) {
           refusals--;
           const err = new Error('Mailbox temporarily unavailable') as Error & { responseCode: number };
@@ -44,6 +51,14 @@ export async function startSmtpServer() {
     received,
     refuseNext(n: number) {
       refusals = n;
+    },
+    /** The next message is read but not answered until `release()`: a delivery in progress. */
+    holdNext() {
+      let arrived!: () => void;
+      let release!: () => void;
+      const arrival = new Promise<void>((r) => (arrived = r));
+      held = { arrived, released: new Promise<void>((r) => (release = r)) };
+      return { arrival, release };
     },
     async waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs = 10_000): Promise<ReceivedMail> {
       const deadline = Date.now() + timeoutMs;
