@@ -8,7 +8,12 @@ import { z } from 'zod';
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 const url = (protocols: string[], example: string) =>
-  z.string().refine((v) => protocols.includes(URL.parse(v)?.protocol ?? ''), `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL (e.g. ${example})`);
+  z
+    .string()
+    .refine(
+      (v) => protocols.includes(URL.parse(v)?.protocol ?? ''),
+      `is not ${protocols.join(',') === 'http:,https:' ? 'an http(s)' : `a ${protocols.map((p) => p.replace(':', '://')).join(' or ')}`} URL (e.g. ${example})`,
+    );
 
 const integer = (min: number, max: number) =>
   z
