@@ -3,7 +3,7 @@
 import { openCommandDatabase } from '~/db/embedded-lock.server';
 import { encryptionKeysFrom } from '~/config.server';
 import { applyMigrations, createMigration, migrationStatus, resetDatabase } from '~/db/migrator.server';
-import { seedDemoData } from '~/db/seed.server';
+import { seedDemoData } from '~/demo/seed.server';
 
 const [command, ...args] = process.argv.slice(2);
 

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
-import { maskEmail } from '~/account/masking';
-import { CHANGE_DONE_SHOWN_MS } from '~/account/change-email.server';
+import { maskEmail } from '~/lib/masking';
+import { CHANGE_DONE_SHOWN_MS } from '~/account/logon-email.server';
 
 export const meta: MetaFunction = () => [{ title: 'Modification successful — Change logon email' }];
 

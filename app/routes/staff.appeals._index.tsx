@@ -7,7 +7,7 @@ import { forbidden } from '~/auth/guards.server';
 import { COUNT_CAP, SEARCH_CAP, loadQueue, readQueueFilters, type QueueFilterErrors } from '~/appeals/queue.server';
 import { SCENARIOS } from '~/appeals/options';
 import { ageWords, slaWords, stateWords } from '~/appeals/queue-view';
-import { maskEmail } from '~/account/masking';
+import { maskEmail } from '~/lib/masking';
 import { QueueTable } from '~/appeals/components/queue-table';
 import { staffTitle } from '~/staff/pages';
 

@@ -1,6 +1,6 @@
 import type { Database } from '~/db/connect.server';
 import { applyMigrations, migrationStatus } from '~/db/migrator.server';
-import { seedDemoData } from '~/db/seed.server';
+import { seedDemoData } from '~/demo/seed.server';
 import type { PortalMode } from '~/config.server';
 import type { KeyMaterial } from '~/lib/crypto.server';
 

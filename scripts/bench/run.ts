@@ -14,7 +14,7 @@ import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { openDatabase, type Database } from '~/db/connect.server';
 import { applyMigrations } from '~/db/migrator.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoData } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoData } from '~/demo/seed.server';
 import { hashPassword } from '~/auth/password.server';
 import { readConfig } from '~/config.server';
 import { sessionCookie } from '~/auth/session.server';
@@ -511,7 +511,9 @@ function buildReport(input: {
   let commit = '';
   try {
     commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
-  } catch {}
+  } catch {
+    // Not a git checkout: the record goes without a commit.
+  }
   return {
     when: input.started.toISOString(),
     database: kind,

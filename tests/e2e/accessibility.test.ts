@@ -8,7 +8,7 @@ import { signInWithBrowser, useBrowserPortal } from '../support/browser';
 import { latestCodeFor } from '../support/appeals';
 import { makeAppeal } from '../support/backoffice';
 import { codeSentTo, createOwner } from '../support/accounts';
-import { ALICE_UID, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { ALICE_UID, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { totpNow } from '~/staff/totp.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 
@@ -32,8 +32,8 @@ describe('accessibility (axe-core) of every page', () => {
   const report = (names: string[]) => findings.filter((f) => names.includes(f.page)).map((f) => `${f.page}: [${f.impact}] ${f.id} — ${f.help} (${f.nodes.join(', ')})`);
 
   async function fresh(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await env.browser.newContext();
-    return { context, page: await context.newPage() };
+    const page = await env.page();
+    return { context: page.context(), page };
   }
 
   it('public customer pages: start, sign-in, help, password reset (both stages)', async () => {

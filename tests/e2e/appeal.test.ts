@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isSameDocument, markDocument, waitForMessage, useBrowserPortal, waitForReactHandlers } from '../support/browser';
 import { pdfBytes, pngBytes } from '../support/files';
 import { totpNow } from '~/staff/totp.server';
-import { DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { makeAppeal } from '../support/backoffice';
 import { performDueHandovers } from '~/appeals/handover.server';
@@ -11,7 +11,7 @@ describe('filing and following an appeal in Chromium', () => {
   const env = useBrowserPortal();
 
   it('someone who forgot Alice\'s logon email files an appeal with files, proves the new email, tracks it and replies', async () => {
-    const page = await (await env.browser.newContext()).newPage();
+    const page = await env.page();
     await page.goto(`${env.portal.url}/login`);
     await page.getByRole('link', { name: 'Forgot your logon email?' }).click();
     await page.waitForURL(/\/appeals\/new/);
@@ -62,7 +62,7 @@ describe('filing and following an appeal in Chromium', () => {
 
   it('the agent signs in with TOTP, claims that appeal, asks for information, the customer replies, the agent approves; after the hold the customer sets a password and signs in with the new email', async () => {
     const appeal = await env.portal.db.prisma.appeal.findFirstOrThrow({ where: { newEmail: 'alice.recovered@corp.example' } });
-    const agent = await (await env.browser.newContext()).newPage();
+    const agent = await env.page();
     await agent.goto(`${env.portal.url}/staff/login`);
     await agent.getByLabel('Work email').fill('agent@support.example.com');
     await agent.getByLabel('Password').fill('demo-Passw0rd!');
@@ -101,7 +101,7 @@ describe('filing and following an appeal in Chromium', () => {
 
     // The customer answers through the (new) tracking link in the "more information" mail.
     const mail = await waitForMessage(env.portal.url, 'alice.recovered@corp.example', /(http\S+\/appeals\/track\/\S+)/);
-    const customer = await (await env.browser.newContext()).newPage();
+    const customer = await env.page();
     await customer.goto(mail.match[1]);
     expect(await customer.getByTestId('appeal-status').innerText()).toContain('We need more information');
     await customer.getByLabel('Your message').fill('Here is the invoice.');
@@ -127,7 +127,7 @@ describe('filing and following an appeal in Chromium', () => {
     // The job after the hold hands over; the new owner gets a link to set the password.
     expect(await performDueHandovers(env.portal.services, new Date(Date.now() + 25 * 3600_000))).toEqual({ handedOver: 1, parked: 0 });
     const link = await waitForMessage(env.portal.url, 'alice.recovered@corp.example', /(http\S+\/password\/set\/\S+)/);
-    const owner = await (await env.browser.newContext()).newPage();
+    const owner = await env.page();
     await owner.goto(link.match[1]);
     await owner.getByLabel('New password', { exact: true }).fill('Tangerine-Harbor-8142');
     await owner.getByLabel('Repeat the new password').fill('Tangerine-Harbor-8142');
@@ -145,7 +145,7 @@ describe('filing and following an appeal in Chromium', () => {
   it('withdrawing asks first: Keep my appeal leaves it open, Yes, withdraw closes it', async () => {
     const token = newToken();
     const appeal = await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, { trackingTokenHash: sha256(token) });
-    const page = await (await env.browser.newContext()).newPage();
+    const page = await env.page();
     await page.goto(`${env.portal.url}/appeals/track/${token}`);
     await waitForReactHandlers(page, 'main');
     await page.getByRole('button', { name: 'Withdraw appeal' }).click();
@@ -162,7 +162,7 @@ describe('filing and following an appeal in Chromium', () => {
   });
 
   it('the browser checks the form before posting (react-hook-form with the shared schema)', async () => {
-    const page = await (await env.browser.newContext()).newPage();
+    const page = await env.page();
     await page.goto(`${env.portal.url}/appeals/new?scenario=PHONE_UNAVAILABLE`);
     await page.getByLabel('New logon email').fill('not-an-email');
     await page.getByRole('button', { name: 'Get verification code' }).click();

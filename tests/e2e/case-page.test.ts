@@ -6,7 +6,7 @@ import { openPage, useBrowserPortal, waitForReactHandlers } from '../support/bro
 import { HttpClient } from '../support/http';
 import { makeAppeal, signInStaff } from '../support/backoffice';
 import { totpNow } from '~/staff/totp.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { CASE_POLL_MS } from '~/appeals/presence';
 
 describe('the case page in Chromium', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openPage, useBrowserPortal } from '../support/browser';
 import { makeAppeal } from '../support/backoffice';
 import { totpNow } from '~/staff/totp.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 
 describe('the appeal queue in Chromium', () => {
   const env = useBrowserPortal();

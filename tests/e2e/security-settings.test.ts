@@ -6,8 +6,7 @@ describe('Security Settings in Chromium', () => {
   const env = useBrowserPortal();
 
   it('Alice signs in and sees her Security Settings with the Change button', async () => {
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
+    const page = await env.page();
     const errors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await signInWithBrowser(page, env.portal.url, 'alice@example.com');
@@ -29,21 +28,17 @@ describe('Security Settings in Chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security Settings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Security Settings' }).waitFor();
     expect(await isSameDocument(page)).toBe(true);
-    await context.close();
   });
 
   it('the RAM user sees the reason instead of the Change button', async () => {
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
+    const page = await env.page();
     await signInWithBrowser(page, env.portal.url, 'dev@1000000000000001.onaliyun.com');
     await page.getByText(NOT_ROOT_REASON).waitFor({ state: 'visible' });
     expect(await page.getByRole('link', { name: 'Change logon email' }).count()).toBe(0);
-    await context.close();
   });
 
   it('a wrong password shows the generic message and keeps the visitor on the sign-in page', async () => {
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
+    const page = await env.page();
     await page.goto(`${env.portal.url}/login`);
     await page.getByLabel('Logon name').fill('alice@example.com');
     await page.getByLabel('Password').fill('wrong-password-1');
@@ -51,6 +46,5 @@ describe('Security Settings in Chromium', () => {
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').innerText()).toContain('The logon name or password is incorrect.');
     expect(new URL(page.url()).pathname).toBe('/login');
-    await context.close();
   });
 });

@@ -17,8 +17,7 @@ describe('SSO sign-in in Chromium', () => {
   });
 
   it("signs in through the provider's own login page, shows the reason, and the change action answers 403", async () => {
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
+    const page = await env.page();
     const cspErrors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && /Content Security Policy/i.test(m.text()) && cspErrors.push(m.text()));
 
@@ -64,12 +63,10 @@ describe('SSO sign-in in Chromium', () => {
     await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
     expect(await page.getByRole('alert').innerText()).toContain(NOT_ROOT_REASON);
     expect(cspErrors).toEqual([]);
-    await context.close();
   });
 
   it('a RAM user switches to a role, sees it in the header, and goes back to the RAM user', async () => {
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
+    const page = await env.page();
     await signInWithBrowser(page, env.portal.url, 'dev@1000000000000001.onaliyun.com');
     await page.getByRole('link', { name: 'Switch role' }).click();
     await page.getByRole('button', { name: 'Switch to OpsAdmin' }).click();
@@ -79,17 +76,14 @@ describe('SSO sign-in in Chromium', () => {
     await page.getByRole('button', { name: 'Back to RAM user' }).click();
     await page.getByTestId('role-session').waitFor({ state: 'detached' });
     expect(await page.locator('header').innerText()).toContain('dev@1000000000000001.onaliyun.com');
-    await context.close();
   });
 
   it('an unknown account gets a clear message on the sign-in page', async () => {
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
+    const page = await env.page();
     await page.goto(`${env.portal.url}/login`);
     await page.getByLabel('Account UID or alias').fill('no-such-account');
     await page.getByRole('button', { name: 'Continue with SSO' }).click();
     await page.getByTestId('sso-error').waitFor();
     expect(await page.getByTestId('sso-error').innerText()).toContain('No account has this UID or alias');
-    await context.close();
   });
 });

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { openPage, useBrowserPortal, waitForReactHandlers } from '../support/browser';
 import { makeAppeal } from '../support/backoffice';
 import { totpNow } from '~/staff/totp.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 
 /** Errors of the page's scripts (hydration included); the 403 document and the test case's absent evidence file log a failed load too. */
 const scriptErrors = (errors: string[]) => errors.filter((e) => !e.startsWith('Failed to load resource'));

@@ -14,7 +14,7 @@ import { adminQuery, urlFor } from '../support/postgres';
 import { makeAppeal } from '../support/backoffice';
 import { openDatabase, type Database } from '~/db/connect.server';
 import { applyMigrations } from '~/db/migrator.server';
-import { seedDemoData } from '~/db/seed.server';
+import { seedDemoData } from '~/demo/seed.server';
 import { EvidenceStore } from '~/appeals/evidence-store.server';
 import { recordAudit, sealAll } from '~/audit/audit.server';
 

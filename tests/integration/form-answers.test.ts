@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { autofocused, HttpClient, pageText } from '../support/http';
-import { appealForm, BASE_DETAILS, proveAppealEmail } from '../support/appeals';
+import { appealForm, BASE_DETAILS, postAppealEmailProof } from '../support/appeals';
 import { file, pngBytes } from '../support/files';
 import { INVALID_CREDENTIALS } from '~/auth/login.server';
 import { NOT_ROOT_REASON } from '~/authz/ability';
@@ -76,7 +76,7 @@ describeEachDatabase('forms answered without JavaScript, and error pages', (kind
     expect(autofocused(emailHtml)).toEqual([emailInput]);
 
     // The details: the holder's name is missing; everything else typed comes back, the file does not.
-    await proveAppealEmail(visitor, portal.db.prisma, `refill.${kind}@corp.example`);
+    await postAppealEmailProof(visitor, portal.db.prisma, `refill.${kind}@corp.example`);
     const { holderName: _left, ...typed } = BASE_DETAILS;
     const res = await visitor.post(
       '/appeals/new',

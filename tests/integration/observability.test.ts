@@ -5,9 +5,9 @@ import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient } from '../support/http';
 import { captureLog, type CapturedLog } from '../support/log-capture';
-import { createOwner, confirmNewEmail, DONE, sendNewEmailCode, verifyIdentity } from '../support/accounts';
-import { BASE_DETAILS, fileAppeal, mailedLink, STOP_LINK, trackingLinkFor } from '../support/appeals';
-import { DEMO_PASSWORD } from '~/db/seed.server';
+import { createOwner, postConfirmNewEmail, DONE, postNewEmailCode, postVerifyIdentity } from '../support/accounts';
+import { BASE_DETAILS, postAppeal, mailedLink, STOP_LINK, trackingLinkFor } from '../support/appeals';
+import { DEMO_PASSWORD } from '~/demo/seed.server';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -46,9 +46,9 @@ describeEachDatabase('operations: logs, request ids, metrics, probes', (kind) =>
     const client = new HttpClient(portal.url);
     await client.signIn(owner.email, DEMO_PASSWORD);
     const principalId = owner.uid;
-    await verifyIdentity(client, prisma(), 'EMAIL', owner.email);
-    const code = await sendNewEmailCode(client, prisma(), newEmail);
-    const done = await confirmNewEmail(client, newEmail, code);
+    await postVerifyIdentity(client, prisma(), 'EMAIL', owner.email);
+    const code = await postNewEmailCode(client, prisma(), newEmail);
+    const done = await postConfirmNewEmail(client, newEmail, code);
     expect(done.status).toBe(302);
     expect(done.headers.get('location')).toBe(DONE);
     const sessionCookie = client.cookieHeader();
@@ -56,7 +56,7 @@ describeEachDatabase('operations: logs, request ids, metrics, probes', (kind) =>
     // An appeal for Bob's account: it warns the owner with a stop link; the appellant gets a tracking link.
     const appellant = new HttpClient(portal.url);
     const appealEmail = `appellant.${owner.uid}@example.net`;
-    const filed = await fileAppeal(appellant, prisma(), appealEmail, { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Li', lastPaymentAmount: '1.00' });
+    const filed = await postAppeal(appellant, prisma(), appealEmail, { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Li', lastPaymentAmount: '1.00' });
     expect(filed.caseNumber).toMatch(/AP-/);
     const tracking = await trackingLinkFor(prisma(), appealEmail);
     expect((await appellant.get(tracking)).status).toBe(200);

@@ -7,7 +7,7 @@ import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
 import { FULL_CHECKLIST, makeAppeal, signInStaff } from '../support/backoffice';
 import { totpNow } from '~/staff/totp.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { CHECKLIST } from '~/appeals/review';
 
 const title = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1];

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
-import { BASE_DETAILS, appealForm, proveAppealEmail } from '../support/appeals';
+import { BASE_DETAILS, appealForm, postAppealEmailProof } from '../support/appeals';
 import { file, pngBytes } from '../support/files';
 import { MAX_FORM_PARTS, MULTIPART_READS_PER_CLIENT, UPLOAD_BUSY } from '~/appeals/uploads.server';
 import { BODY_GRACE_MS, HEADERS_TIMEOUT_MS } from '~/server/http.server';
@@ -31,7 +31,7 @@ describeEachDatabase('slow uploads', (kind) => {
   /** A browser flow that proved its new email (the step before a submission), as its Cookie header. */
   async function provedFlow(): Promise<string> {
     const client = new HttpClient(portal.url);
-    await proveAppealEmail(client, portal.db.prisma, `slow.${mailbox++}@upload.example`);
+    await postAppealEmailProof(client, portal.db.prisma, `slow.${mailbox++}@upload.example`);
     return client.cookieHeader();
   }
 
@@ -100,7 +100,7 @@ describeEachDatabase('slow uploads', (kind) => {
 
     // Somebody else's whole appeal, with its ID document, is filed while the slow ones hang.
     const client = new HttpClient(portal.url);
-    await proveAppealEmail(client, portal.db.prisma, 'normal@upload.example');
+    await postAppealEmailProof(client, portal.db.prisma, 'normal@upload.example');
     const form = appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png', 'image/png') });
     const started = Date.now();
     const filed = await client.post('/appeals/new', form);
@@ -150,7 +150,7 @@ describeEachDatabase('slow uploads', (kind) => {
   it.each(['scan=1.png', 'scan;2024.png'])('files evidence named %s under that name', async (name) => {
     const client = new HttpClient(portal.url);
     const newEmail = `named.${mailbox++}@upload.example`;
-    await proveAppealEmail(client, portal.db.prisma, newEmail);
+    await postAppealEmailProof(client, portal.db.prisma, newEmail);
     const res = await client.post('/appeals/new', appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), name, 'image/png') }));
     const html = await res.text();
     expect(res.status, pageText(html).slice(0, 300)).toBe(200);

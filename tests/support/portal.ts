@@ -7,7 +7,7 @@ import type { DatabaseKind, Database } from '~/db/connect.server';
 import type { PortalConfig } from '~/config.server';
 import type { Services } from '~/services.server';
 import type { Logger } from '~/server/log.server';
-import { seedDemoData } from '~/db/seed.server';
+import { seedDemoData } from '~/demo/seed.server';
 import { afterAll, beforeAll } from 'vitest';
 import { openTestDatabase } from './db';
 
