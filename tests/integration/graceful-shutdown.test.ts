@@ -148,5 +148,5 @@ describeEachDatabase('graceful shutdown: the outbox', (kind) => {
       await db.close();
       await smtp.close();
     }
-  });
+  }, 120_000);
 });
