@@ -24,7 +24,7 @@ export function createLogger(config: Pick<PortalConfig, 'mode' | 'logLevel'>, de
   if (destination) return pino(options, destination);
   if (config.mode === 'production') return pino(options);
   // Readable lines for people at a terminal; synchronous, so a line is never lost when the process exits.
-  return pino(options, pinoPretty({ colorize: Boolean(process.stdout.isTTY), sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid' }));
+  return pino(options, pinoPretty({ colorize: Boolean(process.stdout.isTTY), sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,event,step' }));
 }
 
 /** An email as logs may show it: the first character of the local part and the domain (a***@example.com). */

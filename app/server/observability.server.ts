@@ -64,8 +64,9 @@ export function requestLog(services: Services, routeOf: (path: string) => string
         ...(res.writableFinished ? {} : { aborted: true }),
       };
       const quiet = route === 'metrics' || route.startsWith('healthz') || route === 'static';
-      if (status >= 500) logger.error(line, `${req.method} ${route} ${status}`);
-      else if (quiet) logger.debug(line, `${req.method} ${route} ${status}`);
+      // A probe's 503 (starting, stopping, database away) is its answer, not a failure of the request.
+      if (quiet) logger.debug(line, `${req.method} ${route} ${status}`);
+      else if (status >= 500) logger.error(line, `${req.method} ${route} ${status}`);
       else logger.info(line, `${req.method} ${route} ${status}`);
     };
     res.once('finish', done);
