@@ -4,6 +4,7 @@ import stylesheet from '~/styles/app.css';
 import { useNonce } from '~/components/nonce';
 import { useInAppLinks } from '~/components/in-app-links';
 import { ERROR_HELP, errorHeading } from '~/components/error-page';
+import { ErrorReference } from '~/components/error-reference';
 import { getCustomer } from '~/auth/guards.server';
 import { PRINCIPAL_LABELS } from '~/authz/principal';
 import { denialReason } from '~/authz/ability';
@@ -40,6 +41,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         }
       : null,
     devTools: context.services.config.mode !== 'production',
+    /** The error page's reference (this page's X-Request-Id). */
+    requestId: context.requestId,
   };
 }
 
@@ -156,6 +159,7 @@ export function ErrorBoundary() {
       <div className={`notice ${status === 403 ? 'warn' : 'error'}`} role="alert">
         <p>{errorMessage(error)}</p>
       </div>
+      <ErrorReference />
       <p>Where to go from here:</p>
       <ul data-testid="error-links">
         {signedIn ? (

@@ -79,6 +79,7 @@ export async function requireStaff(request: Request, context: AppLoadContext, op
     throw redirect(`/staff/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
   }
   const principal = staffPrincipal(session.staff);
+  if (context.flags) context.flags.principal = { kind: 'staff', id: session.staff.id };
   return { staff: session.staff, sessionId: session.id, principal, ability: defineAbilityFor(principal) };
 }
 

@@ -10,12 +10,14 @@ export const outboxIdOf = (mail: ReceivedMail) => /^<([^@>]+)@/.exec(mail.messag
  * A real SMTP server on loopback (the `smtp-server` package). Only answered messages count as
  * received. For faults: `refuseNext(n)` answers the next n messages with a temporary failure (451);
  * `holdAfter(n)` answers n more, then never answers the next one (as if its sender died waiting);
+ * `holdNext()` reads the next message and answers it only when released (a delivery in progress);
  * `stop()` and `start()` stop listening and listen again on the same port.
  */
 export async function startSmtpServer() {
   const received: ReceivedMail[] = [];
   let refusals = 0;
   let hold: { after: number; seen: number; notify: (outboxId: string) => void } | null = null;
+  let delayed: { arrived: () => void; released: Promise<void> } | null = null;
   let port = 0;
   const make = () => new SMTPServer({
     authOptional: true,
@@ -24,7 +26,13 @@ export async function startSmtpServer() {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        if (delayed) {
+          const d = delayed;
+          delayed = null;
+          d.arrived();
+          await d.released;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         const messageId = /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? null;
         if (hold && hold.seen++ === hold.after) {
@@ -67,6 +75,14 @@ export async function startSmtpServer() {
     },
     /** Answers `after` more messages, then holds the next one for ever; resolves with its outbox id. */
     holdAfter: (after: number) => new Promise<string>((resolve) => void (hold = { after, seen: 0, notify: resolve })),
+    /** The next message is read but answered only on `release()`; `arrival` resolves when it is in. */
+    holdNext() {
+      let arrived!: () => void;
+      let release!: () => void;
+      const arrival = new Promise<void>((r) => (arrived = r));
+      delayed = { arrived, released: new Promise<void>((r) => (release = r)) };
+      return { arrival, release };
+    },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
     async start() {
       server = make();
