@@ -222,6 +222,8 @@ export async function refreshDashboard(db: Db, now = new Date()): Promise<{ days
   for (const [from, to] of spans) {
     const [flow, people] = await Promise.all([liveDays(db, from, to), liveStaffDays(db, from, to)]);
     await prisma.$transaction(async (tx) => {
+      // Instances run the job each on their own schedule: one writes a span at a time.
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('dashboard-rollup'))::text`;
       await tx.$executeRaw`DELETE FROM "DashboardStaffDay" WHERE "day" >= ${from}::date AND "day" < ${to}::date`;
       for (const d of flow) {
         const row = { ...d, day: new Date(`${d.day}T00:00:00Z`), refreshedAt: now };
