@@ -130,10 +130,10 @@ describe('ability matrix (staff on appeals)', () => {
 describe('ability matrix (staff on the dashboard: the Report subject)', () => {
   const inactive: Principal = { kind: 'staff', staffId: 's4', roles: ['AGENT', 'SENIOR_AGENT'], active: false, label: 'gone' };
   const noRole: Principal = { kind: 'staff', staffId: 's5', roles: [], active: true, label: 'none' };
-  const everyone = { ...principals, inactive, noRole };
+  const everyone: Record<string, Principal> = { ...principals, inactive, noRole };
   // The desk's figures (team totals included), a member's own row, another member's row.
   const reports = { desk: { kind: 'desk' }, ownRow: null, othersRow: { kind: 'person', staffId: 's9' } } as const;
-  const rows: [keyof typeof everyone, keyof typeof reports, boolean][] = [
+  const rows: [string, keyof typeof reports, boolean][] = [
     ['agent', 'desk', true],
     ['agent', 'ownRow', true],
     ['agent', 'othersRow', false],
