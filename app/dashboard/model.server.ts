@@ -120,7 +120,7 @@ function charts(flow: FlowFigures, total: Summary, range: RangeKey): ChartModel[
 }
 
 function people(flow: FlowFigures, nowFigures: NowFigures, staff: { id: string; name: string; roles: string[] }[], ability: AppAbility, me: string): DashboardModel['people'] {
-  const workers = staff.filter((s) => s.roles.includes('AGENT') || s.roles.includes('SENIOR_AGENT') || s.id === me || nowFigures.assigned[s.id] || flow.people.some((p) => p.staffId === s.id));
+  const workers = staff.filter((s) => s.roles.includes('AGENT') || s.roles.includes('SENIOR_AGENT') || nowFigures.assigned[s.id] || flow.people.some((p) => p.staffId === s.id));
   const hist = (ids: Set<string>) => {
     const h: Record<string, number> = {};
     for (const p of flow.people) if (ids.has(p.staffId)) for (const [k, v] of Object.entries(p.handlingHours)) h[k] = (h[k] ?? 0) + v;

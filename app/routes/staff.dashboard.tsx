@@ -150,7 +150,7 @@ export default function Dashboard() {
             </tbody>
             <tfoot>
               <tr data-testid="team-row">
-                <th scope="row">Team ({d.people.team.members})</th>
+                <th scope="row">{`Team (${d.people.team.members})`}</th>
                 <td>{d.people.team.open}</td>
                 <td>{d.people.team.decided}</td>
                 <td>{hoursWords(d.people.team.medianHandlingHours)}</td>

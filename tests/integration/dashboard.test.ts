@@ -11,6 +11,9 @@ import { buildDashboard, seriesCsv } from '~/dashboard/model.server';
 import { summarise } from '~/dashboard/figures';
 import { defineAbilityFor } from '~/authz/ability';
 import { loadQueue, readQueueFilters } from '~/appeals/queue.server';
+import { useTestPortal } from '../support/portal';
+import { HttpClient, pageText } from '../support/http';
+import { signInStaff } from '../support/backoffice';
 
 const NOW = new Date('2026-12-03T12:00:00Z'); // a Thursday
 const at = (iso: string) => new Date(`${iso}Z`);
@@ -196,5 +199,102 @@ describe('dashboard arithmetic', () => {
     expect(percentileHours({ 1: 1, 2: 1, 3: 1, 4: 1 }, 0.5)).toBe(2);
     expect(percentileHours({ 1: 9, 100: 1 }, 0.9)).toBe(1);
     expect(percentileHours({ 1: 8, 100: 2 }, 0.9)).toBe(100);
+  });
+});
+
+describeEachDatabase('the dashboard page: who sees what, its links to the queue, the range, the CSV export', (kind) => {
+  const portal = useTestPortal(kind);
+  const clients: Record<string, HttpClient> = {};
+  const prisma = () => portal().db.prisma;
+  const page = async (who: string, path = '/staff/dashboard') => {
+    const res = await clients[who].get(path);
+    return { status: res.status, html: await res.text() };
+  };
+  beforeAll(async () => {
+    const agent = await prisma().staff.findUniqueOrThrow({ where: { email: 'agent@support.example.com' } });
+    // A member whose role was taken away: signed in, but no back-office page.
+    await prisma().staff.create({ data: { email: 'norole@support.example.com', name: 'No Role', roles: [], passwordHash: agent.passwordHash, totpSecretEncrypted: agent.totpSecretEncrypted, totpEnrolledAt: agent.totpEnrolledAt } });
+    for (const who of ['agent', 'senior', 'admin', 'norole']) {
+      clients[who] = new HttpClient(portal().url);
+      await signInStaff(clients[who], prisma(), `${who}@support.example.com`);
+    }
+  });
+
+  it('says plainly that there is nothing yet before any appeal', async () => {
+    const { status, html } = await page('agent');
+    expect(status).toBe(200);
+    expect(pageText(html)).toContain('There is nothing here yet: no appeal has been filed.');
+  });
+
+  it('refuses a member without a role, and anyone signed out', async () => {
+    expect((await page('norole')).status).toBe(403);
+    expect((await page('norole', '/staff/dashboard.csv?series=filed')).status).toBe(403);
+    const stranger = await new HttpClient(portal().url).get('/staff/dashboard');
+    expect(stranger.status).toBe(302);
+    expect(stranger.headers.get('location')).toMatch(/^\/staff\/login/);
+  });
+
+  it('every number of "Now" links to the queue filtered so that it lists exactly that many cases', async () => {
+    const [agent, senior] = await Promise.all(['agent', 'senior'].map((who) => prisma().staff.findUniqueOrThrow({ where: { email: `${who}@support.example.com` } })));
+    const now = Date.now();
+    const at = (hours: number) => new Date(now + hours * 3600_000);
+    await makeAppeal(prisma(), null, { status: 'SUBMITTED', slaDueAt: at(48) });
+    await makeAppeal(prisma(), null, { status: 'IN_REVIEW', assigneeId: agent.id, claimedAt: at(-1), riskLevel: 'HIGH', slaDueAt: at(-3) });
+    await makeAppeal(prisma(), null, { status: 'IN_REVIEW', assigneeId: senior.id, claimedAt: at(-1), priority: 10, origin: 'NOT_ME_LINK', slaDueAt: at(6) });
+    await makeAppeal(prisma(), null, { status: 'AWAITING_CUSTOMER', assigneeId: agent.id, slaDueAt: at(-30), slaPausedAt: at(-40), submittedAt: at(-200) });
+    await makeAppeal(prisma(), null, { status: 'PENDING_SECOND_APPROVAL', assigneeId: agent.id, firstApproverId: agent.id, riskLevel: 'HIGH', slaDueAt: at(12) });
+    await makeAppeal(prisma(), null, { status: 'APPROVED', assigneeId: agent.id, decidedById: agent.id, claimedAt: at(-10), decidedAt: at(-2), submittedAt: at(-20), handoverAt: at(22), slaDueAt: at(40) });
+    await makeAppeal(prisma(), null, { status: 'REJECTED', assigneeId: senior.id, decidedById: senior.id, claimedAt: at(-30), decidedAt: at(-26), submittedAt: at(-50), slaDueAt: at(10) });
+    const { status, html } = await page('agent');
+    expect(status).toBe(200);
+    expect(pageText(html)).not.toContain('There is nothing here yet');
+    const tiles = [...html.matchAll(/<a ([^>]*data-testid="now-[^>]*)><span class="figure">([^<]+)<\/span>/g)]
+      .map(([, attrs, figure]) => [attrs, /href="([^"]+)"/.exec(attrs)![1], /data-testid="([^"]+)"/.exec(attrs)![1], figure])
+      .filter(([, href]) => href.startsWith('/staff/appeals?'));
+    expect(tiles.map((t) => t[2]).sort()).toEqual(['now-awaiting', 'now-breached', 'now-due', 'now-high', 'now-hold', 'now-in-review', 'now-normal', 'now-on-time', 'now-open', 'now-priority', 'now-second', 'now-submitted'].sort());
+    const figures = Object.fromEntries(tiles.map((t) => [t[2], Number(t[3])]));
+    expect(figures).toMatchObject({ 'now-open': 5, 'now-submitted': 1, 'now-in-review': 2, 'now-awaiting': 1, 'now-second': 1, 'now-hold': 1, 'now-high': 2, 'now-normal': 3, 'now-on-time': 1, 'now-due': 2, 'now-breached': 1, 'now-priority': 1 });
+    for (const [, href, id, figure] of tiles) {
+      const queue = await clients.agent.get(href.replace(/&amp;/g, '&'));
+      expect(queue.status, href).toBe(200);
+      expect(/data-testid="queue-count"[^>]*>([^<]*)</.exec(await queue.text())?.[1], id).toBe(`${figure} appeal${figure === '1' ? '' : 's'} match.`);
+    }
+    // The oldest open case links to the case itself.
+    const oldest = /<a ([^>]*data-testid="now-oldest"[^>]*)><span class="figure">([^<]+)<\/span>/.exec(html)!;
+    expect(oldest[1]).toMatch(/href="\/staff\/appeals\/[0-9a-f-]{36}"/);
+    expect(oldest[2]).toBe('8 d 8 h');
+  });
+
+  it('a lead sees every member\'s row; an agent the team\'s totals and their own row; a wrong range answers 400 with its message', async () => {
+    const rows = (html: string) => [...html.matchAll(/<tr data-testid="person-row"><th scope="row">([^<]*)<\/th>/g)].map((m) => m[1]);
+    expect(rows((await page('senior')).html)).toEqual(['Sam Agent', 'Sasha Senior (you)']);
+    expect(rows((await page('admin')).html)).toEqual(['Sam Agent', 'Sasha Senior']);
+    const agentPage = (await page('agent')).html;
+    expect(rows(agentPage)).toEqual(['Sam Agent (you)']);
+    expect(pageText(/<tr data-testid="team-row">([\s\S]*?)<\/tr>/.exec(agentPage)?.[1] ?? '')).toBe('Team (2) 4 2 4 h 0'); // handling: the agent's approval 8 h, the senior's rejection 4 h → nearest rank 1 of 2
+    const wrong = await page('agent', '/staff/dashboard?range=forever');
+    expect(wrong.status).toBe(400);
+    expect(wrong.html).toMatch(/<select id="range" name="range" aria-invalid="true" aria-describedby="range-error"/);
+    expect(pageText(wrong.html)).toContain('Choose a range from the list.');
+    expect((await page('agent', '/staff/dashboard?range=12m')).html).toContain('week of');
+  });
+
+  it('exports each series as CSV, on record in the audit log; a wrong series answers 400', async () => {
+    const agent = await prisma().staff.findUniqueOrThrow({ where: { email: 'agent@support.example.com' } });
+    for (const series of ['filed', 'decided', 'time', 'shares', 'signals', 'people']) {
+      const res = await clients.agent.get(`/staff/dashboard.csv?range=30d&series=${series}`);
+      expect(res.status, series).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(res.headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename="dashboard-${series}-30d-\\d{4}-\\d{2}-\\d{2}\\.csv"`));
+      const text = await res.text();
+      if (series === 'filed') expect(text.split('\r\n')).toHaveLength(32); // heading, 30 days, the final line break
+      if (series === 'people') expect(text).not.toContain('Sasha Senior');
+    }
+    const events = await prisma().auditEvent.findMany({ where: { action: 'dashboard.exported', actorId: agent.id }, orderBy: { id: 'asc' } });
+    expect(events.map((e) => (e.data as { series: string }).series)).toEqual(['filed', 'decided', 'time', 'shares', 'signals', 'people']);
+    const bad = await clients.agent.get('/staff/dashboard.csv?range=30d&series=passwords');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('series: Choose a series from the list.');
+    expect((await clients.agent.post('/staff/dashboard.csv', {})).status).toBe(405);
   });
 });
