@@ -237,18 +237,45 @@ export async function refreshDashboard(db: Db, now = new Date()): Promise<{ days
   return { days: sorted.length, refreshedAt: now.toISOString() };
 }
 
-/** The roll-up's days in [from, to), as day figures. */
+/** The roll-up's days in [from, to), as day figures: read with named statements (no Prisma round), one round trip each. */
 export async function rolledUpDays(db: Db, from: string, to: string): Promise<{ flow: DayFigures[]; people: StaffDayFigures[]; refreshedAt: Date | null }> {
-  const range = { gte: new Date(`${from}T00:00:00Z`), lt: new Date(`${to}T00:00:00Z`) };
   const [flow, people, last] = await Promise.all([
-    db.prisma.dashboardDay.findMany({ where: { day: range }, orderBy: { day: 'asc' } }),
-    db.prisma.dashboardStaffDay.findMany({ where: { day: range } }),
-    db.prisma.dashboardDay.aggregate({ _max: { refreshedAt: true } }),
+    db.sql<Record<string, unknown>>(
+      {
+        name: 'dashboard_days',
+        text: `SELECT to_char("day", 'YYYY-MM-DD') AS "day", "filed", "filedHigh", "approved", "rejected", "withdrawn", "expired", "cancelled", "withinSla",
+                 "decisionHours"::text AS "decisionHours", "signals"::text AS "signals"
+               FROM "DashboardDay" WHERE "day" >= $1::date AND "day" < $2::date ORDER BY "day"`,
+      },
+      [from, to],
+    ),
+    db.sql<Record<string, unknown>>(
+      {
+        name: 'dashboard_staff_days',
+        text: `SELECT to_char("day", 'YYYY-MM-DD') AS "day", "staffId"::text AS "staffId", "decided", "secondApprovals", "handlingHours"::text AS "handlingHours"
+               FROM "DashboardStaffDay" WHERE "day" >= $1::date AND "day" < $2::date`,
+      },
+      [from, to],
+    ),
+    db.sql<{ at: number | null }>({ name: 'dashboard_refreshed', text: `SELECT extract(epoch FROM max("refreshedAt"))::float8 AS "at" FROM "DashboardDay"` }, []),
   ]);
+  const at = last[0]?.at;
   return {
-    flow: flow.map(({ refreshedAt: _r, ...d }) => ({ ...d, day: isoDay(d.day), decisionHours: counts(d.decisionHours), signals: counts(d.signals) })),
-    people: people.map((p) => ({ ...p, day: isoDay(p.day), handlingHours: counts(p.handlingHours) })),
-    refreshedAt: last._max.refreshedAt,
+    flow: flow.map((r) => ({
+      day: r.day as string,
+      filed: num(r.filed),
+      filedHigh: num(r.filedHigh),
+      approved: num(r.approved),
+      rejected: num(r.rejected),
+      withdrawn: num(r.withdrawn),
+      expired: num(r.expired),
+      cancelled: num(r.cancelled),
+      withinSla: num(r.withinSla),
+      decisionHours: counts(r.decisionHours),
+      signals: counts(r.signals),
+    })),
+    people: people.map((p) => ({ day: p.day as string, staffId: p.staffId as string, decided: num(p.decided), secondApprovals: num(p.secondApprovals), handlingHours: counts(p.handlingHours) })),
+    refreshedAt: at === null || at === undefined ? null : new Date(Math.round(Number(at) * 1000)),
   };
 }
 
