@@ -7,7 +7,7 @@ import { line, stack } from 'd3-shape';
 import { CHART_H, CHART_W } from './chart-size';
 
 export { CHART_H, CHART_W };
-const M = { top: 12, right: 12, bottom: 28, left: 48 };
+const M = { top: 12, right: 8, bottom: 26, left: 48 };
 
 export type Series = { key: string; label: string; color: string; values: (number | null)[]; dash?: string };
 export type ChartModel = {
@@ -37,7 +37,7 @@ function niceMax(max: number) {
 }
 
 function xTicksFor(labels: string[], x: (l: string) => number, width: number) {
-  const every = Math.max(1, Math.ceil(labels.length / 6));
+  const every = Math.max(1, Math.ceil(labels.length / 5));
   return labels.filter((_, i) => i % every === 0).map((l) => ({ x: x(l) + width / 2, label: l.replace('week of ', '').slice(5) }));
 }
 
@@ -107,11 +107,11 @@ export function lineChart(id: string, title: string, summary: string, head: stri
   };
 }
 
-/** Horizontal bars, one per row (e.g. the most frequent risk signals), each labelled with its count. */
+/** Horizontal bars, one per row (e.g. the most frequent risk signals): the row's name above its bar, the count after it. */
+export const HBAR_ROW = 46;
 export function hbarChart(id: string, title: string, summary: string, head: string, rows: { label: string; value: number }[], label: string): ChartModel {
-  const height = Math.max(60, rows.length * 30 + 20);
-  const y = scaleBand<string>().domain(rows.map((r) => r.label)).range([10, height - 10]).padding(0.25);
-  const x = scaleLinear().domain([0, niceMax(Math.max(0, ...rows.map((r) => r.value)))]).range([M.left, CHART_W - 60]);
+  const x = scaleLinear().domain([0, niceMax(Math.max(0, ...rows.map((r) => r.value)))]).range([8, CHART_W - 40]);
+  const top = (i: number) => 10 + i * HBAR_ROW;
   return {
     id,
     title,
@@ -120,15 +120,18 @@ export function hbarChart(id: string, title: string, summary: string, head: stri
     unit: 'cases',
     table: { head, rows: rows.map((r) => r.label), series: [{ key: 'count', label, color: COLORS.purple, values: rows.map((r) => r.value) }], format: 'count' },
     svg: {
-      bars: rows.map((r) => ({ x: M.left, y: y(r.label)!, w: Math.max(1, x(r.value) - M.left), h: y.bandwidth(), color: COLORS.purple, title: `${r.label}: ${r.value}` })),
+      bars: rows.map((r, i) => ({ x: 8, y: top(i) + 20, w: Math.max(1, x(r.value) - 8), h: 18, color: COLORS.purple, title: `${r.label}: ${r.value}` })),
       paths: [],
       dots: [],
       yTicks: [],
       xTicks: [],
-      labels: rows.map((r, i) => ({ x: x(r.value) + 6, y: y(r.label)! + y.bandwidth() / 2 + 4, text: `${i + 1}. ${r.value}`, anchor: 'start' as const })),
+      labels: rows.flatMap((r, i) => [
+        { x: 8, y: top(i) + 14, text: r.label, anchor: 'start' as const },
+        { x: x(r.value) + 8, y: top(i) + 34, text: String(r.value), anchor: 'start' as const },
+      ]),
     },
     legend: [],
   };
 }
 
-export const chartHeight = (c: ChartModel) => (c.kind === 'hbars' ? Math.max(60, c.table.rows.length * 30 + 20) : CHART_H);
+export const chartHeight = (c: ChartModel) => (c.kind === 'hbars' ? Math.max(60, c.table.rows.length * HBAR_ROW + 20) : CHART_H);

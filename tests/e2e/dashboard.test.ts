@@ -49,6 +49,7 @@ describe('the dashboard (Chromium)', () => {
     // Readable at 390 px: nothing makes the page wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: '/tmp/dashboard-lead-390.png', fullPage: true });
+    for (const id of ['decided', 'signals']) await page.getByTestId(`chart-${id}`).screenshot({ path: `/tmp/dashboard-${id}-390.png` });
     expect(await seriousFindings(page)).toEqual([]);
     await page.goto(`${env.portal.url}/staff/dashboard?range=12m`);
     await page.getByRole('img', { name: 'Cases filed' }).waitFor();

@@ -11,7 +11,7 @@ const fmt = (format: ChartModel['table']['format'], v: number | null) => {
 };
 
 export function Chart({ chart, csvHref }: { chart: ChartModel; csvHref: string }) {
-  const height = chart.kind === 'hbars' ? Math.max(60, chart.table.rows.length * 30 + 20) : CHART_H;
+  const height = chart.kind === 'hbars' ? Math.max(60, chart.table.rows.length * 46 + 20) : CHART_H;
   const titleId = `chart-${chart.id}-title`;
   const summaryId = `chart-${chart.id}-summary`;
   const { svg } = chart;
@@ -25,14 +25,14 @@ export function Chart({ chart, csvHref }: { chart: ChartModel; csvHref: string }
             <svg viewBox={`0 0 ${CHART_W} ${height}`} role="img" aria-labelledby={titleId} aria-describedby={summaryId} preserveAspectRatio="xMidYMid meet">
               {svg.yTicks.map((t) => (
                 <g key={`y${t.y}`}>
-                  <line x1={48} x2={CHART_W - 12} y1={t.y} y2={t.y} stroke="#d9dde3" />
-                  <text x={42} y={t.y + 4} textAnchor="end" fontSize={12} fill="#5b6470">
+                  <line x1={48} x2={CHART_W - 8} y1={t.y} y2={t.y} stroke="#d9dde3" />
+                  <text x={44} y={t.y + 5} textAnchor="end" fontSize={14} fill="#4a525c">
                     {t.label}
                   </text>
                 </g>
               ))}
               {svg.xTicks.map((t) => (
-                <text key={`x${t.x}`} x={t.x} y={height - 8} textAnchor="middle" fontSize={12} fill="#5b6470">
+                <text key={`x${t.x}`} x={t.x} y={height - 6} textAnchor="middle" fontSize={14} fill="#4a525c">
                   {t.label}
                 </text>
               ))}
@@ -50,7 +50,7 @@ export function Chart({ chart, csvHref }: { chart: ChartModel; csvHref: string }
                 </circle>
               ))}
               {svg.labels.map((l, i) => (
-                <text key={`l${i}`} x={l.x} y={l.y} textAnchor={l.anchor} fontSize={13} fill="#1f2329">
+                <text key={`l${i}`} x={l.x} y={l.y} textAnchor={l.anchor} fontSize={14} fill="#1f2329">
                   {l.text}
                 </text>
               ))}
