@@ -7,8 +7,9 @@ import { purgeDeliveredMessages } from '~/outbox/outbox.server';
 import { hasDevTools } from '~/config.server';
 import { purgeExpiredRows } from './purge.server';
 import { errorFields } from './log.server';
+import { refreshDashboard } from '~/dashboard/dashboard.server';
 
-export const JOB_NAMES = ['retention', 'expiry', 'handover', 'outbox', 'purge'] as const;
+export const JOB_NAMES = ['retention', 'expiry', 'handover', 'outbox', 'purge', 'dashboard'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export async function runJob(services: Services, name: JobName, now = new Date()) {
@@ -23,6 +24,8 @@ export async function runJob(services: Services, name: JobName, now = new Date()
       return purgeDeliveredMessages(services.prisma, { retentionDays: services.config.outboxRetentionDays, keepBodies: hasDevTools(services.config), now });
     case 'purge':
       return purgeExpiredRows(services.prisma, { now });
+    case 'dashboard':
+      return refreshDashboard(services.db, now);
   }
 }
 
@@ -36,6 +39,8 @@ const SCHEDULE: { job: JobName; firstMs: number; everyMs: number }[] = [
   { job: 'retention', firstMs: 60_000, everyMs: 60 * 60_000 },
   { job: 'outbox', firstMs: 60_000, everyMs: 60 * 60_000 },
   { job: 'purge', firstMs: 90_000, everyMs: 60 * 60_000 },
+  // The dashboard's daily roll-up: soon after start-up (a fresh demo's history), then hourly.
+  { job: 'dashboard', firstMs: 15_000, everyMs: 60 * 60_000 },
 ];
 
 /**

@@ -136,7 +136,7 @@ describe('accessibility (axe-core) of every page', () => {
     await agent.page.getByRole('button', { name: 'Continue' }).click();
     await agent.page.getByLabel('Authentication code').fill(totpNow(DEMO_TOTP_SECRET));
     await agent.page.getByRole('button', { name: 'Sign in' }).click();
-    await agent.page.waitForURL(/\/staff\/appeals/);
+    await agent.page.waitForURL(/\/staff\/dashboard/);
     const appeal = await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, { riskLevel: 'HIGH' });
     await agent.page.goto(`${env.portal.url}/staff/appeals`);
     await scan(agent.page, 'queue');

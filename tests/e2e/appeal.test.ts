@@ -69,7 +69,8 @@ describe('filing and following an appeal in Chromium', () => {
     await agent.getByRole('button', { name: 'Continue' }).click();
     await agent.getByLabel('Authentication code').fill(totpNow(DEMO_TOTP_SECRET));
     await agent.getByRole('button', { name: 'Sign in' }).click();
-    await agent.waitForURL(/\/staff\/appeals$/);
+    await agent.waitForURL(/\/staff\/dashboard$/);
+    await agent.goto(`${env.portal.url}/staff/appeals`);
     // The case numbers are plain links the queue's table opens inside the app (useInAppLinks): once
     // the page is hydrated, a click changes the page without loading a new document.
     await waitForReactHandlers(agent, 'tbody');

@@ -28,7 +28,8 @@ describe('the appeal queue in Chromium', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Authentication code').fill(totpNow(DEMO_TOTP_SECRET));
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/staff\/appeals$/);
+    await page.waitForURL(/\/staff\/dashboard$/);
+    await page.goto(`${env.portal.url}/staff/appeals`);
 
     await expect.poll(() => page.getByTestId('queue-count').innerText()).toBe('28 appeals match.');
     const rowOf = (caseNumber: string) => page.getByRole('row').filter({ hasText: caseNumber });
