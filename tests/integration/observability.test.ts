@@ -8,6 +8,7 @@ import { captureLog, type CapturedLog } from '../support/log-capture';
 import { createOwner, postConfirmNewEmail, DONE, postNewEmailCode, postVerifyIdentity } from '../support/accounts';
 import { BASE_DETAILS, postAppeal, mailedLink, STOP_LINK, trackingLinkFor } from '../support/appeals';
 import { DEMO_PASSWORD } from '~/demo/seed.server';
+import { signInStaff } from '../support/backoffice';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -106,6 +107,18 @@ describeEachDatabase('operations: logs, request ids, metrics, probes', (kind) =>
     const html = await missing.text();
     expect(html).toContain('quote this reference');
     expect(html).toContain(missing.headers.get('x-request-id'));
+  });
+
+  it("a staff member's requests are logged with the staff id, never the email", async () => {
+    const staff = new HttpClient(portal.url);
+    await signInStaff(staff, prisma(), 'agent@support.example.com');
+    const queue = await staff.get('/staff/appeals');
+    expect(queue.status).toBe(200);
+    const id = queue.headers.get('x-request-id');
+    await sleep(50);
+    const agent = await prisma().staff.findUniqueOrThrow({ where: { email: 'agent@support.example.com' } });
+    expect(log.entries().find((e) => e.requestId === id)).toMatchObject({ route: 'routes/staff.appeals._index', principal: { kind: 'staff', id: agent.id } });
+    expect(log.text()).not.toContain('agent@support.example.com');
   });
 
   it('/metrics: request durations by route and status class, outbox backlog and age, open appeals by SLA state, handovers due, job runs, rate-limit refusals, pool and process', async () => {
