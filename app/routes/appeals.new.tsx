@@ -2,25 +2,24 @@ import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFuncti
 import { data, redirect } from '@remix-run/node';
 import { useEffect, useRef } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { CURRENCIES, EVIDENCE_LIMITS, NEEDS_NEW_PHONE, SCENARIOS, type EvidenceField } from '~/appeals/options';
-import { appealDetailsSchema, appealEmailStepSchema, scenarioSchema } from '~/appeals/schema.server';
+import { CURRENCIES, EVIDENCE_LIMITS, NEEDS_NEW_PHONE } from '~/appeals/options';
+import { appealEmailStepSchema, scenarioSchema } from '~/appeals/schema.server';
 import { appealFlowCookie, newAppealFlow, readAppealFlow, type AppealFlow } from '~/appeals/flow.server';
-import { AlreadyFiled, appealEmailProof, caseFiledWithProof, provedEmail, sendAppealEmailCode, submitAppeal, verifyAppealEmail } from '~/appeals/submit.server';
-import { NoticeLinkUsed, noticeUsedMessage, readNoticeLink } from '~/appeals/notice-link.server';
-import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
+import { provedEmail, sendAppealEmailCode, verifyAppealEmail } from '~/appeals/submit.server';
+import { noticeUsedMessage, readNoticeLink } from '~/appeals/notice-link.server';
+import { parseFormWithFiles } from '~/appeals/uploads.server';
 import { isMultipart, submissionGate } from '~/appeals/submission-gate.server';
-import { withStoredFiles } from '~/appeals/evidence-store.server';
+import { fileAppeal, FILING_FLOOR_MS, NO_PROOF, tooManyAppeals } from '~/appeals/file-appeal.server';
 import { atLeast } from '~/lib/timing';
 import { codeSchema } from '~/account/schemas.server';
 import { maskEmail } from '~/lib/masking';
 import { checkErrorMessage, issueErrorMessage, latestCode, liveCode, CODE_RULES } from '~/verification/codes.server';
-import { recordAudit } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton } from '~/components/code-entry';
 import { ErrorFocus, firstInvalidField, FormError, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
-import type { UseFormRegisterReturn } from 'react-hook-form';
 import { fieldErrorsOf } from '~/lib/form-errors';
+import { ACCOUNT_TYPES, ChoiceError, FileField, ScenarioChoices } from '~/appeals/components/appeal-form-fields';
 
 const TITLE = 'File an appeal — Account Recovery Desk';
 const SUBMITTED_TITLE = 'Appeal submitted — Account Recovery Desk';
@@ -31,8 +30,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.s
 // JavaScript, whose loader runs right after the action) is noted on the request's context for the loader.
 const answeredFiled = new WeakMap<AppLoadContext, true>();
 
-const NO_PROOF = 'Prove your new email with a verification code first (it stays valid for one hour).';
-const tooManyAppeals = (retryAfterSec: number) => `Too many appeals were filed recently. Try again in ${Math.ceil(retryAfterSec / 3600)} hours.`;
 
 type Errors = Record<string, string>;
 /** The text fields a refused form is refilled with (never files, the code, the honeypot or the notice's token). */
@@ -108,7 +105,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (isMultipart(request)) {
     const gate = await submissionGate(services, await readAppealFlow(services.config, request), meta);
     if (gate.verdict === 'no-proof') return data<ActionData>({ fieldErrors: {}, error: NO_PROOF, filesDropped: true }, { status: 400 });
-    if (gate.verdict === 'filed') return atLeast(400, Promise.resolve(filedAnswer(gate.caseNumber, gate.newEmail, { 'Set-Cookie': await clearFlow() })));
+    if (gate.verdict === 'filed') return atLeast(FILING_FLOOR_MS, Promise.resolve(filedAnswer(gate.caseNumber, gate.newEmail, { 'Set-Cookie': await clearFlow() })));
     if (gate.verdict === 'limited') return data<ActionData>({ fieldErrors: {}, error: tooManyAppeals(gate.retryAfterSec), filesDropped: true }, { status: 429 });
   }
   const { fields, uploads, tooLarge, refused } = await parseFormWithFiles(request, { client: context.clientIp });
@@ -143,151 +140,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   if (intent === 'submit') {
-    const proof = await appealEmailProof(services.prisma, flow.flowKey);
-    if (!proof) return data<ActionData>({ fieldErrors: {}, error: NO_PROOF }, { status: 400 });
-    const newEmail = proof.newEmail;
-    // Filed already with this proof (the form sent twice): the same answer, and nothing else.
-    const clearCookie = await clearFlow();
-    const done = (caseNumber: string) => filedAnswer(caseNumber, newEmail, { 'Set-Cookie': clearCookie });
-    const filed = await caseFiledWithProof(services.prisma, proof.id);
-    if (filed) return atLeast(400, Promise.resolve(done(filed)));
-    // A filled honeypot is a bot: it gets a look-alike answer and nothing is stored.
-    if (fields.website) {
-      await services.prisma.$transaction((tx) => recordAudit(tx, { actor: { type: 'anonymous' }, action: 'appeal.honeypot', meta }));
-      answeredFiled.set(context, true);
-      return atLeast(400, Promise.resolve(data<ActionData>({ fieldErrors: {}, submitted: { caseNumber: 'AP-pending', sentTo: maskEmail(newEmail) } })));
-    }
-    // The notice's account stands in for the identification only while its link is live.
-    const link = flow.notice ? await readNoticeLink(services.prisma, flow.notice) : null;
-    if (link?.state === 'used') return data<ActionData>({ fieldErrors: {}, error: noticeUsedMessage(link.caseNumber), typed: typedValues(fields), filesDropped: uploads.length > 0 }, { status: 409 });
-    const parsed = appealDetailsSchema.safeParse({ ...fields, notice: link?.state === 'live' ? flow.notice : undefined });
-    const errors: Errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
-    const present = new Set(uploads.map((u) => u.field));
-    if (!present.has('idDocument')) errors.idDocument ??= 'Attach an ID document (JPEG, PNG or PDF).';
-    if (fields.accountType === 'ENTERPRISE' && !present.has('businessLicence')) errors.businessLicence ??= 'Enterprise accounts must attach a business licence.';
-    const vetted = await vetUploads(uploads);
-    Object.assign(errors, Object.fromEntries(Object.entries(vetted.errors).filter(([k]) => !(k in errors))));
-    if (!parsed.success || Object.keys(errors).length) return data<ActionData>({ fieldErrors: errors, typed: typedValues(fields), filesDropped: uploads.length > 0 }, { status: 400 });
-
-    for (const [name, key] of [['appealsPerIp', meta.ip], ['appealsPerEmail', newEmail]] as const) {
-      const verdict = await services.limits.consume(name, key);
-      if (!verdict.allowed) {
-        return data<ActionData>({ fieldErrors: {}, error: tooManyAppeals(verdict.retryAfterSec), typed: typedValues(fields), filesDropped: uploads.length > 0 }, { status: 429 });
-      }
-    }
-    try {
-      const result = await withStoredFiles(services.evidence, vetted.files, (files) =>
-        atLeast(400, submitAppeal(services, { flowKey: flow.flowKey, details: parsed.data, proof, files, meta, noticeToken: flow.notice })),
-      );
-      return done(result.caseNumber);
-    } catch (err) {
-      // Its twin, sent at the same moment, filed it first; the files of this one are removed again.
-      if (err instanceof AlreadyFiled) return done(err.caseNumber);
-      if (err instanceof NoticeLinkUsed) return data<ActionData>({ fieldErrors: {}, error: err.message, typed: typedValues(fields) }, { status: 409 });
-      throw err;
+    const outcome = await fileAppeal(services, { flowKey: flow.flowKey, noticeToken: flow.notice, fields, uploads, meta });
+    const filesDropped = uploads.length > 0;
+    switch (outcome.kind) {
+      case 'filed':
+        return filedAnswer(outcome.caseNumber, outcome.newEmail, { 'Set-Cookie': await clearFlow() });
+      case 'decoy':
+        answeredFiled.set(context, true);
+        return data<ActionData>({ fieldErrors: {}, submitted: { caseNumber: 'AP-pending', sentTo: maskEmail(outcome.newEmail) } });
+      case 'no-proof':
+        return data<ActionData>({ fieldErrors: {}, error: NO_PROOF }, { status: 400 });
+      case 'invalid':
+        return data<ActionData>({ fieldErrors: outcome.fieldErrors, typed: typedValues(fields), filesDropped }, { status: 400 });
+      case 'refused':
+        return data<ActionData>({ fieldErrors: {}, error: outcome.message, typed: typedValues(fields), filesDropped }, { status: outcome.status });
     }
   }
   return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
 }
 
-function FileField({
-  name,
-  label,
-  hint,
-  required,
-  error,
-  filesError,
-  chooseAgainId,
-  autoFocus,
-  register,
-}: {
-  name: EvidenceField;
-  label: string;
-  hint: string;
-  required?: boolean;
-  error?: string;
-  filesError?: string;
-  /** The id of the note that files must be chosen again, when there is one. */
-  chooseAgainId?: string;
-  autoFocus?: boolean;
-  register: (name: never, options: object) => object;
-}) {
-  const id = `file-${name}`;
-  return (
-    <div className="field">
-      <label htmlFor={id}>
-        {label}
-        {required ? '' : ' (optional)'}
-      </label>
-      <p className="hint" id={`${id}-hint`}>
-        {hint}
-      </p>
-      <input
-        id={id}
-        type="file"
-        accept="image/jpeg,image/png,application/pdf"
-        multiple={name === 'otherEvidence'}
-        aria-invalid={error || filesError ? true : undefined}
-        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}${filesError ? ' files-error' : ''}${chooseAgainId ? ` ${chooseAgainId}` : ''}`}
-        autoFocus={autoFocus}
-        {...register(name as never, {
-          validate: (files: unknown) => {
-            const list = files as FileList | undefined;
-            if (list && [...list].some((f) => f.size > EVIDENCE_LIMITS.maxBytes)) return 'Each file may be at most 10 MB.';
-            return true;
-          },
-        })}
-      />
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-/** The message of a group of choices (radios, a select), at the id its fieldset or select names in aria-describedby. */
-function ChoiceError({ id, error }: { id: string; error?: string }) {
-  return error ? (
-    <p className="field-error" id={id}>
-      {error}
-    </p>
-  ) : null;
-}
-
-/**
- * "What happened?": the scenario's radios, in both forms (the email step shows each one's hint). With
- * `only`, the others are disabled (a security notice's appeal is always "not me").
- */
-function ScenarioChoices(props: { errorId: string; error?: string; chosen?: string | null; autoFocus: boolean; field: UseFormRegisterReturn; withHints?: boolean; only?: string }) {
-  const { errorId, error, chosen, autoFocus, field, withHints, only } = props;
-  return (
-    <fieldset className="field" role="radiogroup" aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined}>
-      <legend>What happened?</legend>
-      {SCENARIOS.map((s, i) => (
-        <label key={s.value} className="choice">
-          <input type="radio" value={s.value} defaultChecked={s.value === chosen} autoFocus={i === 0 && autoFocus} {...field} disabled={only !== undefined && s.value !== only} />
-          <span>
-            {s.label}
-            {withHints ? (
-              <>
-                <br />
-                <span className="muted small">{s.hint}</span>
-              </>
-            ) : null}
-          </span>
-        </label>
-      ))}
-      <ChoiceError id={errorId} error={error} />
-    </fieldset>
-  );
-}
-
-const ACCOUNT_TYPES = [
-  { value: 'INDIVIDUAL', label: 'Individual' },
-  { value: 'ENTERPRISE', label: 'Enterprise' },
-] as const;
 /** What the details form starts with, in the browser (react-hook-form) and in the HTML the server sends. */
 const DETAILS_DEFAULTS = { accountType: 'INDIVIDUAL', lastPaymentCurrency: 'CNY' } as const;
 
