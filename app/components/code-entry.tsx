@@ -41,8 +41,36 @@ export function ResendButton({ resendAt, name = 'intent', value = 'send-code', l
   );
 }
 
-/** The help page's FAQ "What do I do if I do not receive a verification code?" as a panel. */
-export function CodeHelp({ children }: { children?: React.ReactNode }) {
+/**
+ * "Didn't receive the code?" as a panel. `change` (the default): the help page's FAQ for the change of
+ * the logon email, whose identity code goes to the secure phone or the original logon email. `new-address`:
+ * the code went to the new address the person just typed (the appeal's email step), so the advice is about
+ * that address — the original email and phone play no part there, and an appeal is what they are filing.
+ */
+export function CodeHelp({ children, variant = 'change' }: { children?: React.ReactNode; variant?: 'change' | 'new-address' }) {
+  if (variant === 'new-address') {
+    return (
+      <details className="card small" data-testid="code-help">
+        <summary>
+          <strong>Didn&apos;t receive the code?</strong>
+        </summary>
+        <ol>
+          <li>
+            The code goes to the new email address you entered above. Check that it is spelled right; if it is not, enter it
+            again and ask for a new code.
+          </li>
+          <li>
+            Look in your spam or junk folder, make sure the mailbox is not full, then wait a minute — messages can be delayed.
+          </li>
+          <li>
+            You can ask for a new code {CODE_RULES.resendAfterMs / 1000} seconds after the last one; each new code replaces the
+            previous one. At most {CODE_RULES.perHour} codes can be sent to one address per hour and {CODE_RULES.perDay} per day.
+          </li>
+          <li>If this mailbox cannot receive our mail, use another address that you own and control.</li>
+        </ol>
+      </details>
+    );
+  }
   return (
     <details className="card small" data-testid="code-help">
       <summary>

@@ -419,7 +419,7 @@ export default function NewAppeal() {
                 </div>
               </Form>
             ) : null}
-            <CodeHelp />
+            <CodeHelp variant="new-address" />
           </div>
         ) : (
           <>
