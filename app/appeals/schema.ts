@@ -6,6 +6,20 @@ import { CURRENCIES, NEEDS_NEW_PHONE, SCENARIO_VALUES } from './options';
 
 export * from './options';
 
+/** Words that the server and the browser both say about the form (one source, no copies). */
+export const APPEAL_FORM_MESSAGES = {
+  idDocumentMissing: 'Attach an ID document (JPEG, PNG or PDF).',
+  createdMonthFuture: 'The account cannot have been created in a month that has not begun yet. Enter an earlier month.',
+} as const;
+
+/**
+ * The latest month that has begun somewhere on Earth (UTC+14), as YYYY-MM: a month after it is in the
+ * future wherever the form is filled in, so the browser and the server, in any time zones, agree.
+ */
+export function latestMonthBegun(now = new Date()): string {
+  return new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 7);
+}
+
 export const scenarioSchema = z.enum(SCENARIO_VALUES, { error: 'Choose what happened.' });
 
 const optionalText = (max: number, message: string) =>
@@ -67,7 +81,20 @@ export const appealDetailsSchema = z
     if (NEEDS_NEW_PHONE.includes(v.scenario) && !v.newPhone) {
       ctx.addIssue({ code: 'custom', path: ['newPhone'], message: 'Enter the new secure phone for the account.' });
     }
+    if (v.createdMonth > latestMonthBegun()) {
+      ctx.addIssue({ code: 'custom', path: ['createdMonth'], message: APPEAL_FORM_MESSAGES.createdMonthFuture });
+    }
   });
+
+/** A file input's value in the browser (a FileList) that holds at least one file. */
+const chosenFiles = (message: string) =>
+  z.custom<ArrayLike<unknown>>((v) => typeof v === 'object' && v !== null && typeof (v as ArrayLike<unknown>).length === 'number' && (v as ArrayLike<unknown>).length > 0, { message });
+
+/**
+ * The form as the browser checks it before posting: the action's rules, and the ID document chosen (the
+ * server checks the uploaded files themselves, with the same words).
+ */
+export const appealDetailsBrowserSchema = z.intersection(appealDetailsSchema, z.object({ idDocument: chosenFiles(APPEAL_FORM_MESSAGES.idDocumentMissing) }));
 
 export type AppealDetails = z.output<typeof appealDetailsSchema>;
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from '@remix-run/react';
 import { CODE_RULES } from '~/verification/rules';
+import { useHydrated } from './hydrated';
 
 /** Seconds until `at` (ISO), ticking in the browser; the server enforces the same limit. */
 export function useSecondsUntil(at: string | null | undefined): number {
@@ -20,20 +21,34 @@ export function useSecondsUntil(at: string | null | undefined): number {
   return left;
 }
 
-/** "Get verification code" / "Resend code", disabled with a countdown while the cooldown runs. */
+/** "14:31:05 UTC" — a time the server can write without knowing the reader's time zone. */
+const utcTime = (iso: string) => `${iso.slice(11, 19)} UTC`;
+
+/**
+ * "Get verification code" / "Resend code", disabled while the cooldown runs. With JavaScript it counts
+ * down; without, nothing would count: the page says after when a new code can be asked for, and the
+ * button is enabled when the page is loaded again after that (the server enforces the same limit).
+ */
 export function ResendButton({ resendAt, name = 'intent', value = 'send-code', label = 'Resend code' }: { resendAt: string | null; name?: string; value?: string; label?: string }) {
   const left = useSecondsUntil(resendAt);
+  const hydrated = useHydrated();
   // The countdown is shown, not spoken (a live button was read out every second); the end of it is
   // said once, by a live region that is empty until then.
   const [counted, setCounted] = useState(false);
   useEffect(() => {
     if (left > 0) setCounted(true);
   }, [left]);
+  const waiting = left > 0 && resendAt;
   return (
     <>
-      <button type="submit" name={name} value={value} className="secondary" disabled={left > 0}>
-        {left > 0 ? `${label} (${left} s)` : label}
+      <button type="submit" name={name} value={value} className="secondary" disabled={left > 0} aria-describedby={waiting && !hydrated ? `${value}-wait` : undefined}>
+        {left > 0 && hydrated ? `${label} (${left} s)` : label}
       </button>
+      {waiting && !hydrated ? (
+        <span className="small muted" id={`${value}-wait`} data-testid="resend-after">
+          You can ask for a new code after <time dateTime={resendAt}>{utcTime(resendAt)}</time>. Reload the page then.
+        </span>
+      ) : null}
       <span className="visually-hidden" aria-live="polite" data-testid="resend-ready">
         {counted && left === 0 ? `You can use “${label}” now.` : ''}
       </span>

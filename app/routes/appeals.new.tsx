@@ -3,7 +3,7 @@ import { data, redirect } from '@remix-run/node';
 import { useEffect, useRef } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { CURRENCIES, EVIDENCE_LIMITS, NEEDS_NEW_PHONE, SCENARIOS, type EvidenceField } from '~/appeals/options';
-import { appealDetailsSchema, appealEmailStepSchema, scenarioSchema } from '~/appeals/schema.server';
+import { APPEAL_FORM_MESSAGES, appealDetailsSchema, appealEmailStepSchema, scenarioSchema } from '~/appeals/schema.server';
 import { appealFlowCookie, newAppealFlow, readAppealFlow, type AppealFlow } from '~/appeals/flow.server';
 import { AlreadyFiled, appealEmailProof, caseFiledWithProof, provedEmail, sendAppealEmailCode, submitAppeal, verifyAppealEmail } from '~/appeals/submit.server';
 import { NoticeLinkUsed, noticeUsedMessage, readNoticeLink } from '~/appeals/notice-link.server';
@@ -166,7 +166,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const parsed = appealDetailsSchema.safeParse({ ...fields, notice: link?.state === 'live' ? flow.notice : undefined });
     const errors: Errors = parsed.success ? {} : issuesToErrors(parsed.error.issues);
     const present = new Set(uploads.map((u) => u.field));
-    if (!present.has('idDocument')) errors.idDocument ??= 'Attach an ID document (JPEG, PNG or PDF).';
+    if (!present.has('idDocument')) errors.idDocument ??= APPEAL_FORM_MESSAGES.idDocumentMissing;
     if (fields.accountType === 'ENTERPRISE' && !present.has('businessLicence')) errors.businessLicence ??= 'Enterprise accounts must attach a business licence.';
     const vetted = await vetUploads(uploads);
     Object.assign(errors, Object.fromEntries(Object.entries(vetted.errors).filter(([k]) => !(k in errors))));
@@ -298,7 +298,7 @@ const DETAILS_DEFAULTS = { accountType: 'INDIVIDUAL', lastPaymentCurrency: 'CNY'
 const FIELD_ORDER = ['scenario', 'newEmail', 'code', 'givenUid', 'givenAlias', 'givenOldEmail', 'accountType', 'holderName', 'newPhone', 'lastPaymentAmount', 'lastPaymentCurrency', 'createdMonth', 'files', 'idDocument', 'businessLicence', 'paymentRecord', 'otherEvidence'];
 
 // The browser validates with the action's own schemas, loaded when the form is first checked.
-const loadDetailsSchema = () => import('~/appeals/schema').then((m) => m.appealDetailsSchema);
+const loadDetailsSchema = () => import('~/appeals/schema').then((m) => m.appealDetailsBrowserSchema);
 const loadEmailStepSchema = () => import('~/appeals/schema').then((m) => m.appealEmailStepSchema);
 
 export default function NewAppeal() {

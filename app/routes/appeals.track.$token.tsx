@@ -158,23 +158,26 @@ export default function TrackAppeal() {
           </section>
         ) : null}
 
-        <h2>Conversation</h2>
-        <ol className="card" aria-label="Messages">
-          {d.messages.map((m) => (
-            <li key={m.id}>
-              <p className="small muted">
-                {m.who} · {new Date(m.at).toUTCString()}
-              </p>
-              <p>{m.body}</p>
-              {m.files.length ? <p className="small">Attached: {m.files.join(', ')}</p> : null}
-            </li>
-          ))}
-        </ol>
-        {d.files.length ? (
-          <p className="small">
-            Files sent with the appeal: {d.files.map((f) => (f.deleted ? `${f.name} (deleted after the retention period)` : f.name)).join(', ')}
-          </p>
-        ) : null}
+        <h2 id="conversation">Conversation</h2>
+        {/* One card: the messages (no list numbers — each says who and when) and the files sent with the appeal. */}
+        <section className="card conversation" aria-labelledby="conversation">
+          <ol aria-label="Messages">
+            {d.messages.map((m) => (
+              <li key={m.id}>
+                <p className="small muted">
+                  {m.who} · {new Date(m.at).toUTCString()}
+                </p>
+                <p>{m.body}</p>
+                {m.files.length ? <p className="small">Attached: {m.files.join(', ')}</p> : null}
+              </li>
+            ))}
+          </ol>
+          {d.files.length ? (
+            <p className="small files-sent" data-testid="files-sent">
+              Files sent with the appeal: {d.files.map((f) => (f.deleted ? `${f.name} (deleted after the retention period)` : f.name)).join(', ')}
+            </p>
+          ) : null}
+        </section>
 
         {d.open ? (
           <>
