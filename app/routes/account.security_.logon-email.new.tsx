@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
+import { useEffect } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
 import { alreadyChangedTo, confirmNewEmail, dropNewEmailCode, hasPrivilegedWindow, sendNewEmailCode } from '~/account/change-email.server';
@@ -28,8 +29,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     currentEmail: maskEmail(account.logonEmail),
     pendingEmail: live?.target ?? null,
-    // The wait before another code is for the address the live code went to; a new address has none here.
-    resendAt: live ? new Date(live.createdAt.getTime() + CODE_RULES.resendAfterMs).toISOString() : null,
+    // The wait before another code holds for this session's next code, to whichever address (the server's rule).
+    resendAt: latest ? new Date(latest.createdAt.getTime() + CODE_RULES.resendAfterMs).toISOString() : null,
     windowEndsAt: session.privilegedUntil!.toISOString(),
   };
 }
@@ -91,6 +92,11 @@ export default function NewLogonEmail() {
     defaultValues: { newEmail: d.pendingEmail ?? '', code: '' },
     partial: { 'send-code': ['newEmail'] },
   });
+  // The address the form holds follows the page: the pending one, or none after "Use a different address".
+  const { reset } = send;
+  useEffect(() => {
+    reset({ newEmail: d.pendingEmail ?? '', code: '' });
+  }, [d.pendingEmail, reset]);
   // The confirm form checks the code in the browser; the address is the one the code went to (hidden).
   const confirm = useZodForm(loadConfirmSchema, { defaultValues: { code: '' }, partial: { confirm: ['code'] } });
   const server = result?.fieldErrors ?? {};

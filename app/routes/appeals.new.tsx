@@ -233,13 +233,7 @@ function FileField({
         aria-invalid={error || filesError ? true : undefined}
         aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}${filesError ? ' files-error' : ''}${chooseAgainId ? ` ${chooseAgainId}` : ''}`}
         autoFocus={autoFocus}
-        {...register(name as never, {
-          validate: (files: unknown) => {
-            const list = files as FileList | undefined;
-            if (list && [...list].some((f) => f.size > EVIDENCE_LIMITS.maxBytes)) return 'Each file may be at most 10 MB.';
-            return true;
-          },
-        })}
+        {...register(name as never, {})}
       />
       {error ? (
         <p className="field-error" id={`${id}-error`}>
