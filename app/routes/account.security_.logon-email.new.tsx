@@ -137,6 +137,12 @@ export default function NewLogonEmail() {
                 <br />
                 <strong className="mono">{d.pendingEmail}</strong>
               </p>
+              {/* Refused at the last step (taken meanwhile): said at the address, which can then be replaced. */}
+              {emailError ? (
+                <p className="field-error" id="pending-email-error" data-testid="pending-email-error">
+                  {emailError}
+                </p>
+              ) : null}
               <div className="actions">
                 <Form method="post" noValidate onSubmit={send.onSubmit}>
                   <input type="hidden" {...send.register('newEmail')} value={d.pendingEmail} />

@@ -121,7 +121,7 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     const donePageText = await text(donePage);
     expect(donePageText).toContain('Modification successful');
     // The whole new address, to the session that typed it (issue 24).
-    expect(donePageText).toContain('is now alice.new@example.org.');
+    expect(donePageText).toContain('is now alice.new@example.org');
     current.alice = 'alice.new@example.org';
 
     const account = await prisma.account.findUniqueOrThrow({ where: { uid: ALICE_UID } });
