@@ -36,6 +36,7 @@ describe('issue 24, customer pages in Chromium', () => {
     // A client-side navigation: focus on the new page's heading, its title announced.
     await expect.poll(() => focusAndAnnouncement(page)).toEqual({ tag: 'H1', text: 'Change logon email', said: 'Verify your identity — Change logon email' });
     await page.getByRole('button', { name: 'Get verification code' }).click();
+    await page.getByLabel('Verification code', { exact: true }).waitFor();
     await page.getByLabel('Verification code', { exact: true }).fill(await codeSentTo(prisma(), owner.phone!));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(/\/logon-email\/new$/);
@@ -96,6 +97,7 @@ describe('issue 24, customer pages in Chromium', () => {
     expect(main).not.toContain('your secure phone or your original logon email');
     expect(main).toContain('Your account has no secure phone, so the verification code goes to your original logon email.');
     await page.getByRole('button', { name: 'Get verification code' }).click();
+    await page.getByLabel('Verification code', { exact: true }).waitFor();
     await page.getByLabel('Verification code', { exact: true }).fill(await codeSentTo(prisma(), owner.email));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(/\/logon-email\/new$/);
