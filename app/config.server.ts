@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { EncryptionKeys } from '~/lib/crypto.server';
 import proxyAddr from 'proxy-addr';
+import { parseEnv, type PortalEnv } from '~/server/env.server';
 
 /**
  * demo: what `npm start` runs — demo data, no real mail, /dev/outbox readable.
@@ -41,6 +42,14 @@ export type PortalConfig = {
   outboxRetentionDays: number;
   /** The only domains staff emails may have (STAFF_EMAIL_DOMAINS); none set in production = no staff can be added. */
   staffEmailDomains: string[];
+  /** pino's level (LOG_LEVEL; default info, warn in test mode). */
+  logLevel: NonNullable<PortalEnv['LOG_LEVEL']>;
+  /** Production: /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`. */
+  metricsToken?: string;
+  /** /metrics also (or, in production without a token, only) on this port, bound to 127.0.0.1. */
+  metricsPort?: number;
+  /** How long a stopping portal lets requests in flight finish (SHUTDOWN_GRACE_SECONDS, default 20). */
+  shutdownGraceSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -77,6 +86,13 @@ export function encryptionKeysFrom(env: Record<string, string | undefined> = pro
 }
 
 export function readConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<PortalConfig> = {}): PortalConfig {
+  // One schema for every variable (server/env.server.ts): a bad value or an unknown PORTAL_* variable stops here, in one line.
+  let parsed: PortalEnv;
+  try {
+    parsed = parseEnv(env);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   const modeRaw = overrides.mode ?? env.PORTAL_MODE;
   if (!modeRaw) throw new ConfigError('PORTAL_MODE is not set: use demo, development, test or production (npm start sets demo).');
   if (!MODES.includes(modeRaw as PortalMode)) throw new ConfigError(`PORTAL_MODE=${modeRaw} is not one of ${MODES.join(', ')}.`);
@@ -114,6 +130,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     recoveryHoldHours: hoursFrom('RECOVERY_HOLD_HOURS', env.RECOVERY_HOLD_HOURS, 24),
     outboxRetentionDays: Number(env.OUTBOX_RETENTION_DAYS ?? 30),
     staffEmailDomains: (env.STAFF_EMAIL_DOMAINS ?? (production ? '' : DEMO_STAFF_DOMAIN)).split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
+    logLevel: parsed.LOG_LEVEL ?? (mode === 'test' ? 'warn' : 'info'),
+    metricsToken: parsed.METRICS_TOKEN,
+    metricsPort: parsed.METRICS_PORT === undefined ? undefined : Number(parsed.METRICS_PORT),
+    shutdownGraceSeconds: parsed.SHUTDOWN_GRACE_SECONDS === undefined ? 20 : Number(parsed.SHUTDOWN_GRACE_SECONDS),
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import { renderToString } from 'react-dom/server';
 import { NonceProvider } from '~/components/nonce';
 import { isDatabaseUnavailable } from '~/db/errors';
 import { isBadInput } from '~/lib/request.server';
+import { errorFields } from '~/server/log.server';
 
 // The server's own start-up lives in the same bundle, so `npm start` and the tests reach it as
 // build.entry.module.startPortal without a second copy of the app's modules.
@@ -63,16 +64,17 @@ export function handleError(error: unknown, { request, context }: { request: Req
   // The database went away: the response becomes a 503 (see server/http.server.ts), not a 500.
   if (isDatabaseUnavailable(error)) {
     if (context?.flags) context.flags.databaseUnavailable = true;
-    console.error(`[portal] database unavailable: ${(error as Error).message?.split('\n')[0]}`);
+    context?.services.logger.error({ event: 'database.unavailable', requestId: context.requestId, ...errorFields(error) }, 'database unavailable');
     return;
   }
   // Input no route can take (a broken form body, a value the database cannot store): 400, see server/http.server.ts.
   if (isBadInput(error)) {
     if (context?.flags) context.flags.badInput = true;
-    console.warn(`[portal] refused input: ${(error as Error).message?.split('\n').filter(Boolean).pop()?.slice(0, 200)}`);
+    context?.services.logger.warn({ event: 'input.refused', requestId: context.requestId, ...errorFields(error) }, 'refused input');
     return;
   }
   // A 404 for a path nobody serves, or a 405 for a POST to a page without a form, is not an error of the portal.
   if (isRouteErrorResponse(error) && (error.status === 404 || error.status === 405)) return;
-  console.error(error);
+  if (context?.services) context.services.logger.error({ event: 'request.error', requestId: context.requestId, ...errorFields(error, true) }, 'request failed');
+  else console.error(error);
 }

@@ -5,6 +5,7 @@ import stylesheet from '~/styles/app.css';
 import { useNonce } from '~/components/nonce';
 import { useInAppLinks } from '~/components/in-app-links';
 import { ERROR_HELP, errorHeading } from '~/components/error-page';
+import { ErrorReference } from '~/components/error-reference';
 import { getCustomer } from '~/auth/guards.server';
 import { PRINCIPAL_LABELS } from '~/authz/principal';
 import { denialReason } from '~/authz/ability';
@@ -41,6 +42,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         }
       : null,
     devTools: context.services.config.mode !== 'production',
+    /** The error page's reference (this page's X-Request-Id). */
+    requestId: context.requestId,
   };
 }
 
@@ -48,11 +51,12 @@ function Header() {
   const data = useRouteLoaderData<typeof loader>('root');
   const backOffice = useLocation().pathname.startsWith('/staff');
   const user = backOffice ? null : data?.user;
-  // Plain links, opened inside the app by one handler rather than a <Link> per item, whose hooks
-  // cost the server ~5 µs each against ~1 µs for an anchor (see components/in-app-links.tsx).
+  // Plain links, opened inside the app by one handler rather than a <Link> per item (whose hooks
+  // cost server time on every render; see components/in-app-links.tsx).
   const openInApp = useInAppLinks();
   return (
     <header className="site-header">
+      {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-static-element-interactions -- delegation: the anchors inside take Enter and clicks; this only opens them in the app */}
       <div className="inner" onClick={openInApp}>
         <a href="/" className="brand">
           Account <span>Recovery</span> Desk
@@ -157,6 +161,7 @@ export function ErrorBoundary() {
       <div className={`notice ${status === 403 ? 'warn' : 'error'}`} role="alert">
         <p>{errorMessage(error)}</p>
       </div>
+      <ErrorReference />
       <p>Where to go from here:</p>
       <ul data-testid="error-links">
         {signedIn ? (

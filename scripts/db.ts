@@ -1,9 +1,10 @@
-// npm run db:migrate | db:migration -- <name> | db:status | db:seed | db:reset
+// npm run db:migrate | db:migration -- <name> | db:status | db:seed [-- --history] | db:reset
 // Works on the embedded database (DATA_DIR/pglite, default ./data/pglite) or on DATABASE_URL, without Prisma's native engines.
 import { openCommandDatabase } from '~/db/embedded-lock.server';
 import { encryptionKeysFrom } from '~/config.server';
 import { applyMigrations, createMigration, migrationStatus, resetDatabase } from '~/db/migrator.server';
-import { seedDemoData } from '~/db/seed.server';
+import { seedDemoData } from '~/demo/seed.server';
+import { seedHistory } from '~/demo/history-seed.server';
 
 const [command, ...args] = process.argv.slice(2);
 
@@ -43,6 +44,8 @@ async function main() {
     } else if (command === 'seed') {
       const report = await seedDemoData(db.prisma, { encryptionKeys: encryptionKeysFrom() });
       console.log(report);
+      // --history: a few hundred appeals over the last 90 days, for the dashboard.
+      if (process.argv.includes('--history')) console.log(await seedHistory(db));
     } else if (command === 'reset') {
       await resetDatabase(db);
       const applied = await applyMigrations(db);

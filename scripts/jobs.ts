@@ -1,4 +1,4 @@
-// npm run jobs -- retention | expiry | handover | outbox | purge   (runs a background job once, on the embedded database or DATABASE_URL)
+// npm run jobs -- retention | expiry | handover | outbox | purge | dashboard   (runs a background job once, on the embedded database or DATABASE_URL)
 import { readConfig } from '~/config.server';
 import { createServices } from '~/services.server';
 import { JOB_NAMES, runJob, type JobName } from '~/server/jobs.server';

@@ -47,16 +47,27 @@ try {
   console.error(`\nThe portal did not start:\n${err.message}\n`);
   process.exit(1);
 }
-console.log(`Account Recovery Desk (${mode}) on ${config.publicUrl}  — database: ${portal.services.db.kind} (${portal.services.db.location})`);
-if (mode !== 'production') console.log(`Delivered emails and SMS (with their codes): ${config.publicUrl}/dev/outbox`);
+const { logger } = portal.services;
+logger.info({ event: 'startup.step', step: 'serving', url: config.publicUrl, database: portal.services.db.kind }, `Account Recovery Desk (${mode}) on ${config.publicUrl}  — database: ${portal.services.db.kind} (${portal.services.db.location})`);
+if (mode !== 'production') logger.info(`Delivered emails and SMS (with their codes): ${config.publicUrl}/dev/outbox`);
 
+// Graceful shutdown (docs/operations.md): the first SIGTERM or SIGINT drains and stops, then exits 0;
+// a second one ends the process at once (exit 1).
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, async () => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ event: 'shutdown.step', step: 'forced', signal }, `${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
     stopping = true;
-    console.log('Stopping…');
-    await portal.stop().catch((e) => console.error(e));
+    logger.info({ event: 'shutdown.step', step: 'signal', signal }, `${signal}: stopping`);
+    try {
+      await portal.stop();
+    } catch (err) {
+      logger.error({ event: 'shutdown.step', step: 'failed', err: { message: err.message } }, 'stopping failed');
+      process.exit(1);
+    }
     process.exit(0);
   });
 }

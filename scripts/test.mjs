@@ -1,5 +1,5 @@
-// npm test: build the production server, then every vitest project (unit, integration on PGlite
-// and PostgreSQL, end-to-end in Chromium) in one run, so one summary line tells the result.
+// npm test: build the production server, type-check, lint, then every vitest project (unit,
+// integration on PGlite and PostgreSQL, end-to-end in Chromium) in one run, so one summary line tells the result.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { chromiumPath, CHROMIUM_ADVICE } from './chromium.mjs';
@@ -15,6 +15,9 @@ if (run(process.execPath, ['node_modules/@remix-run/dev/dist/cli.js', 'build']))
 
 console.log('▶ tsc --noEmit');
 if (run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'])) process.exit(1);
+
+console.log('▶ eslint');
+if (run(process.execPath, ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0'])) process.exit(1);
 
 const wantsE2e = !args.some((a) => a.startsWith('--project')) || args.includes('--project=e2e') || args.includes('e2e');
 if (wantsE2e && !chromiumPath()) {

@@ -7,16 +7,10 @@ import { checkCode, sendCode } from '~/verification/codes.server';
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { passwordChanged } from '~/outbox/templates';
 import { hashPassword, passwordProblem } from '~/auth/password.server';
-import { maskEmail } from './masking';
+import { maskEmail } from '~/lib/masking';
 import { RESET_MESSAGES } from './messages';
 
 export { RESET_MESSAGES };
-
-/** Pads an answer to a fixed minimum time, so the branches for known and unknown emails look alike. */
-export async function atLeast<T>(ms: number, work: Promise<T>): Promise<T> {
-  const [result] = await Promise.all([work, new Promise((r) => setTimeout(r, ms))]);
-  return result;
-}
 
 export async function requestPasswordReset(
   services: Services,

@@ -5,7 +5,7 @@ import { recordAudit, type RequestMeta } from '~/audit/audit.server';
 import { hashPassword, passwordProblem } from '~/auth/password.server';
 import { sha256 } from '~/lib/tokens.server';
 import { SET_PASSWORD_KIND } from '~/appeals/handover.server';
-import { maskEmail } from './masking';
+import { maskEmail } from '~/lib/masking';
 
 export type SetPasswordLink = { state: 'live'; emailMasked: string } | { state: 'used' } | { state: 'expired' } | { state: 'unknown' };
 

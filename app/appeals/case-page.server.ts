@@ -1,8 +1,7 @@
 // What the case page reads on every view, in one prepared statement (db/rows.server.ts): the case and
 // its account as columns; its evidence, conversation, internal notes, the staff names, its timeline
-// and the other members looking at it as JSON arrays beside them. One round trip rather than the seven
-// it took: on PGlite the statements ran one after another, and on PostgreSQL each is a socket write
-// and a wake-up of a database process (~0.2 ms of the portal's CPU; README "Benchmarks").
+// and the other members looking at it as JSON arrays beside them: one round trip rather than seven
+// (decision 003).
 import type { Database, SqlStatement } from '~/db/connect.server';
 import { othersLookingColumn, viewersSince } from './viewers.server';
 import { ACCOUNT, APPEAL, APPEAL_MESSAGE, EVIDENCE_FILE, INTERNAL_NOTE, fromJsonRow, jsonColumns, pickRow, selectColumns, type ModelTable } from '~/db/rows.server';

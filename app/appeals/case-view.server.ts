@@ -4,7 +4,7 @@ import type { Services } from '~/services.server';
 import type { AppAbility } from '~/authz/ability';
 import { denialReason } from '~/authz/ability';
 import { readWith } from '~/db/composed.server';
-import { maskEmail, maskPhone } from '~/account/masking';
+import { maskEmail, maskPhone } from '~/lib/masking';
 import { SCENARIOS, isOnHold } from './options';
 import { clockRunning, dueOrClosed } from './sla';
 import { checklistComplete, REJECT_REASONS } from './review';

@@ -6,7 +6,7 @@ import type { Services } from '~/services.server';
 import { recordAudit, type AuditActor, type RequestMeta } from '~/audit/audit.server';
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { handoverDone, logonEmailChangedByAppeal } from '~/outbox/templates';
-import { maskEmail } from '~/account/masking';
+import { maskEmail } from '~/lib/masking';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { createNoticeLink, NOT_ME_LINK_DAYS } from './notice-link.server';
 import { lockAppealRow } from './lock.server';

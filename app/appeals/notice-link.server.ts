@@ -1,7 +1,7 @@
 // The "This wasn't me" link of a security notice: mailed to the address that stopped being the logon
 // email, it opens the priority appeal bound to the account. It works once; a second use names the case.
 import type { Prisma } from '~/generated/prisma/client';
-import { maskEmail } from '~/account/masking';
+import { maskEmail } from '~/lib/masking';
 import { newToken, sha256 } from '~/lib/tokens.server';
 
 export const NOT_ME_LINK_DAYS = 7;

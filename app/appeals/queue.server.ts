@@ -18,11 +18,12 @@ export const SEARCH_CAP = 1000;
 const STATUSES = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED_BY_OWNER'] as const satisfies readonly AppealStatus[];
 
 const fields = {
-  status: z.enum([...STATUSES, 'open', 'all'], { error: 'Choose a status from the list.' }),
+  status: z.enum([...STATUSES, 'open', 'all', 'on_hold'], { error: 'Choose a status from the list.' }),
   scenario: z.enum(SCENARIO_VALUES, { error: 'Choose a scenario from the list.' }),
   assignee: z.string().refine((v) => v === 'mine' || v === 'unassigned' || UUID.test(v), 'Choose an assignee from the list.'),
   sla: z.enum(['on_time', 'due_24h', 'breached'], { error: 'Choose an SLA state from the list.' }),
   risk: z.enum(['NORMAL', 'HIGH'], { error: 'Choose a risk level from the list.' }),
+  priority: z.enum(['yes', 'no'], { error: 'Choose whether to list priority cases from the list.' }),
   q: z.string().trim().max(254, 'Search for at most 254 characters: a case number, a UID or an email.'),
 };
 export type QueueFilters = {
@@ -31,6 +32,8 @@ export type QueueFilters = {
   assignee?: string;
   sla?: z.infer<typeof fields.sla>;
   risk?: z.infer<typeof fields.risk>;
+  /** yes: only "This wasn't me" (priority) cases; no: only the others. */
+  priority?: z.infer<typeof fields.priority>;
   q?: string;
   /** Keyset cursors: the page after one row, or the page before one. A malformed one starts from the beginning. */
   after?: string;
@@ -83,7 +86,8 @@ function decodeCursor(cursor: string | undefined): Cursor | null {
 
 /** Which statuses the filters let through (the status filter, narrowed by an SLA filter). */
 export function statusesOf(f: QueueFilters): AppealStatus[] {
-  let set: AppealStatus[] = f.status === 'open' ? [...OPEN_STATUSES] : f.status === 'all' ? [...STATUSES] : [f.status];
+  // on_hold: approved and waiting for the handover (filterSql adds the hold's own condition).
+  let set: AppealStatus[] = f.status === 'open' ? [...OPEN_STATUSES] : f.status === 'all' ? [...STATUSES] : f.status === 'on_hold' ? ['APPROVED'] : [f.status];
   if (f.sla) set = set.filter(clockRunning);
   return set;
 }
@@ -143,6 +147,9 @@ function filterSql(staffId: string, f: QueueFilters, now: Date): Prisma.Sql[] {
   const and: Prisma.Sql[] = [];
   if (f.scenario) and.push(Prisma.sql`a."scenario" = ${f.scenario}::"AppealScenario"`);
   if (f.risk) and.push(Prisma.sql`a."riskLevel" = ${f.risk}::"RiskLevel"`);
+  if (f.status === 'on_hold') and.push(Prisma.sql`a."handedOverAt" IS NULL AND a."handoverAt" IS NOT NULL`);
+  if (f.priority === 'yes') and.push(Prisma.sql`a."priority" > 0`);
+  if (f.priority === 'no') and.push(Prisma.sql`a."priority" <= 0`);
   if (f.assignee === 'mine') and.push(Prisma.sql`a."assigneeId" = ${staffId}::uuid`);
   else if (f.assignee === 'unassigned') and.push(Prisma.sql`a."assigneeId" IS NULL`);
   else if (f.assignee) and.push(Prisma.sql`a."assigneeId" = ${f.assignee}::uuid`);

@@ -8,7 +8,7 @@ import { checkCode, sendCode, type CheckResult, type IssueResult } from '~/verif
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { appealReceived } from '~/outbox/templates';
 import { newToken, sha256 } from '~/lib/tokens.server';
-import { maskEmail } from '~/account/masking';
+import { maskEmail } from '~/lib/masking';
 import { OPEN_STATUSES, type AppealDetails } from './schema';
 import { addWorkingDays, backInReview, slaWorkingDays } from './sla';
 import { firstApprovalWithdrawn } from './review';

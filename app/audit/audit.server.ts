@@ -50,6 +50,7 @@ export function stableJson(value: unknown): string {
  * Text as PostgreSQL can store it: a lone surrogate (half an emoji cut by a mask) or a NUL character
  * (hostile input) would make the whole audited transaction fail, so each becomes U+FFFD.
  */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern is for
 const LONE_SURROGATE_OR_NUL = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
 function storable<T>(value: T): T {
   if (typeof value === 'string') return value.replace(LONE_SURROGATE_OR_NUL, '\uFFFD') as T;

@@ -36,7 +36,16 @@ async function lookupCustomer(request: Request, context: AppLoadContext): Promis
   if (!found) return null;
   const { account, otherSessions, ...session } = found;
   const principal = principalOf(session, account.logonEmail);
+  // For the request's log line: who, by kind and id (never an email).
+  if (context.flags) context.flags.principal = { kind: principal.kind, id: principalId(principal) };
   return { session, principal, ability: defineAbilityFor(principal), account, otherSessions };
+}
+
+function principalId(p: CustomerPrincipal): string {
+  if (p.kind === 'ram_user') return p.ramUserId;
+  if (p.kind === 'ram_role') return p.ramRoleId;
+  if (p.kind === 'sso_user') return p.ramUserId ?? p.accountUid;
+  return p.accountUid;
 }
 
 /** The signed-in customer, or a redirect to the sign-in page. */

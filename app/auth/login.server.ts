@@ -6,7 +6,7 @@ import type { RequestMeta } from '~/audit/audit.server';
 import { recordAudit } from '~/audit/audit.server';
 import { verifyPassword } from './password.server';
 import { normaliseEmail } from '~/account/email';
-import { maskEmail } from '~/account/masking';
+import { maskEmail } from '~/lib/masking';
 import { beforeGuess, CUSTOMER_GUESSES, guessSucceeded, waitInWords, type GuessRefusal } from './guessing.server';
 
 export const INVALID_CREDENTIALS = 'The logon name or password is incorrect.';

@@ -1,11 +1,10 @@
 import { redirect } from '@remix-run/node';
 import { portalCookie } from '~/lib/cookies.server';
-import type { Cookie } from '@remix-run/node';
 import type { PrismaClient, PrincipalType, Prisma } from '~/generated/prisma/client';
 import type { CustomerPrincipal } from '~/authz/principal';
 import type { PortalConfig } from '~/config.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
-import { maskEmail } from '~/account/masking';
+import { maskEmail } from '~/lib/masking';
 import type { Database, SqlStatement } from '~/db/connect.server';
 import { ACCOUNT, RAM_ROLE, RAM_USER, SESSION, pickRow, selectColumns } from '~/db/rows.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
@@ -76,8 +75,7 @@ export function isSessionLive(session: { revokedAt: Date | null; expiresAt: Date
 const SESSION_BY_TOKEN: SqlStatement = {
   name: 'session_by_token',
   // With the count of the principal's other live sessions (the same owner, or the same RAM user),
-  // which Security Settings shows: an index look-up here costs less than a second round trip, which
-  // cost Security Settings ~0.2 ms of the portal's CPU per view (npm run bench:ab).
+  // which Security Settings shows: an index look-up here costs less than a second round trip.
   text: `SELECT ${selectColumns('s', SESSION)}, ${selectColumns('a', ACCOUNT)}, ${selectColumns('u', RAM_USER)}, ${selectColumns('r', RAM_ROLE)},
       (SELECT count(*)::int FROM "Session" o
         WHERE o."accountUid" = s."accountUid" AND o."principalType" = s."principalType" AND o."ramUserId" IS NOT DISTINCT FROM s."ramUserId"

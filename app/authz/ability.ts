@@ -22,6 +22,7 @@ export type SubjectName =
   | 'EvidenceFile'
   | 'Staff'
   | 'AuditEvent'
+  | 'Report'
   | 'all';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -85,6 +86,13 @@ export function defineAbilityFor(principal: Principal | null): AppAbility {
         can('note', 'Appeal');
         can(['requestInfo', 'approve', 'reject'], 'Appeal', { assigneeId: me, status: 'IN_REVIEW' });
       }
+      // The dashboard (a Report): the desk's figures for everyone who works cases; each member's own row;
+      // everyone's rows for a lead (senior agent or admin).
+      if (roles.has('AGENT') || roles.has('SENIOR_AGENT') || roles.has('ADMIN')) {
+        can('read', 'Report', { kind: 'desk' });
+        can('read', 'Report', { kind: 'person', staffId: me });
+      }
+      if (roles.has('SENIOR_AGENT') || roles.has('ADMIN')) can('read', 'Report', { kind: 'person' });
       if (roles.has('SENIOR_AGENT')) {
         // No case is stranded: a senior agent frees or hands on any open case, whoever holds it.
         const open = { in: ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL'] };

@@ -18,7 +18,7 @@ function statementFor(text: string): SqlStatement {
 /** Runs a composed statement and returns its rows. */
 export type ComposedRead = <R>(query: Prisma.Sql) => Promise<R[]>;
 
-/** Outside a transaction: through db.sql, named after its text (no Prisma client round: ~0.3 ms of CPU less). */
+/** Outside a transaction: through db.sql, named after its text (no round through the Prisma client; decision 003). */
 export const readWith =
   (db: Pick<Database, 'sql'>): ComposedRead =>
   (query) =>

@@ -19,6 +19,8 @@ export type Database = {
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Where it lives, for messages (a data folder or a URL without password). */
   location: string;
+  /** The connection pool (PostgreSQL only): its counts are the portal's pool metrics. */
+  pool?: pg.Pool;
   /** The embedded engine itself (PGlite only). */
   pglite?: PGlite;
   /**
@@ -87,6 +89,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       prisma,
       adapterFactory,
       location: describeUrl(options.url),
+      pool,
       sql: async <R,>(statement: SqlStatement, values: unknown[]) => (await pool.query({ name: statement.name, text: statement.text, values })).rows as R[],
       close: async () => {
         await prisma.$disconnect();

@@ -1,6 +1,5 @@
 // Rows of Prisma's models read with hand-written SQL, for the few statements every page view runs
-// (the session look-ups, the case page). Prisma's client costs ~0.5–0.9 ms of CPU per statement on this stack;
-// the same statement prepared once per connection costs ~0.2 ms (`npm run bench`, README). The
+// (the session look-ups, the case page), prepared once per connection (decision 003). The
 // mapping is declared per model against Prisma's own types, so a column added to the schema and
 // not here fails `tsc`.
 

@@ -10,7 +10,9 @@ declare module '@remix-run/node' {
     /** The client's address (from X-Forwarded-For only through the proxies TRUST_PROXY names). */
     clientIp: string;
     /** Per-request notes from the app to the HTTP layer. */
-    flags: { databaseUnavailable?: boolean; badInput?: boolean };
+    flags: { databaseUnavailable?: boolean; badInput?: boolean; principal?: { kind: string; id: string } };
+    /** This request's id (X-Request-Id; the request's log line and the error page's reference). */
+    requestId: string;
   }
 }
 

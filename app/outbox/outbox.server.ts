@@ -103,7 +103,11 @@ export type DispatcherOptions = {
   /** Backoff for attempt n (1-based) in ms. */
   backoffMs?: (attempt: number) => number;
   log?: (msg: string) => void;
+  /** Told of every delivery attempt (one structured log line and the delivery metrics; never the recipient or the content). */
+  onAttempt?: (attempt: DeliveryAttempt) => void;
 };
+
+export type DeliveryAttempt = { id: string; template: string; channel: 'EMAIL' | 'SMS'; attempt: number; outcome: 'sent' | 'retry' | 'failed'; durationMs: number; error?: string };
 
 /** What a delivered message keeps of its content outside the dev outbox's modes: nothing. */
 const REDACTED = { subject: '', text: '', html: null };
@@ -133,7 +137,9 @@ export class OutboxDispatcher {
   private running: Promise<number> | null = null;
   private again = false;
   private stopped = true;
-  private readonly o: Required<Omit<DispatcherOptions, 'log'>> & { log: (m: string) => void };
+  /** stop() was called: a round in progress finishes the message it is sending and gives back the rest. */
+  private stopRequested = false;
+  private readonly o: Required<Omit<DispatcherOptions, 'log' | 'onAttempt'>> & { log: (m: string) => void; onAttempt?: (a: DeliveryAttempt) => void };
 
   /** Delivery rounds run so far (each one claim statement): an idle dispatcher runs one per pollMs. */
   rounds = 0;
@@ -161,11 +167,13 @@ export class OutboxDispatcher {
 
   start() {
     this.stopped = false;
+    this.stopRequested = false;
     this.schedule(0);
   }
 
   async stop() {
     this.stopped = true;
+    this.stopRequested = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running?.catch(() => {});
@@ -218,7 +226,14 @@ export class OutboxDispatcher {
       this.id,
       this.o.batchSize,
     );
-    for (const message of claimed) {
+    for (const [index, message] of claimed.entries()) {
+      // Stopping (a shutdown): the message being sent is finished; the rest of the batch is given back at
+      // once — unsent, its attempt not counted — so another instance sends it without waiting for the lease.
+      if (this.stopRequested) {
+        await this.release(claimed.slice(index).map((m) => m.id));
+        break;
+      }
+      const started = Date.now();
       try {
         if (message.channel === 'EMAIL') await this.o.email.send(message, this.o.from);
         else await this.o.sms.send(message);
@@ -226,10 +241,12 @@ export class OutboxDispatcher {
           where: { id: message.id, lockedBy: this.id },
           data: { status: 'SENT', sentAt: new Date(), lockedUntil: null, lastError: null, ...(this.o.keepBodies ? {} : REDACTED) },
         });
+        this.o.onAttempt?.({ id: message.id, template: message.template, channel: message.channel, attempt: message.attempts, outcome: 'sent', durationMs: Date.now() - started });
       } catch (err) {
         const error = (err as Error).message.slice(0, 1000);
         const final = message.attempts >= this.o.maxAttempts;
-        this.o.log(`${message.template} to ${message.channel} failed (attempt ${message.attempts}${final ? ', giving up' : ''}): ${error}`);
+        if (!this.o.onAttempt) this.o.log(`${message.template} to ${message.channel} failed (attempt ${message.attempts}${final ? ', giving up' : ''}): ${error}`);
+        this.o.onAttempt?.({ id: message.id, template: message.template, channel: message.channel, attempt: message.attempts, outcome: final ? 'failed' : 'retry', durationMs: Date.now() - started, error });
         await this.o.prisma.outboxMessage.updateMany({
           where: { id: message.id, lockedBy: this.id },
           data: {
@@ -243,5 +260,15 @@ export class OutboxDispatcher {
       }
     }
     return claimed.length;
+  }
+
+  /** Gives claimed messages back unsent: no lease, and the attempt that never happened not counted. */
+  private async release(ids: string[]) {
+    if (!ids.length) return;
+    await this.o.prisma.$executeRawUnsafe(
+      `UPDATE "OutboxMessage" SET "lockedUntil" = NULL, "lockedBy" = NULL, "attempts" = "attempts" - 1 WHERE "id" = ANY(string_to_array($1, ',')::uuid[]) AND "lockedBy" = $2 AND "status" = 'PENDING'`,
+      ids.join(','),
+      this.id,
+    );
   }
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { assertAllowed, requireCustomer } from '~/auth/guards.server';
-import { maskEmail } from '~/account/masking';
+import { maskEmail } from '~/lib/masking';
 
 export const meta: MetaFunction = () => [{ title: 'Account Center — Account Recovery Desk' }];
 

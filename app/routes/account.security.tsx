@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { assertAllowed, requireCustomer } from '~/auth/guards.server';
 import { denialReason } from '~/authz/ability';
 import { recordAudit } from '~/audit/audit.server';
-import { maskEmail, maskPhone } from '~/account/masking';
+import { maskEmail, maskPhone } from '~/lib/masking';
 import { requestMeta } from '~/lib/request.server';
 import { FormStatus } from '~/components/form';
 

@@ -2,11 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
-import { identityChannels, sendIdentityCode, verifyIdentity, hasPrivilegedWindow } from '~/account/change-email.server';
+import { identityChannels, sendIdentityCode, verifyIdentity, hasPrivilegedWindow } from '~/account/logon-email.server';
 import { CHANGE_MESSAGES as MESSAGES } from '~/account/messages';
 import { channelSchema, identityCodeSchema } from '~/account/schemas.server';
-import { latestCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
-import { maskDestination } from '~/account/masking';
+import { latestCode, liveCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
+import { maskDestination } from '~/lib/masking';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton, Steps } from '~/components/code-entry';
 import { ErrorFocus, firstInvalidField, FormError, TextField } from '~/components/form';
@@ -16,8 +16,7 @@ export const meta: MetaFunction = () => [{ title: 'Verify your identity — Chan
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { account, session } = await requireAllowed(request, context, 'change', 'LogonEmail');
   const latest = await latestCode(context.services.prisma, { purpose: 'CHANGE_EMAIL_IDENTITY', requesterKey: `session:${session.id}`, accountUid: account.uid });
-  const now = Date.now();
-  const pending = latest && !latest.consumedAt && !latest.invalidatedAt && latest.expiresAt.getTime() > now ? latest : null;
+  const pending = liveCode(latest);
   const url = new URL(request.url);
   return {
     channels: identityChannels(account).map((c) => ({ channel: c.channel, masked: maskDestination(c.target) })),
@@ -87,7 +86,7 @@ export default function VerifyIdentity() {
             <p>Your account has no secure phone, so the verification code goes to your original logon email.</p>
           )}
           <Form method="post" noValidate>
-            <fieldset className="field" aria-describedby={fieldErrors.channel ? 'channel-error' : undefined}>
+            <fieldset className="field" role="radiogroup" aria-invalid={fieldErrors.channel ? true : undefined} aria-describedby={fieldErrors.channel ? 'channel-error' : undefined}>
               <legend>Receive the code by</legend>
               {d.channels.map((c, i) => (
                 <label key={c.channel} className="choice">
@@ -96,7 +95,6 @@ export default function VerifyIdentity() {
                     name="channel"
                     value={c.channel}
                     defaultChecked={d.pending ? d.pending.channel === c.channel : i === 0}
-                    aria-invalid={fieldErrors.channel ? true : undefined}
                     autoFocus={i === 0 && firstInvalidField(result) === 'channel'}
                   />
                   <span>

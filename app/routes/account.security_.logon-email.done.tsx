@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
-import { changedInThisSession } from '~/account/change-email.server';
+import { changedInThisSession } from '~/account/logon-email.server';
 
 export const meta: MetaFunction = () => [{ title: 'Modification successful — Change logon email' }];
 

@@ -3,10 +3,10 @@ import { data, redirect } from '@remix-run/node';
 import { useEffect } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
-import { alreadyChangedTo, confirmNewEmail, dropNewEmailCode, hasPrivilegedWindow, sendNewEmailCode } from '~/account/change-email.server';
+import { alreadyChangedTo, confirmNewEmail, dropNewEmailCode, hasPrivilegedWindow, sendNewEmailCode } from '~/account/logon-email.server';
 import { confirmNewEmailSchema } from '~/account/schemas.server';
-import { latestCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
-import { maskEmail } from '~/account/masking';
+import { latestCode, liveCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
+import { maskEmail } from '~/lib/masking';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton, Steps } from '~/components/code-entry';
 import { ErrorFocus, FormError, TextField } from '~/components/form';
@@ -25,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     throw redirect(EXPIRED);
   }
   const latest = await latestCode(context.services.prisma, { purpose: 'CHANGE_EMAIL_NEW', requesterKey: `session:${session.id}`, accountUid: account.uid });
-  const live = latest && !latest.consumedAt && !latest.invalidatedAt && latest.expiresAt.getTime() > Date.now() ? latest : null;
+  const live = liveCode(latest);
   return {
     currentEmail: maskEmail(account.logonEmail),
     pendingEmail: live?.target ?? null,

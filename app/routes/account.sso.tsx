@@ -9,6 +9,7 @@ import { issuerProblem } from '~/sso/oidc.server';
 import { identityProviderSchema } from '~/sso/schema';
 import { redirectUriFor } from '~/sso/sso.server';
 import { sealClientSecret } from '~/sso/secret.server';
+import { fieldErrorsOf } from '~/lib/form-errors';
 
 export const meta: MetaFunction = () => [{ title: 'Single sign-on — Account Recovery Desk' }];
 
@@ -63,15 +64,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // What a refused form typed, for the page without JavaScript: never the client secret.
   const text = (name: string, max: number) => String(form.get(name) ?? '').slice(0, max);
   const typed = { issuer: text('issuer', 2048), clientId: text('clientId', 512), userClaim: text('userClaim', 200), roleClaim: text('roleClaim', 200), mode: text('mode', 10), enabled: form.get('enabled') === 'on' };
-  const fieldErrors: FieldErrors = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = issue.path[0] as keyof FieldErrors;
-      fieldErrors[key] ??= issue.message;
-    }
-    return data({ ok: false as const, fieldErrors, typed }, { status: 400 });
-  }
+  if (!parsed.success) return data({ ok: false as const, fieldErrors: fieldErrorsOf<keyof FieldErrors>(parsed.error), typed }, { status: 400 });
   const input = parsed.data;
+  const fieldErrors: FieldErrors = {};
   // Kept exactly as typed: the issuer must match the one in the IdP's discovery document.
   const issuer = input.issuer;
   const problem = issuerProblem(issuer, config.mode !== 'production');

@@ -10,16 +10,17 @@ import { NoticeLinkUsed, noticeUsedMessage, readNoticeLink } from '~/appeals/not
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
 import { isMultipart, submissionGate } from '~/appeals/submission-gate.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
-import { atLeast } from '~/account/password-reset.server';
+import { atLeast } from '~/lib/timing';
 import { codeSchema } from '~/account/schemas.server';
-import { maskEmail } from '~/account/masking';
-import { checkErrorMessage, issueErrorMessage, latestCode, CODE_RULES } from '~/verification/codes.server';
+import { maskEmail } from '~/lib/masking';
+import { checkErrorMessage, issueErrorMessage, latestCode, liveCode, CODE_RULES } from '~/verification/codes.server';
 import { recordAudit } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton } from '~/components/code-entry';
 import { ErrorFocus, firstInvalidField, FormError, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
 import type { UseFormRegisterReturn } from 'react-hook-form';
+import { fieldErrorsOf } from '~/lib/form-errors';
 
 const TITLE = 'File an appeal — Account Recovery Desk';
 const SUBMITTED_TITLE = 'Appeal submitted — Account Recovery Desk';
@@ -53,11 +54,7 @@ function typedValues(fields: Record<string, string | undefined>): Typed {
   return typed;
 }
 
-function issuesToErrors(issues: { path: PropertyKey[]; message: string }[]): Errors {
-  const errors: Errors = {};
-  for (const issue of issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-  return errors;
-}
+
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { services } = context;
@@ -75,7 +72,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     provedEmail(services.prisma, flow.flowKey),
     latestCode(services.prisma, { purpose: 'APPEAL_NEW_EMAIL', requesterKey: `appeal:${flow.flowKey}` }),
   ]);
-  const live = pending && !pending.consumedAt && !pending.invalidatedAt && pending.expiresAt.getTime() > Date.now() ? pending : null;
+  const live = liveCode(pending);
   const notice = link?.state === 'live' ? link.notice : null;
   return data(
     {
@@ -122,7 +119,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   if (intent === 'send-code') {
     const parsed = appealEmailStepSchema.safeParse({ scenario: fields.scenario ?? flow.scenario, newEmail: fields.newEmail ?? '' });
-    if (!parsed.success) return data<ActionData>({ fieldErrors: issuesToErrors(parsed.error.issues), typed: typedValues(fields) }, { status: 400, headers: setCookie ? { 'Set-Cookie': setCookie } : {} });
+    if (!parsed.success) return data<ActionData>({ fieldErrors: fieldErrorsOf(parsed.error), typed: typedValues(fields) }, { status: 400, headers: setCookie ? { 'Set-Cookie': setCookie } : {} });
     const result = await sendAppealEmailCode(services, { flowKey: flow.flowKey, newEmail: parsed.data.newEmail, meta });
     if (!result.ok) {
       const message = result.reason === 'ip-limit' ? `Too many codes were requested from your network. Try again in ${Math.ceil(result.retryAfterSec / 60)} minutes.` : issueErrorMessage(result);
@@ -164,7 +161,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const link = flow.notice ? await readNoticeLink(services.prisma, flow.notice) : null;
     if (link?.state === 'used') return data<ActionData>({ fieldErrors: {}, error: noticeUsedMessage(link.caseNumber), typed: typedValues(fields), filesDropped: uploads.length > 0 }, { status: 409 });
     const parsed = appealDetailsSchema.safeParse({ ...fields, notice: link?.state === 'live' ? flow.notice : undefined });
-    const errors: Errors = parsed.success ? {} : issuesToErrors(parsed.error.issues);
+    const errors: Errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
     const present = new Set(uploads.map((u) => u.field));
     if (!present.has('idDocument')) errors.idDocument ??= APPEAL_FORM_MESSAGES.idDocumentMissing;
     if (fields.accountType === 'ENTERPRISE' && !present.has('businessLicence')) errors.businessLicence ??= 'Enterprise accounts must attach a business licence.';
@@ -260,11 +257,11 @@ function ChoiceError({ id, error }: { id: string; error?: string }) {
 function ScenarioChoices(props: { errorId: string; error?: string; chosen?: string | null; autoFocus: boolean; field: UseFormRegisterReturn; withHints?: boolean; only?: string }) {
   const { errorId, error, chosen, autoFocus, field, withHints, only } = props;
   return (
-    <fieldset className="field" aria-describedby={error ? errorId : undefined}>
+    <fieldset className="field" role="radiogroup" aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined}>
       <legend>What happened?</legend>
       {SCENARIOS.map((s, i) => (
         <label key={s.value} className="choice">
-          <input type="radio" value={s.value} defaultChecked={s.value === chosen} aria-invalid={error ? true : undefined} autoFocus={i === 0 && autoFocus} {...field} disabled={only !== undefined && s.value !== only} />
+          <input type="radio" value={s.value} defaultChecked={s.value === chosen} autoFocus={i === 0 && autoFocus} {...field} disabled={only !== undefined && s.value !== only} />
           <span>
             {s.label}
             {withHints ? (
@@ -445,7 +442,7 @@ export default function NewAppeal() {
                 </fieldset>
               )}
 
-              <fieldset className="field" aria-describedby={accountTypeError ? 'accountType-error' : undefined}>
+              <fieldset className="field" role="radiogroup" aria-invalid={accountTypeError ? true : undefined} aria-describedby={accountTypeError ? 'accountType-error' : undefined}>
                 <legend>Account type</legend>
                 {ACCOUNT_TYPES.map((t, i) => (
                   <label key={t.value} className="choice">
@@ -453,7 +450,6 @@ export default function NewAppeal() {
                       type="radio"
                       value={t.value}
                       defaultChecked={t.value === (typed.accountType ?? DETAILS_DEFAULTS.accountType)}
-                      aria-invalid={accountTypeError ? true : undefined}
                       autoFocus={i === 0 && focusField === 'accountType'}
                       {...details.register('accountType')}
                     />{' '}

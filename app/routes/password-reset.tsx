@@ -1,15 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { atLeast, requestPasswordReset, resetPassword } from '~/account/password-reset.server';
+import { requestPasswordReset, resetPassword } from '~/account/password-reset.server';
+import { atLeast } from '~/lib/timing';
 import { RESET_MESSAGES } from '~/account/messages';
 import { flowCookie, readFlow, requestSchema, resetSchema, type Flow } from '~/account/password-reset-flow.server';
-import { maskEmail } from '~/account/masking';
+import { maskEmail } from '~/lib/masking';
 import { newToken } from '~/lib/tokens.server';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton } from '~/components/code-entry';
 import { ErrorFocus, firstInvalidField, FormError, TextField, usePasswordsEmptiedOn } from '~/components/form';
 import { CODE_RULES } from '~/verification/codes.server';
+import { fieldErrorsOf } from '~/lib/form-errors';
 
 export const meta: MetaFunction = () => [{ title: 'Reset your password — Account Recovery Desk' }];
 
@@ -35,11 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const existing = await readFlow(services.config, request);
     const parsed = intent === 'resend' && existing ? requestSchema.safeParse(existing) : requestSchema.safeParse({ email: form.get('email') ?? '', channel: form.get('channel') ?? '' });
     const typed = { email: String(form.get('email') ?? '').slice(0, 254), channel: String(form.get('channel') ?? '').slice(0, 10) };
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-      return data<ActionData>({ fieldErrors, ...typed }, { status: 400 });
-    }
+    if (!parsed.success) return data<ActionData>({ fieldErrors: fieldErrorsOf(parsed.error), ...typed }, { status: 400 });
     const flowKey = intent === 'resend' && existing ? existing.flowKey : newToken();
     const result = await atLeast(300, requestPasswordReset(services, { ...parsed.data, flowKey, meta }));
     if (!result.ok) return data<ActionData>({ fieldErrors: {}, error: RESET_MESSAGES.tooMany(Math.ceil(result.retryAfterSec / 60)), ...typed }, { status: 429 });
@@ -51,11 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const flow = await readFlow(services.config, request);
     if (!flow) return data<ActionData>({ fieldErrors: {}, error: 'This reset has expired. Start again.' }, { status: 400 });
     const parsed = resetSchema.safeParse({ code: form.get('code') ?? '', password: form.get('password') ?? '', confirm: form.get('confirm') ?? '' });
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-      return data<ActionData>({ fieldErrors }, { status: 400 });
-    }
+    if (!parsed.success) return data<ActionData>({ fieldErrors: fieldErrorsOf(parsed.error) }, { status: 400 });
     const result = await atLeast(300, resetPassword(services, { ...flow, code: parsed.data.code, password: parsed.data.password, meta }));
     if (!result.ok) return data<ActionData>({ fieldErrors: { [result.field]: result.message } }, { status: 400 });
     return redirect('/login?reset=1', { headers: { 'Set-Cookie': await cookie.serialize('', { maxAge: 0 }) } });
@@ -82,14 +76,14 @@ export default function PasswordReset() {
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="request" />
               <TextField label="Logon email" name="email" type="email" autoComplete="username" required error={errors.email} defaultValue={result?.email ?? ''} />
-              <fieldset className="field" aria-describedby={errors.channel ? 'channel-error' : undefined}>
+              <fieldset className="field" role="radiogroup" aria-invalid={errors.channel ? true : undefined} aria-describedby={errors.channel ? 'channel-error' : undefined}>
                 <legend>Send the code to</legend>
                 <label className="choice">
-                  <input type="radio" name="channel" value="EMAIL" defaultChecked={channel === 'EMAIL'} aria-invalid={errors.channel ? true : undefined} autoFocus={firstInvalidField(result) === 'channel'} />{' '}
+                  <input type="radio" name="channel" value="EMAIL" defaultChecked={channel === 'EMAIL'} autoFocus={firstInvalidField(result) === 'channel'} />{' '}
                   <span>The logon email</span>
                 </label>
                 <label className="choice">
-                  <input type="radio" name="channel" value="SMS" defaultChecked={channel === 'SMS'} aria-invalid={errors.channel ? true : undefined} /> <span>The secure phone of the account</span>
+                  <input type="radio" name="channel" value="SMS" defaultChecked={channel === 'SMS'} /> <span>The secure phone of the account</span>
                 </label>
                 {errors.channel ? (
                   <p className="field-error" id="channel-error">

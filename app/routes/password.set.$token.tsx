@@ -6,6 +6,7 @@ import { setPasswordSchema } from '~/staff/admin-schema';
 import { PASSWORD_RULES } from '~/auth/password.server';
 import { requestMeta } from '~/lib/request.server';
 import { ErrorFocus, FormError, TextField, usePasswordsEmptiedOn } from '~/components/form';
+import { fieldErrorsOf } from '~/lib/form-errors';
 
 export const meta: MetaFunction = () => [{ title: 'Set your password — Account Recovery Desk' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'same-origin' }];
 
@@ -20,11 +21,7 @@ type ActionData = { fieldErrors: Record<string, string>; error?: string };
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const parsed = setPasswordSchema.safeParse({ password: form.get('password') ?? '', confirm: form.get('confirm') ?? '' });
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-    return data<ActionData>({ fieldErrors }, { status: 400 });
-  }
+  if (!parsed.success) return data<ActionData>({ fieldErrors: fieldErrorsOf(parsed.error) }, { status: 400 });
   const result = await setPasswordFromLink(context.services, { token: params.token ?? '', password: parsed.data.password, meta: requestMeta(context, request) });
   if (!result.ok) return data<ActionData>(result.field ? { fieldErrors: { [result.field]: result.message } } : { fieldErrors: {}, error: result.message }, { status: result.field ? 400 : 409 });
   return redirect('/login?password=set');

@@ -6,6 +6,7 @@ import { clearParentCookie } from '~/auth/role-session.server';
 import { requestMeta } from '~/lib/request.server';
 import { SsoFailure, chainText } from '~/sso/oidc.server';
 import { auditSsoFailure, failureRedirectPath, flowStore, ssoAuthenticator } from '~/sso/sso.server';
+import { errorFields } from '~/server/log.server';
 
 // GET /sso/callback?code=…&state=…&iss=… — the identity provider sends the browser back here.
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -45,7 +46,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   } catch (err) {
     if (err instanceof Response) throw err;
     const failure = err instanceof SsoFailure ? err : new SsoFailure('failed', chainText(err));
-    if (!(err instanceof SsoFailure)) console.error('[sso] callback failed', err);
+    if (!(err instanceof SsoFailure)) services.logger.error({ event: 'sso.failed', step: 'callback', requestId: context.requestId, ...errorFields(err) }, 'single sign-on callback failed');
     await auditSsoFailure(services, failure, meta);
     return redirect(failureRedirectPath(failure), { headers });
   }

@@ -23,6 +23,7 @@ import { FormError, FormStatus, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
 import { staffTitle } from '~/staff/pages';
 import { StaffRowView } from '~/components/staff-row';
+import { fieldErrorsOf } from '~/lib/form-errors';
 
 export const meta: MetaFunction = () => [{ title: staffTitle('Staff') }];
 
@@ -58,11 +59,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const parsed = createStaffSchema.safeParse({ email: form.get('email') ?? '', name: form.get('name') ?? '', roles: form.getAll('roles') });
       // What comes back into a refused form (bounded: it is written into the page).
       const values = { email: String(form.get('email') ?? '').slice(0, 320), name: String(form.get('name') ?? '').slice(0, 200), roles: form.getAll('roles').map(String).slice(0, 3) };
-      if (!parsed.success) {
-        const fieldErrors: ActionData['fieldErrors'] = {};
-        for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as keyof ActionData['fieldErrors']] ??= issue.message;
-        return data<ActionData>({ fieldErrors, values }, { status: 400 });
-      }
+      if (!parsed.success) return data<ActionData>({ fieldErrors: fieldErrorsOf(parsed.error), values }, { status: 400 });
       let created;
       try {
         created = await createStaffMember(services, admin, parsed.data, meta);

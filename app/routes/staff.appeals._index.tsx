@@ -7,7 +7,7 @@ import { forbidden } from '~/auth/guards.server';
 import { COUNT_CAP, SEARCH_CAP, loadQueue, readQueueFilters, type QueueFilterErrors } from '~/appeals/queue.server';
 import { SCENARIOS } from '~/appeals/options';
 import { ageWords, slaWords, stateWords } from '~/appeals/queue-view';
-import { maskEmail } from '~/account/masking';
+import { maskEmail } from '~/lib/masking';
 import { QueueTable } from '~/appeals/components/queue-table';
 import { staffTitle } from '~/staff/pages';
 
@@ -85,11 +85,12 @@ export default function Queue() {
     <>
       <h1>Appeal queue</h1>
       <Form method="get" className="card filters" aria-label="Filter the queue">
-        <Select name="status" label="Status" value={filters.status} error={errors.status} options={[['open', 'Open'], ['SUBMITTED', 'Submitted'], ['IN_REVIEW', 'In review'], ['AWAITING_CUSTOMER', 'Waiting for customer'], ['PENDING_SECOND_APPROVAL', 'Second approval'], ['APPROVED', 'Approved'], ['REJECTED', 'Rejected'], ['WITHDRAWN', 'Withdrawn'], ['EXPIRED', 'Expired'], ['CANCELLED_BY_OWNER', 'Stopped by the owner'], ['all', 'All']]} />
+        <Select name="status" label="Status" value={filters.status} error={errors.status} options={[['open', 'Open'], ['SUBMITTED', 'Submitted'], ['IN_REVIEW', 'In review'], ['AWAITING_CUSTOMER', 'Waiting for customer'], ['PENDING_SECOND_APPROVAL', 'Second approval'], ['on_hold', 'Approved, on hold'], ['APPROVED', 'Approved'], ['REJECTED', 'Rejected'], ['WITHDRAWN', 'Withdrawn'], ['EXPIRED', 'Expired'], ['CANCELLED_BY_OWNER', 'Stopped by the owner'], ['all', 'All']]} />
         <Select name="scenario" label="Scenario" value={filters.scenario} error={errors.scenario} options={[['', 'Any'], ...SCENARIOS.map((s) => [s.value, s.label] as [string, string])]} />
         <Select name="assignee" label="Assignee" value={filters.assignee === 'mine' || filters.assignee === 'unassigned' ? filters.assignee : ''} error={errors.assignee} options={[['', 'Anyone'], ['mine', 'Mine'], ['unassigned', 'Unassigned']]} />
         <Select name="sla" label="SLA" value={filters.sla} error={errors.sla} options={[['', 'Any'], ['on_time', 'On time'], ['due_24h', 'Due within 24 h'], ['breached', 'Breached']]} />
         <Select name="risk" label="Risk" value={filters.risk} error={errors.risk} options={[['', 'Any'], ['NORMAL', 'Normal'], ['HIGH', 'High']]} />
+        <Select name="priority" label="Priority" value={filters.priority} error={errors.priority} options={[['', 'Any'], ['yes', 'Priority (“This wasn’t me”)'], ['no', 'Not priority']]} />
         <div className="field">
           <label htmlFor="f-q">Search</label>
           <input

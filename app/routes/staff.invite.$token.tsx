@@ -8,6 +8,7 @@ import { requestMeta } from '~/lib/request.server';
 import { FormError, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
 import { staffTitle } from '~/staff/pages';
+import { fieldErrorsOf } from '~/lib/form-errors';
 
 export const meta: MetaFunction = () => [
   { title: staffTitle('Set your password') },
@@ -30,11 +31,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (!invitation.ok) throw new Response(invitation.message, { status: invitation.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   const form = await request.formData();
   const parsed = setPasswordSchema.safeParse({ password: form.get('password') ?? '', confirm: form.get('confirm') ?? '' });
-  if (!parsed.success) {
-    const fieldErrors: ActionData['fieldErrors'] = {};
-    for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as 'password' | 'confirm'] ??= issue.message;
-    return data<ActionData>({ fieldErrors }, { status: 400 });
-  }
+  if (!parsed.success) return data<ActionData>({ fieldErrors: fieldErrorsOf(parsed.error) }, { status: 400 });
   const problem = passwordProblem(parsed.data.password, { email: invitation.email, name: invitation.name });
   if (problem) return data<ActionData>({ fieldErrors: { password: problem } }, { status: 400 });
   const accepted = await acceptInvitation(context.services, token, parsed.data.password, requestMeta(context, request));

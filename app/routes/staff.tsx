@@ -5,6 +5,7 @@ import { defineAbilityFor } from '~/authz/ability';
 import { staffPages, staffTitle, type StaffPage } from '~/staff/pages';
 import { AbilityProvider } from '~/components/ability';
 import { ERROR_HELP, errorHeading } from '~/components/error-page';
+import { ErrorReference } from '~/components/error-reference';
 
 /** The back office frame: its own navigation; pages below decide for themselves who may see them. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -70,6 +71,7 @@ export function ErrorBoundary() {
         <div className={`notice ${status === 403 ? 'warn' : 'error'}`} role="alert">
           <p>{message}</p>
         </div>
+        <ErrorReference />
         {frame?.staff ? (
           frame.pages.length ? (
             <>

@@ -59,6 +59,8 @@ export type LimitVerdict = { allowed: true } | { allowed: false; retryAfterSec: 
 
 export class RateLimits {
   private limiters = new Map<LimitName, RateLimiterAbstract>();
+  /** Told of every refusal (the portal's metrics count them by limiter). */
+  onRefused?: (name: LimitName) => void;
 
   constructor(
     private readonly store: { kind: 'redis'; client: Redis } | { kind: 'prisma'; client: PrismaClient },
@@ -113,7 +115,10 @@ export class RateLimits {
       await this.limiter(name).consume(storeKey(key), points);
       return { allowed: true };
     } catch (err) {
-      if (err instanceof RateLimiterRes) return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
+      if (err instanceof RateLimiterRes) {
+        this.onRefused?.(name);
+        return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
+      }
       throw err;
     }
   }
@@ -121,7 +126,10 @@ export class RateLimits {
   /** Whether `key` is over the limit now, counting nothing (to refuse before doing work the limit would refuse anyway). */
   async check(name: LimitName, key: string): Promise<LimitVerdict> {
     const state = await this.limiter(name).get(storeKey(key));
-    if (state && state.consumedPoints >= this.specs[name].points) return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
+    if (state && state.consumedPoints >= this.specs[name].points) {
+      this.onRefused?.(name);
+      return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
+    }
     return { allowed: true };
   }
 
@@ -133,6 +141,11 @@ export class RateLimits {
   /** Refuses `key` for `seconds` from now. */
   async block(name: LimitName, key: string, seconds: number): Promise<void> {
     await this.limiter(name).block(storeKey(key), seconds);
+  }
+
+  /** Readiness: the store answers (Redis PING; the database is checked on its own). */
+  async ping(): Promise<void> {
+    if (this.store.kind === 'redis') await this.store.client.ping();
   }
 
   async reset(name: LimitName, key: string): Promise<void> {

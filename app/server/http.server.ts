@@ -6,6 +6,7 @@ import type { ServerBuild } from '@remix-run/node';
 import type { Services } from '~/services.server';
 import { newNonce, securityHeaders } from '~/security/headers.server';
 import { CSRF_MESSAGE, isCrossSiteRequest } from '~/security/csrf.server';
+import { lifecycleMiddleware, metricsHandler, probes, requestLog, routeIdOf, type Lifecycle } from './observability.server';
 
 export const UNSUPPORTED_BODY = 'Send the form as application/x-www-form-urlencoded or multipart/form-data.';
 /** Forms are read whole into memory: no form but the two with files is allowed more than this. */
@@ -25,11 +26,14 @@ export const HEADERS_TIMEOUT_MS = 10_000;
 const FILE_FORMS = /^\/appeals\/(new|track\/[^/]+)(\.data)?$/;
 
 /** The portal as an express app: static files, security headers, CSRF check, /healthz, then Remix. */
-export function createHttpApp(build: ServerBuild, services: Services) {
+export function createHttpApp(build: ServerBuild, services: Services, lifecycle: Lifecycle = { state: 'ready' }) {
   const { config } = services;
   const production = config.mode === 'production';
   const app = express();
   app.disable('x-powered-by');
+  // First: the request id, the request's log line and its duration metric; then the start-up and shutdown rules.
+  app.use(requestLog(services, routeIdOf(build)));
+  app.use(lifecycleMiddleware(lifecycle));
   // The client is the rightmost X-Forwarded-For entry that is not one of the trusted proxies (req.ip).
   if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
   app.use(compression());
@@ -97,6 +101,9 @@ export function createHttpApp(build: ServerBuild, services: Services) {
   const publicFiles = express.static(publicDir, { maxAge: '1h', index: false });
   app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));
 
+  app.get('/healthz/live', probes.live);
+  app.get('/healthz/ready', probes.ready(services, lifecycle));
+  app.get('/metrics', metricsHandler(services, { onMainPort: true }));
   app.get('/healthz', async (_req, res) => {
     try {
       await services.prisma.$queryRawUnsafe('SELECT 1');
@@ -164,6 +171,7 @@ export function createHttpApp(build: ServerBuild, services: Services) {
         nonce: res.locals.nonce as string,
         clientIp: req.ip ?? 'unknown',
         flags: res.locals.flags,
+        requestId: res.locals.requestId as string,
       }),
     }),
   );

@@ -6,8 +6,10 @@ import { performDueHandovers } from '~/appeals/handover.server';
 import { purgeDeliveredMessages } from '~/outbox/outbox.server';
 import { hasDevTools } from '~/config.server';
 import { purgeExpiredRows } from './purge.server';
+import { errorFields } from './log.server';
+import { refreshDashboard } from '~/dashboard/dashboard.server';
 
-export const JOB_NAMES = ['retention', 'expiry', 'handover', 'outbox', 'purge'] as const;
+export const JOB_NAMES = ['retention', 'expiry', 'handover', 'outbox', 'purge', 'dashboard'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export async function runJob(services: Services, name: JobName, now = new Date()) {
@@ -22,6 +24,8 @@ export async function runJob(services: Services, name: JobName, now = new Date()
       return purgeDeliveredMessages(services.prisma, { retentionDays: services.config.outboxRetentionDays, keepBodies: hasDevTools(services.config), now });
     case 'purge':
       return purgeExpiredRows(services.prisma, { now });
+    case 'dashboard':
+      return refreshDashboard(services.db, now);
   }
 }
 
@@ -35,24 +39,42 @@ const SCHEDULE: { job: JobName; firstMs: number; everyMs: number }[] = [
   { job: 'retention', firstMs: 60_000, everyMs: 60 * 60_000 },
   { job: 'outbox', firstMs: 60_000, everyMs: 60 * 60_000 },
   { job: 'purge', firstMs: 90_000, everyMs: 60 * 60_000 },
+  // The dashboard's daily roll-up: soon after start-up (a fresh demo's history), then hourly.
+  { job: 'dashboard', firstMs: 15_000, everyMs: 60 * 60_000 },
 ];
 
-/** Runs every job on its schedule; returns a stopper. */
-export function scheduleJobs(services: Services, log: (m: string) => void = console.log): () => void {
+/**
+ * Runs every job on its schedule, one log line and one metric per run; returns a stopper that lets a
+ * run in progress finish its round (each handover is a transaction of its own) and starts no other.
+ */
+export function scheduleJobs(services: Services): () => Promise<void> {
+  const { logger, metrics } = services;
   const timers: NodeJS.Timeout[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
   for (const { job, firstMs, everyMs } of SCHEDULE) {
-    const tick = async () => {
-      try {
-        const result = await runJob(services, job);
-        if (result && Object.values(result).some((n) => n)) log(`[jobs] ${job}: ${JSON.stringify(result)}`);
-      } catch (err) {
-        log(`[jobs] ${job} failed: ${(err as Error).message}`);
-      }
+    const tick = () => {
+      if (stopped) return;
+      const run = (async () => {
+        const started = Date.now();
+        try {
+          const result = await runJob(services, job);
+          metrics.job(job, true);
+          logger.info({ event: 'job.run', job, outcome: 'ok', durationMs: Date.now() - started, result }, `job ${job} ran`);
+        } catch (err) {
+          metrics.job(job, false);
+          logger.error({ event: 'job.run', job, outcome: 'failed', durationMs: Date.now() - started, ...errorFields(err) }, `job ${job} failed`);
+        }
+      })();
+      inFlight.add(run);
+      void run.finally(() => inFlight.delete(run));
     };
     timers.push(setTimeout(tick, firstMs), setInterval(tick, everyMs));
   }
   for (const t of timers) t.unref();
-  return () => {
+  return async () => {
+    stopped = true;
     for (const t of timers) clearTimeout(t);
+    await Promise.all([...inFlight]);
   };
 }

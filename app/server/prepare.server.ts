@@ -1,6 +1,7 @@
 import type { Database } from '~/db/connect.server';
 import { applyMigrations, migrationStatus } from '~/db/migrator.server';
-import { seedDemoData } from '~/db/seed.server';
+import { seedDemoData } from '~/demo/seed.server';
+import { seedHistory } from '~/demo/history-seed.server';
 import type { PortalMode } from '~/config.server';
 import type { KeyMaterial } from '~/lib/crypto.server';
 
@@ -25,6 +26,8 @@ export async function prepareDatabase(db: Database, mode: PortalMode, log: (m: s
     if (mode !== 'production' && (await db.prisma.account.count()) === 0) {
       log('Empty embedded database: loading the demo data…');
       log(await seedDemoData(db.prisma, { encryptionKeys }));
+      // The demo shows a living dashboard from the first sign-in.
+      if (mode === 'demo') log(await seedHistory(db));
     }
     return;
   }

@@ -1,7 +1,7 @@
 import type { AppLoadContext } from '@remix-run/node';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
 import { verifyPassword } from '~/auth/password.server';
-import { maskEmail } from '~/account/masking';
+import { maskEmail } from '~/lib/masking';
 import { normaliseEmail } from '~/account/email';
 import { matchTotp, newTotpSecret, openTotpSecret, sealTotpSecret } from './totp.server';
 import { STAFF_SESSION_MS } from './session.server';

@@ -1,10 +1,12 @@
 // The back office's pages, and which of them a member's ability opens: the navigation lists those,
 // and sign-in and /staff send the member to the first (an admin without appeal rights to the admin pages).
+import { subject } from '@casl/ability';
 import type { AppAbility } from '~/authz/ability';
 
 export type StaffPage = { to: string; label: string };
 
 const PAGES: (StaffPage & { allowed: (ability: AppAbility) => boolean })[] = [
+  { to: '/staff/dashboard', label: 'Dashboard', allowed: (a) => a.can('read', subject('Report', { kind: 'desk' }) as never) },
   { to: '/staff/appeals', label: 'Appeal queue', allowed: (a) => a.can('read', 'Appeal') },
   { to: '/staff/admin/staff', label: 'Staff', allowed: (a) => a.can('read', 'Staff') },
   { to: '/staff/admin/audit', label: 'Audit log', allowed: (a) => a.can('read', 'AuditEvent') },

@@ -55,6 +55,8 @@ async function lookupStaffSession(context: AppLoadContext, request: Request, tou
   const now = Date.now();
   if (!session || session.revokedAt || session.expiresAt.getTime() <= now || now - session.lastSeenAt.getTime() >= STAFF_IDLE_MS) return null;
   if (!session.staff.active) return null;
+  // For the request's log line (a member half-way through sign-in, before TOTP, is logged as staff too).
+  if (context.flags) context.flags.principal = { kind: 'staff', id: session.staff.id };
   if (touch && now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await context.services.prisma.staffSession.updateMany({ where: { id: session.id, revokedAt: null }, data: { lastSeenAt: new Date(now) } });
   }

@@ -7,7 +7,7 @@ import type { Services } from '~/services.server';
 import { recordAudit, type AuditActor, type RequestMeta, type Tx } from '~/audit/audit.server';
 import { enqueueEmail, enqueueSms } from '~/outbox/outbox.server';
 import { newNumericCode, safeEqual } from '~/lib/tokens.server';
-import { maskDestination } from '~/account/masking';
+import { maskDestination } from '~/lib/masking';
 import { codeMessage } from '~/outbox/templates';
 
 import { CODE_RULES, type CodeRules } from './rules';
@@ -248,6 +248,11 @@ export async function latestCode(tx: Pick<Tx, 'verification'>, where: { purpose:
     orderBy: { createdAt: 'desc' },
     select: { id: true, channel: true, target: true, createdAt: true, expiresAt: true, consumedAt: true, invalidatedAt: true, attempts: true },
   });
+}
+
+/** The code if it can still be entered: not used, not replaced or withdrawn, not expired. */
+export function liveCode<T extends { consumedAt: Date | null; invalidatedAt: Date | null; expiresAt: Date }>(code: T | null, now = Date.now()): T | null {
+  return code && !code.consumedAt && !code.invalidatedAt && code.expiresAt.getTime() > now ? code : null;
 }
 
 export function issueErrorMessage(result: Exclude<IssueResult, { ok: true }>): string {

@@ -17,7 +17,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { openDatabase } from '~/db/connect.server';
 import { applyMigrations } from '~/db/migrator.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoData } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoData } from '~/demo/seed.server';
 import { hashPassword } from '~/auth/password.server';
 import { readConfig } from '~/config.server';
 import { totpNow } from '~/staff/totp.server';

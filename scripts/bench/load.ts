@@ -44,7 +44,9 @@ function postgresTicks(): Map<string, number> {
     if (!/^\d+$/.test(pid)) continue;
     try {
       if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') ticks.set(pid, ticksOf(pid));
-    } catch {}
+    } catch {
+      // The process ended between the listing and the read.
+    }
   }
   return ticks;
 }

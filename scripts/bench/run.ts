@@ -14,7 +14,7 @@ import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { openDatabase, type Database } from '~/db/connect.server';
 import { applyMigrations } from '~/db/migrator.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoData } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoData } from '~/demo/seed.server';
 import { hashPassword } from '~/auth/password.server';
 import { readConfig } from '~/config.server';
 import { sessionCookie } from '~/auth/session.server';
@@ -25,6 +25,7 @@ import { Browser, freePort } from './client';
 import { measure, type BenchRequest, type Measurement } from './load';
 import { pageScriptSize, type PageScripts } from './assets';
 import { topFunctions } from './profile';
+import { refreshDashboard } from '~/dashboard/dashboard.server';
 
 const { values: args } = parseArgs({
   options: {
@@ -145,6 +146,10 @@ async function main() {
     // Fixtures that are used once each: sessions for send-code, proved flows for the appeal submission.
     const fixtures = Math.max(2000, Math.ceil(duration * 2 + 4) * 400);
     await seedRequestFixtures(db.prisma, fixtures, size);
+    // The dashboard's daily roll-up, as the jobs runner keeps it (npm run jobs -- dashboard).
+    const r0 = performance.now();
+    const rollup = await refreshDashboard(db);
+    log(`  dashboard roll-up: ${rollup.days} days in ${Math.round((performance.now() - r0) / 100) / 10} s`);
     const settled = await settleDatabase(db.prisma);
     log(`  vacuumed and analysed in ${settled.seconds} s; checkpoint ${settled.checkpoint}`);
     // What the pages are about: a high-risk case in review with evidence, notes and a conversation;
@@ -311,6 +316,8 @@ async function main() {
         req: { method: 'POST', path: '/account/security/logon-email', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...origin, Cookie: alice.header() }, body: 'intent=send-code&channel=EMAIL' },
       },
       { key: 'queue', label: 'staff queue, filtered (agent)', request: 'GET /staff/appeals?status=open&risk=HIGH', expect: 200, signedIn: true, req: { path: '/staff/appeals?status=open&risk=HIGH', headers: { Cookie: agent.header() } } },
+      { key: 'dashboard', label: 'dashboard, last 30 days (agent)', request: 'GET /staff/dashboard', expect: 200, signedIn: true, req: { path: '/staff/dashboard', headers: { Cookie: agent.header() } } },
+      { key: 'dashboard-12m', label: 'dashboard, last 12 months (agent)', request: 'GET /staff/dashboard?range=12m', expect: 200, signedIn: true, req: { path: '/staff/dashboard?range=12m', headers: { Cookie: agent.header() } } },
       { key: 'case', label: 'case page (agent)', request: `GET /staff/appeals/<${theCase.caseNumber}>`, expect: 200, signedIn: true, req: { path: `/staff/appeals/${theCase.id}`, headers: { Cookie: agent.header() } } },
       {
         key: 'appeal',
@@ -487,13 +494,15 @@ function buildReport(input: {
   const { results, queueMatrix, scripts, peakRssMB } = input;
   const targets: Target[] = [];
   const add = (name: string, limit: string, value: string, met: boolean) => targets.push({ name, limit, value, met, appliesTo: 'postgres' });
-  for (const r of results.filter((x) => x.signedIn && x.key !== 'send-code' && x.key !== 'send-code-as-is')) {
+  // The dashboard's target is its service time at 1 connection (below), not throughput.
+  for (const r of results.filter((x) => x.signedIn && x.key !== 'send-code' && x.key !== 'send-code-as-is' && !x.key.startsWith('dashboard'))) {
     add(`${r.label}: req/s at 16 connections vs baseline`, '≥ 30 %', `${Math.round((r.ratio ?? 0) * 1000) / 10} %`, (r.ratio ?? 0) >= 0.3);
   }
   const queueP99 = Math.max(...queueMatrix.map((q) => q.measurement.p99), results.find((r) => r.key === 'queue')?.latency?.p99 ?? 0);
   if (queueMatrix.length) add('staff queue p99 at 1 connection, worst filter/page', '≤ 25 ms', `${queueP99} ms`, queueP99 <= 25);
   const c = results.find((r) => r.key === 'case');
   if (c) add('case page p99 at 1 connection', '≤ 30 ms', `${c.latency!.p99} ms`, c.latency!.p99 <= 30);
+  for (const d of results.filter((r) => r.key.startsWith('dashboard'))) add(`${d.label} p99 at 1 connection`, '≤ 100 ms', `${d.latency!.p99} ms`, d.latency!.p99 <= 100);
   const l = results.find((r) => r.key === 'login');
   if (l) add('sign-in page p99 at 1 connection', '≤ 10 ms', `${l.latency!.p99} ms`, l.latency!.p99 <= 10);
   const unexpected = results.map((r) => {
@@ -511,7 +520,9 @@ function buildReport(input: {
   let commit = '';
   try {
     commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
-  } catch {}
+  } catch {
+    // Not a git checkout: the record goes without a commit.
+  }
   return {
     when: input.started.toISOString(),
     database: kind,

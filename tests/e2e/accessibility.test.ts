@@ -8,7 +8,7 @@ import { axeScan } from '../support/axe';
 import { latestCodeFor } from '../support/appeals';
 import { makeAppeal } from '../support/backoffice';
 import { codeSentTo, createOwner } from '../support/accounts';
-import { ALICE_UID, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { ALICE_UID, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { totpNow } from '~/staff/totp.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 
@@ -32,8 +32,8 @@ describe('accessibility (axe-core) of every page', () => {
   const report = (names: string[]) => findings.filter((f) => names.includes(f.page)).map((f) => `${f.page}: [${f.impact}] ${f.id} — ${f.help} (${f.nodes.join(', ')})`);
 
   async function fresh(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await env.browser.newContext();
-    return { context, page: await context.newPage() };
+    const page = await env.page();
+    return { context: page.context(), page };
   }
 
   it('public customer pages: start, sign-in, help, password reset (both stages)', async () => {
@@ -136,7 +136,7 @@ describe('accessibility (axe-core) of every page', () => {
     await agent.page.getByRole('button', { name: 'Continue' }).click();
     await agent.page.getByLabel('Authentication code').fill(totpNow(DEMO_TOTP_SECRET));
     await agent.page.getByRole('button', { name: 'Sign in' }).click();
-    await agent.page.waitForURL(/\/staff\/appeals/);
+    await agent.page.waitForURL(/\/staff\/dashboard/);
     const appeal = await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, { riskLevel: 'HIGH' });
     await agent.page.goto(`${env.portal.url}/staff/appeals`);
     await scan(agent.page, 'queue');

@@ -6,7 +6,7 @@ import { openPage, useBrowserPortal, waitForReactHandlers } from '../support/bro
 import { HttpClient } from '../support/http';
 import { makeAppeal, signInStaff } from '../support/backoffice';
 import { totpNow } from '~/staff/totp.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { CASE_POLL_MS } from '~/appeals/presence';
 
 describe('the case page in Chromium', () => {
@@ -32,7 +32,7 @@ describe('the case page in Chromium', () => {
     const { page, close } = await staffPage('agent@support.example.com');
     await page.goto(`${env.portal.url}/staff/appeals/${appeal.id}`);
     await waitForReactHandlers(page, 'form');
-    expect(await page.getByTestId('assignee').innerText()).toBe('Assignee: nobody');
+    await expect.poll(() => page.getByTestId('assignee').innerText()).toBe('Assignee: nobody');
     // The senior agent claims it while the agent's page is open.
     const senior = new HttpClient(env.portal.url);
     await signInStaff(senior, prisma(), 'senior@support.example.com');
@@ -41,8 +41,8 @@ describe('the case page in Chromium', () => {
     await page.getByRole('button', { name: 'Claim' }).click();
     await page.getByRole('alert').filter({ hasText: 'Sasha Senior claimed this case first.' }).waitFor();
     await expect.poll(() => page.getByTestId('assignee').innerText()).toBe('Assignee: Sasha Senior');
-    expect(await page.getByRole('button', { name: 'Claim' }).count()).toBe(0);
-    expect(await page.getByTestId('checklist-locked').innerText()).toBe('Sasha Senior has this case: only they can decide it.');
+    await expect.poll(() => page.getByRole('button', { name: 'Claim' }).count()).toBe(0);
+    await expect.poll(() => page.getByTestId('checklist-locked').innerText()).toBe('Sasha Senior has this case: only they can decide it.');
     await close();
   });
 
@@ -52,14 +52,14 @@ describe('the case page in Chromium', () => {
     const { page, close } = await staffPage('agent@support.example.com');
     await page.goto(`${env.portal.url}/staff/appeals/${appeal.id}`);
     await waitForReactHandlers(page, 'form');
-    expect(await page.getByTestId('case-changed').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('case-changed').count()).toBe(0);
     // The customer writes (a new version of the case) while the page is open.
     await prisma().appeal.update({ where: { id: appeal.id }, data: { version: { increment: 1 } } });
     await prisma().appealMessage.create({ data: { appealId: appeal.id, author: 'CUSTOMER', body: 'Here is my new passport scan.' } });
     const started = Date.now();
     await page.getByTestId('case-changed').waitFor({ timeout: CASE_POLL_MS * 3 });
     expect(Date.now() - started).toBeLessThan(CASE_POLL_MS * 2 + 1000);
-    expect(await page.locator('main').innerText()).not.toContain('Here is my new passport scan.');
+    await expect.poll(() => page.locator('main').innerText()).not.toContain('Here is my new passport scan.');
     await page.getByRole('button', { name: 'Reload it' }).click();
     await page.getByText('Here is my new passport scan.').waitFor();
     await expect.poll(() => page.getByTestId('case-changed').count()).toBe(0);
@@ -72,8 +72,8 @@ describe('the case page in Chromium', () => {
     const { page, close } = await staffPage('agent@support.example.com');
     await page.goto(`${env.portal.url}/staff/appeals/${appeal.id}`);
     await waitForReactHandlers(page, 'form');
-    expect(await page.getByTestId('checklist-locked').innerText()).toBe('Claim the case to decide.');
-    expect(await page.getByRole('checkbox').first().isDisabled()).toBe(true);
+    await expect.poll(() => page.getByTestId('checklist-locked').innerText()).toBe('Claim the case to decide.');
+    await expect.poll(() => page.getByRole('checkbox').first().isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Claim' }).click();
     await page.getByText('The case is yours.').waitFor();
     await expect.poll(() => page.getByRole('checkbox').first().isDisabled()).toBe(false);

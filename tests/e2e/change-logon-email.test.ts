@@ -37,7 +37,7 @@ describe('Change logon email in Chromium', () => {
     expect(await resend.isDisabled()).toBe(true);
     // The countdown is not read out every second: the button is not live, and the live region stays empty until it ends.
     expect(await resend.getAttribute('aria-live')).toBeNull();
-    expect(await page.getByTestId('resend-ready').innerText()).toBe('');
+    await expect.poll(() => page.getByTestId('resend-ready').innerText()).toBe('');
 
     const code = await freshCode(to);
     await page.getByLabel('Verification code', { exact: true }).fill(code);
@@ -88,14 +88,14 @@ describe('Change logon email in Chromium', () => {
     if (works) {
       await signInWithBrowser(page, env.portal.url, login);
       await page.getByRole('heading', { level: 1, name: 'Security Settings' }).waitFor();
-      expect(await page.locator('main').innerText()).toContain(login.replace(/^(.).*(.)@/, '$1***$2@'));
+      await expect.poll(() => page.locator('main').innerText()).toContain(login.replace(/^(.).*(.)@/, '$1***$2@'));
     } else {
       await page.goto(`${env.portal.url}/login`);
       await page.getByLabel('Logon name').fill(login);
       await page.getByLabel('Password').fill('demo-Passw0rd!');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('alert').waitFor();
-      expect(await page.getByRole('alert').innerText()).toContain('The logon name or password is incorrect.');
+      await expect.poll(() => page.getByRole('alert').innerText()).toContain('The logon name or password is incorrect.');
       expect(new URL(page.url()).pathname).toBe('/login');
     }
     await close();
@@ -105,11 +105,11 @@ describe('Change logon email in Chromium', () => {
     const { page, errors, close } = await newPage();
     await signInWithBrowser(page, env.portal.url, 'alice@example.com');
     await step1(page, /Secure phone/, '+8613800000001', '+86138****0001');
-    expect(await page.locator('main').innerText()).toContain('a***e@example.com');
+    await expect.poll(() => page.locator('main').innerText()).toContain('a***e@example.com');
     // A second click on OK while the first is on its way changes the address once and shows the result (not "Unknown request.").
     await step2(page, 'alice.e2e@example.org', 'double-click');
     // "Modification successful" shows the whole new address to the person who just typed it (issue 24).
-    expect(await page.locator('main').innerText()).toContain('is now alice.e2e@example.org.');
+    await expect.poll(() => page.locator('main').innerText()).toContain('is now alice.e2e@example.org.');
     expect(await env.portal.db.prisma.auditEvent.count({ where: { action: 'logon_email.changed', accountUid: '1000000000000001' } })).toBe(1);
     expect(errors.filter((e) => /Content Security Policy|hydrat/i.test(e))).toEqual([]);
     await close();
@@ -124,8 +124,8 @@ describe('Change logon email in Chromium', () => {
     // Only the email channel is offered.
     await page.getByRole('link', { name: 'Change logon email' }).click();
     await page.getByRole('heading', { name: 'Verify your identity' }).waitFor();
-    expect(await page.getByRole('radio').count()).toBe(1);
-    expect(await page.getByLabel(/Secure phone/).count()).toBe(0);
+    await expect.poll(() => page.getByRole('radio').count()).toBe(1);
+    await expect.poll(() => page.getByLabel(/Secure phone/).count()).toBe(0);
     await page.goto(`${env.portal.url}/account/security`);
     await step1(page, /Original logon email/, 'bob@example.com', 'b***b@example.com');
 
@@ -137,8 +137,8 @@ describe('Change logon email in Chromium', () => {
     await page.getByLabel('New logon email').fill('alice.e2e@example.org');
     await page.getByRole('button', { name: 'Get verification code' }).click();
     await page.getByTestId('email-in-use').waitFor();
-    expect(await page.getByTestId('email-in-use').innerText()).toContain('Use an email address that has not been registered.');
-    expect(await page.getByRole('link', { name: 'How do I reset a forgotten password?' }).getAttribute('href')).toBe('/password-reset');
+    await expect.poll(() => page.getByTestId('email-in-use').innerText()).toContain('Use an email address that has not been registered.');
+    await expect.poll(() => page.getByRole('link', { name: 'How do I reset a forgotten password?' }).getAttribute('href')).toBe('/password-reset');
 
     // Enter in the code field confirms (it used to press the first button of the form, "Resend code").
     await step2(page, 'bob.e2e@example.net', 'enter');

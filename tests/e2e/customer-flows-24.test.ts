@@ -11,7 +11,7 @@ import { latestCodeFor } from '../support/appeals';
 import { makeAppeal } from '../support/backoffice';
 import { pngBytes } from '../support/files';
 import { newToken, sha256 } from '~/lib/tokens.server';
-import { ALICE_UID } from '~/db/seed.server';
+import { ALICE_UID } from '~/demo/seed.server';
 import { APPEAL_FORM_MESSAGES } from '~/appeals/schema';
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { appealReceived } from '~/outbox/templates';

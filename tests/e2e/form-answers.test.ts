@@ -21,8 +21,7 @@ describe('forms answered with errors, with JavaScript', () => {
   const env = useBrowserPortal({ config: { trustProxy: 1 } });
 
   it('a refused sign-in empties the password, keeps the logon name and moves focus to the error message', async () => {
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
+    const page = await env.page();
     await page.goto(`${env.portal.url}/login`);
     await waitForReactHandlers(page, 'form[method="post"]');
     await markDocument(page);
@@ -33,15 +32,12 @@ describe('forms answered with errors, with JavaScript', () => {
     expect(await isSameDocument(page)).toBe(true);
     await page.waitForFunction(() => document.activeElement?.hasAttribute('data-form-error'));
     expect((await focused(page)).text).toContain('The logon name or password is incorrect.');
-    expect(await page.getByLabel('Password').inputValue()).toBe('');
-    expect(await page.getByLabel('Logon name').inputValue()).toBe('alice@example.com');
-    await context.close();
+    await expect.poll(() => page.getByLabel('Password').inputValue()).toBe('');
+    await expect.poll(() => page.getByLabel('Logon name').inputValue()).toBe('alice@example.com');
   });
 
   it('a refused staff sign-in empties the password and keeps the work email', async () => {
-    const context = await env.browser.newContext();
-    await context.setExtraHTTPHeaders({ 'X-Forwarded-For': '192.0.2.91' });
-    const page = await context.newPage();
+    const page = await env.page({ extraHTTPHeaders: { 'X-Forwarded-For': '192.0.2.91' } });
     await page.goto(`${env.portal.url}/staff/login`);
     await waitForReactHandlers(page, 'form[method="post"]');
     await markDocument(page);
@@ -51,15 +47,12 @@ describe('forms answered with errors, with JavaScript', () => {
     await page.getByRole('alert').waitFor();
     expect(await isSameDocument(page)).toBe(true);
     await page.waitForFunction(() => document.activeElement?.hasAttribute('data-form-error'));
-    expect(await page.getByLabel('Password').inputValue()).toBe('');
-    expect(await page.getByLabel('Work email').inputValue()).toBe('agent@support.example.com');
-    await context.close();
+    await expect.poll(() => page.getByLabel('Password').inputValue()).toBe('');
+    await expect.poll(() => page.getByLabel('Work email').inputValue()).toBe('agent@support.example.com');
   });
 
   it('a refused password reset empties both new passwords, keeps the code and moves focus to the field at fault', async () => {
-    const context = await env.browser.newContext();
-    await context.setExtraHTTPHeaders({ 'X-Forwarded-For': '192.0.2.92' });
-    const page = await context.newPage();
+    const page = await env.page({ extraHTTPHeaders: { 'X-Forwarded-For': '192.0.2.92' } });
     await page.goto(`${env.portal.url}/password-reset`);
     await waitForReactHandlers(page, 'form[method="post"]');
     await page.getByLabel('Logon email', { exact: true }).fill('bob@example.com');
@@ -76,16 +69,13 @@ describe('forms answered with errors, with JavaScript', () => {
     await page.getByRole('button', { name: 'Reset password' }).click();
     await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'code');
     expect(await isSameDocument(page)).toBe(true);
-    expect(await page.getByLabel('Verification code', { exact: true }).inputValue()).toBe(wrong);
-    expect(await page.getByLabel('New password', { exact: true }).inputValue()).toBe('');
-    expect(await page.getByLabel('Repeat the new password').inputValue()).toBe('');
-    await context.close();
+    await expect.poll(() => page.getByLabel('Verification code', { exact: true }).inputValue()).toBe(wrong);
+    await expect.poll(() => page.getByLabel('New password', { exact: true }).inputValue()).toBe('');
+    await expect.poll(() => page.getByLabel('Repeat the new password').inputValue()).toBe('');
   });
 
   it('the appeal form refused by the server keeps the text and the files chosen, and focus goes to the file at fault', async () => {
-    const context = await env.browser.newContext();
-    await context.setExtraHTTPHeaders({ 'X-Forwarded-For': '192.0.2.92' });
-    const page = await context.newPage();
+    const page = await env.page({ extraHTTPHeaders: { 'X-Forwarded-For': '192.0.2.92' } });
     await page.goto(`${env.portal.url}/appeals/new?scenario=FORGOT_LOGON_EMAIL`);
     const newEmail = `keep.${Date.now()}@corp.example`;
     await page.getByLabel('New logon email').fill(newEmail);
@@ -108,26 +98,24 @@ describe('forms answered with errors, with JavaScript', () => {
     await page.locator('#file-idDocument[aria-invalid="true"]').waitFor();
     expect(await isSameDocument(page)).toBe(true);
     await page.waitForFunction(() => document.activeElement?.id === 'file-idDocument');
-    expect(await page.getByLabel('Account ID (UID)').inputValue()).toBe('1000000000000001');
-    expect(await page.getByLabel('Full name or company name on the account').inputValue()).toBe('Alice Chen');
-    expect(await page.getByLabel('When was the account created? (approximately)').inputValue()).toBe('2019-03');
-    expect(await page.locator('#file-paymentRecord').evaluate((input: HTMLInputElement) => [...(input.files ?? [])].map((f) => f.name))).toEqual(['receipt.png']);
+    await expect.poll(() => page.getByLabel('Account ID (UID)').inputValue()).toBe('1000000000000001');
+    await expect.poll(() => page.getByLabel('Full name or company name on the account').inputValue()).toBe('Alice Chen');
+    await expect.poll(() => page.getByLabel('When was the account created? (approximately)').inputValue()).toBe('2019-03');
+    await expect.poll(() => page.locator('#file-paymentRecord').evaluate((input: HTMLInputElement) => [...(input.files ?? [])].map((f) => f.name))).toEqual(['receipt.png']);
     // The files are still there: no note to choose them again.
-    expect(await page.getByTestId('choose-files-again').count()).toBe(0);
-    await context.close();
+    await expect.poll(() => page.getByTestId('choose-files-again').count()).toBe(0);
   });
 
   it('a refused reply moves focus to its message field; "reply sent" is said once, not again on reload', async () => {
     const token = newToken();
     await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, { trackingTokenHash: sha256(token), status: 'AWAITING_CUSTOMER' });
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
+    const page = await env.page();
     await page.goto(`${env.portal.url}/appeals/track/${token}`);
     await waitForReactHandlers(page, 'form[enctype="multipart/form-data"]');
     await page.getByRole('button', { name: 'Send reply' }).click();
     await page.getByText('Write a message, or attach a file.').waitFor();
     await page.waitForFunction(() => document.activeElement?.id === 'reply-body');
-    expect(await page.getByLabel('Your message').getAttribute('aria-describedby')).toBe('reply-body-error');
+    await expect.poll(() => page.getByLabel('Your message').getAttribute('aria-describedby')).toBe('reply-body-error');
 
     await page.getByLabel('Your message').fill('The invoice is on its way.');
     await page.getByRole('button', { name: 'Send reply' }).click();
@@ -135,10 +123,9 @@ describe('forms answered with errors, with JavaScript', () => {
     const address = new URL(page.url());
     expect(address.pathname + address.search).toBe(`/appeals/track/${token}`);
     // The message field is empty again for a next reply.
-    expect(await page.getByLabel('Your message').inputValue()).toBe('');
+    await expect.poll(() => page.getByLabel('Your message').inputValue()).toBe('');
     await page.reload();
     await page.getByText('The invoice is on its way.').waitFor();
-    expect(await page.getByText('Your reply was sent.').count()).toBe(0);
-    await context.close();
+    await expect.poll(() => page.getByText('Your reply was sent.').count()).toBe(0);
   });
 });

@@ -13,8 +13,8 @@ describe('forms on pages with a private link, without JavaScript', () => {
   it('the tracking page: a reply, then withdraw and its confirmation', async () => {
     const token = newToken();
     await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, { trackingTokenHash: sha256(token), status: 'AWAITING_CUSTOMER' });
-    const context = await env.browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
+    const page = await env.page({ javaScriptEnabled: false });
+    const context = page.context();
     try {
       const trackUrl = `${env.portal.url}/appeals/track/${token}`;
       await page.goto(trackUrl);
@@ -45,15 +45,15 @@ describe('forms on pages with a private link, without JavaScript', () => {
     await env.portal.db.prisma.staff.create({
       data: { email: 'nojs.member@support.example.com', name: 'No Script', roles: ['AGENT'], invitationTokenHash: sha256(token), invitationExpiresAt: new Date(Date.now() + 3600_000) },
     });
-    const context = await env.browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
+    const page = await env.page({ javaScriptEnabled: false });
+    const context = page.context();
     try {
       await page.goto(`${env.portal.url}/staff/invite/${token}`);
       await page.getByLabel('New password').fill('Quiet-Lantern-Orbit-84');
       await page.getByLabel('Repeat the password').fill('Quiet-Lantern-Orbit-84');
       await page.getByRole('button', { name: 'Set password' }).click();
       await page.waitForLoadState();
-      expect(await page.locator('body').innerText()).not.toContain(CSRF_MESSAGE);
+      await expect.poll(() => page.locator('body').innerText()).not.toContain(CSRF_MESSAGE);
       expect(new URL(page.url()).pathname).toBe('/staff/login');
       const member = await env.portal.db.prisma.staff.findUniqueOrThrow({ where: { email: 'nojs.member@support.example.com' } });
       expect(member.passwordHash).not.toBeNull();

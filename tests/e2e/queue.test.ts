@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openPage, useBrowserPortal } from '../support/browser';
 import { makeAppeal } from '../support/backoffice';
 import { totpNow } from '~/staff/totp.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 
 describe('the appeal queue in Chromium', () => {
   const env = useBrowserPortal();
@@ -28,7 +28,8 @@ describe('the appeal queue in Chromium', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Authentication code').fill(totpNow(DEMO_TOTP_SECRET));
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/staff\/appeals$/);
+    await page.waitForURL(/\/staff\/dashboard$/);
+    await page.goto(`${env.portal.url}/staff/appeals`);
 
     await expect.poll(() => page.getByTestId('queue-count').innerText()).toBe('28 appeals match.');
     const rowOf = (caseNumber: string) => page.getByRole('row').filter({ hasText: caseNumber });
@@ -42,7 +43,7 @@ describe('the appeal queue in Chromium', () => {
     // Next, then back: the first page again.
     const firstPage = await page.getByTestId('queue').locator('tbody tr').allInnerTexts();
     expect(firstPage).toHaveLength(25);
-    expect(await page.getByRole('link', { name: 'Previous page' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('link', { name: 'Previous page' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Next page' }).click();
     await page.getByRole('link', { name: 'Previous page' }).waitFor();
     await expect.poll(() => page.getByTestId('queue').locator('tbody tr').count()).toBe(3);
@@ -64,10 +65,10 @@ describe('the appeal queue in Chromium', () => {
     const assignee = page.getByLabel('Assignee');
     expect(await assignee.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator(`#${await assignee.getAttribute('aria-describedby')}`).innerText()).toBe('Choose an assignee from the list.');
-    expect(await page.getByTestId('queue-count').innerText()).toBe('Correct the filter marked above to see the queue.');
-    expect(await page.getByTestId('queue').locator('tbody tr').innerText()).toBe('No appeals match these filters.');
+    await expect.poll(() => page.getByTestId('queue-count').innerText()).toBe('Correct the filter marked above to see the queue.');
+    await expect.poll(() => page.getByTestId('queue').locator('tbody tr').innerText()).toBe('No appeals match these filters.');
     await page.goto(`${env.portal.url}/staff/appeals?q=${'x'.repeat(255)}`);
-    expect(await page.locator('#f-q-error').innerText()).toMatch(/at most 254 characters/);
+    await expect.poll(() => page.locator('#f-q-error').innerText()).toMatch(/at most 254 characters/);
     expect(errors.filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
     await close();
   });

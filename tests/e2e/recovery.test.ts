@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { useBrowserPortal, waitForMessage, waitForReactHandlers } from '../support/browser';
 import { HttpClient } from '../support/http';
-import { BASE_DETAILS, fileAppeal } from '../support/appeals';
+import { BASE_DETAILS, postAppeal } from '../support/appeals';
 import { pngBytes } from '../support/files';
 import { newToken, sha256 } from '~/lib/tokens.server';
 
@@ -12,15 +12,15 @@ describe('recovery in Chromium: the owner stops an appeal, the "This wasn\'t me"
 
   it('Bob follows the warning\'s link and stops an appeal someone filed for his account', async () => {
     const prisma = env.portal.db.prisma;
-    const filed = await fileAppeal(new HttpClient(env.portal.url), prisma, 'someone@corp.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    const filed = await postAppeal(new HttpClient(env.portal.url), prisma, 'someone@corp.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
     expect(filed.caseNumber, filed.text).toBeTruthy();
     const warning = await waitForMessage(env.portal.url, 'bob@example.com', /(http\S+\/appeals\/stop\/\S+)/);
     expect(warning.text).toContain(filed.caseNumber!);
 
-    const page = await (await env.browser.newContext()).newPage();
+    const page = await env.page();
     await page.goto(warning.match[1]);
     await waitForReactHandlers(page, 'main');
-    expect(await page.locator('main').innerText()).toContain(filed.caseNumber!);
+    await expect.poll(() => page.locator('main').innerText()).toContain(filed.caseNumber!);
     await page.getByRole('button', { name: 'Stop this — I still have access' }).click();
     await page.getByRole('status').filter({ hasText: `Appeal ${filed.caseNumber} is stopped.` }).waitFor();
     await expect.poll(async () => (await prisma.appeal.findUniqueOrThrow({ where: { caseNumber: filed.caseNumber! } })).status).toBe('CANCELLED_BY_OWNER');
@@ -30,7 +30,7 @@ describe('recovery in Chromium: the owner stops an appeal, the "This wasn\'t me"
 
     await page.reload();
     await page.getByText(`Appeal ${filed.caseNumber} was already stopped.`).waitFor();
-    expect(await page.getByRole('button', { name: 'Stop this — I still have access' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Stop this — I still have access' }).count()).toBe(0);
   });
 
   it('the "This wasn\'t me" link opens the appeal bound to the account, and it submits with JavaScript on', async () => {
@@ -39,8 +39,7 @@ describe('recovery in Chromium: the owner stops an appeal, the "This wasn\'t me"
     await prisma.securityNoticeToken.create({
       data: { tokenHash: sha256(token), accountUid: '1000000000000002', kind: 'LOGON_EMAIL_CHANGED', data: { oldEmailMasked: 'b***b@example.com', newEmailMasked: 'h***r@evil.example' }, expiresAt: new Date(Date.now() + 86_400_000) },
     });
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
+    const page = await env.page();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${env.portal.url}/security/not-me/${token}`);
@@ -56,7 +55,7 @@ describe('recovery in Chromium: the owner stops an appeal, the "This wasn\'t me"
     await page.getByText('New logon email verified').waitFor();
 
     // No identification fields: the notice names the account.
-    expect(await page.getByLabel('Account ID (UID)').count()).toBe(0);
+    await expect.poll(() => page.getByLabel('Account ID (UID)').count()).toBe(0);
     await waitForReactHandlers(page, 'form[enctype="multipart/form-data"]');
     await page.getByLabel('Full name or company name on the account').fill('Bob Martin');
     await page.getByLabel('Amount of the last payment').fill('20.00');
@@ -74,7 +73,7 @@ describe('recovery in Chromium: the owner stops an appeal, the "This wasn\'t me"
     expect(appeal).toMatchObject({ accountUid: '1000000000000002', origin: 'NOT_ME_LINK', priority: 10 });
 
     // The link worked once: opened again it names the case instead of opening a second appeal.
-    const again = await (await env.browser.newContext()).newPage();
+    const again = await env.page();
     await again.goto(`${env.portal.url}/security/not-me/${token}`);
     await again.getByRole('heading', { name: 'This link was already used' }).waitFor();
     expect(await again.locator('main').innerText()).toContain(appeal.caseNumber);

@@ -17,8 +17,7 @@ describe('SSO sign-in in Chromium', () => {
   });
 
   it("signs in through the provider's own login page, shows the reason, and the change action answers 403", async () => {
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
+    const page = await env.page();
     const cspErrors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && /Content Security Policy/i.test(m.text()) && cspErrors.push(m.text()));
 
@@ -29,7 +28,7 @@ describe('SSO sign-in in Chromium', () => {
     await page.getByRole('button', { name: 'Continue with SSO' }).click();
     const onward = page.getByRole('link', { name: 'Continue to your identity provider' });
     await onward.waitFor();
-    expect(await page.locator('#sso').innerText()).toContain(new URL(idp.issuer).host);
+    await expect.poll(() => page.locator('#sso').innerText()).toContain(new URL(idp.issuer).host);
     await onward.click();
 
     // The provider's own pages: login, then consent.
@@ -45,7 +44,7 @@ describe('SSO sign-in in Chromium', () => {
     const header = await page.locator('header').innerText();
     expect(header).toContain('SSO Developer');
     expect(header).toContain('SSO user');
-    expect(await page.getByRole('link', { name: 'Change logon email' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('link', { name: 'Change logon email' }).count()).toBe(0);
     const session = await env.portal.db.prisma.session.findFirstOrThrow({ where: { principalType: 'SSO_USER', revokedAt: null }, include: { ramUser: true } });
     expect(session.ramUser?.name).toBe('dev');
 
@@ -62,34 +61,29 @@ describe('SSO sign-in in Chromium', () => {
     // Opening the change page in the browser shows the same reason.
     await page.goto(`${env.portal.url}/account/security/logon-email`);
     await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
-    expect(await page.getByRole('alert').innerText()).toContain(NOT_ROOT_REASON);
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain(NOT_ROOT_REASON);
     expect(cspErrors).toEqual([]);
-    await context.close();
   });
 
   it('a RAM user switches to a role, sees it in the header, and goes back to the RAM user', async () => {
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
+    const page = await env.page();
     await signInWithBrowser(page, env.portal.url, 'dev@1000000000000001.onaliyun.com');
     await page.getByRole('link', { name: 'Switch role' }).click();
     await page.getByRole('button', { name: 'Switch to OpsAdmin' }).click();
     await page.getByTestId('role-session').waitFor();
-    expect(await page.getByTestId('role-session').innerText()).toMatch(/Role OpsAdmin until \d\d:\d\d UTC/);
+    await expect.poll(() => page.getByTestId('role-session').innerText()).toMatch(/Role OpsAdmin until \d\d:\d\d UTC/);
     await page.getByText(NOT_ROOT_REASON).waitFor({ state: 'visible' });
     await page.getByRole('button', { name: 'Back to RAM user' }).click();
     await page.getByTestId('role-session').waitFor({ state: 'detached' });
-    expect(await page.locator('header').innerText()).toContain('dev@1000000000000001.onaliyun.com');
-    await context.close();
+    await expect.poll(() => page.locator('header').innerText()).toContain('dev@1000000000000001.onaliyun.com');
   });
 
   it('an unknown account gets a clear message on the sign-in page', async () => {
-    const context = await env.browser.newContext();
-    const page = await context.newPage();
+    const page = await env.page();
     await page.goto(`${env.portal.url}/login`);
     await page.getByLabel('Account UID or alias').fill('no-such-account');
     await page.getByRole('button', { name: 'Continue with SSO' }).click();
     await page.getByTestId('sso-error').waitFor();
-    expect(await page.getByTestId('sso-error').innerText()).toContain('No account has this UID or alias');
-    await context.close();
+    await expect.poll(() => page.getByTestId('sso-error').innerText()).toContain('No account has this UID or alias');
   });
 });

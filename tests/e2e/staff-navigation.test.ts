@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { openPage, useBrowserPortal, waitForReactHandlers } from '../support/browser';
 import { makeAppeal } from '../support/backoffice';
 import { totpNow } from '~/staff/totp.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 
 /** Errors of the page's scripts (hydration included); the 403 document and the test case's absent evidence file log a failed load too. */
 const scriptErrors = (errors: string[]) => errors.filter((e) => !e.startsWith('Failed to load resource'));
@@ -23,16 +23,16 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
-  it('an admin lands on the staff administration; the queue refuses inside the frame and links back', async () => {
+  it('an admin lands on the dashboard; the queue refuses inside the frame and links back', async () => {
     const { page, errors, close } = await openPage(env.browser);
     await staffSignIn(page, 'admin@support.example.com');
-    await page.waitForURL(/\/staff\/admin\/staff$/);
+    await page.waitForURL(/\/staff\/dashboard$/);
     const nav = page.getByRole('navigation', { name: 'Back office' });
     await nav.getByRole('link', { name: 'Audit log' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Appeal queue' }).count()).toBe(0);
     await page.goto(`${env.portal.url}/staff/appeals`);
     await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
-    expect(await page.title()).toBe('Not allowed — Back office');
+    await expect.poll(() => page.title()).toBe('Not allowed — Back office');
     await page.getByTestId('allowed-pages').getByRole('link', { name: 'Audit log' }).click();
     await page.waitForURL(/\/staff\/admin\/audit/);
     expect(await nav.getByRole('link', { name: 'Staff' }).count()).toBe(1);
@@ -47,7 +47,7 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     const appeal = await makeAppeal(prisma, null, { accountUid: owner.uid, givenUid: owner.uid, holderName: 'Nav Owner', newEmail: 'e2e-nav@1000000000000991.example', status: 'IN_REVIEW', assigneeId: agent.id });
     const { page, errors, close } = await openPage(env.browser);
     await staffSignIn(page, 'agent@support.example.com');
-    await page.waitForURL(/\/staff\/appeals$/);
+    await page.waitForURL(/\/staff\/dashboard$/);
     await page.goto(`${env.portal.url}/staff/appeals/${appeal.id}`);
     await waitForReactHandlers(page, 'form');
     const approve = page.getByRole('button', { name: 'Approve', exact: true });
@@ -80,7 +80,7 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     };
     const { page, errors, close } = await openPage(env.browser);
     await staffSignIn(page, 'senior@support.example.com');
-    await page.waitForURL(/\/staff\/appeals$/);
+    await page.waitForURL(/\/staff\/dashboard$/);
     await page.goto(`${env.portal.url}/staff/appeals/${appeal.id}`);
     await waitForReactHandlers(page, 'form');
     expect(await seniorRow()).not.toBeNull();
@@ -105,7 +105,7 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     const seniorRow = () => prisma.caseViewer.findUnique({ where: { appealId_staffId: { appealId: appeal.id, staffId: senior.id } } });
     const { page, errors, close } = await openPage(env.browser);
     await staffSignIn(page, 'senior@support.example.com');
-    await page.waitForURL(/\/staff\/appeals$/);
+    await page.waitForURL(/\/staff\/dashboard$/);
     await page.goto(`${env.portal.url}/staff/appeals/${appeal.id}`);
     await waitForReactHandlers(page, 'form');
     // A second tab of the same browser on the same case.
@@ -129,7 +129,8 @@ describe('finding one\'s way in the back office (Chromium)', () => {
   it('staff administration with JavaScript: adding a member says so and empties the form; deactivating a member says so', async () => {
     const { page, errors, close } = await openPage(env.browser);
     await staffSignIn(page, 'admin@support.example.com');
-    await page.waitForURL(/\/staff\/admin\/staff$/);
+    await page.waitForURL(/\/staff\/dashboard$/);
+    await page.goto(`${env.portal.url}/staff/admin/staff`);
     await waitForReactHandlers(page, 'form');
     const form = page.getByRole('form', { name: 'Add a staff member' });
     await form.getByLabel('Work email').fill('e2e.added@support.example.com');

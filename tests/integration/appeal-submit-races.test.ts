@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresOnly } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
-import { BASE_DETAILS, appealForm, extraFiles, fileAppeal, proveAppealEmail, trackingLinkFor } from '../support/appeals';
+import { BASE_DETAILS, appealForm, extraFiles, postAppeal, postAppealEmailProof, trackingLinkFor } from '../support/appeals';
 import { file, pngBytes } from '../support/files';
 
 describe.skipIf(!postgresOnly())('appeal submission races [postgres]', () => {
@@ -34,12 +34,12 @@ describe.skipIf(!postgresOnly())('appeal submission races [postgres]', () => {
   it('a submission that would merge into a case an agent is deciding leaves the decided case alone and opens a new one', async () => {
     const email = `merge-decided-${Date.now()}@corp.example`;
     const details = { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' };
-    const first = await fileAppeal(client(), prisma(), email, details);
+    const first = await postAppeal(client(), prisma(), email, details);
     expect(first.res.status).toBe(200);
     const firstLink = await trackingLinkFor(prisma(), email);
     const decided = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: first.caseNumber! } });
     const second = client();
-    await proveAppealEmail(second, prisma(), email);
+    await postAppealEmailProof(second, prisma(), email);
 
     // The agent's rejection holds the case's row (as every decision does), and commits only once the
     // submission has read the case as open and waits.
@@ -89,7 +89,7 @@ describe.skipIf(!postgresOnly())('appeal submission races [postgres]', () => {
       const email = `double-click-${round}-${Date.now()}@corp.example`;
       const forwardedFor = `198.19.200.${round + 1}`;
       const browser = new HttpClient(portal.url, { forwardedFor });
-      await proveAppealEmail(browser, prisma(), email);
+      await postAppealEmailProof(browser, prisma(), email);
       const twin = new HttpClient(portal.url, { forwardedFor });
       for (const pair of browser.cookieHeader().split('; ')) twin.adoptCookie(pair);
       const filesBefore = evidenceOnDisk();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
-import { BASE_DETAILS, appealForm, fileAppeal, proveAppealEmail, trackingLinkFor, extraFiles } from '../support/appeals';
+import { BASE_DETAILS, appealForm, postAppeal, postAppealEmailProof, trackingLinkFor, extraFiles } from '../support/appeals';
 import { file, htmlBytes, pngBytes } from '../support/files';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { purgeDecidedEvidence } from '~/appeals/retention.server';
@@ -24,7 +24,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
   const stored = () => (existsSync(portal.services.config.evidenceDir) ? readdirSync(portal.services.config.evidenceDir) : []);
 
   it('files an appeal with evidence: case number, files stored outside public/ with their hash, tracking link mailed', async () => {
-    const r = await fileAppeal(client(), prisma(), 'alice.new@corp.example', BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png'), ...extraFiles });
+    const r = await postAppeal(client(), prisma(), 'alice.new@corp.example', BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png'), ...extraFiles });
     expect(r.res.status).toBe(200);
     expect(r.caseNumber).toMatch(/^AP-\d{8}-\d{6}$/);
     expect(r.text).toContain('We sent a private tracking link to a***w@corp.example');
@@ -43,7 +43,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
 
   it('titles the answer to a submission "Appeal submitted" (a refused one keeps "File an appeal")', async () => {
     const c = client();
-    await proveAppealEmail(c, prisma(), 'titled@corp.example');
+    await postAppealEmailProof(c, prisma(), 'titled@corp.example');
     const form = await (await c.get('/appeals/new')).text();
     expect(form).toMatch(/<title>File an appeal — Account Recovery Desk<\/title>/);
     const refused = await c.post('/appeals/new', appealForm(BASE_DETAILS, {}));
@@ -64,8 +64,8 @@ describeEachDatabase('appeals, customer side', (kind) => {
   });
 
   it('answers the same for an account that does not exist — and keeps that appeal, marked for the agent', async () => {
-    const known = await fileAppeal(client(), prisma(), 'parity.one@mail.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
-    const unknown = await fileAppeal(client(), prisma(), 'parity.two@mail.example', { ...BASE_DETAILS, givenUid: '9999999999999999', holderName: 'Bob Martin' });
+    const known = await postAppeal(client(), prisma(), 'parity.one@mail.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    const unknown = await postAppeal(client(), prisma(), 'parity.two@mail.example', { ...BASE_DETAILS, givenUid: '9999999999999999', holderName: 'Bob Martin' });
     expect(unknown.res.status).toBe(known.res.status);
     const normalise = (t: string) => t.replace(/AP-\d{8}-\d{6}/g, 'AP-X').replace(/p\*\*\*[a-z]@mail\.example/g, 'MASKED');
     expect(normalise(unknown.text)).toBe(normalise(known.text));
@@ -77,8 +77,8 @@ describeEachDatabase('appeals, customer side', (kind) => {
 
   it('merges a second open appeal with the same identification and new email instead of duplicating it', async () => {
     const details = { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' };
-    const first = await fileAppeal(client(), prisma(), 'merge@corp2.example', details);
-    const second = await fileAppeal(client(), prisma(), 'merge@corp2.example', details, { idDocument: file(pngBytes(), 'again.png'), ...extraFiles });
+    const first = await postAppeal(client(), prisma(), 'merge@corp2.example', details);
+    const second = await postAppeal(client(), prisma(), 'merge@corp2.example', details, { idDocument: file(pngBytes(), 'again.png'), ...extraFiles });
     expect(second.caseNumber).toBe(first.caseNumber);
     expect(await prisma().appeal.count({ where: { newEmail: 'merge@corp2.example' } })).toBe(1);
     expect(await prisma().evidenceFile.count({ where: { appeal: { caseNumber: first.caseNumber! } } })).toBe(3);
@@ -90,9 +90,9 @@ describeEachDatabase('appeals, customer side', (kind) => {
     // first only for a registered email.
     const probe = async (oldEmail: string, newEmail: string) => {
       const base = { ...BASE_DETAILS, givenUid: '', givenOldEmail: oldEmail, holderName: 'Probe' };
-      const first = await fileAppeal(client(), prisma(), newEmail, base);
-      const same = await fileAppeal(client(), prisma(), newEmail, base);
-      const other = await fileAppeal(client(), prisma(), newEmail, { ...base, givenUid: '1000000000009999' });
+      const first = await postAppeal(client(), prisma(), newEmail, base);
+      const same = await postAppeal(client(), prisma(), newEmail, base);
+      const other = await postAppeal(client(), prisma(), newEmail, { ...base, givenUid: '1000000000009999' });
       return { merged: same.caseNumber === first.caseNumber, mergedOther: other.caseNumber === first.caseNumber, cases: await prisma().appeal.count({ where: { newEmail } }) };
     };
     const registered = await probe('bob@example.com', `probe-known-${kind}@mail.example`);
@@ -103,14 +103,14 @@ describeEachDatabase('appeals, customer side', (kind) => {
 
   it('a submission merged into a case waiting for the customer puts it back in review, as a reply does (SLA resumed)', async () => {
     const details = { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' };
-    const first = await fileAppeal(client(), prisma(), 'merge-waiting@corp2.example', details);
+    const first = await postAppeal(client(), prisma(), 'merge-waiting@corp2.example', details);
     const staff = await prisma().staff.findFirstOrThrow({ where: { email: 'agent@support.example.com' } });
     const pausedAt = new Date(Date.now() - 2 * 24 * 3600_000);
     const waiting = await prisma().appeal.update({
       where: { caseNumber: first.caseNumber! },
       data: { status: 'AWAITING_CUSTOMER', slaPausedAt: pausedAt, awaitingSince: pausedAt, assigneeId: staff.id, version: { increment: 1 } },
     });
-    const second = await fileAppeal(client(), prisma(), 'merge-waiting@corp2.example', details, { idDocument: file(pngBytes(), 'clearer.png') });
+    const second = await postAppeal(client(), prisma(), 'merge-waiting@corp2.example', details, { idDocument: file(pngBytes(), 'clearer.png') });
     expect(second.caseNumber).toBe(first.caseNumber);
     const after = await prisma().appeal.findUniqueOrThrow({ where: { id: waiting.id } });
     expect(after).toMatchObject({ status: 'IN_REVIEW', slaPausedAt: null, awaitingSince: null, assigneeId: staff.id, version: waiting.version + 1 });
@@ -123,7 +123,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
     const email = 'twice@corp2.example';
     const forwardedFor = `198.51.100.${nextIp++}`;
     const first = new HttpClient(portal.url, { forwardedFor });
-    await proveAppealEmail(first, prisma(), email);
+    await postAppealEmailProof(first, prisma(), email);
     // The same browser sends the form again with the cookie it had (a double click, a reload that resends it).
     const again = new HttpClient(portal.url, { forwardedFor });
     for (const pair of first.cookieHeader().split('; ')) again.adoptCookie(pair);
@@ -153,16 +153,20 @@ describeEachDatabase('appeals, customer side', (kind) => {
 
   /** The opening tag of the element matching `pattern` (e.g. `<select[^>]*id="currency"`), for its attributes. */
   const tag = (html: string, pattern: string) => new RegExp(`${pattern}[^>]*>`).exec(html)?.[0] ?? '';
-  /** The fieldset whose aria-describedby names `errorId`: its tag and content. */
-  const fieldsetFor = (html: string, errorId: string) => new RegExp(`<fieldset[^>]*aria-describedby="${errorId}"[^>]*>([\\s\\S]*?)</fieldset>`).exec(html)?.[1] ?? '';
-  /** A group of radios answered with an error: the message at its id inside the fieldset that names it, every radio marked invalid. */
+  /** The fieldset whose aria-describedby names `errorId`: its opening tag and its content. */
+  const fieldsetFor = (html: string, errorId: string) => {
+    const m = new RegExp(`(<fieldset[^>]*aria-describedby="${errorId}"[^>]*>)([\\s\\S]*?)</fieldset>`).exec(html);
+    return { open: m?.[1] ?? '', inside: m?.[2] ?? '' };
+  };
+  /** A group of radios answered with an error: the message at its id inside the fieldset that names it, the group (a radiogroup: radios cannot carry aria-invalid) marked invalid. */
   function expectChoiceError(html: string, name: string, errorId: string, message: string) {
-    const inside = fieldsetFor(html, errorId);
+    const { open, inside } = fieldsetFor(html, errorId);
     expect(inside, `a fieldset described by ${errorId}`).not.toBe('');
     expect(inside).toContain(`<p class="field-error" id="${errorId}">${message}</p>`);
+    expect(open).toContain('role="radiogroup"');
+    expect(open).toContain('aria-invalid="true"');
     const radios = inside.match(new RegExp(`<input[^>]*name="${name}"[^>]*>`, 'g')) ?? [];
     expect(radios.length).toBeGreaterThan(1);
-    for (const radio of radios) expect(radio).toContain('aria-invalid="true"');
   }
 
   it('without JavaScript: the form starts with its defaults checked, and every choice error is shown and tied to its field', async () => {
@@ -177,7 +181,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
 
     // Step 2: the scenario, the account type and the currency start as react-hook-form starts them.
     const c = client();
-    await proveAppealEmail(c, prisma(), 'radios@corp3.example');
+    await postAppealEmailProof(c, prisma(), 'radios@corp3.example');
     const page = await (await c.get('/appeals/new')).text();
     expect(tag(page, '<input[^>]*value="FORGOT_LOGON_EMAIL"')).toMatch(/ checked=""/);
     expect(tag(page, '<input[^>]*value="INDIVIDUAL"')).toMatch(/ checked=""/);
@@ -201,7 +205,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
 
   it('ties a message about all the files to every file field', async () => {
     const c = client();
-    await proveAppealEmail(c, prisma(), 'files-error@corp3.example');
+    await postAppealEmailProof(c, prisma(), 'files-error@corp3.example');
     const six = Array.from({ length: 6 }, (_, i) => file(pngBytes(), `p${i}.png`, 'image/png'));
     const res = await c.post('/appeals/new', appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png', 'image/png'), otherEvidence: six }));
     expect(res.status).toBe(400);
@@ -215,7 +219,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
   it('refuses a disguised file with a field message and stores nothing', async () => {
     const before = { appeals: await prisma().appeal.count(), files: stored().length };
     const c = client();
-    await proveAppealEmail(c, prisma(), 'disguise@corp3.example');
+    await postAppealEmailProof(c, prisma(), 'disguise@corp3.example');
     const res = await c.post('/appeals/new', appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png'), paymentRecord: file(htmlBytes(), 'invoice.pdf', 'application/pdf') }));
     expect(res.status).toBe(400);
     expect(pageText(await res.text())).toMatch(/invoice\.pdf.*is not a JPEG, PNG or PDF file/);
@@ -226,7 +230,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
   it.each(['constructor', '__proto__', 'toString'])('refuses a real file attached under the inherited name %s with a message, and stores nothing', async (field) => {
     const before = { appeals: await prisma().appeal.count(), files: stored().length };
     const c = client();
-    await proveAppealEmail(c, prisma(), `inherited-${field.replace(/_/g, '').toLowerCase()}@corp3.example`);
+    await postAppealEmailProof(c, prisma(), `inherited-${field.replace(/_/g, '').toLowerCase()}@corp3.example`);
     const res = await c.post('/appeals/new', appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png', 'image/png'), [field]: file(pngBytes(), 'extra.png', 'image/png') }));
     expect(res.status).toBe(400);
     expect(pageText(await res.text())).toContain('“extra.png” was attached to a field this form does not have.');
@@ -236,7 +240,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
 
   it('answers an over-long name (multipart) with the field\'s own message, and stores nothing', async () => {
     const c = client();
-    await proveAppealEmail(c, prisma(), 'long-name@corp3.example');
+    await postAppealEmailProof(c, prisma(), 'long-name@corp3.example');
     const before = { appeals: await prisma().appeal.count(), files: stored().length };
     const res = await c.post('/appeals/new', appealForm({ ...BASE_DETAILS, holderName: 'Alice '.repeat(20_000) }));
     expect(res.status).toBe(400);
@@ -248,7 +252,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
   });
 
   it('answers an over-long reply (multipart) on the tracking page with the field\'s own message, and stores nothing', async () => {
-    await fileAppeal(client(), prisma(), 'long-reply@corp3.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    await postAppeal(client(), prisma(), 'long-reply@corp3.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
     const link = await trackingLinkFor(prisma(), 'long-reply@corp3.example');
     const messages = await prisma().appealMessage.count();
     const reply = new FormData();
@@ -262,7 +266,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
 
   it('requires the ID document, the business licence for enterprises, and a proved email', async () => {
     const c = client();
-    await proveAppealEmail(c, prisma(), 'enterprise@corp4.example');
+    await postAppealEmailProof(c, prisma(), 'enterprise@corp4.example');
     const res = await c.post('/appeals/new', appealForm({ ...BASE_DETAILS, accountType: 'ENTERPRISE' }, {}));
     expect(res.status).toBe(400);
     const text = pageText(await res.text());
@@ -275,7 +279,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
 
   it('pretends to accept what a bot sends through the honeypot, and stores nothing', async () => {
     const c = client();
-    await proveAppealEmail(c, prisma(), 'bot@corp5.example');
+    await postAppealEmailProof(c, prisma(), 'bot@corp5.example');
     const before = await prisma().appeal.count();
     const res = await c.post('/appeals/new', appealForm({ ...BASE_DETAILS, website: 'http://spam.example' }));
     expect(res.status).toBe(200);
@@ -285,7 +289,7 @@ describeEachDatabase('appeals, customer side', (kind) => {
   });
 
   it('lets the customer track, reply with files, and withdraw — and shows nothing internal', async () => {
-    const r = await fileAppeal(client(), prisma(), 'tracker@corp6.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    const r = await postAppeal(client(), prisma(), 'tracker@corp6.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
     const link = await trackingLinkFor(prisma(), 'tracker@corp6.example');
     const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: r.caseNumber! } });
     const staff = await prisma().staff.findFirstOrThrow({ where: { email: 'agent@support.example.com' } });
@@ -358,8 +362,8 @@ describeEachDatabase('appeals, customer side', (kind) => {
 
   it('limits appeals per IP address', async () => {
     const c = client();
-    for (let i = 0; i < 10; i++) expect((await fileAppeal(c, prisma(), `ip${i}@corp10.example`)).res.status).toBe(200);
-    const eleventh = await fileAppeal(c, prisma(), 'ip10@corp10.example');
+    for (let i = 0; i < 10; i++) expect((await postAppeal(c, prisma(), `ip${i}@corp10.example`)).res.status).toBe(200);
+    const eleventh = await postAppeal(c, prisma(), 'ip10@corp10.example');
     expect(eleventh.res.status).toBe(429);
     expect(eleventh.text).toContain('Too many appeals were filed recently.');
   });
@@ -367,15 +371,15 @@ describeEachDatabase('appeals, customer side', (kind) => {
   it('limits appeals per new email', async () => {
     const c = client();
     const email = 'limit@corp8.example';
-    for (let i = 0; i < 3; i++) expect((await fileAppeal(c, prisma(), email)).res.status).toBe(200);
-    const fourth = await fileAppeal(c, prisma(), email);
+    for (let i = 0; i < 3; i++) expect((await postAppeal(c, prisma(), email)).res.status).toBe(200);
+    const fourth = await postAppeal(c, prisma(), email);
     expect(fourth.res.status).toBe(429);
   });
 
   it('deletes evidence of decided appeals after the retention period, keeping the case and its audit', async () => {
-    const r = await fileAppeal(client(), prisma(), 'retain@corp9.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    const r = await postAppeal(client(), prisma(), 'retain@corp9.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
     const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: r.caseNumber! }, include: { evidence: true } });
-    const fresh = await fileAppeal(client(), prisma(), 'keep@corp9.example', { ...BASE_DETAILS, givenUid: '1000000000000001' });
+    const fresh = await postAppeal(client(), prisma(), 'keep@corp9.example', { ...BASE_DETAILS, givenUid: '1000000000000001' });
     const now = new Date();
     await prisma().appeal.update({ where: { id: appeal.id }, data: { status: 'REJECTED', decidedAt: new Date(now.getTime() - 91 * 86400_000) } });
     const result = await purgeDecidedEvidence(prisma(), portal.services.evidence, { retentionDays: 90, now });

@@ -6,7 +6,7 @@ import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient } from '../support/http';
 import { urlFor } from '../support/postgres';
 import { DEMO_STAFF, staffSignIn } from '../support/staff';
-import { fileAppeal } from '../support/appeals';
+import { postAppeal } from '../support/appeals';
 import { verifyAuditChain } from '~/audit/audit.server';
 import { describeChainReport } from '~/audit/audit-log.server';
 
@@ -29,7 +29,7 @@ describeEachDatabase('audit chain verification', (kind) => {
     const alice = new HttpClient(portal.url);
     await alice.signIn('alice@example.com');
     await new HttpClient(portal.url).post('/login', { login: 'bob@example.com', password: 'wrong-password-1' });
-    await fileAppeal(new HttpClient(portal.url), portal.db.prisma, `chain-${kind}@example.net`);
+    await postAppeal(new HttpClient(portal.url), portal.db.prisma, `chain-${kind}@example.net`);
     const admin = new HttpClient(portal.url);
     await staffSignIn(admin, DEMO_STAFF.admin, { prisma: portal.db.prisma });
     expect((await admin.post('/staff/admin/staff', { intent: 'create', email: `chain-${kind}@support.example.com`, name: 'Chain Tester', roles: 'AGENT' })).status).toBe(200);

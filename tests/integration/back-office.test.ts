@@ -5,9 +5,9 @@ import { HttpClient, pageText } from '../support/http';
 import { signInStaff, makeAppeal, FULL_CHECKLIST } from '../support/backoffice';
 import { hashPassword } from '~/auth/password.server';
 import { sealTotpSecret } from '~/staff/totp.server';
-import { DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { expireStaleAppeals } from '~/appeals/decisions.server';
-import { BASE_DETAILS, extraFiles, fileAppeal, mailedLink, SET_PASSWORD_LINK } from '../support/appeals';
+import { BASE_DETAILS, extraFiles, postAppeal, mailedLink, SET_PASSWORD_LINK } from '../support/appeals';
 import { FIRST_APPROVAL_WITHDRAWN_REASON } from '~/appeals/submit.server';
 import { createOwner } from '../support/accounts';
 import { file, pngBytes } from '../support/files';
@@ -300,11 +300,11 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
 
   it('needs the second approver when the risk rose after filing: the same ID file in a later appeal for another account', async () => {
     const domain = `four-eyes-${kind}.example`;
-    const a = await fileAppeal(new HttpClient(portal.url), prisma(), `alice.renewed@${domain}`);
+    const a = await postAppeal(new HttpClient(portal.url), prisma(), `alice.renewed@${domain}`);
     expect(a.caseNumber, a.text).toBeTruthy();
     const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: a.caseNumber! } });
     expect(appeal.riskLevel).toBe('NORMAL'); // as filed
-    const b = await fileAppeal(new HttpClient(portal.url), prisma(), `bob.elsewhere@other-${domain}`, { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    const b = await postAppeal(new HttpClient(portal.url), prisma(), `bob.elsewhere@other-${domain}`, { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
     expect(b.caseNumber, b.text).toBeTruthy();
     const idFile = await prisma().evidenceFile.findFirstOrThrow({ where: { appealId: appeal.id } });
     expect(await prisma().evidenceFile.count({ where: { sha256: idFile.sha256, appeal: { caseNumber: b.caseNumber! } } })).toBe(1);
@@ -346,7 +346,7 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
 
   it('a filing merged into a case waiting for its second approval withdraws the first approval: back in review, on record and on the timeline', async () => {
     const newEmail = `merge.four-eyes@merge-${kind}.example`;
-    const filed = await fileAppeal(new HttpClient(portal.url), prisma(), newEmail);
+    const filed = await postAppeal(new HttpClient(portal.url), prisma(), newEmail);
     expect(filed.caseNumber, filed.text).toBeTruthy();
     const appeal = await prisma().appeal.update({ where: { caseNumber: filed.caseNumber! }, data: { riskLevel: 'HIGH' } });
     expect(pageText(await (await post('senior', appeal.id, { intent: 'claim' })).text())).toContain('The case is yours.');
@@ -358,7 +358,7 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     const secondApproverForm = String(pending.version);
 
     // The customer files again with the same identification and new email, with another file.
-    const merged = await fileAppeal(new HttpClient(portal.url), prisma(), newEmail, BASE_DETAILS, { idDocument: file(pngBytes(), 'id-2.png', 'image/png'), ...extraFiles });
+    const merged = await postAppeal(new HttpClient(portal.url), prisma(), newEmail, BASE_DETAILS, { idDocument: file(pngBytes(), 'id-2.png', 'image/png'), ...extraFiles });
     expect(merged.caseNumber, merged.text).toBe(filed.caseNumber);
     const after = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
     expect(after).toMatchObject({ status: 'IN_REVIEW', firstApproverId: null, firstApprovedAt: null, assigneeId: await staffId('senior'), riskLevel: 'HIGH', slaDueAt: pending.slaDueAt });

@@ -4,21 +4,21 @@ import { startTestPortal, type TestPortal } from '../support/portal';
 import { autofocused, HttpClient, pageText } from '../support/http';
 import {
   codeSentTo,
-  confirmNewEmail,
+  postConfirmNewEmail,
   createOwner,
   DONE,
   newestSession,
-  sendNewEmailCode,
+  postNewEmailCode,
   sessionFor,
   STEP1,
   STEP2,
-  verifyIdentity,
+  postVerifyIdentity,
   wrongCode,
 } from '../support/accounts';
 import type { PrismaClient } from '~/generated/prisma/client';
 import { NOT_ROOT_REASON } from '~/authz/ability';
 import { CHANGE_MESSAGES } from '~/account/messages';
-import { ALICE_UID, BOB_UID } from '~/db/seed.server';
+import { ALICE_UID, BOB_UID } from '~/demo/seed.server';
 import { hashCode } from '~/verification/codes.server';
 import { INVALID_CREDENTIALS } from '~/auth/login.server';
 import { isUniqueViolation } from '~/db/errors';
@@ -69,8 +69,8 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
   async function ownerAtFinalStep(newEmail: string, options: { phone?: boolean } = {}) {
     const owner = await createOwner(prisma, options);
     const c = await signedIn(owner.email);
-    await verifyIdentity(c, prisma, 'EMAIL', owner.email);
-    const code = await sendNewEmailCode(c, prisma, newEmail);
+    await postVerifyIdentity(c, prisma, 'EMAIL', owner.email);
+    const code = await postNewEmailCode(c, prisma, newEmail);
     return { owner, client: c, code };
   }
 
@@ -110,10 +110,10 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(page2).toContain('You must confirm that you have full control over the new mailbox.');
     expect(page2).toContain('You must keep your new email address secure.');
     // The address is normalised before the code is sent.
-    const newCode = await sendNewEmailCode(alice, prisma, '  Alice.New@Example.ORG ');
+    const newCode = await postNewEmailCode(alice, prisma, '  Alice.New@Example.ORG ');
     expect(await text(await alice.get(STEP2))).toContain('We sent a verification code to alice.new@example.org');
 
-    const done = await confirmNewEmail(alice, 'alice.new@example.org', newCode);
+    const done = await postConfirmNewEmail(alice, 'alice.new@example.org', newCode);
     expect(done.status, await done.clone().text()).toBe(302);
     expect(done.headers.get('location')).toBe(DONE);
     const donePage = await alice.get(DONE);
@@ -202,9 +202,9 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(await text(none)).toContain('Choose how to receive the code.');
     expect(await prisma.verification.count({ where: { accountUid: BOB_UID } })).toBe(0);
 
-    await verifyIdentity(bob, prisma, 'EMAIL', 'bob@example.com');
-    const code = await sendNewEmailCode(bob, prisma, 'bob.new@example.net');
-    const done = await confirmNewEmail(bob, 'bob.new@example.net', code);
+    await postVerifyIdentity(bob, prisma, 'EMAIL', 'bob@example.com');
+    const code = await postNewEmailCode(bob, prisma, 'bob.new@example.net');
+    const done = await postConfirmNewEmail(bob, 'bob.new@example.net', code);
     expect(done.status).toBe(302);
     expect(done.headers.get('location')).toBe(DONE);
     current.bob = 'bob.new@example.net';
@@ -229,7 +229,7 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
   it('after the change, going back to step 2 or sending its form again without the button shows the result', async () => {
     const target = `after-done-${Date.now()}@example.com`;
     const { client: c, code } = await ownerAtFinalStep(target);
-    expect((await confirmNewEmail(c, target, code)).headers.get('location')).toBe(DONE);
+    expect((await postConfirmNewEmail(c, target, code)).headers.get('location')).toBe(DONE);
     // The browser's Back: step 2 again, its window closed by the change.
     const back = await c.get(STEP2);
     expect(back.status).toBe(302);
@@ -274,27 +274,27 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
   it('refuses a wrong code for the new address and changes nothing', async () => {
     const target = `wrong-final-${Date.now()}@example.com`;
     const { owner, client: c, code } = await ownerAtFinalStep(target);
-    const wrong = await confirmNewEmail(c, target, wrongCode(code));
+    const wrong = await postConfirmNewEmail(c, target, wrongCode(code));
     expect(wrong.status).toBe(400);
     expect(await text(wrong)).toContain('The verification code is incorrect. You have 4 more tries.');
     expect((await prisma.account.findUniqueOrThrow({ where: { uid: owner.uid } })).logonEmail).toBe(owner.email);
     expect(await noticesTo(owner.email)).toHaveLength(0);
     // The right code still works afterwards.
-    expect((await confirmNewEmail(c, target, code)).status).toBe(302);
+    expect((await postConfirmNewEmail(c, target, code)).status).toBe(302);
   });
 
   it('kills the code for the new address after 5 wrong entries and says so', async () => {
     const target = `five-wrong-${Date.now()}@example.com`;
     const { owner, client: c, code } = await ownerAtFinalStep(target);
     for (const left of [4, 3, 2, 1]) {
-      const res = await confirmNewEmail(c, target, wrongCode(code));
+      const res = await postConfirmNewEmail(c, target, wrongCode(code));
       expect(res.status).toBe(400);
       expect(await text(res)).toContain(`You have ${left} more ${left === 1 ? 'try' : 'tries'}.`);
     }
-    const fifth = await confirmNewEmail(c, target, wrongCode(code));
+    const fifth = await postConfirmNewEmail(c, target, wrongCode(code));
     expect(fifth.status).toBe(400);
     expect(await text(fifth)).toContain('The code was entered wrongly too many times and no longer works. Request a new code.');
-    const right = await confirmNewEmail(c, target, code);
+    const right = await postConfirmNewEmail(c, target, code);
     expect(right.status).toBe(400);
     const rightHtml = await right.text();
     expect(pageText(rightHtml)).toMatch(/Request a new code\./);
@@ -350,12 +350,12 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     const owner = await createOwner(prisma);
     const others = await Promise.all(Array.from({ length: 3 }, () => createOwner(prisma)));
     const c = await signedIn(owner.email);
-    await verifyIdentity(c, prisma, 'EMAIL', owner.email);
+    await postVerifyIdentity(c, prisma, 'EMAIL', owner.email);
     // 30 look-ups: each says "in use" (send code, then the final step).
     for (let i = 0; i < 15; i++) {
       const taken = others[i % others.length].email;
       expect((await c.post(STEP2, { intent: 'send-code', newEmail: taken })).status, `send ${i}`).toBe(400);
-      expect((await confirmNewEmail(c, taken, '123456')).status, `confirm ${i}`).toBe(409);
+      expect((await postConfirmNewEmail(c, taken, '123456')).status, `confirm ${i}`).toBe(409);
     }
     // The 31st is refused before the look-up, taken or free, with the wait.
     for (const newEmail of [others[0].email, `free-${owner.uid}@example.com`]) {
@@ -369,7 +369,7 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     // Another account is not affected.
     const neighbour = await createOwner(prisma);
     const n = await signedIn(neighbour.email);
-    await verifyIdentity(n, prisma, 'EMAIL', neighbour.email);
+    await postVerifyIdentity(n, prisma, 'EMAIL', neighbour.email);
     expect((await n.post(STEP2, { intent: 'send-code', newEmail: others[0].email })).status).toBe(400);
   });
 
@@ -383,12 +383,12 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     // Even with its own window, the other session cannot use the first one's code.
     const bSession = await newestSession(prisma, owner.uid);
     await prisma.session.update({ where: { id: bSession.id }, data: { privilegedUntil: new Date(Date.now() + 60_000) } });
-    const stolen = await confirmNewEmail(b, target, code);
+    const stolen = await postConfirmNewEmail(b, target, code);
     expect(stolen.status).toBe(400);
     expect(await text(stolen)).toContain('There is no valid verification code for this request. Request a new code.');
     expect((await prisma.account.findUniqueOrThrow({ where: { uid: owner.uid } })).logonEmail).toBe(owner.email);
     // The session that asked for it still can.
-    expect((await confirmNewEmail(a, target, code)).headers.get('location')).toBe(DONE);
+    expect((await postConfirmNewEmail(a, target, code)).headers.get('location')).toBe(DONE);
   });
 
   it('refuses the final step once the 15-minute window is over, and changes nothing', async () => {
@@ -396,7 +396,7 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     const { owner, client: c, code } = await ownerAtFinalStep(target);
     const session = await newestSession(prisma, owner.uid);
     await prisma.session.update({ where: { id: session.id }, data: { privilegedUntil: new Date(Date.now() - 1000) } });
-    const late = await confirmNewEmail(c, target, code);
+    const late = await postConfirmNewEmail(c, target, code);
     expect(late.status).toBe(302);
     expect(late.headers.get('location')).toBe(EXPIRED);
     expect((await prisma.account.findUniqueOrThrow({ where: { uid: owner.uid } })).logonEmail).toBe(owner.email);
@@ -411,7 +411,7 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     const owner = await createOwner(prisma);
     const other = await createOwner(prisma);
     const c = await signedIn(owner.email);
-    await verifyIdentity(c, prisma, 'EMAIL', owner.email);
+    await postVerifyIdentity(c, prisma, 'EMAIL', owner.email);
     const longEmail = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.com`;
     expect(longEmail.length).toBe(255);
     const cases: [string, string][] = [
@@ -438,10 +438,10 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(await prisma.outboxMessage.count({ where: { recipient: other.email } })).toBe(0);
     expect(await prisma.verification.count({ where: { accountUid: owner.uid, purpose: 'CHANGE_EMAIL_NEW' } })).toBe(0);
     // The same rules hold at the final step.
-    const confirmInUse = await confirmNewEmail(c, other.email, '123456');
+    const confirmInUse = await postConfirmNewEmail(c, other.email, '123456');
     expect(confirmInUse.status).toBe(409);
     expect(await text(confirmInUse)).toContain(FAQ_UNREGISTERED);
-    const confirmLong = await confirmNewEmail(c, longEmail, '123456');
+    const confirmLong = await postConfirmNewEmail(c, longEmail, '123456');
     expect(confirmLong.status).toBe(400);
     expect(await text(confirmLong)).toContain('An email address has at most 254 characters.');
     expect((await prisma.account.findUniqueOrThrow({ where: { uid: owner.uid } })).logonEmail).toBe(owner.email);
@@ -452,7 +452,7 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     const { owner, client: c, code } = await ownerAtFinalStep(target);
     // After the code was sent, another account registers the address.
     const rival = await createOwner(prisma, { email: target });
-    const res = await confirmNewEmail(c, target, code);
+    const res = await postConfirmNewEmail(c, target, code);
     expect(res.status).toBe(409);
     const html = await res.text();
     expect(pageText(html)).toContain(CHANGE_MESSAGES.inUse);
@@ -467,14 +467,14 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
   it('a double submit of the final step changes once, sends one notice, and answers the second clearly', async () => {
     const target = `double-${Date.now()}@example.com`;
     const { owner, client: c, code } = await ownerAtFinalStep(target);
-    const answers = await Promise.all([confirmNewEmail(c, target, code), confirmNewEmail(c, target, code)]);
+    const answers = await Promise.all([postConfirmNewEmail(c, target, code), postConfirmNewEmail(c, target, code)]);
     const statuses = answers.map((r) => r.status);
     // The twin gets the same outcome: the "Modification successful" page, not an error about its code or window.
     expect(statuses).toEqual([302, 302]);
     expect(answers.map((r) => r.headers.get('location'))).toEqual([DONE, DONE]);
 
     // And once more, after the change went through: the outcome of the first, the "Modification successful" page.
-    const third = await confirmNewEmail(c, target, code);
+    const third = await postConfirmNewEmail(c, target, code);
     expect(third.status).toBe(302);
     expect(third.headers.get('location')).toBe(DONE);
     expect(pageText(await (await c.get(DONE)).text())).toContain('Modification successful');
@@ -488,7 +488,7 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
   it('opens the appeal only from a live "This wasn\'t me" link', async () => {
     const target = `notme-${Date.now()}@example.com`;
     const { owner, client: c, code } = await ownerAtFinalStep(target);
-    expect((await confirmNewEmail(c, target, code)).status).toBe(302);
+    expect((await postConfirmNewEmail(c, target, code)).status).toBe(302);
     const [notice] = await noticesTo(owner.email);
     const token = /\/security\/not-me\/([A-Za-z0-9_-]+)/.exec(notice.text)![1];
     const live = await client().get(`/security/not-me/${token}`);
@@ -592,10 +592,10 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     const contested = 'contested@example.com';
     const alice = await signedIn(current.alice);
     const bob = await signedIn(current.bob);
-    await verifyIdentity(alice, prisma, 'SMS', '+8613800000001');
-    await verifyIdentity(bob, prisma, 'EMAIL', current.bob);
-    const aliceCode = await sendNewEmailCode(alice, prisma, contested);
-    const bobCode = await sendNewEmailCode(bob, prisma, contested);
+    await postVerifyIdentity(alice, prisma, 'SMS', '+8613800000001');
+    await postVerifyIdentity(bob, prisma, 'EMAIL', current.bob);
+    const aliceCode = await postNewEmailCode(alice, prisma, contested);
+    const bobCode = await postNewEmailCode(bob, prisma, contested);
     // Both codes went to the same address; make sure each holds its own.
     expect(await prisma.verification.count({ where: { target: contested, purpose: 'CHANGE_EMAIL_NEW', consumedAt: null, invalidatedAt: null } })).toBe(2);
     const beforeAlice = await prisma.account.findUniqueOrThrow({ where: { uid: ALICE_UID } });
@@ -603,7 +603,7 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     const changes = (uid: string) => prisma.auditEvent.count({ where: { action: 'logon_email.changed', accountUid: uid } });
     const changesBefore: Record<string, number> = { [ALICE_UID]: await changes(ALICE_UID), [BOB_UID]: await changes(BOB_UID) };
 
-    const [a, b] = await Promise.all([confirmNewEmail(alice, contested, aliceCode), confirmNewEmail(bob, contested, bobCode)]);
+    const [a, b] = await Promise.all([postConfirmNewEmail(alice, contested, aliceCode), postConfirmNewEmail(bob, contested, bobCode)]);
     const results = [
       { uid: ALICE_UID, res: a, before: beforeAlice },
       { uid: BOB_UID, res: b, before: beforeBob },

@@ -7,8 +7,8 @@ import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { useTestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
-import { codeSentTo, confirmNewEmail, createOwner, DONE, sendNewEmailCode, STEP2, verifyIdentity } from '../support/accounts';
-import { BASE_DETAILS, appealForm, fileAppeal, proveAppealEmail, trackingLinkFor } from '../support/appeals';
+import { codeSentTo, postConfirmNewEmail as confirmNewEmail, createOwner, DONE, postNewEmailCode as sendNewEmailCode, STEP2, postVerifyIdentity as verifyIdentity } from '../support/accounts';
+import { BASE_DETAILS, appealForm, postAppeal as fileAppeal, postAppealEmailProof as proveAppealEmail, trackingLinkFor } from '../support/appeals';
 import { SIGNED_OUT_MESSAGES } from '~/auth/signed-out.server';
 import { APPEAL_FORM_MESSAGES } from '~/appeals/schema';
 

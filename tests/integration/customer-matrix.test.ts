@@ -6,7 +6,7 @@ import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient } from '../support/http';
 import { sessionFor } from '../support/accounts';
-import { ALICE_UID } from '~/db/seed.server';
+import { ALICE_UID } from '~/demo/seed.server';
 
 type Who = 'owner' | 'ramUser' | 'ramRole' | 'ssoUser' | 'ssoRole' | 'anonymous';
 const WHO: Who[] = ['owner', 'ramUser', 'ramRole', 'ssoUser', 'ssoRole', 'anonymous'];

@@ -1,20 +1,16 @@
 // The document as the server sends it (app/entry.server.tsx): rendered whole with renderToString after
 // the single-fetch handoff was read to its end. These checks stand guard over the two Remix internals
 // that rendering relies on: where StreamTransfer looks for the handoff, and what it writes.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
-import { startTestPortal, type TestPortal } from '../support/portal';
+import { useTestPortal } from '../support/portal';
 
 describeEachDatabase('the server-rendered document', (kind) => {
-  let portal: TestPortal;
-  beforeAll(async () => {
-    portal = await startTestPortal(kind);
-  });
-  afterAll(() => portal?.stop());
+  const portal = useTestPortal(kind);
 
   it('is one whole body with its length, a doctype, and the route data handed over in full, under the response nonce', async () => {
     // Uncompressed: with gzip, the compression middleware streams the body in chunks.
-    const res = await fetch(`${portal.url}/help/change-logon-email`, { headers: { 'Accept-Encoding': 'identity' } });
+    const res = await fetch(`${portal().url}/help/change-logon-email`, { headers: { 'Accept-Encoding': 'identity' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('transfer-encoding')).toBeNull();
     const bytes = Buffer.from(await res.arrayBuffer());
@@ -43,7 +39,7 @@ describeEachDatabase('the server-rendered document', (kind) => {
   });
 
   it('answers a page whose loader fails with the error page, whole, and a 404 for a case that does not exist', async () => {
-    const res = await fetch(`${portal.url}/appeals/track/not-a-token`, { headers: { 'Accept-Encoding': 'identity' } });
+    const res = await fetch(`${portal().url}/appeals/track/not-a-token`, { headers: { 'Accept-Encoding': 'identity' } });
     const html = await res.text();
     expect([404, 410]).toContain(res.status);
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(html));

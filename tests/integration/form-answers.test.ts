@@ -1,10 +1,10 @@
 // A refused form answered without JavaScript (a plain POST, the answer a new page): focus goes to what went wrong
 // (autofocus), the typed text comes back but never a password or a file, and error pages have titles of their own.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
-import { startTestPortal, type TestPortal } from '../support/portal';
+import { useTestPortal } from '../support/portal';
 import { autofocused, HttpClient, pageText } from '../support/http';
-import { appealForm, BASE_DETAILS, proveAppealEmail } from '../support/appeals';
+import { appealForm, BASE_DETAILS, postAppealEmailProof } from '../support/appeals';
 import { file, pngBytes } from '../support/files';
 import { INVALID_CREDENTIALS } from '~/auth/login.server';
 import { NOT_ROOT_REASON } from '~/authz/ability';
@@ -19,14 +19,8 @@ const valueOf = (tag: string) => /\bvalue="([^"]*)"/.exec(tag)?.[1] ?? null;
 const title = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1];
 
 describeEachDatabase('forms answered without JavaScript, and error pages', (kind) => {
-  let portal: TestPortal;
-  beforeAll(async () => {
-    portal = await startTestPortal(kind);
-  });
-  afterAll(async () => {
-    await portal?.stop();
-  });
-  const client = (ip = '192.0.2.10') => new HttpClient(portal.url, { userAgent: `vitest form-answers ${ip}` });
+  const portal = useTestPortal(kind);
+  const client = (ip = '192.0.2.10') => new HttpClient(portal().url, { userAgent: `vitest form-answers ${ip}` });
 
   it('a refused sign-in comes back with the logon name, an empty password field, and focus on the error message', async () => {
     const res = await client().post('/login', { login: 'bob@example.com', password: 'not-the-password1' });
@@ -76,7 +70,7 @@ describeEachDatabase('forms answered without JavaScript, and error pages', (kind
     expect(autofocused(emailHtml)).toEqual([emailInput]);
 
     // The details: the holder's name is missing; everything else typed comes back, the file does not.
-    await proveAppealEmail(visitor, portal.db.prisma, `refill.${kind}@corp.example`);
+    await postAppealEmailProof(visitor, portal().db.prisma, `refill.${kind}@corp.example`);
     const { holderName: _left, ...typed } = BASE_DETAILS;
     const res = await visitor.post(
       '/appeals/new',

@@ -4,7 +4,7 @@ import { startTestPortal, type TestPortal } from '../support/portal';
 import { startSmtpServer } from '../support/smtp';
 import { HttpClient } from '../support/http';
 import type { Database } from '~/db/connect.server';
-import { seedDemoData } from '~/db/seed.server';
+import { seedDemoData } from '~/demo/seed.server';
 import { enqueueEmail, enqueueSms, OutboxDispatcher, SmtpTransport, DevMailbox } from '~/outbox/outbox.server';
 import { recordAudit, verifyAuditChain } from '~/audit/audit.server';
 import { createServices } from '~/services.server';

@@ -27,9 +27,15 @@ describe('start-up on the embedded database', () => {
       expect((await migrationStatus(db)).pending.length).toBe(listMigrationFiles().length);
       await prepareDatabase(db, 'demo', () => {});
       expect(await migrationStatus(db)).toMatchObject({ pending: [], edited: [], failed: [] });
-      expect(await db.prisma.account.count()).toBe(2);
+      // The demo identities, and the demo history's accounts and appeals (the dashboard's story).
+      const accounts = await db.prisma.account.count();
+      const appeals = await db.prisma.appeal.count();
+      expect(await db.prisma.account.count({ where: { uid: { in: ['1000000000000001', '1000000000000002'] } } })).toBe(2);
+      expect(appeals).toBeGreaterThan(200);
+      expect(await db.prisma.dashboardDay.count()).toBeGreaterThan(90);
       await prepareDatabase(db, 'demo', () => {});
-      expect(await db.prisma.account.count()).toBe(2);
+      expect(await db.prisma.account.count()).toBe(accounts);
+      expect(await db.prisma.appeal.count()).toBe(appeals);
     } finally {
       await db.close();
     }

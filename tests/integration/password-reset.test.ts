@@ -5,7 +5,7 @@ import { HttpClient, pageText } from '../support/http';
 import { codeSentTo, CookieClient, wrongCode } from '../support/accounts';
 import type { PrismaClient } from '~/generated/prisma/client';
 import { RESET_MESSAGES } from '~/account/messages';
-import { ALICE_UID, BOB_UID, DEMO_PASSWORD } from '~/db/seed.server';
+import { ALICE_UID, BOB_UID, DEMO_PASSWORD } from '~/demo/seed.server';
 import { INVALID_CREDENTIALS } from '~/auth/login.server';
 
 describeEachDatabase('password reset', (kind) => {

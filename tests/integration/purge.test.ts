@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, openTestDatabase } from '../support/db';
 import type { Database } from '~/db/connect.server';
-import { seedDemoData } from '~/db/seed.server';
+import { seedDemoData } from '~/demo/seed.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { purgeExpiredRows } from '~/server/purge.server';
 import { makeAppeal } from '../support/backoffice';

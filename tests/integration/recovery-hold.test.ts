@@ -91,7 +91,7 @@ describeEachDatabase('recovery: the hold and the handover', (kind) => {
     for (const s of sessions) expect((await s.client.get('/account')).status).toBe(200);
 
     const newEmail = `clean@${owner.uid}.example`;
-    const appeal = await makeAppeal(prisma(), portal.services.evidence, { accountUid: owner.uid, givenUid: owner.uid, newEmail, status: 'APPROVED', decidedAt: new Date(), handoverAt: new Date() });
+    await makeAppeal(prisma(), portal.services.evidence, { accountUid: owner.uid, givenUid: owner.uid, newEmail, status: 'APPROVED', decidedAt: new Date(), handoverAt: new Date() });
     const at = new Date(Date.now() + 1000);
     expect(await job(at)).toEqual({ handedOver: 1, parked: 0 });
 

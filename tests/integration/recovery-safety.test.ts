@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
-import { BASE_DETAILS, appealForm, fileAppeal, latestCodeFor, mailedLink, STOP_LINK, trackingLinkFor } from '../support/appeals';
+import { BASE_DETAILS, appealForm, postAppeal, latestCodeFor, mailedLink, STOP_LINK, trackingLinkFor } from '../support/appeals';
 import { FULL_CHECKLIST, makeAppeal, signInStaff } from '../support/backoffice';
 import { createOwner } from '../support/accounts';
 import { newToken, sha256 } from '~/lib/tokens.server';
@@ -37,7 +37,7 @@ describeEachDatabase('recovery safety', (kind) => {
     portal = await startTestPortal(kind, { config: { trustProxy: 1 } });
     const { hashPassword } = await import('~/auth/password.server');
     const { sealTotpSecret } = await import('~/staff/totp.server');
-    const { DEMO_TOTP_SECRET } = await import('~/db/seed.server');
+    const { DEMO_TOTP_SECRET } = await import('~/demo/seed.server');
     await prisma().staff.create({
       data: { email: 'senior2@support.example.com', name: 'Sol Senior', roles: ['AGENT', 'SENIOR_AGENT'], passwordHash: await hashPassword('demo-Passw0rd!'), totpSecretEncrypted: sealTotpSecret(portal.services.config.encryptionSecret, DEMO_TOTP_SECRET), totpEnrolledAt: new Date() },
     });
@@ -51,7 +51,7 @@ describeEachDatabase('recovery safety', (kind) => {
   });
 
   it('the "John Doe" appeal for Bob shows each wrong answer by name and no single member can approve it', async () => {
-    const filed = await fileAppeal(client(), prisma(), `john.doe.${kind}@gmail.com`, JOHN_DOE);
+    const filed = await postAppeal(client(), prisma(), `john.doe.${kind}@gmail.com`, JOHN_DOE);
     expect(filed.caseNumber, filed.text).toBeTruthy();
     const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: filed.caseNumber! } });
     expect(appeal.riskLevel).toBe('HIGH');
@@ -95,8 +95,8 @@ describeEachDatabase('recovery safety', (kind) => {
   });
 
   it('warns the current owner at filing (email and secure phone, same transaction) and tells the appellant exactly what an unknown account gets', async () => {
-    const known = await fileAppeal(client(), prisma(), `alice.warned.${kind}@corp.example`, BASE_DETAILS);
-    const unknown = await fileAppeal(client(), prisma(), `nobody.warned.${kind}@corp.example`, { ...BASE_DETAILS, givenUid: '1999999999999999' });
+    const known = await postAppeal(client(), prisma(), `alice.warned.${kind}@corp.example`, BASE_DETAILS);
+    const unknown = await postAppeal(client(), prisma(), `nobody.warned.${kind}@corp.example`, { ...BASE_DETAILS, givenUid: '1999999999999999' });
     const same = (text: string) => text.replace(/AP-\d{8}-\d{6}/g, 'AP-#').replace(/\S+@corp\.example/g, 'x@corp.example');
     expect(same(known.text)).toBe(same(unknown.text));
 
@@ -116,7 +116,7 @@ describeEachDatabase('recovery safety', (kind) => {
   });
 
   it('"Stop this — I still have access": opening changes nothing, the button cancels for good, the appellant is told without names, audited', async () => {
-    const filed = await fileAppeal(client(), prisma(), `bob.stopped.${kind}@corp.example`, { ...BASE_DETAILS, givenUid: BOB, holderName: 'Bob Martin', lastPaymentAmount: '20.00', lastPaymentCurrency: 'USD', createdMonth: '2021-07' });
+    const filed = await postAppeal(client(), prisma(), `bob.stopped.${kind}@corp.example`, { ...BASE_DETAILS, givenUid: BOB, holderName: 'Bob Martin', lastPaymentAmount: '20.00', lastPaymentCurrency: 'USD', createdMonth: '2021-07' });
     const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: filed.caseNumber! } });
     const link = await mailedLink(prisma(), 'bob@example.com', 'appeal-owner-warned', STOP_LINK);
     const owner = client();
@@ -156,7 +156,7 @@ describeEachDatabase('recovery safety', (kind) => {
     // A rejection that allowed a retry is no signal.
     await makeAppeal(prisma(), null, { accountUid: owner.uid, givenUid: owner.uid, newEmail: `retry@${owner.uid}.example`, status: 'REJECTED', rejectFinal: false, submittedAt: longAgo, decidedAt: new Date() });
     const details = { ...BASE_DETAILS, givenUid: owner.uid, holderName: `Owner ${owner.uid}`, createdMonth: new Date().toISOString().slice(0, 7) };
-    const filed = await fileAppeal(client(), prisma(), `final2@${owner.uid}.example`, details);
+    const filed = await postAppeal(client(), prisma(), `final2@${owner.uid}.example`, details);
     const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: filed.caseNumber! } });
     expect(appeal.riskLevel).toBe('HIGH');
     // (The suite's appeals share one ID image, so "evidence reused" may stand beside it.)

@@ -67,10 +67,10 @@ describeEachDatabase('redirect targets from requests stay on the portal', (kind)
     expect(password.headers.get('location')).toBe('/staff/login');
     const done = await staffSignIn(agent, DEMO_STAFF.agent, { prisma: portal().db.prisma, redirectTo: value });
     expectOnPortal(done.headers.get('location'), value);
-    expect(done.headers.get('location')).toBe('/staff/appeals');
+    expect(done.headers.get('location')).toBe('/staff/dashboard');
     const again = await agent.get(`/staff/login?${new URLSearchParams({ redirectTo: value })}`);
     expect(again.status).toBe(302);
-    expect(again.headers.get('location')).toBe('/staff/appeals');
+    expect(again.headers.get('location')).toBe('/staff/dashboard');
   });
 
   it.each(HOSTILE)('SSO: the sign-in page link and /sso/start with redirectTo=%j end on Security Settings', async (value) => {

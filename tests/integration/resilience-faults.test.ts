@@ -1,78 +1,17 @@
 // Faults: the SMTP server refusing and coming back, dispatchers stopped, frozen and killed mid-batch,
 // and PostgreSQL going away under a running portal (cut, mid-transaction, black hole) and coming back.
 import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase, openTestDatabase, postgresOnly } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
 import { createOwner, newestSession, STEP1 } from '../support/accounts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { outboxIdOf, startSmtpServer, type ReceivedMail } from '../support/smtp';
 import { openDatabase, type Database } from '~/db/connect.server';
 import { DevMailbox, enqueueEmail, OutboxDispatcher, SmtpTransport, type EmailTransport } from '~/outbox/outbox.server';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * A real SMTP server on loopback that can refuse (451) the next n messages, hold one message without
- * ever answering (as if its sender died waiting), stop listening and start again on the same port.
- * Only answered messages count as received, keyed by the outbox id in their Message-ID.
- */
-async function smtpServer() {
-  const received: string[] = [];
-  let refusals = 0;
-  let hold: { after: number; seen: number; notify: (id: string) => void } | null = null;
-  let port = 0;
-  const make = () =>
-    new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          const id = /^Message-ID: <([^@>]+)@/im.exec(Buffer.concat(chunks).toString('utf8'))?.[1] ?? '?';
-          if (hold && hold.seen++ === hold.after) {
-            const { notify } = hold;
-            hold = null;
-            notify(id); // never answered: the sender waits until it dies
-            return;
-          }
-          if (refusals > 0) {
-            refusals--;
-            const err = new Error('Mailbox temporarily unavailable') as Error & { responseCode: number };
-            err.responseCode = 451;
-            callback(err);
-            return;
-          }
-          received.push(id);
-          callback();
-        });
-      },
-    });
-  let server = make();
-  const listen = () => new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  await listen();
-  port = (server.server.address() as AddressInfo).port;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    received,
-    refuseNext: (n: number) => void (refusals = n),
-    /** Answers `after` more messages, then holds the next one for ever; resolves with its outbox id. */
-    holdAfter: (after: number) => new Promise<string>((resolve) => void (hold = { after, seen: 0, notify: resolve })),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    async start() {
-      server = make();
-      await listen();
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 async function queueMails(prisma: Database['prisma'], count: number, tag: string): Promise<string[]> {
   const ids: string[] = [];
@@ -91,14 +30,14 @@ async function drain(dispatcher: OutboxDispatcher, prisma: Database['prisma'], i
   }
 }
 
-const count = (list: string[], id: string) => list.filter((x) => x === id).length;
+const count = (list: ReceivedMail[], id: string) => list.filter((m) => outboxIdOf(m) === id).length;
 
 describeEachDatabase('resilience: outbox faults', (kind) => {
   let db: Database;
-  let smtp: Awaited<ReturnType<typeof smtpServer>>;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   beforeAll(async () => {
     db = await openTestDatabase(kind);
-    smtp = await smtpServer();
+    smtp = await startSmtpServer();
   });
   afterAll(async () => {
     await smtp?.close();
@@ -159,10 +98,10 @@ describeEachDatabase('resilience: outbox faults', (kind) => {
 
 describe.skipIf(!postgresOnly())('resilience: a dispatcher process killed mid-batch [postgres]', () => {
   let db: Database;
-  let smtp: Awaited<ReturnType<typeof smtpServer>>;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   beforeAll(async () => {
     db = await openTestDatabase('postgres');
-    smtp = await smtpServer();
+    smtp = await startSmtpServer();
   });
   afterAll(async () => {
     await smtp?.close();

@@ -11,14 +11,14 @@ import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
 import { createOwner, sessionFor, STEP1, STEP2 } from '../support/accounts';
 import { signInStaff, makeAppeal } from '../support/backoffice';
-import { proveAppealEmail } from '../support/appeals';
+import { postAppealEmailProof } from '../support/appeals';
 import { file, htmlBytes, jpegBytes, pdfBytes, pngBytes } from '../support/files';
 import { changedTables, snapshot, type Snapshot } from '../support/snapshot';
 import { asSent, describePairs, encode, encodingArb, formArb, fuzzRuns, hostileValue, type Encoding, type Pairs } from '../support/fuzz';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { createSession } from '~/auth/session.server';
 import { verifyPassword } from '~/auth/password.server';
-import { ALICE_UID } from '~/db/seed.server';
+import { ALICE_UID } from '~/demo/seed.server';
 import { UUID } from '~/lib/ids';
 
 describeEachDatabase('resilience: fuzzed form actions', (kind) => {
@@ -60,7 +60,7 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
     await makeAppeal(p, portal.services.evidence, { status: 'IN_REVIEW', trackingTokenHash: sha256(token) });
     trackingPath = `/appeals/track/${token}`;
     filer = anon();
-    await proveAppealEmail(filer, p, `fuzz-filer-${kind}@corp.example`);
+    await postAppealEmailProof(filer, p, `fuzz-filer-${kind}@corp.example`);
   }, 180_000);
   afterAll(async () => {
     await portal?.stop();
@@ -191,7 +191,7 @@ describeEachDatabase('resilience: fuzzed form actions', (kind) => {
         const holder = sent(pairs, enc, 'holderName')!.trim();
         if (o.after.Appeal.rows > o.before.Appeal.rows) expect(stored.holderName).toBe(holder);
         // Filed: the flow's proof is spent; prove again for the next run.
-        await proveAppealEmail(filer, prisma(), `fuzz-filer-${kind}-${Date.now()}@corp.example`);
+        await postAppealEmailProof(filer, prisma(), `fuzz-filer-${kind}-${Date.now()}@corp.example`);
       }),
       // First, a valid form whose second file, a real PNG, is attached under an inherited name.
       {

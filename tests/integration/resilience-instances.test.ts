@@ -11,7 +11,7 @@ import { createOwner } from '../support/accounts';
 import { signInStaff } from '../support/backoffice';
 import { openDatabase, type Database } from '~/db/connect.server';
 import { LIMITS } from '~/security/rate-limits.server';
-import { DEMO_PASSWORD } from '~/db/seed.server';
+import { DEMO_PASSWORD } from '~/demo/seed.server';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -8,7 +8,7 @@ import { HttpClient, pageText } from '../support/http';
 import { createOwner, newestSession, STEP1, STEP2 } from '../support/accounts';
 import { makeAppeal, signInStaff, FULL_CHECKLIST } from '../support/backoffice';
 import { hashPassword } from '~/auth/password.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { sealTotpSecret } from '~/staff/totp.server';
 import { hashCode, CODE_RULES } from '~/verification/codes.server';
 

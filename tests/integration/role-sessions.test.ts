@@ -4,7 +4,7 @@ import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
 import { NOT_ROOT_PASSWORD_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_REASON, SWITCH_ROLE_REASON } from '~/authz/ability';
 import { ROLE_SESSION_MS, commitSessionCookie, createSession } from '~/auth/session.server';
-import { ALICE_UID } from '~/db/seed.server';
+import { ALICE_UID } from '~/demo/seed.server';
 import { ROLE_MESSAGES } from '~/sso/messages';
 
 const DEV = 'dev@1000000000000001.onaliyun.com';

@@ -11,7 +11,7 @@ import { FREE_FAILURES } from '~/auth/guessing.server';
 import { INVALID_CREDENTIALS } from '~/auth/login.server';
 import { STAFF_INVALID } from '~/staff/auth.server';
 import { hashPassword } from '~/auth/password.server';
-import { DEMO_PASSWORD } from '~/db/seed.server';
+import { DEMO_PASSWORD } from '~/demo/seed.server';
 
 const PAIR_POINTS = LIMITS.loginFailuresPerLoginAndIp.points;
 /** Failures after which the next guess of a login makes the one after it wait the longest (MAX_WAIT_SEC). */

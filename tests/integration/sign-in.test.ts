@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
-import { startTestPortal, type TestPortal } from '../support/portal';
+import { useTestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
 import { staffSignIn } from '../support/staff';
 import { NOT_ROOT_REASON } from '~/authz/ability';
@@ -10,15 +10,9 @@ import { SESSION_IDLE_MS } from '~/auth/session.server';
 import { hashPassword } from '~/auth/password.server';
 
 describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
-  let portal: TestPortal;
-  beforeAll(async () => {
-    portal = await startTestPortal(kind);
-  });
-  afterAll(async () => {
-    await portal?.stop();
-  });
+  const portal = useTestPortal(kind);
 
-  const client = (ip?: string) => new HttpClient(portal.url, { userAgent: `vitest ${ip ?? ''}` });
+  const client = (ip?: string) => new HttpClient(portal().url, { userAgent: `vitest ${ip ?? ''}` });
 
   it('signs Alice in with an HttpOnly, SameSite=Lax cookie holding an opaque id', async () => {
     const alice = client();
@@ -34,7 +28,7 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
     expect(page).toContain('+86138****0001');
     expect(page).not.toContain('alice@example.com'); // not even in the header
     expect(page).not.toContain(NOT_ROOT_REASON);
-    const audit = await portal.db.prisma.auditEvent.findFirst({ where: { action: 'login.succeeded', accountUid: '1000000000000001' } });
+    const audit = await portal().db.prisma.auditEvent.findFirst({ where: { action: 'login.succeeded', accountUid: '1000000000000001' } });
     expect(audit?.ip).toBeTruthy();
   });
 
@@ -74,7 +68,7 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
   });
 
   it('refuses a login from one address after 5 failures — known or unknown — and lets others in', async () => {
-    await portal.db.prisma.account.create({
+    await portal().db.prisma.account.create({
       data: { uid: '1000000000000099', logonEmail: 'carol@example.com', passwordHash: await hashPassword('demo-Passw0rd!'), holderName: 'Carol' },
     });
     for (const login of ['carol@example.com', 'ghost@example.com']) {
@@ -86,11 +80,11 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
     }
     // Alice is not affected by Carol's refusals.
     await client().signIn('alice@example.com');
-    expect(await portal.db.prisma.auditEvent.count({ where: { action: 'login.throttled' } })).toBeGreaterThanOrEqual(2);
+    expect(await portal().db.prisma.auditEvent.count({ where: { action: 'login.throttled' } })).toBeGreaterThanOrEqual(2);
   });
 
   it('gives a right password its point back: an IP that signs in often is not locked out by its own successes', async () => {
-    const office = () => new HttpClient(portal.url, { forwardedFor: '192.0.2.200' });
+    const office = () => new HttpClient(portal().url, { forwardedFor: '192.0.2.200' });
     for (let i = 0; i < 35; i++) {
       const c = office();
       expect((await c.post('/login', { login: 'bob@example.com', password: 'demo-Passw0rd!' })).status, `sign-in ${i + 1}`).toBe(302);
@@ -106,22 +100,22 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
     // A signed-in user's session is not usable from another site either.
     const alice = client();
     await alice.signIn('alice@example.com');
-    const before = await portal.db.prisma.session.count({ where: { accountUid: '1000000000000001', revokedAt: null } });
+    const before = await portal().db.prisma.session.count({ where: { accountUid: '1000000000000001', revokedAt: null } });
     expect((await alice.post('/account/security', { intent: 'sign-out-others' }, { origin: 'https://evil.example' })).status).toBe(403);
-    expect(await portal.db.prisma.session.count({ where: { accountUid: '1000000000000001', revokedAt: null } })).toBe(before);
+    expect(await portal().db.prisma.session.count({ where: { accountUid: '1000000000000001', revokedAt: null } })).toBe(before);
   });
 
   it('signs out: the old cookie no longer opens the page', async () => {
     const alice = client();
     await alice.signIn('alice@example.com');
     const stolen = alice.cookieHeader();
-    const session = await portal.db.prisma.session.findFirstOrThrow({ where: { accountUid: '1000000000000001', revokedAt: null }, orderBy: { createdAt: 'desc' } });
+    const session = await portal().db.prisma.session.findFirstOrThrow({ where: { accountUid: '1000000000000001', revokedAt: null }, orderBy: { createdAt: 'desc' } });
     expect((await alice.post('/logout', {})).status).toBe(302);
-    const replay = await fetch(`${portal.url}/account/security`, { headers: { Cookie: stolen }, redirect: 'manual' });
+    const replay = await fetch(`${portal().url}/account/security`, { headers: { Cookie: stolen }, redirect: 'manual' });
     expect(replay.status).toBe(302);
     // The sign-out is in the audit log, once: a second POST with the dead cookie ends nothing.
-    await fetch(`${portal.url}/logout`, { method: 'POST', headers: { Cookie: stolen, Origin: portal.url }, redirect: 'manual' });
-    const audited = await portal.db.prisma.auditEvent.findMany({ where: { action: 'session.signed_out', actorId: session.id } });
+    await fetch(`${portal().url}/logout`, { method: 'POST', headers: { Cookie: stolen, Origin: portal().url }, redirect: 'manual' });
+    const audited = await portal().db.prisma.auditEvent.findMany({ where: { action: 'session.signed_out', actorId: session.id } });
     expect(audited).toHaveLength(1);
     expect(audited[0]).toMatchObject({ actorType: 'customer', accountUid: '1000000000000001', data: { reason: 'signed-out', principalType: 'OWNER' } });
   });
@@ -129,10 +123,10 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
   it('audits a staff sign-out', async () => {
     const agent = client();
     await staffSignIn(agent, 'agent@support.example.com');
-    const staff = await portal.db.prisma.staff.findUniqueOrThrow({ where: { email: 'agent@support.example.com' } });
-    const before = await portal.db.prisma.auditEvent.count({ where: { action: 'staff.logout', actorId: staff.id } });
+    const staff = await portal().db.prisma.staff.findUniqueOrThrow({ where: { email: 'agent@support.example.com' } });
+    const before = await portal().db.prisma.auditEvent.count({ where: { action: 'staff.logout', actorId: staff.id } });
     expect((await agent.post('/staff/logout', {})).status).toBe(302);
-    expect(await portal.db.prisma.auditEvent.count({ where: { action: 'staff.logout', actorId: staff.id } })).toBe(before + 1);
+    expect(await portal().db.prisma.auditEvent.count({ where: { action: 'staff.logout', actorId: staff.id } })).toBe(before + 1);
   });
 
   it('"sign out other sessions" ends the others and keeps this one', async () => {
@@ -153,11 +147,11 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
   it('ends a session after 30 idle minutes and at its absolute expiry', async () => {
     const idle = client();
     await idle.signIn('alice@example.com');
-    await portal.db.prisma.session.updateMany({ where: { revokedAt: null, accountUid: '1000000000000001' }, data: { lastSeenAt: new Date(Date.now() - SESSION_IDLE_MS - 1000) } });
+    await portal().db.prisma.session.updateMany({ where: { revokedAt: null, accountUid: '1000000000000001' }, data: { lastSeenAt: new Date(Date.now() - SESSION_IDLE_MS - 1000) } });
     expect((await idle.get('/account/security')).status).toBe(302);
     const old = client();
     await old.signIn('alice@example.com');
-    await portal.db.prisma.session.updateMany({ where: { revokedAt: null, accountUid: '1000000000000001' }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await portal().db.prisma.session.updateMany({ where: { revokedAt: null, accountUid: '1000000000000001' }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect((await old.get('/account/security')).status).toBe(302);
   });
 

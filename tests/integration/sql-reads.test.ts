@@ -6,7 +6,7 @@ import type { AppLoadContext } from '@remix-run/node';
 import pg from 'pg';
 import { describeEachDatabase, openTestDatabase } from '../support/db';
 import type { Database } from '~/db/connect.server';
-import { seedDemoData, ALICE_UID } from '~/db/seed.server';
+import { seedDemoData, ALICE_UID } from '~/demo/seed.server';
 import { readConfig } from '~/config.server';
 import { commitSessionCookie, createSession, loadSession } from '~/auth/session.server';
 import { readStaffSession, staffCookie } from '~/staff/session.server';

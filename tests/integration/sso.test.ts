@@ -8,7 +8,7 @@ import { sessionFor } from '../support/accounts';
 import { BrowserLikeClient, configureAliceIdp, signInWithSso, startTestIdp } from '../support/oidc';
 import { DEV_IDP_USERS, newSigningKey, type RunningDevIdp } from '../../scripts/dev-idp';
 import { NOT_ROOT_PASSWORD_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_REASON } from '~/authz/ability';
-import { ALICE_UID } from '~/db/seed.server';
+import { ALICE_UID } from '~/demo/seed.server';
 import { SSO_FAILURES, type SsoFailureCode } from '~/sso/messages';
 import { openClientSecret } from '~/sso/secret.server';
 import { ROLE_SESSION_MS, SESSION_ABSOLUTE_MS } from '~/auth/session.server';

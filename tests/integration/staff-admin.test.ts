@@ -3,10 +3,10 @@ import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
 import { DEMO_STAFF, DEMO_TOTP_SECRET, staffSignIn } from '../support/staff';
-import { fileAppeal } from '../support/appeals';
+import { postAppeal } from '../support/appeals';
 import type { StaffRole } from '~/generated/prisma/enums';
 import { hashPassword } from '~/auth/password.server';
-import { DEMO_PASSWORD } from '~/db/seed.server';
+import { DEMO_PASSWORD } from '~/demo/seed.server';
 import { sealTotpSecret, totpNow } from '~/staff/totp.server';
 import { STAFF_INVALID } from '~/staff/auth.server';
 import { DUPLICATE_EMAIL, INVITATION_EXPIRED, INVITATION_INVALID, STALE_ROLES, StaffAdminError, acceptInvitation, passwordAlreadySet, reinviteStaffMember } from '~/staff/admin.server';
@@ -470,7 +470,7 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
   it('filters the audit log by actor, action, case, account and date, in pages of 50 — and records each view', async () => {
     const alice = client();
     await alice.signIn('alice@example.com');
-    const appeal = await fileAppeal(client(), prisma(), `audit-filter-${kind}@example.net`);
+    const appeal = await postAppeal(client(), prisma(), `audit-filter-${kind}@example.net`);
     expect(appeal.caseNumber).toMatch(/^AP-/);
     const appealRow = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: appeal.caseNumber! } });
 

@@ -26,7 +26,7 @@ describeEachDatabase('back-office appeal routes: authorization matrix', (kind) =
     // A second agent account, signed in and then deactivated: their session must be worthless.
     const { hashPassword } = await import('~/auth/password.server');
     const { sealTotpSecret } = await import('~/staff/totp.server');
-    const { DEMO_TOTP_SECRET } = await import('~/db/seed.server');
+    const { DEMO_TOTP_SECRET } = await import('~/demo/seed.server');
     await prisma.staff.create({
       data: { email: 'gone@support.example.com', name: 'Gone Agent', roles: ['AGENT'], passwordHash: await hashPassword('demo-Passw0rd!'), totpSecretEncrypted: sealTotpSecret(portal.services.config.encryptionSecret, DEMO_TOTP_SECRET), totpEnrolledAt: new Date() },
     });

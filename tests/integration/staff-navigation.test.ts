@@ -7,7 +7,7 @@ import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
 import { FULL_CHECKLIST, makeAppeal, signInStaff } from '../support/backoffice';
 import { totpNow } from '~/staff/totp.server';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { CHECKLIST } from '~/appeals/review';
 
 const title = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1];
@@ -47,31 +47,31 @@ describeEachDatabase('back office: landing page, navigation, refusals in the fra
     return { client: c, afterPassword: password.headers.get('location'), landing: totp.headers.get('location') };
   }
 
-  it('sends an admin without appeal rights to the staff administration, whose navigation links to staff and audit administration', async () => {
+  it('sends an admin without appeal rights to the dashboard, whose navigation links to it and to staff and audit administration', async () => {
     const { client, landing } = await signIn('admin@support.example.com');
-    expect(landing).toBe('/staff/admin/staff');
+    expect(landing).toBe('/staff/dashboard');
     const page = await client.get(landing!);
     expect(page.status).toBe(200);
-    expect(navLinks(await page.text())).toEqual(['/staff/admin/staff', '/staff/admin/audit']);
+    expect(navLinks(await page.text())).toEqual(['/staff/dashboard', '/staff/admin/staff', '/staff/admin/audit']);
     // The header's "Back office" (/staff) and the sign-in page, once signed in, lead there too.
     for (const path of ['/staff', '/staff/login']) {
       const res = await client.get(path);
       expect(res.status, path).toBe(302);
-      expect(res.headers.get('location'), path).toBe('/staff/admin/staff');
+      expect(res.headers.get('location'), path).toBe('/staff/dashboard');
     }
     // A page asked for before signing in still wins.
     expect((await signIn('admin@support.example.com', '/staff/admin/audit')).landing).toBe('/staff/admin/audit');
   });
 
-  it('still sends an agent to the queue, with the queue alone in the navigation', async () => {
+  it('sends an agent to the dashboard, with the dashboard and the queue in the navigation', async () => {
     const { client, afterPassword, landing } = await signIn('agent@support.example.com');
     expect(afterPassword).toBe('/staff/login');
-    expect(landing).toBe('/staff/appeals');
+    expect(landing).toBe('/staff/dashboard');
     const queue = await client.get('/staff/appeals');
     expect(queue.status).toBe(200);
-    expect(navLinks(await queue.text())).toEqual(['/staff/appeals']);
+    expect(navLinks(await queue.text())).toEqual(['/staff/dashboard', '/staff/appeals']);
     const index = await client.get('/staff');
-    expect(index.headers.get('location')).toBe('/staff/appeals');
+    expect(index.headers.get('location')).toBe('/staff/dashboard');
   });
 
   it('answers an admin opening the queue or a case 403 inside the back office: navigation, the reason and links to the admin pages', async () => {
@@ -80,17 +80,17 @@ describeEachDatabase('back office: landing page, navigation, refusals in the fra
       const res = await clients.admin.get(path);
       expect(res.status, path).toBe(403);
       const html = await res.text();
-      expect(navLinks(html), path).toEqual(['/staff/admin/staff', '/staff/admin/audit']);
+      expect(navLinks(html), path).toEqual(['/staff/dashboard', '/staff/admin/staff', '/staff/admin/audit']);
       expect(pageText(html)).toContain('Not allowed Your role does not include working on appeals.');
       const allowed = /data-testid="allowed-pages"[^>]*>([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
-      expect([...allowed.matchAll(/href="([^"]+)"/g)].map((m) => m[1])).toEqual(['/staff/admin/staff', '/staff/admin/audit']);
+      expect([...allowed.matchAll(/href="([^"]+)"/g)].map((m) => m[1])).toEqual(['/staff/dashboard', '/staff/admin/staff', '/staff/admin/audit']);
       expect(title(html)).toBe('Not allowed — Back office');
     }
     // A missing page in the back office keeps the frame too.
     const missing = await clients.agent.get('/staff/appeals/00000000-0000-4000-8000-000000000000');
     expect(missing.status).toBe(404);
     const html = await missing.text();
-    expect(navLinks(html)).toEqual(['/staff/appeals']);
+    expect(navLinks(html)).toEqual(['/staff/dashboard', '/staff/appeals']);
     expect(pageText(html)).toContain('This case does not exist.');
   });
 
@@ -161,6 +161,7 @@ describeEachDatabase('back office: landing page, navigation, refusals in the fra
     const appeal = await makeAppeal(prisma(), null);
     const pages: [HttpClient, string, string][] = [
       [new HttpClient(portal.url), '/staff/login', 'Staff sign-in — Back office'],
+      [clients.agent, '/staff/dashboard', 'Dashboard — Back office'],
       [clients.agent, '/staff/appeals', 'Appeal queue — Back office'],
       [clients.agent, `/staff/appeals/${appeal.id}`, `${appeal.caseNumber} — Back office`],
       [clients.admin, '/staff/appeals', 'Not allowed — Back office'],

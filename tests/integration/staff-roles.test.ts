@@ -7,7 +7,7 @@ import { HttpClient, pageText } from '../support/http';
 import { DEMO_STAFF, DEMO_TOTP_SECRET, staffSignIn } from '../support/staff';
 import type { StaffRole } from '~/generated/prisma/enums';
 import { hashPassword } from '~/auth/password.server';
-import { DEMO_PASSWORD } from '~/db/seed.server';
+import { DEMO_PASSWORD } from '~/demo/seed.server';
 import { sealTotpSecret } from '~/staff/totp.server';
 import { NO_SENIOR_REQUEST, NO_STAFF_DOMAINS, SENIOR_NEEDS_ANOTHER_ADMIN, staffDomainOnly } from '~/staff/admin.server';
 

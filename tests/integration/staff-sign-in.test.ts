@@ -6,7 +6,7 @@ import { describeEachDatabase } from '../support/db';
 import { useTestPortal } from '../support/portal';
 import { HttpClient } from '../support/http';
 import { DEMO_STAFF, DEMO_TOTP_SECRET, staffSignIn } from '../support/staff';
-import { DEMO_PASSWORD } from '~/db/seed.server';
+import { DEMO_PASSWORD } from '~/demo/seed.server';
 import { completeStaffSignIn } from '~/staff/auth.server';
 import { totpNow } from '~/staff/totp.server';
 

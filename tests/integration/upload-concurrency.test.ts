@@ -4,11 +4,11 @@
 // sockets from their own loopback addresses (127.0.0.x), trickling or stopping half-way through.
 import http from 'node:http';
 import net from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
-import { startTestPortal, type TestPortal } from '../support/portal';
+import { useTestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
-import { BASE_DETAILS, appealForm, proveAppealEmail } from '../support/appeals';
+import { BASE_DETAILS, appealForm, postAppealEmailProof } from '../support/appeals';
 import { file, pngBytes } from '../support/files';
 import { MAX_FORM_PARTS, MULTIPART_READS_PER_CLIENT, UPLOAD_BUSY } from '~/appeals/uploads.server';
 import { BODY_GRACE_MS, HEADERS_TIMEOUT_MS } from '~/server/http.server';
@@ -19,19 +19,13 @@ const head = (name: string, filename?: string) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describeEachDatabase('slow uploads', (kind) => {
-  let portal: TestPortal;
-  beforeAll(async () => {
-    portal = await startTestPortal(kind);
-  });
-  afterAll(async () => {
-    await portal?.stop();
-  });
+  const portal = useTestPortal(kind);
   let mailbox = 0;
 
   /** A browser flow that proved its new email (the step before a submission), as its Cookie header. */
   async function provedFlow(): Promise<string> {
-    const client = new HttpClient(portal.url);
-    await proveAppealEmail(client, portal.db.prisma, `slow.${mailbox++}@upload.example`);
+    const client = new HttpClient(portal().url);
+    await postAppealEmailProof(client, portal().db.prisma, `slow.${mailbox++}@upload.example`);
     return client.cookieHeader();
   }
 
@@ -40,7 +34,7 @@ describeEachDatabase('slow uploads', (kind) => {
    * but sending only `first`; the rest goes when `finish` is called.
    */
   function upload(from: string, cookie: string, first: string, rest: string) {
-    const url = new URL('/appeals/new', portal.url);
+    const url = new URL('/appeals/new', portal().url);
     const body = first + rest;
     let status: number | null = null;
     let text = '';
@@ -77,7 +71,7 @@ describeEachDatabase('slow uploads', (kind) => {
 
     // A proved flow from an address that has used up its appeals for the day.
     const cookie = await provedFlow();
-    for (let i = 0; i < 10; i++) await portal.services.limits.consume('appealsPerIp', '127.0.0.9');
+    for (let i = 0; i < 10; i++) await portal().services.limits.consume('appealsPerIp', '127.0.0.9');
     const limited = upload('127.0.0.9', cookie, halfFile, 'x'.repeat(5 * 1024 * 1024));
     expect(await limited.answered).toBe(429);
     expect(limited.text()).toContain('Too many appeals were filed recently');
@@ -99,8 +93,8 @@ describeEachDatabase('slow uploads', (kind) => {
     third.abort();
 
     // Somebody else's whole appeal, with its ID document, is filed while the slow ones hang.
-    const client = new HttpClient(portal.url);
-    await proveAppealEmail(client, portal.db.prisma, 'normal@upload.example');
+    const client = new HttpClient(portal().url);
+    await postAppealEmailProof(client, portal().db.prisma, 'normal@upload.example');
     const form = appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png', 'image/png') });
     const started = Date.now();
     const filed = await client.post('/appeals/new', form);
@@ -113,10 +107,10 @@ describeEachDatabase('slow uploads', (kind) => {
     for (const s of stalled) expect(await s.answered).toBeLessThan(500);
   });
 
-  it('drops a body that trickles, and headers that never end, within seconds; the portal still serves pages', async () => {
+  it('drops a body that trickles, and headers that never end, within seconds; the portal() still serves pages', async () => {
     const trickler = upload('127.0.0.6', await provedFlow(), halfFile, restOfFile);
     const drip = setInterval(() => trickler.write('x'), 1000);
-    const slowloris = net.connect({ host: '127.0.0.1', port: Number(new URL(portal.url).port), localAddress: '127.0.0.7' });
+    const slowloris = net.connect({ host: '127.0.0.1', port: Number(new URL(portal().url).port), localAddress: '127.0.0.7' });
     let headersDropped = 0;
     slowloris.on('close', () => (headersDropped = Date.now()));
     slowloris.on('error', () => {});
@@ -136,7 +130,7 @@ describeEachDatabase('slow uploads', (kind) => {
       slowloris.destroy();
       trickler.abort();
     }
-    expect((await fetch(`${portal.url}/login`)).status).toBe(200);
+    expect((await fetch(`${portal().url}/login`)).status).toBe(200);
   }, 40_000);
 
   it(`stops reading a form of more than ${MAX_FORM_PARTS} parts, with a message`, async () => {
@@ -148,14 +142,14 @@ describeEachDatabase('slow uploads', (kind) => {
   });
 
   it.each(['scan=1.png', 'scan;2024.png'])('files evidence named %s under that name', async (name) => {
-    const client = new HttpClient(portal.url);
+    const client = new HttpClient(portal().url);
     const newEmail = `named.${mailbox++}@upload.example`;
-    await proveAppealEmail(client, portal.db.prisma, newEmail);
+    await postAppealEmailProof(client, portal().db.prisma, newEmail);
     const res = await client.post('/appeals/new', appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), name, 'image/png') }));
     const html = await res.text();
     expect(res.status, pageText(html).slice(0, 300)).toBe(200);
     const caseNumber = /AP-\d{8}-\d{6}/.exec(html)![0];
-    const appeal = await portal.db.prisma.appeal.findUniqueOrThrow({ where: { caseNumber }, include: { evidence: true } });
+    const appeal = await portal().db.prisma.appeal.findUniqueOrThrow({ where: { caseNumber }, include: { evidence: true } });
     expect(appeal.evidence.map((e) => e.originalName)).toEqual([name]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, openTestDatabase } from '../support/db';
 import type { Database } from '~/db/connect.server';
-import { seedDemoData } from '~/db/seed.server';
+import { seedDemoData } from '~/demo/seed.server';
 import { CODE_RULES, checkCode, hashCode, issueCode, type CheckInput, type IssueInput } from '~/verification/codes.server';
 import type { VerificationPurpose } from '~/generated/prisma/client';
 

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import type { PrincipalType, PrismaClient } from '~/generated/prisma/client';
 import { commitSessionCookie, createSession } from '~/auth/session.server';
 import { hashPassword } from '~/auth/password.server';
-import { DEMO_PASSWORD } from '~/db/seed.server';
+import { DEMO_PASSWORD } from '~/demo/seed.server';
 import type { TestPortal } from './portal';
 import { HttpClient } from './http';
 
@@ -68,7 +68,7 @@ export const STEP2 = '/account/security/logon-email/new';
 export const DONE = '/account/security/logon-email/done';
 
 /** Step 1: get the identity code on a channel and enter it; the privileged window opens. */
-export async function verifyIdentity(client: HttpClient, prisma: PrismaClient, channel: 'SMS' | 'EMAIL', target: string) {
+export async function postVerifyIdentity(client: HttpClient, prisma: PrismaClient, channel: 'SMS' | 'EMAIL', target: string) {
   const sent = await client.post(STEP1, { intent: 'send-code', channel });
   expect(sent.status, await sent.clone().text()).toBe(302);
   const code = await codeSentTo(prisma, target);
@@ -78,7 +78,7 @@ export async function verifyIdentity(client: HttpClient, prisma: PrismaClient, c
 }
 
 /** Step 2a: ask for the code at the new address; returns it. */
-export async function sendNewEmailCode(client: HttpClient, prisma: PrismaClient, newEmail: string): Promise<string> {
+export async function postNewEmailCode(client: HttpClient, prisma: PrismaClient, newEmail: string): Promise<string> {
   const sent = await client.post(STEP2, { intent: 'send-code', newEmail });
   expect(sent.status, await sent.clone().text()).toBe(302);
   expect(sent.headers.get('location')).toBe(STEP2);
@@ -86,6 +86,6 @@ export async function sendNewEmailCode(client: HttpClient, prisma: PrismaClient,
 }
 
 /** Step 2b: confirm with the code. */
-export function confirmNewEmail(client: HttpClient, newEmail: string, code: string) {
+export function postConfirmNewEmail(client: HttpClient, newEmail: string, code: string) {
   return client.post(STEP2, { intent: 'confirm', newEmail, code });
 }

@@ -22,7 +22,7 @@ export async function latestCodeFor(prisma: PrismaClient, to: string): Promise<s
 }
 
 /** Steps 1–2 of the appeal form: ask for a code at the new email and prove it. */
-export async function proveAppealEmail(client: HttpClient, prisma: PrismaClient, newEmail: string, scenario = 'FORGOT_LOGON_EMAIL', query = '') {
+export async function postAppealEmailProof(client: HttpClient, prisma: PrismaClient, newEmail: string, scenario = 'FORGOT_LOGON_EMAIL', query = '') {
   await client.get(`/appeals/new?scenario=${scenario}${query}`);
   const sent = await client.post('/appeals/new', { intent: 'send-code', scenario, newEmail });
   expect(sent.status, await sent.clone().text()).toBe(302);
@@ -38,8 +38,8 @@ export function appealForm(fields: Record<string, string>, files: Record<string,
   return form;
 }
 
-export async function fileAppeal(client: HttpClient, prisma: PrismaClient, newEmail: string, details: Record<string, string> = BASE_DETAILS, files?: Record<string, File | File[]>) {
-  await proveAppealEmail(client, prisma, newEmail, details.scenario);
+export async function postAppeal(client: HttpClient, prisma: PrismaClient, newEmail: string, details: Record<string, string> = BASE_DETAILS, files?: Record<string, File | File[]>) {
+  await postAppealEmailProof(client, prisma, newEmail, details.scenario);
   const res = await client.post('/appeals/new', appealForm(details, files));
   const html = await res.text();
   return { res, html, text: pageText(html), caseNumber: /AP-\d{8}-\d{6}/.exec(html)?.[0] ?? null };

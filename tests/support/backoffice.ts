@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { PrismaClient, Prisma } from '~/generated/prisma/client';
 import { HttpClient } from './http';
 import { totpNow } from '~/staff/totp.server';
-import { DEMO_TOTP_SECRET } from '~/db/seed.server';
+import { DEMO_TOTP_SECRET } from '~/demo/seed.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { addWorkingDays } from '~/appeals/sla';
 import type { EvidenceStore } from '~/appeals/evidence-store.server';

@@ -1,5 +1,5 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { chromiumPath, CHROMIUM_ADVICE } from '../../scripts/chromium.mjs';
 import { startTestPortal, type TestPortal } from './portal';
 
@@ -14,15 +14,33 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+export type BrowserPortal = {
+  portal: TestPortal;
+  browser: Browser;
+  /** A page in a fresh browser context (its own cookies), closed after the test. */
+  page: (options?: BrowserContextOptions) => Promise<Page>;
+};
+
 /**
  * One end-to-end suite's portal (embedded database) and Chromium: started before its tests,
- * closed after them. Read `env.portal` and `env.browser` inside hooks and tests.
+ * closed after them. Read `env.portal` and `env.browser` inside hooks and tests; `env.page()` opens
+ * a visitor of their own, whose context is closed when the test ends.
  */
-export function useBrowserPortal(options?: Parameters<typeof startTestPortal>[1]): { portal: TestPortal; browser: Browser } {
-  const env = {} as { portal: TestPortal; browser: Browser };
+export function useBrowserPortal(options?: Parameters<typeof startTestPortal>[1]): BrowserPortal {
+  const open: BrowserContext[] = [];
+  const env = {
+    page: async (contextOptions?: BrowserContextOptions) => {
+      const context = await env.browser.newContext(contextOptions);
+      open.push(context);
+      return context.newPage();
+    },
+  } as BrowserPortal;
   beforeAll(async () => {
     env.portal = await startTestPortal('pglite', options);
     env.browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
   });
   afterAll(async () => {
     await env.browser?.close();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { inject, it } from 'vitest';
+import { inject } from 'vitest';
 import { openDatabase, type Database, type DatabaseKind } from '~/db/connect.server';
 import pg from 'pg';
 import { ADMIN_URL, adminQuery, urlFor } from './postgres';

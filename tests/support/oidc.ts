@@ -3,7 +3,7 @@
 // authorization code flow through the provider's own login and consent pages.
 import { expect } from 'vitest';
 import type { SsoMode } from '~/generated/prisma/client';
-import { ALICE_UID } from '~/db/seed.server';
+import { ALICE_UID } from '~/demo/seed.server';
 import { DEMO_IDP_CLIENT_SECRET, DEMO_IDP_PASSWORD, DEMO_IDP_USER } from '~/sso/demo';
 import { sealClientSecret } from '~/sso/secret.server';
 import { startDevIdp, type DevIdpOptions, type RunningDevIdp } from '../../scripts/dev-idp';

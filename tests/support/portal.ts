@@ -6,7 +6,8 @@ import type { ServerBuild } from '@remix-run/node';
 import type { DatabaseKind, Database } from '~/db/connect.server';
 import type { PortalConfig } from '~/config.server';
 import type { Services } from '~/services.server';
-import { seedDemoData } from '~/db/seed.server';
+import type { Logger } from '~/server/log.server';
+import { seedDemoData } from '~/demo/seed.server';
 import { afterAll, beforeAll } from 'vitest';
 import { openTestDatabase } from './db';
 
@@ -23,6 +24,10 @@ export function loadBuild(): Promise<BuildModule> {
 
 export type TestPortal = {
   url: string;
+  /** starting / ready / stopping (the readiness probe's answer). */
+  lifecycle: { state: 'starting' | 'ready' | 'stopping' };
+  /** The loopback METRICS_PORT listener, when the config asks for one. */
+  metricsUrl?: string;
   services: Services;
   db: Database;
   stop(): Promise<void>;
@@ -34,23 +39,25 @@ export type TestPortal = {
  */
 export async function startTestPortal(
   kind: DatabaseKind,
-  options: { seed?: boolean; config?: Partial<PortalConfig>; env?: Record<string, string | undefined>; db?: Database; dispatcherPollMs?: number } = {},
+  options: { seed?: boolean; config?: Partial<PortalConfig>; env?: Record<string, string | undefined>; db?: Database; dispatcherPollMs?: number; logger?: Logger } = {},
 ): Promise<TestPortal> {
   const build = await loadBuild();
   const db = options.db ?? (await openTestDatabase(kind));
   const evidenceDir = options.config?.evidenceDir ?? (await mkdtemp(path.join(tmpdir(), 'ard-evidence-')));
-  const config = build.entry.module.readConfig({ PORTAL_MODE: 'test', ...options.env }, { port: 0, evidenceDir, ...options.config });
+  const config = build.entry.module.readConfig({ PORTAL_MODE: 'test', ...options.env }, { port: 0, evidenceDir, shutdownGraceSeconds: 2, ...options.config });
   // Sealed with this portal's own keys, so a portal given other secrets (production) still reads them.
   if (options.seed !== false) await seedDemoData(db.prisma, { encryptionKeys: config.encryptionKeys });
   const portal = await build.entry.module.startPortal({
     build,
     config,
     host: '127.0.0.1',
-    services: { db, dispatcherPollMs: options.dispatcherPollMs ?? 50, sealerEveryMs: 100 },
+    services: { db, dispatcherPollMs: options.dispatcherPollMs ?? 50, sealerEveryMs: 100, logger: options.logger },
     log: () => {},
   });
   return {
     url: portal.url.replace('localhost', '127.0.0.1'),
+    lifecycle: portal.lifecycle,
+    metricsUrl: portal.metricsServer ? `http://127.0.0.1:${(portal.metricsServer.address() as { port: number }).port}` : undefined,
     services: portal.services,
     db,
     async stop() {

@@ -1,7 +1,7 @@
 // Staff sign-in over HTTP for tests: password, then the TOTP code — the way /staff/login is used.
 import type { PrismaClient } from '~/generated/prisma/client';
 import { normaliseEmail } from '~/account/email';
-import { DEMO_PASSWORD } from '~/db/seed.server';
+import { DEMO_PASSWORD } from '~/demo/seed.server';
 import { totpNow } from '~/staff/totp.server';
 import type { HttpClient } from './http';
 

@@ -126,3 +126,37 @@ describe('ability matrix (staff on appeals)', () => {
     expect(denialReason(ability, action, 'Appeal', { id: 'a1', ...cases[state] }) === null).toBe(expected);
   });
 });
+
+describe('ability matrix (staff on the dashboard: the Report subject)', () => {
+  const inactive: Principal = { kind: 'staff', staffId: 's4', roles: ['AGENT', 'SENIOR_AGENT'], active: false, label: 'gone' };
+  const noRole: Principal = { kind: 'staff', staffId: 's5', roles: [], active: true, label: 'none' };
+  const everyone: Record<string, Principal> = { ...principals, inactive, noRole };
+  // The desk's figures (team totals included), a member's own row, another member's row.
+  const reports = { desk: { kind: 'desk' }, ownRow: null, othersRow: { kind: 'person', staffId: 's9' } } as const;
+  const rows: [string, keyof typeof reports, boolean][] = [
+    ['agent', 'desk', true],
+    ['agent', 'ownRow', true],
+    ['agent', 'othersRow', false],
+    ['senior', 'desk', true],
+    ['senior', 'ownRow', true],
+    ['senior', 'othersRow', true],
+    ['admin', 'desk', true],
+    ['admin', 'ownRow', true],
+    ['admin', 'othersRow', true],
+    ['inactive', 'desk', false],
+    ['inactive', 'othersRow', false],
+    ['noRole', 'desk', false],
+    ['noRole', 'ownRow', false],
+    ['owner', 'desk', false],
+    ['ramUser', 'desk', false],
+    ['ssoUser', 'othersRow', false],
+  ];
+  it.each(rows)('%s may read the %s report: %s', (who, report, expected) => {
+    const p = everyone[who];
+    const record = reports[report] ?? { kind: 'person', staffId: p.kind === 'staff' ? p.staffId : 'x' };
+    const ability = defineAbilityFor(p);
+    expect(denialReason(ability, 'read', 'Report', record) === null).toBe(expected);
+    // The browser's copy of the rules says the same.
+    expect(denialReason(abilityFromRules(ability.rules), 'read', 'Report', record) === null).toBe(expected);
+  });
+});

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { emailSchema, normaliseEmail } from '~/account/email';
 import { channelSchema, codeSchema, confirmNewEmailSchema, identityCodeSchema, newEmailSchema } from '~/account/schemas';
-import { hasPrivilegedWindow, identityChannels, PRIVILEGED_WINDOW_MS, NOT_ME_LINK_DAYS } from '~/account/change-email.server';
-import { maskDestination, maskEmail, maskPhone } from '~/account/masking';
+import { hasPrivilegedWindow, identityChannels, PRIVILEGED_WINDOW_MS, NOT_ME_LINK_DAYS } from '~/account/logon-email.server';
+import { maskDestination, maskEmail, maskPhone } from '~/lib/masking';
 import { logonEmailChangedNew, logonEmailChangedOld } from '~/outbox/templates';
 
 /** A well-formed address of `length` characters (64-char local part, 63-char labels). */

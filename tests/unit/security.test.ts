@@ -5,7 +5,7 @@ import { readConfig, ConfigError, encryptionKeysFrom } from '~/config.server';
 import { decryptSecret, encryptSecret, sealedUnderNewest } from '~/lib/crypto.server';
 import { safeRedirectPath } from '~/auth/session.server';
 import { hashPassword, PASSWORD_PERSONAL, PASSWORD_TOO_COMMON, passwordProblem, verifyPassword } from '~/auth/password.server';
-import { maskEmail, maskPhone } from '~/account/masking';
+import { maskEmail, maskPhone } from '~/lib/masking';
 import { emailSchema } from '~/account/email';
 import { auditHash, stableJson } from '~/audit/audit.server';
 import { FREE_FAILURES, MAX_WAIT_SEC, waitAfterGuess } from '~/auth/guessing.server';

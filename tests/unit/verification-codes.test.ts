@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CODE_RULES, checkErrorMessage, hashCode, issueErrorMessage } from '~/verification/codes.server';
+import { CODE_RULES, checkErrorMessage, hashCode, issueErrorMessage, liveCode } from '~/verification/codes.server';
 import { newNumericCode } from '~/lib/tokens.server';
 import { codeMessage } from '~/outbox/templates';
 
@@ -82,5 +82,27 @@ describe('codeMessage', () => {
     expect(m.sms).toContain('012345');
     expect(m.sms).toContain('10 minutes');
     expect(m.text).toMatch(/new logon email/);
+  });
+});
+
+describe('liveCode: whether a code can still be entered', () => {
+  const now = Date.parse('2026-12-03T12:00:00Z');
+  const code = (over: Partial<{ consumedAt: Date | null; invalidatedAt: Date | null; expiresAt: Date }>) => ({
+    consumedAt: null,
+    invalidatedAt: null,
+    expiresAt: new Date(now + 1000),
+    ...over,
+  });
+  it.each([
+    ['unused, unexpired', code({}), true],
+    ['used', code({ consumedAt: new Date(now - 1) }), false],
+    ['replaced by a newer code', code({ invalidatedAt: new Date(now - 1) }), false],
+    ['expired this very millisecond', code({ expiresAt: new Date(now) }), false],
+    ['expired earlier', code({ expiresAt: new Date(now - 60_000) }), false],
+  ])('%s → %s', (_name, row, live) => {
+    expect(liveCode(row, now)).toBe(live ? row : null);
+  });
+  it('no code at all is no live code', () => {
+    expect(liveCode(null, now)).toBeNull();
   });
 });

@@ -8,7 +8,7 @@ import { recordAudit } from '~/audit/audit.server';
 import { checkCode, sendCode, type CheckResult, type IssueResult } from '~/verification/codes.server';
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { logonEmailChangedNew, logonEmailChangedOld } from '~/outbox/templates';
-import { maskEmail } from './masking';
+import { maskEmail } from '~/lib/masking';
 import { emailSchema, normaliseEmail } from './email';
 import { CHANGE_MESSAGES } from './messages';
 import { isUniqueViolation } from '~/db/errors';
