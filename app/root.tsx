@@ -1,3 +1,4 @@
+import { RouteAnnouncer } from '~/components/route-announcer';
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from '@remix-run/react';
 import stylesheet from '~/styles/app.css';
@@ -120,6 +121,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
           Skip to main content
         </a>
         <Header />
+        <RouteAnnouncer />
         <main id="main" tabIndex={-1}>
           {children}
         </main>

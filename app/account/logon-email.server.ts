@@ -99,6 +99,35 @@ export function alreadyChangedTo(account: Pick<Account, 'logonEmail' | 'logonEma
   );
 }
 
+/**
+ * Did this session make the account's latest change of its logon email, less than CHANGE_DONE_SHOWN_MS
+ * ago? Told by the change's audit event (its actor is the session). "Modification successful", with the
+ * whole new address, is for that session only.
+ */
+export async function changedInThisSession(
+  prisma: Services['prisma'],
+  account: Pick<Account, 'uid' | 'logonEmailChangedAt'>,
+  sessionId: string,
+  now = new Date(),
+): Promise<boolean> {
+  const changedAt = account.logonEmailChangedAt;
+  if (!changedAt || now.getTime() - changedAt.getTime() > CHANGE_DONE_SHOWN_MS) return false;
+  const latest = await prisma.auditEvent.findFirst({
+    where: { accountUid: account.uid, action: 'logon_email.changed', at: { gte: new Date(now.getTime() - CHANGE_DONE_SHOWN_MS) } },
+    orderBy: { at: 'desc' },
+    select: { actorType: true, actorId: true },
+  });
+  return latest?.actorType === 'customer' && latest.actorId === sessionId;
+}
+
+/** Ends the live code sent to a new address in this session ("Use a different address"). */
+export async function dropNewEmailCode(services: Services, session: ChangeSession, account: Pick<Account, 'uid'>, now = new Date()): Promise<void> {
+  await services.prisma.verification.updateMany({
+    where: { purpose: 'CHANGE_EMAIL_NEW', requesterKey: requesterKey(session), accountUid: account.uid, consumedAt: null, invalidatedAt: null },
+    data: { invalidatedAt: now },
+  });
+}
+
 export function hasPrivilegedWindow(session: { privilegedUntil: Date | null }, now = new Date()): boolean {
   return Boolean(session.privilegedUntil && session.privilegedUntil.getTime() > now.getTime());
 }

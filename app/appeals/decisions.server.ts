@@ -1,13 +1,13 @@
 // What staff do to a case. Every decision runs in one transaction on a locked row, checks the
 // ability against the row as it is now, and refuses a stale form (the version it was made from).
 // Submitting the same decision twice answers "already done" instead of acting twice.
+import { rotateTrackingToken } from './tracking.server';
 import type { Appeal, Prisma } from '~/generated/prisma/client';
 import type { Services } from '~/services.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
 import { denialReason, type Action, type AppAbility } from '~/authz/ability';
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { appealApprovedOnHold, appealDecided, appealNeedsInformation } from '~/outbox/templates';
-import { newToken, sha256 } from '~/lib/tokens.server';
 import { isUniqueViolation } from '~/db/errors';
 import { UUID } from '~/lib/ids';
 import { reassessInTransaction } from './risk.server';
@@ -150,8 +150,7 @@ export async function updateChecklist(services: Services, actor: StaffActor, app
 
 /** Rotates the tracking link and returns the new URL, for mails that must carry one. */
 async function freshTrackingUrl(tx: Prisma.TransactionClient, services: Services, appealId: string): Promise<string> {
-  const token = newToken();
-  await tx.appeal.update({ where: { id: appealId }, data: { trackingTokenHash: sha256(token) } });
+  const token = await rotateTrackingToken(tx, appealId);
   return `${services.config.publicUrl}/appeals/track/${token}`;
 }
 

@@ -7,7 +7,7 @@ import type { RequestMeta } from '~/audit/audit.server';
 import { recordAudit } from '~/audit/audit.server';
 import { atLeast } from '~/lib/timing';
 import { fieldErrorsOf } from '~/lib/form-errors';
-import { appealDetailsSchema } from './schema.server';
+import { APPEAL_FORM_MESSAGES, appealDetailsSchema } from './schema.server';
 import { AlreadyFiled, appealEmailProof, caseFiledWithProof, submitAppeal } from './submit.server';
 import { NoticeLinkUsed, noticeUsedMessage, readNoticeLink } from './notice-link.server';
 import { vetUploads, type Upload } from './uploads.server';
@@ -56,7 +56,7 @@ export async function fileAppeal(services: Services, input: FilingInput): Promis
   const parsed = appealDetailsSchema.safeParse({ ...fields, notice: link?.state === 'live' ? input.noticeToken : undefined });
   const errors: Record<string, string> = parsed.success ? {} : fieldErrorsOf(parsed.error);
   const present = new Set(uploads.map((u) => u.field));
-  if (!present.has('idDocument')) errors.idDocument ??= 'Attach an ID document (JPEG, PNG or PDF).';
+  if (!present.has('idDocument')) errors.idDocument ??= APPEAL_FORM_MESSAGES.idDocumentMissing;
   if (fields.accountType === 'ENTERPRISE' && !present.has('businessLicence')) errors.businessLicence ??= 'Enterprise accounts must attach a business licence.';
   const vetted = await vetUploads(uploads);
   for (const [field, message] of Object.entries(vetted.errors)) errors[field] ??= message;

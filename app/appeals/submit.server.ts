@@ -1,5 +1,6 @@
 // Filing an appeal: the new email is proved by a code first; the submission never reveals whether
 // the identified account exists; a second open appeal for the same account and email is merged.
+import { keepReplacedTrackingLink } from './tracking.server';
 import type { Appeal, Prisma } from '~/generated/prisma/client';
 import type { Services } from '~/services.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
@@ -202,6 +203,8 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
       const assessed = await assessRisk(readInTransaction(tx), { appealId: open.id, accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: open.origin === 'NOT_ME_LINK', knowledge, now });
       const signals = mergeSignals(storedSignals(open.riskSignals), assessed.signals);
       const risk = scoreRisk(signals.map((x) => x.code));
+      // The merged filing's mail carries a new link; the case's earlier one is kept as replaced.
+      await keepReplacedTrackingLink(tx, open.id, open.trackingTokenHash, now);
       await tx.appeal.update({
         where: { id: open.id },
         data: {

@@ -3,11 +3,36 @@ import type { Services } from '~/services.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { appealWithdrawn } from '~/outbox/templates';
-import { sha256 } from '~/lib/tokens.server';
+import { newToken, sha256 } from '~/lib/tokens.server';
+import type { Prisma } from '~/generated/prisma/client';
 import { portalCookie } from '~/lib/cookies.server';
 import { EVIDENCE_FIELDS, OPEN_STATUSES, mayStillChangeAccount } from './schema';
 import { backInReview } from './sla';
 import type { AcceptedFile } from './uploads.server';
+
+/** Keeps the hash of a case's tracking link that a newer one replaces, so that opening it can say so. */
+export async function keepReplacedTrackingLink(tx: Prisma.TransactionClient, appealId: string, previousHash: string, now = new Date()): Promise<void> {
+  await tx.replacedTrackingLink.createMany({ data: [{ tokenHash: previousHash, appealId, replacedAt: now }], skipDuplicates: true });
+}
+
+/** Rotates a case's tracking link (the old one kept as replaced); returns the new token. */
+export async function rotateTrackingToken(tx: Prisma.TransactionClient, appealId: string): Promise<string> {
+  const current = await tx.appeal.findUniqueOrThrow({ where: { id: appealId }, select: { trackingTokenHash: true } });
+  await keepReplacedTrackingLink(tx, appealId, current.trackingTokenHash);
+  const token = newToken();
+  await tx.appeal.update({ where: { id: appealId }, data: { trackingTokenHash: sha256(token) } });
+  return token;
+}
+
+/** Whether `token` is a tracking link that was replaced by a newer one (nothing else is told about it). */
+export async function isReplacedTrackingToken(services: Services, token: string): Promise<boolean> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return false;
+  return (await services.prisma.replacedTrackingLink.count({ where: { tokenHash: sha256(token) } })) > 0;
+}
+
+/** The customer's own withdrawal, as the timeline stores it (for staff) and as the customer reads it. */
+export const CUSTOMER_WITHDREW = 'The customer withdrew the appeal.';
+export const YOU_WITHDREW = 'You withdrew the appeal.';
 
 export async function findByTrackingToken(services: Services, token: string) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
@@ -91,7 +116,7 @@ export async function withdrawAppeal(services: Services, input: { appealId: stri
       data: { status: 'WITHDRAWN', decidedAt: now, assigneeId: null, handoverAt: null, version: { increment: 1 } },
     });
     if (!moved.count) throw new StaleCase();
-    await tx.appealMessage.create({ data: { appealId: appeal.id, author: 'SYSTEM', body: 'The customer withdrew the appeal.' } });
+    await tx.appealMessage.create({ data: { appealId: appeal.id, author: 'SYSTEM', body: CUSTOMER_WITHDREW } });
     await enqueueEmail(tx, { to: appeal.newEmail, ...appealWithdrawn({ caseNumber: appeal.caseNumber }), template: 'appeal-withdrawn' });
     await recordAudit(tx, {
       actor: { type: 'anonymous', id: `appeal:${appeal.caseNumber}` },

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from '@remix-run/react';
 import { CODE_RULES } from '~/verification/rules';
+import { useHydrated } from './hydrated';
 
 /** Seconds until `at` (ISO), ticking in the browser; the server enforces the same limit. */
 export function useSecondsUntil(at: string | null | undefined): number {
@@ -20,20 +21,34 @@ export function useSecondsUntil(at: string | null | undefined): number {
   return left;
 }
 
-/** "Get verification code" / "Resend code", disabled with a countdown while the cooldown runs. */
+/** "14:31:05 UTC" — a time the server can write without knowing the reader's time zone. */
+const utcTime = (iso: string) => `${iso.slice(11, 19)} UTC`;
+
+/**
+ * "Get verification code" / "Resend code", disabled while the cooldown runs. With JavaScript it counts
+ * down; without, nothing would count: the page says after when a new code can be asked for, and the
+ * button is enabled when the page is loaded again after that (the server enforces the same limit).
+ */
 export function ResendButton({ resendAt, name = 'intent', value = 'send-code', label = 'Resend code' }: { resendAt: string | null; name?: string; value?: string; label?: string }) {
   const left = useSecondsUntil(resendAt);
+  const hydrated = useHydrated();
   // The countdown is shown, not spoken (a live button was read out every second); the end of it is
   // said once, by a live region that is empty until then.
   const [counted, setCounted] = useState(false);
   useEffect(() => {
     if (left > 0) setCounted(true);
   }, [left]);
+  const waiting = left > 0 && resendAt;
   return (
     <>
-      <button type="submit" name={name} value={value} className="secondary" disabled={left > 0}>
-        {left > 0 ? `${label} (${left} s)` : label}
+      <button type="submit" name={name} value={value} className="secondary" disabled={left > 0} aria-describedby={waiting && !hydrated ? `${value}-wait` : undefined}>
+        {left > 0 && hydrated ? `${label} (${left} s)` : label}
       </button>
+      {waiting && !hydrated ? (
+        <span className="small muted" id={`${value}-wait`} data-testid="resend-after">
+          You can ask for a new code after <time dateTime={resendAt}>{utcTime(resendAt)}</time>. Reload the page then.
+        </span>
+      ) : null}
       <span className="visually-hidden" aria-live="polite" data-testid="resend-ready">
         {counted && left === 0 ? `You can use “${label}” now.` : ''}
       </span>
@@ -41,8 +56,36 @@ export function ResendButton({ resendAt, name = 'intent', value = 'send-code', l
   );
 }
 
-/** The help page's FAQ "What do I do if I do not receive a verification code?" as a panel. */
-export function CodeHelp({ children }: { children?: React.ReactNode }) {
+/**
+ * "Didn't receive the code?" as a panel. `change` (the default): the help page's FAQ for the change of
+ * the logon email, whose identity code goes to the secure phone or the original logon email. `new-address`:
+ * the code went to the new address the person just typed (the appeal's email step), so the advice is about
+ * that address — the original email and phone play no part there, and an appeal is what they are filing.
+ */
+export function CodeHelp({ children, variant = 'change' }: { children?: React.ReactNode; variant?: 'change' | 'new-address' }) {
+  if (variant === 'new-address') {
+    return (
+      <details className="card small" data-testid="code-help">
+        <summary>
+          <strong>Didn&apos;t receive the code?</strong>
+        </summary>
+        <ol>
+          <li>
+            The code goes to the new email address you entered above. Check that it is spelled right; if it is not, enter it
+            again and ask for a new code.
+          </li>
+          <li>
+            Look in your spam or junk folder, make sure the mailbox is not full, then wait a minute — messages can be delayed.
+          </li>
+          <li>
+            You can ask for a new code {CODE_RULES.resendAfterMs / 1000} seconds after the last one; each new code replaces the
+            previous one. At most {CODE_RULES.perHour} codes can be sent to one address per hour and {CODE_RULES.perDay} per day.
+          </li>
+          <li>If this mailbox cannot receive our mail, use another address that you own and control.</li>
+        </ol>
+      </details>
+    );
+  }
   return (
     <details className="card small" data-testid="code-help">
       <summary>

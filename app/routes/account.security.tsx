@@ -1,3 +1,4 @@
+import { ShortDate } from '~/components/hydrated';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
@@ -81,7 +82,15 @@ export default function SecuritySettings() {
           </li>
           <li>
             <span className="label">Password</span>
-            <span>{d.passwordChangedAt ? `Changed ${new Date(d.passwordChangedAt).toUTCString()}` : '••••••••••'}</span>
+            <span data-testid="password-changed">
+              {d.passwordChangedAt ? (
+                <>
+                  Changed <ShortDate iso={d.passwordChangedAt} />
+                </>
+              ) : (
+                '••••••••••'
+              )}
+            </span>
             <span className="muted small" data-testid="change-password-denied">{d.changePasswordDenied ?? 'Forgot it? Use “Forgot password” on the sign-in page.'}</span>
           </li>
         </ul>

@@ -80,7 +80,11 @@ export default function VerifyIdentity() {
         <FormError>{result?.error ?? (d.pending ? undefined : fieldErrors.code)}</FormError>
         <div className="card">
           <h2>Verify your identity</h2>
-          <p>Choose where to receive a verification code: your secure phone or your original logon email.</p>
+          {hasPhone ? (
+            <p>Choose where to receive a verification code: your secure phone or your original logon email.</p>
+          ) : (
+            <p>Your account has no secure phone, so the verification code goes to your original logon email.</p>
+          )}
           <Form method="post" noValidate>
             <fieldset className="field" role="radiogroup" aria-invalid={fieldErrors.channel ? true : undefined} aria-describedby={fieldErrors.channel ? 'channel-error' : undefined}>
               <legend>Receive the code by</legend>
@@ -104,7 +108,6 @@ export default function VerifyIdentity() {
                 </p>
               ) : null}
             </fieldset>
-            {!hasPhone ? <p className="muted small">Your account has no secure phone, so the code goes to your logon email.</p> : null}
             <div className="actions">
               {d.pending ? (
                 <ResendButton resendAt={d.resendAt} label="Resend code" />

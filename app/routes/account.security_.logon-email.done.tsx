@@ -2,17 +2,17 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
-import { maskEmail } from '~/lib/masking';
-import { CHANGE_DONE_SHOWN_MS } from '~/account/logon-email.server';
+import { changedInThisSession } from '~/account/logon-email.server';
 
 export const meta: MetaFunction = () => [{ title: 'Modification successful — Change logon email' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Like the other steps: only the account itself (never a RAM user, RAM role or SSO user) gets here.
-  const { account } = await requireAllowed(request, context, 'change', 'LogonEmail');
-  // Only right after a change: otherwise there is nothing to report.
-  if (!account.logonEmailChangedAt || Date.now() - account.logonEmailChangedAt.getTime() > CHANGE_DONE_SHOWN_MS) throw redirect('/account/security');
-  return { email: maskEmail(account.logonEmail), uid: account.uid, changedAt: account.logonEmailChangedAt?.toISOString() ?? null };
+  const { account, session } = await requireAllowed(request, context, 'change', 'LogonEmail');
+  // Only right after a change, and only in the session that made it (it typed the address, so it sees
+  // it whole): any other session of the owner has nothing to report here and gets Security Settings.
+  if (!(await changedInThisSession(context.services.prisma, account, session.id))) throw redirect('/account/security');
+  return { email: account.logonEmail, uid: account.uid, changedAt: account.logonEmailChangedAt?.toISOString() ?? null };
 }
 
 export default function Done() {

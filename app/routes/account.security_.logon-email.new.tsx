@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
+import { useEffect } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
-import { alreadyChangedTo, confirmNewEmail, hasPrivilegedWindow, sendNewEmailCode } from '~/account/logon-email.server';
+import { alreadyChangedTo, confirmNewEmail, dropNewEmailCode, hasPrivilegedWindow, sendNewEmailCode } from '~/account/logon-email.server';
 import { confirmNewEmailSchema } from '~/account/schemas.server';
 import { latestCode, liveCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
 import { maskEmail } from '~/lib/masking';
@@ -28,6 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     currentEmail: maskEmail(account.logonEmail),
     pendingEmail: live?.target ?? null,
+    // The wait before another code holds for this session's next code, to whichever address (the server's rule).
     resendAt: latest ? new Date(latest.createdAt.getTime() + CODE_RULES.resendAfterMs).toISOString() : null,
     windowEndsAt: session.privilegedUntil!.toISOString(),
   };
@@ -47,6 +49,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (result.reason === 'window') throw redirect(EXPIRED);
     if (result.reason === 'invalid') return data<ActionData>({ fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse }, { status: result.problem.tooMany ? 429 : 400 });
     return data<ActionData>({ fieldErrors: {}, error: issueErrorMessage(result) }, { status: 429 });
+  }
+  if (intent === 'change-address') {
+    // "Use a different address": the code sent to the address shown ends, and the address can be typed again.
+    if (!hasPrivilegedWindow(session)) throw redirect(EXPIRED);
+    await dropNewEmailCode(context.services, session, account);
+    return redirect('/account/security/logon-email/new');
   }
   if (intent === 'confirm') {
     const parsed = confirmNewEmailSchema.safeParse({ newEmail, code: form.get('code') ?? '' });
@@ -84,6 +92,11 @@ export default function NewLogonEmail() {
     defaultValues: { newEmail: d.pendingEmail ?? '', code: '' },
     partial: { 'send-code': ['newEmail'] },
   });
+  // The address the form holds follows the page: the pending one, or none after "Use a different address".
+  const { reset } = send;
+  useEffect(() => {
+    reset({ newEmail: d.pendingEmail ?? '', code: '' });
+  }, [d.pendingEmail, reset]);
   // The confirm form checks the code in the browser; the address is the one the code went to (hidden).
   const confirm = useZodForm(loadConfirmSchema, { defaultValues: { code: '' }, partial: { confirm: ['code'] } });
   const server = result?.fieldErrors ?? {};
@@ -103,8 +116,8 @@ export default function NewLogonEmail() {
         {result?.inUse ? (
           <div className="notice warn" role="alert" data-testid="email-in-use">
             <p>
-              <strong>This email address is already in use by another account.</strong> It has been registered for another
-              account. You can:
+              {/* The field says that the address is in use (once); this says what to do about it (the help page's FAQ). */}
+              <strong>What you can do:</strong>
             </p>
             <ol>
               <li>Use an email address that has not been registered.</li>
@@ -116,20 +129,48 @@ export default function NewLogonEmail() {
           </div>
         ) : null}
         <div className="card">
-          <Form method="post" noValidate onSubmit={send.onSubmit}>
-            <TextField
-              label="New logon email"
-              type="email"
-              autoComplete="email"
-              hint="The code is sent to this address. Make sure you own it and have full control over the mailbox."
-              error={emailError}
-              defaultValue={d.pendingEmail ?? ''}
-              {...send.register('newEmail')}
-            />
-            <div className="actions">
-              <ResendButton resendAt={d.resendAt} label={d.pendingEmail ? 'Resend code' : 'Get verification code'} />
-            </div>
-          </Form>
+          {d.pendingEmail ? (
+            <>
+              {/* The code went to this address: it is shown, not editable (OK confirms this address, nothing else). */}
+              <p className="field" data-testid="pending-email">
+                <span className="label-text">New logon email</span>
+                <br />
+                <strong className="mono">{d.pendingEmail}</strong>
+              </p>
+              {/* Refused at the last step (taken meanwhile): said at the address, which can then be replaced. */}
+              {emailError ? (
+                <p className="field-error" id="pending-email-error" data-testid="pending-email-error">
+                  {emailError}
+                </p>
+              ) : null}
+              <div className="actions">
+                <Form method="post" noValidate onSubmit={send.onSubmit}>
+                  <input type="hidden" {...send.register('newEmail')} value={d.pendingEmail} />
+                  <ResendButton resendAt={d.resendAt} label="Resend code" />
+                </Form>
+                <Form method="post">
+                  <button type="submit" name="intent" value="change-address" className="secondary" disabled={busy}>
+                    Use a different address
+                  </button>
+                </Form>
+              </div>
+            </>
+          ) : (
+            <Form method="post" noValidate onSubmit={send.onSubmit}>
+              <TextField
+                label="New logon email"
+                type="email"
+                autoComplete="email"
+                hint="The code is sent to this address. Make sure you own it and have full control over the mailbox."
+                error={emailError}
+                defaultValue=""
+                {...send.register('newEmail')}
+              />
+              <div className="actions">
+                <ResendButton resendAt={d.resendAt} label="Get verification code" />
+              </div>
+            </Form>
+          )}
           {d.pendingEmail ? (
             <Form method="post" noValidate onSubmit={confirm.onSubmit} aria-label="Confirm the new logon email">
               <p role="status">

@@ -166,7 +166,7 @@ const DETAILS_DEFAULTS = { accountType: 'INDIVIDUAL', lastPaymentCurrency: 'CNY'
 const FIELD_ORDER = ['scenario', 'newEmail', 'code', 'givenUid', 'givenAlias', 'givenOldEmail', 'accountType', 'holderName', 'newPhone', 'lastPaymentAmount', 'lastPaymentCurrency', 'createdMonth', 'files', 'idDocument', 'businessLicence', 'paymentRecord', 'otherEvidence'];
 
 // The browser validates with the action's own schemas, loaded when the form is first checked.
-const loadDetailsSchema = () => import('~/appeals/schema').then((m) => m.appealDetailsSchema);
+const loadDetailsSchema = () => import('~/appeals/schema').then((m) => m.appealDetailsBrowserSchema);
 const loadEmailStepSchema = () => import('~/appeals/schema').then((m) => m.appealEmailStepSchema);
 
 export default function NewAppeal() {
@@ -287,7 +287,7 @@ export default function NewAppeal() {
                 </div>
               </Form>
             ) : null}
-            <CodeHelp />
+            <CodeHelp variant="new-address" />
           </div>
         ) : (
           <>

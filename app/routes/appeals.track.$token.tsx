@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'react';
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useParams } from '@remix-run/react';
 import { customerStatus, EVIDENCE_LIMITS, isOnHold, OPEN_STATUSES } from '~/appeals/options';
 import { slaWorkingDays } from '~/appeals/sla';
-import { CaseClosed, findByTrackingToken, replySentCookie, replyToAppeal, StaleCase, withdrawAppeal } from '~/appeals/tracking.server';
+import { CaseClosed, CUSTOMER_WITHDREW, YOU_WITHDREW, findByTrackingToken, isReplacedTrackingToken, replySentCookie, replyToAppeal, StaleCase, withdrawAppeal } from '~/appeals/tracking.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
 import { isMultipart } from '~/appeals/submission-gate.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
@@ -18,12 +18,21 @@ export const meta: MetaFunction = () => [{ title: 'Your appeal — Account Recov
 // answers the same, so the words must cover both without telling whether a case exists.
 const NOT_FOUND =
   'This tracking link is not valid. Each new email about your case carries a new link and the older ones stop working — open the link in the newest email from us, or check that you copied the whole link.';
+// A link that a newer one replaced (its token's hash is kept with the case): only that is told — not the
+// case number, not its status — and where the working link is.
+export const REPLACED =
+  'This tracking link was replaced by a newer one: each new email about your case carries a new link, and the older ones stop working. Open the link in the newest email from us about your case.';
 const REPLY_SENT = 'Your reply was sent. Support will look at it and answer here; we email you when there is news.';
 const WITHDRAW_UNCONFIRMED = 'The appeal was not withdrawn: confirm it with Yes, withdraw. Nothing was changed.';
 
+/** The answer to a link that opens no case: 410 when a newer link replaced it, else 404. */
+async function unknownLink(services: Parameters<typeof findByTrackingToken>[0], token: string): Promise<Response> {
+  return (await isReplacedTrackingToken(services, token)) ? new Response(REPLACED, { status: 410 }) : new Response(NOT_FOUND, { status: 404 });
+}
+
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const appeal = await findByTrackingToken(context.services, params.token ?? '');
-  if (!appeal) throw new Response(NOT_FOUND, { status: 404 });
+  if (!appeal) throw await unknownLink(context.services, params.token ?? '');
   const search = new URL(request.url).searchParams;
   const status = customerStatus(appeal.status, { rejectFinal: appeal.rejectFinal, newEmail: appeal.newEmail, handoverAt: appeal.handoverAt, handedOverAt: appeal.handedOverAt });
   // Set by the redirect after a reply (so a reload does not send it again) and read once.
@@ -46,7 +55,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     messages: appeal.messages.map((m) => ({
       id: m.id,
       who: m.author === 'CUSTOMER' ? 'You' : m.author === 'STAFF' ? 'Support' : 'Account Recovery Desk',
-      body: m.body,
+      // The customer reads their own withdrawal in their words (staff read it as stored).
+      body: m.author === 'SYSTEM' && m.body === CUSTOMER_WITHDREW ? YOU_WITHDREW : m.body,
       at: m.createdAt.toISOString(),
       files: m.evidence.map((e) => e.originalName),
     })),
@@ -62,7 +72,7 @@ type ActionData = { fieldErrors: Record<string, string>; error?: string; message
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const { services } = context;
   const appeal = await findByTrackingToken(services, params.token ?? '');
-  if (!appeal) throw new Response(NOT_FOUND, { status: 404 });
+  if (!appeal) throw await unknownLink(services, params.token ?? '');
   const meta = requestMeta(context, request);
   // A reply with files to a closed case would be refused after reading them: refused before instead.
   if (isMultipart(request) && !OPEN_STATUSES.includes(appeal.status)) return data<ActionData>({ fieldErrors: {}, error: new CaseClosed().message }, { status: 409 });
@@ -148,23 +158,26 @@ export default function TrackAppeal() {
           </section>
         ) : null}
 
-        <h2>Conversation</h2>
-        <ol className="card" aria-label="Messages">
-          {d.messages.map((m) => (
-            <li key={m.id}>
-              <p className="small muted">
-                {m.who} · {new Date(m.at).toUTCString()}
-              </p>
-              <p>{m.body}</p>
-              {m.files.length ? <p className="small">Attached: {m.files.join(', ')}</p> : null}
-            </li>
-          ))}
-        </ol>
-        {d.files.length ? (
-          <p className="small">
-            Files sent with the appeal: {d.files.map((f) => (f.deleted ? `${f.name} (deleted after the retention period)` : f.name)).join(', ')}
-          </p>
-        ) : null}
+        <h2 id="conversation">Conversation</h2>
+        {/* One card: the messages (no list numbers — each says who and when) and the files sent with the appeal. */}
+        <section className="card conversation" aria-labelledby="conversation">
+          <ol aria-label="Messages">
+            {d.messages.map((m) => (
+              <li key={m.id}>
+                <p className="small muted">
+                  {m.who} · {new Date(m.at).toUTCString()}
+                </p>
+                <p>{m.body}</p>
+                {m.files.length ? <p className="small">Attached: {m.files.join(', ')}</p> : null}
+              </li>
+            ))}
+          </ol>
+          {d.files.length ? (
+            <p className="small files-sent" data-testid="files-sent">
+              Files sent with the appeal: {d.files.map((f) => (f.deleted ? `${f.name} (deleted after the retention period)` : f.name)).join(', ')}
+            </p>
+          ) : null}
+        </section>
 
         {d.open ? (
           <>

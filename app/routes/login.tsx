@@ -3,7 +3,8 @@ import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { getCustomer } from '~/auth/guards.server';
 import { LoginRefused, passwordAuthenticator } from '~/auth/login.server';
-import { commitSessionCookie, createSession, safeRedirectPath } from '~/auth/session.server';
+import { clearSessionCookie, commitSessionCookie, createSession, safeRedirectPath } from '~/auth/session.server';
+import { signedOutReason, SIGNED_OUT_MESSAGES } from '~/auth/signed-out.server';
 import { recordAudit } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { ErrorFocus, FormError, FormStatus, TextField, usePasswordsEmptiedOn } from '~/components/form';
@@ -40,7 +41,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       ssoError ??= entry.code;
     }
   }
-  return { sso, ssoAccount, ssoError: ssoError ? SSO_FAILURES[ssoError] : null, roleEnded: url.searchParams.get('role_ended') === '1' };
+  // A session ended by a change of the logon email or a password reset is told why, once: the ended
+  // session's cookie is cleared with the answer.
+  const reason = await signedOutReason(context.services.prisma, context.services.config, request);
+  const headers = new Headers();
+  if (reason) headers.append('Set-Cookie', await clearSessionCookie(context.services.config));
+  return data(
+    { sso, ssoAccount, ssoError: ssoError ? SSO_FAILURES[ssoError] : null, roleEnded: url.searchParams.get('role_ended') === '1', signedOut: reason ? SIGNED_OUT_MESSAGES[reason] : null },
+    { headers },
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -86,6 +95,11 @@ export default function Login() {
       <div className="narrow">
         <h1>Sign in</h1>
         <p className="lead">Account owners sign in with the logon email. RAM users sign in with name@&lt;UID&gt;.onaliyun.com.</p>
+        {d.signedOut && !result ? (
+          <div className="notice warn" role="status" data-testid="signed-out-reason">
+            <p>{d.signedOut}</p>
+          </div>
+        ) : null}
         {d.roleEnded && !result ? (
           <div className="notice" role="status">
             <p>Your role session has ended and the RAM user session behind it is no longer active. Sign in again.</p>
@@ -139,7 +153,7 @@ export default function Login() {
             </Form>
           )}
         </div>
-        <ul className="small">
+        <ul className="small link-list">
           <li>
             <Link to="/password-reset">Forgot password?</Link>
           </li>

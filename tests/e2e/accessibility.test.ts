@@ -1,10 +1,10 @@
 // axe-core in Chromium on every customer and staff page, each in the states a visitor sees
 // (before and after a code was sent, both stages of the sign-ins and forms): no serious or
 // critical violation. The pages are reached the way a visitor reaches them, in the browser.
-import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { signInWithBrowser, useBrowserPortal } from '../support/browser';
+import { axeScan } from '../support/axe';
 import { latestCodeFor } from '../support/appeals';
 import { makeAppeal } from '../support/backoffice';
 import { codeSentTo, createOwner } from '../support/accounts';
@@ -22,7 +22,7 @@ describe('accessibility (axe-core) of every page', () => {
   /** Scans the page as it is now; records serious and critical violations under `name`. */
   async function scan(page: Page, name: string) {
     await page.waitForLoadState('networkidle');
-    const result = await new AxeBuilder({ page }).analyze();
+    const result = await axeScan(page);
     scanned.push(name);
     for (const v of result.violations) {
       if (v.impact !== 'serious' && v.impact !== 'critical') continue;

@@ -108,7 +108,8 @@ describe('Change logon email in Chromium', () => {
     await expect.poll(() => page.locator('main').innerText()).toContain('a***e@example.com');
     // A second click on OK while the first is on its way changes the address once and shows the result (not "Unknown request.").
     await step2(page, 'alice.e2e@example.org', 'double-click');
-    await expect.poll(() => page.locator('main').innerText()).toContain('a***e@example.org');
+    // "Modification successful" shows the whole new address to the person who just typed it (issue 24).
+    await expect.poll(() => page.locator('main').innerText()).toContain('is now alice.e2e@example.org.');
     expect(await env.portal.db.prisma.auditEvent.count({ where: { action: 'logon_email.changed', accountUid: '1000000000000001' } })).toBe(1);
     expect(errors.filter((e) => /Content Security Policy|hydrat/i.test(e))).toEqual([]);
     await close();

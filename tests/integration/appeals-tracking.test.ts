@@ -8,6 +8,7 @@ import { newToken, sha256 } from '~/lib/tokens.server';
 import { defineAbilityFor } from '~/authz/ability';
 import { requestInformation } from '~/appeals/decisions.server';
 
+const REPLACED = /This tracking link was replaced by a newer one: each new email about your case carries a new link, and the older ones stop working\. Open the link in the newest email from us about your case\./;
 const NOT_VALID = /This tracking link is not valid\. Each new email about your case carries a new link and the older ones stop working — open the link in the newest email from us, or check that you copied the whole link\./;
 
 describeEachDatabase('appeals, the tracking page', (kind) => {
@@ -28,7 +29,7 @@ describeEachDatabase('appeals, the tracking page', (kind) => {
     return { appeal, link: `/appeals/track/${token}` };
   }
 
-  it('an older link, replaced by the one in a "more information" email, says so — in the same words as a link that never existed (404)', async () => {
+  it('an older link, replaced by the one in a "more information" email, says it was replaced (410) and nothing else; a link that never existed is not found (404)', async () => {
     const staff = await prisma().staff.findFirstOrThrow({ where: { email: 'agent@support.example.com' } });
     const { appeal, link: oldLink } = await trackedCase({ status: 'IN_REVIEW', assigneeId: staff.id });
     expect((await client().get(oldLink)).status).toBe(200);
@@ -40,21 +41,25 @@ describeEachDatabase('appeals, the tracking page', (kind) => {
     expect(newLink).not.toBe(oldLink);
     expect((await client().get(newLink)).status).toBe(200);
 
+    // Only the hash of the replaced token is kept, with the case.
+    expect(await prisma().replacedTrackingLink.count({ where: { appealId: appeal.id } })).toBe(1);
     const old = await client().get(oldLink);
-    expect(old.status).toBe(404);
+    expect(old.status).toBe(410);
     const oldText = pageText(await old.text());
-    expect(oldText).toMatch(NOT_VALID);
+    expect(oldText).toContain('This link was replaced');
+    expect(oldText).toMatch(REPLACED);
+    // It tells that the link was replaced, and nothing about the case: no number, no status, no address.
+    expect(oldText).not.toContain(appeal.caseNumber);
+    expect(oldText).not.toContain(appeal.newEmail);
+    expect(oldText).not.toMatch(/review|waiting|approved|rejected/i);
     const random = await client().get(`/appeals/track/${newToken()}`);
     expect(random.status).toBe(404);
-    const randomText = pageText(await random.text());
-    expect(randomText).toMatch(NOT_VALID);
-    // Nothing tells a replaced link from one that never existed.
-    expect(randomText).toBe(oldText);
-    expect(oldText).not.toContain(appeal.caseNumber);
-    // A form posted to the old link is answered the same.
+    expect(pageText(await random.text())).toMatch(NOT_VALID);
+    // A form posted to the old link is answered the same, and changes nothing.
     const posted = await client().post(oldLink, { intent: 'reply', body: 'hello' });
-    expect(posted.status).toBe(404);
-    expect(pageText(await posted.text())).toMatch(NOT_VALID);
+    expect(posted.status).toBe(410);
+    expect(pageText(await posted.text())).toMatch(REPLACED);
+    expect(await prisma().appealMessage.count({ where: { appealId: appeal.id, body: 'hello' } })).toBe(0);
   });
 
   it('after a reply the page says it was sent, once, and shows an empty form (no JavaScript: the redirect\'s page, then a reload)', async () => {
@@ -127,5 +132,9 @@ describeEachDatabase('appeals, the tracking page', (kind) => {
     expect(confirmedText).not.toContain('Withdraw this appeal?');
     expect((await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } })).status).toBe('WITHDRAWN');
     expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.withdrawn' } })).toBe(1);
+    // The timeline speaks to the customer: "You withdrew the appeal", not "The customer withdrew the appeal".
+    const after = pageText(await (await c.get(link)).text());
+    expect(after).toContain('You withdrew the appeal.');
+    expect(after).not.toContain('The customer withdrew the appeal.');
   });
 });

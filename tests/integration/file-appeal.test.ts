@@ -9,6 +9,7 @@ import { pngBytes } from '../support/files';
 import { fileAppeal, FILING_FLOOR_MS, NO_PROOF, type FilingInput } from '~/appeals/file-appeal.server';
 import { sendAppealEmailCode, verifyAppealEmail } from '~/appeals/submit.server';
 import type { Upload } from '~/appeals/uploads.server';
+import { APPEAL_FORM_MESSAGES } from '~/appeals/schema.server';
 
 const png = (field = 'idDocument'): Upload => {
   const bytes = pngBytes();
@@ -42,7 +43,7 @@ describeEachDatabase('fileAppeal: filing the details, without HTTP', (kind) => {
   it("the form's rules: an ID document, an enterprise's business licence, a field the schema refuses — each named, nothing stored", async () => {
     const flow = await provedFlow();
     const noId = await fileAppeal(services(), { ...flow, fields: { ...BASE_DETAILS }, uploads: [] });
-    expect(noId).toEqual({ kind: 'invalid', fieldErrors: { idDocument: 'Attach an ID document (JPEG, PNG or PDF).' } });
+    expect(noId).toEqual({ kind: 'invalid', fieldErrors: { idDocument: APPEAL_FORM_MESSAGES.idDocumentMissing } });
     const enterprise = await fileAppeal(services(), { ...flow, fields: { ...BASE_DETAILS, accountType: 'ENTERPRISE', holderName: '' }, uploads: [png()] });
     expect(enterprise.kind).toBe('invalid');
     expect(Object.keys((enterprise as { fieldErrors: object }).fieldErrors).sort()).toEqual(['businessLicence', 'holderName']);

@@ -1,6 +1,6 @@
 // The appeal form's own fields: evidence files, groups of choices and their messages, "What happened?".
 import type { UseFormRegisterReturn } from 'react-hook-form';
-import { EVIDENCE_LIMITS, SCENARIOS, type EvidenceField } from '~/appeals/options';
+import { SCENARIOS, type EvidenceField } from '~/appeals/options';
 
 export function FileField({
   name,
@@ -42,13 +42,7 @@ export function FileField({
         aria-invalid={error || filesError ? true : undefined}
         aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}${filesError ? ' files-error' : ''}${chooseAgainId ? ` ${chooseAgainId}` : ''}`}
         autoFocus={autoFocus}
-        {...register(name as never, {
-          validate: (files: unknown) => {
-            const list = files as FileList | undefined;
-            if (list && [...list].some((f) => f.size > EVIDENCE_LIMITS.maxBytes)) return 'Each file may be at most 10 MB.';
-            return true;
-          },
-        })}
+        {...register(name as never, {})}
       />
       {error ? (
         <p className="field-error" id={`${id}-error`}>
