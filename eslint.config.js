@@ -8,7 +8,18 @@ import jsxA11y from 'eslint-plugin-jsx-a11y';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['build/', 'public/build/', '.cache/', 'app/generated/', 'node_modules/', 'tests/.artifacts/', 'bench/results/', 'coverage/'] },
+  {
+    ignores: [
+      'build/',
+      'public/build/',
+      '.cache/',
+      'app/generated/',
+      'node_modules/',
+      'tests/.artifacts/',
+      'bench/results/',
+      'coverage/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -32,14 +43,20 @@ export default tseslint.config(
       // field, where it is what a keyboard or screen-reader user needs next.
       'jsx-a11y/no-autofocus': 'off',
       // A region that scrolls sideways (a wide table at 390 px) takes focus, so keyboard users can scroll it.
-      'jsx-a11y/no-noninteractive-tabindex': ['error', { tags: [], roles: ['tabpanel', 'region'], allowExpressionValues: true }],
+      'jsx-a11y/no-noninteractive-tabindex': [
+        'error',
+        { tags: [], roles: ['tabpanel', 'region'], allowExpressionValues: true },
+      ],
     },
   },
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
       // Unused arguments and caught errors named with a leading underscore are deliberate.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       'react/prop-types': 'off',
     },
   },

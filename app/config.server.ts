@@ -71,21 +71,37 @@ export function encryptionSecretFrom(env: Record<string, string | undefined> = p
  * SESSION_SECRET still set, until `npm run secrets:reencrypt` moves them to the newest key.
  */
 export function encryptionKeysFrom(env: Record<string, string | undefined> = process.env): EncryptionKeys {
-  const legacy = [...new Set([env.ENCRYPTION_SECRET, ...(env.SESSION_SECRET ?? DEV_SECRET).split(',')].map((s) => s?.trim()).filter((s): s is string => Boolean(s)))];
+  const legacy = [
+    ...new Set(
+      [env.ENCRYPTION_SECRET, ...(env.SESSION_SECRET ?? DEV_SECRET).split(',')]
+        .map((s) => s?.trim())
+        .filter((s): s is string => Boolean(s)),
+    ),
+  ];
   const keys: EncryptionKeys['keys'] = [];
-  for (const entry of (env.ENCRYPTION_KEYS ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (env.ENCRYPTION_KEYS ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const colon = entry.indexOf(':');
     const id = entry.slice(0, Math.max(colon, 0));
     const secret = entry.slice(colon + 1);
-    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new ConfigError(`ENCRYPTION_KEYS: each entry is <key id>:<secret>, the id of letters, digits, - or _ (e.g. k2:<secret>,k1:<secret>); "${id || entry.slice(0, 12)}…" is not.`);
-    if (secret.length < 32) throw new ConfigError(`ENCRYPTION_KEYS: the secret of key "${id}" must have at least 32 characters.`);
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id))
+      throw new ConfigError(
+        `ENCRYPTION_KEYS: each entry is <key id>:<secret>, the id of letters, digits, - or _ (e.g. k2:<secret>,k1:<secret>); "${id || entry.slice(0, 12)}…" is not.`,
+      );
+    if (secret.length < 32)
+      throw new ConfigError(`ENCRYPTION_KEYS: the secret of key "${id}" must have at least 32 characters.`);
     if (keys.some((k) => k.id === id)) throw new ConfigError(`ENCRYPTION_KEYS: the key id "${id}" appears twice.`);
     keys.push({ id, secret });
   }
   return { keys, legacy };
 }
 
-export function readConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<PortalConfig> = {}): PortalConfig {
+export function readConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<PortalConfig> = {},
+): PortalConfig {
   // One schema for every variable (server/env.server.ts): a bad value or an unknown PORTAL_* variable stops here, in one line.
   let parsed: PortalEnv;
   try {
@@ -94,21 +110,32 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError((err as Error).message);
   }
   const modeRaw = overrides.mode ?? env.PORTAL_MODE;
-  if (!modeRaw) throw new ConfigError('PORTAL_MODE is not set: use demo, development, test or production (npm start sets demo).');
-  if (!MODES.includes(modeRaw as PortalMode)) throw new ConfigError(`PORTAL_MODE=${modeRaw} is not one of ${MODES.join(', ')}.`);
+  if (!modeRaw)
+    throw new ConfigError('PORTAL_MODE is not set: use demo, development, test or production (npm start sets demo).');
+  if (!MODES.includes(modeRaw as PortalMode))
+    throw new ConfigError(`PORTAL_MODE=${modeRaw} is not one of ${MODES.join(', ')}.`);
   const mode = modeRaw as PortalMode;
   const production = mode === 'production';
 
   const missing: string[] = [];
   if (production && !env.SMTP_URL) missing.push('SMTP_URL (e.g. smtp://user:pass@mail.example.com:587)');
-  if (production && !env.SESSION_SECRET) missing.push('SESSION_SECRET (a long random string; several, comma-separated, to rotate)');
-  if (production && env.SESSION_SECRET && env.SESSION_SECRET.length < 32) missing.push('SESSION_SECRET of at least 32 characters');
-  if (production && !env.PUBLIC_URL) missing.push('PUBLIC_URL (the origin users reach the portal on, e.g. https://desk.example.com: links in emails point there)');
+  if (production && !env.SESSION_SECRET)
+    missing.push('SESSION_SECRET (a long random string; several, comma-separated, to rotate)');
+  if (production && env.SESSION_SECRET && env.SESSION_SECRET.length < 32)
+    missing.push('SESSION_SECRET of at least 32 characters');
+  if (production && !env.PUBLIC_URL)
+    missing.push(
+      'PUBLIC_URL (the origin users reach the portal on, e.g. https://desk.example.com: links in emails point there)',
+    );
   if (missing.length) throw new ConfigError(`Refusing to start in production without: ${missing.join('; ')}.`);
-  if (env.PUBLIC_URL && !/^https?:$/.test(URL.parse(env.PUBLIC_URL)?.protocol ?? '')) throw new ConfigError(`PUBLIC_URL=${env.PUBLIC_URL} is not an http(s) URL (e.g. https://desk.example.com).`);
+  if (env.PUBLIC_URL && !/^https?:$/.test(URL.parse(env.PUBLIC_URL)?.protocol ?? ''))
+    throw new ConfigError(`PUBLIC_URL=${env.PUBLIC_URL} is not an http(s) URL (e.g. https://desk.example.com).`);
 
   const port = Number(env.PORT ?? 3000);
-  const sessionSecrets = (env.SESSION_SECRET ?? DEV_SECRET).split(',').map((s) => s.trim()).filter(Boolean);
+  const sessionSecrets = (env.SESSION_SECRET ?? DEV_SECRET)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     mode,
     port,
@@ -129,7 +156,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     evidenceRetentionDays: Number(env.EVIDENCE_RETENTION_DAYS ?? 90),
     recoveryHoldHours: hoursFrom('RECOVERY_HOLD_HOURS', env.RECOVERY_HOLD_HOURS, 24),
     outboxRetentionDays: Number(env.OUTBOX_RETENTION_DAYS ?? 30),
-    staffEmailDomains: (env.STAFF_EMAIL_DOMAINS ?? (production ? '' : DEMO_STAFF_DOMAIN)).split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
+    staffEmailDomains: (env.STAFF_EMAIL_DOMAINS ?? (production ? '' : DEMO_STAFF_DOMAIN))
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
     logLevel: parsed.LOG_LEVEL ?? (mode === 'test' ? 'warn' : 'info'),
     metricsToken: parsed.METRICS_TOKEN,
     metricsPort: parsed.METRICS_PORT === undefined ? undefined : Number(parsed.METRICS_PORT),
@@ -141,7 +171,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 function hoursFrom(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const hours = Number(raw);
-  if (!Number.isFinite(hours) || hours < 0 || hours > 24 * 30) throw new ConfigError(`${name}=${raw} is not a number of hours between 0 and 720.`);
+  if (!Number.isFinite(hours) || hours < 0 || hours > 24 * 30)
+    throw new ConfigError(`${name}=${raw} is not a number of hours between 0 and 720.`);
   return hours;
 }
 
@@ -162,11 +193,16 @@ export function trustProxyFrom(raw: string | undefined): TrustProxy {
       'TRUST_PROXY=true would take the client address from the leftmost X-Forwarded-For entry, which the client writes: give the number of proxies in front of the portal (1 for one reverse proxy) or their addresses (e.g. 127.0.0.1,10.0.0.0/8).',
     );
   }
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   try {
     proxyAddr.compile(list);
   } catch (err) {
-    throw new ConfigError(`TRUST_PROXY=${value} is neither a number of proxy hops nor a list of proxy addresses: ${(err as Error).message}.`);
+    throw new ConfigError(
+      `TRUST_PROXY=${value} is neither a number of proxy hops nor a list of proxy addresses: ${(err as Error).message}.`,
+    );
   }
   return list;
 }

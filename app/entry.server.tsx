@@ -64,17 +64,27 @@ export function handleError(error: unknown, { request, context }: { request: Req
   // The database went away: the response becomes a 503 (see server/http.server.ts), not a 500.
   if (isDatabaseUnavailable(error)) {
     if (context?.flags) context.flags.databaseUnavailable = true;
-    context?.services.logger.error({ event: 'database.unavailable', requestId: context.requestId, ...errorFields(error) }, 'database unavailable');
+    context?.services.logger.error(
+      { event: 'database.unavailable', requestId: context.requestId, ...errorFields(error) },
+      'database unavailable',
+    );
     return;
   }
   // Input no route can take (a broken form body, a value the database cannot store): 400, see server/http.server.ts.
   if (isBadInput(error)) {
     if (context?.flags) context.flags.badInput = true;
-    context?.services.logger.warn({ event: 'input.refused', requestId: context.requestId, ...errorFields(error) }, 'refused input');
+    context?.services.logger.warn(
+      { event: 'input.refused', requestId: context.requestId, ...errorFields(error) },
+      'refused input',
+    );
     return;
   }
   // A 404 for a path nobody serves, or a 405 for a POST to a page without a form, is not an error of the portal.
   if (isRouteErrorResponse(error) && (error.status === 404 || error.status === 405)) return;
-  if (context?.services) context.services.logger.error({ event: 'request.error', requestId: context.requestId, ...errorFields(error, true) }, 'request failed');
+  if (context?.services)
+    context.services.logger.error(
+      { event: 'request.error', requestId: context.requestId, ...errorFields(error, true) },
+      'request failed',
+    );
   else console.error(error);
 }

@@ -1,6 +1,19 @@
 import { RouteAnnouncer } from '~/components/route-announcer';
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from '@remix-run/react';
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useLoaderData,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react';
 import stylesheet from '~/styles/app.css';
 import { useNonce } from '~/components/nonce';
 import { useInAppLinks } from '~/components/in-app-links';
@@ -125,7 +138,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <main id="main" tabIndex={-1}>
           {children}
         </main>
-        <footer className="site-footer">Account Recovery Desk — change your logon email, recover an account, follow an appeal.</footer>
+        <footer className="site-footer">
+          Account Recovery Desk — change your logon email, recover an account, follow an appeal.
+        </footer>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -146,7 +161,11 @@ function errorMessage(error: unknown): string {
   const said = typeof error.data === 'string' ? error.data.trim() : '';
   const plain = said && !/^(not found|forbidden)$/i.test(said) && !said.startsWith('Error: No route matches');
   if (plain) return said;
-  return error.status === 404 ? NOT_FOUND_HELP : error.status === 403 ? 'You are not allowed to open this page.' : ERROR_HELP;
+  return error.status === 404
+    ? NOT_FOUND_HELP
+    : error.status === 403
+      ? 'You are not allowed to open this page.'
+      : ERROR_HELP;
 }
 
 /** A refusal, a missing page or a failure on the customer side: what happened, and the ways on from here. */

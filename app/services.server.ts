@@ -42,7 +42,10 @@ export type ServiceOptions = {
 export async function createServices(config: PortalConfig, options: ServiceOptions = {}): Promise<Services> {
   const embeddedDir = path.join(config.dataDir, 'pglite');
   const holder = !options.db && !config.databaseUrl ? portalRunningOn(embeddedDir) : null;
-  if (holder) throw new DatabaseBusy(`Another portal (process ${holder.pid}, ${holder.url}) has the embedded database ${embeddedDir} open; it can be open in one process only. Stop that one first, or give this one its own DATA_DIR.`);
+  if (holder)
+    throw new DatabaseBusy(
+      `Another portal (process ${holder.pid}, ${holder.url}) has the embedded database ${embeddedDir} open; it can be open in one process only. Stop that one first, or give this one its own DATA_DIR.`,
+    );
   const logger = options.logger ?? createLogger(config);
   const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: embeddedDir }));
   const metrics = createMetrics(db, logger);
@@ -53,22 +56,51 @@ export async function createServices(config: PortalConfig, options: ServiceOptio
   };
   const dev = hasDevTools(config);
   const email = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new DevMailbox();
-  const sms = config.smsWebhookUrl ? new WebhookSmsProvider(config.smsWebhookUrl) : dev ? new DevMailbox() : new NoSmsProvider();
-  if (!dev && !config.encryptionKeys.keys.length) logger.warn('ENCRYPTION_KEYS is not set: stored secrets are encrypted under a key derived from SESSION_SECRET (see the README, Configuration).');
-  if (!dev && !config.smsWebhookUrl) logger.warn('No SMS provider configured (SMS_WEBHOOK_URL): SMS codes will not be delivered.');
-  const outbox = new OutboxDispatcher({ prisma: db.prisma, email, sms, from: config.mailFrom, pollMs: options.dispatcherPollMs,
+  const sms = config.smsWebhookUrl
+    ? new WebhookSmsProvider(config.smsWebhookUrl)
+    : dev
+      ? new DevMailbox()
+      : new NoSmsProvider();
+  if (!dev && !config.encryptionKeys.keys.length)
+    logger.warn(
+      'ENCRYPTION_KEYS is not set: stored secrets are encrypted under a key derived from SESSION_SECRET (see the README, Configuration).',
+    );
+  if (!dev && !config.smsWebhookUrl)
+    logger.warn('No SMS provider configured (SMS_WEBHOOK_URL): SMS codes will not be delivered.');
+  const outbox = new OutboxDispatcher({
+    prisma: db.prisma,
+    email,
+    sms,
+    from: config.mailFrom,
+    pollMs: options.dispatcherPollMs,
     keepBodies: dev,
     log: (m) => logger.error({ event: 'outbox.round' }, scrub(m)),
     onAttempt: (a) => {
       metrics.delivery(a.channel, a.outcome);
-      const line = { event: 'outbox.delivery', messageId: a.id, template: a.template, channel: a.channel, attempt: a.attempt, outcome: a.outcome, durationMs: a.durationMs, ...(a.error ? { error: scrub(a.error) } : {}) };
+      const line = {
+        event: 'outbox.delivery',
+        messageId: a.id,
+        template: a.template,
+        channel: a.channel,
+        attempt: a.attempt,
+        outcome: a.outcome,
+        durationMs: a.durationMs,
+        ...(a.error ? { error: scrub(a.error) } : {}),
+      };
       if (a.outcome === 'sent') logger.info(line, `delivered ${a.template} (${a.channel})`);
-      else logger.warn(line, `delivery of ${a.template} (${a.channel}) failed${a.outcome === 'failed' ? ', giving up' : ', will retry'}`);
+      else
+        logger.warn(
+          line,
+          `delivery of ${a.template} (${a.channel}) failed${a.outcome === 'failed' ? ', giving up' : ', will retry'}`,
+        );
     },
   });
   if (options.dispatch !== false) outbox.start();
   // Audit events are chained behind their writers (decision 015): one sealer per instance, one at work at a time.
-  const auditSealer = new AuditSealer(db.prisma, { everyMs: options.sealerEveryMs, log: (m) => logger.error({ event: 'audit.sealer' }, scrub(m)) });
+  const auditSealer = new AuditSealer(db.prisma, {
+    everyMs: options.sealerEveryMs,
+    log: (m) => logger.error({ event: 'audit.sealer' }, scrub(m)),
+  });
   if (options.dispatch !== false) auditSealer.start();
   return {
     config,

@@ -7,6 +7,11 @@ Install Debian's package (playwright's own browser download does not work here):
 or point CHROMIUM_PATH at a Chromium/Chrome binary.`;
 
 export function chromiumPath() {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean);
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ].filter(Boolean);
   return candidates.find((p) => existsSync(p)) ?? null;
 }

@@ -20,14 +20,19 @@ export function effectiveConfig(config: PortalConfig) {
     smsWebhookUrl: withoutPassword(config.smsWebhookUrl),
     sessionSecrets: config.sessionSecrets.map(mask),
     encryptionSecret: mask(config.encryptionSecret),
-    encryptionKeys: { keys: config.encryptionKeys.keys.map((k) => ({ id: k.id, secret: mask(k.secret) })), legacy: config.encryptionKeys.legacy.map(mask) },
+    encryptionKeys: {
+      keys: config.encryptionKeys.keys.map((k) => ({ id: k.id, secret: mask(k.secret) })),
+      legacy: config.encryptionKeys.legacy.map(mask),
+    },
     metricsToken: mask(config.metricsToken),
   };
 }
 
 const modeArg = process.argv.find((a) => a.startsWith('--mode='))?.slice('--mode='.length);
 try {
-  const config = readConfig(modeArg && !process.env.PORTAL_MODE ? { ...process.env, PORTAL_MODE: modeArg } : process.env);
+  const config = readConfig(
+    modeArg && !process.env.PORTAL_MODE ? { ...process.env, PORTAL_MODE: modeArg } : process.env,
+  );
   console.log(JSON.stringify(effectiveConfig(config), null, 2));
 } catch (err) {
   console.error((err as Error).message);

@@ -13,7 +13,11 @@ async function main() {
     case 'migration': {
       const name = args.join('_');
       const folder = await createMigration(name);
-      console.log(folder ? `Wrote ${folder}/migration.sql — review it, then npm run db:migrate` : 'The schema matches the migration history: no migration written.');
+      console.log(
+        folder
+          ? `Wrote ${folder}/migration.sql — review it, then npm run db:migrate`
+          : 'The schema matches the migration history: no migration written.',
+      );
       return;
     }
     case 'migrate':

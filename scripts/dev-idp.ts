@@ -14,7 +14,12 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import express from 'express';
 import Provider, { type InteractionDetails } from 'oidc-provider';
-import { DEMO_IDP_CLIENT_ID, DEMO_IDP_CLIENT_SECRET, DEMO_IDP_PASSWORD as DEMO_PASSWORD, DEMO_IDP_USER } from '~/sso/demo';
+import {
+  DEMO_IDP_CLIENT_ID,
+  DEMO_IDP_CLIENT_SECRET,
+  DEMO_IDP_PASSWORD as DEMO_PASSWORD,
+  DEMO_IDP_USER,
+} from '~/sso/demo';
 
 export type DevIdpUser = {
   /** What the person types on the login page. */
@@ -40,7 +45,13 @@ export type DevIdpOptions = {
   configure?: (provider: Provider) => void;
 };
 
-export type RunningDevIdp = { issuer: string; port: number; provider: Provider; users: DevIdpUser[]; stop(): Promise<void> };
+export type RunningDevIdp = {
+  issuer: string;
+  port: number;
+  provider: Provider;
+  users: DevIdpUser[];
+  stop(): Promise<void>;
+};
 
 export const DEV_IDP_USERS: DevIdpUser[] = [
   {
@@ -69,7 +80,10 @@ export function newSigningKey(): Record<string, unknown> {
 }
 
 const esc = (value: unknown) =>
-  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  String(value ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -114,7 +128,9 @@ ${error ? `<p class="err" role="alert">${esc(error)}</p>` : ''}
 }
 
 function consentPage(details: InteractionDetails): string {
-  const scopes = ((details.prompt.details.missingOIDCScope as string[] | undefined) ?? []).filter((s) => s !== 'openid');
+  const scopes = ((details.prompt.details.missingOIDCScope as string[] | undefined) ?? []).filter(
+    (s) => s !== 'openid',
+  );
   return page(
     'Allow access',
     `<h1>Allow access?</h1>
@@ -157,7 +173,14 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<RunningD
     // Put the claims of the granted scopes into the ID token itself (the portal reads only it).
     conformIdTokenClaims: false,
     pkce: { required: () => true },
-    ttl: { AuthorizationCode: 60, AccessToken: 600, IdToken: 600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
+    ttl: {
+      AuthorizationCode: 60,
+      AccessToken: 600,
+      IdToken: 600,
+      Interaction: 600,
+      Session: 8 * 3600,
+      Grant: 8 * 3600,
+    },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx: unknown, sub: string) {
@@ -167,7 +190,12 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<RunningD
     },
     async renderError(ctx: { type: string; body: unknown }, out: Record<string, unknown>) {
       ctx.type = 'html';
-      ctx.body = page('Error', `<h1>Something went wrong</h1>${Object.entries(out).map(([k, v]) => `<p><strong>${esc(k)}</strong>: ${esc(v)}</p>`).join('')}`);
+      ctx.body = page(
+        'Error',
+        `<h1>Something went wrong</h1>${Object.entries(out)
+          .map(([k, v]) => `<p><strong>${esc(k)}</strong>: ${esc(v)}</p>`)
+          .join('')}`,
+      );
     },
   });
   options.configure?.(provider);
@@ -192,8 +220,14 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<RunningD
       const username = String(req.body?.username ?? '').trim();
       const password = String(req.body?.password ?? '');
       const user = users.find((u) => u.username === username);
-      if (!user || !sameText(user.password, password)) return send(res, 401, loginPage(details, 'Invalid username or password.', username));
-      await provider.interactionFinished(req, res, { login: { accountId: user.sub ?? user.username } }, { mergeWithLastSubmission: false });
+      if (!user || !sameText(user.password, password))
+        return send(res, 401, loginPage(details, 'Invalid username or password.', username));
+      await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: user.sub ?? user.username } },
+        { mergeWithLastSubmission: false },
+      );
     } catch (err) {
       next(err);
     }
@@ -203,14 +237,21 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<RunningD
     try {
       const details = await provider.interactionDetails(req, res);
       const accountId = details.session?.accountId;
-      if (details.prompt.name !== 'consent' || !accountId) return send(res, 400, page('Error', '<h1>Nothing to confirm</h1>'));
+      if (details.prompt.name !== 'consent' || !accountId)
+        return send(res, 400, page('Error', '<h1>Nothing to confirm</h1>'));
       const grant = details.grantId
-        ? ((await provider.Grant.find(details.grantId)) ?? new provider.Grant({ accountId, clientId: String(details.params.client_id) }))
+        ? ((await provider.Grant.find(details.grantId)) ??
+          new provider.Grant({ accountId, clientId: String(details.params.client_id) }))
         : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
-      const promptDetails = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+      const promptDetails = details.prompt.details as {
+        missingOIDCScope?: string[];
+        missingOIDCClaims?: string[];
+        missingResourceScopes?: Record<string, string[]>;
+      };
       if (promptDetails.missingOIDCScope) grant.addOIDCScope(promptDetails.missingOIDCScope.join(' '));
       if (promptDetails.missingOIDCClaims) grant.addOIDCClaims(promptDetails.missingOIDCClaims);
-      for (const [indicator, scopes] of Object.entries(promptDetails.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+      for (const [indicator, scopes] of Object.entries(promptDetails.missingResourceScopes ?? {}))
+        grant.addResourceScope(indicator, scopes.join(' '));
       const grantId = await grant.save();
       await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     } catch (err) {
@@ -220,7 +261,12 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<RunningD
 
   const abort = async (req: express.Request, res: express.Response, next: express.NextFunction) => {
     try {
-      await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user cancelled the sign-in.' }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The user cancelled the sign-in.' },
+        { mergeWithLastSubmission: false },
+      );
     } catch (err) {
       next(err);
     }
@@ -230,7 +276,14 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<RunningD
 
   app.use(provider.callback());
   app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    send(res, 400, page('Error', `<h1>Sign-in could not continue</h1><p>${esc(err.message)}</p><p class="muted">Start again from the portal.</p>`));
+    send(
+      res,
+      400,
+      page(
+        'Error',
+        `<h1>Sign-in could not continue</h1><p>${esc(err.message)}</p><p class="muted">Start again from the portal.</p>`,
+      ),
+    );
   });
   server.on('request', app);
 
@@ -250,7 +303,10 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<RunningD
 const runDirectly = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (runDirectly) {
   const port = Number(process.env.IDP_PORT ?? 4000);
-  const redirectUris = process.env.IDP_REDIRECT_URIS?.split(',').map((s) => s.trim()).filter(Boolean) ?? defaultRedirectUris();
+  const redirectUris =
+    process.env.IDP_REDIRECT_URIS?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? defaultRedirectUris();
   const idp = await startDevIdp({ port, issuer: process.env.IDP_ISSUER || undefined, redirectUris });
   console.log(`Demo identity provider on ${idp.issuer}  (discovery: ${idp.issuer}/.well-known/openid-configuration)`);
   console.log(`Client ${DEMO_IDP_CLIENT_ID}, redirect URIs: ${redirectUris.join(', ')}`);

@@ -13,10 +13,14 @@ async function main() {
     console.log(`Database: ${db.kind} (${db.location})`);
     const report = await reencryptStoredSecrets(db.prisma, keys);
     const under = report.keyId ? `key "${report.keyId}"` : 'the first SESSION_SECRET (no ENCRYPTION_KEYS set)';
-    console.log(`Re-encrypted under ${under}: ${report.staffTotp} staff TOTP secret(s), ${report.ssoClientSecrets} SSO client secret(s); ${report.alreadyCurrent} already were.`);
+    console.log(
+      `Re-encrypted under ${under}: ${report.staffTotp} staff TOTP secret(s), ${report.ssoClientSecrets} SSO client secret(s); ${report.alreadyCurrent} already were.`,
+    );
     for (const problem of report.unreadable) console.error(`  could not read ${problem}`);
     if (report.unreadable.length) {
-      console.error('Keep the keys these were sealed under (ENCRYPTION_KEYS, ENCRYPTION_SECRET or SESSION_SECRET) and run this again.');
+      console.error(
+        'Keep the keys these were sealed under (ENCRYPTION_KEYS, ENCRYPTION_SECRET or SESSION_SECRET) and run this again.',
+      );
       process.exitCode = 1;
     }
   } finally {

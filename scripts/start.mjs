@@ -24,7 +24,12 @@ function newest(p) {
 }
 
 const buildFile = path.resolve('build/index.js');
-const sources = Math.max(newest('app'), newest('remix.config.js'), newest('package.json'), newest('prisma/schema.prisma'));
+const sources = Math.max(
+  newest('app'),
+  newest('remix.config.js'),
+  newest('package.json'),
+  newest('prisma/schema.prisma'),
+);
 if (!existsSync(buildFile) || statSync(buildFile).mtimeMs < sources) {
   console.log('Building the portal (remix build)…');
   const r = spawnSync(process.execPath, ['node_modules/@remix-run/dev/dist/cli.js', 'build'], { stdio: 'inherit' });
@@ -48,7 +53,10 @@ try {
   process.exit(1);
 }
 const { logger } = portal.services;
-logger.info({ event: 'startup.step', step: 'serving', url: config.publicUrl, database: portal.services.db.kind }, `Account Recovery Desk (${mode}) on ${config.publicUrl}  — database: ${portal.services.db.kind} (${portal.services.db.location})`);
+logger.info(
+  { event: 'startup.step', step: 'serving', url: config.publicUrl, database: portal.services.db.kind },
+  `Account Recovery Desk (${mode}) on ${config.publicUrl}  — database: ${portal.services.db.kind} (${portal.services.db.location})`,
+);
 if (mode !== 'production') logger.info(`Delivered emails and SMS (with their codes): ${config.publicUrl}/dev/outbox`);
 
 // Graceful shutdown (docs/operations.md): the first SIGTERM or SIGINT drains and stops, then exits 0;

@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { chromiumPath, CHROMIUM_ADVICE } from './chromium.mjs';
 
 const args = process.argv.slice(2);
-const run = (cmd, argv, env = {}) => spawnSync(cmd, argv, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+const run = (cmd, argv, env = {}) =>
+  spawnSync(cmd, argv, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
 if (!existsSync('app/generated/prisma/client.ts')) {
   if (run(process.execPath, ['scripts/generate-client.mjs'])) process.exit(1);
@@ -27,11 +28,24 @@ if (wantsE2e && !chromiumPath()) {
 const resultsFile = 'tests/.artifacts/vitest-results.json';
 mkdirSync('tests/.artifacts', { recursive: true });
 rmSync(resultsFile, { force: true });
-const status = run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...args], { NODE_ENV: 'test' });
+const status = run(
+  process.execPath,
+  [
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${resultsFile}`,
+    ...args,
+  ],
+  { NODE_ENV: 'test' },
+);
 // One plain closing line with the counts, whatever the reporter printed above it.
 if (existsSync(resultsFile)) {
   const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  console.log(`\nvitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  console.log(
+    `\nvitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`,
+  );
 }
 process.exit(status);

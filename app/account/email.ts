@@ -11,7 +11,8 @@ export function emailDomain(email: string): string {
 }
 
 // A practical address check (RFC 5321 lengths): local@domain.tld, no spaces or control characters.
-const EMAIL_SHAPE = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const EMAIL_SHAPE =
+  /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 export const emailSchema = z
   .string({ error: 'Enter an email address.' })

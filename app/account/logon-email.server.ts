@@ -33,13 +33,29 @@ function checkChangeCode(
   meta: RequestMeta,
   now: Date,
 ): Promise<CheckResult> {
-  return checkCode(tx, services.config.encryptionSecret, { purpose, target, accountUid: account.uid, requesterKey: requesterKey(session), code, actor: { type: 'customer', id: session.id }, meta }, undefined, now);
+  return checkCode(
+    tx,
+    services.config.encryptionSecret,
+    {
+      purpose,
+      target,
+      accountUid: account.uid,
+      requesterKey: requesterKey(session),
+      code,
+      actor: { type: 'customer', id: session.id },
+      meta,
+    },
+    undefined,
+    now,
+  );
 }
 
 const requesterKey = (session: ChangeSession) => `session:${session.id}`;
 
 /** The ways this account can verify its identity: the secure phone (if any) and the current logon email. */
-export function identityChannels(account: Pick<Account, 'securePhone' | 'logonEmail'>): { channel: VerificationChannel; target: string }[] {
+export function identityChannels(
+  account: Pick<Account, 'securePhone' | 'logonEmail'>,
+): { channel: VerificationChannel; target: string }[] {
   const channels: { channel: VerificationChannel; target: string }[] = [];
   if (account.securePhone) channels.push({ channel: 'SMS', target: account.securePhone });
   channels.push({ channel: 'EMAIL', target: account.logonEmail });
@@ -49,10 +65,18 @@ export function identityChannels(account: Pick<Account, 'securePhone' | 'logonEm
 /** The signed-in requesters' own budget per client address (anonymous code requests never spend it). */
 async function addressBudget(services: Services, meta: RequestMeta): Promise<IssueResult | null> {
   const verdict = await services.limits.consume('signedInCodeRequestsPerIp', meta.ip);
-  return verdict.allowed ? null : { ok: false, reason: 'limit', window: 'hour', scope: 'address', retryAfterSec: verdict.retryAfterSec };
+  return verdict.allowed
+    ? null
+    : { ok: false, reason: 'limit', window: 'hour', scope: 'address', retryAfterSec: verdict.retryAfterSec };
 }
 
-export async function sendIdentityCode(services: Services, session: ChangeSession, account: Account, channel: VerificationChannel, meta: RequestMeta): Promise<IssueResult | { ok: false; reason: 'no-channel' }> {
+export async function sendIdentityCode(
+  services: Services,
+  session: ChangeSession,
+  account: Account,
+  channel: VerificationChannel,
+  meta: RequestMeta,
+): Promise<IssueResult | { ok: false; reason: 'no-channel' }> {
   const choice = identityChannels(account).find((c) => c.channel === channel);
   if (!choice) return { ok: false, reason: 'no-channel' };
   const overBudget = await addressBudget(services, meta);
@@ -69,16 +93,36 @@ export async function sendIdentityCode(services: Services, session: ChangeSessio
 }
 
 /** Checks the identity code; a right one opens the 15-minute privileged window on this session. */
-export async function verifyIdentity(services: Services, session: ChangeSession, account: Account, code: string, meta: RequestMeta, now = new Date()): Promise<CheckResult> {
+export async function verifyIdentity(
+  services: Services,
+  session: ChangeSession,
+  account: Account,
+  code: string,
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<CheckResult> {
   return services.prisma.$transaction(async (tx) => {
     const latest = await tx.verification.findFirst({
       where: { purpose: 'CHANGE_EMAIL_IDENTITY', requesterKey: requesterKey(session), accountUid: account.uid },
       orderBy: { createdAt: 'desc' },
       select: { target: true },
     });
-    const result = await checkChangeCode(tx, services, session, account, 'CHANGE_EMAIL_IDENTITY', latest?.target ?? account.logonEmail, code, meta, now);
+    const result = await checkChangeCode(
+      tx,
+      services,
+      session,
+      account,
+      'CHANGE_EMAIL_IDENTITY',
+      latest?.target ?? account.logonEmail,
+      code,
+      meta,
+      now,
+    );
     if (result.ok) {
-      await tx.session.update({ where: { id: session.id }, data: { privilegedUntil: new Date(now.getTime() + PRIVILEGED_WINDOW_MS) } });
+      await tx.session.update({
+        where: { id: session.id },
+        data: { privilegedUntil: new Date(now.getTime() + PRIVILEGED_WINDOW_MS) },
+      });
     }
     return result;
   });
@@ -91,7 +135,11 @@ export const CHANGE_DONE_SHOWN_MS = 15 * 60_000;
  * Did this account's logon email just become `raw`? Then a second submit of the final step (a double
  * click, a retry after a lost answer) is answered with the outcome of the first, not with an error.
  */
-export function alreadyChangedTo(account: Pick<Account, 'logonEmail' | 'logonEmailChangedAt'>, raw: string, now = new Date()): boolean {
+export function alreadyChangedTo(
+  account: Pick<Account, 'logonEmail' | 'logonEmailChangedAt'>,
+  raw: string,
+  now = new Date(),
+): boolean {
   return (
     normaliseEmail(raw) === account.logonEmail &&
     account.logonEmailChangedAt !== null &&
@@ -113,7 +161,11 @@ export async function changedInThisSession(
   const changedAt = account.logonEmailChangedAt;
   if (!changedAt || now.getTime() - changedAt.getTime() > CHANGE_DONE_SHOWN_MS) return false;
   const latest = await prisma.auditEvent.findFirst({
-    where: { accountUid: account.uid, action: 'logon_email.changed', at: { gte: new Date(now.getTime() - CHANGE_DONE_SHOWN_MS) } },
+    where: {
+      accountUid: account.uid,
+      action: 'logon_email.changed',
+      at: { gte: new Date(now.getTime() - CHANGE_DONE_SHOWN_MS) },
+    },
     orderBy: { at: 'desc' },
     select: { actorType: true, actorId: true },
   });
@@ -121,9 +173,20 @@ export async function changedInThisSession(
 }
 
 /** Ends the live code sent to a new address in this session ("Use a different address"). */
-export async function dropNewEmailCode(services: Services, session: ChangeSession, account: Pick<Account, 'uid'>, now = new Date()): Promise<void> {
+export async function dropNewEmailCode(
+  services: Services,
+  session: ChangeSession,
+  account: Pick<Account, 'uid'>,
+  now = new Date(),
+): Promise<void> {
   await services.prisma.verification.updateMany({
-    where: { purpose: 'CHANGE_EMAIL_NEW', requesterKey: requesterKey(session), accountUid: account.uid, consumedAt: null, invalidatedAt: null },
+    where: {
+      purpose: 'CHANGE_EMAIL_NEW',
+      requesterKey: requesterKey(session),
+      accountUid: account.uid,
+      consumedAt: null,
+      invalidatedAt: null,
+    },
     data: { invalidatedAt: now },
   });
 }
@@ -135,21 +198,41 @@ export function hasPrivilegedWindow(session: { privilegedUntil: Date | null }, n
 export type NewEmailProblem = { field: 'newEmail'; message: string; inUse?: boolean; tooMany?: boolean };
 
 /** Shape, length, sameness and "already in use" — the checks made before a code is sent and again at the end. */
-export async function checkNewEmail(services: Services, account: Pick<Account, 'uid' | 'logonEmail'>, raw: unknown): Promise<{ ok: true; email: string } | { ok: false; problem: NewEmailProblem }> {
+export async function checkNewEmail(
+  services: Services,
+  account: Pick<Account, 'uid' | 'logonEmail'>,
+  raw: unknown,
+): Promise<{ ok: true; email: string } | { ok: false; problem: NewEmailProblem }> {
   const parsed = emailSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, problem: { field: 'newEmail', message: parsed.error.issues[0].message } };
   const email = parsed.data;
   if (email === account.logonEmail) return { ok: false, problem: { field: 'newEmail', message: MESSAGES.sameEmail } };
   const lookups = await services.limits.consume('newEmailLookupsPerAccount', account.uid);
-  if (!lookups.allowed) return { ok: false, problem: { field: 'newEmail', message: MESSAGES.tooManyLookups(Math.ceil(lookups.retryAfterSec / 60)), tooMany: true } };
+  if (!lookups.allowed)
+    return {
+      ok: false,
+      problem: {
+        field: 'newEmail',
+        message: MESSAGES.tooManyLookups(Math.ceil(lookups.retryAfterSec / 60)),
+        tooMany: true,
+      },
+    };
   const owner = await services.prisma.account.findUnique({ where: { logonEmail: email }, select: { uid: true } });
-  if (owner && owner.uid !== account.uid) return { ok: false, problem: { field: 'newEmail', message: MESSAGES.inUse, inUse: true } };
+  if (owner && owner.uid !== account.uid)
+    return { ok: false, problem: { field: 'newEmail', message: MESSAGES.inUse, inUse: true } };
   return { ok: true, email };
 }
 
-export type SendNewEmailCodeResult = IssueResult | { ok: false; reason: 'invalid'; problem: NewEmailProblem } | { ok: false; reason: 'window' };
+export type SendNewEmailCodeResult =
+  IssueResult | { ok: false; reason: 'invalid'; problem: NewEmailProblem } | { ok: false; reason: 'window' };
 
-export async function sendNewEmailCode(services: Services, session: ChangeSession & { privilegedUntil: Date | null }, account: Account, raw: unknown, meta: RequestMeta): Promise<SendNewEmailCodeResult> {
+export async function sendNewEmailCode(
+  services: Services,
+  session: ChangeSession & { privilegedUntil: Date | null },
+  account: Account,
+  raw: unknown,
+  meta: RequestMeta,
+): Promise<SendNewEmailCodeResult> {
   if (!hasPrivilegedWindow(session)) return { ok: false, reason: 'window' };
   const checked = await checkNewEmail(services, account, raw);
   if (!checked.ok) return { ok: false, reason: 'invalid', problem: checked.problem };
@@ -193,24 +276,48 @@ export async function confirmNewEmail(
   const newEmail = checked.email;
   try {
     return await services.prisma.$transaction(async (tx) => {
-      const live = await tx.session.findUnique({ where: { id: session.id }, select: { privilegedUntil: true, revokedAt: true } });
+      const live = await tx.session.findUnique({
+        where: { id: session.id },
+        select: { privilegedUntil: true, revokedAt: true },
+      });
       if (!live || live.revokedAt || !hasPrivilegedWindow(live, now)) return { ok: false, reason: 'window' } as const;
-      const check = await checkChangeCode(tx, services, session, account, 'CHANGE_EMAIL_NEW', newEmail, code, meta, now);
+      const check = await checkChangeCode(
+        tx,
+        services,
+        session,
+        account,
+        'CHANGE_EMAIL_NEW',
+        newEmail,
+        code,
+        meta,
+        now,
+      );
       // A wrong code is counted and committed; nothing else changes.
       if (!check.ok) return { ok: false, reason: 'code', check } as const;
 
       const current = await tx.account.findUniqueOrThrow({ where: { uid: account.uid }, select: { logonEmail: true } });
       const taken = await tx.account.findUnique({ where: { logonEmail: newEmail }, select: { uid: true } });
       if (taken) throw new EmailTaken();
-      await tx.account.update({ where: { uid: account.uid }, data: { logonEmail: newEmail, logonEmailChangedAt: now } });
+      await tx.account.update({
+        where: { uid: account.uid },
+        data: { logonEmail: newEmail, logonEmailChangedAt: now },
+      });
       await tx.session.updateMany({
         where: { accountUid: account.uid, principalType: 'OWNER', revokedAt: null, id: { not: session.id } },
         data: { revokedAt: now },
       });
       await tx.session.update({ where: { id: session.id }, data: { privilegedUntil: null } });
-      await tx.verification.updateMany({ where: { accountUid: account.uid, consumedAt: null, invalidatedAt: null }, data: { invalidatedAt: now } });
+      await tx.verification.updateMany({
+        where: { accountUid: account.uid, consumedAt: null, invalidatedAt: null },
+        data: { invalidatedAt: now },
+      });
 
-      const token = await createNoticeLink(tx, { accountUid: account.uid, oldEmail: current.logonEmail, newEmail, now });
+      const token = await createNoticeLink(tx, {
+        accountUid: account.uid,
+        oldEmail: current.logonEmail,
+        newEmail,
+        now,
+      });
       const confirmation = logonEmailChangedNew({ uid: account.uid, when: now });
       await enqueueEmail(tx, { to: newEmail, ...confirmation, template: 'logon-email-changed:new' });
       const notice = logonEmailChangedOld({

@@ -7,7 +7,8 @@ export const CHANGE_MESSAGES = {
   inUse: 'This email address is already in use by another account.',
   windowExpired: 'Your identity verification has expired (it lasts 15 minutes). Verify your identity again.',
   noChannel: 'This verification method is not available for your account.',
-  tooManyLookups: (minutes: number) => `Too many different addresses were tried for this account in the last hour. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+  tooManyLookups: (minutes: number) =>
+    `Too many different addresses were tried for this account in the last hour. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
 } as const;
 
 export const RESET_MESSAGES = {
@@ -17,7 +18,8 @@ export const RESET_MESSAGES = {
       ? 'If an account uses this logon email and has a secure phone, we sent a verification code to that phone.'
       : 'If an account uses this logon email, we sent a verification code to it.') +
     ` No code comes when ${CODE_RULES.perHour} were already requested for it without signing in (password reset, appeal) in the last hour (or ${CODE_RULES.perDay} today): then wait, or file an appeal.`,
-  tooMany: (minutes: number) => `Too many codes were requested. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+  tooMany: (minutes: number) =>
+    `Too many codes were requested. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
   badCode: 'The verification code is not valid. Check it, or request a new code.',
   done: 'Your password was reset and every session of the account was signed out. Sign in with the new password.',
 };

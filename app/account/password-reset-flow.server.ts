@@ -16,7 +16,12 @@ import { channelSchema, codeSchema } from './schemas';
 const resetCookie = portalCookie('ard_reset', { path: '/', maxAgeSec: 15 * 60 });
 const FLOW_PURPOSE = 'password-reset-flow';
 
-const flowSchema = z.object({ flowKey: z.string().min(20), email: z.string(), channel: channelSchema, requestedAt: z.string() });
+const flowSchema = z.object({
+  flowKey: z.string().min(20),
+  email: z.string(),
+  channel: channelSchema,
+  requestedAt: z.string(),
+});
 export type Flow = z.infer<typeof flowSchema>;
 
 export const flowCookie = (config: PortalConfig) => {
@@ -25,7 +30,10 @@ export const flowCookie = (config: PortalConfig) => {
     name: cookie.name,
     /** A flow, sealed; or '' (with maxAge 0) to clear it. */
     serialize: (flow: Flow | '', options?: Parameters<typeof cookie.serialize>[1]) =>
-      cookie.serialize(flow === '' ? '' : encryptSecret(config.encryptionKeys, FLOW_PURPOSE, JSON.stringify(flow)), options),
+      cookie.serialize(
+        flow === '' ? '' : encryptSecret(config.encryptionKeys, FLOW_PURPOSE, JSON.stringify(flow)),
+        options,
+      ),
     async parse(header: string | null): Promise<unknown> {
       const sealed: unknown = await cookie.parse(header);
       if (typeof sealed !== 'string' || !sealed) return null;
@@ -45,5 +53,9 @@ export async function readFlow(config: PortalConfig, request: Request): Promise<
 
 export const requestSchema = z.object({ email: emailSchema, channel: channelSchema });
 export const resetSchema = z
-  .object({ code: codeSchema, password: z.string().min(1, 'Enter a new password.').max(128, 'Use at most 128 characters.'), confirm: z.string() })
+  .object({
+    code: codeSchema,
+    password: z.string().min(1, 'Enter a new password.').max(128, 'Use at most 128 characters.'),
+    confirm: z.string(),
+  })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords do not match.' });

@@ -4,7 +4,18 @@
 // (decision 003).
 import type { Database, SqlStatement } from '~/db/connect.server';
 import { othersLookingColumn, viewersSince } from './viewers.server';
-import { ACCOUNT, APPEAL, APPEAL_MESSAGE, EVIDENCE_FILE, INTERNAL_NOTE, fromJsonRow, jsonColumns, pickRow, selectColumns, type ModelTable } from '~/db/rows.server';
+import {
+  ACCOUNT,
+  APPEAL,
+  APPEAL_MESSAGE,
+  EVIDENCE_FILE,
+  INTERNAL_NOTE,
+  fromJsonRow,
+  jsonColumns,
+  pickRow,
+  selectColumns,
+  type ModelTable,
+} from '~/db/rows.server';
 
 /** The last events of a case shown on its page. */
 export const TIMELINE_LIMIT = 200;
@@ -27,7 +38,15 @@ const CASE_PAGE: SqlStatement = {
 };
 
 /** `reason`: why, where the event's record says it (a rejection's reason code, a withdrawn first approval). */
-export type TimelineRow = { id: string; at: Date; action: string; actorType: string; actorId: string | null; reason: string | null; fileId: string | null };
+export type TimelineRow = {
+  id: string;
+  at: Date;
+  action: string;
+  actorType: string;
+  actorId: string | null;
+  reason: string | null;
+  fileId: string | null;
+};
 type Json = Record<string, unknown>;
 
 /**
@@ -35,11 +54,16 @@ type Json = Record<string, unknown>;
  * `viewer` is the member looking, whom the viewers (staff ids) leave out.
  */
 export async function loadCaseRecords(db: Pick<Database, 'sql'>, id: string, viewer: { staffId: string; now: Date }) {
-  const [row] = await db.sql<Json & { evidence: Json[]; messages: Json[]; notes: Json[]; staff: { id: string; name: string }[]; timeline: (Json & { at: string })[]; viewers: string[] }>(CASE_PAGE, [
-    id,
-    viewer.staffId,
-    viewersSince(viewer.now),
-  ]);
+  const [row] = await db.sql<
+    Json & {
+      evidence: Json[];
+      messages: Json[];
+      notes: Json[];
+      staff: { id: string; name: string }[];
+      timeline: (Json & { at: string })[];
+      viewers: string[];
+    }
+  >(CASE_PAGE, [id, viewer.staffId, viewersSince(viewer.now)]);
   if (!row) return null;
   return {
     appeal: pickRow(row, 'p', APPEAL, 'id')!,

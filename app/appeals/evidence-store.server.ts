@@ -36,7 +36,11 @@ export class EvidenceStore {
  * appeal's answer takes at least 400 ms: a burst of 2–10 MB uploads would otherwise keep every file
  * in memory until its answer leaves, long enough for V8 to move the buffers to the old generation.
  */
-export async function withStoredFiles<F extends { bytes: Buffer }, T>(store: EvidenceStore, files: F[], use: (stored: (F & { storedName: string })[]) => Promise<T>): Promise<T> {
+export async function withStoredFiles<F extends { bytes: Buffer }, T>(
+  store: EvidenceStore,
+  files: F[],
+  use: (stored: (F & { storedName: string })[]) => Promise<T>,
+): Promise<T> {
   const written: string[] = [];
   try {
     const stored = [];

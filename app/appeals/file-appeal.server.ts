@@ -17,7 +17,8 @@ import { withStoredFiles } from './evidence-store.server';
 export const FILING_FLOOR_MS = 400;
 
 export const NO_PROOF = 'Prove your new email with a verification code first (it stays valid for one hour).';
-export const tooManyAppeals = (retryAfterSec: number) => `Too many appeals were filed recently. Try again in ${Math.ceil(retryAfterSec / 3600)} hours.`;
+export const tooManyAppeals = (retryAfterSec: number) =>
+  `Too many appeals were filed recently. Try again in ${Math.ceil(retryAfterSec / 3600)} hours.`;
 
 export type FilingInput = {
   flowKey: string;
@@ -46,29 +47,48 @@ export async function fileAppeal(services: Services, input: FilingInput): Promis
   const filed = await caseFiledWithProof(prisma, proof.id);
   if (filed) return atLeast(FILING_FLOOR_MS, Promise.resolve({ kind: 'filed', caseNumber: filed, newEmail }));
   if (fields.website) {
-    await prisma.$transaction((tx) => recordAudit(tx, { actor: { type: 'anonymous' }, action: 'appeal.honeypot', meta }));
+    await prisma.$transaction((tx) =>
+      recordAudit(tx, { actor: { type: 'anonymous' }, action: 'appeal.honeypot', meta }),
+    );
     return atLeast(FILING_FLOOR_MS, Promise.resolve({ kind: 'decoy', newEmail }));
   }
   // The notice's account stands in for the identification only while its link is live.
   const link = input.noticeToken ? await readNoticeLink(prisma, input.noticeToken) : null;
   if (link?.state === 'used') return { kind: 'refused', status: 409, message: noticeUsedMessage(link.caseNumber) };
 
-  const parsed = appealDetailsSchema.safeParse({ ...fields, notice: link?.state === 'live' ? input.noticeToken : undefined });
+  const parsed = appealDetailsSchema.safeParse({
+    ...fields,
+    notice: link?.state === 'live' ? input.noticeToken : undefined,
+  });
   const errors: Record<string, string> = parsed.success ? {} : fieldErrorsOf(parsed.error);
   const present = new Set(uploads.map((u) => u.field));
   if (!present.has('idDocument')) errors.idDocument ??= APPEAL_FORM_MESSAGES.idDocumentMissing;
-  if (fields.accountType === 'ENTERPRISE' && !present.has('businessLicence')) errors.businessLicence ??= 'Enterprise accounts must attach a business licence.';
+  if (fields.accountType === 'ENTERPRISE' && !present.has('businessLicence'))
+    errors.businessLicence ??= 'Enterprise accounts must attach a business licence.';
   const vetted = await vetUploads(uploads);
   for (const [field, message] of Object.entries(vetted.errors)) errors[field] ??= message;
   if (!parsed.success || Object.keys(errors).length) return { kind: 'invalid', fieldErrors: errors };
 
-  for (const [name, key] of [['appealsPerIp', meta.ip], ['appealsPerEmail', newEmail]] as const) {
+  for (const [name, key] of [
+    ['appealsPerIp', meta.ip],
+    ['appealsPerEmail', newEmail],
+  ] as const) {
     const verdict = await services.limits.consume(name, key);
     if (!verdict.allowed) return { kind: 'refused', status: 429, message: tooManyAppeals(verdict.retryAfterSec) };
   }
   try {
     const result = await withStoredFiles(services.evidence, vetted.files, (files) =>
-      atLeast(FILING_FLOOR_MS, submitAppeal(services, { flowKey: input.flowKey, details: parsed.data, proof, files, meta, noticeToken: input.noticeToken })),
+      atLeast(
+        FILING_FLOOR_MS,
+        submitAppeal(services, {
+          flowKey: input.flowKey,
+          details: parsed.data,
+          proof,
+          files,
+          meta,
+          noticeToken: input.noticeToken,
+        }),
+      ),
     );
     return { kind: 'filed', caseNumber: result.caseNumber, newEmail };
   } catch (err) {

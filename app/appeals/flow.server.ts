@@ -5,7 +5,11 @@ import { newToken } from '~/lib/tokens.server';
 import { scenarioSchema } from './schema';
 
 /** An appeal being filed lives in a signed cookie: the key its email proof is bound to, the scenario, the notice. */
-const flowSchema = z.object({ flowKey: z.string().min(20), scenario: scenarioSchema.optional(), notice: z.string().max(100).optional() });
+const flowSchema = z.object({
+  flowKey: z.string().min(20),
+  scenario: scenarioSchema.optional(),
+  notice: z.string().max(100).optional(),
+});
 export type AppealFlow = z.infer<typeof flowSchema>;
 
 export const appealFlowCookie = portalCookie('ard_appeal', { path: '/appeals', maxAgeSec: 2 * 3600 });

@@ -35,8 +35,10 @@ async function handoverConflict(tx: Tx, appeal: Appeal, account: Account | null)
   }
   // Someone used the account's credentials during the hold: the owner may still have access. A person decides.
   const approvedAt = appeal.decidedAt ?? appeal.handoverAt!;
-  if (account.logonEmailChangedAt && account.logonEmailChangedAt > approvedAt) return 'The account’s logon email was changed during the hold.';
-  if (account.passwordChangedAt && account.passwordChangedAt > approvedAt) return 'The account’s password was changed during the hold.';
+  if (account.logonEmailChangedAt && account.logonEmailChangedAt > approvedAt)
+    return 'The account’s logon email was changed during the hold.';
+  if (account.passwordChangedAt && account.passwordChangedAt > approvedAt)
+    return 'The account’s password was changed during the hold.';
   return null;
 }
 
@@ -44,7 +46,15 @@ async function handoverConflict(tx: Tx, appeal: Appeal, account: Account | null)
  * The change itself, in the caller's transaction on the locked case. `actor` is the approving member
  * when it happens at the approval, the system when the job makes it after the hold.
  */
-export async function handOver(tx: Tx, services: Pick<Services, 'config'>, appeal: Appeal, account: Account, actor: AuditActor, now: Date, meta?: RequestMeta) {
+export async function handOver(
+  tx: Tx,
+  services: Pick<Services, 'config'>,
+  appeal: Appeal,
+  account: Account,
+  actor: AuditActor,
+  now: Date,
+  meta?: RequestMeta,
+) {
   const emailChanges = account.logonEmail !== appeal.newEmail;
   await tx.account.update({
     where: { uid: account.uid },
@@ -56,36 +66,86 @@ export async function handOver(tx: Tx, services: Pick<Services, 'config'>, appea
     },
   });
   // Every principal of the account: the owner, RAM users, RAM role and SSO sessions all carry its UID.
-  const signedOut = await tx.session.updateMany({ where: { accountUid: account.uid, revokedAt: null }, data: { revokedAt: now } });
-  await tx.verification.updateMany({ where: { accountUid: account.uid, consumedAt: null, invalidatedAt: null }, data: { invalidatedAt: now } });
-  await tx.securityNoticeToken.updateMany({ where: { accountUid: account.uid, kind: SET_PASSWORD_KIND, usedAt: null }, data: { usedAt: now } });
+  const signedOut = await tx.session.updateMany({
+    where: { accountUid: account.uid, revokedAt: null },
+    data: { revokedAt: now },
+  });
+  await tx.verification.updateMany({
+    where: { accountUid: account.uid, consumedAt: null, invalidatedAt: null },
+    data: { invalidatedAt: now },
+  });
+  await tx.securityNoticeToken.updateMany({
+    where: { accountUid: account.uid, kind: SET_PASSWORD_KIND, usedAt: null },
+    data: { usedAt: now },
+  });
   await tx.appealStopToken.updateMany({ where: { appealId: appeal.id, usedAt: null }, data: { usedAt: now } });
   await tx.appeal.update({ where: { id: appeal.id }, data: { handedOverAt: now, version: { increment: 1 } } });
 
   const token = newToken();
   const expiresAt = new Date(now.getTime() + SET_PASSWORD_LINK_HOURS * 3600_000);
-  await tx.securityNoticeToken.create({ data: { tokenHash: sha256(token), accountUid: account.uid, kind: SET_PASSWORD_KIND, appealId: appeal.id, data: {}, expiresAt } });
-  await tx.appealMessage.create({ data: { appealId: appeal.id, author: 'SYSTEM', body: `Done. The account's logon email is now ${maskEmail(appeal.newEmail)}; we emailed you a link to set a new password.` } });
+  await tx.securityNoticeToken.create({
+    data: {
+      tokenHash: sha256(token),
+      accountUid: account.uid,
+      kind: SET_PASSWORD_KIND,
+      appealId: appeal.id,
+      data: {},
+      expiresAt,
+    },
+  });
+  await tx.appealMessage.create({
+    data: {
+      appealId: appeal.id,
+      author: 'SYSTEM',
+      body: `Done. The account's logon email is now ${maskEmail(appeal.newEmail)}; we emailed you a link to set a new password.`,
+    },
+  });
   await enqueueEmail(tx, {
     to: appeal.newEmail,
-    ...handoverDone({ caseNumber: appeal.caseNumber, uid: account.uid, newEmail: appeal.newEmail, setPasswordUrl: `${services.config.publicUrl}${setPasswordPath(token)}`, expiresAt }),
+    ...handoverDone({
+      caseNumber: appeal.caseNumber,
+      uid: account.uid,
+      newEmail: appeal.newEmail,
+      setPasswordUrl: `${services.config.publicUrl}${setPasswordPath(token)}`,
+      expiresAt,
+    }),
     template: 'appeal-handed-over',
   });
   if (emailChanges) {
     // After a "This wasn't me" recovery the old address is the one the owner disowned: no link for it to reverse this.
-    const notMeUrl = appeal.origin === 'NOT_ME_LINK' ? null : `${services.config.publicUrl}/security/not-me/${await createNoticeLink(tx, { accountUid: account.uid, oldEmail: account.logonEmail, newEmail: appeal.newEmail, now })}`;
+    const notMeUrl =
+      appeal.origin === 'NOT_ME_LINK'
+        ? null
+        : `${services.config.publicUrl}/security/not-me/${await createNoticeLink(tx, { accountUid: account.uid, oldEmail: account.logonEmail, newEmail: appeal.newEmail, now })}`;
     await enqueueEmail(tx, {
       to: account.logonEmail,
-      ...logonEmailChangedByAppeal({ uid: account.uid, caseNumber: appeal.caseNumber, when: now, newEmailMasked: maskEmail(appeal.newEmail), notMeUrl, validDays: NOT_ME_LINK_DAYS }),
+      ...logonEmailChangedByAppeal({
+        uid: account.uid,
+        caseNumber: appeal.caseNumber,
+        when: now,
+        newEmailMasked: maskEmail(appeal.newEmail),
+        notMeUrl,
+        validDays: NOT_ME_LINK_DAYS,
+      }),
       template: 'logon-email-changed:old',
     });
   }
   const audit = { actor, accountUid: account.uid, appealId: appeal.id, meta };
-  await recordAudit(tx, { ...audit, action: 'appeal.handed_over', data: { caseNumber: appeal.caseNumber, sessionsSignedOut: signedOut.count, passwordRemoved: true } });
+  await recordAudit(tx, {
+    ...audit,
+    action: 'appeal.handed_over',
+    data: { caseNumber: appeal.caseNumber, sessionsSignedOut: signedOut.count, passwordRemoved: true },
+  });
   await recordAudit(tx, {
     ...audit,
     action: 'logon_email.changed',
-    data: { from: maskEmail(account.logonEmail), to: maskEmail(appeal.newEmail), via: 'appeal', caseNumber: appeal.caseNumber, phoneChanged: Boolean(appeal.newPhone) },
+    data: {
+      from: maskEmail(account.logonEmail),
+      to: maskEmail(appeal.newEmail),
+      via: 'appeal',
+      caseNumber: appeal.caseNumber,
+      phoneChanged: Boolean(appeal.newPhone),
+    },
   });
 }
 
@@ -95,14 +155,28 @@ const SYSTEM: AuditActor = { type: 'system', id: 'handover' };
 async function park(tx: Tx, appeal: Appeal, reason: string, now: Date) {
   await tx.appeal.update({
     where: { id: appeal.id },
-    data: { status: 'IN_REVIEW', handoverAt: null, decidedAt: null, decidedById: null, firstApproverId: null, firstApprovedAt: null, checklist: {}, version: { increment: 1 } },
+    data: {
+      status: 'IN_REVIEW',
+      handoverAt: null,
+      decidedAt: null,
+      decidedById: null,
+      firstApproverId: null,
+      firstApprovedAt: null,
+      checklist: {},
+      version: { increment: 1 },
+    },
   });
   await recordAudit(tx, {
     actor: SYSTEM,
     action: 'appeal.handover_parked',
     accountUid: appeal.accountUid,
     appealId: appeal.id,
-    data: { caseNumber: appeal.caseNumber, reason, status: { from: 'APPROVED', to: 'IN_REVIEW' }, at: now.toISOString() },
+    data: {
+      caseNumber: appeal.caseNumber,
+      reason,
+      status: { from: 'APPROVED', to: 'IN_REVIEW' },
+      at: now.toISOString(),
+    },
   });
 }
 
@@ -113,7 +187,11 @@ export type HandoverRun = { handedOver: number; parked: number };
  * the locked case, checked again there (still approved and not handed over, the address still free).
  * Several instances may run it at once: the row lock and that check make each handover happen once.
  */
-export async function performDueHandovers(services: Pick<Services, 'prisma' | 'config' | 'outbox'>, now = new Date(), batch = 200): Promise<HandoverRun> {
+export async function performDueHandovers(
+  services: Pick<Services, 'prisma' | 'config' | 'outbox'>,
+  now = new Date(),
+  batch = 200,
+): Promise<HandoverRun> {
   const due = await services.prisma.appeal.findMany({
     where: { status: 'APPROVED', handedOverAt: null, handoverAt: { not: null, lte: now } },
     select: { id: true },

@@ -6,6 +6,9 @@ import type { Appeal, Prisma } from '~/generated/prisma/client';
  * Null when there is no such case.
  */
 export async function lockAppealRow(tx: Prisma.TransactionClient, appealId: string): Promise<Appeal | null> {
-  const rows = await tx.$queryRawUnsafe<{ id: string }[]>('SELECT "id" FROM "Appeal" WHERE "id" = $1::uuid FOR UPDATE', appealId);
+  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+    'SELECT "id" FROM "Appeal" WHERE "id" = $1::uuid FOR UPDATE',
+    appealId,
+  );
   return rows.length ? tx.appeal.findUniqueOrThrow({ where: { id: appealId } }) : null;
 }

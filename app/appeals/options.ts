@@ -3,10 +3,26 @@
 import type { AppealScenario, AppealStatus } from '~/generated/prisma/enums';
 
 export const SCENARIOS: { value: AppealScenario; label: string; hint: string }[] = [
-  { value: 'FORGOT_LOGON_EMAIL', label: 'I forgot my logon email', hint: 'You cannot sign in because you do not remember which email the account uses.' },
-  { value: 'EMAIL_AND_PHONE_UNAVAILABLE', label: 'My logon email and my secure phone are both unavailable', hint: 'You cannot receive a verification code at either of them.' },
-  { value: 'PHONE_UNAVAILABLE', label: 'My secure phone is unavailable', hint: 'You lost the phone number and need a new secure phone on the account.' },
-  { value: 'EMAIL_CHANGED_NOT_ME', label: 'Someone changed my logon email without me', hint: 'You received a notice about a change you did not make.' },
+  {
+    value: 'FORGOT_LOGON_EMAIL',
+    label: 'I forgot my logon email',
+    hint: 'You cannot sign in because you do not remember which email the account uses.',
+  },
+  {
+    value: 'EMAIL_AND_PHONE_UNAVAILABLE',
+    label: 'My logon email and my secure phone are both unavailable',
+    hint: 'You cannot receive a verification code at either of them.',
+  },
+  {
+    value: 'PHONE_UNAVAILABLE',
+    label: 'My secure phone is unavailable',
+    hint: 'You lost the phone number and need a new secure phone on the account.',
+  },
+  {
+    value: 'EMAIL_CHANGED_NOT_ME',
+    label: 'Someone changed my logon email without me',
+    hint: 'You received a notice about a change you did not make.',
+  },
 ];
 
 export const SCENARIO_VALUES = SCENARIOS.map((s) => s.value) as [AppealScenario, ...AppealScenario[]];
@@ -39,7 +55,12 @@ const when = (d: Date | string) => new Date(d).toUTCString();
 /** What the customer reads on the tracking page — plain words, nothing internal. */
 export function customerStatus(
   status: AppealStatus,
-  options: { rejectFinal?: boolean | null; newEmail?: string; handoverAt?: Date | string | null; handedOverAt?: Date | string | null } = {},
+  options: {
+    rejectFinal?: boolean | null;
+    newEmail?: string;
+    handoverAt?: Date | string | null;
+    handedOverAt?: Date | string | null;
+  } = {},
 ): { label: string; tone: 'info' | 'warn' | 'ok' | 'bad' } {
   switch (status) {
     case 'SUBMITTED':
@@ -54,7 +75,9 @@ export function customerStatus(
       }
       return { label: `Approved — you can now sign in with ${options.newEmail ?? 'your new logon email'}`, tone: 'ok' };
     case 'REJECTED':
-      return options.rejectFinal ? { label: 'Rejected', tone: 'bad' } : { label: 'Rejected — you may file again', tone: 'bad' };
+      return options.rejectFinal
+        ? { label: 'Rejected', tone: 'bad' }
+        : { label: 'Rejected — you may file again', tone: 'bad' };
     case 'WITHDRAWN':
       return { label: 'Withdrawn — you withdrew this appeal', tone: 'info' };
     case 'EXPIRED':

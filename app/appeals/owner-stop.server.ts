@@ -22,19 +22,50 @@ async function newStopLink(tx: Tx, services: Pick<Services, 'config'>, appealId:
 }
 
 /** At filing, in the filing's transaction: the account's logon email and secure phone hear of it at once. */
-export async function warnOwnerOfFiling(tx: Tx, services: Pick<Services, 'config'>, input: { appeal: Pick<Appeal, 'id' | 'caseNumber'>; owner: Owner; now: Date }) {
+export async function warnOwnerOfFiling(
+  tx: Tx,
+  services: Pick<Services, 'config'>,
+  input: { appeal: Pick<Appeal, 'id' | 'caseNumber'>; owner: Owner; now: Date },
+) {
   const stopUrl = await newStopLink(tx, services, input.appeal.id);
-  const message = ownerWarnedOfAppeal({ uid: input.owner.uid, caseNumber: input.appeal.caseNumber, filedAt: input.now, holdHours: services.config.recoveryHoldHours, stopUrl });
-  await enqueueEmail(tx, { to: input.owner.logonEmail, subject: message.subject, text: message.text, template: 'appeal-owner-warned' });
-  if (input.owner.securePhone) await enqueueSms(tx, { to: input.owner.securePhone, text: message.sms, template: 'appeal-owner-warned' });
+  const message = ownerWarnedOfAppeal({
+    uid: input.owner.uid,
+    caseNumber: input.appeal.caseNumber,
+    filedAt: input.now,
+    holdHours: services.config.recoveryHoldHours,
+    stopUrl,
+  });
+  await enqueueEmail(tx, {
+    to: input.owner.logonEmail,
+    subject: message.subject,
+    text: message.text,
+    template: 'appeal-owner-warned',
+  });
+  if (input.owner.securePhone)
+    await enqueueSms(tx, { to: input.owner.securePhone, text: message.sms, template: 'appeal-owner-warned' });
 }
 
 /** At an approval that waits for its hold: the owner is told when the change takes effect, with a fresh stop link. */
-export async function warnOwnerOfApproval(tx: Tx, services: Pick<Services, 'config'>, input: { appeal: Pick<Appeal, 'id' | 'caseNumber'>; owner: Owner; handoverAt: Date }) {
+export async function warnOwnerOfApproval(
+  tx: Tx,
+  services: Pick<Services, 'config'>,
+  input: { appeal: Pick<Appeal, 'id' | 'caseNumber'>; owner: Owner; handoverAt: Date },
+) {
   const stopUrl = await newStopLink(tx, services, input.appeal.id);
-  const message = ownerWarnedOfApproval({ uid: input.owner.uid, caseNumber: input.appeal.caseNumber, handoverAt: input.handoverAt, stopUrl });
-  await enqueueEmail(tx, { to: input.owner.logonEmail, subject: message.subject, text: message.text, template: 'appeal-owner-approval-warned' });
-  if (input.owner.securePhone) await enqueueSms(tx, { to: input.owner.securePhone, text: message.sms, template: 'appeal-owner-approval-warned' });
+  const message = ownerWarnedOfApproval({
+    uid: input.owner.uid,
+    caseNumber: input.appeal.caseNumber,
+    handoverAt: input.handoverAt,
+    stopUrl,
+  });
+  await enqueueEmail(tx, {
+    to: input.owner.logonEmail,
+    subject: message.subject,
+    text: message.text,
+    template: 'appeal-owner-approval-warned',
+  });
+  if (input.owner.securePhone)
+    await enqueueSms(tx, { to: input.owner.securePhone, text: message.sms, template: 'appeal-owner-approval-warned' });
 }
 
 export type StopLink =
@@ -47,42 +78,79 @@ export type StopLink =
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
 
-export async function readStopLink(prisma: Pick<Prisma.TransactionClient, 'appealStopToken'>, token: string): Promise<StopLink> {
+export async function readStopLink(
+  prisma: Pick<Prisma.TransactionClient, 'appealStopToken'>,
+  token: string,
+): Promise<StopLink> {
   if (!TOKEN_SHAPE.test(token)) return { state: 'unknown' };
   const row = await prisma.appealStopToken.findUnique({
     where: { tokenHash: sha256(token) },
-    select: { usedAt: true, appeal: { select: { caseNumber: true, status: true, handoverAt: true, handedOverAt: true } } },
+    select: {
+      usedAt: true,
+      appeal: { select: { caseNumber: true, status: true, handoverAt: true, handedOverAt: true } },
+    },
   });
   if (!row) return { state: 'unknown' };
   const { appeal } = row;
-  if (row.usedAt || !mayStillChangeAccount(appeal)) return { state: 'ended', caseNumber: appeal.caseNumber, stoppedByOwner: appeal.status === 'CANCELLED_BY_OWNER' };
-  return { state: 'live', caseNumber: appeal.caseNumber, handoverAt: appeal.status === 'APPROVED' ? appeal.handoverAt : null };
+  if (row.usedAt || !mayStillChangeAccount(appeal))
+    return { state: 'ended', caseNumber: appeal.caseNumber, stoppedByOwner: appeal.status === 'CANCELLED_BY_OWNER' };
+  return {
+    state: 'live',
+    caseNumber: appeal.caseNumber,
+    handoverAt: appeal.status === 'APPROVED' ? appeal.handoverAt : null,
+  };
 }
 
 /**
  * "Stop this — I still have access": the case ends as CANCELLED_BY_OWNER, every stop link of it is
  * used up, the appellant is told without names, and the act is audited. One transaction on the locked case.
  */
-export async function stopAppealByOwner(services: Services, token: string, meta: RequestMeta, now = new Date()): Promise<StopLink> {
+export async function stopAppealByOwner(
+  services: Services,
+  token: string,
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<StopLink> {
   if (!TOKEN_SHAPE.test(token)) return { state: 'unknown' };
   const outcome = await services.prisma.$transaction(async (tx): Promise<StopLink> => {
-    const link = await tx.appealStopToken.findUnique({ where: { tokenHash: sha256(token) }, select: { id: true, appealId: true } });
+    const link = await tx.appealStopToken.findUnique({
+      where: { tokenHash: sha256(token) },
+      select: { id: true, appealId: true },
+    });
     if (!link) return { state: 'unknown' };
     const appeal = await lockAppealRow(tx, link.appealId);
     if (!appeal) return { state: 'unknown' };
     const used = await tx.appealStopToken.updateMany({ where: { id: link.id, usedAt: null }, data: { usedAt: now } });
-    if (!used.count || !mayStillChangeAccount(appeal)) return { state: 'ended', caseNumber: appeal.caseNumber, stoppedByOwner: appeal.status === 'CANCELLED_BY_OWNER' };
+    if (!used.count || !mayStillChangeAccount(appeal))
+      return { state: 'ended', caseNumber: appeal.caseNumber, stoppedByOwner: appeal.status === 'CANCELLED_BY_OWNER' };
     await tx.appealStopToken.updateMany({ where: { appealId: appeal.id, usedAt: null }, data: { usedAt: now } });
-    await tx.appeal.update({ where: { id: appeal.id }, data: { status: 'CANCELLED_BY_OWNER', decidedAt: now, handoverAt: null, version: { increment: 1 } } });
-    await tx.appealMessage.create({ data: { appealId: appeal.id, author: 'SYSTEM', body: 'The account owner stopped this request. Nothing on the account was changed.' } });
-    await enqueueEmail(tx, { to: appeal.newEmail, ...appealStoppedByOwner({ caseNumber: appeal.caseNumber }), template: 'appeal-stopped-by-owner' });
+    await tx.appeal.update({
+      where: { id: appeal.id },
+      data: { status: 'CANCELLED_BY_OWNER', decidedAt: now, handoverAt: null, version: { increment: 1 } },
+    });
+    await tx.appealMessage.create({
+      data: {
+        appealId: appeal.id,
+        author: 'SYSTEM',
+        body: 'The account owner stopped this request. Nothing on the account was changed.',
+      },
+    });
+    await enqueueEmail(tx, {
+      to: appeal.newEmail,
+      ...appealStoppedByOwner({ caseNumber: appeal.caseNumber }),
+      template: 'appeal-stopped-by-owner',
+    });
     await recordAudit(tx, {
       actor: { type: 'anonymous', id: `stop-link:${link.id}` },
       action: 'appeal.cancelled_by_owner',
       accountUid: appeal.accountUid,
       appealId: appeal.id,
       meta,
-      data: { caseNumber: appeal.caseNumber, status: { from: appeal.status, to: 'CANCELLED_BY_OWNER' }, ...(appeal.status === 'APPROVED' ? { handoverAt: appeal.handoverAt?.toISOString() } : {}) },
+      data: {
+        caseNumber: appeal.caseNumber,
+        status: { from: appeal.status, to: 'CANCELLED_BY_OWNER' },
+        ...(appeal.status === 'APPROVED' ? { handoverAt: appeal.handoverAt?.toISOString() } : {}),
+      },
     });
     return { state: 'stopped', caseNumber: appeal.caseNumber };
   });

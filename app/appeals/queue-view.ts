@@ -29,7 +29,16 @@ export function duration(ms: number): string {
 
 const shortDate = (d: Date) => d.toUTCString().slice(5, 22);
 
-type Row = { status: AppealStatus; assigneeId?: string | null; assignee?: unknown; slaDueAt: Date; submittedAt: Date; decidedAt: Date | null; handoverAt: Date | null; handedOverAt: Date | null };
+type Row = {
+  status: AppealStatus;
+  assigneeId?: string | null;
+  assignee?: unknown;
+  slaDueAt: Date;
+  submittedAt: Date;
+  decidedAt: Date | null;
+  handoverAt: Date | null;
+  handedOverAt: Date | null;
+};
 
 /** The state column: a case released to the queue reads "unassigned", not "in review". */
 export function stateWords(r: Row): string {
@@ -45,7 +54,8 @@ export function slaWords(r: Row, now: Date): QueueRowView['sla'] {
     if (left < 0) return { text: `breached ${duration(-left)} ago (due ${due})`, tone: 'bad' };
     return { text: `due in ${duration(left)} (${due})`, tone: left < 24 * 3600_000 ? 'warn' : null };
   }
-  if (r.status === 'AWAITING_CUSTOMER') return { text: `paused — waiting for the customer (due ${shortDate(r.slaDueAt)}, frozen)`, tone: 'muted' };
+  if (r.status === 'AWAITING_CUSTOMER')
+    return { text: `paused — waiting for the customer (due ${shortDate(r.slaDueAt)}, frozen)`, tone: 'muted' };
   if (isOnHold(r)) return { text: `takes effect ${shortDate(r.handoverAt!)}`, tone: 'muted' };
   return { text: r.decidedAt ? `closed ${shortDate(r.decidedAt)}` : 'closed', tone: 'muted' };
 }

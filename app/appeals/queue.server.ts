@@ -15,12 +15,24 @@ export const PAGE_SIZE = 25;
 export const COUNT_CAP = 1000;
 /** A search considers at most this many matches (a broad prefix is asked to be narrowed). */
 export const SEARCH_CAP = 1000;
-const STATUSES = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED_BY_OWNER'] as const satisfies readonly AppealStatus[];
+const STATUSES = [
+  'SUBMITTED',
+  'IN_REVIEW',
+  'AWAITING_CUSTOMER',
+  'PENDING_SECOND_APPROVAL',
+  'APPROVED',
+  'REJECTED',
+  'WITHDRAWN',
+  'EXPIRED',
+  'CANCELLED_BY_OWNER',
+] as const satisfies readonly AppealStatus[];
 
 const fields = {
   status: z.enum([...STATUSES, 'open', 'all', 'on_hold'], { error: 'Choose a status from the list.' }),
   scenario: z.enum(SCENARIO_VALUES, { error: 'Choose a scenario from the list.' }),
-  assignee: z.string().refine((v) => v === 'mine' || v === 'unassigned' || UUID.test(v), 'Choose an assignee from the list.'),
+  assignee: z
+    .string()
+    .refine((v) => v === 'mine' || v === 'unassigned' || UUID.test(v), 'Choose an assignee from the list.'),
   sla: z.enum(['on_time', 'due_24h', 'breached'], { error: 'Choose an SLA state from the list.' }),
   risk: z.enum(['NORMAL', 'HIGH'], { error: 'Choose a risk level from the list.' }),
   priority: z.enum(['yes', 'no'], { error: 'Choose whether to list priority cases from the list.' }),
@@ -87,7 +99,14 @@ function decodeCursor(cursor: string | undefined): Cursor | null {
 /** Which statuses the filters let through (the status filter, narrowed by an SLA filter). */
 export function statusesOf(f: QueueFilters): AppealStatus[] {
   // on_hold: approved and waiting for the handover (filterSql adds the hold's own condition).
-  let set: AppealStatus[] = f.status === 'open' ? [...OPEN_STATUSES] : f.status === 'all' ? [...STATUSES] : f.status === 'on_hold' ? ['APPROVED'] : [f.status];
+  let set: AppealStatus[] =
+    f.status === 'open'
+      ? [...OPEN_STATUSES]
+      : f.status === 'all'
+        ? [...STATUSES]
+        : f.status === 'on_hold'
+          ? ['APPROVED']
+          : [f.status];
   if (f.sla) set = set.filter(clockRunning);
   return set;
 }
@@ -173,7 +192,11 @@ function laneSql(lane: Lane, cursor: Cursor | null, direction: Direction): Prism
   const and = [lane === 'priority' ? Prisma.sql`a."priority" > 0` : Prisma.sql`a."priority" <= 0`];
   if (cursor?.lane === lane) {
     const bound = Prisma.sql`(${instant(cursor.dueAt)}, ${cursor.id}::uuid)`;
-    and.push(direction === 'forward' ? Prisma.sql`(a."slaDueAt", a."id") > ${bound}` : Prisma.sql`(a."slaDueAt", a."id") < ${bound}`);
+    and.push(
+      direction === 'forward'
+        ? Prisma.sql`(a."slaDueAt", a."id") > ${bound}`
+        : Prisma.sql`(a."slaDueAt", a."id") < ${bound}`,
+    );
   }
   return and;
 }
@@ -191,34 +214,60 @@ const COLUMNS = Prisma.sql`a."id", a."caseNumber", a."scenario", a."status", a."
 
 export type QueuePage = Awaited<ReturnType<typeof loadQueue>>;
 
-export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, staffId: string, f: QueueFilters, now = new Date()) {
-  if (!readsEveryAppeal(ability)) throw new Error('The queue lists every appeal; this ability reads only some of them.');
+export async function loadQueue(
+  db: Pick<Database, 'sql'>,
+  ability: AppAbility,
+  staffId: string,
+  f: QueueFilters,
+  now = new Date(),
+) {
+  if (!readsEveryAppeal(ability))
+    throw new Error('The queue lists every appeal; this ability reads only some of them.');
   const before = decodeCursor(f.before);
   const direction: Direction = before ? 'backward' : 'forward';
   const cursor = before ?? decodeCursor(f.after);
   const conditions = filterSql(staffId, f, now);
   // A search picks its matches first (by its index, at most SEARCH_CAP of them); the filters then order those.
-  const hits = f.q ? Prisma.sql`WITH hits AS MATERIALIZED (SELECT "id" FROM "Appeal" WHERE ${searchSql(f.q)} LIMIT ${SEARCH_CAP + 1})` : Prisma.empty;
+  const hits = f.q
+    ? Prisma.sql`WITH hits AS MATERIALIZED (SELECT "id" FROM "Appeal" WHERE ${searchSql(f.q)} LIMIT ${SEARCH_CAP + 1})`
+    : Prisma.empty;
   const searched = f.q ? [Prisma.sql`a."id" IN (SELECT "id" FROM hits)`] : [];
   const order = direction === 'forward' ? Prisma.sql`a."slaDueAt", a."id"` : Prisma.sql`a."slaDueAt" DESC, a."id" DESC`;
   const where = (lane: Lane, status?: AppealStatus) => {
-    const all = [...(status ? [Prisma.sql`a."status" = ${status}::"AppealStatus"`] : []), ...conditions, ...searched, ...laneSql(lane, cursor, direction)];
+    const all = [
+      ...(status ? [Prisma.sql`a."status" = ${status}::"AppealStatus"`] : []),
+      ...conditions,
+      ...searched,
+      ...laneSql(lane, cursor, direction),
+    ];
     return Prisma.sql`WHERE ${Prisma.join(all, ' AND ')}`;
   };
-  const range = (lane: Lane, status?: AppealStatus) => Prisma.sql`SELECT ${COLUMNS} FROM "Appeal" a ${where(lane, status)} ORDER BY ${order} LIMIT ${PAGE_SIZE + 1}`;
+  const range = (lane: Lane, status?: AppealStatus) =>
+    Prisma.sql`SELECT ${COLUMNS} FROM "Appeal" a ${where(lane, status)} ORDER BY ${order} LIMIT ${PAGE_SIZE + 1}`;
   const lanes = lanesFrom(cursor, direction);
-  const page = (status?: AppealStatus) => Prisma.join(lanes.map((lane) => Prisma.sql`(${range(lane, status)})`), ' UNION ALL ');
+  const page = (status?: AppealStatus) =>
+    Prisma.join(
+      lanes.map((lane) => Prisma.sql`(${range(lane, status)})`),
+      ' UNION ALL ',
+    );
   // PostgreSQL walks the (status, slaDueAt, id) index in order for one status, but not for several
   // at once: for "open" it would walk (slaDueAt, id) through every closed case first (75 000 rows at
   // 100 000 appeals). So a set of statuses is one ordered range per status and lane, merged by the same
   // statement — one round trip, the assignee's name joined in.
   const statuses = statusesOf(f);
-  if (statuses.length === 0) return { rows: [], next: null, prev: null, total: 0, totalCapped: false, searchCapped: false }; // e.g. "waiting for the customer" with an SLA filter: the clock does not run there
+  if (statuses.length === 0)
+    return { rows: [], next: null, prev: null, total: 0, totalCapped: false, searchCapped: false }; // e.g. "waiting for the customer" with an SLA filter: the clock does not run there
   const source =
     statuses.length > 1 && statuses.length < STATUSES.length
-      ? Prisma.join(statuses.map((status) => page(status)), ' UNION ALL ')
+      ? Prisma.join(
+          statuses.map((status) => page(status)),
+          ' UNION ALL ',
+        )
       : page(statuses.length === 1 ? statuses[0] : undefined);
-  const lanesFirst = direction === 'forward' ? Prisma.sql`(u."priority" > 0) DESC, u."slaDueAt", u."id"` : Prisma.sql`(u."priority" > 0), u."slaDueAt" DESC, u."id" DESC`;
+  const lanesFirst =
+    direction === 'forward'
+      ? Prisma.sql`(u."priority" > 0) DESC, u."slaDueAt", u."id"`
+      : Prisma.sql`(u."priority" > 0), u."slaDueAt" DESC, u."id" DESC`;
   // The page is cut from the ranges (at most 26 rows each) before anything else, so only the rows it
   // shows are joined and converted. Prisma's tagged template composes the statement; readWith runs it
   // through db.sql, named after its text. Beside it, how many rows match (counted up to COUNT_CAP + 1).
@@ -236,7 +285,8 @@ export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, 
   const rows = await readWith(db)<QueueRow & { total: number; hits: number }>(query);
   // Going back, the extra row (if any) is the first one, before the page.
   const more = rows.length > PAGE_SIZE;
-  const shown = direction === 'forward' ? rows.slice(0, PAGE_SIZE) : rows.slice(rows.length - Math.min(rows.length, PAGE_SIZE));
+  const shown =
+    direction === 'forward' ? rows.slice(0, PAGE_SIZE) : rows.slice(rows.length - Math.min(rows.length, PAGE_SIZE));
   const first = shown[0];
   const last = shown[shown.length - 1];
   const total = rows[0]?.total ?? (await countOnly(db, countWhere, hits));
@@ -257,6 +307,8 @@ export async function loadQueue(db: Pick<Database, 'sql'>, ability: AppAbility, 
 
 /** The count when the page itself is empty (a page past the end, or no match): the same condition on its own. */
 async function countOnly(db: Pick<Database, 'sql'>, countWhere: Prisma.Sql, hits: Prisma.Sql): Promise<number> {
-  const [row] = await readWith(db)<{ total: number }>(Prisma.sql`${hits} SELECT count(*)::int AS "total" FROM (SELECT 1 FROM "Appeal" a WHERE ${countWhere} LIMIT ${COUNT_CAP + 1}) c`);
+  const [row] = await readWith(db)<{ total: number }>(
+    Prisma.sql`${hits} SELECT count(*)::int AS "total" FROM (SELECT 1 FROM "Appeal" a WHERE ${countWhere} LIMIT ${COUNT_CAP + 1}) c`,
+  );
   return row?.total ?? 0;
 }

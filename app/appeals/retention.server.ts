@@ -5,12 +5,21 @@ import type { EvidenceStore } from './evidence-store.server';
 
 const CLOSED = ['APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'] as const;
 
-export async function purgeDecidedEvidence(prisma: PrismaClient, store: EvidenceStore, options: { retentionDays: number; now?: Date; batch?: number }) {
+export async function purgeDecidedEvidence(
+  prisma: PrismaClient,
+  store: EvidenceStore,
+  options: { retentionDays: number; now?: Date; batch?: number },
+) {
   const now = options.now ?? new Date();
   const cutoff = new Date(now.getTime() - options.retentionDays * 24 * 3600_000);
   const appeals = await prisma.appeal.findMany({
     where: { status: { in: [...CLOSED] }, decidedAt: { lt: cutoff }, evidencePurgedAt: null },
-    select: { id: true, accountUid: true, caseNumber: true, evidence: { where: { deletedAt: null }, select: { id: true, storedName: true } } },
+    select: {
+      id: true,
+      accountUid: true,
+      caseNumber: true,
+      evidence: { where: { deletedAt: null }, select: { id: true, storedName: true } },
+    },
     take: options.batch ?? 200,
   });
   let files = 0;

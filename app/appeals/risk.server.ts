@@ -4,12 +4,30 @@ import { emailDomain } from '~/account/email';
 import { instant, readInTransaction, type ComposedRead } from '~/db/composed.server';
 import type { Account, AppealOrigin } from '~/generated/prisma/client';
 import { matchIndicators } from './matching';
-import { knowledgeSignals, mergeSignals, scoreRisk, signal, storedSignals, type RiskScore, type RiskSignal } from './risk';
+import {
+  knowledgeSignals,
+  mergeSignals,
+  scoreRisk,
+  signal,
+  storedSignals,
+  type RiskScore,
+  type RiskSignal,
+} from './risk';
 
 export type { RiskSignal } from './risk';
 
 /** Mailbox providers shared by millions: seeing one twice says nothing. */
-const COMMON_DOMAINS = new Set(['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'qq.com', '163.com', '126.com', 'example.com']);
+const COMMON_DOMAINS = new Set([
+  'gmail.com',
+  'outlook.com',
+  'hotmail.com',
+  'yahoo.com',
+  'icloud.com',
+  'qq.com',
+  '163.com',
+  '126.com',
+  'example.com',
+]);
 
 /** Whether two appeals sharing this new email domain says anything: not for a mailbox provider shared by millions. */
 export const domainIsTelling = (domain: string) => domain !== '' && !COMMON_DOMAINS.has(domain);
@@ -31,10 +49,17 @@ export type FiledAppeal = {
   createdMonth: string | null;
 };
 /** The account record the answers are compared with. */
-export type AccountRecord = Pick<Account, 'uid' | 'logonEmail' | 'holderName' | 'accountType' | 'lastPaymentCents' | 'lastPaymentCurrency' | 'createdAt'>;
+export type AccountRecord = Pick<
+  Account,
+  'uid' | 'logonEmail' | 'holderName' | 'accountType' | 'lastPaymentCents' | 'lastPaymentCurrency' | 'createdAt'
+>;
 
 /** The knowledge signals of an appeal's answers against the account record (none without an account). */
-export function answerSignals(appeal: Parameters<typeof matchIndicators>[0], account: AccountRecord | null, now = new Date()): string[] {
+export function answerSignals(
+  appeal: Parameters<typeof matchIndicators>[0],
+  account: AccountRecord | null,
+  now = new Date(),
+): string[] {
   return account ? knowledgeSignals(matchIndicators(appeal, account, now)) : [];
 }
 
@@ -43,7 +68,13 @@ export function answerSignals(appeal: Parameters<typeof matchIndicators>[0], acc
  * or its new email's domain, or been rejected as final. What was stored stays (the identifiers'
  * conflict as found at filing, the answers of a merged filing): risk never falls.
  */
-export async function reassessFiled(read: ComposedRead, appeal: FiledAppeal, account: AccountRecord | null, evidenceHashes: string[], now: Date) {
+export async function reassessFiled(
+  read: ComposedRead,
+  appeal: FiledAppeal,
+  account: AccountRecord | null,
+  evidenceHashes: string[],
+  now: Date,
+) {
   const stored = storedSignals(appeal.riskSignals);
   const fresh = await assessRisk(read, {
     appealId: appeal.id,
@@ -65,7 +96,13 @@ export async function reassessInTransaction(tx: Prisma.TransactionClient, appeal
     tx.evidenceFile.findMany({ where: { appealId: appeal.id }, select: { sha256: true } }),
     appeal.accountUid ? tx.account.findUnique({ where: { uid: appeal.accountUid } }) : null,
   ]);
-  return reassessFiled(readInTransaction(tx), appeal, account, evidence.map((e) => e.sha256), now);
+  return reassessFiled(
+    readInTransaction(tx),
+    appeal,
+    account,
+    evidence.map((e) => e.sha256),
+    now,
+  );
 }
 
 /** `read` runs the look-ups: readInTransaction(tx) while an appeal is filed, readWith(db) on the case page. */
@@ -106,7 +143,12 @@ export async function assessRisk(
   const finalSql = input.accountUid
     ? Prisma.sql`(SELECT "id"::text || ' ' || "caseNumber" FROM "Appeal" WHERE "accountUid" = ${input.accountUid} AND "status" = 'REJECTED' AND "rejectFinal" ${notThis} ORDER BY "decidedAt" DESC NULLS LAST LIMIT 1)`
     : Prisma.sql`NULL::text`;
-  const [{ seen, reused, recent, finalRejection }] = await read<{ seen: number; reused: number; recent: number; finalRejection: string | null }>(
+  const [{ seen, reused, recent, finalRejection }] = await read<{
+    seen: number;
+    reused: number;
+    recent: number;
+    finalRejection: string | null;
+  }>(
     Prisma.sql`SELECT ${seenSql} AS "seen", ${reusedSql} AS "reused", ${recentSql} AS "recent", ${finalSql} AS "finalRejection"`,
   );
   if (seen > 0) codes.push('EMAIL_DOMAIN_SEEN');
@@ -137,7 +179,11 @@ export async function raiseCandidates(
   if (domainIsTelling(domain)) related.push({ newEmailDomain: domain });
   if (filed.accountUid) related.push({ accountUid: filed.accountUid });
   if (filed.evidenceHashes.length) {
-    const files = await prisma.evidenceFile.findMany({ where: { sha256: { in: filed.evidenceHashes }, appealId: { not: filed.appealId } }, select: { appealId: true }, take: 500 });
+    const files = await prisma.evidenceFile.findMany({
+      where: { sha256: { in: filed.evidenceHashes }, appealId: { not: filed.appealId } },
+      select: { appealId: true },
+      take: 500,
+    });
     if (files.length) related.push({ id: { in: [...new Set(files.map((f) => f.appealId))] } });
   }
   if (!related.length) return [];

@@ -20,11 +20,22 @@ export const RISK_LABELS: Record<string, string> = {
 };
 
 /** The knowledge answers (and the holder name) compared with the account record, by match indicator key. */
-const KNOWLEDGE: Record<string, string> = { name: 'NAME_MISMATCH', payment: 'PAYMENT_MISMATCH', age: 'CREATED_MONTH_MISMATCH' };
+const KNOWLEDGE: Record<string, string> = {
+  name: 'NAME_MISMATCH',
+  payment: 'PAYMENT_MISMATCH',
+  age: 'CREATED_MONTH_MISMATCH',
+};
 export const KNOWLEDGE_SIGNALS = Object.values(KNOWLEDGE);
 
 /** Signals that make a case need a second approver. */
-const HIGH_RISK = new Set(['IDENTIFIERS_CONFLICT', 'EMAIL_DOMAIN_SEEN', 'EVIDENCE_REUSED', 'REPEATED_APPEALS', 'EARLIER_FINAL_REJECTION', ...KNOWLEDGE_SIGNALS]);
+const HIGH_RISK = new Set([
+  'IDENTIFIERS_CONFLICT',
+  'EMAIL_DOMAIN_SEEN',
+  'EVIDENCE_REUSED',
+  'REPEATED_APPEALS',
+  'EARLIER_FINAL_REJECTION',
+  ...KNOWLEDGE_SIGNALS,
+]);
 
 /** From this many wrong answers on, nobody may approve: the appellant does not know the account. */
 export const UNAPPROVABLE_MISMATCHES = 2;
@@ -48,12 +59,17 @@ export function scoreRisk(codes: readonly string[]): RiskScore {
   };
 }
 
-export const signal = (code: string, link?: { caseNumber: string; appealId: string }): RiskSignal => ({ code, label: RISK_LABELS[code] ?? code, ...link });
+export const signal = (code: string, link?: { caseNumber: string; appealId: string }): RiskSignal => ({
+  code,
+  label: RISK_LABELS[code] ?? code,
+  ...link,
+});
 
 /** Signals of both lists, each code once (the first one's wording and link kept): risk never falls. */
 export function mergeSignals(...lists: readonly RiskSignal[][]): RiskSignal[] {
   const out = new Map<string, RiskSignal>();
-  for (const list of lists) for (const s of list) if (s && typeof s.code === 'string' && !out.has(s.code)) out.set(s.code, s);
+  for (const list of lists)
+    for (const s of list) if (s && typeof s.code === 'string' && !out.has(s.code)) out.set(s.code, s);
   return [...out.values()];
 }
 
@@ -63,4 +79,5 @@ export function storedSignals(value: unknown): RiskSignal[] {
 }
 
 /** The level a decision acts on: the stored one, raised by what is assessed now (never lowered). */
-export const levelNow = (stored: RiskLevel, assessed: RiskLevel): RiskLevel => (stored === 'HIGH' || assessed === 'HIGH' ? 'HIGH' : 'NORMAL');
+export const levelNow = (stored: RiskLevel, assessed: RiskLevel): RiskLevel =>
+  stored === 'HIGH' || assessed === 'HIGH' ? 'HIGH' : 'NORMAL';

@@ -42,44 +42,59 @@ export const appealEmailStepSchema = z.object({
   newEmail: emailSchema,
 });
 
-const appealDetailsObject = z
-  .object({
-    scenario: scenarioSchema,
-    givenUid: optionalText(16, 'A UID has 16 digits.').pipe(z.string().regex(/^\d{16}$/, 'A UID has 16 digits.').optional()),
-    givenAlias: optionalText(64, 'An account alias has at most 64 characters.').pipe(
-      z.string().regex(/^[a-z0-9-]{1,64}$/i, 'An account alias has letters, digits and hyphens only.').optional(),
-    ),
-    givenOldEmail: z
+const appealDetailsObject = z.object({
+  scenario: scenarioSchema,
+  givenUid: optionalText(16, 'A UID has 16 digits.').pipe(
+    z
       .string()
-      .optional()
-      .transform((v) => (v && v.trim() ? v : undefined))
-      .pipe(emailSchema.optional()),
-    accountType: z.enum(['INDIVIDUAL', 'ENTERPRISE'], { error: 'Choose the account type.' }),
-    holderName: z.string().trim().min(2, 'Enter the full name or company name on the account.').max(200, 'Use at most 200 characters.'),
-    newPhone: z
+      .regex(/^\d{16}$/, 'A UID has 16 digits.')
+      .optional(),
+  ),
+  givenAlias: optionalText(64, 'An account alias has at most 64 characters.').pipe(
+    z
       .string()
-      .optional()
-      .transform((v) => (v && v.trim() ? v : undefined))
-      .pipe(e164Schema.optional()),
-    lastPaymentAmount: z
-      .string()
-      .trim()
-      .regex(/^\d{1,9}(\.\d{1,2})?$/, 'Enter the amount as a number, e.g. 128.00.'),
-    lastPaymentCurrency: z.enum(CURRENCIES, { error: 'Choose the currency.' }),
-    createdMonth: z
-      .string()
-      .trim()
-      .regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/, 'Enter the month as YYYY-MM, e.g. 2019-03.'),
-    /** Filled only by bots (hidden from people and assistive technology). */
-    website: z.string().optional(),
-    /** The "This wasn't me" notice the form was opened from, if any. */
-    notice: z.string().max(100).optional(),
-  });
+      .regex(/^[a-z0-9-]{1,64}$/i, 'An account alias has letters, digits and hyphens only.')
+      .optional(),
+  ),
+  givenOldEmail: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v : undefined))
+    .pipe(emailSchema.optional()),
+  accountType: z.enum(['INDIVIDUAL', 'ENTERPRISE'], { error: 'Choose the account type.' }),
+  holderName: z
+    .string()
+    .trim()
+    .min(2, 'Enter the full name or company name on the account.')
+    .max(200, 'Use at most 200 characters.'),
+  newPhone: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v : undefined))
+    .pipe(e164Schema.optional()),
+  lastPaymentAmount: z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}(\.\d{1,2})?$/, 'Enter the amount as a number, e.g. 128.00.'),
+  lastPaymentCurrency: z.enum(CURRENCIES, { error: 'Choose the currency.' }),
+  createdMonth: z
+    .string()
+    .trim()
+    .regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/, 'Enter the month as YYYY-MM, e.g. 2019-03.'),
+  /** Filled only by bots (hidden from people and assistive technology). */
+  website: z.string().optional(),
+  /** The "This wasn't me" notice the form was opened from, if any. */
+  notice: z.string().max(100).optional(),
+});
 
 type DetailsCheck = z.output<typeof appealDetailsObject>;
 function checkDetails(v: DetailsCheck, ctx: z.RefinementCtx) {
   if (!v.notice && !v.givenUid && !v.givenAlias && !v.givenOldEmail) {
-    ctx.addIssue({ code: 'custom', path: ['givenUid'], message: 'Identify the account by its UID, its alias or its old logon email (any one).' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['givenUid'],
+      message: 'Identify the account by its UID, its alias or its old logon email (any one).',
+    });
   }
   if (NEEDS_NEW_PHONE.includes(v.scenario) && !v.newPhone) {
     ctx.addIssue({ code: 'custom', path: ['newPhone'], message: 'Enter the new secure phone for the account.' });
@@ -92,20 +107,31 @@ function checkDetails(v: DetailsCheck, ctx: z.RefinementCtx) {
 export const appealDetailsSchema = appealDetailsObject.superRefine(checkDetails);
 
 /** A file input's value in the browser (a FileList) that holds at least one file. */
-const hasChosenFiles = (v: unknown) => typeof v === 'object' && v !== null && typeof (v as ArrayLike<unknown>).length === 'number' && (v as ArrayLike<unknown>).length > 0;
+const hasChosenFiles = (v: unknown) =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as ArrayLike<unknown>).length === 'number' &&
+  (v as ArrayLike<unknown>).length > 0;
 
 /**
  * The form as the browser checks it before posting: the action's rules, and an ID document chosen (the
  * server checks the uploaded files themselves, with the same words).
  */
 export const appealDetailsBrowserSchema = appealDetailsObject
-  .extend(Object.fromEntries(Object.keys(EVIDENCE_FIELDS).map((field) => [field, z.unknown()])) as Record<keyof typeof EVIDENCE_FIELDS, z.ZodUnknown>)
+  .extend(
+    Object.fromEntries(Object.keys(EVIDENCE_FIELDS).map((field) => [field, z.unknown()])) as Record<
+      keyof typeof EVIDENCE_FIELDS,
+      z.ZodUnknown
+    >,
+  )
   .superRefine((v, ctx) => {
     checkDetails(v, ctx);
-    if (!hasChosenFiles(v.idDocument)) ctx.addIssue({ code: 'custom', path: ['idDocument'], message: APPEAL_FORM_MESSAGES.idDocumentMissing });
+    if (!hasChosenFiles(v.idDocument))
+      ctx.addIssue({ code: 'custom', path: ['idDocument'], message: APPEAL_FORM_MESSAGES.idDocumentMissing });
     for (const field of Object.keys(EVIDENCE_FIELDS) as (keyof typeof EVIDENCE_FIELDS)[]) {
       const files = hasChosenFiles(v[field]) ? Array.from(v[field] as ArrayLike<{ size?: number }>) : [];
-      if (files.some((f) => (f.size ?? 0) > EVIDENCE_LIMITS.maxBytes)) ctx.addIssue({ code: 'custom', path: [field], message: APPEAL_FORM_MESSAGES.fileTooLarge });
+      if (files.some((f) => (f.size ?? 0) > EVIDENCE_LIMITS.maxBytes))
+        ctx.addIssue({ code: 'custom', path: [field], message: APPEAL_FORM_MESSAGES.fileTooLarge });
     }
   });
 
@@ -114,4 +140,3 @@ export type AppealDetails = z.output<typeof appealDetailsSchema>;
 export const replySchema = z.object({
   body: z.string().trim().min(1, 'Write a message, or attach a file.').max(5000, 'Use at most 5000 characters.'),
 });
-

@@ -3,7 +3,8 @@ import { OPEN_STATUSES } from './options';
 /** Decisions are due 3 working days (Mon–Fri, UTC) after submission; 1 for the "This wasn't me" priority path. */
 export const SLA_WORKING_DAYS = 3;
 export const PRIORITY_SLA_WORKING_DAYS = 1;
-export const slaWorkingDays = (origin: 'FORM' | 'NOT_ME_LINK') => (origin === 'NOT_ME_LINK' ? PRIORITY_SLA_WORKING_DAYS : SLA_WORKING_DAYS);
+export const slaWorkingDays = (origin: 'FORM' | 'NOT_ME_LINK') =>
+  origin === 'NOT_ME_LINK' ? PRIORITY_SLA_WORKING_DAYS : SLA_WORKING_DAYS;
 
 export function addWorkingDays(from: Date, days: number): Date {
   const d = new Date(from.getTime());
@@ -28,7 +29,12 @@ export function resumeSla(dueAt: Date, pausedAt: Date | null, now: Date): Date {
 
 /** A case that waited for the customer and heard from them (a reply, a merged filing): back in review, its clock running again. */
 export function backInReview(appeal: { slaDueAt: Date; slaPausedAt: Date | null }, now: Date) {
-  return { status: 'IN_REVIEW' as const, slaDueAt: resumeSla(appeal.slaDueAt, appeal.slaPausedAt, now), slaPausedAt: null, awaitingSince: null };
+  return {
+    status: 'IN_REVIEW' as const,
+    slaDueAt: resumeSla(appeal.slaDueAt, appeal.slaPausedAt, now),
+    slaPausedAt: null,
+    awaitingSince: null,
+  };
 }
 
 /**
@@ -37,5 +43,8 @@ export function backInReview(appeal: { slaDueAt: Date; slaPausedAt: Date | null 
  */
 export function dueOrClosed(appeal: { status: string; slaDueAt: Date; decidedAt: Date | null }) {
   const open = (OPEN_STATUSES as readonly string[]).includes(appeal.status);
-  return { dueAt: open ? appeal.slaDueAt.toISOString() : null, closedAt: open ? null : (appeal.decidedAt?.toISOString() ?? null) };
+  return {
+    dueAt: open ? appeal.slaDueAt.toISOString() : null,
+    closedAt: open ? null : (appeal.decidedAt?.toISOString() ?? null),
+  };
 }

@@ -12,14 +12,22 @@ export type SubmissionGate =
   | { verdict: 'limited'; retryAfterSec: number };
 
 /** A multipart body is the submission (the only form with files), so its refusals are known from the request alone. */
-export const isMultipart = (request: Request) => (request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data');
+export const isMultipart = (request: Request) =>
+  (request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data');
 
-export async function submissionGate(services: Services, flow: AppealFlow | null, meta: RequestMeta): Promise<SubmissionGate> {
+export async function submissionGate(
+  services: Services,
+  flow: AppealFlow | null,
+  meta: RequestMeta,
+): Promise<SubmissionGate> {
   const proof = flow ? await appealEmailProof(services.prisma, flow.flowKey) : null;
   if (!proof) return { verdict: 'no-proof' };
   const filed = await caseFiledWithProof(services.prisma, proof.id);
   if (filed) return { verdict: 'filed', caseNumber: filed, newEmail: proof.newEmail };
-  for (const [name, key] of [['appealsPerIp', meta.ip], ['appealsPerEmail', proof.newEmail]] as const) {
+  for (const [name, key] of [
+    ['appealsPerIp', meta.ip],
+    ['appealsPerEmail', proof.newEmail],
+  ] as const) {
     const verdict = await services.limits.check(name, key);
     if (!verdict.allowed) return { verdict: 'limited', retryAfterSec: verdict.retryAfterSec };
   }

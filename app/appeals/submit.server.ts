@@ -22,7 +22,8 @@ import type { AcceptedFile } from './uploads.server';
 import { EVIDENCE_FIELDS } from './schema';
 
 /** Why a merged filing withdrew a first approval (the audit record and the case's timeline say it). */
-export const FIRST_APPROVAL_WITHDRAWN_REASON = 'A merged filing added evidence after the first approval: the case is back in review for a new first approval.';
+export const FIRST_APPROVAL_WITHDRAWN_REASON =
+  'A merged filing added evidence after the first approval: the case is back in review for a new first approval.';
 
 /** The queue's priority of a case filed from a "This wasn't me" link (others are 0). */
 export const PRIORITY_NOT_ME = 10;
@@ -31,7 +32,10 @@ export const PRIORITY_NOT_ME = 10;
 export const PROOF_VALID_MS = 60 * 60_000;
 const requesterKey = (flowKey: string) => `appeal:${flowKey}`;
 
-export async function sendAppealEmailCode(services: Services, input: { flowKey: string; newEmail: string; meta: RequestMeta }): Promise<IssueResult | { ok: false; reason: 'ip-limit'; retryAfterSec: number }> {
+export async function sendAppealEmailCode(
+  services: Services,
+  input: { flowKey: string; newEmail: string; meta: RequestMeta },
+): Promise<IssueResult | { ok: false; reason: 'ip-limit'; retryAfterSec: number }> {
   const ip = await services.limits.consume('appealCodeRequestsPerIp', input.meta.ip);
   if (!ip.allowed) return { ok: false, reason: 'ip-limit', retryAfterSec: ip.retryAfterSec };
   return sendCode(services, {
@@ -45,7 +49,10 @@ export async function sendAppealEmailCode(services: Services, input: { flowKey: 
   });
 }
 
-export async function verifyAppealEmail(services: Services, input: { flowKey: string; newEmail: string; code: string; meta: RequestMeta }): Promise<CheckResult> {
+export async function verifyAppealEmail(
+  services: Services,
+  input: { flowKey: string; newEmail: string; code: string; meta: RequestMeta },
+): Promise<CheckResult> {
   return services.prisma.$transaction((tx) =>
     checkCode(tx, services.config.encryptionSecret, {
       purpose: 'APPEAL_NEW_EMAIL',
@@ -63,9 +70,17 @@ export async function verifyAppealEmail(services: Services, input: { flowKey: st
 export type EmailProof = { id: string; newEmail: string };
 
 /** The proof of the new email this browser flow holds (a code consumed less than an hour ago), if any. */
-export async function appealEmailProof(prisma: Pick<Prisma.TransactionClient, 'verification'>, flowKey: string, now = new Date()): Promise<EmailProof | null> {
+export async function appealEmailProof(
+  prisma: Pick<Prisma.TransactionClient, 'verification'>,
+  flowKey: string,
+  now = new Date(),
+): Promise<EmailProof | null> {
   const proof = await prisma.verification.findFirst({
-    where: { purpose: 'APPEAL_NEW_EMAIL', requesterKey: requesterKey(flowKey), consumedAt: { gt: new Date(now.getTime() - PROOF_VALID_MS) } },
+    where: {
+      purpose: 'APPEAL_NEW_EMAIL',
+      requesterKey: requesterKey(flowKey),
+      consumedAt: { gt: new Date(now.getTime() - PROOF_VALID_MS) },
+    },
     orderBy: { consumedAt: 'desc' },
     select: { id: true, target: true },
   });
@@ -73,7 +88,11 @@ export async function appealEmailProof(prisma: Pick<Prisma.TransactionClient, 'v
 }
 
 /** The new email this browser flow proved, if any. */
-export async function provedEmail(prisma: Pick<Prisma.TransactionClient, 'verification'>, flowKey: string, now = new Date()): Promise<string | null> {
+export async function provedEmail(
+  prisma: Pick<Prisma.TransactionClient, 'verification'>,
+  flowKey: string,
+  now = new Date(),
+): Promise<string | null> {
   return (await appealEmailProof(prisma, flowKey, now))?.newEmail ?? null;
 }
 
@@ -81,10 +100,19 @@ export async function provedEmail(prisma: Pick<Prisma.TransactionClient, 'verifi
 const filer = (proofId: string) => ({ type: 'anonymous' as const, id: `verification:${proofId}` });
 
 /** The case a proof was already filed as (or merged into), if any. */
-export async function caseFiledWithProof(prisma: Pick<Prisma.TransactionClient, 'auditEvent' | 'appeal'>, proofId: string): Promise<string | null> {
-  const filed = await prisma.auditEvent.findFirst({ where: { actorId: filer(proofId).id, action: { in: ['appeal.submitted', 'appeal.merged'] } }, select: { appealId: true } });
+export async function caseFiledWithProof(
+  prisma: Pick<Prisma.TransactionClient, 'auditEvent' | 'appeal'>,
+  proofId: string,
+): Promise<string | null> {
+  const filed = await prisma.auditEvent.findFirst({
+    where: { actorId: filer(proofId).id, action: { in: ['appeal.submitted', 'appeal.merged'] } },
+    select: { appealId: true },
+  });
   if (!filed?.appealId) return null;
-  return (await prisma.appeal.findUnique({ where: { id: filed.appealId }, select: { caseNumber: true } }))?.caseNumber ?? null;
+  return (
+    (await prisma.appeal.findUnique({ where: { id: filed.appealId }, select: { caseNumber: true } }))?.caseNumber ??
+    null
+  );
 }
 
 /** A second submission with a proof already filed (a double click, a form sent again): it only gets the first one's case. */
@@ -102,7 +130,10 @@ async function resolveAccount(tx: Prisma.TransactionClient, details: AppealDetai
     if (a) found.add(a.uid);
   }
   if (details.givenAlias) {
-    const a = await tx.account.findUnique({ where: { alias: details.givenAlias.toLowerCase() }, select: { uid: true } });
+    const a = await tx.account.findUnique({
+      where: { alias: details.givenAlias.toLowerCase() },
+      select: { uid: true },
+    });
     if (a) found.add(a.uid);
   }
   if (details.givenOldEmail) {
@@ -130,7 +161,11 @@ async function nextCaseNumber(tx: Prisma.TransactionClient, now: Date): Promise<
 async function lockOpenAppeal(tx: Prisma.TransactionClient, match: Prisma.AppealWhereInput): Promise<Appeal | null> {
   // Each turn finds a case that was open; a decided case never reopens, so this ends.
   for (;;) {
-    const candidate = await tx.appeal.findFirst({ where: { ...match, status: { in: OPEN_STATUSES } }, orderBy: { submittedAt: 'asc' }, select: { id: true } });
+    const candidate = await tx.appeal.findFirst({
+      where: { ...match, status: { in: OPEN_STATUSES } },
+      orderBy: { submittedAt: 'asc' },
+      select: { id: true },
+    });
     if (!candidate) return null;
     const locked = await lockAppealRow(tx, candidate.id);
     if (locked && OPEN_STATUSES.includes(locked.status)) return locked;
@@ -152,7 +187,11 @@ export type SubmitResult = { caseNumber: string; merged: boolean; sentTo: string
  * Stores the appeal (or merges it into the open one) with its evidence, the tracking link mail and the audit.
  * Once per proof: a second submission with it throws AlreadyFiled and changes nothing.
  */
-export async function submitAppeal(services: Services, submission: SubmitInput, now = new Date()): Promise<SubmitResult> {
+export async function submitAppeal(
+  services: Services,
+  submission: SubmitInput,
+  now = new Date(),
+): Promise<SubmitResult> {
   const input = { ...submission, newEmail: submission.proof.newEmail };
   const trackingToken = newToken();
   const result = await services.prisma.$transaction(async (tx) => {
@@ -166,7 +205,10 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
     const notice = link?.state === 'live' ? link.notice : null;
     const { accountUid, conflict } = await resolveAccount(tx, input.details, notice);
     const account = accountUid ? await tx.account.findUnique({ where: { uid: accountUid } }) : null;
-    const d = { ...input.details, ...(notice ? { givenUid: undefined, givenAlias: undefined, givenOldEmail: undefined } : {}) };
+    const d = {
+      ...input.details,
+      ...(notice ? { givenUid: undefined, givenAlias: undefined, givenOldEmail: undefined } : {}),
+    };
     const cents = Math.round(Number(d.lastPaymentAmount) * 100);
     const evidence = input.files.map((f) => ({
       kind: EVIDENCE_FIELDS[f.field].kind,
@@ -181,10 +223,26 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
     // matched account and the same new email is merged. Only identical identification merges: had a
     // submission merged whenever its identifiers led to the same account, whether a new case number
     // came back would tell whether an old email (or a UID) is registered.
-    const given = { givenUid: d.givenUid ?? null, givenAlias: d.givenAlias ?? null, givenOldEmail: d.givenOldEmail ?? null };
-    await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `appeal:${accountUid ?? ''}|${given.givenUid}|${given.givenAlias}|${given.givenOldEmail}:${input.newEmail}`);
+    const given = {
+      givenUid: d.givenUid ?? null,
+      givenAlias: d.givenAlias ?? null,
+      givenOldEmail: d.givenOldEmail ?? null,
+    };
+    await tx.$executeRawUnsafe(
+      'SELECT pg_advisory_xact_lock(hashtext($1))',
+      `appeal:${accountUid ?? ''}|${given.givenUid}|${given.givenAlias}|${given.givenOldEmail}:${input.newEmail}`,
+    );
     const open = await lockOpenAppeal(tx, { newEmail: input.newEmail, accountUid: accountUid ?? null, ...given });
-    const answers = { accountFound: Boolean(accountUid), givenUid: given.givenUid, givenOldEmail: given.givenOldEmail, holderName: d.holderName, accountType: d.accountType, lastPaymentCents: Number.isFinite(cents) ? cents : null, lastPaymentCurrency: d.lastPaymentCurrency, createdMonth: d.createdMonth };
+    const answers = {
+      accountFound: Boolean(accountUid),
+      givenUid: given.givenUid,
+      givenOldEmail: given.givenOldEmail,
+      holderName: d.holderName,
+      accountType: d.accountType,
+      lastPaymentCents: Number.isFinite(cents) ? cents : null,
+      lastPaymentCurrency: d.lastPaymentCurrency,
+      createdMonth: d.createdMonth,
+    };
     const knowledge = answerSignals(answers, account, now);
 
     if (open) {
@@ -195,12 +253,28 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
       // withdrawn and the case is reviewed again (review.ts firstApprovalWithdrawn).
       const unapproved = open.status === 'PENDING_SECOND_APPROVAL' ? firstApprovalWithdrawn() : null;
       const message = await tx.appealMessage.create({
-        data: { appealId: open.id, author: 'CUSTOMER', body: `Additional submission (merged): ${input.files.length} file(s) attached. Name: ${d.holderName}.` },
+        data: {
+          appealId: open.id,
+          author: 'CUSTOMER',
+          body: `Additional submission (merged): ${input.files.length} file(s) attached. Name: ${d.holderName}.`,
+        },
       });
-      if (evidence.length) await tx.evidenceFile.createMany({ data: evidence.map((e) => ({ ...e, appealId: open.id, messageId: message.id })) });
+      if (evidence.length)
+        await tx.evidenceFile.createMany({
+          data: evidence.map((e) => ({ ...e, appealId: open.id, messageId: message.id })),
+        });
       if (notice && !(await useNoticeLink(tx, notice, open.id, now))) throw new NoticeLinkUsed(null);
       // The merged filing's answers count too (a second set of wrong answers is telling): risk never falls.
-      const assessed = await assessRisk(readInTransaction(tx), { appealId: open.id, accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: open.origin === 'NOT_ME_LINK', knowledge, now });
+      const assessed = await assessRisk(readInTransaction(tx), {
+        appealId: open.id,
+        accountUid,
+        conflict,
+        newEmail: input.newEmail,
+        evidenceHashes: input.files.map((f) => f.sha256),
+        notMeOrigin: open.origin === 'NOT_ME_LINK',
+        knowledge,
+        now,
+      });
       const signals = mergeSignals(storedSignals(open.riskSignals), assessed.signals);
       const risk = scoreRisk(signals.map((x) => x.code));
       // The merged filing's mail carries a new link; the case's earlier one is kept as replaced.
@@ -218,7 +292,12 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
       });
       await enqueueEmail(tx, {
         to: input.newEmail,
-        ...appealReceived({ caseNumber: open.caseNumber, trackUrl: `${services.config.publicUrl}/appeals/track/${trackingToken}`, dueAt: slaDueAt, merged: true }),
+        ...appealReceived({
+          caseNumber: open.caseNumber,
+          trackUrl: `${services.config.publicUrl}/appeals/track/${trackingToken}`,
+          dueAt: slaDueAt,
+          merged: true,
+        }),
         template: 'appeal-received',
       });
       await recordAudit(tx, {
@@ -227,7 +306,10 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
         accountUid,
         appealId: open.id,
         meta: input.meta,
-        data: { files: input.files.length, ...(resumed || unapproved ? { status: { from: open.status, to: 'IN_REVIEW' } } : {}) },
+        data: {
+          files: input.files.length,
+          ...(resumed || unapproved ? { status: { from: open.status, to: 'IN_REVIEW' } } : {}),
+        },
       });
       if (unapproved) {
         await recordAudit(tx, {
@@ -252,7 +334,15 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
     // Only a link from the notice makes the priority path: the scenario alone is the filer's word.
     const origin = notice ? 'NOT_ME_LINK' : 'FORM';
     const slaDueAt = addWorkingDays(now, slaWorkingDays(origin));
-    const risk = await assessRisk(readInTransaction(tx), { accountUid, conflict, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256), notMeOrigin: Boolean(notice), knowledge, now });
+    const risk = await assessRisk(readInTransaction(tx), {
+      accountUid,
+      conflict,
+      newEmail: input.newEmail,
+      evidenceHashes: input.files.map((f) => f.sha256),
+      notMeOrigin: Boolean(notice),
+      knowledge,
+      now,
+    });
     const appeal = await tx.appeal.create({
       data: {
         caseNumber,
@@ -287,7 +377,12 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
     if (account && !notice) await warnOwnerOfFiling(tx, services, { appeal, owner: account, now });
     await enqueueEmail(tx, {
       to: input.newEmail,
-      ...appealReceived({ caseNumber, trackUrl: `${services.config.publicUrl}/appeals/track/${trackingToken}`, dueAt: slaDueAt, merged: false }),
+      ...appealReceived({
+        caseNumber,
+        trackUrl: `${services.config.publicUrl}/appeals/track/${trackingToken}`,
+        dueAt: slaDueAt,
+        merged: false,
+      }),
       template: 'appeal-received',
     });
     await recordAudit(tx, {
@@ -296,12 +391,23 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
       accountUid,
       appealId: appeal.id,
       meta: input.meta,
-      data: { caseNumber, scenario: appeal.scenario, accountFound: Boolean(accountUid), risk: risk.level, newEmail: maskEmail(input.newEmail), files: input.files.length },
+      data: {
+        caseNumber,
+        scenario: appeal.scenario,
+        accountFound: Boolean(accountUid),
+        risk: risk.level,
+        newEmail: maskEmail(input.newEmail),
+        files: input.files.length,
+      },
     });
     return { caseNumber, merged: false, appealId: appeal.id, accountUid };
   });
   services.outbox.kick();
-  await raiseRelatedCases(services, { ...result, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256) }, now);
+  await raiseRelatedCases(
+    services,
+    { ...result, newEmail: input.newEmail, evidenceHashes: input.files.map((f) => f.sha256) },
+    now,
+  );
   return { caseNumber: result.caseNumber, merged: result.merged, sentTo: maskEmail(input.newEmail) };
 }
 
@@ -314,7 +420,13 @@ export async function submitAppeal(services: Services, submission: SubmitInput, 
  */
 async function raiseRelatedCases(
   services: Pick<Services, 'prisma'>,
-  filed: { appealId: string; caseNumber: string; accountUid: string | null; newEmail: string; evidenceHashes: string[] },
+  filed: {
+    appealId: string;
+    caseNumber: string;
+    accountUid: string | null;
+    newEmail: string;
+    evidenceHashes: string[];
+  },
   now: Date,
 ): Promise<void> {
   try {
@@ -324,17 +436,26 @@ async function raiseRelatedCases(
         if (!appeal || appeal.riskLevel !== 'NORMAL' || !OPEN_STATUSES.includes(appeal.status)) return;
         const risk = await reassessInTransaction(tx, appeal, now);
         if (risk.level !== 'HIGH') return;
-        await tx.appeal.update({ where: { id }, data: { riskLevel: 'HIGH', riskSignals: risk.signals, version: { increment: 1 } } });
+        await tx.appeal.update({
+          where: { id },
+          data: { riskLevel: 'HIGH', riskSignals: risk.signals, version: { increment: 1 } },
+        });
         await recordAudit(tx, {
           actor: { type: 'system', id: 'risk' },
           action: 'appeal.risk_raised',
           accountUid: appeal.accountUid,
           appealId: id,
-          data: { by: filed.caseNumber, riskLevel: { from: 'NORMAL', to: 'HIGH' }, signals: risk.signals.map((s) => s.code) },
+          data: {
+            by: filed.caseNumber,
+            riskLevel: { from: 'NORMAL', to: 'HIGH' },
+            signals: risk.signals.map((s) => s.code),
+          },
         });
       });
     }
   } catch (err) {
-    console.error(`[appeals] raising the risk of cases related to ${filed.caseNumber} failed: ${(err as Error).message}`);
+    console.error(
+      `[appeals] raising the risk of cases related to ${filed.caseNumber} failed: ${(err as Error).message}`,
+    );
   }
 }

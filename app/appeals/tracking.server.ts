@@ -11,8 +11,16 @@ import { backInReview } from './sla';
 import type { AcceptedFile } from './uploads.server';
 
 /** Keeps the hash of a case's tracking link that a newer one replaces, so that opening it can say so. */
-export async function keepReplacedTrackingLink(tx: Prisma.TransactionClient, appealId: string, previousHash: string, now = new Date()): Promise<void> {
-  await tx.replacedTrackingLink.createMany({ data: [{ tokenHash: previousHash, appealId, replacedAt: now }], skipDuplicates: true });
+export async function keepReplacedTrackingLink(
+  tx: Prisma.TransactionClient,
+  appealId: string,
+  previousHash: string,
+  now = new Date(),
+): Promise<void> {
+  await tx.replacedTrackingLink.createMany({
+    data: [{ tokenHash: previousHash, appealId, replacedAt: now }],
+    skipDuplicates: true,
+  });
 }
 
 /** Rotates a case's tracking link (the old one kept as replaced); returns the new token. */
@@ -39,10 +47,25 @@ export async function findByTrackingToken(services: Services, token: string) {
   return services.prisma.appeal.findUnique({
     where: { trackingTokenHash: sha256(token) },
     select: {
-      id: true, caseNumber: true, status: true, scenario: true, newEmail: true, submittedAt: true, slaDueAt: true, slaPausedAt: true,
-      rejectFinal: true, decidedAt: true, accountUid: true, handoverAt: true, handedOverAt: true, origin: true,
+      id: true,
+      caseNumber: true,
+      status: true,
+      scenario: true,
+      newEmail: true,
+      submittedAt: true,
+      slaDueAt: true,
+      slaPausedAt: true,
+      rejectFinal: true,
+      decidedAt: true,
+      accountUid: true,
+      handoverAt: true,
+      handedOverAt: true,
+      origin: true,
       // Only what the customer may see: their conversation (no internal notes, no staff names, no risk).
-      messages: { orderBy: { createdAt: 'asc' }, select: { id: true, author: true, body: true, createdAt: true, evidence: { select: { originalName: true } } } },
+      messages: {
+        orderBy: { createdAt: 'asc' },
+        select: { id: true, author: true, body: true, createdAt: true, evidence: { select: { originalName: true } } },
+      },
       evidence: { where: { messageId: null }, select: { originalName: true, kind: true, deletedAt: true } },
     },
   });
@@ -64,25 +87,35 @@ export class CaseClosed extends Error {
 }
 
 /** A customer's reply with optional files; an appeal waiting for the customer goes back to review (same assignee, SLA resumes). */
-export async function replyToAppeal(services: Services, input: { appealId: string; body: string; files: (AcceptedFile & { storedName: string })[]; meta: RequestMeta }, now = new Date()) {
+export async function replyToAppeal(
+  services: Services,
+  input: { appealId: string; body: string; files: (AcceptedFile & { storedName: string })[]; meta: RequestMeta },
+  now = new Date(),
+) {
   await services.prisma.$transaction(async (tx) => {
     const appeal = await tx.appeal.findUniqueOrThrow({ where: { id: input.appealId } });
     if (!OPEN_STATUSES.includes(appeal.status)) throw new CaseClosed();
-    const message = await tx.appealMessage.create({ data: { appealId: appeal.id, author: 'CUSTOMER', body: input.body || '(files attached)' } });
+    const message = await tx.appealMessage.create({
+      data: { appealId: appeal.id, author: 'CUSTOMER', body: input.body || '(files attached)' },
+    });
     if (input.files.length) {
       await tx.evidenceFile.createMany({
         data: input.files.map((f) => ({
-          appealId: appeal.id, messageId: message.id, kind: EVIDENCE_FIELDS[f.field].kind, storedName: f.storedName,
-          originalName: f.filename, mimeType: f.mimeType, sizeBytes: f.size, sha256: f.sha256,
+          appealId: appeal.id,
+          messageId: message.id,
+          kind: EVIDENCE_FIELDS[f.field].kind,
+          storedName: f.storedName,
+          originalName: f.filename,
+          mimeType: f.mimeType,
+          sizeBytes: f.size,
+          sha256: f.sha256,
         })),
       });
     }
     const resumed = appeal.status === 'AWAITING_CUSTOMER';
     const moved = await tx.appeal.updateMany({
       where: { id: appeal.id, version: appeal.version },
-      data: resumed
-        ? { ...backInReview(appeal, now), version: { increment: 1 } }
-        : { version: { increment: 1 } },
+      data: resumed ? { ...backInReview(appeal, now), version: { increment: 1 } } : { version: { increment: 1 } },
     });
     if (!moved.count) throw new StaleCase();
     await recordAudit(tx, {
@@ -91,7 +124,10 @@ export async function replyToAppeal(services: Services, input: { appealId: strin
       accountUid: appeal.accountUid,
       appealId: appeal.id,
       meta: input.meta,
-      data: { files: input.files.length, ...(resumed ? { status: { from: 'AWAITING_CUSTOMER', to: 'IN_REVIEW' } } : {}) },
+      data: {
+        files: input.files.length,
+        ...(resumed ? { status: { from: 'AWAITING_CUSTOMER', to: 'IN_REVIEW' } } : {}),
+      },
     });
   });
 }
@@ -106,18 +142,30 @@ export class StaleCase extends Error {
  * Withdraws an open appeal, or an approved one still on hold (its handover then never happens).
  * Withdrawing one that is already withdrawn answers the same (double submit).
  */
-export async function withdrawAppeal(services: Services, input: { appealId: string; meta: RequestMeta }, now = new Date()): Promise<'withdrawn' | 'already'> {
+export async function withdrawAppeal(
+  services: Services,
+  input: { appealId: string; meta: RequestMeta },
+  now = new Date(),
+): Promise<'withdrawn' | 'already'> {
   const outcome = await services.prisma.$transaction(async (tx) => {
     const appeal = await tx.appeal.findUniqueOrThrow({ where: { id: input.appealId } });
     if (appeal.status === 'WITHDRAWN') return 'already' as const;
     if (!mayStillChangeAccount(appeal)) throw new CaseClosed();
     const moved = await tx.appeal.updateMany({
-      where: { id: appeal.id, version: appeal.version, OR: [{ status: { in: OPEN_STATUSES } }, { status: 'APPROVED', handedOverAt: null }] },
+      where: {
+        id: appeal.id,
+        version: appeal.version,
+        OR: [{ status: { in: OPEN_STATUSES } }, { status: 'APPROVED', handedOverAt: null }],
+      },
       data: { status: 'WITHDRAWN', decidedAt: now, assigneeId: null, handoverAt: null, version: { increment: 1 } },
     });
     if (!moved.count) throw new StaleCase();
     await tx.appealMessage.create({ data: { appealId: appeal.id, author: 'SYSTEM', body: CUSTOMER_WITHDREW } });
-    await enqueueEmail(tx, { to: appeal.newEmail, ...appealWithdrawn({ caseNumber: appeal.caseNumber }), template: 'appeal-withdrawn' });
+    await enqueueEmail(tx, {
+      to: appeal.newEmail,
+      ...appealWithdrawn({ caseNumber: appeal.caseNumber }),
+      template: 'appeal-withdrawn',
+    });
     await recordAudit(tx, {
       actor: { type: 'anonymous', id: `appeal:${appeal.caseNumber}` },
       action: 'appeal.withdrawn',

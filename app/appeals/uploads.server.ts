@@ -18,10 +18,22 @@ const keepText = (value: string) => value.slice(0, MAX_FIELD_CHARS + 1);
 export const MAX_REQUEST_BYTES = EVIDENCE_LIMITS.maxFiles * EVIDENCE_LIMITS.maxBytes + 1024 * 1024;
 
 export type Upload = { field: string; filename: string; bytes: Buffer; size: number; tooLarge: boolean };
-export type AcceptedFile = { field: EvidenceField; filename: string; bytes: Buffer; mimeType: (typeof ALLOWED_TYPES)[number]; sha256: string; size: number };
+export type AcceptedFile = {
+  field: EvidenceField;
+  filename: string;
+  bytes: Buffer;
+  mimeType: (typeof ALLOWED_TYPES)[number];
+  sha256: string;
+  size: number;
+};
 /** A form read only in part, or not at all: the answer's status and the words for it. */
 export type FormRefusal = { status: number; message: string };
-export type ParsedForm = { fields: Record<string, string>; uploads: Upload[]; tooLarge: boolean; refused?: FormRefusal };
+export type ParsedForm = {
+  fields: Record<string, string>;
+  uploads: Upload[];
+  tooLarge: boolean;
+  refused?: FormRefusal;
+};
 
 /** What an upload's or a file's bytes become once another object, or the disk, holds them. */
 export const RELEASED: Buffer = Buffer.alloc(0);
@@ -32,7 +44,8 @@ export const RELEASED: Buffer = Buffer.alloc(0);
  * senders never hold up anybody else's upload (the server drops a body that stalls, see http.server.ts).
  */
 export const MULTIPART_READS_PER_CLIENT = 2;
-export const UPLOAD_BUSY = 'Another upload from your network is still being received. Wait until it has finished, then send the form again.';
+export const UPLOAD_BUSY =
+  'Another upload from your network is still being received. Wait until it has finished, then send the form again.';
 /** Every part of the appeal form, files included, with room to spare; a body with more is not read on. */
 export const MAX_FORM_PARTS = 60;
 export const TOO_MANY_PARTS = `The form has more parts than it can have (at most ${MAX_FORM_PARTS}). Send it again from the page, choosing at most ${EVIDENCE_LIMITS.maxFiles} files.`;
@@ -52,7 +65,8 @@ export async function parseFormWithFiles(request: Request, options: { client?: s
   }
   const client = options.client ?? 'unknown';
   const reading = readingNow.get(client) ?? 0;
-  if (reading >= MULTIPART_READS_PER_CLIENT) return { fields: {}, uploads: [], tooLarge: false, refused: { status: 429, message: UPLOAD_BUSY } };
+  if (reading >= MULTIPART_READS_PER_CLIENT)
+    return { fields: {}, uploads: [], tooLarge: false, refused: { status: 429, message: UPLOAD_BUSY } };
   readingNow.set(client, reading + 1);
   try {
     return await readMultipart(request, type);
@@ -109,14 +123,26 @@ function readMultipart(request: Request, contentType: string): Promise<ParsedFor
         // A file input left empty still sends a part with no name and no bytes.
         if (!filename && size === 0) return;
         const over = size > EVIDENCE_LIMITS.maxBytes;
-        uploads.push({ field: name, filename: (filename || 'file').slice(0, 200), bytes: over ? Buffer.alloc(0) : Buffer.concat(chunks), size, tooLarge: over });
+        uploads.push({
+          field: name,
+          filename: (filename || 'file').slice(0, 200),
+          bytes: over ? Buffer.alloc(0) : Buffer.concat(chunks),
+          size,
+          tooLarge: over,
+        });
       });
     });
-    parser.on('partsLimit', () => finish({ fields, uploads: [], tooLarge: false, refused: { status: 413, message: TOO_MANY_PARTS } }));
-    parser.on('error', () => finish({ fields: {}, uploads: [], tooLarge: false, refused: { status: 400, message: MALFORMED } }));
+    parser.on('partsLimit', () =>
+      finish({ fields, uploads: [], tooLarge: false, refused: { status: 413, message: TOO_MANY_PARTS } }),
+    );
+    parser.on('error', () =>
+      finish({ fields: {}, uploads: [], tooLarge: false, refused: { status: 400, message: MALFORMED } }),
+    );
     parser.on('finish', () => finish({ fields, uploads, tooLarge: false }));
     // The sender went away or the server dropped a stalled body: nothing to answer to, nothing kept.
-    body.on('error', () => finish({ fields: {}, uploads: [], tooLarge: false, refused: { status: 400, message: MALFORMED } }));
+    body.on('error', () =>
+      finish({ fields: {}, uploads: [], tooLarge: false, refused: { status: 400, message: MALFORMED } }),
+    );
     body.pipe(parser);
   });
 }
@@ -130,7 +156,9 @@ export function formatBytes(n: number): string {
  * content. Returns the accepted files, or one message per offending field (then nothing is stored).
  * An accepted upload's bytes move to its file (the upload keeps RELEASED).
  */
-export async function vetUploads(uploads: Upload[]): Promise<{ files: AcceptedFile[]; errors: Partial<Record<EvidenceField | 'files', string>> }> {
+export async function vetUploads(
+  uploads: Upload[],
+): Promise<{ files: AcceptedFile[]; errors: Partial<Record<EvidenceField | 'files', string>> }> {
   const errors: Partial<Record<EvidenceField | 'files', string>> = {};
   const files: AcceptedFile[] = [];
   if (uploads.length > EVIDENCE_LIMITS.maxFiles) {
@@ -154,10 +182,18 @@ export async function vetUploads(uploads: Upload[]): Promise<{ files: AcceptedFi
     const detected = await fileTypeFromBuffer(upload.bytes);
     const mime = detected?.mime as (typeof ALLOWED_TYPES)[number] | undefined;
     if (!mime || !ALLOWED_TYPES.includes(mime)) {
-      errors[field] ??= `“${upload.filename}” is not a JPEG, PNG or PDF file${detected ? ` (its content is ${detected.mime})` : ''}. Only those formats are accepted, whatever the file's name says.`;
+      errors[field] ??=
+        `“${upload.filename}” is not a JPEG, PNG or PDF file${detected ? ` (its content is ${detected.mime})` : ''}. Only those formats are accepted, whatever the file's name says.`;
       continue;
     }
-    files.push({ field, filename: upload.filename, bytes: upload.bytes, mimeType: mime, size: upload.size, sha256: createHash('sha256').update(upload.bytes).digest('hex') });
+    files.push({
+      field,
+      filename: upload.filename,
+      bytes: upload.bytes,
+      mimeType: mime,
+      size: upload.size,
+      sha256: createHash('sha256').update(upload.bytes).digest('hex'),
+    });
     // The accepted file now holds the bytes, alone, so storing it can let them go (withStoredFiles).
     upload.bytes = RELEASED;
   }

@@ -13,7 +13,11 @@ type Live = { viewers: string[]; version: number | null };
  * `loaded` is the loader's list of viewers (a new array with every load of the page); `changed` is true
  * when the case's version moved past `loadedVersion`, the one the page shows.
  */
-export function useCaseLive(appealId: string, loaded: string[], loadedVersion: number): { viewers: string[]; changed: boolean } {
+export function useCaseLive(
+  appealId: string,
+  loaded: string[],
+  loadedVersion: number,
+): { viewers: string[]; changed: boolean } {
   const [live, setLive] = useState<{ loaded: string[]; answer: Live } | null>(null);
   const current = useRef(loaded);
   current.current = loaded;
@@ -28,17 +32,27 @@ export function useCaseLive(appealId: string, loaded: string[], loadedVersion: n
     const take = (answer: Live | null) => {
       if (answer?.viewers) setLive({ loaded: current.current, answer });
     };
-    const beat = () => fetch(url, { method: 'POST', body: post('beat') }).then(heard).then(take).catch(() => {});
-    const poll = () => document.visibilityState === 'visible' && void fetch(url).then(heard).then(take).catch(() => {});
+    const beat = () =>
+      fetch(url, { method: 'POST', body: post('beat') })
+        .then(heard)
+        .then(take)
+        .catch(() => {});
+    const poll = () =>
+      document.visibilityState === 'visible' &&
+      void fetch(url)
+        .then(heard)
+        .then(take)
+        .catch(() => {});
     // The member's other tabs on this case (same browser) hear of a leave and report at once (after the
     // leave has reached the server), so closing one of two tabs does not hide the member for a beat.
     const tabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`ard-presence:${appealId}`) : null;
     let rejoin: number | undefined;
-    if (tabs) tabs.onmessage = (event) => {
-      if (event.data !== 'left') return;
-      window.clearTimeout(rejoin);
-      rejoin = window.setTimeout(() => void beat(), 500);
-    };
+    if (tabs)
+      tabs.onmessage = (event) => {
+        if (event.data !== 'left') return;
+        window.clearTimeout(rejoin);
+        rejoin = window.setTimeout(() => void beat(), 500);
+      };
     const leave = () => {
       navigator.sendBeacon(url, post('leave'));
       tabs?.postMessage('left');

@@ -31,11 +31,19 @@ const CASE_LIVE: SqlStatement = {
 };
 
 /** Who else is looking, and the case's version (null when there is no such case): what an open case page polls for. */
-export async function caseLive(db: Pick<Database, 'sql'>, appealId: string, staffId: string, now = new Date()): Promise<{ viewers: string[]; version: number | null }> {
-  const [row] = await db.sql<{ names: string[]; version: number | null }>(CASE_LIVE, [appealId, staffId, viewersSince(now)]);
+export async function caseLive(
+  db: Pick<Database, 'sql'>,
+  appealId: string,
+  staffId: string,
+  now = new Date(),
+): Promise<{ viewers: string[]; version: number | null }> {
+  const [row] = await db.sql<{ names: string[]; version: number | null }>(CASE_LIVE, [
+    appealId,
+    staffId,
+    viewersSince(now),
+  ]);
   return { viewers: row?.names ?? [], version: row?.version ?? null };
 }
-
 
 /**
  * What this portal instance last wrote about each member's presence on each case, per database
@@ -55,7 +63,12 @@ function writesOf(prisma: object) {
  * left it (recordCaseLeave), when their presence is written again at once. Writes nothing for a case
  * that does not exist, so it can run beside the case's read rather than after it.
  */
-export async function recordCaseView(prisma: PrismaClient, appealId: string, staffId: string, now = new Date()): Promise<void> {
+export async function recordCaseView(
+  prisma: PrismaClient,
+  appealId: string,
+  staffId: string,
+  now = new Date(),
+): Promise<void> {
   const views = writesOf(prisma);
   const key = `${appealId}:${staffId}`;
   const last = views.get(key);
@@ -83,7 +96,12 @@ export async function recordCaseView(prisma: PrismaClient, appealId: string, sta
  * stop seeing them at once rather than when it goes stale. One removal per recorded view: a second
  * leave (another tab, a repeated beacon) writes nothing.
  */
-export async function recordCaseLeave(prisma: PrismaClient, appealId: string, staffId: string, now = new Date()): Promise<void> {
+export async function recordCaseLeave(
+  prisma: PrismaClient,
+  appealId: string,
+  staffId: string,
+  now = new Date(),
+): Promise<void> {
   const views = writesOf(prisma);
   const key = `${appealId}:${staffId}`;
   if (views.get(key)?.present === false) return;

@@ -19,9 +19,20 @@ export type AuditFilters = { actor: string; action: string; case: string; accoun
 
 export function readAuditFilters(params: URLSearchParams): AuditFilters {
   // Control characters (a NUL from a tampered URL) match nothing and PostgreSQL refuses them in text: dropped.
-  // eslint-disable-next-line no-control-regex
-  const get = (k: string) => (params.get(k) ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 254);
-  return { actor: get('actor'), action: get('action'), case: get('case'), account: get('account'), from: get('from'), to: get('to') };
+  const get = (k: string) =>
+    (params.get(k) ?? '')
+      // eslint-disable-next-line no-control-regex -- control characters are what this removes
+      .replace(/[\u0000-\u001f\u007f]/g, '')
+      .trim()
+      .slice(0, 254);
+  return {
+    actor: get('actor'),
+    action: get('action'),
+    case: get('case'),
+    account: get('account'),
+    from: get('from'),
+    to: get('to'),
+  };
 }
 
 /** The filters that are set, for the audit event of a view or an export. */
@@ -32,8 +43,10 @@ export function activeFilters(filters: AuditFilters): Partial<AuditFilters> {
 /** A UTC day from the filter, or what is wrong with it. */
 function parseDay(value: string): Date | string {
   const d = new Date(`${value}T00:00:00.000Z`);
-  if (!DAY.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) return 'Enter a date as YYYY-MM-DD.';
-  if (d.getUTCFullYear() < FIRST_YEAR || d.getUTCFullYear() > LAST_YEAR) return `Enter a date between ${FIRST_YEAR}-01-01 and ${LAST_YEAR}-12-31.`;
+  if (!DAY.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value)
+    return 'Enter a date as YYYY-MM-DD.';
+  if (d.getUTCFullYear() < FIRST_YEAR || d.getUTCFullYear() > LAST_YEAR)
+    return `Enter a date between ${FIRST_YEAR}-01-01 and ${LAST_YEAR}-12-31.`;
   return d;
 }
 
@@ -43,28 +56,39 @@ export type AuditQuery = { where: Prisma.AuditEventWhereInput; errors: Partial<R
  * The filters as a Prisma where, always AND-ed with what the viewer may read (accessibleBy).
  * A staff email becomes that member's id; a case number becomes the appeal's id.
  */
-export async function auditQuery(prisma: PrismaClient, ability: AppAbility, filters: AuditFilters): Promise<AuditQuery> {
+export async function auditQuery(
+  prisma: PrismaClient,
+  ability: AppAbility,
+  filters: AuditFilters,
+): Promise<AuditQuery> {
   const errors: AuditQuery['errors'] = {};
   const and: Prisma.AuditEventWhereInput[] = [accessibleBy(ability as never).ofType('AuditEvent' as never)];
   const nothing: Prisma.AuditEventWhereInput = { id: { lt: 0 } };
 
   if (filters.actor) {
     if (filters.actor.includes('@')) {
-      const staff = await prisma.staff.findUnique({ where: { email: normaliseEmail(filters.actor) }, select: { id: true } });
+      const staff = await prisma.staff.findUnique({
+        where: { email: normaliseEmail(filters.actor) },
+        select: { id: true },
+      });
       and.push(staff ? { actorId: staff.id } : nothing);
     } else {
       and.push({ actorId: filters.actor });
     }
   }
   if (filters.action) {
-    if (!/^[a-z0-9_.*-]+$/i.test(filters.action)) errors.action = 'Use an action name like staff.created, or a prefix like staff.*';
+    if (!/^[a-z0-9_.*-]+$/i.test(filters.action))
+      errors.action = 'Use an action name like staff.created, or a prefix like staff.*';
     else if (filters.action.endsWith('*')) and.push({ action: { startsWith: filters.action.slice(0, -1) } });
     else and.push({ action: filters.action });
   }
   if (filters.case) {
     if (UUID.test(filters.case)) and.push({ appealId: filters.case.toLowerCase() });
     else if (CASE_NUMBER.test(filters.case)) {
-      const appeal = await prisma.appeal.findUnique({ where: { caseNumber: filters.case.toUpperCase() }, select: { id: true } });
+      const appeal = await prisma.appeal.findUnique({
+        where: { caseNumber: filters.case.toUpperCase() },
+        select: { id: true },
+      });
       and.push(appeal ? { appealId: appeal.id } : nothing);
     } else errors.case = 'Enter a case number (AP-YYYYMMDD-NNNNNN) or an appeal id.';
   }
@@ -99,22 +123,47 @@ export async function auditPage(prisma: PrismaClient, where: Prisma.AuditEventWh
 }
 
 /** Staff ids in the rows → their emails, so the log says who acted. */
-export async function staffEmails(prisma: PrismaClient, rows: Pick<AuditEvent, 'actorType' | 'actorId'>[]): Promise<Map<string, string>> {
-  const ids = [...new Set(rows.filter((r) => r.actorId && UUID.test(r.actorId) && (r.actorType === 'staff' || r.actorType === 'anonymous')).map((r) => r.actorId!))];
+export async function staffEmails(
+  prisma: PrismaClient,
+  rows: Pick<AuditEvent, 'actorType' | 'actorId'>[],
+): Promise<Map<string, string>> {
+  const ids = [
+    ...new Set(
+      rows
+        .filter((r) => r.actorId && UUID.test(r.actorId) && (r.actorType === 'staff' || r.actorType === 'anonymous'))
+        .map((r) => r.actorId!),
+    ),
+  ];
   if (!ids.length) return new Map();
   const staff = await prisma.staff.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } });
   return new Map(staff.map((s) => [s.id, s.email]));
 }
 
 /** The case numbers of the appeals a page of events names. */
-export async function caseNumbers(prisma: PrismaClient, rows: Pick<AuditEvent, 'appealId'>[]): Promise<Map<string, string>> {
+export async function caseNumbers(
+  prisma: PrismaClient,
+  rows: Pick<AuditEvent, 'appealId'>[],
+): Promise<Map<string, string>> {
   const ids = [...new Set(rows.map((r) => r.appealId).filter((id): id is string => Boolean(id)))];
   if (!ids.length) return new Map();
   const appeals = await prisma.appeal.findMany({ where: { id: { in: ids } }, select: { id: true, caseNumber: true } });
   return new Map(appeals.map((a) => [a.id, a.caseNumber]));
 }
 
-export const CSV_COLUMNS = ['id', 'at', 'actor_type', 'actor_id', 'actor_email', 'action', 'account_uid', 'appeal_id', 'ip', 'user_agent', 'data', 'hash'] as const;
+export const CSV_COLUMNS = [
+  'id',
+  'at',
+  'actor_type',
+  'actor_id',
+  'actor_email',
+  'action',
+  'account_uid',
+  'appeal_id',
+  'ip',
+  'user_agent',
+  'data',
+  'hash',
+] as const;
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a quote, comma or line break, quotes doubled.
@@ -147,7 +196,11 @@ export function auditCsvRow(row: AuditEvent, emails: Map<string, string>): strin
 }
 
 /** The filtered rows as CSV, newest first, read in keyset batches while the response streams. */
-export function auditCsvStream(prisma: PrismaClient, where: Prisma.AuditEventWhereInput, batch = 1000): ReadableStream<Uint8Array> {
+export function auditCsvStream(
+  prisma: PrismaClient,
+  where: Prisma.AuditEventWhereInput,
+  batch = 1000,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cursor: bigint | null = null;
   let started = false;
@@ -178,8 +231,12 @@ export function auditCsvStream(prisma: PrismaClient, where: Prisma.AuditEventWhe
 /** What `npm run audit:verify` prints for a chain report, and whether it is a pass. */
 export function describeChainReport(report: ChainReport): { ok: boolean; message: string } {
   if (report.firstBrokenId === null) {
-    const head = report.head ? `; head ${report.head.id}:${report.head.hash} (write it down elsewhere; --head <it> later proves nothing up to it was cut off)` : '';
-    const pending = report.pending ? ` ${report.pending} newer event${report.pending === 1 ? ' is' : 's are'} not chained yet (committed a moment ago).` : '';
+    const head = report.head
+      ? `; head ${report.head.id}:${report.head.hash} (write it down elsewhere; --head <it> later proves nothing up to it was cut off)`
+      : '';
+    const pending = report.pending
+      ? ` ${report.pending} newer event${report.pending === 1 ? ' is' : 's are'} not chained yet (committed a moment ago).`
+      : '';
     return { ok: true, message: `Audit chain intact: ${report.checked} events${head}.${pending}` };
   }
   return {

@@ -24,13 +24,31 @@ export type AuditInput = {
 /** Taken (try-lock) by the one sealer at work: several instances never chain the same rows twice. */
 const AUDIT_SEALER_LOCK = 727_001;
 
-export function auditHash(prevHash: string | null, row: {
-  at: Date; actorType: string; actorId: string | null; action: string; accountUid: string | null;
-  appealId: string | null; ip: string | null; userAgent: string | null; data: unknown;
-}): string {
+export function auditHash(
+  prevHash: string | null,
+  row: {
+    at: Date;
+    actorType: string;
+    actorId: string | null;
+    action: string;
+    accountUid: string | null;
+    appealId: string | null;
+    ip: string | null;
+    userAgent: string | null;
+    data: unknown;
+  },
+): string {
   const canonical = JSON.stringify([
-    prevHash ?? '', row.at.toISOString(), row.actorType, row.actorId ?? '', row.action, row.accountUid ?? '',
-    row.appealId ?? '', row.ip ?? '', row.userAgent ?? '', stableJson(row.data),
+    prevHash ?? '',
+    row.at.toISOString(),
+    row.actorType,
+    row.actorId ?? '',
+    row.action,
+    row.accountUid ?? '',
+    row.appealId ?? '',
+    row.ip ?? '',
+    row.userAgent ?? '',
+    stableJson(row.data),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -87,13 +105,17 @@ export async function sealAuditEvents(prisma: SealerDb, batch = 2000, wait = fal
       // A reader that must see its events chained (an export, a verification) waits for a running sealer.
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_SEALER_LOCK})`);
     } else {
-      const [{ locked }] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${AUDIT_SEALER_LOCK}) AS locked`);
+      const [{ locked }] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(
+        `SELECT pg_try_advisory_xact_lock(${AUDIT_SEALER_LOCK}) AS locked`,
+      );
       if (!locked) return 0;
     }
     // Read as the verifier reads them (Prisma's model), so both hash the same values.
     const rows = await tx.auditEvent.findMany({ where: { seq: null }, orderBy: { id: 'asc' }, take: batch });
     if (!rows.length) return 0;
-    const [head] = await tx.$queryRawUnsafe<{ seq: bigint; hash: string }[]>('SELECT "seq", "hash" FROM "AuditEvent" WHERE "seq" IS NOT NULL ORDER BY "seq" DESC LIMIT 1');
+    const [head] = await tx.$queryRawUnsafe<{ seq: bigint; hash: string }[]>(
+      'SELECT "seq", "hash" FROM "AuditEvent" WHERE "seq" IS NOT NULL ORDER BY "seq" DESC LIMIT 1',
+    );
     let seq = head ? BigInt(head.seq) : 0n;
     let prevHash: string | null = head?.hash ?? null;
     const ids: string[] = [];
@@ -129,7 +151,8 @@ export async function sealAuditEvents(prisma: SealerDb, batch = 2000, wait = fal
  */
 export async function sealAll(prisma: SealerDb, wait = false): Promise<number> {
   let total = 0;
-  for (let n = await sealAuditEvents(prisma, 2000, wait); n > 0; n = await sealAuditEvents(prisma, 2000, wait)) total += n;
+  for (let n = await sealAuditEvents(prisma, 2000, wait); n > 0; n = await sealAuditEvents(prisma, 2000, wait))
+    total += n;
   return total;
 }
 
@@ -138,7 +161,10 @@ export class AuditSealer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
-  constructor(private readonly prisma: SealerDb, private readonly options: { everyMs?: number; log?: (m: string) => void } = {}) {}
+  constructor(
+    private readonly prisma: SealerDb,
+    private readonly options: { everyMs?: number; log?: (m: string) => void } = {},
+  ) {}
 
   start() {
     if (!this.stopped) return;
@@ -165,7 +191,13 @@ export class AuditSealer {
 }
 
 export type ChainHead = { id: bigint; hash: string };
-export type ChainReport = { checked: number; firstBrokenId: bigint | null; problem?: string; head?: ChainHead | null; pending?: number };
+export type ChainReport = {
+  checked: number;
+  firstBrokenId: bigint | null;
+  problem?: string;
+  head?: ChainHead | null;
+  pending?: number;
+};
 
 /**
  * Seals what has settled, then walks the chain in its order; reports the first row whose position, link
@@ -174,7 +206,11 @@ export type ChainReport = { checked: number; firstBrokenId: bigint | null; probl
  * database, can be passed as `expectHead`: that event must still be there, unchanged, inside the chain.
  * `pending`: events committed after this sealing (the sealer chains them next).
  */
-export async function verifyAuditChain(prisma: SealerDb & { auditEvent: Tx['auditEvent'] }, batch = 5000, expectHead?: ChainHead): Promise<ChainReport> {
+export async function verifyAuditChain(
+  prisma: SealerDb & { auditEvent: Tx['auditEvent'] },
+  batch = 5000,
+  expectHead?: ChainHead,
+): Promise<ChainReport> {
   await sealAll(prisma, true);
   let checked = 0;
   let prevHash: string | null = null;
@@ -192,17 +228,32 @@ export async function verifyAuditChain(prisma: SealerDb & { auditEvent: Tx['audi
       const head = lastId === undefined ? null : { id: lastId, hash: prevHash ?? '' };
       const pending = await prisma.auditEvent.count({ where: { seq: null } });
       if (expectHead && !sawExpected) {
-        return { checked, firstBrokenId: expectHead.id, head, pending, problem: 'the head recorded earlier is gone (events were cut off at the end of the chain)' };
+        return {
+          checked,
+          firstBrokenId: expectHead.id,
+          head,
+          pending,
+          problem: 'the head recorded earlier is gone (events were cut off at the end of the chain)',
+        };
       }
       return { checked, firstBrokenId: null, head, pending };
     }
     for (const row of rows) {
-      if (row.prevHash !== prevHash) return { checked, firstBrokenId: row.id, problem: 'link to the previous event does not match' };
-      if (auditHash(prevHash, row) !== row.hash) return { checked, firstBrokenId: row.id, problem: 'content does not match its hash' };
+      if (row.prevHash !== prevHash)
+        return { checked, firstBrokenId: row.id, problem: 'link to the previous event does not match' };
+      if (auditHash(prevHash, row) !== row.hash)
+        return { checked, firstBrokenId: row.id, problem: 'content does not match its hash' };
       // Positions run 1, 2, 3…: the links above are what a deletion breaks; a position out of step is an edit of the order.
-      if (row.seq !== BigInt(checked + 1)) return { checked, firstBrokenId: row.id, problem: 'its position in the chain was changed' };
+      if (row.seq !== BigInt(checked + 1))
+        return { checked, firstBrokenId: row.id, problem: 'its position in the chain was changed' };
       if (expectHead && row.id === expectHead.id) {
-        if (row.hash !== expectHead.hash) return { checked, firstBrokenId: row.id, problem: 'this event is not the head recorded earlier (its hash differs: the chain was rewritten from here)' };
+        if (row.hash !== expectHead.hash)
+          return {
+            checked,
+            firstBrokenId: row.id,
+            problem:
+              'this event is not the head recorded earlier (its hash differs: the chain was rewritten from here)',
+          };
         sawExpected = true;
       }
       prevHash = row.hash;

@@ -58,17 +58,31 @@ export async function requireCustomer(request: Request, context: AppLoadContext)
 export class Forbidden extends Response {}
 
 /** Throws a 403 carrying the ability's reason when the action is not allowed. */
-export function assertAllowed(ability: AppAbility, action: Action, type: SubjectName, record?: Record<string, unknown>): void {
+export function assertAllowed(
+  ability: AppAbility,
+  action: Action,
+  type: SubjectName,
+  record?: Record<string, unknown>,
+): void {
   const reason = denialReason(ability, action, type, record);
   if (reason) throw forbidden(reason);
 }
 
 export function forbidden(reason: string): Response {
-  return new Response(reason, { status: 403, statusText: 'Forbidden', headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  return new Response(reason, {
+    status: 403,
+    statusText: 'Forbidden',
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+  });
 }
 
 /** A signed-in customer allowed to do `action` on their own account's `type`. */
-export async function requireAllowed(request: Request, context: AppLoadContext, action: Action, type: SubjectName): Promise<Customer> {
+export async function requireAllowed(
+  request: Request,
+  context: AppLoadContext,
+  action: Action,
+  type: SubjectName,
+): Promise<Customer> {
   const customer = await requireCustomer(request, context);
   assertAllowed(customer.ability, action, type, { accountUid: customer.account.uid });
   return customer;

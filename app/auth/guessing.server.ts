@@ -6,8 +6,16 @@ import type { LimitName, RateLimits } from '~/security/rate-limits.server';
 
 export type GuessLimits = { pair: LimitName; perLogin: LimitName; wait: LimitName };
 
-export const CUSTOMER_GUESSES: GuessLimits = { pair: 'loginFailuresPerLoginAndIp', perLogin: 'loginFailuresPerLogin', wait: 'loginWaitPerLogin' };
-export const STAFF_GUESSES: GuessLimits = { pair: 'staffFailuresPerLoginAndIp', perLogin: 'staffFailuresPerLogin', wait: 'staffWaitPerLogin' };
+export const CUSTOMER_GUESSES: GuessLimits = {
+  pair: 'loginFailuresPerLoginAndIp',
+  perLogin: 'loginFailuresPerLogin',
+  wait: 'loginWaitPerLogin',
+};
+export const STAFF_GUESSES: GuessLimits = {
+  pair: 'staffFailuresPerLoginAndIp',
+  perLogin: 'staffFailuresPerLogin',
+  wait: 'staffWaitPerLogin',
+};
 
 /** Failed guesses of one login name (from any address, within 24 h) before each further guess waits. */
 export const FREE_FAILURES = 10;
@@ -30,12 +38,22 @@ export type GuessTicket = { refused: false; failures: number };
  * Counts a guess before it is checked (parallel guesses cannot all pass a check made before any of them
  * is counted), or says which limit refuses it. A guess that then turns out right calls `guessSucceeded`.
  */
-export async function beforeGuess(limits: RateLimits, scope: GuessLimits, login: string, ip: string): Promise<(GuessRefusal & { refused: true }) | GuessTicket> {
+export async function beforeGuess(
+  limits: RateLimits,
+  scope: GuessLimits,
+  login: string,
+  ip: string,
+): Promise<(GuessRefusal & { refused: true }) | GuessTicket> {
   const refused = await limits.attempt([
     [scope.pair, pairKey(login, ip)],
     ['loginFailuresPerIp', ip],
   ]);
-  if (refused) return { refused: true, limit: refused.limit === scope.pair ? 'login-and-address' : 'address', retryAfterSec: refused.retryAfterSec };
+  if (refused)
+    return {
+      refused: true,
+      limit: refused.limit === scope.pair ? 'login-and-address' : 'address',
+      retryAfterSec: refused.retryAfterSec,
+    };
   const failures = await limits.count(scope.perLogin, login);
   if (failures > FREE_FAILURES) {
     // One guess at a time: whoever takes the slot sets the wait for the next one before its check.
@@ -56,7 +74,14 @@ export async function beforeGuess(limits: RateLimits, scope: GuessLimits, login:
  * password, a staff member's TOTP step), so the login's failures and wait start afresh; otherwise (a
  * staff password, with the TOTP step still to come) only the wait is lifted for that next step.
  */
-export async function guessSucceeded(limits: RateLimits, scope: GuessLimits, login: string, ip: string, ticket: GuessTicket, options: { clearLogin: boolean }): Promise<void> {
+export async function guessSucceeded(
+  limits: RateLimits,
+  scope: GuessLimits,
+  login: string,
+  ip: string,
+  ticket: GuessTicket,
+  options: { clearLogin: boolean },
+): Promise<void> {
   await limits.forgive('loginFailuresPerIp', ip);
   // A wait is set only past the free failures (one round trip less on an ordinary sign-in).
   if (ticket.failures > FREE_FAILURES) await limits.reset(scope.wait, login);

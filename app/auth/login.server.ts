@@ -26,10 +26,19 @@ export function throttledMessage(refusal: GuessRefusal, login: string): string {
   }
 }
 
-export type SignedInIdentity = { principalType: PrincipalType; accountUid: string; ramUserId: string | null; login: string };
+export type SignedInIdentity = {
+  principalType: PrincipalType;
+  accountUid: string;
+  ramUserId: string | null;
+  login: string;
+};
 
 export class LoginRefused extends Error {
-  constructor(readonly kind: 'invalid' | 'throttled', message: string, readonly retryAfterSec?: number) {
+  constructor(
+    readonly kind: 'invalid' | 'throttled',
+    message: string,
+    readonly retryAfterSec?: number,
+  ) {
     super(message);
   }
 }
@@ -37,7 +46,13 @@ export class LoginRefused extends Error {
 /** name@<UID>.onaliyun.com or name@<alias>.onaliyun.com */
 const RAM_LOGIN = /^([a-z0-9._-]{1,64})@([a-z0-9-]{1,64})\.onaliyun\.com$/;
 
-type Candidate = { principalType: PrincipalType; accountUid: string; ramUserId: string | null; passwordHash: string | null; passwordChangedAt: Date | null };
+type Candidate = {
+  principalType: PrincipalType;
+  accountUid: string;
+  ramUserId: string | null;
+  passwordHash: string | null;
+  passwordChangedAt: Date | null;
+};
 
 /** The key guesses of a login are counted by: with the password's date, so a completed reset starts every counter afresh. */
 function guessKey(login: string, candidate: Candidate | null): string {
@@ -53,10 +68,29 @@ async function findCandidate(services: Services, login: string): Promise<Candida
       where: { name, account: /^\d{16}$/.test(accountRef) ? { uid: accountRef } : { alias: accountRef } },
       select: { id: true, accountUid: true, passwordHash: true },
     });
-    return user && { principalType: 'RAM_USER', accountUid: user.accountUid, ramUserId: user.id, passwordHash: user.passwordHash, passwordChangedAt: null };
+    return (
+      user && {
+        principalType: 'RAM_USER',
+        accountUid: user.accountUid,
+        ramUserId: user.id,
+        passwordHash: user.passwordHash,
+        passwordChangedAt: null,
+      }
+    );
   }
-  const account = await services.prisma.account.findUnique({ where: { logonEmail: login }, select: { uid: true, passwordHash: true, passwordChangedAt: true } });
-  return account && { principalType: 'OWNER', accountUid: account.uid, ramUserId: null, passwordHash: account.passwordHash, passwordChangedAt: account.passwordChangedAt };
+  const account = await services.prisma.account.findUnique({
+    where: { logonEmail: login },
+    select: { uid: true, passwordHash: true, passwordChangedAt: true },
+  });
+  return (
+    account && {
+      principalType: 'OWNER',
+      accountUid: account.uid,
+      ramUserId: null,
+      passwordHash: account.passwordHash,
+      passwordChangedAt: account.passwordChangedAt,
+    }
+  );
 }
 
 /**
@@ -64,7 +98,12 @@ async function findCandidate(services: Services, login: string): Promise<Candida
  * verification against a dummy hash) and get the same message; guesses are throttled per name and
  * address, per address, and per name with a growing wait (guessing.server.ts), never locked.
  */
-export async function signIn(services: Services, loginRaw: string, password: string, meta: RequestMeta): Promise<SignedInIdentity> {
+export async function signIn(
+  services: Services,
+  loginRaw: string,
+  password: string,
+  meta: RequestMeta,
+): Promise<SignedInIdentity> {
   const login = normaliseEmail(loginRaw).slice(0, 254);
   const candidate = await findCandidate(services, login);
   const key = guessKey(login, candidate);
@@ -73,7 +112,13 @@ export async function signIn(services: Services, loginRaw: string, password: str
   const guess = await beforeGuess(services.limits, CUSTOMER_GUESSES, key, meta.ip);
   if (guess.refused) {
     await services.prisma.$transaction((tx) =>
-      recordAudit(tx, { actor: { type: 'anonymous' }, action: 'login.throttled', accountUid: candidate?.accountUid ?? null, meta, data: { login: maskEmail(login), limit: guess.limit } }),
+      recordAudit(tx, {
+        actor: { type: 'anonymous' },
+        action: 'login.throttled',
+        accountUid: candidate?.accountUid ?? null,
+        meta,
+        data: { login: maskEmail(login), limit: guess.limit },
+      }),
     );
     throw new LoginRefused('throttled', throttledMessage(guess, login), guess.retryAfterSec);
   }
@@ -91,7 +136,12 @@ export async function signIn(services: Services, loginRaw: string, password: str
     throw new LoginRefused('invalid', INVALID_CREDENTIALS);
   }
   await guessSucceeded(services.limits, CUSTOMER_GUESSES, key, meta.ip, guess, { clearLogin: true });
-  return { principalType: candidate.principalType, accountUid: candidate.accountUid, ramUserId: candidate.ramUserId, login };
+  return {
+    principalType: candidate.principalType,
+    accountUid: candidate.accountUid,
+    ramUserId: candidate.ramUserId,
+    login,
+  };
 }
 
 /** remix-auth with its form strategy; the strategy's verify callback is `signIn`. */

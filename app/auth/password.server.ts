@@ -23,10 +23,13 @@ export async function verifyPassword(passwordHash: string | null | undefined, pa
   }
 }
 
-export const PASSWORD_RULES = 'At least 10 characters, with letters and digits; not a common password, and not your email or name.';
+export const PASSWORD_RULES =
+  'At least 10 characters, with letters and digits; not a common password, and not your email or name.';
 
-export const PASSWORD_TOO_COMMON = 'This password is too easy to guess: it is a common password or close to one. Add words or characters of your own that follow no pattern.';
-export const PASSWORD_PERSONAL = 'Do not use your email address, your name or the name of this service in the password.';
+export const PASSWORD_TOO_COMMON =
+  'This password is too easy to guess: it is a common password or close to one. Add words or characters of your own that follow no pattern.';
+export const PASSWORD_PERSONAL =
+  'Do not use your email address, your name or the name of this service in the password.';
 
 /** zxcvbn's "safely unguessable" (about 10^8 guesses and more), the usual bar for a password it checks. */
 const MIN_SCORE = 3;
@@ -37,7 +40,11 @@ const SERVICE_WORDS = ['account', 'recovery', 'desk', 'aliyun', 'onaliyun'];
 let checker: ZxcvbnFactory | undefined;
 /** Built on first use: ranking the common-password and word lists takes ~0.1 s. */
 function strength(): ZxcvbnFactory {
-  checker ??= new ZxcvbnFactory({ dictionary: common.dictionary, graphs: common.adjacencyGraphs, maxLength: CHECKED_LENGTH });
+  checker ??= new ZxcvbnFactory({
+    dictionary: common.dictionary,
+    graphs: common.adjacencyGraphs,
+    maxLength: CHECKED_LENGTH,
+  });
   return checker;
 }
 
@@ -66,7 +73,8 @@ export function passwordProblem(password: string, owner: PasswordOwner = {}): st
   if (password.length > 128) return 'Use at most 128 characters.';
   if (!/[A-Za-z]/.test(password) || !/\d/.test(password)) return 'Use both letters and digits.';
   const result = strength().check(password, personalWords(owner));
-  if (result.sequence.some((m) => m.pattern === 'dictionary' && m.dictionaryName === 'userInputs')) return PASSWORD_PERSONAL;
+  if (result.sequence.some((m) => m.pattern === 'dictionary' && m.dictionaryName === 'userInputs'))
+    return PASSWORD_PERSONAL;
   if (result.score < MIN_SCORE) return PASSWORD_TOO_COMMON;
   return null;
 }

@@ -45,16 +45,35 @@ export function assumableRoles(prisma: PrismaClient, accountUid: string, ramUser
  * Opens a role session for the RAM user of `parent`. The caller has checked the ability to switch
  * roles at all; this checks that the user is trusted to assume this role. Throws a 403 otherwise.
  */
-export async function assumeRole(services: Services, parent: SessionRow, roleIdRaw: unknown, meta: RequestMeta, now = new Date()) {
+export async function assumeRole(
+  services: Services,
+  parent: SessionRow,
+  roleIdRaw: unknown,
+  meta: RequestMeta,
+  now = new Date(),
+) {
   const { prisma } = services;
   if (!SWITCHING_PRINCIPALS.has(parent.principalType) || !parent.ramUserId) throw forbidden(ROLE_MESSAGES.notAssumable);
   const roleId = typeof roleIdRaw === 'string' && UUID.test(roleIdRaw) ? roleIdRaw : null;
-  const role = roleId ? await prisma.ramRole.findFirst({ where: { id: roleId, accountUid: parent.accountUid }, select: { id: true, name: true } }) : null;
+  const role = roleId
+    ? await prisma.ramRole.findFirst({
+        where: { id: roleId, accountUid: parent.accountUid },
+        select: { id: true, name: true },
+      })
+    : null;
   if (!role) throw forbidden(ROLE_MESSAGES.unknownRole);
-  const trusted = await prisma.ramRoleAssumer.findUnique({ where: { roleId_ramUserId: { roleId: role.id, ramUserId: parent.ramUserId } } });
+  const trusted = await prisma.ramRoleAssumer.findUnique({
+    where: { roleId_ramUserId: { roleId: role.id, ramUserId: parent.ramUserId } },
+  });
   if (!trusted) {
     await prisma.$transaction((tx) =>
-      recordAudit(tx, { actor: { type: 'customer', id: parent.id }, action: 'role.assume_refused', accountUid: parent.accountUid, meta, data: { role: role.name } }),
+      recordAudit(tx, {
+        actor: { type: 'customer', id: parent.id },
+        action: 'role.assume_refused',
+        accountUid: parent.accountUid,
+        meta,
+        data: { role: role.name },
+      }),
     );
     throw forbidden(ROLE_MESSAGES.notAssumable);
   }
@@ -80,7 +99,12 @@ export async function assumeRole(services: Services, parent: SessionRow, roleIdR
       action: 'role.assumed',
       accountUid: parent.accountUid,
       meta,
-      data: { role: role.name, roleSessionId: created.session.id, expiresAt: created.session.expiresAt.toISOString(), from: parent.principalType },
+      data: {
+        role: role.name,
+        roleSessionId: created.session.id,
+        expiresAt: created.session.expiresAt.toISOString(),
+        from: parent.principalType,
+      },
     });
     return { ...created, role };
   });
@@ -90,13 +114,25 @@ export async function assumeRole(services: Services, parent: SessionRow, roleIdR
  * Ends a RAM role session and returns the token of the RAM user session it came from, when that
  * is still live (and really its parent); null sends the visitor to sign in again.
  */
-export async function leaveRole(services: Services, roleSession: SessionRow, parentToken: string | null, meta: RequestMeta, now = new Date()): Promise<string | null> {
+export async function leaveRole(
+  services: Services,
+  roleSession: SessionRow,
+  parentToken: string | null,
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<string | null> {
   const { prisma } = services;
   const parent =
     parentToken && roleSession.parentSessionId
       ? await prisma.session.findUnique({ where: { tokenHash: sha256(parentToken) } })
       : null;
-  const back = parent && parent.id === roleSession.parentSessionId && SWITCHING_PRINCIPALS.has(parent.principalType) && isSessionLive(parent, now) ? parent : null;
+  const back =
+    parent &&
+    parent.id === roleSession.parentSessionId &&
+    SWITCHING_PRINCIPALS.has(parent.principalType) &&
+    isSessionLive(parent, now)
+      ? parent
+      : null;
   await prisma.$transaction(async (tx) => {
     await tx.session.updateMany({ where: { id: roleSession.id, revokedAt: null }, data: { revokedAt: now } });
     if (back) await tx.session.update({ where: { id: back.id }, data: { lastSeenAt: now } });

@@ -33,7 +33,11 @@ export type NewSession = {
   lifetimeMs?: number;
 };
 
-export async function createSession(prisma: PrismaClient | Prisma.TransactionClient, input: NewSession, now = new Date()) {
+export async function createSession(
+  prisma: PrismaClient | Prisma.TransactionClient,
+  input: NewSession,
+  now = new Date(),
+) {
   const token = newToken();
   const session = await prisma.session.create({
     data: {
@@ -66,7 +70,10 @@ export async function readSessionToken(config: PortalConfig, request: Request): 
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
-export function isSessionLive(session: { revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date }, now = new Date()): boolean {
+export function isSessionLive(
+  session: { revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date },
+  now = new Date(),
+): boolean {
   if (session.revokedAt) return false;
   if (session.expiresAt.getTime() <= now.getTime()) return false;
   return now.getTime() - session.lastSeenAt.getTime() < SESSION_IDLE_MS;
@@ -90,7 +97,12 @@ const SESSION_BY_TOKEN: SqlStatement = {
  * The live session of this request with its account (and RAM user or role) and the number of other
  * live sessions of the same principal, or null. Refreshes the idle timer.
  */
-export async function loadSession(db: Pick<Database, 'prisma' | 'sql'>, config: PortalConfig, request: Request, now = new Date()): Promise<(SessionWithAccount & { otherSessions: number }) | null> {
+export async function loadSession(
+  db: Pick<Database, 'prisma' | 'sql'>,
+  config: PortalConfig,
+  request: Request,
+  now = new Date(),
+): Promise<(SessionWithAccount & { otherSessions: number }) | null> {
   const token = await readSessionToken(config, request);
   if (!token) return null;
   // Every signed-in page view runs this: one prepared statement, the session with its account, RAM
@@ -104,7 +116,13 @@ export async function loadSession(db: Pick<Database, 'prisma' | 'sql'>, config: 
     const ids = session.parentSessionId ? [session.id, session.parentSessionId] : [session.id];
     await db.prisma.session.updateMany({ where: { id: { in: ids }, revokedAt: null }, data: { lastSeenAt: now } });
   }
-  return { ...session, account, ramUser: pickRow(row, 'u', RAM_USER, 'id'), ramRole: pickRow(row, 'r', RAM_ROLE, 'id'), otherSessions: row.otherSessions as number };
+  return {
+    ...session,
+    account,
+    ramUser: pickRow(row, 'u', RAM_USER, 'id'),
+    ramRole: pickRow(row, 'r', RAM_ROLE, 'id'),
+    otherSessions: row.otherSessions as number,
+  };
 }
 
 export function principalOf(session: SessionRow, ownerEmail: string): CustomerPrincipal {
@@ -119,7 +137,12 @@ export function principalOf(session: SessionRow, ownerEmail: string): CustomerPr
         label: `${session.ramUser?.name ?? 'ram-user'}@${session.accountUid}.onaliyun.com`,
       };
     case 'SSO_USER':
-      return { kind: 'sso_user', accountUid: session.accountUid, ramUserId: session.ramUserId, label: session.ssoName ?? session.ssoSubject ?? 'SSO user' };
+      return {
+        kind: 'sso_user',
+        accountUid: session.accountUid,
+        ramUserId: session.ramUserId,
+        label: session.ssoName ?? session.ssoSubject ?? 'SSO user',
+      };
     case 'RAM_ROLE':
     case 'SSO_ROLE':
       return {
@@ -136,7 +159,11 @@ export function principalOf(session: SessionRow, ownerEmail: string): CustomerPr
 export type RevokeScope = { accountUid: string; principalTypes?: PrincipalType[]; exceptSessionId?: string };
 
 /** Signs out sessions of an account (all, or of some principal types), keeping one if asked. */
-export async function revokeSessions(prisma: PrismaClient | Prisma.TransactionClient, scope: RevokeScope, now = new Date()): Promise<number> {
+export async function revokeSessions(
+  prisma: PrismaClient | Prisma.TransactionClient,
+  scope: RevokeScope,
+  now = new Date(),
+): Promise<number> {
   const result = await prisma.session.updateMany({
     where: {
       accountUid: scope.accountUid,
@@ -150,7 +177,12 @@ export async function revokeSessions(prisma: PrismaClient | Prisma.TransactionCl
 }
 
 /** Ends the session of this token (if it is live) and audits it: who signed out, and why. */
-export async function revokeSessionByToken(prisma: PrismaClient, token: string, meta: RequestMeta, reason: 'signed-out' | 'role-session-ended' | 'replaced-by-sso-sign-in') {
+export async function revokeSessionByToken(
+  prisma: PrismaClient,
+  token: string,
+  meta: RequestMeta,
+  reason: 'signed-out' | 'role-session-ended' | 'replaced-by-sso-sign-in',
+) {
   await prisma.$transaction(async (tx) => {
     const ended = await tx.session.updateManyAndReturn({
       where: { tokenHash: sha256(token), revokedAt: null },
@@ -158,7 +190,13 @@ export async function revokeSessionByToken(prisma: PrismaClient, token: string, 
       select: { id: true, accountUid: true, principalType: true },
     });
     for (const s of ended) {
-      await recordAudit(tx, { actor: { type: 'customer', id: s.id }, action: 'session.signed_out', accountUid: s.accountUid, meta, data: { reason, principalType: s.principalType } });
+      await recordAudit(tx, {
+        actor: { type: 'customer', id: s.id },
+        action: 'session.signed_out',
+        accountUid: s.accountUid,
+        meta,
+        data: { reason, principalType: s.principalType },
+      });
     }
   });
 }
@@ -171,7 +209,10 @@ const SAME_SITE = 'http://portal.invalid';
  * such characters are refused outright, and what remains must resolve to this site — both as given
  * and as the normalised path that goes into the Location header.
  */
-export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = '/account/security'): string {
+export function safeRedirectPath(
+  to: FormDataEntryValue | string | null | undefined,
+  fallback = '/account/security',
+): string {
   // eslint-disable-next-line no-control-regex
   if (typeof to !== 'string' || !to.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(to)) return fallback;
   let path: string;

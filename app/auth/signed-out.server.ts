@@ -8,8 +8,10 @@ import { readSessionToken } from './session.server';
 export type SignedOutReason = 'logon-email-changed' | 'password-reset';
 
 export const SIGNED_OUT_MESSAGES: Record<SignedOutReason, string> = {
-  'logon-email-changed': 'You were signed out because the logon email of this account was changed. Sign in with the new logon email.',
-  'password-reset': 'You were signed out because the password of this account was reset. Sign in with the new password.',
+  'logon-email-changed':
+    'You were signed out because the logon email of this account was changed. Sign in with the new logon email.',
+  'password-reset':
+    'You were signed out because the password of this account was reset. Sign in with the new password.',
 };
 
 /**
@@ -17,12 +19,20 @@ export const SIGNED_OUT_MESSAGES: Record<SignedOutReason, string> = {
  * transaction as, so at the same instant as) a change of the account's logon email or password.
  * Only the holder of that cookie learns it, and only for the account it was signed in to.
  */
-export async function signedOutReason(prisma: PrismaClient, config: PortalConfig, request: Request): Promise<SignedOutReason | null> {
+export async function signedOutReason(
+  prisma: PrismaClient,
+  config: PortalConfig,
+  request: Request,
+): Promise<SignedOutReason | null> {
   const token = await readSessionToken(config, request);
   if (!token) return null;
   const session = await prisma.session.findUnique({
     where: { tokenHash: sha256(token) },
-    select: { revokedAt: true, principalType: true, account: { select: { logonEmailChangedAt: true, passwordChangedAt: true } } },
+    select: {
+      revokedAt: true,
+      principalType: true,
+      account: { select: { logonEmailChangedAt: true, passwordChangedAt: true } },
+    },
   });
   const ended = session?.revokedAt?.getTime();
   if (!session || ended === undefined || session.principalType !== 'OWNER') return null;

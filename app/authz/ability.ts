@@ -5,9 +5,22 @@ import { createPrismaAbility } from '@casl/prisma/runtime';
 import type { Principal } from './principal';
 
 export type Action =
-  | 'read' | 'change' | 'manage' | 'switch' | 'create'
+  | 'read'
+  | 'change'
+  | 'manage'
+  | 'switch'
+  | 'create'
   // back office
-  | 'claim' | 'release' | 'reassign' | 'note' | 'requestInfo' | 'approve' | 'secondApprove' | 'reject' | 'changeRole' | 'deactivate';
+  | 'claim'
+  | 'release'
+  | 'reassign'
+  | 'note'
+  | 'requestInfo'
+  | 'approve'
+  | 'secondApprove'
+  | 'reject'
+  | 'changeRole'
+  | 'deactivate';
 export type SubjectName =
   | 'Account'
   | 'LogonEmail'
@@ -29,12 +42,14 @@ export type SubjectName =
 export type AppAbility = Ability<[Action, SubjectName | Record<string, any>], any>;
 
 /** The help page's words: who must do it instead, and how. */
-const ASK_THE_ADMINISTRATOR = 'You must contact the account administrator to log on to the Alibaba Cloud account and perform the operation.';
+const ASK_THE_ADMINISTRATOR =
+  'You must contact the account administrator to log on to the Alibaba Cloud account and perform the operation.';
 export const NOT_ROOT_REASON = `RAM users, RAM roles and SSO users cannot change the logon email of the Alibaba Cloud account. ${ASK_THE_ADMINISTRATOR}`;
 export const NOT_ROOT_PHONE_REASON = `RAM users, RAM roles and SSO users cannot change the secure phone of the Alibaba Cloud account. ${ASK_THE_ADMINISTRATOR}`;
 export const NOT_ROOT_PASSWORD_REASON = `RAM users, RAM roles and SSO users cannot change the Alibaba Cloud account's password. ${ASK_THE_ADMINISTRATOR}`;
 
-export const SWITCH_ROLE_REASON = 'Only a RAM user (or an SSO user signed in as one) can switch to a RAM role. From a role session, go back first.';
+export const SWITCH_ROLE_REASON =
+  'Only a RAM user (or an SSO user signed in as one) can switch to a RAM role. From a role session, go back first.';
 
 export function defineAbilityFor(principal: Principal | null): AppAbility {
   const { can, cannot, build } = new AbilityBuilder<AppAbility>(createPrismaAbility as never);
@@ -65,7 +80,8 @@ export function defineAbilityFor(principal: Principal | null): AppAbility {
       can('read', 'RamRole', own);
       can('read', 'AccessKey', own);
       // A RAM user, or an SSO user signed in as a RAM user (the IdP's USER mode), may assume that RAM user's roles.
-      if (principal.kind === 'ram_user' || (principal.kind === 'sso_user' && principal.ramUserId)) can('switch', 'RamRole', own);
+      if (principal.kind === 'ram_user' || (principal.kind === 'sso_user' && principal.ramUserId))
+        can('switch', 'RamRole', own);
       else cannot('switch', 'RamRole').because(SWITCH_ROLE_REASON);
       // The help page's rule: only the account itself may change its credentials.
       cannot('change', 'LogonEmail').because(NOT_ROOT_REASON);
@@ -100,12 +116,16 @@ export function defineAbilityFor(principal: Principal | null): AppAbility {
         can('reassign', 'Appeal', { status: open });
         // The four-eyes rule: never the second approval of a case one approved first.
         can(['secondApprove', 'reject'], 'Appeal', { status: 'PENDING_SECOND_APPROVAL', firstApproverId: { not: me } });
-        cannot(['secondApprove'], 'Appeal', { firstApproverId: me }).because('You approved this case first; another senior agent must give the second approval.');
+        cannot(['secondApprove'], 'Appeal', { firstApproverId: me }).because(
+          'You approved this case first; another senior agent must give the second approval.',
+        );
       }
       if (roles.has('ADMIN')) {
         can(['read', 'create'], 'Staff');
         can(['changeRole', 'deactivate'], 'Staff', { id: { not: me } });
-        cannot(['changeRole', 'deactivate'], 'Staff', { id: me }).because('Administrators cannot change their own role or deactivate themselves.');
+        cannot(['changeRole', 'deactivate'], 'Staff', { id: me }).because(
+          'Administrators cannot change their own role or deactivate themselves.',
+        );
         can('read', 'AuditEvent');
       }
       // Staff never change an account directly, only through an approved appeal.
@@ -122,7 +142,12 @@ export function on(type: SubjectName, record: Record<string, unknown>) {
 }
 
 /** The reason CASL gives for refusing, or a generic one. */
-export function denialReason(ability: AppAbility, action: Action, type: SubjectName, record?: Record<string, unknown>): string | null {
+export function denialReason(
+  ability: AppAbility,
+  action: Action,
+  type: SubjectName,
+  record?: Record<string, unknown>,
+): string | null {
   const target = record ? on(type, record) : type;
   if (ability.can(action, target as never)) return null;
   const rule = ability.relevantRuleFor(action, target as never);

@@ -6,7 +6,14 @@ export type CustomerPrincipal =
   | { kind: 'owner'; accountUid: string; label: string }
   | { kind: 'ram_user'; accountUid: string; ramUserId: string; label: string }
   /** A RAM role session; `via` says whether a RAM user or an SSO user assumed it. */
-  | { kind: 'ram_role'; accountUid: string; ramRoleId: string; roleName: string; via: 'ram_user' | 'sso'; label: string }
+  | {
+      kind: 'ram_role';
+      accountUid: string;
+      ramRoleId: string;
+      roleName: string;
+      via: 'ram_user' | 'sso';
+      label: string;
+    }
   /** User-based SSO (maps to a RAM user of the account) — role-based SSO arrives as a ram_role with via 'sso'. */
   | { kind: 'sso_user'; accountUid: string; ramUserId: string | null; label: string };
 

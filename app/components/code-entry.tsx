@@ -29,7 +29,17 @@ const utcTime = (iso: string) => `${iso.slice(11, 19)} UTC`;
  * down; without, nothing would count: the page says after when a new code can be asked for, and the
  * button is enabled when the page is loaded again after that (the server enforces the same limit).
  */
-export function ResendButton({ resendAt, name = 'intent', value = 'send-code', label = 'Resend code' }: { resendAt: string | null; name?: string; value?: string; label?: string }) {
+export function ResendButton({
+  resendAt,
+  name = 'intent',
+  value = 'send-code',
+  label = 'Resend code',
+}: {
+  resendAt: string | null;
+  name?: string;
+  value?: string;
+  label?: string;
+}) {
   const left = useSecondsUntil(resendAt);
   const hydrated = useHydrated();
   // The countdown is shown, not spoken (a live button was read out every second); the end of it is
@@ -41,7 +51,14 @@ export function ResendButton({ resendAt, name = 'intent', value = 'send-code', l
   const waiting = left > 0 && resendAt;
   return (
     <>
-      <button type="submit" name={name} value={value} className="secondary" disabled={left > 0} aria-describedby={waiting && !hydrated ? `${value}-wait` : undefined}>
+      <button
+        type="submit"
+        name={name}
+        value={value}
+        className="secondary"
+        disabled={left > 0}
+        aria-describedby={waiting && !hydrated ? `${value}-wait` : undefined}
+      >
         {left > 0 && hydrated ? `${label} (${left} s)` : label}
       </button>
       {waiting && !hydrated ? (
@@ -62,7 +79,13 @@ export function ResendButton({ resendAt, name = 'intent', value = 'send-code', l
  * the code went to the new address the person just typed (the appeal's email step), so the advice is about
  * that address — the original email and phone play no part there, and an appeal is what they are filing.
  */
-export function CodeHelp({ children, variant = 'change' }: { children?: React.ReactNode; variant?: 'change' | 'new-address' }) {
+export function CodeHelp({
+  children,
+  variant = 'change',
+}: {
+  children?: React.ReactNode;
+  variant?: 'change' | 'new-address';
+}) {
   if (variant === 'new-address') {
     return (
       <details className="card small" data-testid="code-help">
@@ -71,15 +94,17 @@ export function CodeHelp({ children, variant = 'change' }: { children?: React.Re
         </summary>
         <ol>
           <li>
-            The code goes to the new email address you entered above. Check that it is spelled right; if it is not, enter it
-            again and ask for a new code.
+            The code goes to the new email address you entered above. Check that it is spelled right; if it is not,
+            enter it again and ask for a new code.
           </li>
           <li>
-            Look in your spam or junk folder, make sure the mailbox is not full, then wait a minute — messages can be delayed.
+            Look in your spam or junk folder, make sure the mailbox is not full, then wait a minute — messages can be
+            delayed.
           </li>
           <li>
-            You can ask for a new code {CODE_RULES.resendAfterMs / 1000} seconds after the last one; each new code replaces the
-            previous one. At most {CODE_RULES.perHour} codes can be sent to one address per hour and {CODE_RULES.perDay} per day.
+            You can ask for a new code {CODE_RULES.resendAfterMs / 1000} seconds after the last one; each new code
+            replaces the previous one. At most {CODE_RULES.perHour} codes can be sent to one address per hour and{' '}
+            {CODE_RULES.perDay} per day.
           </li>
           <li>If this mailbox cannot receive our mail, use another address that you own and control.</li>
         </ol>
@@ -93,10 +118,12 @@ export function CodeHelp({ children, variant = 'change' }: { children?: React.Re
       </summary>
       <ol>
         <li>
-          If your original logon email or secure phone is working, you can send the verification code again (a new code can be
-          requested 60 seconds after the last one). {children} You can also troubleshoot the issue (below) or{' '}
+          If your original logon email or secure phone is working, you can send the verification code again (a new code
+          can be requested 60 seconds after the last one). {children} You can also troubleshoot the issue (below) or{' '}
           <Link to="/appeals/new">submit an appeal</Link>. For more information, see{' '}
-          <Link to="/help/change-logon-email#no-code">What do I do if I cannot receive a verification code during registration or logon?</Link>
+          <Link to="/help/change-logon-email#no-code">
+            What do I do if I cannot receive a verification code during registration or logon?
+          </Link>
         </li>
         <li>
           Check that the address or number shown is the one you expect, look in your spam or junk folder, make sure the
@@ -104,12 +131,15 @@ export function CodeHelp({ children, variant = 'change' }: { children?: React.Re
           delayed.
         </li>
         <li>
-          At most {CODE_RULES.perHour} codes can be sent to one address or number per hour and {CODE_RULES.perDay} per day, and
-          as many to new logon emails of one account, whatever the addresses. Each new code replaces the previous one.
+          At most {CODE_RULES.perHour} codes can be sent to one address or number per hour and {CODE_RULES.perDay} per
+          day, and as many to new logon emails of one account, whatever the addresses. Each new code replaces the
+          previous one.
         </li>
         <li>
-          If both the secure phone number and the logon email attached to the account are unavailable, you must submit an
-          appeal: <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">both my phone and my email are unavailable</Link>.
+          If both the secure phone number and the logon email attached to the account are unavailable, you must submit
+          an appeal:{' '}
+          <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">both my phone and my email are unavailable</Link>
+          .
         </li>
       </ol>
     </details>

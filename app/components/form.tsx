@@ -2,7 +2,8 @@ import type { InputHTMLAttributes, ReactNode } from 'react';
 import { createContext, forwardRef, useContext, useEffect, useId, useMemo, useRef } from 'react';
 
 /** An action's answer as the forms read it: errors per field and/or one for the whole form. */
-type FormAnswer = { fieldErrors?: Record<string, string | null | undefined> | null; error?: string | null } | null | undefined;
+type FormAnswer =
+  { fieldErrors?: Record<string, string | null | undefined> | null; error?: string | null } | null | undefined;
 
 type ErrorFocusScope = {
   /** The answer carries errors: focus goes to them. */
@@ -23,10 +24,23 @@ const ErrorFocusContext = createContext<ErrorFocusScope | null>(null);
  * `notShown` names fields whose error the page shows in the form's error message because the field itself is not
  * on the page (a code that no longer works has no code field): focus then goes to that message.
  */
-export function ErrorFocus({ answer, order, notShown, children }: { answer: FormAnswer; order?: readonly string[]; notShown?: readonly string[]; children: ReactNode }) {
+export function ErrorFocus({
+  answer,
+  order,
+  notShown,
+  children,
+}: {
+  answer: FormAnswer;
+  order?: readonly string[];
+  notShown?: readonly string[];
+  children: ReactNode;
+}) {
   const notShownKey = notShown?.join(' ');
   const scope = useMemo<ErrorFocusScope>(
-    () => ({ active: Boolean(answer && (answer.error || firstInvalidField(answer, order))), first: firstInvalidField(answer, order, notShown) }),
+    () => ({
+      active: Boolean(answer && (answer.error || firstInvalidField(answer, order))),
+      first: firstInvalidField(answer, order, notShown),
+    }),
     // A new answer is a new object: focus moves once per answer, not on every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [answer, notShownKey],
@@ -34,7 +48,8 @@ export function ErrorFocus({ answer, order, notShown, children }: { answer: Form
   useEffect(() => {
     if (!scope.active) return;
     const main = document.getElementById('main') ?? document.body;
-    const target = main.querySelector<HTMLElement>('[aria-invalid="true"]') ?? main.querySelector<HTMLElement>('[data-form-error]');
+    const target =
+      main.querySelector<HTMLElement>('[aria-invalid="true"]') ?? main.querySelector<HTMLElement>('[data-form-error]');
     target?.focus();
   }, [scope]);
   return <ErrorFocusContext.Provider value={scope}>{children}</ErrorFocusContext.Provider>;
@@ -45,7 +60,11 @@ export function ErrorFocus({ answer, order, notShown, children }: { answer: Form
  * else the first the answer names, leaving out those in `notShown`; null when no field is at fault. For fields that are not TextFields
  * (radios, selects, file inputs, text areas): `autoFocus={firstInvalidField(answer, ORDER) === 'name'}`.
  */
-export function firstInvalidField(answer: FormAnswer, order?: readonly string[], notShown?: readonly string[]): string | null {
+export function firstInvalidField(
+  answer: FormAnswer,
+  order?: readonly string[],
+  notShown?: readonly string[],
+): string | null {
   const invalid = Object.entries(answer?.fieldErrors ?? {})
     .filter(([name, message]) => Boolean(message) && !notShown?.includes(name))
     .map(([name]) => name);
@@ -80,7 +99,10 @@ type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
 };
 
 /** A labelled input whose hint and error are tied to it with aria-describedby. */
-export const TextField = forwardRef<HTMLInputElement, FieldProps>(function TextField({ label, hint, error, id, name, type = 'text', autoFocus, ...rest }, ref) {
+export const TextField = forwardRef<HTMLInputElement, FieldProps>(function TextField(
+  { label, hint, error, id, name, type = 'text', autoFocus, ...rest },
+  ref,
+) {
   const auto = useId();
   const inputId = id ?? `${name}-${auto}`;
   const hintId = hint ? `${inputId}-hint` : undefined;
@@ -113,10 +135,24 @@ export const TextField = forwardRef<HTMLInputElement, FieldProps>(function TextF
   );
 });
 
-function Notice({ tone, role, children, focusable }: { tone: 'error' | 'ok'; role: 'alert' | 'status'; children?: ReactNode; focusable?: { autoFocus: boolean } }) {
+function Notice({
+  tone,
+  role,
+  children,
+  focusable,
+}: {
+  tone: 'error' | 'ok';
+  role: 'alert' | 'status';
+  children?: ReactNode;
+  focusable?: { autoFocus: boolean };
+}) {
   if (!children) return null;
   return (
-    <div className={`notice ${tone}`} role={role} {...(focusable ? { tabIndex: -1, 'data-form-error': '', autoFocus: focusable.autoFocus } : {})}>
+    <div
+      className={`notice ${tone}`}
+      role={role}
+      {...(focusable ? { tabIndex: -1, 'data-form-error': '', autoFocus: focusable.autoFocus } : {})}
+    >
       <p>{children}</p>
     </div>
   );
@@ -137,5 +173,9 @@ export function FormError({ children }: { children?: ReactNode }) {
 
 /** A short success message (a polite live region); nothing when there is none. */
 export function FormStatus({ children }: { children?: ReactNode }) {
-  return <Notice tone="ok" role="status">{children}</Notice>;
+  return (
+    <Notice tone="ok" role="status">
+      {children}
+    </Notice>
+  );
 }

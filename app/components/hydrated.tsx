@@ -22,7 +22,9 @@ const SHORT: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year
 export function ShortDate({ iso }: { iso: string }) {
   const hydrated = useHydrated();
   const date = new Date(iso);
-  const text = hydrated ? date.toLocaleDateString(undefined, SHORT) : date.toLocaleDateString('en-GB', { ...SHORT, timeZone: 'UTC' });
+  const text = hydrated
+    ? date.toLocaleDateString(undefined, SHORT)
+    : date.toLocaleDateString('en-GB', { ...SHORT, timeZone: 'UTC' });
   return (
     <time dateTime={iso} title={date.toUTCString()}>
       {text}

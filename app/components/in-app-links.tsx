@@ -12,10 +12,23 @@ export function useInAppLinks() {
   const navigate = useNavigate();
   return useCallback(
     (event: MouseEvent<HTMLElement>) => {
-      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
+      if (
+        event.defaultPrevented ||
+        event.button !== 0 ||
+        event.metaKey ||
+        event.altKey ||
+        event.ctrlKey ||
+        event.shiftKey
+      )
+        return;
       const link = (event.target as Element | null)?.closest?.('a[href]');
       if (!(link instanceof HTMLAnchorElement) || !event.currentTarget.contains(link)) return;
-      if ((link.target && link.target !== '_self') || link.hasAttribute('download') || link.origin !== window.location.origin) return;
+      if (
+        (link.target && link.target !== '_self') ||
+        link.hasAttribute('download') ||
+        link.origin !== window.location.origin
+      )
+        return;
       event.preventDefault();
       navigate(link.pathname + link.search + link.hash);
     },

@@ -8,7 +8,17 @@ import type { StaffRow } from '~/staff/admin.server';
 
 const when = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace('T', ' ');
 
-export function StaffRowView({ member: m, me, busy, rolesError }: { member: StaffRow; me: string; busy: boolean; rolesError?: string }) {
+export function StaffRowView({
+  member: m,
+  me,
+  busy,
+  rolesError,
+}: {
+  member: StaffRow;
+  me: string;
+  busy: boolean;
+  rolesError?: string;
+}) {
   const ability = useAppAbility();
   const roleRefusal = denialReason(ability, 'changeRole', 'Staff', { id: m.id });
   const deactivateRefusal = denialReason(ability, 'deactivate', 'Staff', { id: m.id });
@@ -28,11 +38,25 @@ export function StaffRowView({ member: m, me, busy, rolesError }: { member: Staf
           </span>
         ))}
       </td>
-      <td>{m.active ? <span className="badge ok">Active</span> : <span className="badge bad">Deactivated {m.deactivatedAt ? when(m.deactivatedAt) : ''}</span>}</td>
+      <td>
+        {m.active ? (
+          <span className="badge ok">Active</span>
+        ) : (
+          <span className="badge bad">Deactivated {m.deactivatedAt ? when(m.deactivatedAt) : ''}</span>
+        )}
+      </td>
       <td className="small">
-        {m.passwordSet ? 'Password set' : m.invitationExpiresAt ? `Invited (link valid until ${when(m.invitationExpiresAt)})` : 'Invitation expired or not sent'}
+        {m.passwordSet
+          ? 'Password set'
+          : m.invitationExpiresAt
+            ? `Invited (link valid until ${when(m.invitationExpiresAt)})`
+            : 'Invitation expired or not sent'}
         <br />
-        {m.totpEnrolled ? <span className="badge ok">TOTP enrolled</span> : <span className="badge warn">TOTP not enrolled</span>}
+        {m.totpEnrolled ? (
+          <span className="badge ok">TOTP enrolled</span>
+        ) : (
+          <span className="badge warn">TOTP not enrolled</span>
+        )}
       </td>
       <td className="small">{when(m.createdAt)}</td>
       <td className="small">
@@ -45,27 +69,41 @@ export function StaffRowView({ member: m, me, busy, rolesError }: { member: Staf
               <legend className="visually-hidden">Roles of {m.name}</legend>
               {STAFF_ROLES.map((r) => (
                 <label key={r} className="choice">
-                  <input type="checkbox" name="roles" value={r} defaultChecked={m.roles.includes(r) || (r === 'SENIOR_AGENT' && m.seniorRequest !== null)} /> <span>{ROLE_LABELS[r]}</span>
+                  <input
+                    type="checkbox"
+                    name="roles"
+                    value={r}
+                    defaultChecked={m.roles.includes(r) || (r === 'SENIOR_AGENT' && m.seniorRequest !== null)}
+                  />{' '}
+                  <span>{ROLE_LABELS[r]}</span>
                 </label>
               ))}
               {rolesError ? <p className="field-error">{rolesError}</p> : null}
             </fieldset>
-            <button type="submit" className="secondary" disabled={busy}>Save roles</button>
+            <button type="submit" className="secondary" disabled={busy}>
+              Save roles
+            </button>
           </Form>
         ) : (
-          <p className="muted" data-testid="role-refusal">{roleRefusal}</p>
+          <p className="muted" data-testid="role-refusal">
+            {roleRefusal}
+          </p>
         )}
         {canChangeRole ? <SeniorRequest member={m} me={me} busy={busy} /> : null}
         {canDeactivate ? (
           m.active ? (
             // Only asks: the page's question has the button that deactivates.
             <Form method="get">
-              <button type="submit" name="deactivate" value={m.id} className="secondary" disabled={busy}>Deactivate</button>
+              <button type="submit" name="deactivate" value={m.id} className="secondary" disabled={busy}>
+                Deactivate
+              </button>
             </Form>
           ) : (
             <Form method="post">
               <input type="hidden" name="staffId" value={m.id} />
-              <button type="submit" name="intent" value="reactivate" className="secondary" disabled={busy}>Reactivate</button>
+              <button type="submit" name="intent" value="reactivate" className="secondary" disabled={busy}>
+                Reactivate
+              </button>
             </Form>
           )
         ) : deactivateRefusal !== roleRefusal ? (
@@ -74,7 +112,9 @@ export function StaffRowView({ member: m, me, busy, rolesError }: { member: Staf
         {!m.passwordSet && m.active && ability.can('create', 'Staff') ? (
           <Form method="post">
             <input type="hidden" name="staffId" value={m.id} />
-            <button type="submit" name="intent" value="reinvite" className="link" disabled={busy}>Send a new invitation</button>
+            <button type="submit" name="intent" value="reinvite" className="link" disabled={busy}>
+              Send a new invitation
+            </button>
           </Form>
         ) : null}
       </td>

@@ -23,7 +23,9 @@ export function useZodForm<S extends Schema>(
   } = {},
 ) {
   const form = useForm<z.input<S>, unknown, z.output<S>>({
-    resolver: (typeof schema === 'function' ? lazyResolver(schema as () => Promise<S>) : zodResolver(schema as never)) as never,
+    resolver: (typeof schema === 'function'
+      ? lazyResolver(schema as () => Promise<S>)
+      : zodResolver(schema as never)) as never,
     mode: 'onTouched',
     defaultValues: options.defaultValues,
   });
@@ -65,6 +67,9 @@ function lazyResolver<S extends Schema>(load: () => Promise<S>): Resolver<FieldV
 }
 
 /** The browser's message for a field first, else the server's. */
-export function fieldError(client: { message?: string } | undefined, server: string | undefined | null): string | undefined {
+export function fieldError(
+  client: { message?: string } | undefined,
+  server: string | undefined | null,
+): string | undefined {
   return client?.message ?? server ?? undefined;
 }

@@ -30,7 +30,15 @@ export type ChartModel = {
 };
 
 // Colours on white at ≥ 3:1 (WCAG 1.4.11), told apart by the legend's words and dashes too.
-export const COLORS = { blue: '#1f5fbf', green: '#2e7d32', red: '#c62828', amber: '#8a5a00', grey: '#5b6470', purple: '#6a3fa0', teal: '#00796b' };
+export const COLORS = {
+  blue: '#1f5fbf',
+  green: '#2e7d32',
+  red: '#c62828',
+  amber: '#8a5a00',
+  grey: '#5b6470',
+  purple: '#6a3fa0',
+  teal: '#00796b',
+};
 
 function niceMax(max: number) {
   return max <= 0 ? 1 : max;
@@ -38,24 +46,40 @@ function niceMax(max: number) {
 
 function xTicksFor(labels: string[], x: (l: string) => number, width: number) {
   const every = Math.max(1, Math.ceil(labels.length / 5));
-  return labels.filter((_, i) => i % every === 0).map((l) => ({ x: x(l) + width / 2, label: l.replace('week of ', '').slice(5) }));
+  return labels
+    .filter((_, i) => i % every === 0)
+    .map((l) => ({ x: x(l) + width / 2, label: l.replace('week of ', '').slice(5) }));
 }
 
 function yTicks(y: ReturnType<typeof scaleLinear<number, number>>, fmt: (v: number) => string) {
   return y.ticks(4).map((v) => ({ y: y(v), label: fmt(v) }));
 }
 
-const fmtFor = (format: ChartModel['table']['format']) => (v: number) => (format === 'percent' ? `${Math.round(v * 100)}%` : format === 'hours' ? `${Math.round(v)} h` : `${Math.round(v)}`);
+const fmtFor = (format: ChartModel['table']['format']) => (v: number) =>
+  format === 'percent' ? `${Math.round(v * 100)}%` : format === 'hours' ? `${Math.round(v)} h` : `${Math.round(v)}`;
 
 /** Bars per bucket, stacked when there is more than one series. */
-export function barChart(id: string, title: string, summary: string, head: string, labels: string[], series: Series[]): ChartModel {
-  const x = scaleBand<string>().domain(labels).range([M.left, CHART_W - M.right]).padding(0.2);
+export function barChart(
+  id: string,
+  title: string,
+  summary: string,
+  head: string,
+  labels: string[],
+  series: Series[],
+): ChartModel {
+  const x = scaleBand<string>()
+    .domain(labels)
+    .range([M.left, CHART_W - M.right])
+    .padding(0.2);
   // d3's stack over the series' values at each bucket index.
   const layers = stack<number[]>()
     .keys(series.map((_, i) => String(i)))
     .value((row, key) => row[Number(key)] ?? 0)(labels.map((_, i) => series.map((s) => s.values[i] ?? 0)));
   const max = niceMax(Math.max(0, ...layers.flatMap((l) => l.map((p) => p[1]))));
-  const y = scaleLinear().domain([0, max]).nice().range([CHART_H - M.bottom, M.top]);
+  const y = scaleLinear()
+    .domain([0, max])
+    .nice()
+    .range([CHART_H - M.bottom, M.top]);
   const bars = layers.flatMap((layer, si) =>
     layer.map((p, i) => ({
       x: x(labels[i])!,
@@ -73,16 +97,40 @@ export function barChart(id: string, title: string, summary: string, head: strin
     kind: series.length > 1 ? 'stacked' : 'bars',
     unit: 'cases',
     table: { head, rows: labels, series, format: 'count' },
-    svg: { bars: bars.filter((b) => b.h > 0), paths: [], dots: [], yTicks: yTicks(y, fmtFor('count')), xTicks: xTicksFor(labels, (l) => x(l)!, x.bandwidth()), labels: [] },
+    svg: {
+      bars: bars.filter((b) => b.h > 0),
+      paths: [],
+      dots: [],
+      yTicks: yTicks(y, fmtFor('count')),
+      xTicks: xTicksFor(labels, (l) => x(l)!, x.bandwidth()),
+      labels: [],
+    },
     legend: series.map((s) => ({ label: s.label, color: s.color })),
   };
 }
 
 /** Lines per bucket (gaps where a bucket has no value). */
-export function lineChart(id: string, title: string, summary: string, head: string, labels: string[], series: Series[], format: 'hours' | 'percent'): ChartModel {
-  const x = scaleBand<string>().domain(labels).range([M.left, CHART_W - M.right]).padding(0.2);
-  const max = format === 'percent' ? 1 : niceMax(Math.max(0, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null))));
-  const y = scaleLinear().domain([0, max]).nice().range([CHART_H - M.bottom, M.top]);
+export function lineChart(
+  id: string,
+  title: string,
+  summary: string,
+  head: string,
+  labels: string[],
+  series: Series[],
+  format: 'hours' | 'percent',
+): ChartModel {
+  const x = scaleBand<string>()
+    .domain(labels)
+    .range([M.left, CHART_W - M.right])
+    .padding(0.2);
+  const max =
+    format === 'percent'
+      ? 1
+      : niceMax(Math.max(0, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null))));
+  const y = scaleLinear()
+    .domain([0, max])
+    .nice()
+    .range([CHART_H - M.bottom, M.top]);
   const cx = (i: number) => x(labels[i])! + x.bandwidth() / 2;
   const paths = series.map((s) => ({
     d:
@@ -94,7 +142,11 @@ export function lineChart(id: string, title: string, summary: string, head: stri
     dash: s.dash,
   }));
   const fmt = fmtFor(format);
-  const dots = series.flatMap((s) => s.values.flatMap((v, i) => (v === null ? [] : [{ x: cx(i), y: y(v), color: s.color, title: `${labels[i]}: ${s.label} ${fmt(v)}` }])));
+  const dots = series.flatMap((s) =>
+    s.values.flatMap((v, i) =>
+      v === null ? [] : [{ x: cx(i), y: y(v), color: s.color, title: `${labels[i]}: ${s.label} ${fmt(v)}` }],
+    ),
+  );
   return {
     id,
     title,
@@ -102,15 +154,31 @@ export function lineChart(id: string, title: string, summary: string, head: stri
     kind: 'lines',
     unit: format,
     table: { head, rows: labels, series, format },
-    svg: { bars: [], paths, dots, yTicks: yTicks(y, fmt), xTicks: xTicksFor(labels, (l) => x(l)!, x.bandwidth()), labels: [] },
+    svg: {
+      bars: [],
+      paths,
+      dots,
+      yTicks: yTicks(y, fmt),
+      xTicks: xTicksFor(labels, (l) => x(l)!, x.bandwidth()),
+      labels: [],
+    },
     legend: series.map((s) => ({ label: s.label, color: s.color, dash: s.dash })),
   };
 }
 
 /** Horizontal bars, one per row (e.g. the most frequent risk signals): the row's name above its bar, the count after it. */
 export const HBAR_ROW = 46;
-export function hbarChart(id: string, title: string, summary: string, head: string, rows: { label: string; value: number }[], label: string): ChartModel {
-  const x = scaleLinear().domain([0, niceMax(Math.max(0, ...rows.map((r) => r.value)))]).range([8, CHART_W - 40]);
+export function hbarChart(
+  id: string,
+  title: string,
+  summary: string,
+  head: string,
+  rows: { label: string; value: number }[],
+  label: string,
+): ChartModel {
+  const x = scaleLinear()
+    .domain([0, niceMax(Math.max(0, ...rows.map((r) => r.value)))])
+    .range([8, CHART_W - 40]);
   const top = (i: number) => 10 + i * HBAR_ROW;
   return {
     id,
@@ -118,9 +186,21 @@ export function hbarChart(id: string, title: string, summary: string, head: stri
     summary,
     kind: 'hbars',
     unit: 'cases',
-    table: { head, rows: rows.map((r) => r.label), series: [{ key: 'count', label, color: COLORS.purple, values: rows.map((r) => r.value) }], format: 'count' },
+    table: {
+      head,
+      rows: rows.map((r) => r.label),
+      series: [{ key: 'count', label, color: COLORS.purple, values: rows.map((r) => r.value) }],
+      format: 'count',
+    },
     svg: {
-      bars: rows.map((r, i) => ({ x: 8, y: top(i) + 20, w: Math.max(1, x(r.value) - 8), h: 18, color: COLORS.purple, title: `${r.label}: ${r.value}` })),
+      bars: rows.map((r, i) => ({
+        x: 8,
+        y: top(i) + 20,
+        w: Math.max(1, x(r.value) - 8),
+        h: 18,
+        color: COLORS.purple,
+        title: `${r.label}: ${r.value}`,
+      })),
       paths: [],
       dots: [],
       yTicks: [],
@@ -134,4 +214,5 @@ export function hbarChart(id: string, title: string, summary: string, head: stri
   };
 }
 
-export const chartHeight = (c: ChartModel) => (c.kind === 'hbars' ? Math.max(60, c.table.rows.length * HBAR_ROW + 20) : CHART_H);
+export const chartHeight = (c: ChartModel) =>
+  c.kind === 'hbars' ? Math.max(60, c.table.rows.length * HBAR_ROW + 20) : CHART_H;

@@ -228,16 +228,27 @@ export async function refreshDashboard(db: Db, now = new Date()): Promise<{ days
         const row = { ...d, day: new Date(`${d.day}T00:00:00Z`), refreshedAt: now };
         await tx.dashboardDay.upsert({ where: { day: row.day }, create: row, update: row });
       }
-      if (people.length) await tx.dashboardStaffDay.createMany({ data: people.map((p) => ({ ...p, day: new Date(`${p.day}T00:00:00Z`) })) });
+      if (people.length)
+        await tx.dashboardStaffDay.createMany({
+          data: people.map((p) => ({ ...p, day: new Date(`${p.day}T00:00:00Z`) })),
+        });
     });
   }
   // A run with nothing to recompute still says that the roll-up was brought up to date.
-  if (!sorted.length) await prisma.dashboardDay.updateMany({ where: { day: new Date(`${isoDay(Date.parse(today) - DAY_MS)}T00:00:00Z`) }, data: { refreshedAt: now } });
+  if (!sorted.length)
+    await prisma.dashboardDay.updateMany({
+      where: { day: new Date(`${isoDay(Date.parse(today) - DAY_MS)}T00:00:00Z`) },
+      data: { refreshedAt: now },
+    });
   return { days: sorted.length, refreshedAt: now.toISOString() };
 }
 
 /** The roll-up's days in [from, to), as day figures: read with named statements (no Prisma round), one round trip each. */
-export async function rolledUpDays(db: Db, from: string, to: string): Promise<{ flow: DayFigures[]; people: StaffDayFigures[]; refreshedAt: Date | null }> {
+export async function rolledUpDays(
+  db: Db,
+  from: string,
+  to: string,
+): Promise<{ flow: DayFigures[]; people: StaffDayFigures[]; refreshedAt: Date | null }> {
   const [flow, people, last] = await Promise.all([
     db.sql<Record<string, unknown>>(
       {
@@ -256,7 +267,13 @@ export async function rolledUpDays(db: Db, from: string, to: string): Promise<{ 
       },
       [from, to],
     ),
-    db.sql<{ at: number | null }>({ name: 'dashboard_refreshed', text: `SELECT extract(epoch FROM max("refreshedAt"))::float8 AS "at" FROM "DashboardDay"` }, []),
+    db.sql<{ at: number | null }>(
+      {
+        name: 'dashboard_refreshed',
+        text: `SELECT extract(epoch FROM max("refreshedAt"))::float8 AS "at" FROM "DashboardDay"`,
+      },
+      [],
+    ),
   ]);
   const at = last[0]?.at;
   return {
@@ -273,7 +290,13 @@ export async function rolledUpDays(db: Db, from: string, to: string): Promise<{ 
       decisionHours: counts(r.decisionHours),
       signals: counts(r.signals),
     })),
-    people: people.map((p) => ({ day: p.day as string, staffId: p.staffId as string, decided: num(p.decided), secondApprovals: num(p.secondApprovals), handlingHours: counts(p.handlingHours) })),
+    people: people.map((p) => ({
+      day: p.day as string,
+      staffId: p.staffId as string,
+      decided: num(p.decided),
+      secondApprovals: num(p.secondApprovals),
+      handlingHours: counts(p.handlingHours),
+    })),
     refreshedAt: at === null || at === undefined ? null : new Date(Math.round(Number(at) * 1000)),
   };
 }
@@ -309,6 +332,18 @@ export async function loadFlow(db: Db, range: RangeKey, now: Date): Promise<Flow
     people = [...people.filter((p) => p.day < liveFrom!), ...staff];
   }
   const byDay = new Map(days.map((d) => [d.day, d]));
-  const bucketed = buckets.map((b) => sumDays(b.label, b.days.map((d) => byDay.get(d) ?? emptyDay(d))));
-  return { days, people, buckets: bucketed, total: sumDays(`${from}…${today}`, days), refreshedAt: rolled.refreshedAt, liveFrom };
+  const bucketed = buckets.map((b) =>
+    sumDays(
+      b.label,
+      b.days.map((d) => byDay.get(d) ?? emptyDay(d)),
+    ),
+  );
+  return {
+    days,
+    people,
+    buckets: bucketed,
+    total: sumDays(`${from}…${today}`, days),
+    refreshedAt: rolled.refreshedAt,
+    liveFrom,
+  };
 }

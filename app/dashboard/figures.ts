@@ -20,7 +20,13 @@ export type DayFigures = {
 };
 
 /** One UTC day of one member's decisions. */
-export type StaffDayFigures = { day: string; staffId: string; decided: number; secondApprovals: number; handlingHours: Record<string, number> };
+export type StaffDayFigures = {
+  day: string;
+  staffId: string;
+  decided: number;
+  secondApprovals: number;
+  handlingHours: Record<string, number>;
+};
 
 export const OUTCOMES = ['approved', 'rejected', 'withdrawn', 'expired', 'cancelled'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -54,7 +60,17 @@ function addCounts(into: Record<string, number>, from: Record<string, number>) {
 export function sumDays(label: string, days: DayFigures[]): DayFigures {
   const out = emptyDay(label);
   for (const d of days) {
-    for (const k of ['filed', 'filedHigh', 'approved', 'rejected', 'withdrawn', 'expired', 'cancelled', 'withinSla'] as const) out[k] += d[k];
+    for (const k of [
+      'filed',
+      'filedHigh',
+      'approved',
+      'rejected',
+      'withdrawn',
+      'expired',
+      'cancelled',
+      'withinSla',
+    ] as const)
+      out[k] += d[k];
     addCounts(out.decisionHours, d.decisionHours);
     addCounts(out.signals, d.signals);
   }
@@ -101,7 +117,13 @@ export function summarise(d: DayFigures, topN = 5): Summary {
   const staffDecisions = d.approved + d.rejected;
   return {
     filed: d.filed,
-    decided: { approved: d.approved, rejected: d.rejected, withdrawn: d.withdrawn, expired: d.expired, cancelled: d.cancelled },
+    decided: {
+      approved: d.approved,
+      rejected: d.rejected,
+      withdrawn: d.withdrawn,
+      expired: d.expired,
+      cancelled: d.cancelled,
+    },
     decidedTotal: OUTCOMES.reduce((s, o) => s + d[o], 0),
     medianHours: percentileHours(d.decisionHours, 0.5),
     p90Hours: percentileHours(d.decisionHours, 0.9),
@@ -125,11 +147,15 @@ export const RANGES = {
 export type RangeKey = keyof typeof RANGES;
 
 const DAY_MS = 86_400_000;
-export const isoDay = (t: number | Date) => new Date(typeof t === 'number' ? t : t.getTime()).toISOString().slice(0, 10);
+export const isoDay = (t: number | Date) =>
+  new Date(typeof t === 'number' ? t : t.getTime()).toISOString().slice(0, 10);
 const dayStart = (now: Date) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
 
 /** The days of a range, ending today (UTC), and its buckets: 30 days; or 52 weeks (Monday to Sunday) ending with this week. */
-export function rangeDays(key: RangeKey, now: Date): { from: string; to: string; buckets: { label: string; days: string[] }[] } {
+export function rangeDays(
+  key: RangeKey,
+  now: Date,
+): { from: string; to: string; buckets: { label: string; days: string[] }[] } {
   const today = dayStart(now);
   if (key === '30d') {
     const days = Array.from({ length: 30 }, (_, i) => isoDay(today - (29 - i) * DAY_MS));

@@ -6,10 +6,22 @@ import { on } from '~/authz/ability';
 import type { Database } from '~/db/connect.server';
 import { RISK_LABELS } from '~/appeals/risk';
 import { loadFlow, loadNow, type FlowFigures, type NowFigures } from './dashboard.server';
-import { OUTCOMES, OUTCOME_LABELS, RANGES, hoursWords, percentWords, percentileHours, summarise, type RangeKey, type Summary } from './figures';
+import {
+  OUTCOMES,
+  OUTCOME_LABELS,
+  RANGES,
+  hoursWords,
+  percentWords,
+  percentileHours,
+  summarise,
+  type RangeKey,
+  type Summary,
+} from './figures';
 import { COLORS, barChart, hbarChart, lineChart, type ChartModel } from './charts.server';
 
-export const rangeSchema = z.enum(Object.keys(RANGES) as [RangeKey, ...RangeKey[]], { error: 'Choose a range from the list.' });
+export const rangeSchema = z.enum(Object.keys(RANGES) as [RangeKey, ...RangeKey[]], {
+  error: 'Choose a range from the list.',
+});
 
 /** The range of a query string: 30 days when none is given; a message when the one given is not a range. */
 export function readRange(params: URLSearchParams): { range: RangeKey; error: string | null } {
@@ -19,7 +31,15 @@ export function readRange(params: URLSearchParams): { range: RangeKey; error: st
   return parsed.success ? { range: parsed.data, error: null } : { range: '30d', error: parsed.error.issues[0].message };
 }
 
-export type PersonRow = { staffId: string; name: string; you: boolean; open: number; decided: number; medianHandlingHours: number | null; secondApprovals: number };
+export type PersonRow = {
+  staffId: string;
+  name: string;
+  you: boolean;
+  open: number;
+  decided: number;
+  medianHandlingHours: number | null;
+  secondApprovals: number;
+};
 
 export type DashboardModel = {
   empty: boolean;
@@ -27,18 +47,32 @@ export type DashboardModel = {
   now: NowFigures;
   summary: Summary;
   charts: ChartModel[];
-  people: { rows: PersonRow[]; team: Omit<PersonRow, 'staffId' | 'name' | 'you'> & { members: number }; seesEveryone: boolean };
+  people: {
+    rows: PersonRow[];
+    team: Omit<PersonRow, 'staffId' | 'name' | 'you'> & { members: number };
+    seesEveryone: boolean;
+  };
   refreshedAt: string | null;
   liveFrom: string | null;
 };
 
 const pct = (v: number | null) => percentWords(v);
 
-export async function buildDashboard(db: Pick<Database, 'sql' | 'prisma'>, ability: AppAbility, me: string, range: RangeKey, now: Date): Promise<DashboardModel> {
+export async function buildDashboard(
+  db: Pick<Database, 'sql' | 'prisma'>,
+  ability: AppAbility,
+  me: string,
+  range: RangeKey,
+  now: Date,
+): Promise<DashboardModel> {
   const [nowFigures, flow, staff, any] = await Promise.all([
     loadNow(db, now),
     loadFlow(db, range, now),
-    db.prisma.staff.findMany({ where: { OR: [{ active: true }, { id: me }] }, select: { id: true, name: true, roles: true }, orderBy: { name: 'asc' } }),
+    db.prisma.staff.findMany({
+      where: { OR: [{ active: true }, { id: me }] },
+      select: { id: true, name: true, roles: true },
+      orderBy: { name: 'asc' },
+    }),
     db.prisma.appeal.findFirst({ select: { id: true } }),
   ]);
   const summary = summarise(flow.total);
@@ -66,7 +100,9 @@ function charts(flow: FlowFigures, total: Summary, range: RangeKey): ChartModel[
     barChart(
       'filed',
       'Cases filed',
-      total.filed ? `${total.filed} cases filed in the range; the busiest ${per} was ${busiest.day} with ${busiest.filed}.` : 'No case was filed in the range.',
+      total.filed
+        ? `${total.filed} cases filed in the range; the busiest ${per} was ${busiest.day} with ${busiest.filed}.`
+        : 'No case was filed in the range.',
       head,
       labels,
       [{ key: 'filed', label: 'Filed', color: COLORS.blue, values: flow.buckets.map((b) => b.filed) }],
@@ -79,7 +115,12 @@ function charts(flow: FlowFigures, total: Summary, range: RangeKey): ChartModel[
         : 'No case was closed in the range.',
       head,
       labels,
-      OUTCOMES.map((o, i) => ({ key: o, label: OUTCOME_LABELS[o], color: outcomeColors[i], values: flow.buckets.map((b) => b[o]) })),
+      OUTCOMES.map((o, i) => ({
+        key: o,
+        label: OUTCOME_LABELS[o],
+        color: outcomeColors[i],
+        values: flow.buckets.map((b) => b[o]),
+      })),
     ),
     lineChart(
       'time',
@@ -91,7 +132,13 @@ function charts(flow: FlowFigures, total: Summary, range: RangeKey): ChartModel[
       labels,
       [
         { key: 'median', label: 'Median (hours)', color: COLORS.blue, values: sums.map((s) => s.medianHours) },
-        { key: 'p90', label: '90th percentile (hours)', color: COLORS.red, dash: '6 4', values: sums.map((s) => s.p90Hours) },
+        {
+          key: 'p90',
+          label: '90th percentile (hours)',
+          color: COLORS.red,
+          dash: '6 4',
+          values: sums.map((s) => s.p90Hours),
+        },
       ],
       'hours',
     ),
@@ -102,16 +149,35 @@ function charts(flow: FlowFigures, total: Summary, range: RangeKey): ChartModel[
       head,
       labels,
       [
-        { key: 'withinSla', label: 'Decided within SLA', color: COLORS.green, values: sums.map((s) => s.withinSlaShare) },
-        { key: 'approvalRate', label: 'Approval rate', color: COLORS.blue, dash: '6 4', values: sums.map((s) => s.approvalRate) },
-        { key: 'highRisk', label: 'Filed as high risk', color: COLORS.red, dash: '2 3', values: sums.map((s) => s.highRiskShare) },
+        {
+          key: 'withinSla',
+          label: 'Decided within SLA',
+          color: COLORS.green,
+          values: sums.map((s) => s.withinSlaShare),
+        },
+        {
+          key: 'approvalRate',
+          label: 'Approval rate',
+          color: COLORS.blue,
+          dash: '6 4',
+          values: sums.map((s) => s.approvalRate),
+        },
+        {
+          key: 'highRisk',
+          label: 'Filed as high risk',
+          color: COLORS.red,
+          dash: '2 3',
+          values: sums.map((s) => s.highRiskShare),
+        },
       ],
       'percent',
     ),
     hbarChart(
       'signals',
       'Most frequent risk signals',
-      signals.length ? `Of the cases filed in the range, the most frequent signal was “${signals[0].label}” (${signals[0].value}).` : 'No case filed in the range carried a risk signal.',
+      signals.length
+        ? `Of the cases filed in the range, the most frequent signal was “${signals[0].label}” (${signals[0].value}).`
+        : 'No case filed in the range carried a risk signal.',
       'Risk signal',
       signals,
       'Cases',
@@ -119,11 +185,24 @@ function charts(flow: FlowFigures, total: Summary, range: RangeKey): ChartModel[
   ];
 }
 
-function people(flow: FlowFigures, nowFigures: NowFigures, staff: { id: string; name: string; roles: string[] }[], ability: AppAbility, me: string): DashboardModel['people'] {
-  const workers = staff.filter((s) => s.roles.includes('AGENT') || s.roles.includes('SENIOR_AGENT') || nowFigures.assigned[s.id] || flow.people.some((p) => p.staffId === s.id));
+function people(
+  flow: FlowFigures,
+  nowFigures: NowFigures,
+  staff: { id: string; name: string; roles: string[] }[],
+  ability: AppAbility,
+  me: string,
+): DashboardModel['people'] {
+  const workers = staff.filter(
+    (s) =>
+      s.roles.includes('AGENT') ||
+      s.roles.includes('SENIOR_AGENT') ||
+      nowFigures.assigned[s.id] ||
+      flow.people.some((p) => p.staffId === s.id),
+  );
   const hist = (ids: Set<string>) => {
     const h: Record<string, number> = {};
-    for (const p of flow.people) if (ids.has(p.staffId)) for (const [k, v] of Object.entries(p.handlingHours)) h[k] = (h[k] ?? 0) + v;
+    for (const p of flow.people)
+      if (ids.has(p.staffId)) for (const [k, v] of Object.entries(p.handlingHours)) h[k] = (h[k] ?? 0) + v;
     return h;
   };
   const row = (s: { id: string; name: string }): PersonRow => ({
@@ -145,7 +224,14 @@ function people(flow: FlowFigures, nowFigures: NowFigures, staff: { id: string; 
     secondApprovals: flow.people.reduce((n, p) => n + p.secondApprovals, 0),
   };
   const visible = all.filter((r) => ability.can('read', on('Report', { kind: 'person', staffId: r.staffId }) as never));
-  return { rows: visible, team, seesEveryone: ability.can('read', on('Report', { kind: 'person', staffId: '00000000-0000-0000-0000-000000000000' }) as never) };
+  return {
+    rows: visible,
+    team,
+    seesEveryone: ability.can(
+      'read',
+      on('Report', { kind: 'person', staffId: '00000000-0000-0000-0000-000000000000' }) as never,
+    ),
+  };
 }
 
 /** The series a CSV export can carry, each a table of the page. */
@@ -164,7 +250,8 @@ export function seriesCsv(model: DashboardModel, series: CsvSeries): string {
   const lines: unknown[][] = [];
   if (series === 'people') {
     lines.push(['member', 'open assigned', 'decided in range', 'median handling hours', 'second approvals given']);
-    for (const r of model.people.rows) lines.push([r.name, r.open, r.decided, r.medianHandlingHours, r.secondApprovals]);
+    for (const r of model.people.rows)
+      lines.push([r.name, r.open, r.decided, r.medianHandlingHours, r.secondApprovals]);
     const t = model.people.team;
     lines.push([`team (${t.members})`, t.open, t.decided, t.medianHandlingHours, t.secondApprovals]);
   } else {

@@ -46,11 +46,20 @@ type Query = (sql: string) => Promise<Record<string, unknown>[]>;
 
 /** Rows per table of the public schema, and the applied migrations: what a restore must give back. */
 async function inventory(query: Query): Promise<{ rows: Record<string, number>; migrations: string[] }> {
-  const tables = (await query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`)).map((r) => String(r.name));
+  const tables = (
+    await query(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+    )
+  ).map((r) => String(r.name));
   const rows: Record<string, number> = {};
-  for (const t of tables) rows[t] = Number((await query(`SELECT count(*)::int AS n FROM "${t.replace(/"/g, '""')}"`))[0].n);
+  for (const t of tables)
+    rows[t] = Number((await query(`SELECT count(*)::int AS n FROM "${t.replace(/"/g, '""')}"`))[0].n);
   const migrations = tables.includes('_prisma_migrations')
-    ? (await query(`SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY 1`)).map((r) => String(r.name))
+    ? (
+        await query(
+          `SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY 1`,
+        )
+      ).map((r) => String(r.name))
     : [];
   return { rows, migrations };
 }
@@ -65,7 +74,11 @@ async function withPostgres<T>(url: string, fn: (query: Query) => Promise<T>): P
   }
 }
 
-async function withPglite<T>(dir: string, fn: (query: Query, db: PGlite) => Promise<T>, loadDataDir?: Blob): Promise<T> {
+async function withPglite<T>(
+  dir: string,
+  fn: (query: Query, db: PGlite) => Promise<T>,
+  loadDataDir?: Blob,
+): Promise<T> {
   const db = new PGlite(dir, loadDataDir ? { loadDataDir } : {});
   await db.waitReady;
   try {
@@ -83,20 +96,35 @@ function runTool(tool: 'pg_dump' | 'pg_restore', args: string[]): Promise<void> 
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') {
-        reject(new BackupError(`${tool} was not found. Backing up and restoring PostgreSQL needs PostgreSQL's client tools (pg_dump, pg_restore) of the server's major version or newer: on Debian or Ubuntu, apt-get install postgresql-client; or put them on PATH.`));
+        reject(
+          new BackupError(
+            `${tool} was not found. Backing up and restoring PostgreSQL needs PostgreSQL's client tools (pg_dump, pg_restore) of the server's major version or newer: on Debian or Ubuntu, apt-get install postgresql-client; or put them on PATH.`,
+          ),
+        );
       } else reject(err);
     });
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new BackupError(`${tool} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new BackupError(`${tool} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`)),
+    );
   });
 }
 
 async function listFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
-  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort();
 }
 
 /** Writes the database and the evidence files into `file` (.tar.gz). */
-export async function backup(target: BackupTarget, file: string, log: (m: string) => void = console.log): Promise<Manifest> {
+export async function backup(
+  target: BackupTarget,
+  file: string,
+  log: (m: string) => void = console.log,
+): Promise<Manifest> {
   refuseWhilePortalRuns(target);
   const staging = await mkdtemp(path.join(tmpdir(), 'ard-backup-'));
   try {
@@ -104,10 +132,19 @@ export async function backup(target: BackupTarget, file: string, log: (m: string
     if (target.databaseUrl) {
       log(`Database: PostgreSQL (${describeUrl(target.databaseUrl)}) — pg_dump`);
       found = await withPostgres(target.databaseUrl, inventory);
-      await runTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${path.join(staging, 'database.pgdump')}`, `--dbname=${target.databaseUrl}`]);
+      await runTool('pg_dump', [
+        '--format=custom',
+        '--no-owner',
+        '--no-privileges',
+        `--file=${path.join(staging, 'database.pgdump')}`,
+        `--dbname=${target.databaseUrl}`,
+      ]);
     } else {
       const dir = embeddedDir(target);
-      if (!existsSync(path.join(dir, 'PG_VERSION'))) throw new BackupError(`There is no embedded database at ${dir} to back up (set DATA_DIR, or DATABASE_URL for PostgreSQL).`);
+      if (!existsSync(path.join(dir, 'PG_VERSION')))
+        throw new BackupError(
+          `There is no embedded database at ${dir} to back up (set DATA_DIR, or DATABASE_URL for PostgreSQL).`,
+        );
       log(`Database: embedded (${dir}) — PGlite data-dir dump`);
       found = await withPglite(dir, async (query, db) => {
         const counted = await inventory(query);
@@ -133,7 +170,9 @@ export async function backup(target: BackupTarget, file: string, log: (m: string
     const entries = ['manifest.json', target.databaseUrl ? 'database.pgdump' : 'database.tar.gz', 'evidence'];
     await tar.c({ gzip: true, file: path.resolve(file), cwd: staging, portable: true }, entries);
     const total = Object.values(found.rows).reduce((a, b) => a + b, 0);
-    log(`Backed up ${total} rows in ${Object.keys(found.rows).length} tables and ${evidence.length} evidence files to ${file} (${(await stat(file)).size} bytes).`);
+    log(
+      `Backed up ${total} rows in ${Object.keys(found.rows).length} tables and ${evidence.length} evidence files to ${file} (${(await stat(file)).size} bytes).`,
+    );
     return manifest;
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -141,15 +180,22 @@ export async function backup(target: BackupTarget, file: string, log: (m: string
 }
 
 /** Restores `file` into the configured database and evidence folder; refuses non-empty ones unless `force`. */
-export async function restore(target: BackupTarget, file: string, options: { force?: boolean; log?: (m: string) => void } = {}): Promise<Manifest> {
+export async function restore(
+  target: BackupTarget,
+  file: string,
+  options: { force?: boolean; log?: (m: string) => void } = {},
+): Promise<Manifest> {
   const log = options.log ?? console.log;
   refuseWhilePortalRuns(target);
   if (!existsSync(file)) throw new BackupError(`No backup file at ${file}.`);
   const staging = await mkdtemp(path.join(tmpdir(), 'ard-restore-'));
   try {
     await tar.x({ file, cwd: staging, strict: true });
-    const manifest = JSON.parse(await readFile(path.join(staging, 'manifest.json'), 'utf8').catch(() => '{}')) as Manifest;
-    if (manifest.format !== 'account-recovery-desk-backup' || manifest.version !== 1) throw new BackupError(`${file} is not a backup made by npm run db:backup.`);
+    const manifest = JSON.parse(
+      await readFile(path.join(staging, 'manifest.json'), 'utf8').catch(() => '{}'),
+    ) as Manifest;
+    if (manifest.format !== 'account-recovery-desk-backup' || manifest.version !== 1)
+      throw new BackupError(`${file} is not a backup made by npm run db:backup.`);
     const into = target.databaseUrl ? 'postgres' : 'pglite';
     if (manifest.database !== into) {
       throw new BackupError(
@@ -164,20 +210,34 @@ export async function restore(target: BackupTarget, file: string, options: { for
     const occupied: string[] = [];
     let tablesThere = 0;
     if (target.databaseUrl) {
-      tablesThere = await withPostgres(target.databaseUrl, async (q) => Number((await q(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`))[0].n));
+      tablesThere = await withPostgres(target.databaseUrl, async (q) =>
+        Number(
+          (await q(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`))[0].n,
+        ),
+      );
       if (tablesThere) occupied.push(`the database ${describeUrl(target.databaseUrl)} has ${tablesThere} tables`);
     } else if (existsSync(embeddedDir(target)) && (await readdir(embeddedDir(target))).length) {
       occupied.push(`the embedded database ${embeddedDir(target)} exists`);
     }
     const evidenceThere = await listFiles(target.evidenceDir);
-    if (evidenceThere.length) occupied.push(`the evidence folder ${target.evidenceDir} holds ${evidenceThere.length} files`);
+    if (evidenceThere.length)
+      occupied.push(`the evidence folder ${target.evidenceDir} holds ${evidenceThere.length} files`);
     if (occupied.length && !options.force) {
-      throw new BackupError(`Refusing to restore over existing data: ${occupied.join('; ')}. Restore into an empty database and folder, or pass --force to replace them${target.databaseUrl ? '' : ' (the current ones are kept beside them, renamed *.before-restore-<time>)'}.`);
+      throw new BackupError(
+        `Refusing to restore over existing data: ${occupied.join('; ')}. Restore into an empty database and folder, or pass --force to replace them${target.databaseUrl ? '' : ' (the current ones are kept beside them, renamed *.before-restore-<time>)'}.`,
+      );
     }
 
     if (target.databaseUrl) {
       log(`Restoring into PostgreSQL (${describeUrl(target.databaseUrl)}) — pg_restore`);
-      await runTool('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', ...(tablesThere ? ['--clean', '--if-exists'] : []), `--dbname=${target.databaseUrl}`, path.join(staging, 'database.pgdump')]);
+      await runTool('pg_restore', [
+        '--no-owner',
+        '--no-privileges',
+        '--exit-on-error',
+        ...(tablesThere ? ['--clean', '--if-exists'] : []),
+        `--dbname=${target.databaseUrl}`,
+        path.join(staging, 'database.pgdump'),
+      ]);
     } else {
       const dir = embeddedDir(target);
       if (existsSync(dir)) {
@@ -202,13 +262,19 @@ export async function restore(target: BackupTarget, file: string, options: { for
     for (const name of files) await cp(path.join(staging, 'evidence', name), path.join(target.evidenceDir, name));
 
     // What came back must be what was saved.
-    const back = target.databaseUrl ? await withPostgres(target.databaseUrl, inventory) : await withPglite(embeddedDir(target), inventory);
+    const back = target.databaseUrl
+      ? await withPostgres(target.databaseUrl, inventory)
+      : await withPglite(embeddedDir(target), inventory);
     const wrong = Object.entries(manifest.rows).filter(([t, n]) => back.rows[t] !== n);
     if (wrong.length || files.length !== manifest.evidenceFiles) {
-      throw new BackupError(`The restored data differs from the backup: ${[...wrong.map(([t, n]) => `${t} has ${back.rows[t] ?? 0} rows, the backup ${n}`), ...(files.length !== manifest.evidenceFiles ? [`${files.length} evidence files, the backup ${manifest.evidenceFiles}`] : [])].join('; ')}.`);
+      throw new BackupError(
+        `The restored data differs from the backup: ${[...wrong.map(([t, n]) => `${t} has ${back.rows[t] ?? 0} rows, the backup ${n}`), ...(files.length !== manifest.evidenceFiles ? [`${files.length} evidence files, the backup ${manifest.evidenceFiles}`] : [])].join('; ')}.`,
+      );
     }
     const total = Object.values(back.rows).reduce((a, b) => a + b, 0);
-    log(`Restored ${total} rows in ${Object.keys(back.rows).length} tables and ${files.length} evidence files from the backup of ${manifest.createdAt}. Check the audit chain with npm run audit:verify.`);
+    log(
+      `Restored ${total} rows in ${Object.keys(back.rows).length} tables and ${files.length} evidence files from the backup of ${manifest.createdAt}. Check the audit chain with npm run audit:verify.`,
+    );
     return manifest;
   } finally {
     await rm(staging, { recursive: true, force: true });

@@ -90,7 +90,8 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       adapterFactory,
       location: describeUrl(options.url),
       pool,
-      sql: async <R,>(statement: SqlStatement, values: unknown[]) => (await pool.query({ name: statement.name, text: statement.text, values })).rows as R[],
+      sql: async <R>(statement: SqlStatement, values: unknown[]) =>
+        (await pool.query({ name: statement.name, text: statement.text, values })).rows as R[],
       close: async () => {
         await prisma.$disconnect();
         await pool.end();
@@ -115,7 +116,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     adapterFactory,
     location: dataDir,
     pglite,
-    sql: async <R,>(statement: SqlStatement, values: unknown[]) => (await pglite.query<R>(statement.text, values)).rows,
+    sql: async <R>(statement: SqlStatement, values: unknown[]) => (await pglite.query<R>(statement.text, values)).rows,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();

@@ -38,7 +38,10 @@ export function portalRunningOn(databaseDir: string): RunningPortal | null {
 /** Marks the embedded database as held by this portal; returns the release. */
 export function holdEmbeddedDatabase(databaseDir: string, url: string): () => void {
   const note = noteFor(databaseDir);
-  writeFileSync(note, JSON.stringify({ pid: process.pid, url, startedAt: new Date().toISOString() } satisfies RunningPortal));
+  writeFileSync(
+    note,
+    JSON.stringify({ pid: process.pid, url, startedAt: new Date().toISOString() } satisfies RunningPortal),
+  );
   return () => rmSync(note, { force: true });
 }
 
@@ -48,7 +51,13 @@ export class DatabaseBusy extends Error {}
  * The database a command works on: DATABASE_URL, else the embedded one under DATA_DIR — refused, with
  * what to do instead, while a portal has it open (`instead` says it for this command).
  */
-export async function openCommandDatabase(options: { env?: Record<string, string | undefined>; poolSize?: number; instead?: (portal: RunningPortal) => string } = {}): Promise<Database> {
+export async function openCommandDatabase(
+  options: {
+    env?: Record<string, string | undefined>;
+    poolSize?: number;
+    instead?: (portal: RunningPortal) => string;
+  } = {},
+): Promise<Database> {
   const env = options.env ?? process.env;
   if (env.DATABASE_URL) return openDatabase({ url: env.DATABASE_URL, poolSize: options.poolSize, queryTimeoutMs: 0 });
   const dir = embeddedDatabaseDir(env);
@@ -56,14 +65,17 @@ export async function openCommandDatabase(options: { env?: Record<string, string
   if (portal) {
     throw new DatabaseBusy(
       `The portal (process ${portal.pid}, ${portal.url}) has the embedded database ${dir} open, and an embedded database can be open in one process only.\n` +
-        (options.instead?.(portal) ?? 'Stop the portal (Ctrl+C where npm start runs), run this command, then start the portal again.'),
+        (options.instead?.(portal) ??
+          'Stop the portal (Ctrl+C where npm start runs), run this command, then start the portal again.'),
     );
   }
   try {
     return await openDatabase({ dataDir: dir });
   } catch (err) {
     if (/Aborted/.test((err as Error).message)) {
-      throw new DatabaseBusy(`The embedded database ${dir} could not be opened (${(err as Error).message}): another process probably has it open. Stop it (a portal started with npm start) and run this command again.`);
+      throw new DatabaseBusy(
+        `The embedded database ${dir} could not be opened (${(err as Error).message}): another process probably has it open. Stop it (a portal started with npm start) and run this command again.`,
+      );
     }
     throw err;
   }

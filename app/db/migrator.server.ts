@@ -42,7 +42,10 @@ function loadSchemaEngine(): Promise<EngineModule> {
   return holder.__ardSchemaEngine;
 }
 
-async function withEngine<T>(factory: SqlMigrationAwareDriverAdapterFactory, fn: (engine: Engine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  fn: (engine: Engine) => Promise<T>,
+): Promise<T> {
   const { SchemaEngine } = await loadSchemaEngine();
   const schema = readFileSync(SCHEMA_PATH, 'utf8');
   const logs: string[] = [];
@@ -106,7 +109,9 @@ export async function migrationStatus(db: Database): Promise<MigrationStatus> {
       `SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at`,
     );
   }
-  const done = new Map(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r.checksum]));
+  const done = new Map(
+    rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r.checksum]),
+  );
   const failed = rows.filter((r) => !r.finished_at && !r.rolled_back_at).map((r) => r.migration_name);
   const fileNames = new Set(files.map((f) => f.name));
   return {
@@ -162,7 +167,10 @@ export function isEmptyMigration(sql: string): boolean {
 
 /** Writes prisma/migrations/<timestamp>_<name>/migration.sql; returns its folder, or null when nothing changed. */
 export async function createMigration(name: string, now = new Date()): Promise<string | null> {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
   if (!slug) throw new Error('Give the migration a name: npm run db:migration -- <name>');
   const sql = await diffSchemaAgainstMigrations();
   if (isEmptyMigration(sql)) return null;

@@ -3,7 +3,18 @@
 // mapping is declared per model against Prisma's own types, so a column added to the schema and
 // not here fails `tsc`.
 
-import type { Account, Appeal, AppealMessage, EvidenceFile, InternalNote, RamRole, RamUser, Session, Staff, StaffSession } from '~/generated/prisma/client';
+import type {
+  Account,
+  Appeal,
+  AppealMessage,
+  EvidenceFile,
+  InternalNote,
+  RamRole,
+  RamUser,
+  Session,
+  Staff,
+  StaffSession,
+} from '~/generated/prisma/client';
 
 /** How a column comes back: as is, a timestamp (stored as UTC without zone), or an array of enum values. */
 type ColumnKind = 'value' | 'date' | 'enum[]';
@@ -56,7 +67,12 @@ export function fromJsonRow<T>(json: Record<string, unknown>, model: ModelTable<
 }
 
 /** The model's row out of a flat result row (see selectColumns); null when the joined row is absent. */
-export function pickRow<T>(row: Record<string, unknown>, alias: string, model: ModelTable<T>, key: keyof T & string): T | null {
+export function pickRow<T>(
+  row: Record<string, unknown>,
+  alias: string,
+  model: ModelTable<T>,
+  key: keyof T & string,
+): T | null {
   if (row[`${alias}.${key}`] == null) return null;
   const out: Record<string, unknown> = {};
   for (const column of Object.keys(model.columns)) out[column] = row[`${alias}.${column}`] ?? null;
@@ -83,7 +99,14 @@ export const ACCOUNT = modelTable<Account>('Account', {
 });
 
 /** The columns customer and staff sessions share: when they began, were last used, end, were revoked, and from where. */
-const SESSION_TRAIL = { createdAt: 'date', lastSeenAt: 'date', expiresAt: 'date', revokedAt: 'date', ip: 'value', userAgent: 'value' } as const;
+const SESSION_TRAIL = {
+  createdAt: 'date',
+  lastSeenAt: 'date',
+  expiresAt: 'date',
+  revokedAt: 'date',
+  ip: 'value',
+  userAgent: 'value',
+} as const;
 
 export const SESSION = modelTable<Session>('Session', {
   id: 'value',

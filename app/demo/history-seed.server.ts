@@ -25,12 +25,27 @@ function generator(seed: number) {
   };
 }
 
-const HIGH_SIGNALS = ['NAME_MISMATCH', 'PAYMENT_MISMATCH', 'CREATED_MONTH_MISMATCH', 'EMAIL_DOMAIN_SEEN', 'REPEATED_APPEALS', 'EVIDENCE_REUSED'];
+const HIGH_SIGNALS = [
+  'NAME_MISMATCH',
+  'PAYMENT_MISMATCH',
+  'CREATED_MONTH_MISMATCH',
+  'EMAIL_DOMAIN_SEEN',
+  'REPEATED_APPEALS',
+  'EVIDENCE_REUSED',
+];
 
-export async function seedHistory(db: Pick<Database, 'prisma' | 'sql'>, options: { now?: Date; count?: number } = {}): Promise<string> {
+export async function seedHistory(
+  db: Pick<Database, 'prisma' | 'sql'>,
+  options: { now?: Date; count?: number } = {},
+): Promise<string> {
   const prisma: PrismaClient = db.prisma;
   const now = options.now ?? new Date();
-  if (await prisma.appeal.findFirst({ where: { caseNumber: { startsWith: 'AP-' }, newEmail: { endsWith: '@history.example' } }, select: { id: true } })) {
+  if (
+    await prisma.appeal.findFirst({
+      where: { caseNumber: { startsWith: 'AP-' }, newEmail: { endsWith: '@history.example' } },
+      select: { id: true },
+    })
+  ) {
     return 'The demo history is already there.';
   }
   const staff = await prisma.staff.findMany({ where: { active: true }, select: { id: true, roles: true } });
@@ -61,7 +76,10 @@ export async function seedHistory(db: Pick<Database, 'prisma' | 'sql'>, options:
     do {
       const back = Math.pow(rnd(), 1.15) * 90 * 24 * HOUR;
       submittedAt = new Date(now.getTime() - back);
-    } while ((submittedAt.getUTCDay() % 6 === 0 && rnd() < 0.6) || ((submittedAt.getUTCHours() < 7 || submittedAt.getUTCHours() > 19) && rnd() < 0.5));
+    } while (
+      (submittedAt.getUTCDay() % 6 === 0 && rnd() < 0.6) ||
+      ((submittedAt.getUTCHours() < 7 || submittedAt.getUTCHours() > 19) && rnd() < 0.5)
+    );
     const ageH = (now.getTime() - submittedAt.getTime()) / HOUR;
     const notMe = rnd() < 0.06;
     const origin = notMe ? ('NOT_ME_LINK' as const) : ('FORM' as const);
@@ -83,12 +101,24 @@ export async function seedHistory(db: Pick<Database, 'prisma' | 'sql'>, options:
     const decidedAt = new Date(claimedAt.getTime() + workH * HOUR);
     const roll = rnd();
     type Fate = 'APPROVED' | 'REJECTED' | 'WITHDRAWN' | 'EXPIRED' | 'CANCELLED_BY_OWNER';
-    let fate: Fate = !found ? 'REJECTED' : roll < 0.66 ? 'APPROVED' : roll < 0.84 ? 'REJECTED' : roll < 0.9 ? 'WITHDRAWN' : roll < 0.95 ? 'EXPIRED' : 'CANCELLED_BY_OWNER';
+    let fate: Fate = !found
+      ? 'REJECTED'
+      : roll < 0.66
+        ? 'APPROVED'
+        : roll < 0.84
+          ? 'REJECTED'
+          : roll < 0.9
+            ? 'WITHDRAWN'
+            : roll < 0.95
+              ? 'EXPIRED'
+              : 'CANCELLED_BY_OWNER';
     if (high && fate === 'APPROVED' && rnd() < 0.35) fate = 'REJECTED';
     const uid = found ? historyUid(1 + Math.floor(rnd() * HISTORY_ACCOUNTS)) : null;
     const base: Prisma.AppealCreateManyInput = {
       caseNumber: '',
-      scenario: notMe ? 'EMAIL_CHANGED_NOT_ME' : pick(['FORGOT_LOGON_EMAIL', 'EMAIL_AND_PHONE_UNAVAILABLE', 'PHONE_UNAVAILABLE'] as const),
+      scenario: notMe
+        ? 'EMAIL_CHANGED_NOT_ME'
+        : pick(['FORGOT_LOGON_EMAIL', 'EMAIL_AND_PHONE_UNAVAILABLE', 'PHONE_UNAVAILABLE'] as const),
       origin,
       priority: notMe ? 10 : 0,
       riskLevel: high ? 'HIGH' : 'NORMAL',
@@ -106,28 +136,87 @@ export async function seedHistory(db: Pick<Database, 'prisma' | 'sql'>, options:
     // The case's state today: decided when its decision time is past, else where it stands now.
     if (fate === 'WITHDRAWN' || fate === 'CANCELLED_BY_OWNER') {
       const at = new Date(submittedAt.getTime() + (2 + rnd() * 40) * HOUR);
-      if (at < now) Object.assign(base, { status: fate, decidedAt: at, ...(fate === 'WITHDRAWN' && rnd() < 0.5 ? { assigneeId: null } : {}) });
+      if (at < now)
+        Object.assign(base, {
+          status: fate,
+          decidedAt: at,
+          ...(fate === 'WITHDRAWN' && rnd() < 0.5 ? { assigneeId: null } : {}),
+        });
       else Object.assign(base, { status: 'SUBMITTED' });
     } else if (fate === 'EXPIRED') {
       const asked = new Date(claimedAt.getTime() + 4 * HOUR);
       const expiredAt = new Date(asked.getTime() + 14 * 24 * HOUR);
-      if (expiredAt < now) Object.assign(base, { status: 'EXPIRED', assigneeId: agent.id, claimedAt, awaitingSince: asked, slaPausedAt: asked, decidedAt: expiredAt });
-      else if (asked < now) Object.assign(base, { status: 'AWAITING_CUSTOMER', assigneeId: agent.id, claimedAt, awaitingSince: asked, slaPausedAt: asked });
-      else Object.assign(base, claimedAt < now ? { status: 'IN_REVIEW', assigneeId: agent.id, claimedAt } : { status: 'SUBMITTED' });
+      if (expiredAt < now)
+        Object.assign(base, {
+          status: 'EXPIRED',
+          assigneeId: agent.id,
+          claimedAt,
+          awaitingSince: asked,
+          slaPausedAt: asked,
+          decidedAt: expiredAt,
+        });
+      else if (asked < now)
+        Object.assign(base, {
+          status: 'AWAITING_CUSTOMER',
+          assigneeId: agent.id,
+          claimedAt,
+          awaitingSince: asked,
+          slaPausedAt: asked,
+        });
+      else
+        Object.assign(
+          base,
+          claimedAt < now ? { status: 'IN_REVIEW', assigneeId: agent.id, claimedAt } : { status: 'SUBMITTED' },
+        );
     } else if (decidedAt < now) {
       if (fate === 'REJECTED') {
-        Object.assign(base, { status: 'REJECTED', assigneeId: agent.id, claimedAt, decidedById: agent.id, decidedAt, rejectReason: found ? 'EVIDENCE_INSUFFICIENT' : 'ACCOUNT_NOT_FOUND', rejectFinal: false });
+        Object.assign(base, {
+          status: 'REJECTED',
+          assigneeId: agent.id,
+          claimedAt,
+          decidedById: agent.id,
+          decidedAt,
+          rejectReason: found ? 'EVIDENCE_INSUFFICIENT' : 'ACCOUNT_NOT_FOUND',
+          rejectFinal: false,
+        });
       } else if (high) {
         // A high-risk approval: the agent approves first, a senior agent gives the second approval later.
-        const senior = pick(seniors.filter((s) => s.id !== agent.id).length ? seniors.filter((s) => s.id !== agent.id) : seniors);
+        const senior = pick(
+          seniors.filter((s) => s.id !== agent.id).length ? seniors.filter((s) => s.id !== agent.id) : seniors,
+        );
         const second = new Date(decidedAt.getTime() + (1 + rnd() * 20) * HOUR);
         if (second < now) {
           const handoverAt = new Date(second.getTime() + 24 * HOUR);
-          Object.assign(base, { status: 'APPROVED', assigneeId: agent.id, claimedAt, firstApproverId: agent.id, firstApprovedAt: decidedAt, decidedById: senior.id, decidedAt: second, handoverAt, handedOverAt: handoverAt < now ? handoverAt : null });
-        } else Object.assign(base, { status: 'PENDING_SECOND_APPROVAL', assigneeId: agent.id, claimedAt, firstApproverId: agent.id, firstApprovedAt: decidedAt });
+          Object.assign(base, {
+            status: 'APPROVED',
+            assigneeId: agent.id,
+            claimedAt,
+            firstApproverId: agent.id,
+            firstApprovedAt: decidedAt,
+            decidedById: senior.id,
+            decidedAt: second,
+            handoverAt,
+            handedOverAt: handoverAt < now ? handoverAt : null,
+          });
+        } else
+          Object.assign(base, {
+            status: 'PENDING_SECOND_APPROVAL',
+            assigneeId: agent.id,
+            claimedAt,
+            firstApproverId: agent.id,
+            firstApprovedAt: decidedAt,
+          });
       } else {
         const handoverAt = new Date(decidedAt.getTime() + (notMe ? 0 : 24 * HOUR));
-        Object.assign(base, { status: 'APPROVED', assigneeId: agent.id, claimedAt, decidedById: agent.id, decidedAt, handoverAt, handedOverAt: handoverAt < now ? handoverAt : null });
+        Object.assign(base, {
+          status: 'APPROVED',
+          assigneeId: agent.id,
+          claimedAt,
+          decidedById: agent.id,
+          decidedAt,
+          handoverAt,
+          handedOverAt: handoverAt < now ? handoverAt : null,
+        });
       }
     } else if (claimedAt < now) {
       Object.assign(base, { status: 'IN_REVIEW', assigneeId: ageH > 30 && rnd() < 0.2 ? null : agent.id, claimedAt });
@@ -141,6 +230,8 @@ export async function seedHistory(db: Pick<Database, 'prisma' | 'sql'>, options:
   }
   await prisma.appeal.createMany({ data: rows });
   const rolled = await refreshDashboard(db, now);
-  const open = rows.filter((r) => ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL'].includes(r.status as string)).length;
+  const open = rows.filter((r) =>
+    ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL'].includes(r.status as string),
+  ).length;
   return `Demo history: ${rows.length} appeals over the last 90 days (${open} open), ${HISTORY_ACCOUNTS} accounts; dashboard roll-up brought up to date (${rolled.days} days).`;
 }

@@ -4,7 +4,13 @@ import { hashPassword } from '~/auth/password.server';
 import { encryptionKeysFrom } from '~/config.server';
 import { encryptSecret, type KeyMaterial } from '~/lib/crypto.server';
 import { TOTP_PURPOSE } from '~/staff/totp.server';
-import { DEMO_IDP_CLIENT_ID, DEMO_IDP_CLIENT_SECRET, DEMO_IDP_DEFAULT_ISSUER, DEMO_IDP_ROLE_CLAIM, DEMO_IDP_USER_CLAIM } from '~/sso/demo';
+import {
+  DEMO_IDP_CLIENT_ID,
+  DEMO_IDP_CLIENT_SECRET,
+  DEMO_IDP_DEFAULT_ISSUER,
+  DEMO_IDP_ROLE_CLAIM,
+  DEMO_IDP_USER_CLAIM,
+} from '~/sso/demo';
 import { SSO_SECRET_PURPOSE } from '~/sso/secret.server';
 
 export const DEMO_PASSWORD = 'demo-Passw0rd!';
@@ -18,12 +24,22 @@ export const DEMO_STAFF = [
   { email: 'admin@support.example.com', name: 'Ada Admin', roles: ['ADMIN'] as const },
 ];
 
-export async function seedDemoData(prisma: PrismaClient, options: { encryptionKeys?: KeyMaterial; encryptionSecret?: string; idpIssuer?: string } = {}): Promise<string> {
+export async function seedDemoData(
+  prisma: PrismaClient,
+  options: { encryptionKeys?: KeyMaterial; encryptionSecret?: string; idpIssuer?: string } = {},
+): Promise<string> {
   const encryptionSecret = options.encryptionKeys ?? options.encryptionSecret ?? encryptionKeysFrom();
   const idpIssuer = options.idpIssuer ?? process.env.IDP_ISSUER ?? DEMO_IDP_DEFAULT_ISSUER;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const counts = () =>
-    Promise.all([prisma.account.count(), prisma.ramUser.count(), prisma.ramRole.count(), prisma.accessKey.count(), prisma.staff.count(), prisma.identityProvider.count()]);
+    Promise.all([
+      prisma.account.count(),
+      prisma.ramUser.count(),
+      prisma.ramRole.count(),
+      prisma.accessKey.count(),
+      prisma.staff.count(),
+      prisma.identityProvider.count(),
+    ]);
   const before = await counts();
 
   await prisma.account.upsert({

@@ -5,7 +5,10 @@ import type { PortalConfig } from '~/config.server';
  * A signed cookie of this portal: HttpOnly; Secure in production, and there the `__Host-` prefix when
  * it covers the whole site. Made once per configuration (the secrets come from it).
  */
-export function portalCookie(name: string, options: { maxAgeSec: number; sameSite?: 'lax' | 'strict'; path?: string }): (config: PortalConfig) => Cookie {
+export function portalCookie(
+  name: string,
+  options: { maxAgeSec: number; sameSite?: 'lax' | 'strict'; path?: string },
+): (config: PortalConfig) => Cookie {
   const made = new WeakMap<PortalConfig, Cookie>();
   const path = options.path ?? '/';
   return (config) => {

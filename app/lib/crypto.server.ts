@@ -10,7 +10,8 @@ export type EncryptionKeys = { keys: { id: string; secret: string }[]; legacy: s
 /** A key ring, or one secret (values sealed with it use the v1 format). */
 export type KeyMaterial = EncryptionKeys | string;
 
-const ringOf = (material: KeyMaterial): EncryptionKeys => (typeof material === 'string' ? { keys: [], legacy: [material] } : material);
+const ringOf = (material: KeyMaterial): EncryptionKeys =>
+  typeof material === 'string' ? { keys: [], legacy: [material] } : material;
 
 /** AES-256-GCM, one key per purpose derived from the secret. */
 function keyFor(secret: string, purpose: string): Buffer {
@@ -47,11 +48,14 @@ export function decryptSecret(material: KeyMaterial, purpose: string, sealed: st
   const v2 = /^v2\.([A-Za-z0-9_-]{1,32})\.(.*)$/s.exec(sealed);
   if (v2) {
     const key = ring.keys.find((k) => k.id === v2[1]);
-    if (!key) throw new UnknownKeyError(`a secret is sealed under the key "${v2[1]}", which ENCRYPTION_KEYS does not hold`);
+    if (!key)
+      throw new UnknownKeyError(`a secret is sealed under the key "${v2[1]}", which ENCRYPTION_KEYS does not hold`);
     return open(key.secret, purpose, v2[2]);
   }
   if (!sealed.startsWith('v1.')) throw new Error('unknown secret format');
-  let failure: unknown = new UnknownKeyError('no key opens this secret (sealed before key ids: under ENCRYPTION_SECRET or a SESSION_SECRET no longer set)');
+  let failure: unknown = new UnknownKeyError(
+    'no key opens this secret (sealed before key ids: under ENCRYPTION_SECRET or a SESSION_SECRET no longer set)',
+  );
   for (const secret of new Set([...ring.legacy, ...ring.keys.map((k) => k.secret)])) {
     try {
       return open(secret, purpose, sealed.slice(3));

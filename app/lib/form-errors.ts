@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 
 /** A refused form's answer: the first message for each field, keyed by the field's name ('form' when the rule is about the whole form). */
-export type FieldErrors<K extends string = string> = string extends K ? Record<string, string> : Partial<Record<K, string>>;
+export type FieldErrors<K extends string = string> = string extends K
+  ? Record<string, string>
+  : Partial<Record<K, string>>;
 
 /** The first message per field of a failed parse — what every form action answers as `fieldErrors`. */
 export function fieldErrorsOf<K extends string = string>(error: z.ZodError): FieldErrors<K> {

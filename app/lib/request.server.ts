@@ -40,6 +40,11 @@ export function isBadInput(err: unknown, depth = 0): boolean {
   if (/malformed multipart/i.test(err.message)) return true;
   const code = (err as { code?: unknown }).code;
   if (code === 'P2000') return true; // value too long for the column
-  if (/invalid byte sequence for encoding|unsupported Unicode escape sequence|character with byte sequence/i.test(err.message)) return true;
+  if (
+    /invalid byte sequence for encoding|unsupported Unicode escape sequence|character with byte sequence/i.test(
+      err.message,
+    )
+  )
+    return true;
   return isBadInput((err as { cause?: unknown }).cause, depth + 1);
 }

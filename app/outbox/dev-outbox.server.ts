@@ -11,7 +11,10 @@ export type DeliveredMessage = {
 };
 
 /** Delivered messages, newest first — only ever served outside production. */
-export async function listDelivered(prisma: PrismaClient, options: { to?: string | null; limit?: number } = {}): Promise<DeliveredMessage[]> {
+export async function listDelivered(
+  prisma: PrismaClient,
+  options: { to?: string | null; limit?: number } = {},
+): Promise<DeliveredMessage[]> {
   const rows = await prisma.outboxMessage.findMany({
     where: { status: 'SENT', ...(options.to ? { recipient: options.to.trim().toLowerCase() } : {}) },
     orderBy: [{ sentAt: 'desc' }, { createdAt: 'desc' }],

@@ -11,7 +11,14 @@ export type SmsInput = { to: string; text: string; template: string };
 /** Writes an email into the outbox, inside the caller's transaction; the dispatcher delivers it after commit. */
 export async function enqueueEmail(tx: Tx, message: EmailInput): Promise<string> {
   const row = await tx.outboxMessage.create({
-    data: { channel: 'EMAIL', recipient: message.to, subject: message.subject, text: message.text, html: message.html, template: message.template },
+    data: {
+      channel: 'EMAIL',
+      recipient: message.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      template: message.template,
+    },
     select: { id: true },
   });
   return row.id;
@@ -107,7 +114,15 @@ export type DispatcherOptions = {
   onAttempt?: (attempt: DeliveryAttempt) => void;
 };
 
-export type DeliveryAttempt = { id: string; template: string; channel: 'EMAIL' | 'SMS'; attempt: number; outcome: 'sent' | 'retry' | 'failed'; durationMs: number; error?: string };
+export type DeliveryAttempt = {
+  id: string;
+  template: string;
+  channel: 'EMAIL' | 'SMS';
+  attempt: number;
+  outcome: 'sent' | 'retry' | 'failed';
+  durationMs: number;
+  error?: string;
+};
 
 /** What a delivered message keeps of its content outside the dev outbox's modes: nothing. */
 const REDACTED = { subject: '', text: '', html: null };
@@ -117,11 +132,26 @@ const REDACTED = { subject: '', text: '', html: null };
  * (without `keepBodies`) any such message still holding its content — queued before a deployment
  * started redacting — is emptied now.
  */
-export async function purgeDeliveredMessages(prisma: PrismaClient, options: { retentionDays: number; keepBodies: boolean; now?: Date }): Promise<{ deleted: number; redacted: number }> {
+export async function purgeDeliveredMessages(
+  prisma: PrismaClient,
+  options: { retentionDays: number; keepBodies: boolean; now?: Date },
+): Promise<{ deleted: number; redacted: number }> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.retentionDays * 24 * 3600_000);
   const done = { status: { in: ['SENT', 'FAILED'] as ('SENT' | 'FAILED')[] } };
-  const deleted = await prisma.outboxMessage.deleteMany({ where: { OR: [{ status: 'SENT', sentAt: { lt: cutoff } }, { status: 'FAILED', createdAt: { lt: cutoff } }] } });
-  const redacted = options.keepBodies ? { count: 0 } : await prisma.outboxMessage.updateMany({ where: { ...done, OR: [{ text: { not: '' } }, { subject: { not: '' } }, { html: { not: null } }] }, data: REDACTED });
+  const deleted = await prisma.outboxMessage.deleteMany({
+    where: {
+      OR: [
+        { status: 'SENT', sentAt: { lt: cutoff } },
+        { status: 'FAILED', createdAt: { lt: cutoff } },
+      ],
+    },
+  });
+  const redacted = options.keepBodies
+    ? { count: 0 }
+    : await prisma.outboxMessage.updateMany({
+        where: { ...done, OR: [{ text: { not: '' } }, { subject: { not: '' } }, { html: { not: null } }] },
+        data: REDACTED,
+      });
   return { deleted: deleted.count, redacted: redacted.count };
 }
 
@@ -139,7 +169,10 @@ export class OutboxDispatcher {
   private stopped = true;
   /** stop() was called: a round in progress finishes the message it is sending and gives back the rest. */
   private stopRequested = false;
-  private readonly o: Required<Omit<DispatcherOptions, 'log' | 'onAttempt'>> & { log: (m: string) => void; onAttempt?: (a: DeliveryAttempt) => void };
+  private readonly o: Required<Omit<DispatcherOptions, 'log' | 'onAttempt'>> & {
+    log: (m: string) => void;
+    onAttempt?: (a: DeliveryAttempt) => void;
+  };
 
   /** Delivery rounds run so far (each one claim statement): an idle dispatcher runs one per pollMs. */
   rounds = 0;
@@ -239,14 +272,38 @@ export class OutboxDispatcher {
         else await this.o.sms.send(message);
         await this.o.prisma.outboxMessage.updateMany({
           where: { id: message.id, lockedBy: this.id },
-          data: { status: 'SENT', sentAt: new Date(), lockedUntil: null, lastError: null, ...(this.o.keepBodies ? {} : REDACTED) },
+          data: {
+            status: 'SENT',
+            sentAt: new Date(),
+            lockedUntil: null,
+            lastError: null,
+            ...(this.o.keepBodies ? {} : REDACTED),
+          },
         });
-        this.o.onAttempt?.({ id: message.id, template: message.template, channel: message.channel, attempt: message.attempts, outcome: 'sent', durationMs: Date.now() - started });
+        this.o.onAttempt?.({
+          id: message.id,
+          template: message.template,
+          channel: message.channel,
+          attempt: message.attempts,
+          outcome: 'sent',
+          durationMs: Date.now() - started,
+        });
       } catch (err) {
         const error = (err as Error).message.slice(0, 1000);
         const final = message.attempts >= this.o.maxAttempts;
-        if (!this.o.onAttempt) this.o.log(`${message.template} to ${message.channel} failed (attempt ${message.attempts}${final ? ', giving up' : ''}): ${error}`);
-        this.o.onAttempt?.({ id: message.id, template: message.template, channel: message.channel, attempt: message.attempts, outcome: final ? 'failed' : 'retry', durationMs: Date.now() - started, error });
+        if (!this.o.onAttempt)
+          this.o.log(
+            `${message.template} to ${message.channel} failed (attempt ${message.attempts}${final ? ', giving up' : ''}): ${error}`,
+          );
+        this.o.onAttempt?.({
+          id: message.id,
+          template: message.template,
+          channel: message.channel,
+          attempt: message.attempts,
+          outcome: final ? 'failed' : 'retry',
+          durationMs: Date.now() - started,
+          error,
+        });
         await this.o.prisma.outboxMessage.updateMany({
           where: { id: message.id, lockedBy: this.id },
           data: {

@@ -1,7 +1,8 @@
 // The words of every message the portal sends. Plain text: it reads the same in every mail client.
 import type { VerificationPurpose } from '~/generated/prisma/enums';
 
-const SIGNATURE = '\n\n— Account Recovery Desk\nThis is an automated message. Support will never ask you for a verification code.';
+const SIGNATURE =
+  '\n\n— Account Recovery Desk\nThis is an automated message. Support will never ask you for a verification code.';
 
 const PURPOSE_TEXT: Record<VerificationPurpose, string> = {
   CHANGE_EMAIL_IDENTITY: 'to verify your identity before changing the logon email of your account',
@@ -29,7 +30,14 @@ export function logonEmailChangedNew(input: { uid: string; when: Date }) {
   };
 }
 
-export function logonEmailChangedOld(input: { uid: string; when: Date; ip: string; newEmailMasked: string; notMeUrl: string; validDays: number }) {
+export function logonEmailChangedOld(input: {
+  uid: string;
+  when: Date;
+  ip: string;
+  newEmailMasked: string;
+  notMeUrl: string;
+  validDays: number;
+}) {
   return {
     subject: 'Security notice: the logon email of your account was changed',
     text:
@@ -53,7 +61,9 @@ export function passwordChanged(input: { uid: string; when: Date; ip: string }) 
 
 export function appealReceived(input: { caseNumber: string; trackUrl: string; dueAt: Date; merged: boolean }) {
   return {
-    subject: input.merged ? `We added your new submission to appeal ${input.caseNumber}` : `We received your appeal ${input.caseNumber}`,
+    subject: input.merged
+      ? `We added your new submission to appeal ${input.caseNumber}`
+      : `We received your appeal ${input.caseNumber}`,
     text:
       (input.merged
         ? `You already had an open appeal for this account and email, so we added your new submission to case ${input.caseNumber} instead of opening a second one. The link below replaces any earlier tracking link.\n\n`
@@ -67,11 +77,19 @@ export function appealReceived(input: { caseNumber: string; trackUrl: string; du
 export function appealNeedsInformation(input: { caseNumber: string; trackUrl: string; message: string }) {
   return {
     subject: `We need more information for appeal ${input.caseNumber}`,
-    text: `Our support team needs more information to decide your appeal ${input.caseNumber}:\n\n${input.message}\n\nAnswer and add documents here:\n${input.trackUrl}\n\nIf we do not hear from you within 14 days, the case will be closed.` + SIGNATURE,
+    text:
+      `Our support team needs more information to decide your appeal ${input.caseNumber}:\n\n${input.message}\n\nAnswer and add documents here:\n${input.trackUrl}\n\nIf we do not hear from you within 14 days, the case will be closed.` +
+      SIGNATURE,
   };
 }
 
-export function appealDecided(input: { caseNumber: string; approved: boolean; message: string; newEmail?: string; trackUrl?: string }) {
+export function appealDecided(input: {
+  caseNumber: string;
+  approved: boolean;
+  message: string;
+  newEmail?: string;
+  trackUrl?: string;
+}) {
   return {
     subject: input.approved ? `Appeal ${input.caseNumber} approved` : `Appeal ${input.caseNumber}: decision`,
     text:
@@ -87,11 +105,19 @@ export function appealDecided(input: { caseNumber: string; approved: boolean; me
 export function appealWithdrawn(input: { caseNumber: string }) {
   return {
     subject: `Appeal ${input.caseNumber} withdrawn`,
-    text: `You withdrew your appeal ${input.caseNumber}. Nothing on the account was changed. You may file a new appeal at any time.` + SIGNATURE,
+    text:
+      `You withdrew your appeal ${input.caseNumber}. Nothing on the account was changed. You may file a new appeal at any time.` +
+      SIGNATURE,
   };
 }
 
-export function staffInvitation(input: { name: string; invitedBy: string; roles: string[]; url: string; expiresAt: Date }) {
+export function staffInvitation(input: {
+  name: string;
+  invitedBy: string;
+  roles: string[];
+  url: string;
+  expiresAt: Date;
+}) {
   return {
     subject: 'Your Account Recovery Desk back-office access',
     text:
@@ -104,10 +130,17 @@ export function staffInvitation(input: { name: string; invitedBy: string; roles:
 }
 
 /** When a handover can happen, in words: "at once" or after the hold. */
-const holdWords = (holdHours: number) => (holdHours > 0 ? `no sooner than ${holdHours} hours after an approval` : 'as soon as it is approved');
+const holdWords = (holdHours: number) =>
+  holdHours > 0 ? `no sooner than ${holdHours} hours after an approval` : 'as soon as it is approved';
 
 /** To the account's current logon email (and secure phone) when an appeal names the account. */
-export function ownerWarnedOfAppeal(input: { uid: string; caseNumber: string; filedAt: Date; holdHours: number; stopUrl: string }) {
+export function ownerWarnedOfAppeal(input: {
+  uid: string;
+  caseNumber: string;
+  filedAt: Date;
+  holdHours: number;
+  stopUrl: string;
+}) {
   return {
     subject: `Security notice: an appeal to change the logon email of your account was filed (${input.caseNumber})`,
     text:
@@ -138,7 +171,9 @@ export function ownerWarnedOfApproval(input: { uid: string; caseNumber: string; 
 export function appealStoppedByOwner(input: { caseNumber: string }) {
   return {
     subject: `Appeal ${input.caseNumber} stopped`,
-    text: `The account owner stopped this request: appeal ${input.caseNumber} is closed and nothing on the account was changed.` + SIGNATURE,
+    text:
+      `The account owner stopped this request: appeal ${input.caseNumber} is closed and nothing on the account was changed.` +
+      SIGNATURE,
   };
 }
 
@@ -154,7 +189,13 @@ export function appealApprovedOnHold(input: { caseNumber: string; handoverAt: Da
 }
 
 /** To the new logon email at the handover: the account is theirs, with the single-use link to set a password. */
-export function handoverDone(input: { caseNumber: string; uid: string; newEmail: string; setPasswordUrl: string; expiresAt: Date }) {
+export function handoverDone(input: {
+  caseNumber: string;
+  uid: string;
+  newEmail: string;
+  setPasswordUrl: string;
+  expiresAt: Date;
+}) {
   return {
     subject: `Appeal ${input.caseNumber}: your account is ready — set your password`,
     text:
@@ -167,7 +208,14 @@ export function handoverDone(input: { caseNumber: string; uid: string; newEmail:
 }
 
 /** To the address that was the logon email before an appeal's handover. */
-export function logonEmailChangedByAppeal(input: { uid: string; caseNumber: string; when: Date; newEmailMasked: string; notMeUrl: string | null; validDays: number }) {
+export function logonEmailChangedByAppeal(input: {
+  uid: string;
+  caseNumber: string;
+  when: Date;
+  newEmailMasked: string;
+  notMeUrl: string | null;
+  validDays: number;
+}) {
   return {
     subject: 'Security notice: the logon email of your account was changed',
     text:

@@ -10,17 +10,38 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   assertAllowed(ability, 'read', 'Account', { uid: account.uid });
   assertAllowed(ability, 'read', 'RamUser', { accountUid: account.uid });
   const [ramUsers, ramRoles, accessKeys] = await Promise.all([
-    context.services.prisma.ramUser.findMany({ where: { accountUid: account.uid }, orderBy: { name: 'asc' }, select: { id: true, name: true, displayName: true, createdAt: true } }),
-    context.services.prisma.ramRole.findMany({ where: { accountUid: account.uid }, orderBy: { name: 'asc' }, select: { name: true, description: true } }),
-    context.services.prisma.accessKey.findMany({ where: { accountUid: account.uid }, orderBy: { createdAt: 'asc' }, select: { id: true, active: true, createdAt: true, ramUser: { select: { name: true } } } }),
+    context.services.prisma.ramUser.findMany({
+      where: { accountUid: account.uid },
+      orderBy: { name: 'asc' },
+      select: { id: true, name: true, displayName: true, createdAt: true },
+    }),
+    context.services.prisma.ramRole.findMany({
+      where: { accountUid: account.uid },
+      orderBy: { name: 'asc' },
+      select: { name: true, description: true },
+    }),
+    context.services.prisma.accessKey.findMany({
+      where: { accountUid: account.uid },
+      orderBy: { createdAt: 'asc' },
+      select: { id: true, active: true, createdAt: true, ramUser: { select: { name: true } } },
+    }),
   ]);
   return {
     uid: account.uid,
     alias: account.alias,
     logonEmail: maskEmail(account.logonEmail),
-    ramUsers: ramUsers.map((u) => ({ ...u, signInName: `${u.name}@${account.uid}.onaliyun.com`, createdAt: u.createdAt.toISOString() })),
+    ramUsers: ramUsers.map((u) => ({
+      ...u,
+      signInName: `${u.name}@${account.uid}.onaliyun.com`,
+      createdAt: u.createdAt.toISOString(),
+    })),
     ramRoles,
-    accessKeys: accessKeys.map((k) => ({ id: k.id, active: k.active, owner: k.ramUser ? `RAM user ${k.ramUser.name}` : 'Account', createdAt: k.createdAt.toISOString() })),
+    accessKeys: accessKeys.map((k) => ({
+      id: k.id,
+      active: k.active,
+      owner: k.ramUser ? `RAM user ${k.ramUser.name}` : 'Account',
+      createdAt: k.createdAt.toISOString(),
+    })),
   };
 }
 
@@ -35,41 +56,87 @@ export default function AccountOverview() {
       </p>
       <div className="notice" role="note">
         <p>
-          Everything here is bound to the UID. Changing the logon email does not change the UID, the resources, RAM users,
-          permissions or AccessKey pairs of the account. <Link to="/account/security">Security Settings</Link>
+          Everything here is bound to the UID. Changing the logon email does not change the UID, the resources, RAM
+          users, permissions or AccessKey pairs of the account. <Link to="/account/security">Security Settings</Link>
         </p>
       </div>
       <h2 id="ram-users">RAM users</h2>
       <table aria-labelledby="ram-users">
         <thead>
-          <tr><th scope="col">Name</th><th scope="col">Sign-in name</th><th scope="col">Display name</th></tr>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Sign-in name</th>
+            <th scope="col">Display name</th>
+          </tr>
         </thead>
         <tbody>
-          {d.ramUsers.length ? d.ramUsers.map((u) => (
-            <tr key={u.id}><td>{u.name}</td><td className="mono">{u.signInName}</td><td>{u.displayName}</td></tr>
-          )) : <tr><td colSpan={3} className="muted">No RAM users.</td></tr>}
+          {d.ramUsers.length ? (
+            d.ramUsers.map((u) => (
+              <tr key={u.id}>
+                <td>{u.name}</td>
+                <td className="mono">{u.signInName}</td>
+                <td>{u.displayName}</td>
+              </tr>
+            ))
+          ) : (
+            <tr>
+              <td colSpan={3} className="muted">
+                No RAM users.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
       <h2 id="ram-roles">RAM roles</h2>
       <table aria-labelledby="ram-roles">
         <thead>
-          <tr><th scope="col">Role</th><th scope="col">Description</th></tr>
+          <tr>
+            <th scope="col">Role</th>
+            <th scope="col">Description</th>
+          </tr>
         </thead>
         <tbody>
-          {d.ramRoles.length ? d.ramRoles.map((r) => (
-            <tr key={r.name}><td>{r.name}</td><td>{r.description}</td></tr>
-          )) : <tr><td colSpan={2} className="muted">No RAM roles.</td></tr>}
+          {d.ramRoles.length ? (
+            d.ramRoles.map((r) => (
+              <tr key={r.name}>
+                <td>{r.name}</td>
+                <td>{r.description}</td>
+              </tr>
+            ))
+          ) : (
+            <tr>
+              <td colSpan={2} className="muted">
+                No RAM roles.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
       <h2 id="access-keys">AccessKey pairs</h2>
       <table aria-labelledby="access-keys">
         <thead>
-          <tr><th scope="col">AccessKey ID</th><th scope="col">Belongs to</th><th scope="col">Status</th></tr>
+          <tr>
+            <th scope="col">AccessKey ID</th>
+            <th scope="col">Belongs to</th>
+            <th scope="col">Status</th>
+          </tr>
         </thead>
         <tbody>
-          {d.accessKeys.length ? d.accessKeys.map((k) => (
-            <tr key={k.id}><td className="mono">{k.id}</td><td>{k.owner}</td><td>{k.active ? 'Active' : 'Disabled'}</td></tr>
-          )) : <tr><td colSpan={3} className="muted">No AccessKey pairs.</td></tr>}
+          {d.accessKeys.length ? (
+            d.accessKeys.map((k) => (
+              <tr key={k.id}>
+                <td className="mono">{k.id}</td>
+                <td>{k.owner}</td>
+                <td>{k.active ? 'Active' : 'Disabled'}</td>
+              </tr>
+            ))
+          ) : (
+            <tr>
+              <td colSpan={3} className="muted">
+                No AccessKey pairs.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
     </>

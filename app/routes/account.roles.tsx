@@ -12,7 +12,13 @@ export const meta: MetaFunction = () => [{ title: 'Switch role — Account Recov
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { account, session } = await requireAllowed(request, context, 'switch', 'RamRole');
   const roles = await assumableRoles(context.services.prisma, account.uid, session.ramUserId!);
-  return { uid: account.uid, user: session.ramUser?.name ?? '', sso: session.principalType === 'SSO_USER' ? (session.ssoName ?? session.ssoSubject) : null, roles, minutes: ROLE_SESSION_MS / 60_000 };
+  return {
+    uid: account.uid,
+    user: session.ramUser?.name ?? '',
+    sso: session.principalType === 'SSO_USER' ? (session.ssoName ?? session.ssoSubject) : null,
+    roles,
+    minutes: ROLE_SESSION_MS / 60_000,
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -23,7 +29,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const headers = new Headers();
   headers.append('Set-Cookie', await commitSessionCookie(services.config, token));
   // Keep the RAM user session's token for "Back to RAM user" (a second switch keeps the first parent).
-  const parentToken = (await readParentToken(services.config, request)) ?? (await readSessionToken(services.config, request));
+  const parentToken =
+    (await readParentToken(services.config, request)) ?? (await readSessionToken(services.config, request));
   if (parentToken) headers.append('Set-Cookie', await commitParentCookie(services.config, parentToken));
   return redirect('/account/security', { headers });
 }
@@ -36,7 +43,8 @@ export default function SwitchRole() {
       <p className="lead">
         {d.sso ? (
           <>
-            Signed in with single sign-on as <strong>{d.sso}</strong> (RAM user <strong>{d.user}</strong>) of account <span className="mono">{d.uid}</span>.
+            Signed in with single sign-on as <strong>{d.sso}</strong> (RAM user <strong>{d.user}</strong>) of account{' '}
+            <span className="mono">{d.uid}</span>.
           </>
         ) : (
           <>

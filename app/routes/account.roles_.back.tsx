@@ -14,7 +14,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { services } = context;
   const { session } = await requireCustomer(request, context);
   if (session.principalType !== 'RAM_ROLE') return redirect('/account/security');
-  const back = await leaveRole(services, session, await readParentToken(services.config, request), requestMeta(context, request));
+  const back = await leaveRole(
+    services,
+    session,
+    await readParentToken(services.config, request),
+    requestMeta(context, request),
+  );
   const headers = new Headers();
   headers.append('Set-Cookie', await clearParentCookie(services.config));
   if (!back) {

@@ -38,10 +38,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const n = await tx.session.updateMany({
       // The same principal: the same kind, RAM user and federated subject (an SSO role session has no
       // RAM user; without its subject, every federated user's role sessions would match).
-      where: { accountUid: account.uid, principalType: session.principalType, ramUserId: session.ramUserId, ssoSubject: session.ssoSubject, revokedAt: null, id: { not: session.id } },
+      where: {
+        accountUid: account.uid,
+        principalType: session.principalType,
+        ramUserId: session.ramUserId,
+        ssoSubject: session.ssoSubject,
+        revokedAt: null,
+        id: { not: session.id },
+      },
       data: { revokedAt: new Date() },
     });
-    await recordAudit(tx, { actor: { type: 'customer', id: session.id }, action: 'sessions.signed_out_others', accountUid: account.uid, meta, data: { count: n.count } });
+    await recordAudit(tx, {
+      actor: { type: 'customer', id: session.id },
+      action: 'sessions.signed_out_others',
+      accountUid: account.uid,
+      meta,
+      data: { count: n.count },
+    });
     return n.count;
   });
   return { message: count === 1 ? 'Signed out 1 other session.' : `Signed out ${count} other sessions.` };
@@ -78,7 +91,9 @@ export default function SecuritySettings() {
           <li>
             <span className="label">Secure Phone</span>
             <span>{d.securePhone ?? <span className="muted">Not set</span>}</span>
-            <span className="muted small" data-testid="change-phone-denied">{d.changePhoneDenied ?? ''}</span>
+            <span className="muted small" data-testid="change-phone-denied">
+              {d.changePhoneDenied ?? ''}
+            </span>
           </li>
           <li>
             <span className="label">Password</span>
@@ -91,7 +106,9 @@ export default function SecuritySettings() {
                 '••••••••••'
               )}
             </span>
-            <span className="muted small" data-testid="change-password-denied">{d.changePasswordDenied ?? 'Forgot it? Use “Forgot password” on the sign-in page.'}</span>
+            <span className="muted small" data-testid="change-password-denied">
+              {d.changePasswordDenied ?? 'Forgot it? Use “Forgot password” on the sign-in page.'}
+            </span>
           </li>
         </ul>
       </div>

@@ -15,7 +15,11 @@ export const meta: MetaFunction = () => [{ title: 'Verify your identity — Chan
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { account, session } = await requireAllowed(request, context, 'change', 'LogonEmail');
-  const latest = await latestCode(context.services.prisma, { purpose: 'CHANGE_EMAIL_IDENTITY', requesterKey: `session:${session.id}`, accountUid: account.uid });
+  const latest = await latestCode(context.services.prisma, {
+    purpose: 'CHANGE_EMAIL_IDENTITY',
+    requesterKey: `session:${session.id}`,
+    accountUid: account.uid,
+  });
   const pending = liveCode(latest);
   const url = new URL(request.url);
   return {
@@ -34,7 +38,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = form.get('intent');
   if (intent === 'send-code') {
     const channel = channelSchema.safeParse(form.get('channel'));
-    if (!channel.success) return data({ fieldErrors: { channel: channel.error.issues[0].message }, error: null }, { status: 400 });
+    if (!channel.success)
+      return data({ fieldErrors: { channel: channel.error.issues[0].message }, error: null }, { status: 400 });
     const result = await sendIdentityCode(context.services, session, account, channel.data, meta);
     if (!result.ok) {
       const message = result.reason === 'no-channel' ? MESSAGES.noChannel : issueErrorMessage(result);
@@ -44,7 +49,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (intent === 'verify') {
     const parsed = identityCodeSchema.safeParse({ code: form.get('code') ?? '' });
-    if (!parsed.success) return data({ fieldErrors: { code: parsed.error.issues[0].message }, error: null }, { status: 400 });
+    if (!parsed.success)
+      return data({ fieldErrors: { code: parsed.error.issues[0].message }, error: null }, { status: 400 });
     const result = await verifyIdentity(context.services, session, account, parsed.data.code, meta);
     if (!result.ok) return data({ fieldErrors: { code: checkErrorMessage(result) }, error: null }, { status: 400 });
     return redirect('/account/security/logon-email/new');
@@ -72,7 +78,8 @@ export default function VerifyIdentity() {
         {d.windowOpen ? (
           <div className="notice ok" role="status">
             <p>
-              Your identity is verified. <Link to="/account/security/logon-email/new">Continue to the new logon email</Link>.
+              Your identity is verified.{' '}
+              <Link to="/account/security/logon-email/new">Continue to the new logon email</Link>.
             </p>
           </div>
         ) : null}
@@ -86,7 +93,12 @@ export default function VerifyIdentity() {
             <p>Your account has no secure phone, so the verification code goes to your original logon email.</p>
           )}
           <Form method="post" noValidate>
-            <fieldset className="field" role="radiogroup" aria-invalid={fieldErrors.channel ? true : undefined} aria-describedby={fieldErrors.channel ? 'channel-error' : undefined}>
+            <fieldset
+              className="field"
+              role="radiogroup"
+              aria-invalid={fieldErrors.channel ? true : undefined}
+              aria-describedby={fieldErrors.channel ? 'channel-error' : undefined}
+            >
               <legend>Receive the code by</legend>
               {d.channels.map((c, i) => (
                 <label key={c.channel} className="choice">
@@ -98,7 +110,8 @@ export default function VerifyIdentity() {
                     autoFocus={i === 0 && firstInvalidField(result) === 'channel'}
                   />
                   <span>
-                    {c.channel === 'SMS' ? 'Secure phone' : 'Original logon email'} <span className="mono">{c.masked}</span>
+                    {c.channel === 'SMS' ? 'Secure phone' : 'Original logon email'}{' '}
+                    <span className="mono">{c.masked}</span>
                   </span>
                 </label>
               ))}
@@ -120,7 +133,8 @@ export default function VerifyIdentity() {
         {d.pending ? (
           <div className="card">
             <p role="status">
-              We sent a verification code to <strong className="mono">{d.pending.masked}</strong>. It is valid for 10 minutes.
+              We sent a verification code to <strong className="mono">{d.pending.masked}</strong>. It is valid for 10
+              minutes.
             </p>
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="verify" />
@@ -147,14 +161,14 @@ export default function VerifyIdentity() {
           <p>
             {hasPhone ? (
               <>
-                <strong>Can&apos;t use your secure phone or your logon email?</strong> If your original logon email is unavailable,
-                choose to receive the verification code on your secure phone. If both are unavailable, you cannot complete the
-                verification: change the information by{' '}
+                <strong>Can&apos;t use your secure phone or your logon email?</strong> If your original logon email is
+                unavailable, choose to receive the verification code on your secure phone. If both are unavailable, you
+                cannot complete the verification: change the information by{' '}
               </>
             ) : (
               <>
-                <strong>Can&apos;t use your logon email?</strong> Your account has no secure phone, so without the logon email you
-                cannot complete the verification: change the information by{' '}
+                <strong>Can&apos;t use your logon email?</strong> Your account has no secure phone, so without the logon
+                email you cannot complete the verification: change the information by{' '}
               </>
             )}
             <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">submitting an appeal</Link>.

@@ -27,13 +27,17 @@ export default function Done() {
       </div>
       <div className="card">
         <ul>
-          <li>From now on, sign in with the new logon email. The original logon email no longer works for signing in.</li>
+          <li>
+            From now on, sign in with the new logon email. The original logon email no longer works for signing in.
+          </li>
           <li>We sent a confirmation to the new address and a security notice to the original one.</li>
           <li>Your other sessions were signed out; this one stays signed in.</li>
           <li>Your UID, resources, RAM users, permissions and AccessKey pairs are unchanged.</li>
         </ul>
         <div className="actions">
-          <Link className="button" to="/account/security">Back to Security Settings</Link>
+          <Link className="button" to="/account/security">
+            Back to Security Settings
+          </Link>
           <Link to="/account">See your RAM users and AccessKeys</Link>
         </div>
       </div>

@@ -3,7 +3,13 @@ import { data, redirect } from '@remix-run/node';
 import { useEffect } from 'react';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
-import { alreadyChangedTo, confirmNewEmail, dropNewEmailCode, hasPrivilegedWindow, sendNewEmailCode } from '~/account/logon-email.server';
+import {
+  alreadyChangedTo,
+  confirmNewEmail,
+  dropNewEmailCode,
+  hasPrivilegedWindow,
+  sendNewEmailCode,
+} from '~/account/logon-email.server';
 import { confirmNewEmailSchema } from '~/account/schemas.server';
 import { latestCode, liveCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
 import { maskEmail } from '~/lib/masking';
@@ -24,7 +30,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     if (account.logonEmailChangedAt && alreadyChangedTo(account, account.logonEmail)) throw redirect(DONE);
     throw redirect(EXPIRED);
   }
-  const latest = await latestCode(context.services.prisma, { purpose: 'CHANGE_EMAIL_NEW', requesterKey: `session:${session.id}`, accountUid: account.uid });
+  const latest = await latestCode(context.services.prisma, {
+    purpose: 'CHANGE_EMAIL_NEW',
+    requesterKey: `session:${session.id}`,
+    accountUid: account.uid,
+  });
   const live = liveCode(latest);
   return {
     currentEmail: maskEmail(account.logonEmail),
@@ -35,7 +45,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-type ActionData = { fieldErrors: { newEmail?: string; code?: string }; inUse?: boolean; error?: string; sentTo?: string };
+type ActionData = {
+  fieldErrors: { newEmail?: string; code?: string };
+  inUse?: boolean;
+  error?: string;
+  sentTo?: string;
+};
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { account, session } = await requireAllowed(request, context, 'change', 'LogonEmail');
@@ -47,7 +62,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const result = await sendNewEmailCode(context.services, session, account, newEmail, meta);
     if (result.ok) return redirect('/account/security/logon-email/new');
     if (result.reason === 'window') throw redirect(EXPIRED);
-    if (result.reason === 'invalid') return data<ActionData>({ fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse }, { status: result.problem.tooMany ? 429 : 400 });
+    if (result.reason === 'invalid')
+      return data<ActionData>(
+        { fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse },
+        { status: result.problem.tooMany ? 429 : 400 },
+      );
     return data<ActionData>({ fieldErrors: {}, error: issueErrorMessage(result) }, { status: 429 });
   }
   if (intent === 'change-address') {
@@ -63,18 +82,35 @@ export async function action({ request, context }: ActionFunctionArgs) {
       for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as 'newEmail' | 'code'] ??= issue.message;
       return data<ActionData>({ fieldErrors }, { status: 400 });
     }
-    const result = await confirmNewEmail(context.services, session, account, parsed.data.newEmail, parsed.data.code, meta);
+    const result = await confirmNewEmail(
+      context.services,
+      session,
+      account,
+      parsed.data.newEmail,
+      parsed.data.code,
+      meta,
+    );
     if (result.ok) return redirect(DONE);
     // Refused — because this is a second submit of a change that went through (a double click, a retry
     // after a lost answer, its twin racing it)? Then the first one's outcome.
-    const current = await context.services.prisma.account.findUnique({ where: { uid: account.uid }, select: { logonEmail: true, logonEmailChangedAt: true } });
+    const current = await context.services.prisma.account.findUnique({
+      where: { uid: account.uid },
+      select: { logonEmail: true, logonEmailChangedAt: true },
+    });
     if (current && alreadyChangedTo(current, parsed.data.newEmail)) return redirect(DONE);
     if (result.reason === 'window') throw redirect(EXPIRED);
-    if (result.reason === 'invalid') return data<ActionData>({ fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse }, { status: result.problem.tooMany ? 429 : 409 });
+    if (result.reason === 'invalid')
+      return data<ActionData>(
+        { fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse },
+        { status: result.problem.tooMany ? 429 : 409 },
+      );
     return data<ActionData>({ fieldErrors: { code: checkErrorMessage(result.check) } }, { status: 400 });
   }
   // A form without its intent that carries the address just changed to: a repeat of that change.
-  const current = await context.services.prisma.account.findUnique({ where: { uid: account.uid }, select: { logonEmail: true, logonEmailChangedAt: true } });
+  const current = await context.services.prisma.account.findUnique({
+    where: { uid: account.uid },
+    select: { logonEmail: true, logonEmailChangedAt: true },
+  });
   if (current && typeof newEmail === 'string' && newEmail && alreadyChangedTo(current, newEmail)) return redirect(DONE);
   return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
 }
@@ -108,8 +144,8 @@ export default function NewLogonEmail() {
         <h1>Change logon email</h1>
         <Steps current={2} />
         <p className="lead">
-          Current logon email: <span className="mono">{d.currentEmail}</span>. Your identity verification lasts 15 minutes:
-          finish by <time dateTime={d.windowEndsAt}>{d.windowEndsAt.slice(11, 16)} UTC</time>.
+          Current logon email: <span className="mono">{d.currentEmail}</span>. Your identity verification lasts 15
+          minutes: finish by <time dateTime={d.windowEndsAt}>{d.windowEndsAt.slice(11, 16)} UTC</time>.
         </p>
         {/* A code error is shown at the code field; when the code is dead there is no field, so here. */}
         <FormError>{result?.error ?? (d.pendingEmail ? undefined : server.code)}</FormError>
@@ -200,13 +236,13 @@ export default function NewLogonEmail() {
           <p>Changing your logon email is a risky operation that directly affects account ownership.</p>
           <ul>
             <li>
-              Before you perform this operation, ensure that you own the new email address. You must confirm that you have full
-              control over the new mailbox. Do not use a mailbox that belongs to someone else or is shared.
+              Before you perform this operation, ensure that you own the new email address. You must confirm that you
+              have full control over the new mailbox. Do not use a mailbox that belongs to someone else or is shared.
             </li>
             <li>
               After the change is complete, you can no longer use the original logon email to log on. All future logons,
-              password retrievals, and security notifications are sent to the new logon email. You must keep your new email
-              address secure.
+              password retrievals, and security notifications are sent to the new logon email. You must keep your new
+              email address secure.
             </li>
           </ul>
         </div>

@@ -18,11 +18,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { prisma, config } = context.services;
   const [provider, ramUsers, ramRoles] = await Promise.all([
     prisma.identityProvider.findUnique({ where: { accountUid: account.uid } }),
-    prisma.ramUser.findMany({ where: { accountUid: account.uid }, orderBy: { name: 'asc' }, select: { id: true, name: true, displayName: true } }),
+    prisma.ramUser.findMany({
+      where: { accountUid: account.uid },
+      orderBy: { name: 'asc' },
+      select: { id: true, name: true, displayName: true },
+    }),
     prisma.ramRole.findMany({
       where: { accountUid: account.uid },
       orderBy: { name: 'asc' },
-      select: { id: true, name: true, description: true, assumers: { select: { ramUser: { select: { name: true } } } } },
+      select: {
+        id: true,
+        name: true,
+        description: true,
+        assumers: { select: { ramUser: { select: { name: true } } } },
+      },
     }),
   ]);
   return {
@@ -42,7 +51,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       : null,
     redirectUri: redirectUriFor(config, request),
     ramUsers: ramUsers.map((u) => ({ ...u, signInName: `${u.name}@${account.uid}.onaliyun.com` })),
-    ramRoles: ramRoles.map((r) => ({ id: r.id, name: r.name, description: r.description, assumers: r.assumers.map((a) => a.ramUser.name).sort() })),
+    ramRoles: ramRoles.map((r) => ({
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      assumers: r.assumers.map((a) => a.ramUser.name).sort(),
+    })),
   };
 }
 
@@ -63,21 +77,43 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
   // What a refused form typed, for the page without JavaScript: never the client secret.
   const text = (name: string, max: number) => String(form.get(name) ?? '').slice(0, max);
-  const typed = { issuer: text('issuer', 2048), clientId: text('clientId', 512), userClaim: text('userClaim', 200), roleClaim: text('roleClaim', 200), mode: text('mode', 10), enabled: form.get('enabled') === 'on' };
-  if (!parsed.success) return data({ ok: false as const, fieldErrors: fieldErrorsOf<keyof FieldErrors>(parsed.error), typed }, { status: 400 });
+  const typed = {
+    issuer: text('issuer', 2048),
+    clientId: text('clientId', 512),
+    userClaim: text('userClaim', 200),
+    roleClaim: text('roleClaim', 200),
+    mode: text('mode', 10),
+    enabled: form.get('enabled') === 'on',
+  };
+  if (!parsed.success)
+    return data(
+      { ok: false as const, fieldErrors: fieldErrorsOf<keyof FieldErrors>(parsed.error), typed },
+      { status: 400 },
+    );
   const input = parsed.data;
   const fieldErrors: FieldErrors = {};
   // Kept exactly as typed: the issuer must match the one in the IdP's discovery document.
   const issuer = input.issuer;
   const problem = issuerProblem(issuer, config.mode !== 'production');
   if (problem) fieldErrors.issuer = problem;
-  const existing = await prisma.identityProvider.findUnique({ where: { accountUid: account.uid }, select: { id: true } });
+  const existing = await prisma.identityProvider.findUnique({
+    where: { accountUid: account.uid },
+    select: { id: true },
+  });
   const secret = input.clientSecret.trim();
-  if (!existing && !secret) fieldErrors.clientSecret = 'Enter the client secret the identity provider gave this portal.';
+  if (!existing && !secret)
+    fieldErrors.clientSecret = 'Enter the client secret the identity provider gave this portal.';
   if (Object.keys(fieldErrors).length) return data({ ok: false as const, fieldErrors, typed }, { status: 400 });
 
   const meta = requestMeta(context, request);
-  const values = { issuer, clientId: input.clientId, userClaim: input.userClaim, roleClaim: input.roleClaim, mode: input.mode, enabled: input.enabled };
+  const values = {
+    issuer,
+    clientId: input.clientId,
+    userClaim: input.userClaim,
+    roleClaim: input.roleClaim,
+    mode: input.mode,
+    enabled: input.enabled,
+  };
   await prisma.$transaction(async (tx) => {
     await tx.identityProvider.upsert({
       where: { accountUid: account.uid },
@@ -109,8 +145,8 @@ export default function SingleSignOn() {
     <ErrorFocus answer={result}>
       <h1>Single sign-on</h1>
       <p className="lead">
-        Account <span className="mono">{d.uid}</span> — one OpenID Connect identity provider signs in RAM users (user-based SSO) or RAM roles
-        (role-based SSO).
+        Account <span className="mono">{d.uid}</span> — one OpenID Connect identity provider signs in RAM users
+        (user-based SSO) or RAM roles (role-based SSO).
       </p>
       <FormStatus>{result?.ok ? 'The identity provider settings were saved.' : null}</FormStatus>
       {Object.keys(errors).length ? <FormError>Check the highlighted fields.</FormError> : null}
@@ -118,8 +154,24 @@ export default function SingleSignOn() {
         <div className="card">
           <h2>Identity provider</h2>
           <Form method="post" noValidate>
-            <TextField label="Issuer URL" name="issuer" type="text" inputMode="url" required defaultValue={v?.issuer ?? ''} error={errors.issuer} hint="Its discovery document is at <issuer>/.well-known/openid-configuration." />
-            <TextField label="Client ID" name="clientId" type="text" required defaultValue={v?.clientId ?? ''} error={errors.clientId} />
+            <TextField
+              label="Issuer URL"
+              name="issuer"
+              type="text"
+              inputMode="url"
+              required
+              defaultValue={v?.issuer ?? ''}
+              error={errors.issuer}
+              hint="Its discovery document is at <issuer>/.well-known/openid-configuration."
+            />
+            <TextField
+              label="Client ID"
+              name="clientId"
+              type="text"
+              required
+              defaultValue={v?.clientId ?? ''}
+              error={errors.clientId}
+            />
             <TextField
               label="Client secret"
               name="clientSecret"
@@ -127,21 +179,42 @@ export default function SingleSignOn() {
               autoComplete="off"
               defaultValue=""
               error={errors.clientSecret}
-              hint={p ? 'Stored encrypted and never shown. Leave empty to keep the current secret.' : 'Stored encrypted and never shown again.'}
+              hint={
+                p
+                  ? 'Stored encrypted and never shown. Leave empty to keep the current secret.'
+                  : 'Stored encrypted and never shown again.'
+              }
             />
             <fieldset className="field">
               <legend>Mode</legend>
               <label className="choice">
-                <input type="radio" name="mode" value="USER" defaultChecked={(v?.mode ?? 'USER') !== 'ROLE'} /> User-based SSO — the user claim names a RAM user
+                <input type="radio" name="mode" value="USER" defaultChecked={(v?.mode ?? 'USER') !== 'ROLE'} />{' '}
+                User-based SSO — the user claim names a RAM user
               </label>
               <label className="choice">
-                <input type="radio" name="mode" value="ROLE" defaultChecked={v?.mode === 'ROLE'} /> Role-based SSO — the role claim names a RAM role (1-hour
-                role sessions)
+                <input type="radio" name="mode" value="ROLE" defaultChecked={v?.mode === 'ROLE'} /> Role-based SSO — the
+                role claim names a RAM role (1-hour role sessions)
               </label>
               {errors.mode ? <p className="field-error">{errors.mode}</p> : null}
             </fieldset>
-            <TextField label="User claim" name="userClaim" type="text" required defaultValue={v?.userClaim ?? 'preferred_username'} error={errors.userClaim} hint="ID token claim whose value is the RAM user name (user-based SSO)." />
-            <TextField label="Role claim" name="roleClaim" type="text" required defaultValue={v?.roleClaim ?? 'role'} error={errors.roleClaim} hint="ID token claim whose value is the RAM role name (role-based SSO)." />
+            <TextField
+              label="User claim"
+              name="userClaim"
+              type="text"
+              required
+              defaultValue={v?.userClaim ?? 'preferred_username'}
+              error={errors.userClaim}
+              hint="ID token claim whose value is the RAM user name (user-based SSO)."
+            />
+            <TextField
+              label="Role claim"
+              name="roleClaim"
+              type="text"
+              required
+              defaultValue={v?.roleClaim ?? 'role'}
+              error={errors.roleClaim}
+              hint="ID token claim whose value is the RAM role name (role-based SSO)."
+            />
             <label className="choice">
               <input type="checkbox" name="enabled" defaultChecked={v?.enabled ?? true} /> Single sign-on is enabled
             </label>
@@ -154,12 +227,16 @@ export default function SingleSignOn() {
         </div>
         <div className="card">
           <h2>At your identity provider</h2>
-          <p>Register this portal as a confidential client (authorization code flow with PKCE, client_secret_basic) with the redirect URI</p>
+          <p>
+            Register this portal as a confidential client (authorization code flow with PKCE, client_secret_basic) with
+            the redirect URI
+          </p>
           <p className="mono" data-testid="redirect-uri">
             {d.redirectUri}
           </p>
           <p>
-            Your users start at the sign-in page with <strong>Sign in with SSO</strong> and the account <span className="mono">{signInRef}</span>.
+            Your users start at the sign-in page with <strong>Sign in with SSO</strong> and the account{' '}
+            <span className="mono">{signInRef}</span>.
           </p>
           {p ? (
             <p className="small muted">

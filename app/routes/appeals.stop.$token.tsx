@@ -4,7 +4,11 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { readStopLink, stopAppealByOwner, type StopLink } from '~/appeals/owner-stop.server';
 import { requestMeta } from '~/lib/request.server';
 
-export const meta: MetaFunction = () => [{ title: 'Stop an appeal — Account Recovery Desk' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'same-origin' }];
+export const meta: MetaFunction = () => [
+  { title: 'Stop an appeal — Account Recovery Desk' },
+  { name: 'robots', content: 'noindex' },
+  { name: 'referrer', content: 'same-origin' },
+];
 
 /**
  * "Stop this — I still have access", from the warning mailed to the account's current email and phone.
@@ -34,12 +38,20 @@ export default function StopAppeal() {
       {link.state === 'live' ? (
         <div className="card">
           <p>
-            Someone filed appeal <strong className="mono">{link.caseNumber}</strong> to change the logon email of your account.
-            {link.handoverAt ? ` It was approved and takes effect on ${new Date(link.handoverAt).toUTCString()}.` : ' Our support team has not decided it yet.'}
+            Someone filed appeal <strong className="mono">{link.caseNumber}</strong> to change the logon email of your
+            account.
+            {link.handoverAt
+              ? ` It was approved and takes effect on ${new Date(link.handoverAt).toUTCString()}.`
+              : ' Our support team has not decided it yet.'}
           </p>
-          <p>If you still have access to your account and did not ask for this, stop it. Nothing on your account changes, and the case is closed for good.</p>
+          <p>
+            If you still have access to your account and did not ask for this, stop it. Nothing on your account changes,
+            and the case is closed for good.
+          </p>
           <Form method="post">
-            <button type="submit" disabled={busy}>Stop this — I still have access</button>
+            <button type="submit" disabled={busy}>
+              Stop this — I still have access
+            </button>
           </Form>
           <p className="small muted">If you did file this appeal yourself, close this page: nothing happens.</p>
         </div>
@@ -48,7 +60,10 @@ export default function StopAppeal() {
           <p>
             Appeal <strong className="mono">{link.caseNumber}</strong> is stopped. Nothing on your account was changed.
           </p>
-          <p>Someone may know details of your account: sign in and check your password and secure phone in Security Settings.</p>
+          <p>
+            Someone may know details of your account: sign in and check your password and secure phone in Security
+            Settings.
+          </p>
         </div>
       ) : link.state === 'ended' ? (
         <div className="notice warn" role="alert">

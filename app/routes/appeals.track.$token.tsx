@@ -4,7 +4,17 @@ import { useEffect, useRef } from 'react';
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useParams } from '@remix-run/react';
 import { customerStatus, EVIDENCE_LIMITS, isOnHold, OPEN_STATUSES } from '~/appeals/options';
 import { slaWorkingDays } from '~/appeals/sla';
-import { CaseClosed, CUSTOMER_WITHDREW, YOU_WITHDREW, findByTrackingToken, isReplacedTrackingToken, replySentCookie, replyToAppeal, StaleCase, withdrawAppeal } from '~/appeals/tracking.server';
+import {
+  CaseClosed,
+  CUSTOMER_WITHDREW,
+  YOU_WITHDREW,
+  findByTrackingToken,
+  isReplacedTrackingToken,
+  replySentCookie,
+  replyToAppeal,
+  StaleCase,
+  withdrawAppeal,
+} from '~/appeals/tracking.server';
 import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
 import { isMultipart } from '~/appeals/submission-gate.server';
 import { withStoredFiles } from '~/appeals/evidence-store.server';
@@ -12,7 +22,11 @@ import { requestMeta } from '~/lib/request.server';
 import { ErrorFocus, firstInvalidField, FormError, FormStatus } from '~/components/form';
 
 // same-origin: the private link never reaches another site, and this page's own posts keep their Origin (no-referrer made it "null").
-export const meta: MetaFunction = () => [{ title: 'Your appeal — Account Recovery Desk' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'same-origin' }];
+export const meta: MetaFunction = () => [
+  { title: 'Your appeal — Account Recovery Desk' },
+  { name: 'robots', content: 'noindex' },
+  { name: 'referrer', content: 'same-origin' },
+];
 
 // Every new email about a case rotates its link, so an older link is as unknown as a made-up one — and
 // answers the same, so the words must cover both without telling whether a case exists.
@@ -27,44 +41,54 @@ const WITHDRAW_UNCONFIRMED = 'The appeal was not withdrawn: confirm it with Yes,
 
 /** The answer to a link that opens no case: 410 when a newer link replaced it, else 404. */
 async function unknownLink(services: Parameters<typeof findByTrackingToken>[0], token: string): Promise<Response> {
-  return (await isReplacedTrackingToken(services, token)) ? new Response(REPLACED, { status: 410 }) : new Response(NOT_FOUND, { status: 404 });
+  return (await isReplacedTrackingToken(services, token))
+    ? new Response(REPLACED, { status: 410 })
+    : new Response(NOT_FOUND, { status: 404 });
 }
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const appeal = await findByTrackingToken(context.services, params.token ?? '');
   if (!appeal) throw await unknownLink(context.services, params.token ?? '');
   const search = new URL(request.url).searchParams;
-  const status = customerStatus(appeal.status, { rejectFinal: appeal.rejectFinal, newEmail: appeal.newEmail, handoverAt: appeal.handoverAt, handedOverAt: appeal.handedOverAt });
+  const status = customerStatus(appeal.status, {
+    rejectFinal: appeal.rejectFinal,
+    newEmail: appeal.newEmail,
+    handoverAt: appeal.handoverAt,
+    handedOverAt: appeal.handedOverAt,
+  });
   // Set by the redirect after a reply (so a reload does not send it again) and read once.
   const sentCookie = replySentCookie(context.services.config);
   const said: unknown = await sentCookie.parse(request.headers.get('Cookie'));
   const headers = new Headers();
   if (said !== null) headers.append('Set-Cookie', await sentCookie.serialize('', { maxAge: 0 }));
-  return data({
-    caseNumber: appeal.caseNumber,
-    status: appeal.status,
-    statusLabel: status.label,
-    tone: status.tone,
-    open: OPEN_STATUSES.includes(appeal.status),
-    // Approved, before the handover: the page says when it takes effect, and it can still be withdrawn.
-    onHold: isOnHold(appeal),
-    submittedAt: appeal.submittedAt.toISOString(),
-    dueAt: appeal.slaDueAt.toISOString(),
-    slaDays: slaWorkingDays(appeal.origin),
-    paused: appeal.status === 'AWAITING_CUSTOMER',
-    messages: appeal.messages.map((m) => ({
-      id: m.id,
-      who: m.author === 'CUSTOMER' ? 'You' : m.author === 'STAFF' ? 'Support' : 'Account Recovery Desk',
-      // The customer reads their own withdrawal in their words (staff read it as stored).
-      body: m.author === 'SYSTEM' && m.body === CUSTOMER_WITHDREW ? YOU_WITHDREW : m.body,
-      at: m.createdAt.toISOString(),
-      files: m.evidence.map((e) => e.originalName),
-    })),
-    files: appeal.evidence.map((e) => ({ name: e.originalName, deleted: Boolean(e.deletedAt) })),
-    replySent: said === appeal.caseNumber,
-    // Set by the first step of Withdraw.
-    confirmWithdraw: search.get('withdraw') === 'confirm',
-  }, { headers });
+  return data(
+    {
+      caseNumber: appeal.caseNumber,
+      status: appeal.status,
+      statusLabel: status.label,
+      tone: status.tone,
+      open: OPEN_STATUSES.includes(appeal.status),
+      // Approved, before the handover: the page says when it takes effect, and it can still be withdrawn.
+      onHold: isOnHold(appeal),
+      submittedAt: appeal.submittedAt.toISOString(),
+      dueAt: appeal.slaDueAt.toISOString(),
+      slaDays: slaWorkingDays(appeal.origin),
+      paused: appeal.status === 'AWAITING_CUSTOMER',
+      messages: appeal.messages.map((m) => ({
+        id: m.id,
+        who: m.author === 'CUSTOMER' ? 'You' : m.author === 'STAFF' ? 'Support' : 'Account Recovery Desk',
+        // The customer reads their own withdrawal in their words (staff read it as stored).
+        body: m.author === 'SYSTEM' && m.body === CUSTOMER_WITHDREW ? YOU_WITHDREW : m.body,
+        at: m.createdAt.toISOString(),
+        files: m.evidence.map((e) => e.originalName),
+      })),
+      files: appeal.evidence.map((e) => ({ name: e.originalName, deleted: Boolean(e.deletedAt) })),
+      replySent: said === appeal.caseNumber,
+      // Set by the first step of Withdraw.
+      confirmWithdraw: search.get('withdraw') === 'confirm',
+    },
+    { headers },
+  );
 }
 
 type ActionData = { fieldErrors: Record<string, string>; error?: string; message?: string; confirmWithdraw?: boolean };
@@ -75,16 +99,31 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (!appeal) throw await unknownLink(services, params.token ?? '');
   const meta = requestMeta(context, request);
   // A reply with files to a closed case would be refused after reading them: refused before instead.
-  if (isMultipart(request) && !OPEN_STATUSES.includes(appeal.status)) return data<ActionData>({ fieldErrors: {}, error: new CaseClosed().message }, { status: 409 });
+  if (isMultipart(request) && !OPEN_STATUSES.includes(appeal.status))
+    return data<ActionData>({ fieldErrors: {}, error: new CaseClosed().message }, { status: 409 });
   const { fields, uploads, tooLarge, refused } = await parseFormWithFiles(request, { client: context.clientIp });
   if (refused) return data<ActionData>({ fieldErrors: {}, error: refused.message }, { status: refused.status });
-  if (tooLarge) return data<ActionData>({ fieldErrors: { otherEvidence: 'The files are too large together: at most 5 files of 10 MB each.' } }, { status: 413 });
+  if (tooLarge)
+    return data<ActionData>(
+      { fieldErrors: { otherEvidence: 'The files are too large together: at most 5 files of 10 MB each.' } },
+      { status: 413 },
+    );
   try {
     if (fields.intent === 'withdraw') {
       // Withdrawing closes the case for good: only the confirmation step's button (confirm=yes) does it.
-      if (fields.confirm !== 'yes') return data<ActionData>({ fieldErrors: {}, error: WITHDRAW_UNCONFIRMED, confirmWithdraw: true }, { status: 400 });
+      if (fields.confirm !== 'yes')
+        return data<ActionData>(
+          { fieldErrors: {}, error: WITHDRAW_UNCONFIRMED, confirmWithdraw: true },
+          { status: 400 },
+        );
       const outcome = await withdrawAppeal(services, { appealId: appeal.id, meta });
-      return data<ActionData>({ fieldErrors: {}, message: outcome === 'already' ? 'This appeal was already withdrawn.' : 'Your appeal was withdrawn. Nothing on the account was changed.' });
+      return data<ActionData>({
+        fieldErrors: {},
+        message:
+          outcome === 'already'
+            ? 'This appeal was already withdrawn.'
+            : 'Your appeal was withdrawn. Nothing on the account was changed.',
+      });
     }
     if (fields.intent === 'reply') {
       const body = (fields.body ?? '').trim();
@@ -92,13 +131,19 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       if (body.length > 5000) errors.body = 'Use at most 5000 characters.';
       if (!body && uploads.length === 0) errors.body = 'Write a message, or attach a file.';
       const vetted = await vetUploads(uploads.map((u) => ({ ...u, field: 'otherEvidence' })));
-      if (vetted.errors.otherEvidence || vetted.errors.files) errors.otherEvidence = (vetted.errors.otherEvidence ?? vetted.errors.files)!;
+      if (vetted.errors.otherEvidence || vetted.errors.files)
+        errors.otherEvidence = (vetted.errors.otherEvidence ?? vetted.errors.files)!;
       if (Object.keys(errors).length) return data<ActionData>({ fieldErrors: errors }, { status: 400 });
-      await withStoredFiles(services.evidence, vetted.files, (files) => replyToAppeal(services, { appealId: appeal.id, body, files, meta }));
-      return redirect(`/appeals/track/${params.token}`, { headers: { 'Set-Cookie': await replySentCookie(services.config).serialize(appeal.caseNumber) } });
+      await withStoredFiles(services.evidence, vetted.files, (files) =>
+        replyToAppeal(services, { appealId: appeal.id, body, files, meta }),
+      );
+      return redirect(`/appeals/track/${params.token}`, {
+        headers: { 'Set-Cookie': await replySentCookie(services.config).serialize(appeal.caseNumber) },
+      });
     }
   } catch (err) {
-    if (err instanceof CaseClosed || err instanceof StaleCase) return data<ActionData>({ fieldErrors: {}, error: err.message }, { status: 409 });
+    if (err instanceof CaseClosed || err instanceof StaleCase)
+      return data<ActionData>({ fieldErrors: {}, error: err.message }, { status: 409 });
     throw err;
   }
   return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
@@ -127,7 +172,11 @@ export default function TrackAppeal() {
     <ErrorFocus answer={result}>
       <div className="narrow">
         <h1>Appeal {d.caseNumber}</h1>
-        <div className={`notice ${d.tone === 'ok' ? 'ok' : d.tone === 'bad' ? 'error' : d.tone === 'warn' ? 'warn' : ''}`} role="status" data-testid="appeal-status">
+        <div
+          className={`notice ${d.tone === 'ok' ? 'ok' : d.tone === 'bad' ? 'error' : d.tone === 'warn' ? 'warn' : ''}`}
+          role="status"
+          data-testid="appeal-status"
+        >
           <p>
             <strong>{d.statusLabel}</strong>
           </p>
@@ -150,7 +199,9 @@ export default function TrackAppeal() {
             <Form method="post" action={trackPath} className="actions">
               <input type="hidden" name="intent" value="withdraw" />
               <input type="hidden" name="confirm" value="yes" />
-              <button type="submit" disabled={busy}>Yes, withdraw</button>
+              <button type="submit" disabled={busy}>
+                Yes, withdraw
+              </button>
               <Link className="button secondary" to={trackPath}>
                 Keep my appeal
               </Link>
@@ -174,7 +225,8 @@ export default function TrackAppeal() {
           </ol>
           {d.files.length ? (
             <p className="small files-sent" data-testid="files-sent">
-              Files sent with the appeal: {d.files.map((f) => (f.deleted ? `${f.name} (deleted after the retention period)` : f.name)).join(', ')}
+              Files sent with the appeal:{' '}
+              {d.files.map((f) => (f.deleted ? `${f.name} (deleted after the retention period)` : f.name)).join(', ')}
             </p>
           ) : null}
         </section>
@@ -182,44 +234,72 @@ export default function TrackAppeal() {
         {d.open ? (
           <>
             <h2>Reply</h2>
-            <Form method="post" action={trackPath} encType="multipart/form-data" className="card" noValidate ref={replyForm}>
+            <Form
+              method="post"
+              action={trackPath}
+              encType="multipart/form-data"
+              className="card"
+              noValidate
+              ref={replyForm}
+            >
               <input type="hidden" name="intent" value="reply" />
               <div className="field">
                 <label htmlFor="reply-body">Your message</label>
                 <textarea
-                    id="reply-body"
-                    name="body"
-                    rows={5}
-                    maxLength={5000}
-                    aria-invalid={errors.body ? true : undefined}
-                    aria-describedby={errors.body ? 'reply-body-error' : undefined}
-                    autoFocus={firstInvalidField(result) === 'body'}
-                  />
-                {errors.body ? <p className="field-error" id="reply-body-error">{errors.body}</p> : null}
+                  id="reply-body"
+                  name="body"
+                  rows={5}
+                  maxLength={5000}
+                  aria-invalid={errors.body ? true : undefined}
+                  aria-describedby={errors.body ? 'reply-body-error' : undefined}
+                  autoFocus={firstInvalidField(result) === 'body'}
+                />
+                {errors.body ? (
+                  <p className="field-error" id="reply-body-error">
+                    {errors.body}
+                  </p>
+                ) : null}
               </div>
               <div className="field">
                 <label htmlFor="reply-files">Add files (optional)</label>
-                <p className="hint" id="reply-files-hint">JPEG, PNG or PDF, at most 10 MB each, {EVIDENCE_LIMITS.maxFiles} files at a time.</p>
-                <input id="reply-files" type="file" name="otherEvidence" multiple accept="image/jpeg,image/png,application/pdf" aria-describedby={`reply-files-hint${errors.otherEvidence ? ' reply-files-error' : ''}`} aria-invalid={errors.otherEvidence ? true : undefined} autoFocus={firstInvalidField(result) === 'otherEvidence'} />
-                {errors.otherEvidence ? <p className="field-error" id="reply-files-error">{errors.otherEvidence}</p> : null}
+                <p className="hint" id="reply-files-hint">
+                  JPEG, PNG or PDF, at most 10 MB each, {EVIDENCE_LIMITS.maxFiles} files at a time.
+                </p>
+                <input
+                  id="reply-files"
+                  type="file"
+                  name="otherEvidence"
+                  multiple
+                  accept="image/jpeg,image/png,application/pdf"
+                  aria-describedby={`reply-files-hint${errors.otherEvidence ? ' reply-files-error' : ''}`}
+                  aria-invalid={errors.otherEvidence ? true : undefined}
+                  autoFocus={firstInvalidField(result) === 'otherEvidence'}
+                />
+                {errors.otherEvidence ? (
+                  <p className="field-error" id="reply-files-error">
+                    {errors.otherEvidence}
+                  </p>
+                ) : null}
               </div>
               <div className="actions">
-                <button type="submit" disabled={busy}>Send reply</button>
+                <button type="submit" disabled={busy}>
+                  Send reply
+                </button>
               </div>
             </Form>
           </>
         ) : null}
         {(d.open || d.onHold) && !confirmingWithdrawal ? (
-              <>
-                <h2>Withdraw</h2>
-                {/* The first step only asks (a page of its own, so it works without JavaScript); the question's button withdraws. */}
-                <Form method="get" action={trackPath} className="card">
-                  <p>If you no longer need this appeal, you can withdraw it. Nothing on the account changes.</p>
-                  <button type="submit" name="withdraw" value="confirm" className="secondary">
-                    Withdraw appeal
-                  </button>
-                </Form>
-              </>
+          <>
+            <h2>Withdraw</h2>
+            {/* The first step only asks (a page of its own, so it works without JavaScript); the question's button withdraws. */}
+            <Form method="get" action={trackPath} className="card">
+              <p>If you no longer need this appeal, you can withdraw it. Nothing on the account changes.</p>
+              <button type="submit" name="withdraw" value="confirm" className="secondary">
+                Withdraw appeal
+              </button>
+            </Form>
+          </>
         ) : null}
       </div>
     </ErrorFocus>

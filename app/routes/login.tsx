@@ -36,7 +36,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       const start = new URLSearchParams({ account: entry.accountRef });
       const redirectTo = url.searchParams.get('redirectTo');
       if (redirectTo) start.set('redirectTo', safeRedirectPath(redirectTo));
-      sso = { account: entry.accountRef, idpHost: new URL(entry.provider.issuer).host, startHref: `/sso/start?${start}` };
+      sso = {
+        account: entry.accountRef,
+        idpHost: new URL(entry.provider.issuer).host,
+        startHref: `/sso/start?${start}`,
+      };
     } else {
       ssoError ??= entry.code;
     }
@@ -47,7 +51,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const headers = new Headers();
   if (reason) headers.append('Set-Cookie', await clearSessionCookie(context.services.config));
   return data(
-    { sso, ssoAccount, ssoError: ssoError ? SSO_FAILURES[ssoError] : null, roleEnded: url.searchParams.get('role_ended') === '1', signedOut: reason ? SIGNED_OUT_MESSAGES[reason] : null },
+    {
+      sso,
+      ssoAccount,
+      ssoError: ssoError ? SSO_FAILURES[ssoError] : null,
+      roleEnded: url.searchParams.get('role_ended') === '1',
+      signedOut: reason ? SIGNED_OUT_MESSAGES[reason] : null,
+    },
     { headers },
   );
 }
@@ -75,7 +85,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(redirectTo, { headers: { 'Set-Cookie': await commitSessionCookie(services.config, token) } });
   } catch (err) {
     if (err instanceof LoginRefused) {
-      if (err.kind === 'throttled') return data({ error: err.message, login }, { status: 429, headers: { 'Retry-After': String(err.retryAfterSec ?? 60) } });
+      if (err.kind === 'throttled')
+        return data(
+          { error: err.message, login },
+          { status: 429, headers: { 'Retry-After': String(err.retryAfterSec ?? 60) } },
+        );
       return data({ error: err.message, login }, { status: 401 });
     }
     throw err;
@@ -94,7 +108,9 @@ export default function Login() {
     <ErrorFocus answer={result}>
       <div className="narrow">
         <h1>Sign in</h1>
-        <p className="lead">Account owners sign in with the logon email. RAM users sign in with name@&lt;UID&gt;.onaliyun.com.</p>
+        <p className="lead">
+          Account owners sign in with the logon email. RAM users sign in with name@&lt;UID&gt;.onaliyun.com.
+        </p>
         {d.signedOut && !result ? (
           <div className="notice warn" role="status" data-testid="signed-out-reason">
             <p>{d.signedOut}</p>
@@ -105,12 +121,26 @@ export default function Login() {
             <p>Your role session has ended and the RAM user session behind it is no longer active. Sign in again.</p>
           </div>
         ) : null}
-        <FormStatus>{params.get('reset') === '1' && !result ? RESET_MESSAGES.done : params.get('password') === 'set' && !result ? 'Your password is set. Sign in with your logon email and the new password.' : null}</FormStatus>
+        <FormStatus>
+          {params.get('reset') === '1' && !result
+            ? RESET_MESSAGES.done
+            : params.get('password') === 'set' && !result
+              ? 'Your password is set. Sign in with your logon email and the new password.'
+              : null}
+        </FormStatus>
         <div className="card">
           <FormError>{result?.error}</FormError>
           <Form method="post" noValidate ref={passwordForm}>
             <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
-            <TextField label="Logon name" name="login" type="text" autoComplete="username" required defaultValue={result?.login ?? ''} autoFocus={!result && !d.sso && !d.ssoError} />
+            <TextField
+              label="Logon name"
+              name="login"
+              type="text"
+              autoComplete="username"
+              required
+              defaultValue={result?.login ?? ''}
+              autoFocus={!result && !d.sso && !d.ssoError}
+            />
             <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
             <div className="actions">
               <button type="submit" disabled={busy}>
@@ -121,7 +151,10 @@ export default function Login() {
         </div>
         <div className="card" id="sso">
           <h2>Sign in with SSO</h2>
-          <p className="small muted">For RAM users and roles of an account that signs in through its enterprise identity provider (OpenID Connect).</p>
+          <p className="small muted">
+            For RAM users and roles of an account that signs in through its enterprise identity provider (OpenID
+            Connect).
+          </p>
           {d.ssoError ? (
             <div className="notice error" role="alert" data-testid="sso-error">
               <p>{d.ssoError}</p>
@@ -144,7 +177,14 @@ export default function Login() {
           ) : (
             <Form method="get" action="/login" noValidate>
               <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
-              <TextField label="Account UID or alias" name="sso_account" type="text" autoComplete="organization" defaultValue={d.ssoAccount} hint="The 16-digit account ID, or the account alias your administrator gave you." />
+              <TextField
+                label="Account UID or alias"
+                name="sso_account"
+                type="text"
+                autoComplete="organization"
+                defaultValue={d.ssoAccount}
+                hint="The 16-digit account ID, or the account alias your administrator gave you."
+              />
               <div className="actions">
                 <button type="submit" className="secondary">
                   Continue with SSO

@@ -9,7 +9,8 @@ export const meta: MetaFunction = () => [{ title: 'This wasn’t me — Account 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const token = params.token ?? '';
   const link = await readNoticeLink(context.services.prisma, token);
-  if (link.state === 'live') throw redirect(`/appeals/new?scenario=EMAIL_CHANGED_NOT_ME&notice=${encodeURIComponent(token)}`);
+  if (link.state === 'live')
+    throw redirect(`/appeals/new?scenario=EMAIL_CHANGED_NOT_ME&notice=${encodeURIComponent(token)}`);
   return { used: link.state === 'used' ? noticeUsedMessage(link.caseNumber) : null, validDays: NOT_ME_LINK_DAYS };
 }
 
@@ -19,7 +20,10 @@ export default function NotMeLinkEnded() {
     <div className="narrow">
       <h1>{d.used ? 'This link was already used' : 'This link is no longer valid'}</h1>
       <div className="notice warn" role="alert">
-        <p>{d.used ?? `The “This wasn’t me” link is valid for ${d.validDays} days after the notice was sent, and this one has expired or is not known.`}</p>
+        <p>
+          {d.used ??
+            `The “This wasn’t me” link is valid for ${d.validDays} days after the notice was sent, and this one has expired or is not known.`}
+        </p>
       </div>
       <p>
         If someone changed the logon email of your account without you, you can still{' '}

@@ -1,7 +1,14 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { recordAudit } from '~/audit/audit.server';
-import { ROLE_SESSION_MS, commitSessionCookie, createSession, readSessionToken, revokeSessionByToken, safeRedirectPath } from '~/auth/session.server';
+import {
+  ROLE_SESSION_MS,
+  commitSessionCookie,
+  createSession,
+  readSessionToken,
+  revokeSessionByToken,
+  safeRedirectPath,
+} from '~/auth/session.server';
 import { clearParentCookie } from '~/auth/role-session.server';
 import { requestMeta } from '~/lib/request.server';
 import { SsoFailure, chainText } from '~/sso/oidc.server';
@@ -36,7 +43,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         action: 'sso.login',
         accountUid: identity.accountUid,
         meta,
-        data: { principalType: identity.principalType, mode: identity.mode, providerId: identity.providerId, subject: identity.ssoSubject, mappedTo: identity.mappedTo },
+        data: {
+          principalType: identity.principalType,
+          mode: identity.mode,
+          providerId: identity.providerId,
+          subject: identity.ssoSubject,
+          mappedTo: identity.mappedTo,
+        },
       });
       return created;
     });
@@ -46,7 +59,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   } catch (err) {
     if (err instanceof Response) throw err;
     const failure = err instanceof SsoFailure ? err : new SsoFailure('failed', chainText(err));
-    if (!(err instanceof SsoFailure)) services.logger.error({ event: 'sso.failed', step: 'callback', requestId: context.requestId, ...errorFields(err) }, 'single sign-on callback failed');
+    if (!(err instanceof SsoFailure))
+      services.logger.error(
+        { event: 'sso.failed', step: 'callback', requestId: context.requestId, ...errorFields(err) },
+        'single sign-on callback failed',
+      );
     await auditSsoFailure(services, failure, meta);
     return redirect(failureRedirectPath(failure), { headers });
   }

@@ -15,7 +15,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   } catch (err) {
     if (err instanceof Response) throw err; // the redirect to the IdP
     const failure = err instanceof SsoFailure ? err : new SsoFailure('failed', chainText(err));
-    if (!(err instanceof SsoFailure)) services.logger.error({ event: 'sso.failed', step: 'start', requestId: context.requestId, ...errorFields(err) }, 'single sign-on start failed');
+    if (!(err instanceof SsoFailure))
+      services.logger.error(
+        { event: 'sso.failed', step: 'start', requestId: context.requestId, ...errorFields(err) },
+        'single sign-on start failed',
+      );
     await auditSsoFailure(services, failure, requestMeta(context, request));
     return redirect(failureRedirectPath(failure), { headers: { 'Cache-Control': 'no-store' } });
   }

@@ -3,7 +3,15 @@ import { data } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { requireStaff } from '~/staff/session.server';
 import { assertAllowed } from '~/auth/guards.server';
-import { activeFilters, auditPage, auditQuery, caseNumbers, readAuditFilters, staffEmails, type AuditFilters } from '~/audit/audit-log.server';
+import {
+  activeFilters,
+  auditPage,
+  auditQuery,
+  caseNumbers,
+  readAuditFilters,
+  staffEmails,
+  type AuditFilters,
+} from '~/audit/audit-log.server';
 import { recordAudit, stableJson } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { TextField } from '~/components/form';
@@ -24,7 +32,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [emails, cases] = await Promise.all([staffEmails(prisma, page.rows), caseNumbers(prisma, page.rows)]);
   // Reading the log is itself an audited act.
   await prisma.$transaction((tx) =>
-    recordAudit(tx, { actor: { type: 'staff', id: staff.id }, action: 'audit.viewed', meta: requestMeta(context, request), data: { filters: activeFilters(filters), before: before ?? undefined, rows: page.rows.length } }),
+    recordAudit(tx, {
+      actor: { type: 'staff', id: staff.id },
+      action: 'audit.viewed',
+      meta: requestMeta(context, request),
+      data: { filters: activeFilters(filters), before: before ?? undefined, rows: page.rows.length },
+    }),
   );
   const query = new URLSearchParams(Object.entries(activeFilters(filters)) as [string, string][]);
   return data(
@@ -60,7 +73,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 // Kept here (not in the .server module): the browser renders the form too.
-const FILTER_KEYS = ['actor', 'action', 'case', 'account', 'from', 'to'] as const satisfies readonly (keyof AuditFilters)[];
+const FILTER_KEYS = [
+  'actor',
+  'action',
+  'case',
+  'account',
+  'from',
+  'to',
+] as const satisfies readonly (keyof AuditFilters)[];
 
 const LABELS: Record<keyof AuditFilters, { label: string; hint?: string; type?: string }> = {
   actor: { label: 'Actor', hint: 'staff email or id, customer session id' },
@@ -78,24 +98,41 @@ export default function AuditLog() {
   return (
     <div>
       <h1>Audit log</h1>
-      <p className="lead">Every security-relevant event, newest first. Events are append-only and chained by hash; viewing and exporting are recorded too.</p>
+      <p className="lead">
+        Every security-relevant event, newest first. Events are append-only and chained by hash; viewing and exporting
+        are recorded too.
+      </p>
       <Form method="get" action="/staff/admin/audit/verify" className="actions">
-        <button type="submit" className="secondary">Verify the chain</button>
+        <button type="submit" className="secondary">
+          Verify the chain
+        </button>
       </Form>
       <Form method="get" className="card filters" aria-label="Filter the audit log">
         {FILTER_KEYS.map((k) => (
-          <TextField key={k} name={k} label={LABELS[k].label} hint={LABELS[k].hint} type={LABELS[k].type ?? 'text'} defaultValue={d.filters[k]} error={d.errors[k]} />
+          <TextField
+            key={k}
+            name={k}
+            label={LABELS[k].label}
+            hint={LABELS[k].hint}
+            type={LABELS[k].type ?? 'text'}
+            defaultValue={d.filters[k]}
+            error={d.errors[k]}
+          />
         ))}
         <div className="actions">
           <button type="submit">Filter</button>
-          <Link to="/staff/admin/audit" className="button secondary">Clear</Link>
+          <Link to="/staff/admin/audit" className="button secondary">
+            Clear
+          </Link>
           <a href={`/staff/admin/audit.csv${d.query ? `?${d.query}` : ''}`} className="button secondary" download>
             Export CSV
           </a>
         </div>
       </Form>
       {d.rows.length === 0 ? (
-        <p className="notice" role="status">No events match these filters.</p>
+        <p className="notice" role="status">
+          No events match these filters.
+        </p>
       ) : (
         <table aria-label="Audit events">
           <thead>
@@ -116,11 +153,14 @@ export default function AuditLog() {
                 <td className="mono small">{r.id}</td>
                 <td className="small">{r.at.replace('T', ' ').slice(0, 19)}</td>
                 <td className="small">
-                  <span className="badge">{r.actorType}</span> {r.actorEmail ?? <span className="mono">{r.actorId ?? ''}</span>}
+                  <span className="badge">{r.actorType}</span>{' '}
+                  {r.actorEmail ?? <span className="mono">{r.actorId ?? ''}</span>}
                 </td>
                 <td className="mono small">{r.action}</td>
                 <td className="mono small">{r.accountUid ?? ''}</td>
-                <td className="mono small" title={r.appealId ?? undefined}>{r.caseNumber ?? r.appealId ?? ''}</td>
+                <td className="mono small" title={r.appealId ?? undefined}>
+                  {r.caseNumber ?? r.appealId ?? ''}
+                </td>
                 <td className="mono small">{r.ip ?? ''}</td>
                 <td className="mono small">{r.data === '{}' ? '' : r.data}</td>
               </tr>

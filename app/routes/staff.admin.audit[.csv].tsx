@@ -13,11 +13,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const filters = readAuditFilters(new URL(request.url).searchParams);
   const { where, errors } = await auditQuery(prisma, ability, filters);
   if (Object.keys(errors).length) {
-    return new Response(`The filters are not valid:\n${Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    return new Response(
+      `The filters are not valid:\n${Object.entries(errors)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n')}\n`,
+      { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } },
+    );
   }
   // Exporting is itself audited — before the rows are read, so the export is on record even if it breaks off.
   await prisma.$transaction((tx) =>
-    recordAudit(tx, { actor: { type: 'staff', id: staff.id }, action: 'audit.exported', meta: requestMeta(context, request), data: { filters: activeFilters(filters) } }),
+    recordAudit(tx, {
+      actor: { type: 'staff', id: staff.id },
+      action: 'audit.exported',
+      meta: requestMeta(context, request),
+      data: { filters: activeFilters(filters) },
+    }),
   );
   // Every exported row carries its place in the chain (hash and link), so an export can be checked later.
   await sealAll(prisma, true);

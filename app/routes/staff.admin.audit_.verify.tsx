@@ -20,8 +20,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { prisma } = context.services;
   const given = (new URL(request.url).searchParams.get('head') ?? '').trim().slice(0, 200);
   const parsed = given ? /^(\d{1,19}):([0-9a-f]{64})$/i.exec(given) : null;
-  if (given && !parsed) return data({ given, error: HEAD_FORMAT, result: null }, { status: 400, headers: { 'Cache-Control': 'no-store' } });
-  const report = await verifyAuditChain(prisma, 5000, parsed ? { id: BigInt(parsed[1]), hash: parsed[2].toLowerCase() } : undefined);
+  if (given && !parsed)
+    return data({ given, error: HEAD_FORMAT, result: null }, { status: 400, headers: { 'Cache-Control': 'no-store' } });
+  const report = await verifyAuditChain(
+    prisma,
+    5000,
+    parsed ? { id: BigInt(parsed[1]), hash: parsed[2].toLowerCase() } : undefined,
+  );
   const result = {
     ok: report.firstBrokenId === null,
     checked: report.checked,
@@ -30,7 +35,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     head: report.head ? `${report.head.id}:${report.head.hash}` : null,
   };
   await prisma.$transaction((tx) =>
-    recordAudit(tx, { actor: { type: 'staff', id: staff.id }, action: 'audit.verified', meta: requestMeta(context, request), data: { ok: result.ok, checked: result.checked, firstBrokenId: result.firstBrokenId, expectedHead: given || undefined } }),
+    recordAudit(tx, {
+      actor: { type: 'staff', id: staff.id },
+      action: 'audit.verified',
+      meta: requestMeta(context, request),
+      data: {
+        ok: result.ok,
+        checked: result.checked,
+        firstBrokenId: result.firstBrokenId,
+        expectedHead: given || undefined,
+      },
+    }),
   );
   return data({ given, error: null, result }, { headers: { 'Cache-Control': 'no-store' } });
 }
@@ -55,8 +70,8 @@ export default function VerifyAuditChain() {
               </p>
               {result.head ? (
                 <p className="small">
-                  Head <span className="mono">{result.head}</span>. Keep it somewhere the database&apos;s administrators cannot edit (a ticket, a mail); entering it
-                  here later proves that nothing up to it was cut off.
+                  Head <span className="mono">{result.head}</span>. Keep it somewhere the database&apos;s administrators
+                  cannot edit (a ticket, a mail); entering it here later proves that nothing up to it was cut off.
                 </p>
               ) : null}
             </>
@@ -69,10 +84,18 @@ export default function VerifyAuditChain() {
         </div>
       ) : null}
       <Form method="get" className="card" aria-label="Verify the audit chain">
-        <TextField name="head" label="Head from an earlier check (optional)" hint="<event id>:<hash>" defaultValue={given} error={error ?? undefined} />
+        <TextField
+          name="head"
+          label="Head from an earlier check (optional)"
+          hint="<event id>:<hash>"
+          defaultValue={given}
+          error={error ?? undefined}
+        />
         <div className="actions">
           <button type="submit">Verify the chain</button>
-          <Link to="/staff/admin/audit" className="button secondary">Back to the audit log</Link>
+          <Link to="/staff/admin/audit" className="button secondary">
+            Back to the audit log
+          </Link>
         </div>
       </Form>
     </div>

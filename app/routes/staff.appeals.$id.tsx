@@ -1,6 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
-import { useActionData, useLoaderData, useNavigation, useRevalidator, type ShouldRevalidateFunction } from '@remix-run/react';
+import {
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useRevalidator,
+  type ShouldRevalidateFunction,
+} from '@remix-run/react';
 import { subject } from '@casl/ability';
 import { z } from 'zod';
 import { requireStaff } from '~/staff/session.server';
@@ -12,7 +18,17 @@ import { REJECT_REASONS } from '~/appeals/review';
 import { loadCaseView } from '~/appeals/case-view.server';
 import { useCaseLive } from '~/appeals/use-case-live';
 import {
-  addInternalNote, approveAppeal, claimAppeal, reassignAppeal, rejectAppeal, releaseAppeal, requestInformation, secondApproveAppeal, updateChecklist, type DecisionResult, type StaffActor,
+  addInternalNote,
+  approveAppeal,
+  claimAppeal,
+  reassignAppeal,
+  rejectAppeal,
+  releaseAppeal,
+  requestInformation,
+  secondApproveAppeal,
+  updateChecklist,
+  type DecisionResult,
+  type StaffActor,
 } from '~/appeals/decisions.server';
 import { staffTitle } from '~/staff/pages';
 import { useAppAbility } from '~/components/ability';
@@ -25,13 +41,17 @@ import { CaseDecisions } from '~/appeals/components/case-decisions';
 import { CaseConversation } from '~/appeals/components/case-conversation';
 import { CaseTimeline } from '~/appeals/components/case-timeline';
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: staffTitle(d?.appeal.caseNumber ?? 'Case') }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: staffTitle(d?.appeal.caseNumber ?? 'Case') },
+];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const member = await requireStaff(request, context);
   if (denialReason(member.ability, 'read', 'Appeal')) throw forbidden('Your role does not include working on appeals.');
   const id = params.id ?? '';
-  const view = UUID.test(id) ? await loadCaseView(context.services, { staffId: member.staff.id, ability: member.ability }, id) : null;
+  const view = UUID.test(id)
+    ? await loadCaseView(context.services, { staffId: member.staff.id, ability: member.ability }, id)
+    : null;
   if (!view) throw new Response('This case does not exist.', { status: 404 });
   return view;
 }
@@ -45,13 +65,26 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, default
 
 const text = (max: number, empty: string) => z.string().trim().min(1, empty).max(max, `Use at most ${max} characters.`);
 const versionSchema = z.coerce.number().int().min(0);
-const rejectSchema = z.object({ reason: z.enum(Object.keys(REJECT_REASONS) as [keyof typeof REJECT_REASONS]), message: text(5000, 'Write the message the customer will read.'), final: z.enum(['retry', 'final']) });
+const rejectSchema = z.object({
+  reason: z.enum(Object.keys(REJECT_REASONS) as [keyof typeof REJECT_REASONS]),
+  message: text(5000, 'Write the message the customer will read.'),
+  final: z.enum(['retry', 'final']),
+});
 
 /** Each intent: the form's fields parsed, then one decision. A field error names the form it belongs to. */
-async function decide(intent: string, form: FormData, services: ActionFunctionArgs['context']['services'], actor: StaffActor, id: string, v: number): Promise<DecisionResult | { field: string; message: string }> {
+async function decide(
+  intent: string,
+  form: FormData,
+  services: ActionFunctionArgs['context']['services'],
+  actor: StaffActor,
+  id: string,
+  v: number,
+): Promise<DecisionResult | { field: string; message: string }> {
   const field = (name: string, schema: z.ZodType<string>, formName: string) => {
     const parsed = schema.safeParse(form.get(name) ?? '');
-    return parsed.success ? { value: parsed.data } : { error: { field: formName, message: parsed.error.issues[0].message } };
+    return parsed.success
+      ? { value: parsed.data }
+      : { error: { field: formName, message: parsed.error.issues[0].message } };
   };
   switch (intent) {
     case 'claim':
@@ -75,9 +108,17 @@ async function decide(intent: string, form: FormData, services: ActionFunctionAr
     case 'second-approve':
       return secondApproveAppeal(services, actor, id, v);
     case 'reject': {
-      const parsed = rejectSchema.safeParse({ reason: form.get('reason'), message: form.get('message') ?? '', final: form.get('final') });
+      const parsed = rejectSchema.safeParse({
+        reason: form.get('reason'),
+        message: form.get('message') ?? '',
+        final: form.get('final'),
+      });
       if (!parsed.success) return { field: 'reject', message: parsed.error.issues[0].message };
-      return rejectAppeal(services, actor, id, v, { reason: parsed.data.reason, message: parsed.data.message, final: parsed.data.final === 'final' });
+      return rejectAppeal(services, actor, id, v, {
+        reason: parsed.data.reason,
+        message: parsed.data.message,
+        final: parsed.data.final === 'final',
+      });
     }
     default:
       return { ok: false, status: 400, message: 'Unknown request.' };
@@ -90,8 +131,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor: StaffActor = { staffId: member.staff.id, ability: member.ability, meta: requestMeta(context, request) };
   const version = versionSchema.safeParse(form.get('version'));
   const intent = String(form.get('intent') ?? '');
-  const result = await decide(intent, form, context.services, actor, params.id ?? '', version.success ? version.data : -1);
-  if ('field' in result) return data({ ok: false, intent, field: result.field, message: result.message }, { status: 400 });
+  const result = await decide(
+    intent,
+    form,
+    context.services,
+    actor,
+    params.id ?? '',
+    version.success ? version.data : -1,
+  );
+  if ('field' in result)
+    return data({ ok: false, intent, field: result.field, message: result.message }, { status: 400 });
   if (!result.ok) return data({ ok: false, intent, field: null, message: result.message }, { status: result.status });
   return data({ ok: true, intent, field: null, message: result.message });
 }
@@ -106,8 +155,18 @@ export default function CasePage() {
   const Hidden = () => <input type="hidden" name="version" value={d.appeal.version} />;
   return (
     <>
-      <CaseHeader d={d} viewers={live.viewers} changed={live.changed && revalidator.state === 'idle' && !busy} onReload={() => revalidator.revalidate()} canSecondApprove={canSecondApprove} />
-      {result?.ok ? <FormStatus>{result.message}</FormStatus> : <FormError>{result?.field ? undefined : result?.message}</FormError>}
+      <CaseHeader
+        d={d}
+        viewers={live.viewers}
+        changed={live.changed && revalidator.state === 'idle' && !busy}
+        onReload={() => revalidator.revalidate()}
+        canSecondApprove={canSecondApprove}
+      />
+      {result?.ok ? (
+        <FormStatus>{result.message}</FormStatus>
+      ) : (
+        <FormError>{result?.field ? undefined : result?.message}</FormError>
+      )}
       <CaseAssignment d={d} busy={busy} Hidden={Hidden} />
       <CaseRecords d={d} />
       <EvidenceViewer evidence={d.evidence} />

@@ -48,11 +48,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
 }
 
-function Select({ name, label, value, options, error }: { name: string; label: string; value?: string; options: [string, string][]; error?: string }) {
+function Select({
+  name,
+  label,
+  value,
+  options,
+  error,
+}: {
+  name: string;
+  label: string;
+  value?: string;
+  options: [string, string][];
+  error?: string;
+}) {
   return (
     <div className="field">
       <label htmlFor={`f-${name}`}>{label}</label>
-      <select id={`f-${name}`} name={name} defaultValue={value ?? ''} aria-invalid={error ? true : undefined} aria-describedby={error ? `f-${name}-error` : undefined}>
+      <select
+        id={`f-${name}`}
+        name={name}
+        defaultValue={value ?? ''}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `f-${name}-error` : undefined}
+      >
         {options.map(([v, l]) => (
           <option key={v} value={v}>
             {l}
@@ -85,12 +103,78 @@ export default function Queue() {
     <>
       <h1>Appeal queue</h1>
       <Form method="get" className="card filters" aria-label="Filter the queue">
-        <Select name="status" label="Status" value={filters.status} error={errors.status} options={[['open', 'Open'], ['SUBMITTED', 'Submitted'], ['IN_REVIEW', 'In review'], ['AWAITING_CUSTOMER', 'Waiting for customer'], ['PENDING_SECOND_APPROVAL', 'Second approval'], ['on_hold', 'Approved, on hold'], ['APPROVED', 'Approved'], ['REJECTED', 'Rejected'], ['WITHDRAWN', 'Withdrawn'], ['EXPIRED', 'Expired'], ['CANCELLED_BY_OWNER', 'Stopped by the owner'], ['all', 'All']]} />
-        <Select name="scenario" label="Scenario" value={filters.scenario} error={errors.scenario} options={[['', 'Any'], ...SCENARIOS.map((s) => [s.value, s.label] as [string, string])]} />
-        <Select name="assignee" label="Assignee" value={filters.assignee === 'mine' || filters.assignee === 'unassigned' ? filters.assignee : ''} error={errors.assignee} options={[['', 'Anyone'], ['mine', 'Mine'], ['unassigned', 'Unassigned']]} />
-        <Select name="sla" label="SLA" value={filters.sla} error={errors.sla} options={[['', 'Any'], ['on_time', 'On time'], ['due_24h', 'Due within 24 h'], ['breached', 'Breached']]} />
-        <Select name="risk" label="Risk" value={filters.risk} error={errors.risk} options={[['', 'Any'], ['NORMAL', 'Normal'], ['HIGH', 'High']]} />
-        <Select name="priority" label="Priority" value={filters.priority} error={errors.priority} options={[['', 'Any'], ['yes', 'Priority (“This wasn’t me”)'], ['no', 'Not priority']]} />
+        <Select
+          name="status"
+          label="Status"
+          value={filters.status}
+          error={errors.status}
+          options={[
+            ['open', 'Open'],
+            ['SUBMITTED', 'Submitted'],
+            ['IN_REVIEW', 'In review'],
+            ['AWAITING_CUSTOMER', 'Waiting for customer'],
+            ['PENDING_SECOND_APPROVAL', 'Second approval'],
+            ['on_hold', 'Approved, on hold'],
+            ['APPROVED', 'Approved'],
+            ['REJECTED', 'Rejected'],
+            ['WITHDRAWN', 'Withdrawn'],
+            ['EXPIRED', 'Expired'],
+            ['CANCELLED_BY_OWNER', 'Stopped by the owner'],
+            ['all', 'All'],
+          ]}
+        />
+        <Select
+          name="scenario"
+          label="Scenario"
+          value={filters.scenario}
+          error={errors.scenario}
+          options={[['', 'Any'], ...SCENARIOS.map((s) => [s.value, s.label] as [string, string])]}
+        />
+        <Select
+          name="assignee"
+          label="Assignee"
+          value={filters.assignee === 'mine' || filters.assignee === 'unassigned' ? filters.assignee : ''}
+          error={errors.assignee}
+          options={[
+            ['', 'Anyone'],
+            ['mine', 'Mine'],
+            ['unassigned', 'Unassigned'],
+          ]}
+        />
+        <Select
+          name="sla"
+          label="SLA"
+          value={filters.sla}
+          error={errors.sla}
+          options={[
+            ['', 'Any'],
+            ['on_time', 'On time'],
+            ['due_24h', 'Due within 24 h'],
+            ['breached', 'Breached'],
+          ]}
+        />
+        <Select
+          name="risk"
+          label="Risk"
+          value={filters.risk}
+          error={errors.risk}
+          options={[
+            ['', 'Any'],
+            ['NORMAL', 'Normal'],
+            ['HIGH', 'High'],
+          ]}
+        />
+        <Select
+          name="priority"
+          label="Priority"
+          value={filters.priority}
+          error={errors.priority}
+          options={[
+            ['', 'Any'],
+            ['yes', 'Priority (“This wasn’t me”)'],
+            ['no', 'Not priority'],
+          ]}
+        />
         <div className="field">
           <label htmlFor="f-q">Search</label>
           <input
@@ -122,7 +206,9 @@ export default function Queue() {
           : d.totalCapped
             ? `More than ${COUNT_CAP} appeals match.`
             : `${d.total} appeal${d.total === 1 ? '' : 's'} match.`}
-        {d.searchCapped ? ` The search matches more than ${SEARCH_CAP} cases: only the first ${SEARCH_CAP} are listed — narrow it.` : ''}
+        {d.searchCapped
+          ? ` The search matches more than ${SEARCH_CAP} cases: only the first ${SEARCH_CAP} are listed — narrow it.`
+          : ''}
       </p>
       <QueueTable rows={d.rows} caption="Appeals: priority cases first, then by decision due date" />
       {d.prev || d.next ? (

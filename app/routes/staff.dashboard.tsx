@@ -42,8 +42,8 @@ export default function Dashboard() {
       {d.empty ? (
         <div className="notice" role="status" data-testid="dashboard-empty">
           <p>
-            <strong>There is nothing here yet:</strong> no appeal has been filed. The figures and charts appear once cases come in. (For a demo with history,
-            run <code>npm run db:seed -- --history</code>.)
+            <strong>There is nothing here yet:</strong> no appeal has been filed. The figures and charts appear once
+            cases come in. (For a demo with history, run <code>npm run db:seed -- --history</code>.)
           </p>
         </div>
       ) : null}
@@ -53,29 +53,82 @@ export default function Dashboard() {
         <h3 className="small muted">Open cases by state</h3>
         <ul className="tiles" aria-label="Open cases by state">
           <Tile testId="now-open" to={q({ status: 'open' })} figure={n.open} label="open" />
-          <Tile testId="now-submitted" to={q({ status: 'SUBMITTED' })} figure={n.byState.SUBMITTED} label="new, not yet claimed" />
+          <Tile
+            testId="now-submitted"
+            to={q({ status: 'SUBMITTED' })}
+            figure={n.byState.SUBMITTED}
+            label="new, not yet claimed"
+          />
           <Tile testId="now-in-review" to={q({ status: 'IN_REVIEW' })} figure={n.byState.IN_REVIEW} label="in review" />
-          <Tile testId="now-awaiting" to={q({ status: 'AWAITING_CUSTOMER' })} figure={n.byState.AWAITING_CUSTOMER} label="waiting for the customer" />
-          <Tile testId="now-second" to={q({ status: 'PENDING_SECOND_APPROVAL' })} figure={n.byState.PENDING_SECOND_APPROVAL} label="waiting for a second approval" />
-          <Tile testId="now-hold" to={q({ status: 'on_hold' })} figure={n.byState.ON_HOLD} label="approved, on hold before the handover" />
+          <Tile
+            testId="now-awaiting"
+            to={q({ status: 'AWAITING_CUSTOMER' })}
+            figure={n.byState.AWAITING_CUSTOMER}
+            label="waiting for the customer"
+          />
+          <Tile
+            testId="now-second"
+            to={q({ status: 'PENDING_SECOND_APPROVAL' })}
+            figure={n.byState.PENDING_SECOND_APPROVAL}
+            label="waiting for a second approval"
+          />
+          <Tile
+            testId="now-hold"
+            to={q({ status: 'on_hold' })}
+            figure={n.byState.ON_HOLD}
+            label="approved, on hold before the handover"
+          />
         </ul>
         <h3 className="small muted">Open cases by risk, SLA and priority</h3>
         <ul className="tiles" aria-label="Open cases by risk, SLA and priority">
           <Tile testId="now-high" to={q({ status: 'open', risk: 'HIGH' })} figure={n.byRisk.HIGH} label="high risk" />
-          <Tile testId="now-normal" to={q({ status: 'open', risk: 'NORMAL' })} figure={n.byRisk.NORMAL} label="normal risk" />
-          <Tile testId="now-on-time" to={q({ status: 'open', sla: 'on_time' })} figure={n.bySla.on_time} label="on time" />
-          <Tile testId="now-due" to={q({ status: 'open', sla: 'due_24h' })} figure={n.bySla.due_24h} label="due within 24 h" />
-          <Tile testId="now-breached" to={q({ status: 'open', sla: 'breached' })} figure={n.bySla.breached} label="past the SLA" />
-          <Tile testId="now-priority" to={q({ status: 'open', priority: 'yes' })} figure={n.priority} label="priority (“This wasn’t me”)" />
+          <Tile
+            testId="now-normal"
+            to={q({ status: 'open', risk: 'NORMAL' })}
+            figure={n.byRisk.NORMAL}
+            label="normal risk"
+          />
+          <Tile
+            testId="now-on-time"
+            to={q({ status: 'open', sla: 'on_time' })}
+            figure={n.bySla.on_time}
+            label="on time"
+          />
+          <Tile
+            testId="now-due"
+            to={q({ status: 'open', sla: 'due_24h' })}
+            figure={n.bySla.due_24h}
+            label="due within 24 h"
+          />
+          <Tile
+            testId="now-breached"
+            to={q({ status: 'open', sla: 'breached' })}
+            figure={n.bySla.breached}
+            label="past the SLA"
+          />
+          <Tile
+            testId="now-priority"
+            to={q({ status: 'open', priority: 'yes' })}
+            figure={n.priority}
+            label="priority (“This wasn’t me”)"
+          />
           {n.oldest ? (
-            <Tile testId="now-oldest" to={`/staff/appeals/${n.oldest.id}`} figure={duration(new Date(d.nowAt).getTime() - new Date(n.oldest.submittedAt).getTime())} label={`oldest open case (${n.oldest.caseNumber})`} />
+            <Tile
+              testId="now-oldest"
+              to={`/staff/appeals/${n.oldest.id}`}
+              figure={duration(new Date(d.nowAt).getTime() - new Date(n.oldest.submittedAt).getTime())}
+              label={`oldest open case (${n.oldest.caseNumber})`}
+            />
           ) : (
             <li>
               <span className="figure">—</span> <span className="label">no open case</span>
             </li>
           )}
         </ul>
-        <p className="small muted">SLA counts cover the cases whose clock runs (not those waiting for the customer). Counted live at {when(d.nowAt)} UTC.</p>
+        <p className="small muted">
+          SLA counts cover the cases whose clock runs (not those waiting for the customer). Counted live at{' '}
+          {when(d.nowAt)} UTC.
+        </p>
       </section>
 
       <section aria-labelledby="flow-h">
@@ -83,7 +136,13 @@ export default function Dashboard() {
         <Form method="get" className="card filters" aria-label="Choose the range">
           <div className="field">
             <label htmlFor="range">Range</label>
-            <select id="range" name="range" defaultValue={d.range} aria-invalid={d.rangeError ? true : undefined} aria-describedby={d.rangeError ? 'range-error' : undefined}>
+            <select
+              id="range"
+              name="range"
+              defaultValue={d.range}
+              aria-invalid={d.rangeError ? true : undefined}
+              aria-describedby={d.rangeError ? 'range-error' : undefined}
+            >
               {Object.entries(RANGES).map(([k, r]) => (
                 <option key={k} value={k}>
                   {r.label}
@@ -101,13 +160,27 @@ export default function Dashboard() {
           </div>
         </Form>
         <ul className="tiles" aria-label="The range in figures" data-testid="flow-figures">
-          <li><span className="figure">{d.summary.filed}</span> filed</li>
-          <li><span className="figure">{d.summary.decidedTotal}</span> closed</li>
-          <li><span className="figure">{hoursWords(d.summary.medianHours)}</span> median filing to decision</li>
-          <li><span className="figure">{hoursWords(d.summary.p90Hours)}</span> 90th percentile</li>
-          <li><span className="figure">{percentWords(d.summary.withinSlaShare)}</span> decided within SLA</li>
-          <li><span className="figure">{percentWords(d.summary.approvalRate)}</span> approval rate</li>
-          <li><span className="figure">{percentWords(d.summary.highRiskShare)}</span> filed as high risk</li>
+          <li>
+            <span className="figure">{d.summary.filed}</span> filed
+          </li>
+          <li>
+            <span className="figure">{d.summary.decidedTotal}</span> closed
+          </li>
+          <li>
+            <span className="figure">{hoursWords(d.summary.medianHours)}</span> median filing to decision
+          </li>
+          <li>
+            <span className="figure">{hoursWords(d.summary.p90Hours)}</span> 90th percentile
+          </li>
+          <li>
+            <span className="figure">{percentWords(d.summary.withinSlaShare)}</span> decided within SLA
+          </li>
+          <li>
+            <span className="figure">{percentWords(d.summary.approvalRate)}</span> approval rate
+          </li>
+          <li>
+            <span className="figure">{percentWords(d.summary.highRiskShare)}</span> filed as high risk
+          </li>
         </ul>
         <p className="small muted" data-testid="refreshed">
           {d.refreshedAt
@@ -116,16 +189,25 @@ export default function Dashboard() {
           Times are filing to decision of approved and rejected cases, in whole hours.
         </p>
         {d.charts.map((c) => (
-          <Chart key={c.id} chart={c} csvHref={`/staff/dashboard.csv?${new URLSearchParams({ range: d.range, series: c.id }).toString()}`} />
+          <Chart
+            key={c.id}
+            chart={c}
+            csvHref={`/staff/dashboard.csv?${new URLSearchParams({ range: d.range, series: c.id }).toString()}`}
+          />
         ))}
       </section>
 
       <section aria-labelledby="people-h">
         <h2 id="people-h">People</h2>
-        <p>{d.people.seesEveryone ? 'Every member who works cases.' : 'The team’s totals and your own row.'} Decided and handling time are for the range above.</p>
+        <p>
+          {d.people.seesEveryone ? 'Every member who works cases.' : 'The team’s totals and your own row.'} Decided and
+          handling time are for the range above.
+        </p>
         <div className="people-wrap" role="region" aria-label="People" tabIndex={0}>
           <table data-testid="people">
-            <caption className="visually-hidden">People: open cases assigned, decisions in the range, median handling time and second approvals</caption>
+            <caption className="visually-hidden">
+              People: open cases assigned, decisions in the range, median handling time and second approvals
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Member</th>
@@ -160,7 +242,10 @@ export default function Dashboard() {
           </table>
         </div>
         <p className="small">
-          <a href={`/staff/dashboard.csv?${new URLSearchParams({ range: d.range, series: 'people' }).toString()}`} download>
+          <a
+            href={`/staff/dashboard.csv?${new URLSearchParams({ range: d.range, series: 'people' }).toString()}`}
+            download
+          >
             Download “People” as CSV
           </a>
         </p>

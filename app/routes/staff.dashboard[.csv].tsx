@@ -6,7 +6,8 @@ import { buildDashboard, csvSeriesSchema, readRange, seriesCsv } from '~/dashboa
 import { recordAudit } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 
-const plain = (status: number, text: string) => new Response(text, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+const plain = (status: number, text: string) =>
+  new Response(text, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { staff, ability } = await requireStaff(request, context);
@@ -15,12 +16,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { range, error } = readRange(params);
   const series = csvSeriesSchema.safeParse(params.get('series') ?? '');
   if (error || !series.success) {
-    return plain(400, `The request is not valid:\n${[error && `range: ${error}`, !series.success && `series: ${series.error.issues[0].message}`].filter(Boolean).join('\n')}\n`);
+    return plain(
+      400,
+      `The request is not valid:\n${[error && `range: ${error}`, !series.success && `series: ${series.error.issues[0].message}`].filter(Boolean).join('\n')}\n`,
+    );
   }
   const { prisma } = context.services;
   // Exporting is audited like the audit log's export: on record before the figures are read.
   await prisma.$transaction((tx) =>
-    recordAudit(tx, { actor: { type: 'staff', id: staff.id }, action: 'dashboard.exported', meta: requestMeta(context, request), data: { range, series: series.data } }),
+    recordAudit(tx, {
+      actor: { type: 'staff', id: staff.id },
+      action: 'dashboard.exported',
+      meta: requestMeta(context, request),
+      data: { range, series: series.data },
+    }),
   );
   const now = new Date();
   const model = await buildDashboard(context.services.db, ability, staff.id, range, now);

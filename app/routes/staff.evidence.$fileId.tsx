@@ -12,8 +12,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const reason = denialReason(member.ability, 'read', 'EvidenceFile');
   if (reason) throw forbidden(reason);
   const id = params.fileId ?? '';
-  const file = UUID.test(id) ? await context.services.prisma.evidenceFile.findUnique({ where: { id }, include: { appeal: { select: { id: true, accountUid: true, caseNumber: true } } } }) : null;
-  if (!file || file.deletedAt) throw new Response('This file does not exist or was deleted after the retention period.', { status: 404 });
+  const file = UUID.test(id)
+    ? await context.services.prisma.evidenceFile.findUnique({
+        where: { id },
+        include: { appeal: { select: { id: true, accountUid: true, caseNumber: true } } },
+      })
+    : null;
+  if (!file || file.deletedAt)
+    throw new Response('This file does not exist or was deleted after the retention period.', { status: 404 });
   const bytes = await context.services.evidence.read(file.storedName).catch(() => null);
   if (!bytes) throw new Response('The file is missing from the evidence store.', { status: 404 });
   await context.services.prisma.$transaction((tx) =>
@@ -35,7 +41,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
       // Shown inside the case page (same origin) and nowhere else; nothing in it may run.
-      'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+      'Content-Security-Policy':
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
       'X-Frame-Options': 'SAMEORIGIN',
     },
   });

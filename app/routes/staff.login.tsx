@@ -18,7 +18,8 @@ function askedFor(value: FormDataEntryValue | null): string | null {
 }
 
 /** Without a page asked for, the member starts at the first page their role allows (/staff says why when none does). */
-const startPage = (staff: Parameters<typeof staffPrincipal>[0]) => staffHome(defineAbilityFor(staffPrincipal(staff))) ?? '/staff';
+const startPage = (staff: Parameters<typeof staffPrincipal>[0]) =>
+  staffHome(defineAbilityFor(staffPrincipal(staff))) ?? '/staff';
 
 /** A refused sign-in tells when to try again in the page's own answer too. */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
@@ -28,7 +29,8 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await readStaffSession(context, request);
-  if (session?.mfaPassed) throw redirect(askedFor(new URL(request.url).searchParams.get('redirectTo')) ?? startPage(session.staff));
+  if (session?.mfaPassed)
+    throw redirect(askedFor(new URL(request.url).searchParams.get('redirectTo')) ?? startPage(session.staff));
   if (session && !session.mfaPassed) {
     if (!session.staff.totpEnrolledAt) {
       const secret = await enrolmentSecret(context, session.staffId);
@@ -41,7 +43,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 type ActionData = { error: string; email?: string };
-const refusedWith = (r: { status: number; retryAfterSec?: number }) => ({ status: r.status, headers: r.retryAfterSec ? { 'Retry-After': String(r.retryAfterSec) } : undefined });
+const refusedWith = (r: { status: number; retryAfterSec?: number }) => ({
+  status: r.status,
+  headers: r.retryAfterSec ? { 'Retry-After': String(r.retryAfterSec) } : undefined,
+});
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
@@ -52,17 +57,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!session || session.mfaPassed) return redirect('/staff/login');
     const result = await completeStaffSignIn(context, session.id, String(form.get('code') ?? ''), meta);
     if (!result.ok) return data<ActionData>({ error: result.message }, refusedWith(result));
-    return redirect(redirectTo ?? startPage(session.staff), { headers: { 'Set-Cookie': await staffCookie(context.services.config).serialize(result.token) } });
+    return redirect(redirectTo ?? startPage(session.staff), {
+      headers: { 'Set-Cookie': await staffCookie(context.services.config).serialize(result.token) },
+    });
   }
   const email = String(form.get('email') ?? '');
   const password = String(form.get('password') ?? '').slice(0, 256);
   // A refusal gives the email back for the form (never the password).
   const typed = email.slice(0, 254);
-  if (!email.trim() || !password) return data<ActionData>({ error: 'Enter your email and password.', email: typed }, { status: 400 });
+  if (!email.trim() || !password)
+    return data<ActionData>({ error: 'Enter your email and password.', email: typed }, { status: 400 });
   const result = await checkStaffPassword(context, email, password, meta);
   if (!result.ok) return data<ActionData>({ error: result.message, email: typed }, refusedWith(result));
   const { cookie } = await startStaffSession(context, result.staffId, meta);
-  return redirect(redirectTo ? `/staff/login?redirectTo=${encodeURIComponent(redirectTo)}` : '/staff/login', { headers: { 'Set-Cookie': cookie } });
+  return redirect(redirectTo ? `/staff/login?redirectTo=${encodeURIComponent(redirectTo)}` : '/staff/login', {
+    headers: { 'Set-Cookie': cookie },
+  });
 }
 
 export default function StaffLogin() {
@@ -77,7 +87,9 @@ export default function StaffLogin() {
     <ErrorFocus answer={result}>
       <div className="narrow">
         <h1>Staff sign-in</h1>
-        <p className="lead">Back office of the Account Recovery Desk. Customers sign in on the <a href="/login">customer page</a>.</p>
+        <p className="lead">
+          Back office of the Account Recovery Desk. Customers sign in on the <a href="/login">customer page</a>.
+        </p>
         <FormError>{result?.error}</FormError>
         {d.stage === 'password' && !result?.error && params.get('password') === 'set' ? (
           <FormStatus>Your password is set. Sign in with it now; next you set up an authenticator app.</FormStatus>
@@ -85,10 +97,19 @@ export default function StaffLogin() {
         {d.stage === 'password' ? (
           <Form method="post" className="card" noValidate ref={passwordForm}>
             <input type="hidden" name="redirectTo" value={redirectTo} />
-            <TextField label="Work email" name="email" type="email" autoComplete="username" required defaultValue={result?.email ?? ''} />
+            <TextField
+              label="Work email"
+              name="email"
+              type="email"
+              autoComplete="username"
+              required
+              defaultValue={result?.email ?? ''}
+            />
             <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
             <div className="actions">
-              <button type="submit" disabled={busy}>Continue</button>
+              <button type="submit" disabled={busy}>
+                Continue
+              </button>
             </div>
           </Form>
         ) : (
@@ -98,8 +119,16 @@ export default function StaffLogin() {
             {d.stage === 'enrol' ? (
               <>
                 <h2>Set up your authenticator</h2>
-                <p>Scan this code with an authenticator app (or enter the key by hand), then enter the 6-digit code it shows.</p>
-                <img src={d.qr!} alt={`QR code to add Account Recovery Desk (${d.email}) to an authenticator app`} width={220} height={220} />
+                <p>
+                  Scan this code with an authenticator app (or enter the key by hand), then enter the 6-digit code it
+                  shows.
+                </p>
+                <img
+                  src={d.qr!}
+                  alt={`QR code to add Account Recovery Desk (${d.email}) to an authenticator app`}
+                  width={220}
+                  height={220}
+                />
                 <p className="small">
                   Key: <code data-testid="totp-secret">{d.secret}</code> (SHA-1, 6 digits, 30 seconds)
                 </p>
@@ -109,9 +138,19 @@ export default function StaffLogin() {
                 Signed in as <strong>{d.email}</strong>. Enter the code from your authenticator app.
               </p>
             )}
-            <TextField label="Authentication code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required autoFocus />
+            <TextField
+              label="Authentication code"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              required
+              autoFocus
+            />
             <div className="actions">
-              <button type="submit" disabled={busy}>Sign in</button>
+              <button type="submit" disabled={busy}>
+                Sign in
+              </button>
             </div>
           </Form>
         )}

@@ -10,9 +10,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const session = await readStaffSession(context, request);
   if (session) {
     await context.services.prisma.$transaction(async (tx) => {
-      const ended = await tx.staffSession.updateMany({ where: { id: session.id, revokedAt: null }, data: { revokedAt: new Date() } });
-      if (ended.count) await recordAudit(tx, { actor: { type: 'staff', id: session.staffId }, action: 'staff.logout', meta: requestMeta(context, request), data: {} });
+      const ended = await tx.staffSession.updateMany({
+        where: { id: session.id, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+      if (ended.count)
+        await recordAudit(tx, {
+          actor: { type: 'staff', id: session.staffId },
+          action: 'staff.logout',
+          meta: requestMeta(context, request),
+          data: {},
+        });
     });
   }
-  return redirect('/staff/login', { headers: { 'Set-Cookie': await staffCookie(context.services.config).serialize('', { maxAge: 0 }) } });
+  return redirect('/staff/login', {
+    headers: { 'Set-Cookie': await staffCookie(context.services.config).serialize('', { maxAge: 0 }) },
+  });
 }

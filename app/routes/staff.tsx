@@ -1,5 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, NavLink, Outlet, isRouteErrorResponse, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react';
+import {
+  Form,
+  Link,
+  NavLink,
+  Outlet,
+  isRouteErrorResponse,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react';
 import { readStaffSession, staffPrincipal } from '~/staff/session.server';
 import { defineAbilityFor } from '~/authz/ability';
 import { staffPages, staffTitle, type StaffPage } from '~/staff/pages';
@@ -12,12 +21,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await readStaffSession(context, request);
   if (!session?.mfaPassed) return { staff: null, pages: [] as StaffPage[], rules: [] };
   const ability = defineAbilityFor(staffPrincipal(session.staff));
-  return { staff: { name: session.staff.name, email: session.staff.email, roles: session.staff.roles }, pages: staffPages(ability), rules: ability.rules };
+  return {
+    staff: { name: session.staff.name, email: session.staff.email, roles: session.staff.roles },
+    pages: staffPages(ability),
+    rules: ability.rules,
+  };
 }
 
-
 // Pages below have titles of their own; a refusal or error shown here gets one in the same form.
-export const meta: MetaFunction = ({ error, matches }) => (error ? [{ title: staffTitle(errorHeading(error)) }] : (matches.find((m) => m.id === 'root')?.meta ?? []));
+export const meta: MetaFunction = ({ error, matches }) =>
+  error ? [{ title: staffTitle(errorHeading(error)) }] : (matches.find((m) => m.id === 'root')?.meta ?? []);
 
 type Frame = Awaited<ReturnType<typeof loader>>;
 
@@ -33,13 +46,17 @@ function StaffBar({ frame }: { frame: Frame | undefined }) {
   return (
     <nav className="staff-bar card" aria-label="Back office">
       {frame.pages.map((p) => (
-        <NavLink key={p.to} to={p.to} end={p.to === '/staff/appeals'}>{p.label}</NavLink>
+        <NavLink key={p.to} to={p.to} end={p.to === '/staff/appeals'}>
+          {p.label}
+        </NavLink>
       ))}
       <span className="muted small">
         {staff.name} · {staff.roles.join(', ').toLowerCase().replace(/_/g, ' ')}
       </span>
       <Form method="post" action="/staff/logout">
-        <button type="submit" className="secondary">Sign out</button>
+        <button type="submit" className="secondary">
+          Sign out
+        </button>
       </Form>
     </nav>
   );
@@ -78,7 +95,9 @@ export function ErrorBoundary() {
               <p>Pages your role allows:</p>
               <ul data-testid="allowed-pages">
                 {frame.pages.map((p) => (
-                  <li key={p.to}><Link to={p.to}>{p.label}</Link></li>
+                  <li key={p.to}>
+                    <Link to={p.to}>{p.label}</Link>
+                  </li>
                 ))}
               </ul>
             </>
@@ -86,7 +105,9 @@ export function ErrorBoundary() {
             <p>Your role gives you no back-office page. Ask an administrator to give you a role.</p>
           )
         ) : (
-          <p><Link to="/staff/login">Staff sign-in</Link></p>
+          <p>
+            <Link to="/staff/login">Staff sign-in</Link>
+          </p>
         )}
       </div>
     </>

@@ -75,11 +75,21 @@ export class RateLimits {
     let limiter = this.limiters.get(name);
     if (!limiter) {
       const spec = this.specs[name];
-      const common = { keyPrefix: `ard:${name}`, points: spec.points, duration: spec.durationSec, blockDuration: spec.blockSec ?? 0 };
+      const common = {
+        keyPrefix: `ard:${name}`,
+        points: spec.points,
+        duration: spec.durationSec,
+        blockDuration: spec.blockSec ?? 0,
+      };
       limiter =
         this.store.kind === 'redis'
           ? new RateLimiterRedis({ ...common, storeClient: this.store.client })
-          : new RateLimiterPrisma({ ...common, storeClient: this.store.client, tableName: 'rateLimiterFlexible', clearExpiredByTimeout: false });
+          : new RateLimiterPrisma({
+              ...common,
+              storeClient: this.store.client,
+              tableName: 'rateLimiterFlexible',
+              clearExpiredByTimeout: false,
+            });
       this.limiters.set(name, limiter);
     }
     return limiter;
@@ -91,7 +101,9 @@ export class RateLimits {
    * first refusal (after giving back what this call counted), or null. A caller whose attempt then
    * succeeds gives its points back with `forgive` (or `reset`).
    */
-  async attempt(limits: readonly (readonly [LimitName, string])[]): Promise<(LimitVerdict & { allowed: false; limit: LimitName }) | null> {
+  async attempt(
+    limits: readonly (readonly [LimitName, string])[],
+  ): Promise<(LimitVerdict & { allowed: false; limit: LimitName }) | null> {
     const counted: (readonly [LimitName, string])[] = [];
     for (const [name, key] of limits) {
       const verdict = await this.consume(name, key);
@@ -153,9 +165,16 @@ export class RateLimits {
   }
 }
 
-export function createRateLimits(options: { redisUrl?: string; prisma: PrismaClient }): { limits: RateLimits; close: () => Promise<void> } {
+export function createRateLimits(options: { redisUrl?: string; prisma: PrismaClient }): {
+  limits: RateLimits;
+  close: () => Promise<void>;
+} {
   if (options.redisUrl) {
-    const client = new Redis(options.redisUrl, { enableOfflineQueue: true, maxRetriesPerRequest: 2, lazyConnect: false });
+    const client = new Redis(options.redisUrl, {
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: 2,
+      lazyConnect: false,
+    });
     client.on('error', (err) => console.error(`[rate-limits] Redis: ${err.message}`));
     return { limits: new RateLimits({ kind: 'redis', client }), close: async () => void client.disconnect() };
   }

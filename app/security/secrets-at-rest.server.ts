@@ -6,7 +6,13 @@ import { TOTP_PURPOSE } from '~/staff/totp.server';
 import { SSO_SECRET_PURPOSE } from '~/sso/secret.server';
 import { recordAudit } from '~/audit/audit.server';
 
-export type ReencryptReport = { keyId: string | null; staffTotp: number; ssoClientSecrets: number; alreadyCurrent: number; unreadable: string[] };
+export type ReencryptReport = {
+  keyId: string | null;
+  staffTotp: number;
+  ssoClientSecrets: number;
+  alreadyCurrent: number;
+  unreadable: string[];
+};
 
 type Column = {
   what: keyof Pick<ReencryptReport, 'staffTotp' | 'ssoClientSecrets'>;
@@ -17,19 +23,43 @@ type Column = {
 };
 
 export async function reencryptStoredSecrets(prisma: PrismaClient, keys: EncryptionKeys): Promise<ReencryptReport> {
-  const report: ReencryptReport = { keyId: keys.keys[0]?.id ?? null, staffTotp: 0, ssoClientSecrets: 0, alreadyCurrent: 0, unreadable: [] };
+  const report: ReencryptReport = {
+    keyId: keys.keys[0]?.id ?? null,
+    staffTotp: 0,
+    ssoClientSecrets: 0,
+    alreadyCurrent: 0,
+    unreadable: [],
+  };
   const columns: Column[] = [
     {
       what: 'staffTotp',
       purpose: TOTP_PURPOSE,
-      rows: async () => (await prisma.staff.findMany({ where: { totpSecretEncrypted: { not: null } }, select: { id: true, totpSecretEncrypted: true } })).map((r) => ({ id: r.id, sealed: r.totpSecretEncrypted })),
-      swap: async (id, from, to) => (await prisma.staff.updateMany({ where: { id, totpSecretEncrypted: from }, data: { totpSecretEncrypted: to } })).count,
+      rows: async () =>
+        (
+          await prisma.staff.findMany({
+            where: { totpSecretEncrypted: { not: null } },
+            select: { id: true, totpSecretEncrypted: true },
+          })
+        ).map((r) => ({ id: r.id, sealed: r.totpSecretEncrypted })),
+      swap: async (id, from, to) =>
+        (await prisma.staff.updateMany({ where: { id, totpSecretEncrypted: from }, data: { totpSecretEncrypted: to } }))
+          .count,
     },
     {
       what: 'ssoClientSecrets',
       purpose: SSO_SECRET_PURPOSE,
-      rows: async () => (await prisma.identityProvider.findMany({ select: { id: true, clientSecretEncrypted: true } })).map((r) => ({ id: r.id, sealed: r.clientSecretEncrypted })),
-      swap: async (id, from, to) => (await prisma.identityProvider.updateMany({ where: { id, clientSecretEncrypted: from }, data: { clientSecretEncrypted: to } })).count,
+      rows: async () =>
+        (await prisma.identityProvider.findMany({ select: { id: true, clientSecretEncrypted: true } })).map((r) => ({
+          id: r.id,
+          sealed: r.clientSecretEncrypted,
+        })),
+      swap: async (id, from, to) =>
+        (
+          await prisma.identityProvider.updateMany({
+            where: { id, clientSecretEncrypted: from },
+            data: { clientSecretEncrypted: to },
+          })
+        ).count,
     },
   ];
   for (const column of columns) {
@@ -53,7 +83,13 @@ export async function reencryptStoredSecrets(prisma: PrismaClient, keys: Encrypt
     recordAudit(tx, {
       actor: { type: 'system', id: 'secrets:reencrypt' },
       action: 'secrets.reencrypted',
-      data: { keyId: report.keyId, staffTotp: report.staffTotp, ssoClientSecrets: report.ssoClientSecrets, alreadyCurrent: report.alreadyCurrent, unreadable: report.unreadable.length },
+      data: {
+        keyId: report.keyId,
+        staffTotp: report.staffTotp,
+        ssoClientSecrets: report.ssoClientSecrets,
+        alreadyCurrent: report.alreadyCurrent,
+        unreadable: report.unreadable.length,
+      },
     }),
   );
   return report;

@@ -19,19 +19,27 @@ const integer = (min: number, max: number) =>
   z
     .string()
     .trim()
-    .refine((v) => /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max, `must be a whole number from ${min} to ${max}`);
+    .refine(
+      (v) => /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max,
+      `must be a whole number from ${min} to ${max}`,
+    );
 
 const number = (min: number, max: number) =>
   z
     .string()
     .trim()
-    .refine((v) => v !== '' && Number.isFinite(Number(v)) && Number(v) >= min && Number(v) <= max, `must be a number from ${min} to ${max}`);
+    .refine(
+      (v) => v !== '' && Number.isFinite(Number(v)) && Number(v) >= min && Number(v) <= max,
+      `must be a number from ${min} to ${max}`,
+    );
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Each variable, what it must look like, and whether its value is a secret (masked by `npm run config:check`). */
 export const ENV_SCHEMA = z.object({
-  PORTAL_MODE: optional(z.enum(['demo', 'development', 'test', 'production'], { error: 'must be demo, development, test or production' })),
+  PORTAL_MODE: optional(
+    z.enum(['demo', 'development', 'test', 'production'], { error: 'must be demo, development, test or production' }),
+  ),
   PORTAL_BENCH: optional(z.enum(['0', '1'], { error: 'must be 1 (or unset)' })),
   PORT: optional(integer(0, 65535)),
   HOST: optional(z.string().trim().min(1)),
@@ -75,7 +83,9 @@ export function parseEnv(env: Record<string, string | undefined>): PortalEnv {
   const known = Object.keys(ENV_SCHEMA.shape);
   for (const name of Object.keys(env).sort()) {
     if (name.startsWith('PORTAL_') && !known.includes(name)) {
-      throw new EnvError(`${name}: unknown variable (the portal knows ${known.filter((k) => k.startsWith('PORTAL_')).join(', ')}); remove it or fix its name.`);
+      throw new EnvError(
+        `${name}: unknown variable (the portal knows ${known.filter((k) => k.startsWith('PORTAL_')).join(', ')}); remove it or fix its name.`,
+      );
     }
   }
   const picked = Object.fromEntries(known.map((k) => [k, env[k]]));
@@ -84,6 +94,9 @@ export function parseEnv(env: Record<string, string | undefined>): PortalEnv {
   const issue = result.error.issues[0];
   const name = String(issue.path[0]);
   const raw = env[name];
-  const shown = SECRET_VARIABLES.has(name) || CREDENTIAL_URLS.has(name) || raw === undefined ? '' : ` (got "${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}")`;
+  const shown =
+    SECRET_VARIABLES.has(name) || CREDENTIAL_URLS.has(name) || raw === undefined
+      ? ''
+      : ` (got "${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}")`;
   throw new EnvError(`${name}: ${issue.message}${shown}.`);
 }

@@ -6,7 +6,14 @@ import type { ServerBuild } from '@remix-run/node';
 import type { Services } from '~/services.server';
 import { newNonce, securityHeaders } from '~/security/headers.server';
 import { CSRF_MESSAGE, isCrossSiteRequest } from '~/security/csrf.server';
-import { lifecycleMiddleware, metricsHandler, probes, requestLog, routeIdOf, type Lifecycle } from './observability.server';
+import {
+  lifecycleMiddleware,
+  metricsHandler,
+  probes,
+  requestLog,
+  routeIdOf,
+  type Lifecycle,
+} from './observability.server';
 
 export const UNSUPPORTED_BODY = 'Send the form as application/x-www-form-urlencoded or multipart/form-data.';
 /** Forms are read whole into memory: no form but the two with files is allowed more than this. */
@@ -138,7 +145,11 @@ export function createHttpApp(build: ServerBuild, services: Services, lifecycle:
   app.use((req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     const type = (req.get('content-type') ?? '').toLowerCase();
-    if (type.startsWith('application/x-www-form-urlencoded') || (type.startsWith('multipart/form-data') && /;\s*boundary=/.test(type))) return next();
+    if (
+      type.startsWith('application/x-www-form-urlencoded') ||
+      (type.startsWith('multipart/form-data') && /;\s*boundary=/.test(type))
+    )
+      return next();
     const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
     if (!type && !hasBody) {
       req.headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -154,10 +165,12 @@ export function createHttpApp(build: ServerBuild, services: Services, lifecycle:
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     const length = req.get('content-length');
     if (length === undefined) {
-      if (req.get('transfer-encoding') !== undefined) return void res.status(411).type('text/plain').send(LENGTH_REQUIRED);
+      if (req.get('transfer-encoding') !== undefined)
+        return void res.status(411).type('text/plain').send(LENGTH_REQUIRED);
       return next();
     }
-    if (Number(length) > MAX_FORM_BYTES && !FILE_FORMS.test(req.path)) return void res.status(413).type('text/plain').send(FORM_TOO_LARGE);
+    if (Number(length) > MAX_FORM_BYTES && !FILE_FORMS.test(req.path))
+      return void res.status(413).type('text/plain').send(FORM_TOO_LARGE);
     next();
   });
 

@@ -15,13 +15,20 @@ export type JobName = (typeof JOB_NAMES)[number];
 export async function runJob(services: Services, name: JobName, now = new Date()) {
   switch (name) {
     case 'retention':
-      return purgeDecidedEvidence(services.prisma, services.evidence, { retentionDays: services.config.evidenceRetentionDays, now });
+      return purgeDecidedEvidence(services.prisma, services.evidence, {
+        retentionDays: services.config.evidenceRetentionDays,
+        now,
+      });
     case 'expiry':
       return { expired: await expireStaleAppeals(services, now) };
     case 'handover':
       return performDueHandovers(services, now);
     case 'outbox':
-      return purgeDeliveredMessages(services.prisma, { retentionDays: services.config.outboxRetentionDays, keepBodies: hasDevTools(services.config), now });
+      return purgeDeliveredMessages(services.prisma, {
+        retentionDays: services.config.outboxRetentionDays,
+        keepBodies: hasDevTools(services.config),
+        now,
+      });
     case 'purge':
       return purgeExpiredRows(services.prisma, { now });
     case 'dashboard':
@@ -60,10 +67,16 @@ export function scheduleJobs(services: Services): () => Promise<void> {
         try {
           const result = await runJob(services, job);
           metrics.job(job, true);
-          logger.info({ event: 'job.run', job, outcome: 'ok', durationMs: Date.now() - started, result }, `job ${job} ran`);
+          logger.info(
+            { event: 'job.run', job, outcome: 'ok', durationMs: Date.now() - started, result },
+            `job ${job} ran`,
+          );
         } catch (err) {
           metrics.job(job, false);
-          logger.error({ event: 'job.run', job, outcome: 'failed', durationMs: Date.now() - started, ...errorFields(err) }, `job ${job} failed`);
+          logger.error(
+            { event: 'job.run', job, outcome: 'failed', durationMs: Date.now() - started, ...errorFields(err) },
+            `job ${job} failed`,
+          );
         }
       })();
       inFlight.add(run);

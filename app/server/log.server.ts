@@ -11,7 +11,20 @@ import type { PortalConfig } from '~/config.server';
 export type { Logger };
 
 /** Keys whose values are replaced wherever they appear in a logged object. */
-const REDACT = ['password', 'code', 'token', 'cookie', 'authorization', 'text', 'html', 'subject', 'body', 'email', 'recipient', 'to'];
+const REDACT = [
+  'password',
+  'code',
+  'token',
+  'cookie',
+  'authorization',
+  'text',
+  'html',
+  'subject',
+  'body',
+  'email',
+  'recipient',
+  'to',
+];
 
 export function createLogger(config: Pick<PortalConfig, 'mode' | 'logLevel'>, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
@@ -24,7 +37,16 @@ export function createLogger(config: Pick<PortalConfig, 'mode' | 'logLevel'>, de
   if (destination) return pino(options, destination);
   if (config.mode === 'production') return pino(options);
   // Readable lines for people at a terminal; synchronous, so a line is never lost when the process exits.
-  return pino(options, pinoPretty({ colorize: Boolean(process.stdout.isTTY), sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,event,step' }));
+  return pino(
+    options,
+    pinoPretty({
+      colorize: Boolean(process.stdout.isTTY),
+      sync: true,
+      singleLine: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,event,step',
+    }),
+  );
 }
 
 /** An email as logs may show it: the first character of the local part and the domain (a***@example.com). */
@@ -44,7 +66,16 @@ export function scrub(text: string): string {
 }
 
 /** An error for a log line: its class and scrubbed message (no stack outside development). */
-export function errorFields(err: unknown, withStack = false): { err: { type: string; message: string; stack?: string } } {
+export function errorFields(
+  err: unknown,
+  withStack = false,
+): { err: { type: string; message: string; stack?: string } } {
   const e = err instanceof Error ? err : new Error(String(err));
-  return { err: { type: e.name, message: scrub(e.message.split('\n')[0] ?? ''), ...(withStack && e.stack ? { stack: scrub(e.stack) } : {}) } };
+  return {
+    err: {
+      type: e.name,
+      message: scrub(e.message.split('\n')[0] ?? ''),
+      ...(withStack && e.stack ? { stack: scrub(e.stack) } : {}),
+    },
+  };
 }

@@ -35,9 +35,24 @@ export function createMetrics(db: Database, logger: Logger) {
     labelNames: ['channel', 'final'] as const,
     registers: [registry],
   });
-  const jobRuns = new Counter({ name: 'ard_job_runs_total', help: 'Background job runs by job and outcome (ok, failed).', labelNames: ['job', 'outcome'] as const, registers: [registry] });
-  const jobFailures = new Counter({ name: 'ard_job_failures_total', help: 'Background job runs that failed, by job.', labelNames: ['job'] as const, registers: [registry] });
-  const rateLimitRefusals = new Counter({ name: 'ard_rate_limit_refusals_total', help: 'Requests refused by a rate limit, by limiter.', labelNames: ['limiter'] as const, registers: [registry] });
+  const jobRuns = new Counter({
+    name: 'ard_job_runs_total',
+    help: 'Background job runs by job and outcome (ok, failed).',
+    labelNames: ['job', 'outcome'] as const,
+    registers: [registry],
+  });
+  const jobFailures = new Counter({
+    name: 'ard_job_failures_total',
+    help: 'Background job runs that failed, by job.',
+    labelNames: ['job'] as const,
+    registers: [registry],
+  });
+  const rateLimitRefusals = new Counter({
+    name: 'ard_rate_limit_refusals_total',
+    help: 'Requests refused by a rate limit, by limiter.',
+    labelNames: ['limiter'] as const,
+    registers: [registry],
+  });
 
   const pool = db.pool;
   new Gauge({
@@ -54,7 +69,7 @@ export function createMetrics(db: Database, logger: Logger) {
   });
   new Gauge({
     name: 'ard_db_pool_max_connections',
-    help: 'The size of this instance\'s PostgreSQL connection pool.',
+    help: "The size of this instance's PostgreSQL connection pool.",
     registers: [registry],
     collect() {
       if (pool) this.set(pool.options.max ?? 10);
@@ -62,12 +77,37 @@ export function createMetrics(db: Database, logger: Logger) {
   });
 
   // The database's contents, read once per scrape (one statement each; both are indexed on status).
-  const backlog = new Gauge({ name: 'ard_outbox_backlog', help: 'Outbox messages not yet delivered (pending, including those waiting for a retry).', registers: [registry] });
-  const oldest = new Gauge({ name: 'ard_outbox_oldest_undelivered_age_seconds', help: 'Age of the oldest undelivered outbox message (0 when there is none).', registers: [registry] });
-  const openAppeals = new Gauge({ name: 'ard_appeals_open', help: 'Open appeals by status and SLA state (on_time, due_24h, breached, paused: waiting for the customer).', labelNames: ['status', 'sla'] as const, registers: [registry] });
-  const handoversDue = new Gauge({ name: 'ard_handovers_due', help: 'Approved appeals whose hold has ended and whose handover has not been made yet.', registers: [registry] });
-  const onHold = new Gauge({ name: 'ard_handovers_on_hold', help: 'Approved appeals still on hold (the handover is scheduled later).', registers: [registry] });
-  const scrapeErrors = new Counter({ name: 'ard_metrics_database_errors_total', help: 'Scrapes whose database read failed (its gauges keep their last values).', registers: [registry] });
+  const backlog = new Gauge({
+    name: 'ard_outbox_backlog',
+    help: 'Outbox messages not yet delivered (pending, including those waiting for a retry).',
+    registers: [registry],
+  });
+  const oldest = new Gauge({
+    name: 'ard_outbox_oldest_undelivered_age_seconds',
+    help: 'Age of the oldest undelivered outbox message (0 when there is none).',
+    registers: [registry],
+  });
+  const openAppeals = new Gauge({
+    name: 'ard_appeals_open',
+    help: 'Open appeals by status and SLA state (on_time, due_24h, breached, paused: waiting for the customer).',
+    labelNames: ['status', 'sla'] as const,
+    registers: [registry],
+  });
+  const handoversDue = new Gauge({
+    name: 'ard_handovers_due',
+    help: 'Approved appeals whose hold has ended and whose handover has not been made yet.',
+    registers: [registry],
+  });
+  const onHold = new Gauge({
+    name: 'ard_handovers_on_hold',
+    help: 'Approved appeals still on hold (the handover is scheduled later).',
+    registers: [registry],
+  });
+  const scrapeErrors = new Counter({
+    name: 'ard_metrics_database_errors_total',
+    help: 'Scrapes whose database read failed (its gauges keep their last values).',
+    registers: [registry],
+  });
 
   async function readDatabase() {
     try {
@@ -88,7 +128,8 @@ export function createMetrics(db: Database, logger: Logger) {
       );
       openAppeals.reset();
       for (const status of ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL']) {
-        for (const sla of status === 'AWAITING_CUSTOMER' ? ['paused'] : ['on_time', 'due_24h', 'breached']) openAppeals.set({ status, sla }, 0);
+        for (const sla of status === 'AWAITING_CUSTOMER' ? ['paused'] : ['on_time', 'due_24h', 'breached'])
+          openAppeals.set({ status, sla }, 0);
       }
       for (const row of appeals) openAppeals.set({ status: row.status, sla: row.sla }, row.n);
       const [hold] = await db.prisma.$queryRawUnsafe<{ due: number; waiting: number }[]>(
@@ -106,7 +147,10 @@ export function createMetrics(db: Database, logger: Logger) {
   return {
     registry,
     observeRequest(method: string, route: string, status: number, seconds: number) {
-      httpDuration.observe({ method: METHODS.has(method) ? method : 'other', route, status_class: `${Math.floor(status / 100)}xx` }, seconds);
+      httpDuration.observe(
+        { method: METHODS.has(method) ? method : 'other', route, status_class: `${Math.floor(status / 100)}xx` },
+        seconds,
+      );
     },
     delivery(channel: string, outcome: 'sent' | 'retry' | 'failed') {
       deliveries.inc({ channel, outcome });

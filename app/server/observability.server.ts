@@ -22,10 +22,14 @@ export function routeIdOf(build: Pick<ServerBuild, 'routes'>): (path: string) =>
   const tree = (parentId: string | undefined): AgnosticRouteObject[] =>
     routes
       .filter((r) => r.parentId === parentId)
-      .map((r) => (r.index ? { id: r.id, index: true as const, path: r.path } : { id: r.id, path: r.path, caseSensitive: r.caseSensitive, children: tree(r.id) }));
+      .map((r) =>
+        r.index
+          ? { id: r.id, index: true as const, path: r.path }
+          : { id: r.id, path: r.path, caseSensitive: r.caseSensitive, children: tree(r.id) },
+      );
   const roots = tree(undefined);
   return (path) => {
-    if (path.startsWith('/build/') || /\.[a-z0-9]+$/i.test(path) && !path.endsWith('.data')) return 'static';
+    if (path.startsWith('/build/') || (/\.[a-z0-9]+$/i.test(path) && !path.endsWith('.data'))) return 'static';
     if (path === '/healthz' || path === '/healthz/live' || path === '/healthz/ready') return path.slice(1);
     if (path === '/metrics') return 'metrics';
     // Single fetch asks for a route's data at <path>.data (the index at /_root.data).
@@ -91,8 +95,11 @@ export function lifecycleMiddleware(lifecycle: Lifecycle): RequestHandler {
   };
 }
 
-const withTimeout = <T,>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+const withTimeout = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([
+    p,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 
 export const probes = {
   /** Liveness: the process runs and its event loop answers. */
@@ -112,7 +119,10 @@ export const probes = {
           checks[name] = 'ok';
         } catch (err) {
           checks[name] = 'unreachable';
-          services.logger.warn({ event: 'readiness', check: name, ...errorFields(err) }, `readiness: ${name} unreachable`);
+          services.logger.warn(
+            { event: 'readiness', check: name, ...errorFields(err) },
+            `readiness: ${name} unreachable`,
+          );
         }
       };
       await Promise.all([

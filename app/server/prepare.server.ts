@@ -11,7 +11,12 @@ export class StartupError extends Error {}
  * Embedded database: bring it up to date, and fill an empty one with the demo data (outside production).
  * PostgreSQL: never migrate behind the operator's back — refuse to serve, and say which command fixes it.
  */
-export async function prepareDatabase(db: Database, mode: PortalMode, log: (m: string) => void = console.log, encryptionKeys?: KeyMaterial): Promise<void> {
+export async function prepareDatabase(
+  db: Database,
+  mode: PortalMode,
+  log: (m: string) => void = console.log,
+  encryptionKeys?: KeyMaterial,
+): Promise<void> {
   let status;
   try {
     status = await migrationStatus(db);
@@ -32,7 +37,8 @@ export async function prepareDatabase(db: Database, mode: PortalMode, log: (m: s
     return;
   }
   const problems: string[] = [];
-  if (status.pending.length) problems.push(`${status.pending.length} unapplied migration(s): ${status.pending.join(', ')}`);
+  if (status.pending.length)
+    problems.push(`${status.pending.length} unapplied migration(s): ${status.pending.join(', ')}`);
   if (status.failed.length) problems.push(`failed migration(s): ${status.failed.join(', ')}`);
   if (status.edited.length) problems.push(`migration(s) edited after they were applied: ${status.edited.join(', ')}`);
   if (problems.length) {

@@ -17,16 +17,34 @@ export const PURGE_AFTER = {
   stopLinksDays: 30,
 } as const;
 
-export type PurgeCounts = { sessions: number; staffSessions: number; codes: number; noticeLinks: number; stopLinks: number; rateLimits: number; invitations: number };
+export type PurgeCounts = {
+  sessions: number;
+  staffSessions: number;
+  codes: number;
+  noticeLinks: number;
+  stopLinks: number;
+  rateLimits: number;
+  invitations: number;
+};
 
 /**
  * Deletes `where` rows of `table` in batches of `batch` until none is left. The condition is SQL on the
  * table's own columns; each batch is a statement of its own, so writers are held up for one batch only.
  */
-async function deleteInBatches(prisma: Pick<PrismaClient, '$executeRawUnsafe'>, table: string, key: string, where: string, params: unknown[], batch: number): Promise<number> {
+async function deleteInBatches(
+  prisma: Pick<PrismaClient, '$executeRawUnsafe'>,
+  table: string,
+  key: string,
+  where: string,
+  params: unknown[],
+  batch: number,
+): Promise<number> {
   let total = 0;
   for (;;) {
-    const n = await prisma.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "${key}" IN (SELECT "${key}" FROM "${table}" WHERE ${where} LIMIT ${batch})`, ...params);
+    const n = await prisma.$executeRawUnsafe(
+      `DELETE FROM "${table}" WHERE "${key}" IN (SELECT "${key}" FROM "${table}" WHERE ${where} LIMIT ${batch})`,
+      ...params,
+    );
     total += n;
     if (n < batch) return total;
   }
@@ -34,16 +52,47 @@ async function deleteInBatches(prisma: Pick<PrismaClient, '$executeRawUnsafe'>, 
 
 const before = (now: Date, days: number) => new Date(now.getTime() - days * DAY).toISOString();
 
-export async function purgeExpiredRows(prisma: Pick<PrismaClient, '$executeRawUnsafe'>, options: { now?: Date; batch?: number } = {}): Promise<PurgeCounts> {
+export async function purgeExpiredRows(
+  prisma: Pick<PrismaClient, '$executeRawUnsafe'>,
+  options: { now?: Date; batch?: number } = {},
+): Promise<PurgeCounts> {
   const now = options.now ?? new Date();
   const batch = options.batch ?? 5000;
   // Timestamps are stored as UTC without a zone: instants are compared as UTC.
   const cutoff = (days: number) => [before(now, days)];
   return {
-    sessions: await deleteInBatches(prisma, 'Session', 'id', `("expiresAt" < ($1::timestamptz AT TIME ZONE 'UTC') OR "revokedAt" < ($1::timestamptz AT TIME ZONE 'UTC'))`, cutoff(PURGE_AFTER.sessionsDays), batch),
-    staffSessions: await deleteInBatches(prisma, 'StaffSession', 'id', `("expiresAt" < ($1::timestamptz AT TIME ZONE 'UTC') OR "revokedAt" < ($1::timestamptz AT TIME ZONE 'UTC'))`, cutoff(PURGE_AFTER.sessionsDays), batch),
-    codes: await deleteInBatches(prisma, 'Verification', 'id', `"expiresAt" < ($1::timestamptz AT TIME ZONE 'UTC')`, cutoff(PURGE_AFTER.codesDays), batch),
-    noticeLinks: await deleteInBatches(prisma, 'SecurityNoticeToken', 'id', `"expiresAt" < ($1::timestamptz AT TIME ZONE 'UTC')`, cutoff(PURGE_AFTER.noticeLinksDays), batch),
+    sessions: await deleteInBatches(
+      prisma,
+      'Session',
+      'id',
+      `("expiresAt" < ($1::timestamptz AT TIME ZONE 'UTC') OR "revokedAt" < ($1::timestamptz AT TIME ZONE 'UTC'))`,
+      cutoff(PURGE_AFTER.sessionsDays),
+      batch,
+    ),
+    staffSessions: await deleteInBatches(
+      prisma,
+      'StaffSession',
+      'id',
+      `("expiresAt" < ($1::timestamptz AT TIME ZONE 'UTC') OR "revokedAt" < ($1::timestamptz AT TIME ZONE 'UTC'))`,
+      cutoff(PURGE_AFTER.sessionsDays),
+      batch,
+    ),
+    codes: await deleteInBatches(
+      prisma,
+      'Verification',
+      'id',
+      `"expiresAt" < ($1::timestamptz AT TIME ZONE 'UTC')`,
+      cutoff(PURGE_AFTER.codesDays),
+      batch,
+    ),
+    noticeLinks: await deleteInBatches(
+      prisma,
+      'SecurityNoticeToken',
+      'id',
+      `"expiresAt" < ($1::timestamptz AT TIME ZONE 'UTC')`,
+      cutoff(PURGE_AFTER.noticeLinksDays),
+      batch,
+    ),
     stopLinks: await deleteInBatches(
       prisma,
       'AppealStopToken',
@@ -52,7 +101,14 @@ export async function purgeExpiredRows(prisma: Pick<PrismaClient, '$executeRawUn
       cutoff(PURGE_AFTER.stopLinksDays),
       batch,
     ),
-    rateLimits: await deleteInBatches(prisma, 'RateLimiterFlexible', 'key', `"expire" < ($1::timestamptz AT TIME ZONE 'UTC')`, [now.toISOString()], batch),
+    rateLimits: await deleteInBatches(
+      prisma,
+      'RateLimiterFlexible',
+      'key',
+      `"expire" < ($1::timestamptz AT TIME ZONE 'UTC')`,
+      [now.toISOString()],
+      batch,
+    ),
     // An invitation link that expired is cleared (the member is kept: nobody is ever deleted).
     invitations: await prisma.$executeRawUnsafe(
       `UPDATE "Staff" SET "invitationTokenHash" = NULL, "invitationExpiresAt" = NULL WHERE "invitationExpiresAt" < ($1::timestamptz AT TIME ZONE 'UTC')`,

@@ -11,7 +11,14 @@ import { scheduleJobs } from './jobs.server';
 import express from 'express';
 import { metricsHandler, type Lifecycle } from './observability.server';
 
-export type RunningPortal = { services: Services; server: Server; url: string; lifecycle: Lifecycle; metricsServer?: Server; stop(): Promise<void> };
+export type RunningPortal = {
+  services: Services;
+  server: Server;
+  url: string;
+  lifecycle: Lifecycle;
+  metricsServer?: Server;
+  stop(): Promise<void>;
+};
 
 /**
  * Builds the services, listens (readiness says 503 meanwhile), readies the database, then serves.
@@ -33,7 +40,8 @@ export async function startPortal(options: {
   const services = await createServices(config, { ...options.services, dispatch: false });
   const { logger } = services;
   const log = options.log ?? ((m: string) => logger.info({ event: 'startup.step' }, m));
-  const step = (name: string, fields: Record<string, unknown> = {}) => logger.info({ event: 'startup.step', step: name, ...fields }, name);
+  const step = (name: string, fields: Record<string, unknown> = {}) =>
+    logger.info({ event: 'startup.step', step: name, ...fields }, name);
   step('services built', { database: services.db.kind, mode: config.mode });
   const lifecycle: Lifecycle = { state: 'starting' };
   const app = createHttpApp(options.build, services, lifecycle);
@@ -67,7 +75,10 @@ export async function startPortal(options: {
   // A test portal on a random port links to where it really listens.
   if (config.port === 0) services.config.publicUrl = url;
   // Commands (audit:verify, db:*, jobs) learn from this that the embedded database is taken, and by whom.
-  const release = services.db.kind === 'pglite' && !options.services?.db ? holdEmbeddedDatabase(path.join(config.dataDir, 'pglite'), services.config.publicUrl) : () => {};
+  const release =
+    services.db.kind === 'pglite' && !options.services?.db
+      ? holdEmbeddedDatabase(path.join(config.dataDir, 'pglite'), services.config.publicUrl)
+      : () => {};
   lifecycle.state = 'ready';
   step('ready', { url: services.config.publicUrl });
   let stopping: Promise<void> | null = null;
@@ -81,9 +92,17 @@ export async function startPortal(options: {
       stopping ??= (async () => {
         lifecycle.state = 'stopping';
         const graceMs = config.shutdownGraceSeconds * 1000;
-        logger.info({ event: 'shutdown.step', step: 'draining', graceSeconds: config.shutdownGraceSeconds }, 'stopping: no new connections; requests in flight may finish');
+        logger.info(
+          { event: 'shutdown.step', step: 'draining', graceSeconds: config.shutdownGraceSeconds },
+          'stopping: no new connections; requests in flight may finish',
+        );
         const drained = await drain(server, graceMs);
-        logger.info({ event: 'shutdown.step', step: 'http closed', drained }, drained ? 'stopped: HTTP (every request finished)' : `stopped: HTTP (requests still open after ${config.shutdownGraceSeconds} s were cut)`);
+        logger.info(
+          { event: 'shutdown.step', step: 'http closed', drained },
+          drained
+            ? 'stopped: HTTP (every request finished)'
+            : `stopped: HTTP (requests still open after ${config.shutdownGraceSeconds} s were cut)`,
+        );
         await stopJobs();
         logger.info({ event: 'shutdown.step', step: 'jobs' }, 'stopped: jobs');
         if (metricsServer) await closeServer(metricsServer);

@@ -46,7 +46,12 @@ export type OidcOptions = {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** IPv6 ranges whose last 32 bits are an IPv4 address the packet ends up at: judged as that address. */
-const EMBEDS_IPV4_AT_END = [ipaddr.parseCIDR('::ffff:0:0/96'), ipaddr.parseCIDR('::ffff:0:0:0/96'), ipaddr.parseCIDR('64:ff9b::/96'), ipaddr.parseCIDR('::/96')] as const;
+const EMBEDS_IPV4_AT_END = [
+  ipaddr.parseCIDR('::ffff:0:0/96'),
+  ipaddr.parseCIDR('::ffff:0:0:0/96'),
+  ipaddr.parseCIDR('64:ff9b::/96'),
+  ipaddr.parseCIDR('::/96'),
+] as const;
 
 /**
  * Whether a request made by the portal on an owner's behalf may reach this address in production: only
@@ -76,7 +81,11 @@ export function isPrivateAddress(ip: string): boolean {
 /** The host of a URL as an address or a name (IPv6 without its brackets). */
 const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '');
 
-type Resolve = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+type Resolve = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /**
  * The name resolution of a connection: the addresses a socket is about to connect to, refused when
@@ -88,7 +97,14 @@ export function lookupRefusingPrivate(resolve: Resolve = lookupCallback as Resol
   return (hostname, options, callback) => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       const refused = !err && (!addresses.length || addresses.some((a) => isPrivateAddress(a.address)));
-      const error = err ?? (refused ? Object.assign(new Error(`${hostname} resolves to a private or local address; the portal does not send requests there`), { code: 'EPRIVATEADDRESS' }) : null);
+      const error =
+        err ??
+        (refused
+          ? Object.assign(
+              new Error(`${hostname} resolves to a private or local address; the portal does not send requests there`),
+              { code: 'EPRIVATEADDRESS' },
+            )
+          : null);
       if (error) return (callback as (e: Error) => void)(error);
       // net.connect asks for every address (to try each family) or for one.
       if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
@@ -110,13 +126,16 @@ export const publicNetwork = new Agent({ connect: { lookup: lookupRefusingPrivat
 export const fetchThrough =
   (dispatcher: Agent): client.CustomFetch =>
   (url, options) =>
-    undiciFetch(url, { ...(options as object), dispatcher } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
+    undiciFetch(url, { ...(options as object), dispatcher } as Parameters<
+      typeof undiciFetch
+    >[1]) as unknown as Promise<Response>;
 
 export function publicNetworkFetch(inner: client.CustomFetch = fetchThrough(publicNetwork)): client.CustomFetch {
   return async (url, options) => {
     const host = hostOf(new URL(url));
     const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
-    if (!addresses.length || addresses.some(isPrivateAddress)) throw new Error(`${host} resolves to a private or local address; the portal does not send requests there`);
+    if (!addresses.length || addresses.some(isPrivateAddress))
+      throw new Error(`${host} resolves to a private or local address; the portal does not send requests there`);
     return inner(url, options);
   };
 }
@@ -133,7 +152,9 @@ export function issuerProblem(issuer: string, allowHttp: boolean, allowPrivateNe
   if (url.username || url.password) return 'The issuer URL must not contain a user name or password.';
   if (url.protocol === 'https:') {
     const local = isPrivateAddress(hostOf(url)) || hostOf(url) === 'localhost';
-    return local && !allowPrivateNetwork ? 'The issuer must be on the public internet: private, local and link-local addresses are refused.' : null;
+    return local && !allowPrivateNetwork
+      ? 'The issuer must be on the public internet: private, local and link-local addresses are refused.'
+      : null;
   }
   if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) {
     return allowHttp ? null : 'Plain http:// issuers are accepted only outside production.';
@@ -152,7 +173,14 @@ const discovered = new Map<string, { until: number; config: Promise<client.Confi
  */
 export function discoverIdp(settings: OidcClientSettings, options: OidcOptions): Promise<client.Configuration> {
   if (options.fetch) return discoverNow(settings, options); // a test's own network: nothing to reuse
-  const key = JSON.stringify([settings.issuer, settings.clientId, createHash('sha256').update(settings.clientSecret).digest('hex'), options.allowHttp, options.allowPrivateNetwork ?? false, options.timeoutSec ?? 10]);
+  const key = JSON.stringify([
+    settings.issuer,
+    settings.clientId,
+    createHash('sha256').update(settings.clientSecret).digest('hex'),
+    options.allowHttp,
+    options.allowPrivateNetwork ?? false,
+    options.timeoutSec ?? 10,
+  ]);
   const now = Date.now();
   const hit = discovered.get(key);
   if (hit && hit.until > now) return hit.config;
@@ -187,8 +215,17 @@ async function discoverNow(settings: OidcClientSettings, options: OidcOptions): 
 }
 
 /** A configuration from metadata known up front (tests; no discovery request). */
-export function configurationFor(metadata: client.ServerMetadata, settings: OidcClientSettings, options: OidcOptions): client.Configuration {
-  const config = new client.Configuration(metadata, settings.clientId, { client_secret: settings.clientSecret }, client.ClientSecretBasic(settings.clientSecret));
+export function configurationFor(
+  metadata: client.ServerMetadata,
+  settings: OidcClientSettings,
+  options: OidcOptions,
+): client.Configuration {
+  const config = new client.Configuration(
+    metadata,
+    settings.clientId,
+    { client_secret: settings.clientSecret },
+    client.ClientSecretBasic(settings.clientSecret),
+  );
   client.enableNonRepudiationChecks(config);
   if (new URL(metadata.issuer).protocol === 'http:') client.allowInsecureRequests(config);
   tune(config, options);
@@ -208,7 +245,11 @@ function tune(config: client.Configuration, options: OidcOptions) {
 export type AuthorizationStart = { url: URL; state: string; nonce: string; codeVerifier: string };
 
 /** The authorization URL with fresh state, nonce and PKCE (S256) values to remember until the callback. */
-export async function beginAuthorization(config: client.Configuration, redirectUri: string, scope = 'openid profile email'): Promise<AuthorizationStart> {
+export async function beginAuthorization(
+  config: client.Configuration,
+  redirectUri: string,
+  scope = 'openid profile email',
+): Promise<AuthorizationStart> {
   const codeVerifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
@@ -247,7 +288,8 @@ export async function completeAuthorization(
   } catch (err) {
     throw new SsoFailure(failureCodeOf(err), chainText(err));
   }
-  if (!claims || typeof claims.sub !== 'string' || !claims.sub) throw new SsoFailure('token-invalid', 'no subject in the ID token');
+  if (!claims || typeof claims.sub !== 'string' || !claims.sub)
+    throw new SsoFailure('token-invalid', 'no subject in the ID token');
   return claims;
 }
 
@@ -309,11 +351,20 @@ export function failureCodeOf(err: unknown): SsoFailureCode {
     if (claim === 'iss') return 'token-issuer';
     return 'token-invalid';
   }
-  if (codes.has('OAUTH_JWT_TIMESTAMP_CHECK_FAILED')) return claim === 'exp' || /expir/.test(text) ? 'token-expired' : 'token-invalid';
+  if (codes.has('OAUTH_JWT_TIMESTAMP_CHECK_FAILED'))
+    return claim === 'exp' || /expir/.test(text) ? 'token-expired' : 'token-invalid';
   if (codes.has('OAUTH_KEY_SELECTION_FAILED') || /signature|"alg"/.test(text)) return 'token-signature';
   if (/"iss" \(issuer\)|issuer/i.test(text) && codes.has('OAUTH_INVALID_RESPONSE')) return 'token-issuer';
   if (codes.has('OAUTH_INVALID_RESPONSE') || codes.has('OAUTH_PARSE_ERROR')) return 'token-invalid';
-  if (links.some((l) => l.name === 'TypeError' || l.name === 'AbortError' || l.name === 'TimeoutError' || /fetch failed|ECONNREFUSED/.test(l.message ?? ''))) {
+  if (
+    links.some(
+      (l) =>
+        l.name === 'TypeError' ||
+        l.name === 'AbortError' ||
+        l.name === 'TimeoutError' ||
+        /fetch failed|ECONNREFUSED/.test(l.message ?? ''),
+    )
+  ) {
     return 'idp-unreachable';
   }
   if (codes.has('OAUTH_RESPONSE_IS_NOT_CONFORM') || codes.has('OAUTH_RESPONSE_IS_NOT_JSON')) return 'idp-unreachable';

@@ -11,8 +11,16 @@ const claimName = (what: string) =>
     .regex(/^[A-Za-z0-9_.:/-]+$/, 'A claim name uses letters, digits and _ . : / - only.');
 
 export const identityProviderSchema = z.object({
-  issuer: z.string().trim().min(1, 'Enter the issuer URL of your identity provider.').max(500, 'The issuer URL is too long.'),
-  clientId: z.string().trim().min(1, 'Enter the client ID the identity provider gave this portal.').max(200, 'The client ID is too long.'),
+  issuer: z
+    .string()
+    .trim()
+    .min(1, 'Enter the issuer URL of your identity provider.')
+    .max(500, 'The issuer URL is too long.'),
+  clientId: z
+    .string()
+    .trim()
+    .min(1, 'Enter the client ID the identity provider gave this portal.')
+    .max(200, 'The client ID is too long.'),
   /** Empty = keep the stored secret (required the first time). */
   clientSecret: z.string().max(500, 'The client secret is too long.').default(''),
   userClaim: claimName('user'),

@@ -24,25 +24,36 @@ export function normaliseAccountRef(raw: unknown): string {
 
 export type SsoEntry =
   | { ok: true; accountUid: string; accountRef: string; provider: IdentityProvider }
-  | { ok: false; code: 'account-required' | 'unknown-account' | 'no-idp' | 'idp-disabled' | 'too-many-lookups'; accountUid?: string; accountRef: string };
+  | {
+      ok: false;
+      code: 'account-required' | 'unknown-account' | 'no-idp' | 'idp-disabled' | 'too-many-lookups';
+      accountUid?: string;
+      accountRef: string;
+    };
 
 /**
  * The account a visitor named (UID or alias) and its identity provider, if it may be used. Each
  * look-up counts against the client's address (ssoLookupsPerIp): the answer tells whether an
  * account exists and uses SSO, so it is not free to ask in bulk.
  */
-export async function ssoEntryFor(services: Pick<Services, 'prisma' | 'limits'>, clientIp: string, rawRef: unknown): Promise<SsoEntry> {
+export async function ssoEntryFor(
+  services: Pick<Services, 'prisma' | 'limits'>,
+  clientIp: string,
+  rawRef: unknown,
+): Promise<SsoEntry> {
   const { prisma } = services;
   const accountRef = normaliseAccountRef(rawRef);
   if (!accountRef) return { ok: false, code: 'account-required', accountRef };
-  if (!(await services.limits.consume('ssoLookupsPerIp', clientIp)).allowed) return { ok: false, code: 'too-many-lookups', accountRef };
+  if (!(await services.limits.consume('ssoLookupsPerIp', clientIp)).allowed)
+    return { ok: false, code: 'too-many-lookups', accountRef };
   const account = await prisma.account.findFirst({
     where: /^\d{16}$/.test(accountRef) ? { uid: accountRef } : { alias: accountRef },
     select: { uid: true, identityProvider: true },
   });
   if (!account) return { ok: false, code: 'unknown-account', accountRef };
   if (!account.identityProvider) return { ok: false, code: 'no-idp', accountUid: account.uid, accountRef };
-  if (!account.identityProvider.enabled) return { ok: false, code: 'idp-disabled', accountUid: account.uid, accountRef };
+  if (!account.identityProvider.enabled)
+    return { ok: false, code: 'idp-disabled', accountUid: account.uid, accountRef };
   return { ok: true, accountUid: account.uid, accountRef, provider: account.identityProvider };
 }
 
@@ -116,7 +127,8 @@ function claimString(claims: IdTokenClaims, name: string): string | null {
   const value = (claims as Record<string, unknown>)[name];
   if (typeof value === 'string' && value.trim()) return value.trim();
   // A claim holding a list is accepted when it names exactly one value.
-  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string' && value[0].trim()) return value[0].trim();
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string' && value[0].trim())
+    return value[0].trim();
   return null;
 }
 
@@ -129,7 +141,12 @@ export function displayNameOf(claims: IdTokenClaims): string {
 }
 
 /** Maps validated claims to a RAM user (USER mode) or RAM role (ROLE mode) of the provider's account. */
-export async function identityFromClaims(prisma: PrismaClient, provider: IdentityProvider, claims: IdTokenClaims, redirectTo: string): Promise<SsoIdentity> {
+export async function identityFromClaims(
+  prisma: PrismaClient,
+  provider: IdentityProvider,
+  claims: IdTokenClaims,
+  redirectTo: string,
+): Promise<SsoIdentity> {
   const base = {
     accountUid: provider.accountUid,
     providerId: provider.id,
@@ -141,7 +158,10 @@ export async function identityFromClaims(prisma: PrismaClient, provider: Identit
   if (provider.mode === 'USER') {
     const name = claimString(claims, provider.userClaim);
     if (!name) throw new SsoFailure('user-claim-missing', `claim ${provider.userClaim} missing or not a single string`);
-    const user = await prisma.ramUser.findUnique({ where: { accountUid_name: { accountUid: provider.accountUid, name: name.slice(0, 64) } }, select: { id: true, name: true } });
+    const user = await prisma.ramUser.findUnique({
+      where: { accountUid_name: { accountUid: provider.accountUid, name: name.slice(0, 64) } },
+      select: { id: true, name: true },
+    });
     if (!user) throw new SsoFailure('user-unmapped', `no RAM user named by ${provider.userClaim}`);
     await prisma.ssoIdentityLink.upsert({
       where: { providerId_subject: { providerId: provider.id, subject: base.ssoSubject } },
@@ -151,8 +171,12 @@ export async function identityFromClaims(prisma: PrismaClient, provider: Identit
     return { ...base, principalType: 'SSO_USER', ramUserId: user.id, ramRoleId: null, mappedTo: user.name };
   }
   const roleName = claimString(claims, provider.roleClaim);
-  if (!roleName) throw new SsoFailure('role-claim-missing', `claim ${provider.roleClaim} missing or not a single string`);
-  const role = await prisma.ramRole.findUnique({ where: { accountUid_name: { accountUid: provider.accountUid, name: roleName.slice(0, 64) } }, select: { id: true, name: true } });
+  if (!roleName)
+    throw new SsoFailure('role-claim-missing', `claim ${provider.roleClaim} missing or not a single string`);
+  const role = await prisma.ramRole.findUnique({
+    where: { accountUid_name: { accountUid: provider.accountUid, name: roleName.slice(0, 64) } },
+    select: { id: true, name: true },
+  });
   if (!role) throw new SsoFailure('role-unmapped', `no RAM role named by ${provider.roleClaim}`);
   await prisma.ssoIdentityLink.upsert({
     where: { providerId_subject: { providerId: provider.id, subject: base.ssoSubject } },
@@ -170,7 +194,11 @@ export function ssoAuthenticator(services: Services, clientIp: string) {
   const handleOf = (provider: IdentityProvider) => ({
     id: provider.id,
     accountUid: provider.accountUid,
-    settings: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: openClientSecret(config, provider.clientSecretEncrypted) },
+    settings: {
+      issuer: provider.issuer,
+      clientId: provider.clientId,
+      clientSecret: openClientSecret(config, provider.clientSecretEncrypted),
+    },
   });
   const authenticator = new Authenticator<SsoIdentity>();
   authenticator.use(
@@ -181,12 +209,18 @@ export function ssoAuthenticator(services: Services, clientIp: string) {
         async providerForStart(request) {
           const url = new URL(request.url);
           const entry = await ssoEntryFor(services, clientIp, url.searchParams.get('account'));
-          if (!entry.ok) throw new SsoFailure(entry.code, undefined, { accountUid: entry.accountUid, accountRef: entry.accountRef });
-          return { ...handleOf(entry.provider), accountRef: entry.accountRef, redirectTo: safeRedirectPath(url.searchParams.get('redirectTo')) };
+          if (!entry.ok)
+            throw new SsoFailure(entry.code, undefined, { accountUid: entry.accountUid, accountRef: entry.accountRef });
+          return {
+            ...handleOf(entry.provider),
+            accountRef: entry.accountRef,
+            redirectTo: safeRedirectPath(url.searchParams.get('redirectTo')),
+          };
         },
         async providerForCallback(flow) {
           const provider = await prisma.identityProvider.findUnique({ where: { id: flow.providerId } });
-          if (!provider || provider.accountUid !== flow.accountUid) throw new SsoFailure('no-idp', 'the provider of this flow was removed');
+          if (!provider || provider.accountUid !== flow.accountUid)
+            throw new SsoFailure('no-idp', 'the provider of this flow was removed');
           if (!provider.enabled) throw new SsoFailure('idp-disabled', 'the provider was disabled during the flow');
           return handleOf(provider);
         },

@@ -8,7 +8,15 @@
 // Failures are thrown as SsoFailure; the redirect is thrown as a Response, as remix-auth does.
 import { redirect } from '@remix-run/node';
 import { Strategy } from 'remix-auth/strategy';
-import { beginAuthorization, completeAuthorization, discoverIdp, SsoFailure, type IdTokenClaims, type OidcClientSettings, type OidcOptions } from './oidc.server';
+import {
+  beginAuthorization,
+  completeAuthorization,
+  discoverIdp,
+  SsoFailure,
+  type IdTokenClaims,
+  type OidcClientSettings,
+  type OidcOptions,
+} from './oidc.server';
 
 export type OidcFlow = {
   v: 1;

@@ -35,17 +35,16 @@ export const rolesSchema = z.preprocess(
 
 export const createStaffSchema = z.object({
   email: emailSchema,
-  name: z
-    .string({ error: 'Enter the name.' })
-    .trim()
-    .min(1, 'Enter the name.')
-    .max(120, 'Use at most 120 characters.'),
+  name: z.string({ error: 'Enter the name.' }).trim().min(1, 'Enter the name.').max(120, 'Use at most 120 characters.'),
   roles: rolesSchema,
 });
 
 export const setPasswordSchema = z
   .object({
-    password: z.string({ error: 'Choose a password.' }).min(1, 'Choose a password.').max(128, 'Use at most 128 characters.'),
+    password: z
+      .string({ error: 'Choose a password.' })
+      .min(1, 'Choose a password.')
+      .max(128, 'Use at most 128 characters.'),
     confirm: z.string({ error: 'Repeat the password.' }).min(1, 'Repeat the password.'),
   })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords do not match.' });

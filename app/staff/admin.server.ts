@@ -17,21 +17,32 @@ import { isUniqueViolation } from '~/db/errors';
 import { normaliseRoles, ROLE_LABELS } from './admin-schema';
 
 export const INVITATION_TTL_MS = 72 * 60 * 60_000;
-export const DUPLICATE_EMAIL = 'A staff member with this email already exists. Change their roles or reactivate them in the list instead.';
+export const DUPLICATE_EMAIL =
+  'A staff member with this email already exists. Change their roles or reactivate them in the list instead.';
 export const STALE_ROLES = 'The roles of this member changed meanwhile. Check the list and try again.';
-export const INVITATION_INVALID = 'This invitation link is not valid or was already used. Ask an administrator for a new invitation.';
-export const INVITATION_EXPIRED = 'This invitation has expired (links are valid for 72 hours). Ask an administrator for a new invitation.';
-export const passwordAlreadySet = (name: string) => `${name} has already set a password, so no new invitation was sent.`;
-export const NO_STAFF_DOMAINS = 'No staff email domain is configured, so no staff member can be added: set STAFF_EMAIL_DOMAINS (e.g. support.example.com).';
-export const staffDomainOnly = (domains: string[]) => `Staff emails must be addresses at ${domains.map((d) => `@${d}`).join(' or ')}.`;
-export const SENIOR_NEEDS_ANOTHER_ADMIN = 'You asked for this senior agent role: another administrator must confirm it.';
+export const INVITATION_INVALID =
+  'This invitation link is not valid or was already used. Ask an administrator for a new invitation.';
+export const INVITATION_EXPIRED =
+  'This invitation has expired (links are valid for 72 hours). Ask an administrator for a new invitation.';
+export const passwordAlreadySet = (name: string) =>
+  `${name} has already set a password, so no new invitation was sent.`;
+export const NO_STAFF_DOMAINS =
+  'No staff email domain is configured, so no staff member can be added: set STAFF_EMAIL_DOMAINS (e.g. support.example.com).';
+export const staffDomainOnly = (domains: string[]) =>
+  `Staff emails must be addresses at ${domains.map((d) => `@${d}`).join(' or ')}.`;
+export const SENIOR_NEEDS_ANOTHER_ADMIN =
+  'You asked for this senior agent role: another administrator must confirm it.';
 export const NO_SENIOR_REQUEST = 'There is no senior agent request for this member any more. Check the list.';
 
 type Admin = { id: string; name: string };
 const actorOf = (admin: Admin) => ({ type: 'staff' as const, id: admin.id });
 
 export class StaffAdminError extends Error {
-  constructor(message: string, readonly status: number, readonly field?: 'email' | 'roles') {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly field?: 'email' | 'roles',
+  ) {
     super(message);
   }
 }
@@ -57,8 +68,18 @@ export async function listStaff(services: Services, ability: AppAbility): Promis
     where: accessibleBy(ability as never).ofType('Staff' as never),
     orderBy: [{ active: 'desc' }, { createdAt: 'asc' }],
     select: {
-      id: true, email: true, name: true, roles: true, active: true, deactivatedAt: true, totpEnrolledAt: true, passwordHash: true, invitationExpiresAt: true, createdAt: true,
-      seniorRequestedAt: true, seniorRequestedBy: { select: { id: true, name: true } },
+      id: true,
+      email: true,
+      name: true,
+      roles: true,
+      active: true,
+      deactivatedAt: true,
+      totpEnrolledAt: true,
+      passwordHash: true,
+      invitationExpiresAt: true,
+      createdAt: true,
+      seniorRequestedAt: true,
+      seniorRequestedBy: { select: { id: true, name: true } },
     },
   });
   return rows.map((s) => ({
@@ -72,7 +93,10 @@ export async function listStaff(services: Services, ability: AppAbility): Promis
     passwordSet: Boolean(s.passwordHash),
     invitationExpiresAt: s.invitationExpiresAt?.toISOString() ?? null,
     createdAt: s.createdAt.toISOString(),
-    seniorRequest: s.seniorRequestedBy && s.seniorRequestedAt ? { byId: s.seniorRequestedBy.id, byName: s.seniorRequestedBy.name, at: s.seniorRequestedAt.toISOString() } : null,
+    seniorRequest:
+      s.seniorRequestedBy && s.seniorRequestedAt
+        ? { byId: s.seniorRequestedBy.id, byName: s.seniorRequestedBy.name, at: s.seniorRequestedAt.toISOString() }
+        : null,
   }));
 }
 
@@ -96,7 +120,13 @@ export async function findStaff(services: Services, id: string) {
   return services.prisma.staff.findUnique({ where: { id } });
 }
 
-async function queueInvitation(services: Services, tx: Tx, member: { email: string; name: string; roles: StaffRoleName[] }, admin: Admin, now: number) {
+async function queueInvitation(
+  services: Services,
+  tx: Tx,
+  member: { email: string; name: string; roles: StaffRoleName[] },
+  admin: Admin,
+  now: number,
+) {
   const token = newToken();
   const expiresAt = new Date(now + INVITATION_TTL_MS);
   await enqueueEmail(tx, {
@@ -128,15 +158,39 @@ export async function createStaffMember(
   const { granted, seniorAsked } = splitSenior(roles);
   try {
     const created = await services.prisma.$transaction(async (tx) => {
-      if (await tx.staff.findUnique({ where: { email: input.email }, select: { id: true } })) throw new StaffAdminError(DUPLICATE_EMAIL, 409, 'email');
+      if (await tx.staff.findUnique({ where: { email: input.email }, select: { id: true } }))
+        throw new StaffAdminError(DUPLICATE_EMAIL, 409, 'email');
       const now = new Date();
-      const invitation = await queueInvitation(services, tx, { email: input.email, name: input.name, roles: granted }, admin, now.getTime());
+      const invitation = await queueInvitation(
+        services,
+        tx,
+        { email: input.email, name: input.name, roles: granted },
+        admin,
+        now.getTime(),
+      );
       const member = await tx.staff.create({
-        data: { email: input.email, name: input.name, roles: granted as StaffRole[], ...invitation, ...(seniorAsked ? { seniorRequestedById: admin.id, seniorRequestedAt: now } : {}) },
+        data: {
+          email: input.email,
+          name: input.name,
+          roles: granted as StaffRole[],
+          ...invitation,
+          ...(seniorAsked ? { seniorRequestedById: admin.id, seniorRequestedAt: now } : {}),
+        },
         select: { id: true },
       });
-      await recordAudit(tx, { actor: actorOf(admin), action: 'staff.created', meta, data: { staffId: member.id, email: input.email, name: input.name, roles: granted } });
-      if (seniorAsked) await recordAudit(tx, { actor: actorOf(admin), action: 'staff.senior_requested', meta, data: { staffId: member.id, email: input.email } });
+      await recordAudit(tx, {
+        actor: actorOf(admin),
+        action: 'staff.created',
+        meta,
+        data: { staffId: member.id, email: input.email, name: input.name, roles: granted },
+      });
+      if (seniorAsked)
+        await recordAudit(tx, {
+          actor: actorOf(admin),
+          action: 'staff.senior_requested',
+          meta,
+          data: { staffId: member.id, email: input.email },
+        });
       return member;
     });
     services.outbox.kick();
@@ -149,21 +203,45 @@ export async function createStaffMember(
 }
 
 /** A fresh invitation for a member who has not set a password yet (the old link stops working). */
-export async function reinviteStaffMember(services: Services, admin: Admin, staffId: string, meta: RequestMeta): Promise<void> {
+export async function reinviteStaffMember(
+  services: Services,
+  admin: Admin,
+  staffId: string,
+  meta: RequestMeta,
+): Promise<void> {
   await services.prisma.$transaction(async (tx) => {
     const member = await tx.staff.findUnique({ where: { id: staffId } });
     if (!member) throw new StaffAdminError('No such staff member.', 404);
     if (member.passwordHash) throw new StaffAdminError(passwordAlreadySet(member.name), 409);
     if (!member.active) throw new StaffAdminError(`${member.name} is deactivated. Reactivate them first.`, 409);
-    const invitation = await queueInvitation(services, tx, { email: member.email, name: member.name, roles: member.roles as StaffRoleName[] }, admin, Date.now());
+    const invitation = await queueInvitation(
+      services,
+      tx,
+      { email: member.email, name: member.name, roles: member.roles as StaffRoleName[] },
+      admin,
+      Date.now(),
+    );
     // Only while still without a password and active: the member may accept the old link (or be deactivated)
     // between the read above and this write, and must not be left with a new link that sets the password again.
-    const updated = await tx.staff.updateMany({ where: { id: member.id, passwordHash: null, active: true }, data: invitation });
+    const updated = await tx.staff.updateMany({
+      where: { id: member.id, passwordHash: null, active: true },
+      data: invitation,
+    });
     if (!updated.count) {
       const current = await tx.staff.findUnique({ where: { id: member.id }, select: { active: true } });
-      throw new StaffAdminError(current?.active === false ? `${member.name} was deactivated meanwhile. Reactivate them first.` : passwordAlreadySet(member.name), 409);
+      throw new StaffAdminError(
+        current?.active === false
+          ? `${member.name} was deactivated meanwhile. Reactivate them first.`
+          : passwordAlreadySet(member.name),
+        409,
+      );
     }
-    await recordAudit(tx, { actor: actorOf(admin), action: 'staff.invitation_resent', meta, data: { staffId: member.id, email: member.email } });
+    await recordAudit(tx, {
+      actor: actorOf(admin),
+      action: 'staff.invitation_resent',
+      meta,
+      data: { staffId: member.id, email: member.email },
+    });
   });
   services.outbox.kick();
 }
@@ -181,12 +259,16 @@ export async function changeStaffRoles(
     const member = await tx.staff.findUnique({ where: { id: input.staffId } });
     if (!member) throw new StaffAdminError('No such staff member.', 404);
     const from = normaliseRoles(member.roles);
-    if (input.expected && normaliseRoles(input.expected).join() !== from.join()) throw new StaffAdminError(STALE_ROLES, 409);
+    if (input.expected && normaliseRoles(input.expected).join() !== from.join())
+      throw new StaffAdminError(STALE_ROLES, 409);
     // Taking senior agent away is at once; giving it waits for another admin (kept as the roles are).
     const newlySenior = asked.includes('SENIOR_AGENT') && !from.includes('SENIOR_AGENT');
     const to = newlySenior ? splitSenior(asked).granted : asked;
     const seniorRequest = newlySenior
-      ? { seniorRequestedById: member.seniorRequestedById ?? admin.id, seniorRequestedAt: member.seniorRequestedAt ?? new Date() }
+      ? {
+          seniorRequestedById: member.seniorRequestedById ?? admin.id,
+          seniorRequestedAt: member.seniorRequestedAt ?? new Date(),
+        }
       : { seniorRequestedById: null, seniorRequestedAt: null };
     const requestChanged = (member.seniorRequestedById !== null) !== newlySenior;
     if (from.join() === to.join() && !requestChanged) return 'unchanged' as const;
@@ -195,10 +277,23 @@ export async function changeStaffRoles(
       data: { roles: to as StaffRole[], ...seniorRequest },
     });
     if (!updated.count) throw new StaffAdminError(STALE_ROLES, 409);
-    const released = worksAppeals(to) ? 0 : await releaseCasesOf(tx, member.id, actorOf(admin), 'The member no longer works appeals.', meta);
-    if (from.join() !== to.join()) await recordAudit(tx, { actor: actorOf(admin), action: 'staff.role_changed', meta, data: { staffId: member.id, email: member.email, from, to, ...(released ? { appealsReleased: released } : {}) } });
+    const released = worksAppeals(to)
+      ? 0
+      : await releaseCasesOf(tx, member.id, actorOf(admin), 'The member no longer works appeals.', meta);
+    if (from.join() !== to.join())
+      await recordAudit(tx, {
+        actor: actorOf(admin),
+        action: 'staff.role_changed',
+        meta,
+        data: { staffId: member.id, email: member.email, from, to, ...(released ? { appealsReleased: released } : {}) },
+      });
     if (requestChanged) {
-      await recordAudit(tx, { actor: actorOf(admin), action: newlySenior ? 'staff.senior_requested' : 'staff.senior_request_withdrawn', meta, data: { staffId: member.id, email: member.email } });
+      await recordAudit(tx, {
+        actor: actorOf(admin),
+        action: newlySenior ? 'staff.senior_requested' : 'staff.senior_request_withdrawn',
+        meta,
+        data: { staffId: member.id, email: member.email },
+      });
     }
     return newlySenior ? ('senior-requested' as const) : ('changed' as const);
   });
@@ -208,14 +303,23 @@ export async function changeStaffRoles(
  * A second admin's answer to a pending senior agent request: `confirm` grants the role (never by the
  * admin who asked for it), `decline` drops the request (the asker may withdraw it this way too).
  */
-export async function answerSeniorRequest(services: Services, admin: Admin, staffId: string, answer: 'confirm' | 'decline', meta: RequestMeta): Promise<'confirmed' | 'declined'> {
+export async function answerSeniorRequest(
+  services: Services,
+  admin: Admin,
+  staffId: string,
+  answer: 'confirm' | 'decline',
+  meta: RequestMeta,
+): Promise<'confirmed' | 'declined'> {
   return services.prisma.$transaction(async (tx) => {
     const member = await tx.staff.findUnique({ where: { id: staffId } });
     if (!member) throw new StaffAdminError('No such staff member.', 404);
     if (!member.seniorRequestedById) throw new StaffAdminError(NO_SENIOR_REQUEST, 409);
-    if (answer === 'confirm' && member.seniorRequestedById === admin.id) throw new StaffAdminError(SENIOR_NEEDS_ANOTHER_ADMIN, 403);
-    if (answer === 'confirm' && !member.active) throw new StaffAdminError(`${member.name} is deactivated. Reactivate them first.`, 409);
-    const roles = answer === 'confirm' ? normaliseRoles([...member.roles, 'SENIOR_AGENT']) : normaliseRoles(member.roles);
+    if (answer === 'confirm' && member.seniorRequestedById === admin.id)
+      throw new StaffAdminError(SENIOR_NEEDS_ANOTHER_ADMIN, 403);
+    if (answer === 'confirm' && !member.active)
+      throw new StaffAdminError(`${member.name} is deactivated. Reactivate them first.`, 409);
+    const roles =
+      answer === 'confirm' ? normaliseRoles([...member.roles, 'SENIOR_AGENT']) : normaliseRoles(member.roles);
     const updated = await tx.staff.updateMany({
       where: { id: member.id, seniorRequestedById: member.seniorRequestedById, roles: { equals: member.roles } },
       data: { roles: roles as StaffRole[], seniorRequestedById: null, seniorRequestedAt: null },
@@ -225,62 +329,121 @@ export async function answerSeniorRequest(services: Services, admin: Admin, staf
       actor: actorOf(admin),
       action: answer === 'confirm' ? 'staff.senior_confirmed' : 'staff.senior_declined',
       meta,
-      data: { staffId: member.id, email: member.email, requestedBy: member.seniorRequestedById, ...(answer === 'confirm' ? { from: normaliseRoles(member.roles), to: roles } : {}) },
+      data: {
+        staffId: member.id,
+        email: member.email,
+        requestedBy: member.seniorRequestedById,
+        ...(answer === 'confirm' ? { from: normaliseRoles(member.roles), to: roles } : {}),
+      },
     });
     return answer === 'confirm' ? ('confirmed' as const) : ('declined' as const);
   });
 }
 
 /** Deactivates a member, ends every session of theirs and releases their open cases, in one transaction. Never deletes. */
-export async function deactivateStaffMember(services: Services, admin: Admin, staffId: string, meta: RequestMeta): Promise<'deactivated' | 'already'> {
+export async function deactivateStaffMember(
+  services: Services,
+  admin: Admin,
+  staffId: string,
+  meta: RequestMeta,
+): Promise<'deactivated' | 'already'> {
   return services.prisma.$transaction(async (tx) => {
     const member = await tx.staff.findUnique({ where: { id: staffId } });
     if (!member) throw new StaffAdminError('No such staff member.', 404);
     const now = new Date();
-    const updated = await tx.staff.updateMany({ where: { id: member.id, active: true }, data: { active: false, deactivatedAt: now } });
+    const updated = await tx.staff.updateMany({
+      where: { id: member.id, active: true },
+      data: { active: false, deactivatedAt: now },
+    });
     if (!updated.count) return 'already' as const;
-    const sessions = await tx.staffSession.updateMany({ where: { staffId: member.id, revokedAt: null }, data: { revokedAt: now } });
+    const sessions = await tx.staffSession.updateMany({
+      where: { staffId: member.id, revokedAt: null },
+      data: { revokedAt: now },
+    });
     const released = await releaseCasesOf(tx, member.id, actorOf(admin), 'The member was deactivated.', meta);
-    await recordAudit(tx, { actor: actorOf(admin), action: 'staff.deactivated', meta, data: { staffId: member.id, email: member.email, sessionsRevoked: sessions.count, appealsReleased: released } });
+    await recordAudit(tx, {
+      actor: actorOf(admin),
+      action: 'staff.deactivated',
+      meta,
+      data: { staffId: member.id, email: member.email, sessionsRevoked: sessions.count, appealsReleased: released },
+    });
     return 'deactivated' as const;
   });
 }
 
-export async function reactivateStaffMember(services: Services, admin: Admin, staffId: string, meta: RequestMeta): Promise<'reactivated' | 'already'> {
+export async function reactivateStaffMember(
+  services: Services,
+  admin: Admin,
+  staffId: string,
+  meta: RequestMeta,
+): Promise<'reactivated' | 'already'> {
   return services.prisma.$transaction(async (tx) => {
     const member = await tx.staff.findUnique({ where: { id: staffId } });
     if (!member) throw new StaffAdminError('No such staff member.', 404);
-    const updated = await tx.staff.updateMany({ where: { id: member.id, active: false }, data: { active: true, deactivatedAt: null } });
+    const updated = await tx.staff.updateMany({
+      where: { id: member.id, active: false },
+      data: { active: true, deactivatedAt: null },
+    });
     if (!updated.count) return 'already' as const;
-    await recordAudit(tx, { actor: actorOf(admin), action: 'staff.reactivated', meta, data: { staffId: member.id, email: member.email } });
+    await recordAudit(tx, {
+      actor: actorOf(admin),
+      action: 'staff.reactivated',
+      meta,
+      data: { staffId: member.id, email: member.email },
+    });
     return 'reactivated' as const;
   });
 }
 
-export type Invitation = { ok: true; staffId: string; name: string; email: string; expiresAt: Date } | { ok: false; status: 404 | 410; message: string };
+export type Invitation =
+  | { ok: true; staffId: string; name: string; email: string; expiresAt: Date }
+  | { ok: false; status: 404 | 410; message: string };
 
 /** The member a one-time invitation link belongs to, if it is still good. */
 export async function findInvitation(services: Services, token: string, now = Date.now()): Promise<Invitation> {
   if (!token || token.length > 200) return { ok: false, status: 404, message: INVITATION_INVALID };
   const member = await services.prisma.staff.findUnique({ where: { invitationTokenHash: sha256(token) } });
   if (!member || !member.active || member.passwordHash) return { ok: false, status: 404, message: INVITATION_INVALID };
-  if (!member.invitationExpiresAt || member.invitationExpiresAt.getTime() <= now) return { ok: false, status: 410, message: INVITATION_EXPIRED };
-  return { ok: true, staffId: member.id, name: member.name, email: member.email, expiresAt: member.invitationExpiresAt };
+  if (!member.invitationExpiresAt || member.invitationExpiresAt.getTime() <= now)
+    return { ok: false, status: 410, message: INVITATION_EXPIRED };
+  return {
+    ok: true,
+    staffId: member.id,
+    name: member.name,
+    email: member.email,
+    expiresAt: member.invitationExpiresAt,
+  };
 }
 
 /** Sets the password and clears the token (once: a second use finds nothing). TOTP is enrolled at the first sign-in. */
-export async function acceptInvitation(services: Services, token: string, password: string, meta: RequestMeta): Promise<Invitation> {
+export async function acceptInvitation(
+  services: Services,
+  token: string,
+  password: string,
+  meta: RequestMeta,
+): Promise<Invitation> {
   const invitation = await findInvitation(services, token);
   if (!invitation.ok) return invitation;
   const passwordHash = await hashPassword(password);
   const used = await services.prisma.$transaction(async (tx) => {
     const updated = await tx.staff.updateMany({
       // passwordHash: null — a link is for setting the first password, never for replacing one.
-      where: { id: invitation.staffId, invitationTokenHash: sha256(token), invitationExpiresAt: { gt: new Date() }, active: true, passwordHash: null },
+      where: {
+        id: invitation.staffId,
+        invitationTokenHash: sha256(token),
+        invitationExpiresAt: { gt: new Date() },
+        active: true,
+        passwordHash: null,
+      },
       data: { passwordHash, invitationTokenHash: null, invitationExpiresAt: null },
     });
     if (!updated.count) return false;
-    await recordAudit(tx, { actor: { type: 'staff', id: invitation.staffId }, action: 'staff.invitation_accepted', meta, data: { staffId: invitation.staffId } });
+    await recordAudit(tx, {
+      actor: { type: 'staff', id: invitation.staffId },
+      action: 'staff.invitation_accepted',
+      meta,
+      data: { staffId: invitation.staffId },
+    });
     return true;
   });
   return used ? invitation : { ok: false, status: 404, message: INVITATION_INVALID };

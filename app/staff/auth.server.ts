@@ -6,7 +6,14 @@ import { normaliseEmail } from '~/account/email';
 import { matchTotp, newTotpSecret, openTotpSecret, sealTotpSecret } from './totp.server';
 import { STAFF_SESSION_MS } from './session.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
-import { beforeGuess, guessSucceeded, STAFF_GUESSES, waitInWords, type GuessRefusal, type GuessTicket } from '~/auth/guessing.server';
+import {
+  beforeGuess,
+  guessSucceeded,
+  STAFF_GUESSES,
+  waitInWords,
+  type GuessRefusal,
+  type GuessTicket,
+} from '~/auth/guessing.server';
 
 export const STAFF_INVALID = 'The email, password or code is incorrect.';
 
@@ -29,23 +36,50 @@ type Refusal = { ok: false; message: string; status: number; retryAfterSec?: num
  * Counts this step as a failure before the password or code is checked (parallel guesses cannot all
  * pass a check made before any is counted), or refuses it, audited.
  */
-async function throttled(context: AppLoadContext, email: string, meta: RequestMeta, staffId: string | null, stage: string): Promise<Refusal | GuessTicket> {
+async function throttled(
+  context: AppLoadContext,
+  email: string,
+  meta: RequestMeta,
+  staffId: string | null,
+  stage: string,
+): Promise<Refusal | GuessTicket> {
   const refused = await beforeGuess(context.services.limits, STAFF_GUESSES, email, meta.ip);
   if (!refused.refused) return refused;
   await context.services.prisma.$transaction((tx) =>
-    recordAudit(tx, { actor: { type: 'anonymous', id: staffId ?? undefined }, action: 'staff.login_throttled', meta, data: { email: maskEmail(email), stage, limit: refused.limit } }),
+    recordAudit(tx, {
+      actor: { type: 'anonymous', id: staffId ?? undefined },
+      action: 'staff.login_throttled',
+      meta,
+      data: { email: maskEmail(email), stage, limit: refused.limit },
+    }),
   );
   return { ok: false, message: staffThrottledMessage(refused), status: 429, retryAfterSec: refused.retryAfterSec };
 }
 
-async function countFailure(context: AppLoadContext, email: string, meta: RequestMeta, staffId: string | null, stage: string) {
+async function countFailure(
+  context: AppLoadContext,
+  email: string,
+  meta: RequestMeta,
+  staffId: string | null,
+  stage: string,
+) {
   await context.services.prisma.$transaction((tx) =>
-    recordAudit(tx, { actor: { type: 'anonymous', id: staffId ?? undefined }, action: 'staff.login_failed', meta, data: { email: maskEmail(email), stage } }),
+    recordAudit(tx, {
+      actor: { type: 'anonymous', id: staffId ?? undefined },
+      action: 'staff.login_failed',
+      meta,
+      data: { email: maskEmail(email), stage },
+    }),
   );
 }
 
 /** Step 1: email and password. Deactivated or unknown staff get the same answer as a wrong password. */
-export async function checkStaffPassword(context: AppLoadContext, rawEmail: string, password: string, meta: RequestMeta): Promise<{ ok: true; staffId: string; enrolled: boolean } | Refusal> {
+export async function checkStaffPassword(
+  context: AppLoadContext,
+  rawEmail: string,
+  password: string,
+  meta: RequestMeta,
+): Promise<{ ok: true; staffId: string; enrolled: boolean } | Refusal> {
   const email = normaliseEmail(rawEmail).slice(0, 254);
   const guess = await throttled(context, email, meta, null, 'password');
   if ('ok' in guess) return guess;
@@ -64,16 +98,28 @@ export async function checkStaffPassword(context: AppLoadContext, rawEmail: stri
  * Step 2: the TOTP code. A code (time step) is accepted once; the session then gets its full 8 hours
  * and a new token, so the one issued at the password step (the cookie then) never becomes the full session.
  */
-export async function completeStaffSignIn(context: AppLoadContext, sessionId: string, code: string, meta: RequestMeta, now = Date.now()): Promise<{ ok: true; token: string } | Refusal> {
+export async function completeStaffSignIn(
+  context: AppLoadContext,
+  sessionId: string,
+  code: string,
+  meta: RequestMeta,
+  now = Date.now(),
+): Promise<{ ok: true; token: string } | Refusal> {
   const { prisma, config } = context.services;
   const session = await prisma.staffSession.findUniqueOrThrow({ where: { id: sessionId }, include: { staff: true } });
   const staff = session.staff;
   const guess = await throttled(context, staff.email, meta, staff.id, 'totp');
   if ('ok' in guess) return guess;
-  const step = staff.totpSecretEncrypted ? matchTotp(openTotpSecret(config.encryptionKeys, staff.totpSecretEncrypted), code.trim(), now) : null;
+  const step = staff.totpSecretEncrypted
+    ? matchTotp(openTotpSecret(config.encryptionKeys, staff.totpSecretEncrypted), code.trim(), now)
+    : null;
   if (step === null) {
     await countFailure(context, staff.email, meta, staff.id, 'totp');
-    return { ok: false, message: 'The code is incorrect or has expired. Enter the current code from your authenticator app.', status: 401 };
+    return {
+      ok: false,
+      message: 'The code is incorrect or has expired. Enter the current code from your authenticator app.',
+      status: 401,
+    };
   }
   const token = newToken();
   const accepted = await prisma.$transaction(async (tx) => {
@@ -83,8 +129,21 @@ export async function completeStaffSignIn(context: AppLoadContext, sessionId: st
       data: { totpLastStep: step, ...(staff.totpEnrolledAt ? {} : { totpEnrolledAt: new Date(now) }) },
     });
     if (!used.count) return false;
-    await tx.staffSession.update({ where: { id: session.id }, data: { tokenHash: sha256(token), mfaPassed: true, expiresAt: new Date(now + STAFF_SESSION_MS), lastSeenAt: new Date(now) } });
-    await recordAudit(tx, { actor: { type: 'staff', id: staff.id }, action: staff.totpEnrolledAt ? 'staff.login' : 'staff.totp_enrolled', meta, data: { email: maskEmail(staff.email) } });
+    await tx.staffSession.update({
+      where: { id: session.id },
+      data: {
+        tokenHash: sha256(token),
+        mfaPassed: true,
+        expiresAt: new Date(now + STAFF_SESSION_MS),
+        lastSeenAt: new Date(now),
+      },
+    });
+    await recordAudit(tx, {
+      actor: { type: 'staff', id: staff.id },
+      action: staff.totpEnrolledAt ? 'staff.login' : 'staff.totp_enrolled',
+      meta,
+      data: { email: maskEmail(staff.email) },
+    });
     return true;
   });
   if (!accepted) return { ok: false, message: 'This code was already used. Wait for the next one.', status: 401 };
@@ -97,10 +156,14 @@ export async function completeStaffSignIn(context: AppLoadContext, sessionId: st
 export async function enrolmentSecret(context: AppLoadContext, staffId: string): Promise<string> {
   const { prisma, config } = context.services;
   const staff = await prisma.staff.findUniqueOrThrow({ where: { id: staffId } });
-  if (staff.totpSecretEncrypted && !staff.totpEnrolledAt) return openTotpSecret(config.encryptionKeys, staff.totpSecretEncrypted);
+  if (staff.totpSecretEncrypted && !staff.totpEnrolledAt)
+    return openTotpSecret(config.encryptionKeys, staff.totpSecretEncrypted);
   if (staff.totpEnrolledAt) throw new Error('already enrolled');
   const secret = newTotpSecret();
-  await prisma.staff.updateMany({ where: { id: staffId, totpEnrolledAt: null }, data: { totpSecretEncrypted: sealTotpSecret(config.encryptionKeys, secret) } });
+  await prisma.staff.updateMany({
+    where: { id: staffId, totpEnrolledAt: null },
+    data: { totpSecretEncrypted: sealTotpSecret(config.encryptionKeys, secret) },
+  });
   const fresh = await prisma.staff.findUniqueOrThrow({ where: { id: staffId } });
   return openTotpSecret(config.encryptionKeys, fresh.totpSecretEncrypted!);
 }

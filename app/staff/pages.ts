@@ -6,7 +6,11 @@ import type { AppAbility } from '~/authz/ability';
 export type StaffPage = { to: string; label: string };
 
 const PAGES: (StaffPage & { allowed: (ability: AppAbility) => boolean })[] = [
-  { to: '/staff/dashboard', label: 'Dashboard', allowed: (a) => a.can('read', subject('Report', { kind: 'desk' }) as never) },
+  {
+    to: '/staff/dashboard',
+    label: 'Dashboard',
+    allowed: (a) => a.can('read', subject('Report', { kind: 'desk' }) as never),
+  },
   { to: '/staff/appeals', label: 'Appeal queue', allowed: (a) => a.can('read', 'Appeal') },
   { to: '/staff/admin/staff', label: 'Staff', allowed: (a) => a.can('read', 'Staff') },
   { to: '/staff/admin/audit', label: 'Audit log', allowed: (a) => a.can('read', 'AuditEvent') },

@@ -16,11 +16,22 @@ const TOUCH_EVERY_MS = 30_000;
 
 export const staffCookie = portalCookie('ard_staff', { sameSite: 'strict', maxAgeSec: STAFF_SESSION_MS / 1000 });
 
-export async function startStaffSession(context: AppLoadContext, staffId: string, meta: { ip: string; userAgent: string }) {
+export async function startStaffSession(
+  context: AppLoadContext,
+  staffId: string,
+  meta: { ip: string; userAgent: string },
+) {
   const token = newToken();
   const now = Date.now();
   const session = await context.services.prisma.staffSession.create({
-    data: { tokenHash: sha256(token), staffId, mfaPassed: false, expiresAt: new Date(now + STAFF_MFA_PENDING_MS), ip: meta.ip, userAgent: meta.userAgent },
+    data: {
+      tokenHash: sha256(token),
+      staffId,
+      mfaPassed: false,
+      expiresAt: new Date(now + STAFF_MFA_PENDING_MS),
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    },
   });
   return { session, cookie: await staffCookie(context.services.config).serialize(token) };
 }
@@ -29,8 +40,13 @@ type StaffSessionRow = (StaffSession & { staff: Staff }) | null;
 const pageViews = new WeakMap<AppLoadContext, Promise<StaffSessionRow>>();
 
 /** The staff session of this request; the back office layout and its page share one lookup (see getCustomer). */
-export function readStaffSession(context: AppLoadContext, request: Request, options: { touch?: boolean } = {}): Promise<StaffSessionRow> {
-  if (request.method !== 'GET' || options.touch === false) return lookupStaffSession(context, request, options.touch !== false);
+export function readStaffSession(
+  context: AppLoadContext,
+  request: Request,
+  options: { touch?: boolean } = {},
+): Promise<StaffSessionRow> {
+  if (request.method !== 'GET' || options.touch === false)
+    return lookupStaffSession(context, request, options.touch !== false);
   let session = pageViews.get(context);
   if (!session) {
     session = lookupStaffSession(context, request);
@@ -53,12 +69,21 @@ async function lookupStaffSession(context: AppLoadContext, request: Request, tou
   const staff = row && pickRow(row, 'm', STAFF, 'id');
   const session = found && staff ? { ...found, staff } : null;
   const now = Date.now();
-  if (!session || session.revokedAt || session.expiresAt.getTime() <= now || now - session.lastSeenAt.getTime() >= STAFF_IDLE_MS) return null;
+  if (
+    !session ||
+    session.revokedAt ||
+    session.expiresAt.getTime() <= now ||
+    now - session.lastSeenAt.getTime() >= STAFF_IDLE_MS
+  )
+    return null;
   if (!session.staff.active) return null;
   // For the request's log line (a member half-way through sign-in, before TOTP, is logged as staff too).
   if (context.flags) context.flags.principal = { kind: 'staff', id: session.staff.id };
   if (touch && now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    await context.services.prisma.staffSession.updateMany({ where: { id: session.id, revokedAt: null }, data: { lastSeenAt: new Date(now) } });
+    await context.services.prisma.staffSession.updateMany({
+      where: { id: session.id, revokedAt: null },
+      data: { lastSeenAt: new Date(now) },
+    });
   }
   return session;
 }
@@ -66,7 +91,13 @@ async function lookupStaffSession(context: AppLoadContext, request: Request, tou
 export type StaffMember = { staff: Staff; sessionId: string; principal: StaffPrincipal; ability: AppAbility };
 
 export function staffPrincipal(staff: Pick<Staff, 'id' | 'roles' | 'active' | 'name'>): StaffPrincipal {
-  return { kind: 'staff', staffId: staff.id, roles: staff.roles as StaffRoleName[], active: staff.active, label: staff.name };
+  return {
+    kind: 'staff',
+    staffId: staff.id,
+    roles: staff.roles as StaffRoleName[],
+    active: staff.active,
+    label: staff.name,
+  };
 }
 
 /**
@@ -74,7 +105,11 @@ export function staffPrincipal(staff: Pick<Staff, 'id' | 'roles' | 'active' | 'n
  * `touch: false` for requests the page makes by itself (the case page's presence heartbeat): they do not
  * count as activity, so a page left open still ends its session after STAFF_IDLE_MS.
  */
-export async function requireStaff(request: Request, context: AppLoadContext, options: { touch?: boolean } = {}): Promise<StaffMember> {
+export async function requireStaff(
+  request: Request,
+  context: AppLoadContext,
+  options: { touch?: boolean } = {},
+): Promise<StaffMember> {
   const session = await readStaffSession(context, request, options);
   if (!session || !session.mfaPassed) {
     const url = new URL(request.url);
@@ -84,6 +119,13 @@ export async function requireStaff(request: Request, context: AppLoadContext, op
   return { staff: session.staff, sessionId: session.id, principal, ability: defineAbilityFor(principal) };
 }
 
-export async function revokeStaffSessions(prisma: AppLoadContext['services']['prisma'], staffId: string, exceptSessionId?: string) {
-  await prisma.staffSession.updateMany({ where: { staffId, revokedAt: null, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) }, data: { revokedAt: new Date() } });
+export async function revokeStaffSessions(
+  prisma: AppLoadContext['services']['prisma'],
+  staffId: string,
+  exceptSessionId?: string,
+) {
+  await prisma.staffSession.updateMany({
+    where: { staffId, revokedAt: null, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) },
+    data: { revokedAt: new Date() },
+  });
 }

@@ -46,7 +46,8 @@ export type LimitScope = 'destination' | 'account' | 'address';
 
 /** The purposes a signed-in owner asks for; every other code comes from an anonymous requester. */
 const SIGNED_IN_PURPOSES: readonly VerificationPurpose[] = ['CHANGE_EMAIL_IDENTITY', 'CHANGE_EMAIL_NEW'];
-const requesterClass = (purpose: VerificationPurpose) => (SIGNED_IN_PURPOSES.includes(purpose) ? 'signed-in' : 'anonymous');
+const requesterClass = (purpose: VerificationPurpose) =>
+  SIGNED_IN_PURPOSES.includes(purpose) ? 'signed-in' : 'anonymous';
 
 /** The purpose counted for the account, besides its destinations. */
 const ACCOUNT_COUNTED: VerificationPurpose = 'CHANGE_EMAIL_NEW';
@@ -65,11 +66,17 @@ export function hashCode(pepper: string, verificationId: string, code: string): 
  * evaluates a select list left to right), so that every issuer takes them in the same order.
  */
 async function lockKeys(tx: Tx, keys: string[]): Promise<void> {
-  await tx.$executeRawUnsafe(`SELECT ${keys.map((_, i) => `pg_advisory_xact_lock(hashtext($${i + 1}))`).join(', ')}`, ...keys);
+  await tx.$executeRawUnsafe(
+    `SELECT ${keys.map((_, i) => `pg_advisory_xact_lock(hashtext($${i + 1}))`).join(', ')}`,
+    ...keys,
+  );
 }
 
 /** Issues a code in a transaction of its own and wakes the outbox dispatcher once it is committed. */
-export async function sendCode(services: Pick<Services, 'prisma' | 'config' | 'outbox'>, input: IssueInput): Promise<IssueResult> {
+export async function sendCode(
+  services: Pick<Services, 'prisma' | 'config' | 'outbox'>,
+  input: IssueInput,
+): Promise<IssueResult> {
   const result = await services.prisma.$transaction((tx) => issueCode(tx, services.config.encryptionSecret, input));
   if (result.ok) services.outbox.kick();
   return result;
@@ -80,7 +87,13 @@ export async function sendCode(services: Pick<Services, 'prisma' | 'config' | 'o
  * queues it in the outbox, and audits it — all in the caller's transaction. Limits are counted from
  * the stored codes under a per-destination lock, so parallel requests cannot exceed them.
  */
-export async function issueCode(tx: Tx, pepper: string, input: IssueInput, rules: CodeRules = CODE_RULES, now = new Date()): Promise<IssueResult & { code?: string }> {
+export async function issueCode(
+  tx: Tx,
+  pepper: string,
+  input: IssueInput,
+  rules: CodeRules = CODE_RULES,
+  now = new Date(),
+): Promise<IssueResult & { code?: string }> {
   // Before any read: a statement's snapshot is taken when it starts, so the reads below must be
   // statements of their own, after this one.
   await lockKeys(tx, [
@@ -96,18 +109,33 @@ export async function issueCode(tx: Tx, pepper: string, input: IssueInput, rules
     select: { createdAt: true },
   });
   if (last && now.getTime() - last.createdAt.getTime() < rules.resendAfterMs) {
-    return { ok: false, reason: 'cooldown', retryAfterSec: Math.ceil((last.createdAt.getTime() + rules.resendAfterMs - now.getTime()) / 1000) };
+    return {
+      ok: false,
+      reason: 'cooldown',
+      retryAfterSec: Math.ceil((last.createdAt.getTime() + rules.resendAfterMs - now.getTime()) / 1000),
+    };
   }
   const limit = await sendLimit(tx, input, rules, now);
   if (limit) return limit;
 
   if (input.deliver === false) {
     // Unknown destination: same answer, nothing stored, nothing sent.
-    return { ok: true, verificationId: null, resendAt: new Date(now.getTime() + rules.resendAfterMs), expiresAt: new Date(now.getTime() + rules.ttlMs) };
+    return {
+      ok: true,
+      verificationId: null,
+      resendAt: new Date(now.getTime() + rules.resendAfterMs),
+      expiresAt: new Date(now.getTime() + rules.ttlMs),
+    };
   }
 
   await tx.verification.updateMany({
-    where: { purpose: input.purpose, requesterKey: input.requesterKey, accountUid: input.accountUid ?? null, consumedAt: null, invalidatedAt: null },
+    where: {
+      purpose: input.purpose,
+      requesterKey: input.requesterKey,
+      accountUid: input.accountUid ?? null,
+      consumedAt: null,
+      invalidatedAt: null,
+    },
     data: { invalidatedAt: now },
   });
   const code = newNumericCode(6);
@@ -129,7 +157,13 @@ export async function issueCode(tx: Tx, pepper: string, input: IssueInput, rules
     select: { id: true },
   });
   const message = codeMessage(input.purpose, code, rules.ttlMs / 60_000);
-  if (input.channel === 'EMAIL') await enqueueEmail(tx, { to: input.target, subject: message.subject, text: message.text, template: `code:${input.purpose}` });
+  if (input.channel === 'EMAIL')
+    await enqueueEmail(tx, {
+      to: input.target,
+      subject: message.subject,
+      text: message.text,
+      template: `code:${input.purpose}`,
+    });
   else await enqueueSms(tx, { to: input.target, text: message.sms, template: `code:${input.purpose}` });
   await recordAudit(tx, {
     actor: input.actor,
@@ -153,10 +187,18 @@ async function sendLimit(tx: Tx, input: IssueInput, rules: CodeRules, now: Date)
   type Row = { target: string; accountUid: string | null; purpose: VerificationPurpose };
   const requester = requesterClass(input.purpose);
   const scopes: { scope: LimitScope; where: Partial<Row>; counts: (v: Row) => boolean }[] = [
-    { scope: 'destination', where: { target: input.target }, counts: (v) => v.target === input.target && requesterClass(v.purpose) === requester },
+    {
+      scope: 'destination',
+      where: { target: input.target },
+      counts: (v) => v.target === input.target && requesterClass(v.purpose) === requester,
+    },
   ];
   if (accountCounted(input)) {
-    scopes.push({ scope: 'account', where: { accountUid: input.accountUid, purpose: ACCOUNT_COUNTED }, counts: (v) => v.accountUid === input.accountUid && v.purpose === ACCOUNT_COUNTED });
+    scopes.push({
+      scope: 'account',
+      where: { accountUid: input.accountUid, purpose: ACCOUNT_COUNTED },
+      counts: (v) => v.accountUid === input.accountUid && v.purpose === ACCOUNT_COUNTED,
+    });
   }
   const recent = await tx.verification.findMany({
     where: { createdAt: { gt: dayAgo }, OR: scopes.map((s) => s.where) },
@@ -167,10 +209,22 @@ async function sendLimit(tx: Tx, input: IssueInput, rules: CodeRules, now: Date)
     const sentToday = recent.filter(counts);
     const lastHour = sentToday.filter((v) => v.createdAt > hourAgo);
     if (sentToday.length >= rules.perDay) {
-      return { ok: false, reason: 'limit', window: 'day', scope, retryAfterSec: Math.ceil((sentToday[0].createdAt.getTime() + 24 * 3600_000 - now.getTime()) / 1000) };
+      return {
+        ok: false,
+        reason: 'limit',
+        window: 'day',
+        scope,
+        retryAfterSec: Math.ceil((sentToday[0].createdAt.getTime() + 24 * 3600_000 - now.getTime()) / 1000),
+      };
     }
     if (lastHour.length >= rules.perHour) {
-      return { ok: false, reason: 'limit', window: 'hour', scope, retryAfterSec: Math.ceil((lastHour[0].createdAt.getTime() + 3600_000 - now.getTime()) / 1000) };
+      return {
+        ok: false,
+        reason: 'limit',
+        window: 'hour',
+        scope,
+        retryAfterSec: Math.ceil((lastHour[0].createdAt.getTime() + 3600_000 - now.getTime()) / 1000),
+      };
     }
   }
   return null;
@@ -191,9 +245,21 @@ export type CheckInput = {
  * consumes it when right. A wrong entry is counted on the code itself (not only per IP); the fifth
  * kills it. Call inside a transaction that commits even when the answer is "wrong".
  */
-export async function checkCode(tx: Tx, pepper: string, input: CheckInput, rules: CodeRules = CODE_RULES, now = new Date()): Promise<CheckResult> {
+export async function checkCode(
+  tx: Tx,
+  pepper: string,
+  input: CheckInput,
+  rules: CodeRules = CODE_RULES,
+  now = new Date(),
+): Promise<CheckResult> {
   const row = await tx.verification.findFirst({
-    where: { purpose: input.purpose, target: input.target, requesterKey: input.requesterKey, accountUid: input.accountUid ?? null, invalidatedAt: null },
+    where: {
+      purpose: input.purpose,
+      target: input.target,
+      requesterKey: input.requesterKey,
+      accountUid: input.accountUid ?? null,
+      invalidatedAt: null,
+    },
     orderBy: { createdAt: 'desc' },
   });
   const fail = async (result: CheckResult) => {
@@ -227,7 +293,13 @@ export async function checkCode(tx: Tx, pepper: string, input: CheckInput, rules
     return fail({ ok: false, reason: 'wrong', attemptsLeft: rules.maxAttempts - after.attempts });
   }
   const consumed = await tx.verification.updateMany({
-    where: { id: row.id, consumedAt: null, invalidatedAt: null, attempts: { lt: rules.maxAttempts }, expiresAt: { gt: now } },
+    where: {
+      id: row.id,
+      consumedAt: null,
+      invalidatedAt: null,
+      attempts: { lt: rules.maxAttempts },
+      expiresAt: { gt: now },
+    },
     data: { consumedAt: now },
   });
   if (!consumed.count) return fail({ ok: false, reason: 'used' });
@@ -242,23 +314,46 @@ export async function checkCode(tx: Tx, pepper: string, input: CheckInput, rules
 }
 
 /** The newest code issued for this purpose and requester (for showing where it went and the resend countdown). */
-export async function latestCode(tx: Pick<Tx, 'verification'>, where: { purpose: VerificationPurpose; requesterKey: string; accountUid?: string | null }) {
+export async function latestCode(
+  tx: Pick<Tx, 'verification'>,
+  where: { purpose: VerificationPurpose; requesterKey: string; accountUid?: string | null },
+) {
   return tx.verification.findFirst({
-    where: { purpose: where.purpose, requesterKey: where.requesterKey, ...(where.accountUid !== undefined ? { accountUid: where.accountUid } : {}) },
+    where: {
+      purpose: where.purpose,
+      requesterKey: where.requesterKey,
+      ...(where.accountUid !== undefined ? { accountUid: where.accountUid } : {}),
+    },
     orderBy: { createdAt: 'desc' },
-    select: { id: true, channel: true, target: true, createdAt: true, expiresAt: true, consumedAt: true, invalidatedAt: true, attempts: true },
+    select: {
+      id: true,
+      channel: true,
+      target: true,
+      createdAt: true,
+      expiresAt: true,
+      consumedAt: true,
+      invalidatedAt: true,
+      attempts: true,
+    },
   });
 }
 
 /** The code if it can still be entered: not used, not replaced or withdrawn, not expired. */
-export function liveCode<T extends { consumedAt: Date | null; invalidatedAt: Date | null; expiresAt: Date }>(code: T | null, now = Date.now()): T | null {
+export function liveCode<T extends { consumedAt: Date | null; invalidatedAt: Date | null; expiresAt: Date }>(
+  code: T | null,
+  now = Date.now(),
+): T | null {
   return code && !code.consumedAt && !code.invalidatedAt && code.expiresAt.getTime() > now ? code : null;
 }
 
 export function issueErrorMessage(result: Exclude<IssueResult, { ok: true }>): string {
   if (result.reason === 'cooldown') return `You can request a new code in ${result.retryAfterSec} s.`;
-  const wait = result.retryAfterSec >= 3600 ? `${Math.ceil(result.retryAfterSec / 3600)} h` : `${Math.ceil(result.retryAfterSec / 60)} min`;
-  if (result.scope === 'address') return `Too many codes were requested from your network in the last hour. Try again in ${wait}.`;
+  const wait =
+    result.retryAfterSec >= 3600
+      ? `${Math.ceil(result.retryAfterSec / 3600)} h`
+      : `${Math.ceil(result.retryAfterSec / 60)} min`;
+  if (result.scope === 'address')
+    return `Too many codes were requested from your network in the last hour. Try again in ${wait}.`;
   const sentTo = result.scope === 'account' ? 'to new email addresses for this account' : 'to this address or number';
   return result.window === 'hour'
     ? `Too many codes were sent ${sentTo} in the last hour (at most ${CODE_RULES.perHour}). Try again in ${wait}.`

@@ -43,7 +43,8 @@ if (!args.b) {
   console.error('usage: npm run bench:ab -- --b <checkout with a build/> [--a <checkout>]');
   process.exit(2);
 }
-const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/test';
+const ADMIN_URL =
+  process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/test';
 const SESSION_SECRET = 'bench-session-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -81,27 +82,56 @@ async function main() {
   try {
     const db = await openDatabase({ url: u.toString(), poolSize: 4, queryTimeoutMs: 0 });
     await applyMigrations(db);
-    const env0 = { PORTAL_MODE: 'production', SESSION_SECRET, SMTP_URL: 'smtp://127.0.0.1:1', PUBLIC_URL: 'http://127.0.0.1' };
+    const env0 = {
+      PORTAL_MODE: 'production',
+      SESSION_SECRET,
+      SMTP_URL: 'smtp://127.0.0.1:1',
+      PUBLIC_URL: 'http://127.0.0.1',
+    };
     await seedDemoData(db.prisma, { encryptionSecret: readConfig(env0 as Record<string, string>).encryptionSecret });
     await seedBenchData(db.prisma, QUICK_SIZE, await hashPassword(DEMO_PASSWORD), () => {});
     await settleDatabase(db.prisma);
-    const [theCase] = await db.prisma.$queryRawUnsafe<{ id: string }[]>(`SELECT "id" FROM "Appeal" WHERE "status" = 'IN_REVIEW' AND "riskLevel" = 'HIGH' ORDER BY "caseNumber" LIMIT 1`);
+    const [theCase] = await db.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT "id" FROM "Appeal" WHERE "status" = 'IN_REVIEW' AND "riskLevel" = 'HIGH' ORDER BY "caseNumber" LIMIT 1`,
+    );
     await db.close();
 
     const portals: { label: string; dir: string; base: string; pid: number }[] = [];
     const instances = Math.max(1, Number(args.instances));
-    const sides = [['A', args.a!], ['B', args.b!]] as const;
+    const sides = [
+      ['A', args.a!],
+      ['B', args.b!],
+    ] as const;
     for (const [label, dir] of Array.from({ length: instances }, () => sides).flat()) {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
-      const flags = (label === 'A' ? args['a-node-arg'] : args['b-node-arg']) ?? ['--max-old-space-size=192', '--max-semi-space-size=16'];
+      const flags = (label === 'A' ? args['a-node-arg'] : args['b-node-arg']) ?? [
+        '--max-old-space-size=192',
+        '--max-semi-space-size=16',
+      ];
       const child = spawn(process.execPath, [...flags, 'scripts/start.mjs'], {
         cwd: path.resolve(dir),
-        env: { ...process.env, ...env0, NODE_ENV: 'production', PORTAL_BENCH: '1', PORT: String(port), PUBLIC_URL: base, DATABASE_URL: u.toString(), TRUST_PROXY: '1', MALLOC_ARENA_MAX: '2' },
+        env: {
+          ...process.env,
+          ...env0,
+          NODE_ENV: 'production',
+          PORTAL_BENCH: '1',
+          PORT: String(port),
+          PUBLIC_URL: base,
+          DATABASE_URL: u.toString(),
+          TRUST_PROXY: '1',
+          MALLOC_ARENA_MAX: '2',
+        },
         stdio: 'ignore',
       });
       children.push(child);
-      for (let i = 0; !(await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false)); i++) {
+      for (
+        let i = 0;
+        !(await fetch(`${base}/healthz`)
+          .then((r) => r.ok)
+          .catch(() => false));
+        i++
+      ) {
         if (i > 300 || child.exitCode !== null) throw new Error(`portal ${label} (${dir}) did not start`);
         await sleep(100);
       }
@@ -109,7 +139,9 @@ async function main() {
     }
     const base = portals[0].base;
     // Sessions are rows in the shared database and cookies are signed with the shared secret: one sign-in serves both portals.
-    const alice = await signIn(base, [{ path: '/login', form: { login: 'alice@example.com', password: DEMO_PASSWORD } }]);
+    const alice = await signIn(base, [
+      { path: '/login', form: { login: 'alice@example.com', password: DEMO_PASSWORD } },
+    ]);
     const agent = await signIn(base, [
       { path: '/staff/login', form: { email: 'agent@support.example.com', password: DEMO_PASSWORD } },
       { path: '/staff/login', form: { intent: 'totp', code: totpNow(DEMO_TOTP_SECRET) } },
@@ -126,14 +158,24 @@ async function main() {
     const batch = async (p: (typeof portals)[number], key: string) => {
       const r = routes[key];
       const before = cpuMs(p.pid);
-      const result = await autocannon({ url: p.base + r.path, connections: Number(args.connections), amount, headers: r.cookie ? { cookie: r.cookie } : {} });
+      const result = await autocannon({
+        url: p.base + r.path,
+        connections: Number(args.connections),
+        amount,
+        headers: r.cookie ? { cookie: r.cookie } : {},
+      });
       const ms = (cpuMs(p.pid) - before) / amount;
-      if (result.non2xx || result.errors) throw new Error(`${key} on ${p.label}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      if (result.non2xx || result.errors)
+        throw new Error(`${key} on ${p.label}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       return ms;
     };
-    console.log(`A = ${path.resolve(args.a!)}, B = ${path.resolve(args.b!)}; ${args.rounds} rounds of ${amount} requests per route and build, ${args.connections} connections; ${instances} portals per build, one per round in turn`);
+    console.log(
+      `A = ${path.resolve(args.a!)}, B = ${path.resolve(args.b!)}; ${args.rounds} rounds of ${amount} requests per route and build, ${args.connections} connections; ${instances} portals per build, one per round in turn`,
+    );
     for (let i = 0; i < 2; i++) for (const key of keys) for (const p of portals) await batch(p, key); // warm-up: the first batches of a new process run slower
-    const samples: Record<string, { A: number[]; B: number[] }> = Object.fromEntries(keys.map((k) => [k, { A: [], B: [] }]));
+    const samples: Record<string, { A: number[]; B: number[] }> = Object.fromEntries(
+      keys.map((k) => [k, { A: [], B: [] }]),
+    );
     for (let round = 0; round < Number(args.rounds); round++) {
       const pair = portals.slice(2 * (round % instances), 2 * (round % instances) + 2);
       // Each pair goes first and second in turn.
@@ -145,7 +187,9 @@ async function main() {
     // between rounds. How many rounds agree on its sign says whether the difference is the code's:
     // two portals of the same build differed by up to 0.4 ms (17 %) in medians of 10 rounds here,
     // one way in one run and the other way in the next, hence several portals per build (--instances).
-    console.log(`\n${'route'.padEnd(10)} ${'A ms/req'.padStart(9)} ${'B ms/req'.padStart(9)} ${'B − A'.padStart(7)}   B/A   B lower   (medians of ${args.rounds} rounds; B − A is the median of each round's difference; every round: A | B)`);
+    console.log(
+      `\n${'route'.padEnd(10)} ${'A ms/req'.padStart(9)} ${'B ms/req'.padStart(9)} ${'B − A'.padStart(7)}   B/A   B lower   (medians of ${args.rounds} rounds; B − A is the median of each round's difference; every round: A | B)`,
+    );
     for (const key of keys) {
       const { A, B } = samples[key];
       const a = median(A);
@@ -156,7 +200,9 @@ async function main() {
         `${key.padEnd(10)} ${a.toFixed(3).padStart(9)} ${b.toFixed(3).padStart(9)} ${median(differences).toFixed(3).padStart(7)} ${((b / a) * 100).toFixed(0).padStart(4)} %  ${`${lower}/${differences.length}`.padStart(6)}    ${A.map((x) => x.toFixed(2)).join(' ')} | ${B.map((x) => x.toFixed(2)).join(' ')}`,
       );
     }
-    console.log(`\nB lower (or higher) in nearly every round, 9 of 10 or 10 of 12, is a difference of the code; anything between is the machine's. Run --a . --b . to see this machine's spread.`);
+    console.log(
+      `\nB lower (or higher) in nearly every round, 9 of 10 or 10 of 12, is a difference of the code; anything between is the machine's. Run --a . --b . to see this machine's spread.`,
+    );
   } finally {
     for (const c of children) c.kill('SIGKILL');
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});

@@ -4,7 +4,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export type PageScripts = { page: string; audience: 'customer' | 'staff'; status: number; files: number; rawKB: number; gzipKB: number };
+export type PageScripts = {
+  page: string;
+  audience: 'customer' | 'staff';
+  status: number;
+  files: number;
+  rawKB: number;
+  gzipKB: number;
+};
 
 export function scriptUrls(html: string): string[] {
   const urls = new Set<string>();
@@ -20,7 +27,10 @@ export function scriptUrls(html: string): string[] {
 }
 
 /** Sizes of the scripts one page loads, from the files on disk (public/build). */
-export function pageScriptSize(html: string, publicDir = path.resolve('public')): { files: number; raw: number; gzip: number } {
+export function pageScriptSize(
+  html: string,
+  publicDir = path.resolve('public'),
+): { files: number; raw: number; gzip: number } {
   let raw = 0;
   let gzip = 0;
   const urls = scriptUrls(html);

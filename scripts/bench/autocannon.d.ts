@@ -8,7 +8,10 @@ declare module 'autocannon' {
       path?: string;
       headers?: Record<string, string>;
       body?: string | Buffer;
-      setupRequest?: (request: { headers?: Record<string, string>; body?: string | Buffer; path?: string }, context: Record<string, unknown>) => unknown;
+      setupRequest?: (
+        request: { headers?: Record<string, string>; body?: string | Buffer; path?: string },
+        context: Record<string, unknown>,
+      ) => unknown;
     };
     type Options = {
       url: string;
@@ -21,7 +24,16 @@ declare module 'autocannon' {
       body?: string | Buffer;
       requests?: Request[];
     };
-    type Histogram = { average: number; mean: number; stddev: number; min: number; max: number; total: number; p50: number; p99: number };
+    type Histogram = {
+      average: number;
+      mean: number;
+      stddev: number;
+      min: number;
+      max: number;
+      total: number;
+      p50: number;
+      p99: number;
+    };
     type Result = {
       duration: number;
       requests: Histogram;

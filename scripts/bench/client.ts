@@ -27,7 +27,12 @@ export class Browser {
       headers.Origin = new URL(this.base).origin;
       body = new URLSearchParams(init.form).toString();
     }
-    const res = await fetch(new URL(pathname, this.base), { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const res = await fetch(new URL(pathname, this.base), {
+      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair.indexOf('=');

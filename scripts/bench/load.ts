@@ -72,7 +72,13 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[idx];
 }
 
-export async function measure(baseUrl: string, req: BenchRequest, connections: number, durationSec: number, portalPid?: number): Promise<Measurement> {
+export async function measure(
+  baseUrl: string,
+  req: BenchRequest,
+  connections: number,
+  durationSec: number,
+  portalPid?: number,
+): Promise<Measurement> {
   const latencies: number[] = [];
   const cpu0 = cpuSnapshot(portalPid);
   const headers = { ...(req.headers ?? {}) };
@@ -123,7 +129,15 @@ export async function measure(baseUrl: string, req: BenchRequest, connections: n
     errors: result.errors,
     timeouts: result.timeouts,
     statuses,
-    ...(cpu0 ? { cpuMsPerRequest: { portal: perRequest('portal'), postgres: perRequest('postgres'), machine: perRequest('machine') } } : {}),
+    ...(cpu0
+      ? {
+          cpuMsPerRequest: {
+            portal: perRequest('portal'),
+            postgres: perRequest('postgres'),
+            machine: perRequest('machine'),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,10 +1,23 @@
 // Summary of a V8 .cpuprofile (node --cpu-prof): the functions with the most self time.
 import { readFileSync } from 'node:fs';
 
-type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number };
-type CpuProfile = { nodes: ProfileNode[]; startTime: number; endTime: number; samples?: number[]; timeDeltas?: number[] };
+type ProfileNode = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+};
+type CpuProfile = {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
+};
 
-export function topFunctions(file: string, limit = 25): { totalMs: number; rows: { selfMs: number; share: number; fn: string }[] } {
+export function topFunctions(
+  file: string,
+  limit = 25,
+): { totalMs: number; rows: { selfMs: number; share: number; fn: string }[] } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();

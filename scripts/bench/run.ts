@@ -5,7 +5,16 @@
 // loads it from this process with autocannon: throughput at 16 connections, service time at 1.
 // Prints a table, checks the targets, and writes the same as JSON to bench/results/.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +29,20 @@ import { readConfig } from '~/config.server';
 import { sessionCookie } from '~/auth/session.server';
 import { appealFlowCookie } from '~/appeals/flow.server';
 import { totpNow } from '~/staff/totp.server';
-import { FULL_SIZE, MILLION_SIZE, QUICK_SIZE, benchEmail, benchTrackingToken, benchUid, fixtureFlowKey, fixtureSessionToken, seedBenchData, seedRequestFixtures, settleDatabase, type SeedReport } from './seed';
+import {
+  FULL_SIZE,
+  MILLION_SIZE,
+  QUICK_SIZE,
+  benchEmail,
+  benchTrackingToken,
+  benchUid,
+  fixtureFlowKey,
+  fixtureSessionToken,
+  seedBenchData,
+  seedRequestFixtures,
+  settleDatabase,
+  type SeedReport,
+} from './seed';
 import { Browser, freePort } from './client';
 import { measure, type BenchRequest, type Measurement } from './load';
 import { pageScriptSize, type PageScripts } from './assets';
@@ -56,7 +78,8 @@ if (!['100k', '1m'].includes(args.scale ?? '100k')) {
 const size = args.quick ? QUICK_SIZE : args.scale === '1m' ? MILLION_SIZE : FULL_SIZE;
 const duration = Number(args.duration ?? (args.quick ? 3 : 10));
 const only = args.only ? new Set(args.only.split(',')) : null;
-const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/test';
+const ADMIN_URL =
+  process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/test';
 const SESSION_SECRET = 'bench-session-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 const log = (m: string) => console.log(m);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,7 +101,10 @@ type RouteResult = {
   peakRssMB?: number;
 };
 
-const cpuNote = (m: Measurement) => (m.cpuMsPerRequest ? `; CPU per request: portal ${m.cpuMsPerRequest.portal} ms, PostgreSQL ${m.cpuMsPerRequest.postgres} ms, machine ${m.cpuMsPerRequest.machine} ms` : '');
+const cpuNote = (m: Measurement) =>
+  m.cpuMsPerRequest
+    ? `; CPU per request: portal ${m.cpuMsPerRequest.portal} ms, PostgreSQL ${m.cpuMsPerRequest.postgres} ms, machine ${m.cpuMsPerRequest.machine} ms`
+    : '';
 
 function vmKB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
@@ -89,7 +115,10 @@ function vmKB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   }
 }
 
-async function prepareDatabase(stamp: string, tmp: string): Promise<{ db: Database; env: Record<string, string>; drop: () => Promise<void> }> {
+async function prepareDatabase(
+  stamp: string,
+  tmp: string,
+): Promise<{ db: Database; env: Record<string, string>; drop: () => Promise<void> }> {
   if (kind === 'postgres') {
     const name = `ard_bench_${stamp.replace(/\D/g, '')}`;
     const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
@@ -120,12 +149,22 @@ async function main() {
   const started = new Date();
   const stamp = started.toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'ard-bench-'));
-  log(`Account Recovery Desk benchmark — ${kind}, ${size.accounts} accounts, ${size.appeals} appeals, ${size.auditEvents} audit events, ${duration} s per measurement`);
-  log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+  log(
+    `Account Recovery Desk benchmark — ${kind}, ${size.accounts} accounts, ${size.appeals} appeals, ${size.auditEvents} audit events, ${duration} s per measurement`,
+  );
+  log(
+    `machine: ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, node ${process.version}`,
+  );
 
   if (!args['no-build']) {
     log('\n▶ remix build (production)');
-    const b = spawnSync(process.execPath, ['node_modules/@remix-run/dev/dist/cli.js', 'build'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+    const b = spawnSync(process.execPath, ['node_modules/@remix-run/dev/dist/cli.js', 'build'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     if (b.status !== 0) throw new Error('remix build failed');
   }
 
@@ -137,7 +176,12 @@ async function main() {
   try {
     const t0 = performance.now();
     await applyMigrations(db);
-    const childEnvBase = { PORTAL_MODE: 'production', SESSION_SECRET, SMTP_URL: 'smtp://127.0.0.1:25', PUBLIC_URL: 'http://127.0.0.1' };
+    const childEnvBase = {
+      PORTAL_MODE: 'production',
+      SESSION_SECRET,
+      SMTP_URL: 'smtp://127.0.0.1:25',
+      PUBLIC_URL: 'http://127.0.0.1',
+    };
     const config0 = readConfig(childEnvBase as Record<string, string>);
     await seedDemoData(db.prisma, { encryptionSecret: config0.encryptionSecret });
     const seed: SeedReport = await seedBenchData(db.prisma, size, await hashPassword(DEMO_PASSWORD), (m) => log(m));
@@ -154,7 +198,9 @@ async function main() {
     log(`  vacuumed and analysed in ${settled.seconds} s; checkpoint ${settled.checkpoint}`);
     // What the pages are about: a high-risk case in review with evidence, notes and a conversation;
     // cursors for a second and a deep page of the open queue; search terms that exist.
-    const caseRow = await db.prisma.$queryRawUnsafe<{ id: string; caseNumber: string; newEmail: string; givenUid: string }[]>(
+    const caseRow = await db.prisma.$queryRawUnsafe<
+      { id: string; caseNumber: string; newEmail: string; givenUid: string }[]
+    >(
       `SELECT a."id", a."caseNumber", a."newEmail", a."givenUid" FROM "Appeal" a WHERE a."status" = 'IN_REVIEW' AND a."riskLevel" = 'HIGH' AND a."accountFound"
        ORDER BY (SELECT count(*) FROM "EvidenceFile" e WHERE e."appealId" = a."id") + (SELECT count(*) FROM "InternalNote" n WHERE n."appealId" = a."id")
               + (SELECT count(*) FROM "AppealMessage" m WHERE m."appealId" = a."id") DESC, a."caseNumber" LIMIT 1`,
@@ -166,7 +212,8 @@ async function main() {
     const secondPage = await db.prisma.$queryRawUnsafe<{ id: string; slaDueAt: Date }[]>(
       `SELECT "id", "slaDueAt" FROM "Appeal" WHERE "status" IN ('SUBMITTED','IN_REVIEW','AWAITING_CUSTOMER','PENDING_SECOND_APPROVAL') ORDER BY "slaDueAt", "id" OFFSET 24 LIMIT 1`,
     );
-    const cursor = (r: { id: string; slaDueAt: Date }) => Buffer.from(`${r.slaDueAt.toISOString()}|${r.id}`).toString('base64url');
+    const cursor = (r: { id: string; slaDueAt: Date }) =>
+      Buffer.from(`${r.slaDueAt.toISOString()}|${r.id}`).toString('base64url');
     const theCase = caseRow[0];
     if (kind === 'pglite') await db.close(); // one process at a time on an embedded database
 
@@ -211,15 +258,24 @@ async function main() {
     // The heap limit npm run serve runs the portal with (see package.json): V8 would otherwise let the
     // heap grow far beyond what the portal keeps alive before collecting.
     const nodeArgs = (args['node-arg'] ?? ['--max-old-space-size=192', '--max-semi-space-size=16']).filter(Boolean);
-    log(`\n▶ portal: node ${nodeArgs.join(' ')} scripts/start.mjs (production, PORTAL_BENCH=1) on ${base}${args['cpu-prof'] ? ', --cpu-prof' : ''}; log ${childLog}`);
-    child = spawn(process.execPath, [...nodeArgs, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'scripts/start.mjs'], { env: childEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    log(
+      `\n▶ portal: node ${nodeArgs.join(' ')} scripts/start.mjs (production, PORTAL_BENCH=1) on ${base}${args['cpu-prof'] ? ', --cpu-prof' : ''}; log ${childLog}`,
+    );
+    child = spawn(
+      process.execPath,
+      [...nodeArgs, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'scripts/start.mjs'],
+      { env: childEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const out = createWriteStream(childLog);
     child!.stdout!.pipe(out);
     child!.stderr!.pipe(out);
     const pid = child!.pid!;
     for (let i = 0; ; i++) {
-      if (child!.exitCode !== null) throw new Error(`the portal exited (${child!.exitCode}):\n${readFileSync(childLog, 'utf8').slice(-2000)}`);
-      const ok = await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false);
+      if (child!.exitCode !== null)
+        throw new Error(`the portal exited (${child!.exitCode}):\n${readFileSync(childLog, 'utf8').slice(-2000)}`);
+      const ok = await fetch(`${base}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false);
       if (ok) break;
       if (i > 600) throw new Error('the portal did not answer /healthz within 60 s');
       await sleep(100);
@@ -249,7 +305,8 @@ async function main() {
       writeFileSync(keep, readFileSync(path.join(profDir, file)));
       const profile = topFunctions(keep);
       log(`\n▶ CPU profile of the portal (${keep}, ${profile.totalMs} ms sampled): functions with the most self time`);
-      for (const row of profile.rows) log(`  ${String(row.selfMs).padStart(9)} ms ${String(row.share).padStart(5)} %  ${row.fn}`);
+      for (const row of profile.rows)
+        log(`  ${String(row.selfMs).padStart(9)} ms ${String(row.share).padStart(5)} %  ${row.fn}`);
     };
 
     // ── Signed-in clients ────────────────────────────────────────────────────
@@ -270,27 +327,72 @@ async function main() {
     const cookiePair = (setCookie: string) => setCookie.split(';')[0];
     let nextSession = 0;
     let nextFlow = 0;
-    const sessionCookies = await Promise.all(Array.from({ length: fixtures }, (_, i) => sessionCookie(config).serialize(fixtureSessionToken(i + 1)).then(cookiePair)));
-    const flowCookies = await Promise.all(Array.from({ length: fixtures }, (_, i) => appealFlowCookie(config).serialize({ flowKey: fixtureFlowKey(i + 1), scenario: 'FORGOT_LOGON_EMAIL' }).then(cookiePair)));
+    const sessionCookies = await Promise.all(
+      Array.from({ length: fixtures }, (_, i) =>
+        sessionCookie(config)
+          .serialize(fixtureSessionToken(i + 1))
+          .then(cookiePair),
+      ),
+    );
+    const flowCookies = await Promise.all(
+      Array.from({ length: fixtures }, (_, i) =>
+        appealFlowCookie(config)
+          .serialize({ flowKey: fixtureFlowKey(i + 1), scenario: 'FORGOT_LOGON_EMAIL' })
+          .then(cookiePair),
+      ),
+    );
     const origin = { Origin: base };
 
     // The appeal submission: the multipart body of the form with a 2 MB PDF as the ID document.
     const pdf = Buffer.concat([
-      Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n3 0 obj<</Length 2097000>>stream\n'),
+      Buffer.from(
+        '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n3 0 obj<</Length 2097000>>stream\n',
+      ),
       Buffer.alloc(2_097_000, 'bench-evidence-'),
       Buffer.from('\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'),
     ]);
     const form = new FormData();
-    for (const [k, v] of Object.entries({ intent: 'submit', scenario: 'FORGOT_LOGON_EMAIL', givenUid: benchUid(42), accountType: 'INDIVIDUAL', holderName: 'Bench Holder 42', lastPaymentAmount: '128.00', lastPaymentCurrency: 'CNY', createdMonth: '2019-03' })) form.append(k, v);
+    for (const [k, v] of Object.entries({
+      intent: 'submit',
+      scenario: 'FORGOT_LOGON_EMAIL',
+      givenUid: benchUid(42),
+      accountType: 'INDIVIDUAL',
+      holderName: 'Bench Holder 42',
+      lastPaymentAmount: '128.00',
+      lastPaymentCurrency: 'CNY',
+      createdMonth: '2019-03',
+    }))
+      form.append(k, v);
     form.append('idDocument', new File([new Uint8Array(pdf)], 'passport.pdf', { type: 'application/pdf' }));
     const multipart = new Request('http://x/', { method: 'POST', body: form });
     const appealBody = Buffer.from(await multipart.arrayBuffer());
     const appealType = multipart.headers.get('content-type')!;
 
     const routes: (RouteResult & { req: BenchRequest; connections16?: boolean })[] = [
-      { key: 'baseline', label: 'baseline (constant resource route)', request: 'GET /bench/baseline', expect: 200, signedIn: false, req: { path: '/bench/baseline' } },
-      { key: 'login', label: 'sign-in page', request: 'GET /login', expect: 200, signedIn: false, req: { path: '/login' } },
-      { key: 'security', label: 'Security Settings (Alice)', request: 'GET /account/security', expect: 200, signedIn: true, req: { path: '/account/security', headers: { Cookie: alice.header() } } },
+      {
+        key: 'baseline',
+        label: 'baseline (constant resource route)',
+        request: 'GET /bench/baseline',
+        expect: 200,
+        signedIn: false,
+        req: { path: '/bench/baseline' },
+      },
+      {
+        key: 'login',
+        label: 'sign-in page',
+        request: 'GET /login',
+        expect: 200,
+        signedIn: false,
+        req: { path: '/login' },
+      },
+      {
+        key: 'security',
+        label: 'Security Settings (Alice)',
+        request: 'GET /account/security',
+        expect: 200,
+        signedIn: true,
+        req: { path: '/account/security', headers: { Cookie: alice.header() } },
+      },
       {
         key: 'send-code',
         label: 'verification step 1: send code',
@@ -313,12 +415,45 @@ async function main() {
         expect: 429,
         signedIn: true,
         note: 'one account: the first request sends a code, the rest meet the 60 s cooldown (429) — measured as is',
-        req: { method: 'POST', path: '/account/security/logon-email', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...origin, Cookie: alice.header() }, body: 'intent=send-code&channel=EMAIL' },
+        req: {
+          method: 'POST',
+          path: '/account/security/logon-email',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...origin, Cookie: alice.header() },
+          body: 'intent=send-code&channel=EMAIL',
+        },
       },
-      { key: 'queue', label: 'staff queue, filtered (agent)', request: 'GET /staff/appeals?status=open&risk=HIGH', expect: 200, signedIn: true, req: { path: '/staff/appeals?status=open&risk=HIGH', headers: { Cookie: agent.header() } } },
-      { key: 'dashboard', label: 'dashboard, last 30 days (agent)', request: 'GET /staff/dashboard', expect: 200, signedIn: true, req: { path: '/staff/dashboard', headers: { Cookie: agent.header() } } },
-      { key: 'dashboard-12m', label: 'dashboard, last 12 months (agent)', request: 'GET /staff/dashboard?range=12m', expect: 200, signedIn: true, req: { path: '/staff/dashboard?range=12m', headers: { Cookie: agent.header() } } },
-      { key: 'case', label: 'case page (agent)', request: `GET /staff/appeals/<${theCase.caseNumber}>`, expect: 200, signedIn: true, req: { path: `/staff/appeals/${theCase.id}`, headers: { Cookie: agent.header() } } },
+      {
+        key: 'queue',
+        label: 'staff queue, filtered (agent)',
+        request: 'GET /staff/appeals?status=open&risk=HIGH',
+        expect: 200,
+        signedIn: true,
+        req: { path: '/staff/appeals?status=open&risk=HIGH', headers: { Cookie: agent.header() } },
+      },
+      {
+        key: 'dashboard',
+        label: 'dashboard, last 30 days (agent)',
+        request: 'GET /staff/dashboard',
+        expect: 200,
+        signedIn: true,
+        req: { path: '/staff/dashboard', headers: { Cookie: agent.header() } },
+      },
+      {
+        key: 'dashboard-12m',
+        label: 'dashboard, last 12 months (agent)',
+        request: 'GET /staff/dashboard?range=12m',
+        expect: 200,
+        signedIn: true,
+        req: { path: '/staff/dashboard?range=12m', headers: { Cookie: agent.header() } },
+      },
+      {
+        key: 'case',
+        label: 'case page (agent)',
+        request: `GET /staff/appeals/<${theCase.caseNumber}>`,
+        expect: 200,
+        signedIn: true,
+        req: { path: `/staff/appeals/${theCase.id}`, headers: { Cookie: agent.header() } },
+      },
       {
         key: 'appeal',
         label: 'appeal submission, 2 MB PDF',
@@ -333,7 +468,10 @@ async function main() {
           body: appealBody,
           perRequest: () => {
             const n = nextFlow++;
-            return { Cookie: flowCookies[n % flowCookies.length], 'X-Forwarded-For': `198.18.${(n >> 8) & 255}.${n & 255}` };
+            return {
+              Cookie: flowCookies[n % flowCookies.length],
+              'X-Forwarded-For': `198.18.${(n >> 8) & 255}.${n & 255}`,
+            };
           },
         },
       },
@@ -375,20 +513,50 @@ async function main() {
       log(`\n▶ ${route.label} — ${route.request}`);
       // One request first: a route that does not answer as expected is a broken benchmark, not a figure.
       const r0 = route.req;
-      const probe = await fetch(new URL(r0.path, base), { method: r0.method ?? 'GET', headers: { ...r0.headers, ...r0.perRequest?.() }, body: typeof r0.body === 'string' ? r0.body : r0.body ? new Uint8Array(r0.body) : undefined, redirect: 'manual' });
+      const probe = await fetch(new URL(r0.path, base), {
+        method: r0.method ?? 'GET',
+        headers: { ...r0.headers, ...r0.perRequest?.() },
+        body: typeof r0.body === 'string' ? r0.body : r0.body ? new Uint8Array(r0.body) : undefined,
+        redirect: 'manual',
+      });
       const probeBody = await probe.text();
       const probeOk = probe.status === route.expect || (route.key === 'send-code-as-is' && probe.status === 302);
-      log(`  probe: ${probe.status}${probeOk ? '' : ` — expected ${route.expect}: ${probeBody.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`}`);
-      const adjacent = route.key === 'baseline' ? null : await measure(base, routes[0].req, 16, Math.max(2, Math.round(duration / 2)), pid);
+      log(
+        `  probe: ${probe.status}${
+          probeOk
+            ? ''
+            : ` — expected ${route.expect}: ${probeBody
+                .replace(/<[^>]+>/g, ' ')
+                .replace(/\s+/g, ' ')
+                .slice(0, 300)}`
+        }`,
+      );
+      const adjacent =
+        route.key === 'baseline'
+          ? null
+          : await measure(base, routes[0].req, 16, Math.max(2, Math.round(duration / 2)), pid);
       await measure(base, route.req, 16, warm);
       const throughput = await measure(base, route.req, 16, duration, pid);
-      log(`  16 connections: ${throughput.rps} req/s, p50 ${throughput.p50} ms, p99 ${throughput.p99} ms, statuses ${JSON.stringify(throughput.statuses)}, errors ${throughput.errors}${cpuNote(throughput)}`);
+      log(
+        `  16 connections: ${throughput.rps} req/s, p50 ${throughput.p50} ms, p99 ${throughput.p99} ms, statuses ${JSON.stringify(throughput.statuses)}, errors ${throughput.errors}${cpuNote(throughput)}`,
+      );
       const latency = await measure(base, route.req, 1, duration, pid);
-      log(`   1 connection : ${latency.rps} req/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms, statuses ${JSON.stringify(latency.statuses)}, errors ${latency.errors}${cpuNote(latency)}`);
+      log(
+        `   1 connection : ${latency.rps} req/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms, statuses ${JSON.stringify(latency.statuses)}, errors ${latency.errors}${cpuNote(latency)}`,
+      );
       const { req: _req, ...rest } = route;
-      results.push({ ...rest, throughput, latency, adjacentBaselineRps: adjacent?.rps ?? throughput.rps, peakRssMB: Math.round(vmKB(pid, 'VmHWM') / 1024) });
+      results.push({
+        ...rest,
+        throughput,
+        latency,
+        adjacentBaselineRps: adjacent?.rps ?? throughput.rps,
+        peakRssMB: Math.round(vmKB(pid, 'VmHWM') / 1024),
+      });
       if ([throughput, latency].some((m) => Object.keys(m.statuses).some((code) => Number(code) >= 500))) {
-        const errors = readFileSync(childLog, 'utf8').split('\n').filter((l) => /error|Error|refused|unavailable/.test(l)).slice(-15);
+        const errors = readFileSync(childLog, 'utf8')
+          .split('\n')
+          .filter((l) => /error|Error|refused|unavailable/.test(l))
+          .slice(-15);
         log(`  server errors in the portal log:\n    ${errors.join('\n    ')}`);
       }
     }
@@ -401,10 +569,14 @@ async function main() {
     // Relative to the baseline measured just before the route (the same minute of a shared machine), or
     // to the run's median baseline where that is higher: one baseline sample taken while the machine
     // stalled (1129 req/s against 1726-2032 for the others, 10:26 run) made a 15.7 % route read 28.2 %.
-    const baselines = results.map((r) => r.adjacentBaselineRps ?? 0).filter((rps) => rps > 0).sort((x, y) => x - y);
+    const baselines = results
+      .map((r) => r.adjacentBaselineRps ?? 0)
+      .filter((rps) => rps > 0)
+      .sort((x, y) => x - y);
     const medianBaseline = baselines[Math.floor(baselines.length / 2)] ?? baseline.throughput!.rps;
     for (const r of results) {
-      r.comparedBaselineRps = r.key === 'baseline' ? r.throughput!.rps : Math.max(r.adjacentBaselineRps || 0, medianBaseline);
+      r.comparedBaselineRps =
+        r.key === 'baseline' ? r.throughput!.rps : Math.max(r.adjacentBaselineRps || 0, medianBaseline);
       r.ratio = Math.round((r.throughput!.rps / r.comparedBaselineRps) * 1000) / 1000;
     }
 
@@ -412,9 +584,16 @@ async function main() {
     if (!only || only.has('queue')) {
       log('\n▶ staff queue at 1 connection, every filter and page');
       for (const [label, query] of queueVariants) {
-        const m = await measure(base, { path: `/staff/appeals${query ? `?${query}` : ''}`, headers: { Cookie: agent.header() } }, 1, Math.max(2, Math.round(duration / 2)));
+        const m = await measure(
+          base,
+          { path: `/staff/appeals${query ? `?${query}` : ''}`, headers: { Cookie: agent.header() } },
+          1,
+          Math.max(2, Math.round(duration / 2)),
+        );
         queueMatrix.push({ label, query, measurement: m });
-        log(`  ${label.padEnd(28)} p50 ${String(m.p50).padStart(6)} ms  p99 ${String(m.p99).padStart(6)} ms  ${JSON.stringify(m.statuses)}`);
+        log(
+          `  ${label.padEnd(28)} p50 ${String(m.p50).padStart(6)} ms  p99 ${String(m.p99).padStart(6)} ms  ${JSON.stringify(m.statuses)}`,
+        );
       }
     }
 
@@ -447,9 +626,18 @@ async function main() {
         continue;
       }
       const s = pageScriptSize(html);
-      const row = { page: page.replace(theCase.id, '<case>'), audience, status: res.status, files: s.files, rawKB: Math.round(s.raw / 102.4) / 10, gzipKB: Math.round(s.gzip / 102.4) / 10 };
+      const row = {
+        page: page.replace(theCase.id, '<case>'),
+        audience,
+        status: res.status,
+        files: s.files,
+        rawKB: Math.round(s.raw / 102.4) / 10,
+        gzipKB: Math.round(s.gzip / 102.4) / 10,
+      };
       scripts.push(row);
-      log(`  ${row.page.padEnd(40)} ${audience.padEnd(8)} ${String(row.files).padStart(3)} files ${String(row.rawKB).padStart(7)} KB raw ${String(row.gzipKB).padStart(7)} KB gzip`);
+      log(
+        `  ${row.page.padEnd(40)} ${audience.padEnd(8)} ${String(row.files).padStart(3)} files ${String(row.rawKB).padStart(7)} KB raw ${String(row.gzipKB).padStart(7)} KB gzip`,
+      );
     }
 
     const peakRssMB = Math.round(vmKB(pid, 'VmHWM') / 1024);
@@ -458,7 +646,17 @@ async function main() {
     if (args['cpu-prof']) keepProfile(`${stamp}-${kind}`);
 
     // ── Report ───────────────────────────────────────────────────────────────
-    const report = buildReport({ results, queueMatrix, scripts, peakRssMB, rssAtStartMB: Math.round(rssAtStart / 1024), mails, seed, started, fixtures });
+    const report = buildReport({
+      results,
+      queueMatrix,
+      scripts,
+      peakRssMB,
+      rssAtStartMB: Math.round(rssAtStart / 1024),
+      mails,
+      seed,
+      started,
+      fixtures,
+    });
     printReport(report);
     mkdirSync('bench/results', { recursive: true });
     const file = path.join('bench/results', `${stamp}-${kind}.json`);
@@ -493,28 +691,63 @@ function buildReport(input: {
 }) {
   const { results, queueMatrix, scripts, peakRssMB } = input;
   const targets: Target[] = [];
-  const add = (name: string, limit: string, value: string, met: boolean) => targets.push({ name, limit, value, met, appliesTo: 'postgres' });
+  const add = (name: string, limit: string, value: string, met: boolean) =>
+    targets.push({ name, limit, value, met, appliesTo: 'postgres' });
   // The dashboard's target is its service time at 1 connection (below), not throughput.
-  for (const r of results.filter((x) => x.signedIn && x.key !== 'send-code' && x.key !== 'send-code-as-is' && !x.key.startsWith('dashboard'))) {
-    add(`${r.label}: req/s at 16 connections vs baseline`, '≥ 30 %', `${Math.round((r.ratio ?? 0) * 1000) / 10} %`, (r.ratio ?? 0) >= 0.3);
+  for (const r of results.filter(
+    (x) => x.signedIn && x.key !== 'send-code' && x.key !== 'send-code-as-is' && !x.key.startsWith('dashboard'),
+  )) {
+    add(
+      `${r.label}: req/s at 16 connections vs baseline`,
+      '≥ 30 %',
+      `${Math.round((r.ratio ?? 0) * 1000) / 10} %`,
+      (r.ratio ?? 0) >= 0.3,
+    );
   }
-  const queueP99 = Math.max(...queueMatrix.map((q) => q.measurement.p99), results.find((r) => r.key === 'queue')?.latency?.p99 ?? 0);
-  if (queueMatrix.length) add('staff queue p99 at 1 connection, worst filter/page', '≤ 25 ms', `${queueP99} ms`, queueP99 <= 25);
+  const queueP99 = Math.max(
+    ...queueMatrix.map((q) => q.measurement.p99),
+    results.find((r) => r.key === 'queue')?.latency?.p99 ?? 0,
+  );
+  if (queueMatrix.length)
+    add('staff queue p99 at 1 connection, worst filter/page', '≤ 25 ms', `${queueP99} ms`, queueP99 <= 25);
   const c = results.find((r) => r.key === 'case');
   if (c) add('case page p99 at 1 connection', '≤ 30 ms', `${c.latency!.p99} ms`, c.latency!.p99 <= 30);
-  for (const d of results.filter((r) => r.key.startsWith('dashboard'))) add(`${d.label} p99 at 1 connection`, '≤ 100 ms', `${d.latency!.p99} ms`, d.latency!.p99 <= 100);
+  for (const d of results.filter((r) => r.key.startsWith('dashboard')))
+    add(`${d.label} p99 at 1 connection`, '≤ 100 ms', `${d.latency!.p99} ms`, d.latency!.p99 <= 100);
   const l = results.find((r) => r.key === 'login');
   if (l) add('sign-in page p99 at 1 connection', '≤ 10 ms', `${l.latency!.p99} ms`, l.latency!.p99 <= 10);
   const unexpected = results.map((r) => {
-    const bad = [r.throughput!, r.latency!].reduce((n, m) => n + m.errors + Object.entries(m.statuses).filter(([s]) => Number(s) >= 500 || (r.key !== 'send-code-as-is' && Number(s) !== r.expect)).reduce((k, [, v]) => k + v, 0), 0);
+    const bad = [r.throughput!, r.latency!].reduce(
+      (n, m) =>
+        n +
+        m.errors +
+        Object.entries(m.statuses)
+          .filter(([s]) => Number(s) >= 500 || (r.key !== 'send-code-as-is' && Number(s) !== r.expect))
+          .reduce((k, [, v]) => k + v, 0),
+      0,
+    );
     return bad;
   });
-  const matrixBad = queueMatrix.reduce((n, q) => n + q.measurement.errors + Object.entries(q.measurement.statuses).filter(([s]) => s !== '200').reduce((k, [, v]) => k + v, 0), 0);
+  const matrixBad = queueMatrix.reduce(
+    (n, q) =>
+      n +
+      q.measurement.errors +
+      Object.entries(q.measurement.statuses)
+        .filter(([s]) => s !== '200')
+        .reduce((k, [, v]) => k + v, 0),
+    0,
+  );
   const errors = unexpected.reduce((a, b) => a + b, 0) + matrixBad;
   add('request errors (connection errors, 5xx, unexpected statuses)', '0', String(errors), errors === 0);
   add('peak RSS of the portal (VmHWM)', '≤ 350 MB', `${peakRssMB} MB`, peakRssMB <= 350);
-  const worst = (audience: string) => Math.max(0, ...scripts.filter((s) => s.audience === audience).map((s) => s.gzipKB));
-  add('JavaScript on customer pages (largest page, gzip)', '≤ 150 KB', `${worst('customer')} KB`, worst('customer') <= 150);
+  const worst = (audience: string) =>
+    Math.max(0, ...scripts.filter((s) => s.audience === audience).map((s) => s.gzipKB));
+  add(
+    'JavaScript on customer pages (largest page, gzip)',
+    '≤ 150 KB',
+    `${worst('customer')} KB`,
+    worst('customer') <= 150,
+  );
   add('JavaScript on staff pages (largest page, gzip)', '≤ 250 KB', `${worst('staff')} KB`, worst('staff') <= 250);
 
   let commit = '';
@@ -527,8 +760,20 @@ function buildReport(input: {
     when: input.started.toISOString(),
     database: kind,
     commit,
-    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryMB: Math.round(os.totalmem() / 2 ** 20), loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100), node: process.version },
-    dataSet: { ...size, counts: input.seed.counts, seedSeconds: input.seed.seconds, auditChain: input.seed.auditChain, oneUseFixtures: input.fixtures },
+    machine: {
+      cores: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      memoryMB: Math.round(os.totalmem() / 2 ** 20),
+      loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      node: process.version,
+    },
+    dataSet: {
+      ...size,
+      counts: input.seed.counts,
+      seedSeconds: input.seed.seconds,
+      auditChain: input.seed.auditChain,
+      oneUseFixtures: input.fixtures,
+    },
     durationSecPerMeasurement: duration,
     routes: results,
     queueMatrix,
@@ -541,22 +786,44 @@ function buildReport(input: {
 
 function printReport(report: ReturnType<typeof buildReport>) {
   const pad = (s: string | number, n: number) => String(s).padStart(n);
-  const statuses = (m: Measurement) => Object.entries(m.statuses).map(([k, v]) => `${k}×${v}`).join(' ');
-  log(`\n══ Results (${report.database}, ${report.durationSecPerMeasurement} s per measurement, load average at end ${report.machine.loadAverageAtEnd.join(' ')}) ══`);
-  log(`${'route'.padEnd(36)}${pad('req/s@16', 10)}${pad('base', 8)}${pad('×base', 8)}${pad('p50@1', 9)}${pad('p99@1', 9)}${pad('err', 5)}${pad('cpu/req', 9)}${pad('pg/req', 8)}  statuses (16 conn | 1 conn)`);
+  const statuses = (m: Measurement) =>
+    Object.entries(m.statuses)
+      .map(([k, v]) => `${k}×${v}`)
+      .join(' ');
+  log(
+    `\n══ Results (${report.database}, ${report.durationSecPerMeasurement} s per measurement, load average at end ${report.machine.loadAverageAtEnd.join(' ')}) ══`,
+  );
+  log(
+    `${'route'.padEnd(36)}${pad('req/s@16', 10)}${pad('base', 8)}${pad('×base', 8)}${pad('p50@1', 9)}${pad('p99@1', 9)}${pad('err', 5)}${pad('cpu/req', 9)}${pad('pg/req', 8)}  statuses (16 conn | 1 conn)`,
+  );
   for (const r of report.routes) {
     const t = r.throughput!;
     const l = r.latency!;
-    log(`${r.label.padEnd(36)}${pad(t.rps, 10)}${pad(Math.round(r.comparedBaselineRps ?? 0), 8)}${pad(((r.ratio ?? 0) * 100).toFixed(1) + '%', 8)}${pad(l.p50.toFixed(2), 9)}${pad(l.p99.toFixed(2), 9)}${pad(t.errors + l.errors, 5)}${pad(t.cpuMsPerRequest?.portal.toFixed(2) ?? '-', 9)}${pad(t.cpuMsPerRequest?.postgres.toFixed(2) ?? '-', 8)}  ${statuses(t)} | ${statuses(l)}`);
+    log(
+      `${r.label.padEnd(36)}${pad(t.rps, 10)}${pad(Math.round(r.comparedBaselineRps ?? 0), 8)}${pad(((r.ratio ?? 0) * 100).toFixed(1) + '%', 8)}${pad(l.p50.toFixed(2), 9)}${pad(l.p99.toFixed(2), 9)}${pad(t.errors + l.errors, 5)}${pad(t.cpuMsPerRequest?.portal.toFixed(2) ?? '-', 9)}${pad(t.cpuMsPerRequest?.postgres.toFixed(2) ?? '-', 8)}  ${statuses(t)} | ${statuses(l)}`,
+    );
   }
-  log('(latencies in ms; base = the baseline route measured right before, or the run\'s median baseline where higher; ×base = requests/s at 16 connections relative to it;');
-  log(' cpu/req and pg/req = CPU time of the portal process and of the PostgreSQL server processes per request at 16 connections, in ms)');
+  log(
+    "(latencies in ms; base = the baseline route measured right before, or the run's median baseline where higher; ×base = requests/s at 16 connections relative to it;",
+  );
+  log(
+    ' cpu/req and pg/req = CPU time of the portal process and of the PostgreSQL server processes per request at 16 connections, in ms)',
+  );
   if (report.queueMatrix.length) {
     log(`\nstaff queue at 1 connection:`);
-    for (const q of report.queueMatrix) log(`  ${q.label.padEnd(30)} p50 ${pad(q.measurement.p50.toFixed(2), 7)} ms   p99 ${pad(q.measurement.p99.toFixed(2), 7)} ms`);
+    for (const q of report.queueMatrix)
+      log(
+        `  ${q.label.padEnd(30)} p50 ${pad(q.measurement.p50.toFixed(2), 7)} ms   p99 ${pad(q.measurement.p99.toFixed(2), 7)} ms`,
+      );
   }
-  log(`\npeak RSS ${report.memory.peakRssMB} MB (after start-up ${report.memory.rssAfterStartMB} MB); mails delivered to the local SMTP server: ${report.mailsDelivered}`);
-  log(report.database === 'postgres' ? `\ntargets (PostgreSQL):` : `\ntargets (set for PostgreSQL; this ${report.database} run for comparison only):`);
+  log(
+    `\npeak RSS ${report.memory.peakRssMB} MB (after start-up ${report.memory.rssAfterStartMB} MB); mails delivered to the local SMTP server: ${report.mailsDelivered}`,
+  );
+  log(
+    report.database === 'postgres'
+      ? `\ntargets (PostgreSQL):`
+      : `\ntargets (set for PostgreSQL; this ${report.database} run for comparison only):`,
+  );
   for (const t of report.targets) log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.value} (target ${t.limit})`);
 }
 

@@ -9,14 +9,20 @@ export type BenchSize = { accounts: number; appeals: number; auditEvents: number
 export const FULL_SIZE: BenchSize = { accounts: 100_000, appeals: 100_000, auditEvents: 1_000_000, benchAgents: 17 };
 export const QUICK_SIZE: BenchSize = { accounts: 10_000, appeals: 10_000, auditEvents: 100_000, benchAgents: 17 };
 /** `--scale 1m`: a provider's years of appeals (each account with an expired session and code too: 1 000 000 of each). */
-export const MILLION_SIZE: BenchSize = { accounts: 1_000_000, appeals: 1_000_000, auditEvents: 10_000_000, benchAgents: 17 };
+export const MILLION_SIZE: BenchSize = {
+  accounts: 1_000_000,
+  appeals: 1_000_000,
+  auditEvents: 10_000_000,
+  benchAgents: 17,
+};
 
 /** UID of bench account n (1-based): 16 digits, never colliding with the demo UIDs (1000…). */
 export const benchUid = (n: number) => `2${String(n).padStart(15, '0')}`;
 export const benchEmail = (n: number) => `user${n}@bench.example`;
 
 /** A deterministic number in [0, 1) from a row number and a salt (SQL). */
-const r = (expr: string, salt: number) => `((hashint4((${expr})::int * 7 + ${salt}) & 2147483647) % 1000003) / 1000003.0`;
+const r = (expr: string, salt: number) =>
+  `((hashint4((${expr})::int * 7 + ${salt}) & 2147483647) % 1000003) / 1000003.0`;
 /** SQL for "now" as Prisma stores it: UTC wall-clock time in a timestamp(3) column. */
 const NOW = `date_trunc('milliseconds', now() AT TIME ZONE 'UTC')`;
 
@@ -29,7 +35,12 @@ export type SeedReport = { seconds: Record<string, number>; counts: Record<strin
  * `passwordHash` is one argon2 hash of the demo password, shared by every bench account. The caller
  * runs settleDatabase before measuring, which also gathers the planner's statistics.
  */
-export async function seedBenchData(prisma: PrismaClient, size: BenchSize, passwordHash: string, log: (m: string) => void = console.log): Promise<SeedReport> {
+export async function seedBenchData(
+  prisma: PrismaClient,
+  size: BenchSize,
+  passwordHash: string,
+  log: (m: string) => void = console.log,
+): Promise<SeedReport> {
   const exec: Exec = (sql) => prisma.$executeRawUnsafe(sql);
   const seconds: Record<string, number> = {};
   const step = async (name: string, ...sql: string[]) => {
@@ -159,7 +170,18 @@ export async function seedBenchData(prisma: PrismaClient, size: BenchSize, passw
   // No ANALYZE here: both callers settle the database afterwards (settleDatabase: VACUUM (ANALYZE)).
 
   const counts: Record<string, number> = {};
-  for (const table of ['Account', 'Appeal', 'EvidenceFile', 'AppealMessage', 'InternalNote', 'AuditEvent', 'Session', 'Verification', 'OutboxMessage', 'Staff']) {
+  for (const table of [
+    'Account',
+    'Appeal',
+    'EvidenceFile',
+    'AppealMessage',
+    'InternalNote',
+    'AuditEvent',
+    'Session',
+    'Verification',
+    'OutboxMessage',
+    'Staff',
+  ]) {
     const rows = await prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}"`);
     counts[table] = Number(rows[0].n);
   }
@@ -173,10 +195,19 @@ export async function seedBenchData(prisma: PrismaClient, size: BenchSize, passw
  * ASCII without characters JSON would escape, so SQL string concatenation equals JSON.stringify.
  * Half of them are about appeals (5 per appeal: the case page's timeline), half about accounts.
  */
-async function seedAuditEvents(prisma: PrismaClient, size: BenchSize, step: (name: string, ...sql: string[]) => Promise<void>): Promise<string> {
-  const last = await prisma.auditEvent.findFirst({ where: { seq: { not: null } }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+async function seedAuditEvents(
+  prisma: PrismaClient,
+  size: BenchSize,
+  step: (name: string, ...sql: string[]) => Promise<void>,
+): Promise<string> {
+  const last = await prisma.auditEvent.findFirst({
+    where: { seq: { not: null } },
+    orderBy: { seq: 'desc' },
+    select: { seq: true, hash: true },
+  });
   const newest = await prisma.auditEvent.findFirst({ orderBy: { id: 'desc' }, select: { id: true } });
-  if (await prisma.auditEvent.count({ where: { seq: null } })) throw new Error('The bench database has audit events not yet sealed: seal them first.');
+  if (await prisma.auditEvent.count({ where: { seq: null } }))
+    throw new Error('The bench database has audit events not yet sealed: seal them first.');
   const prev0 = (last?.hash ?? '').replace(/'/g, "''");
   const offset = Number(newest?.id ?? 0n);
   const seqOffset = Number(last?.seq ?? 0n);

@@ -26,10 +26,19 @@ describe('accessibility (axe-core) of every page', () => {
     scanned.push(name);
     for (const v of result.violations) {
       if (v.impact !== 'serious' && v.impact !== 'critical') continue;
-      findings.push({ page: name, id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) });
+      findings.push({
+        page: name,
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+      });
     }
   }
-  const report = (names: string[]) => findings.filter((f) => names.includes(f.page)).map((f) => `${f.page}: [${f.impact}] ${f.id} — ${f.help} (${f.nodes.join(', ')})`);
+  const report = (names: string[]) =>
+    findings
+      .filter((f) => names.includes(f.page))
+      .map((f) => `${f.page}: [${f.impact}] ${f.id} — ${f.help} (${f.nodes.join(', ')})`);
 
   async function fresh(): Promise<{ context: BrowserContext; page: Page }> {
     const page = await env.page();
@@ -39,7 +48,12 @@ describe('accessibility (axe-core) of every page', () => {
   it('public customer pages: start, sign-in, help, password reset (both stages)', async () => {
     const { context, page } = await fresh();
     const names: string[] = [];
-    for (const [name, path] of [['start', '/'], ['sign-in', '/login'], ['help', '/help/change-logon-email'], ['password reset: request', '/password-reset']]) {
+    for (const [name, path] of [
+      ['start', '/'],
+      ['sign-in', '/login'],
+      ['help', '/help/change-logon-email'],
+      ['password reset: request', '/password-reset'],
+    ]) {
       await page.goto(`${env.portal.url}${path}`);
       await scan(page, name);
       names.push(name);
@@ -56,7 +70,15 @@ describe('accessibility (axe-core) of every page', () => {
   it('signed-in customer pages: account, Security Settings, the change of the logon email (every step)', async () => {
     const { context, page } = await fresh();
     await signInWithBrowser(page, env.portal.url, 'alice@example.com');
-    const names = ['account', 'Security Settings', 'step 1: verify identity', 'step 1: code sent', 'step 2: new email', 'step 2: code sent', 'done'];
+    const names = [
+      'account',
+      'Security Settings',
+      'step 1: verify identity',
+      'step 1: code sent',
+      'step 2: new email',
+      'step 2: code sent',
+      'done',
+    ];
     await page.goto(`${env.portal.url}/account`);
     await scan(page, 'account');
     await page.goto(`${env.portal.url}/account/security`);
@@ -100,7 +122,10 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByRole('button', { name: 'Submit appeal' }).waitFor();
     await scan(page, 'appeal: details and evidence');
     const token = newToken();
-    await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, { trackingTokenHash: sha256(token), status: 'AWAITING_CUSTOMER' });
+    await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, {
+      trackingTokenHash: sha256(token),
+      status: 'AWAITING_CUSTOMER',
+    });
     await page.goto(`${env.portal.url}/appeals/track/${token}`);
     await scan(page, 'appeal: tracking');
     await context.close();
@@ -121,7 +146,10 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByLabel('Authentication code').fill(totpNow(DEMO_TOTP_SECRET));
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/staff\//);
-    for (const [name, path] of [['staff administration', '/staff/admin/staff'], ['audit log', '/staff/admin/audit']]) {
+    for (const [name, path] of [
+      ['staff administration', '/staff/admin/staff'],
+      ['audit log', '/staff/admin/audit'],
+    ]) {
       const res = await page.goto(`${env.portal.url}${path}`);
       if (res?.status() === 404) continue; // not in this build
       await scan(page, name);
@@ -151,7 +179,19 @@ describe('accessibility (axe-core) of every page', () => {
   });
 
   it('the other pages: switch role, Security Settings in a role session, a refusal (403), single sign-on, the "this wasn\'t me" link (valid and expired), a staff invitation, the stop link (both states), the set-password link, not found (404)', async () => {
-    const names = ['switch role', 'Security Settings in a role session', 'refused: the change of the logon email in a role session', 'single sign-on', 'not me: appeal form', 'not me: link expired', 'staff invitation', 'stop an appeal', 'appeal stopped', 'set a password after a handover', 'not found'];
+    const names = [
+      'switch role',
+      'Security Settings in a role session',
+      'refused: the change of the logon email in a role session',
+      'single sign-on',
+      'not me: appeal form',
+      'not me: link expired',
+      'staff invitation',
+      'stop an appeal',
+      'appeal stopped',
+      'set a password after a handover',
+      'not found',
+    ];
     const prisma = env.portal.db.prisma;
     const dev = await fresh();
     await signInWithBrowser(dev.page, env.portal.url, 'dev@1000000000000001.onaliyun.com');
@@ -175,7 +215,13 @@ describe('accessibility (axe-core) of every page', () => {
     const visitor = await fresh();
     const notice = newToken();
     await prisma.securityNoticeToken.create({
-      data: { tokenHash: sha256(notice), accountUid: ALICE_UID, kind: 'LOGON_EMAIL_CHANGED', data: { oldEmailMasked: 'a***@example.com', newEmailMasked: 'm***@corp.example' }, expiresAt: new Date(Date.now() + 86_400_000) },
+      data: {
+        tokenHash: sha256(notice),
+        accountUid: ALICE_UID,
+        kind: 'LOGON_EMAIL_CHANGED',
+        data: { oldEmailMasked: 'a***@example.com', newEmailMasked: 'm***@corp.example' },
+        expiresAt: new Date(Date.now() + 86_400_000),
+      },
     });
     await visitor.page.goto(`${env.portal.url}/security/not-me/${notice}`);
     await visitor.page.waitForURL(/\/appeals\/new/);
@@ -184,13 +230,25 @@ describe('accessibility (axe-core) of every page', () => {
     await visitor.page.getByRole('heading', { name: 'This link is no longer valid' }).waitFor();
     await scan(visitor.page, 'not me: link expired');
     const invitation = newToken();
-    await prisma.staff.create({ data: { email: `a11y-invitee-${Date.now()}@support.example.com`, name: 'Invitee', roles: ['AGENT'], invitationTokenHash: sha256(invitation), invitationExpiresAt: new Date(Date.now() + 3_600_000) } });
+    await prisma.staff.create({
+      data: {
+        email: `a11y-invitee-${Date.now()}@support.example.com`,
+        name: 'Invitee',
+        roles: ['AGENT'],
+        invitationTokenHash: sha256(invitation),
+        invitationExpiresAt: new Date(Date.now() + 3_600_000),
+      },
+    });
     await visitor.page.goto(`${env.portal.url}/staff/invite/${invitation}`);
     await visitor.page.getByRole('heading', { name: 'Set your password' }).waitFor();
     await scan(visitor.page, 'staff invitation');
     // The owner's stop link (before and after the button) and the new owner's set-password link.
     const stop = newToken();
-    const stoppable = await makeAppeal(prisma, null, { accountUid: ALICE_UID, givenUid: ALICE_UID, newEmail: `a11y-stop-${Date.now()}@corp.example` });
+    const stoppable = await makeAppeal(prisma, null, {
+      accountUid: ALICE_UID,
+      givenUid: ALICE_UID,
+      newEmail: `a11y-stop-${Date.now()}@corp.example`,
+    });
     await prisma.appealStopToken.create({ data: { tokenHash: sha256(stop), appealId: stoppable.id } });
     await visitor.page.goto(`${env.portal.url}/appeals/stop/${stop}`);
     await scan(visitor.page, 'stop an appeal');
@@ -198,7 +256,15 @@ describe('accessibility (axe-core) of every page', () => {
     await visitor.page.getByText('is stopped').waitFor();
     await scan(visitor.page, 'appeal stopped');
     const setPassword = newToken();
-    await prisma.securityNoticeToken.create({ data: { tokenHash: sha256(setPassword), accountUid: ALICE_UID, kind: 'SET_PASSWORD', data: {}, expiresAt: new Date(Date.now() + 3_600_000) } });
+    await prisma.securityNoticeToken.create({
+      data: {
+        tokenHash: sha256(setPassword),
+        accountUid: ALICE_UID,
+        kind: 'SET_PASSWORD',
+        data: {},
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    });
     await visitor.page.goto(`${env.portal.url}/password/set/${setPassword}`);
     await visitor.page.getByLabel('New password', { exact: true }).waitFor();
     await scan(visitor.page, 'set a password after a handover');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isSameDocument, markDocument, waitForMessage, useBrowserPortal, waitForReactHandlers } from '../support/browser';
+import {
+  isSameDocument,
+  markDocument,
+  waitForMessage,
+  useBrowserPortal,
+  waitForReactHandlers,
+} from '../support/browser';
 import { pdfBytes, pngBytes } from '../support/files';
 import { totpNow } from '~/staff/totp.server';
 import { DEMO_TOTP_SECRET } from '~/demo/seed.server';
@@ -10,7 +16,7 @@ import { performDueHandovers } from '~/appeals/handover.server';
 describe('filing and following an appeal in Chromium', () => {
   const env = useBrowserPortal();
 
-  it('someone who forgot Alice\'s logon email files an appeal with files, proves the new email, tracks it and replies', async () => {
+  it("someone who forgot Alice's logon email files an appeal with files, proves the new email, tracks it and replies", async () => {
     const page = await env.page();
     await page.goto(`${env.portal.url}/login`);
     await page.getByRole('link', { name: 'Forgot your logon email?' }).click();
@@ -32,7 +38,11 @@ describe('filing and following an appeal in Chromium', () => {
     await page.getByLabel('Currency of the last payment').selectOption('CNY');
     await page.getByLabel('When was the account created? (approximately)').fill('2019-03');
     await page.setInputFiles('#file-idDocument', { name: 'id-card.png', mimeType: 'image/png', buffer: pngBytes() });
-    await page.setInputFiles('#file-paymentRecord', { name: 'invoice.pdf', mimeType: 'application/pdf', buffer: pdfBytes() });
+    await page.setInputFiles('#file-paymentRecord', {
+      name: 'invoice.pdf',
+      mimeType: 'application/pdf',
+      buffer: pdfBytes(),
+    });
     await page.getByRole('button', { name: 'Submit appeal' }).click();
     await page.getByRole('heading', { name: 'Appeal submitted' }).waitFor();
     await expect.poll(() => page.title()).toBe('Appeal submitted — Account Recovery Desk');
@@ -53,15 +63,22 @@ describe('filing and following an appeal in Chromium', () => {
     // Sent: the page says so and the form is empty again, so nothing invites sending it twice.
     await page.getByRole('status').filter({ hasText: 'Your reply was sent.' }).waitFor();
     await expect.poll(() => page.getByLabel('Your message').inputValue()).toBe('');
-    await expect.poll(() => page.locator('#reply-files').evaluate((input: HTMLInputElement) => input.files?.length)).toBe(0);
+    await expect
+      .poll(() => page.locator('#reply-files').evaluate((input: HTMLInputElement) => input.files?.length))
+      .toBe(0);
 
-    const appeal = await env.portal.db.prisma.appeal.findUniqueOrThrow({ where: { caseNumber: caseNumber! }, include: { evidence: true } });
+    const appeal = await env.portal.db.prisma.appeal.findUniqueOrThrow({
+      where: { caseNumber: caseNumber! },
+      include: { evidence: true },
+    });
     expect(appeal.accountUid).toBe('1000000000000001');
     expect(appeal.evidence.map((e) => e.originalName).sort()).toEqual(['id-card.png', 'invoice.pdf', 'second.png']);
   });
 
   it('the agent signs in with TOTP, claims that appeal, asks for information, the customer replies, the agent approves; after the hold the customer sets a password and signs in with the new email', async () => {
-    const appeal = await env.portal.db.prisma.appeal.findFirstOrThrow({ where: { newEmail: 'alice.recovered@corp.example' } });
+    const appeal = await env.portal.db.prisma.appeal.findFirstOrThrow({
+      where: { newEmail: 'alice.recovered@corp.example' },
+    });
     const agent = await env.page();
     await agent.goto(`${env.portal.url}/staff/login`);
     await agent.getByLabel('Work email').fill('agent@support.example.com');
@@ -96,7 +113,9 @@ describe('filing and following an appeal in Chromium', () => {
     expect(await isSameDocument(agent)).toBe(true);
     await agent.getByText('The case is yours.').waitFor();
 
-    await agent.getByLabel('Ask the customer for more information').fill('Please send the invoice of your last payment.');
+    await agent
+      .getByLabel('Ask the customer for more information')
+      .fill('Please send the invoice of your last payment.');
     await agent.getByRole('button', { name: 'Request information' }).click();
     await agent.getByText('The SLA is paused').waitFor();
 
@@ -106,7 +125,11 @@ describe('filing and following an appeal in Chromium', () => {
     await customer.goto(mail.match[1]);
     await expect.poll(() => customer.getByTestId('appeal-status').innerText()).toContain('We need more information');
     await customer.getByLabel('Your message').fill('Here is the invoice.');
-    await customer.setInputFiles('#reply-files', { name: 'invoice-oct.pdf', mimeType: 'application/pdf', buffer: pdfBytes() });
+    await customer.setInputFiles('#reply-files', {
+      name: 'invoice-oct.pdf',
+      mimeType: 'application/pdf',
+      buffer: pdfBytes(),
+    });
     await customer.getByRole('button', { name: 'Send reply' }).click();
     await customer.getByText('Here is the invoice.').waitFor();
 
@@ -119,14 +142,25 @@ describe('filing and following an appeal in Chromium', () => {
     // The approval waits for the hold (24 hours): Alice's account is unchanged until then.
     await agent.getByText('The change takes effect on').first().waitFor();
     await agent.getByTestId('on-hold').waitFor();
-    expect((await env.portal.db.prisma.account.findUniqueOrThrow({ where: { uid: '1000000000000001' } })).logonEmail).toBe('alice@example.com');
+    expect(
+      (await env.portal.db.prisma.account.findUniqueOrThrow({ where: { uid: '1000000000000001' } })).logonEmail,
+    ).toBe('alice@example.com');
     // The approval's mail carries a new tracking link (the older ones stop working).
-    const approvedMail = await waitForMessage(env.portal.url, 'alice.recovered@corp.example', /approved[\s\S]*?(http\S+\/appeals\/track\/\S+)/);
+    const approvedMail = await waitForMessage(
+      env.portal.url,
+      'alice.recovered@corp.example',
+      /approved[\s\S]*?(http\S+\/appeals\/track\/\S+)/,
+    );
     await customer.goto(approvedMail.match[1]);
-    await expect.poll(() => customer.getByTestId('appeal-status').innerText()).toContain('Approved — the change takes effect on');
+    await expect
+      .poll(() => customer.getByTestId('appeal-status').innerText())
+      .toContain('Approved — the change takes effect on');
 
     // The job after the hold hands over; the new owner gets a link to set the password.
-    expect(await performDueHandovers(env.portal.services, new Date(Date.now() + 25 * 3600_000))).toEqual({ handedOver: 1, parked: 0 });
+    expect(await performDueHandovers(env.portal.services, new Date(Date.now() + 25 * 3600_000))).toEqual({
+      handedOver: 1,
+      parked: 0,
+    });
     const link = await waitForMessage(env.portal.url, 'alice.recovered@corp.example', /(http\S+\/password\/set\/\S+)/);
     const owner = await env.page();
     await owner.goto(link.match[1]);
@@ -145,7 +179,9 @@ describe('filing and following an appeal in Chromium', () => {
 
   it('withdrawing asks first: Keep my appeal leaves it open, Yes, withdraw closes it', async () => {
     const token = newToken();
-    const appeal = await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, { trackingTokenHash: sha256(token) });
+    const appeal = await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, {
+      trackingTokenHash: sha256(token),
+    });
     const page = await env.page();
     await page.goto(`${env.portal.url}/appeals/track/${token}`);
     await waitForReactHandlers(page, 'main');
@@ -155,11 +191,15 @@ describe('filing and following an appeal in Chromium', () => {
     await expect.poll(() => question.evaluate((h) => h === document.activeElement)).toBe(true);
     await page.getByRole('link', { name: 'Keep my appeal' }).click();
     await page.getByRole('button', { name: 'Withdraw appeal' }).waitFor();
-    expect((await env.portal.db.prisma.appeal.findUniqueOrThrow({ where: { id: appeal.id } })).status).toBe('SUBMITTED');
+    expect((await env.portal.db.prisma.appeal.findUniqueOrThrow({ where: { id: appeal.id } })).status).toBe(
+      'SUBMITTED',
+    );
     await page.getByRole('button', { name: 'Withdraw appeal' }).click();
     await page.getByRole('button', { name: 'Yes, withdraw' }).click();
     await page.getByText('Your appeal was withdrawn.').waitFor();
-    expect((await env.portal.db.prisma.appeal.findUniqueOrThrow({ where: { id: appeal.id } })).status).toBe('WITHDRAWN');
+    expect((await env.portal.db.prisma.appeal.findUniqueOrThrow({ where: { id: appeal.id } })).status).toBe(
+      'WITHDRAWN',
+    );
   });
 
   it('the browser checks the form before posting (react-hook-form with the shared schema)', async () => {

@@ -42,7 +42,9 @@ describe('the case page in Chromium', () => {
     await page.getByRole('alert').filter({ hasText: 'Sasha Senior claimed this case first.' }).waitFor();
     await expect.poll(() => page.getByTestId('assignee').innerText()).toBe('Assignee: Sasha Senior');
     await expect.poll(() => page.getByRole('button', { name: 'Claim' }).count()).toBe(0);
-    await expect.poll(() => page.getByTestId('checklist-locked').innerText()).toBe('Sasha Senior has this case: only they can decide it.');
+    await expect
+      .poll(() => page.getByTestId('checklist-locked').innerText())
+      .toBe('Sasha Senior has this case: only they can decide it.');
     await close();
   });
 
@@ -55,7 +57,9 @@ describe('the case page in Chromium', () => {
     await expect.poll(() => page.getByTestId('case-changed').count()).toBe(0);
     // The customer writes (a new version of the case) while the page is open.
     await prisma().appeal.update({ where: { id: appeal.id }, data: { version: { increment: 1 } } });
-    await prisma().appealMessage.create({ data: { appealId: appeal.id, author: 'CUSTOMER', body: 'Here is my new passport scan.' } });
+    await prisma().appealMessage.create({
+      data: { appealId: appeal.id, author: 'CUSTOMER', body: 'Here is my new passport scan.' },
+    });
     const started = Date.now();
     await page.getByTestId('case-changed').waitFor({ timeout: CASE_POLL_MS * 3 });
     expect(Date.now() - started).toBeLessThan(CASE_POLL_MS * 2 + 1000);
@@ -87,12 +91,21 @@ describe('the case page in Chromium', () => {
     expect(await prisma().internalNote.count({ where: { appealId: appeal.id } })).toBe(1);
     await close();
 
-    const pending = await makeAppeal(prisma(), null, { status: 'PENDING_SECOND_APPROVAL', riskLevel: 'HIGH', assigneeId: agent.id, firstApproverId: agent.id, firstApprovedAt: new Date(), riskSignals: [{ code: 'EVIDENCE_REUSED', label: 'The same evidence file was used in another appeal' }] });
+    const pending = await makeAppeal(prisma(), null, {
+      status: 'PENDING_SECOND_APPROVAL',
+      riskLevel: 'HIGH',
+      assigneeId: agent.id,
+      firstApproverId: agent.id,
+      firstApprovedAt: new Date(),
+      riskSignals: [{ code: 'EVIDENCE_REUSED', label: 'The same evidence file was used in another appeal' }],
+    });
     const senior = await staffPage('senior@support.example.com');
     await senior.page.goto(`${env.portal.url}/staff/appeals/${pending.id}`);
     const banner = senior.page.getByTestId('waits-for-you');
     await banner.waitFor();
-    expect(await banner.innerText()).toContain('This case waits for your second approval. Sam Agent approved it first.');
+    expect(await banner.innerText()).toContain(
+      'This case waits for your second approval. Sam Agent approved it first.',
+    );
     expect(await banner.innerText()).toContain('The same evidence file was used in another appeal');
     // It stands above the case's records: the first thing read after the heading.
     const order = await senior.page.evaluate(() => {
@@ -122,12 +135,22 @@ describe('the case page in Chromium', () => {
     for (let i = 0; i < 2; i++) {
       await page.reload();
       await image.scrollIntoViewIfNeeded();
-      await page.waitForFunction((id) => (document.querySelector(`[data-testid="evidence-image-${id}"]`) as HTMLImageElement | null)?.naturalWidth, file.id);
+      await page.waitForFunction(
+        (id) =>
+          (document.querySelector(`[data-testid="evidence-image-${id}"]`) as HTMLImageElement | null)?.naturalWidth,
+        file.id,
+      );
     }
-    await expect.poll(() => prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'evidence.viewed' } })).toBe(3);
+    await expect
+      .poll(() => prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'evidence.viewed' } }))
+      .toBe(3);
     await page.reload();
     // The last load lists the three views before it as one line.
-    const lines = await page.getByTestId('timeline').locator('li').filter({ hasText: 'Evidence viewed' }).allInnerTexts();
+    const lines = await page
+      .getByTestId('timeline')
+      .locator('li')
+      .filter({ hasText: 'Evidence viewed' })
+      .allInnerTexts();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/Evidence viewed ×3 \(Sam Agent\) — id\.png last /);
     // Zoom and rotation are set by script: nothing the page's CSP refuses (a style attribute in the HTML).

@@ -95,7 +95,9 @@ describe('Change logon email in Chromium', () => {
       await page.getByLabel('Password').fill('demo-Passw0rd!');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('alert').waitFor();
-      await expect.poll(() => page.getByRole('alert').innerText()).toContain('The logon name or password is incorrect.');
+      await expect
+        .poll(() => page.getByRole('alert').innerText())
+        .toContain('The logon name or password is incorrect.');
       expect(new URL(page.url()).pathname).toBe('/login');
     }
     await close();
@@ -110,7 +112,11 @@ describe('Change logon email in Chromium', () => {
     await step2(page, 'alice.e2e@example.org', 'double-click');
     // "Modification successful" shows the whole new address to the person who just typed it (issue 24).
     await expect.poll(() => page.locator('main').innerText()).toContain('is now alice.e2e@example.org.');
-    expect(await env.portal.db.prisma.auditEvent.count({ where: { action: 'logon_email.changed', accountUid: '1000000000000001' } })).toBe(1);
+    expect(
+      await env.portal.db.prisma.auditEvent.count({
+        where: { action: 'logon_email.changed', accountUid: '1000000000000001' },
+      }),
+    ).toBe(1);
     expect(errors.filter((e) => /Content Security Policy|hydrat/i.test(e))).toEqual([]);
     await close();
 
@@ -137,8 +143,12 @@ describe('Change logon email in Chromium', () => {
     await page.getByLabel('New logon email').fill('alice.e2e@example.org');
     await page.getByRole('button', { name: 'Get verification code' }).click();
     await page.getByTestId('email-in-use').waitFor();
-    await expect.poll(() => page.getByTestId('email-in-use').innerText()).toContain('Use an email address that has not been registered.');
-    await expect.poll(() => page.getByRole('link', { name: 'How do I reset a forgotten password?' }).getAttribute('href')).toBe('/password-reset');
+    await expect
+      .poll(() => page.getByTestId('email-in-use').innerText())
+      .toContain('Use an email address that has not been registered.');
+    await expect
+      .poll(() => page.getByRole('link', { name: 'How do I reset a forgotten password?' }).getAttribute('href'))
+      .toBe('/password-reset');
 
     // Enter in the code field confirms (it used to press the first button of the form, "Resend code").
     await step2(page, 'bob.e2e@example.net', 'enter');

@@ -22,7 +22,11 @@ describe('issue 24, customer pages in Chromium', () => {
 
   /** Where focus is, and what the route announcer says. */
   const focusAndAnnouncement = (page: Page) =>
-    page.evaluate(() => ({ tag: document.activeElement?.tagName, text: document.activeElement?.textContent, said: document.querySelector('[data-testid=route-announcer]')?.textContent }));
+    page.evaluate(() => ({
+      tag: document.activeElement?.tagName,
+      text: document.activeElement?.textContent,
+      said: document.querySelector('[data-testid=route-announcer]')?.textContent,
+    }));
 
   it('the change of the logon email: focus and announcement per step, the address shown once its code is sent, "Use a different address", the whole new address on "Modification successful" in that session only', async () => {
     const owner = await createOwner(prisma(), { phone: true });
@@ -34,13 +38,17 @@ describe('issue 24, customer pages in Chromium', () => {
     await page.getByRole('link', { name: 'Change logon email' }).click();
     await page.getByRole('heading', { name: 'Verify your identity' }).waitFor();
     // A client-side navigation: focus on the new page's heading, its title announced.
-    await expect.poll(() => focusAndAnnouncement(page)).toEqual({ tag: 'H1', text: 'Change logon email', said: 'Verify your identity — Change logon email' });
+    await expect
+      .poll(() => focusAndAnnouncement(page))
+      .toEqual({ tag: 'H1', text: 'Change logon email', said: 'Verify your identity — Change logon email' });
     await page.getByRole('button', { name: 'Get verification code' }).click();
     await page.getByLabel('Verification code', { exact: true }).waitFor();
     await page.getByLabel('Verification code', { exact: true }).fill(await codeSentTo(prisma(), owner.phone!));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(/\/logon-email\/new$/);
-    await expect.poll(() => focusAndAnnouncement(page)).toEqual({ tag: 'H1', text: 'Change logon email', said: 'New logon email — Change logon email' });
+    await expect
+      .poll(() => focusAndAnnouncement(page))
+      .toEqual({ tag: 'H1', text: 'Change logon email', said: 'New logon email — Change logon email' });
 
     const first = `first-${owner.uid}@corp.example`;
     await page.getByLabel('New logon email').fill(first);
@@ -58,7 +66,10 @@ describe('issue 24, customer pages in Chromium', () => {
     // The next code waits for the minute after the last one (the server's rule, to any address): the button
     // counts it down. The minute is moved back in the database rather than waited for, and the page reloaded.
     expect(await page.getByRole('button', { name: /^Get verification code \(\d+ s\)$/ }).isDisabled()).toBe(true);
-    await prisma().verification.updateMany({ where: { accountUid: owner.uid, purpose: 'CHANGE_EMAIL_NEW' }, data: { createdAt: new Date(Date.now() - 61_000) } });
+    await prisma().verification.updateMany({
+      where: { accountUid: owner.uid, purpose: 'CHANGE_EMAIL_NEW' },
+      data: { createdAt: new Date(Date.now() - 61_000) },
+    });
     await page.reload();
     const second = `second-${owner.uid}@corp.example`;
     await field.fill(second);
@@ -68,7 +79,9 @@ describe('issue 24, customer pages in Chromium', () => {
     await page.getByRole('button', { name: 'OK' }).click();
     await page.waitForURL(/\/logon-email\/done$/);
     await page.getByRole('heading', { name: 'Modification successful' }).waitFor();
-    await expect.poll(() => focusAndAnnouncement(page)).toEqual({ tag: 'H1', text: 'Modification successful', said: 'Modification successful — Change logon email' });
+    await expect
+      .poll(() => focusAndAnnouncement(page))
+      .toEqual({ tag: 'H1', text: 'Modification successful', said: 'Modification successful — Change logon email' });
     expect(await page.getByRole('status').filter({ hasText: 'is now' }).innerText()).toContain(`is now ${second}.`);
     expect((await prisma().account.findUniqueOrThrow({ where: { uid: owner.uid } })).logonEmail).toBe(second);
     expect(errors.filter((e) => /Content Security Policy|hydrat/i.test(e))).toEqual([]);
@@ -76,7 +89,9 @@ describe('issue 24, customer pages in Chromium', () => {
     // The other session was signed out by the change: the sign-in page says why.
     await other.page.goto(`${env.portal.url}/account/security`);
     await other.page.waitForURL(/\/login\?/);
-    expect(await other.page.getByTestId('signed-out-reason').innerText()).toBe('You were signed out because the logon email of this account was changed. Sign in with the new logon email.');
+    expect(await other.page.getByTestId('signed-out-reason').innerText()).toBe(
+      'You were signed out because the logon email of this account was changed. Sign in with the new logon email.',
+    );
     // Signed in again (with the new address), it gets Security Settings at /done, not the success page.
     await signInWithBrowser(other.page, env.portal.url, second);
     await other.page.goto(`${env.portal.url}/account/security/logon-email/done`);
@@ -95,7 +110,9 @@ describe('issue 24, customer pages in Chromium', () => {
     await page.getByRole('heading', { name: 'Verify your identity' }).waitFor();
     const main = await page.locator('main').innerText();
     expect(main).not.toContain('your secure phone or your original logon email');
-    expect(main).toContain('Your account has no secure phone, so the verification code goes to your original logon email.');
+    expect(main).toContain(
+      'Your account has no secure phone, so the verification code goes to your original logon email.',
+    );
     await page.getByRole('button', { name: 'Get verification code' }).click();
     await page.getByLabel('Verification code', { exact: true }).waitFor();
     await page.getByLabel('Verification code', { exact: true }).fill(await codeSentTo(prisma(), owner.email));
@@ -107,7 +124,9 @@ describe('issue 24, customer pages in Chromium', () => {
     const text = await page.locator('main').innerText();
     expect(text.match(/already in use/g)).toHaveLength(1);
     expect(text).not.toContain('registered for another account');
-    expect(await page.getByTestId('email-in-use').innerText()).toContain('Use an email address that has not been registered.');
+    expect(await page.getByTestId('email-in-use').innerText()).toContain(
+      'Use an email address that has not been registered.',
+    );
     await close();
   });
 
@@ -121,9 +140,14 @@ describe('issue 24, customer pages in Chromium', () => {
     await page.getByLabel('Verification code', { exact: true }).waitFor();
     const resend = page.getByRole('button', { name: 'Resend code', exact: true });
     expect(await resend.isDisabled()).toBe(true);
-    const code = await prisma().verification.findFirstOrThrow({ where: { accountUid: owner.uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, orderBy: { createdAt: 'desc' } });
+    const code = await prisma().verification.findFirstOrThrow({
+      where: { accountUid: owner.uid, purpose: 'CHANGE_EMAIL_IDENTITY' },
+      orderBy: { createdAt: 'desc' },
+    });
     const after = new Date(code.createdAt.getTime() + 60_000).toISOString().slice(11, 19);
-    expect(await page.getByTestId('resend-after').innerText()).toBe(`You can ask for a new code after ${after} UTC. Reload the page then.`);
+    expect(await page.getByTestId('resend-after').innerText()).toBe(
+      `You can ask for a new code after ${after} UTC. Reload the page then.`,
+    );
     // No countdown that cannot count.
     expect(await page.locator('main').innerText()).not.toMatch(/\(\d+ s\)/);
 
@@ -135,7 +159,7 @@ describe('issue 24, customer pages in Chromium', () => {
     await context.close();
   });
 
-  it('the appeal form reports a missing ID document and a creation month in the future before posting, in the server\'s words; the code help fits the new address', async () => {
+  it("the appeal form reports a missing ID document and a creation month in the future before posting, in the server's words; the code help fits the new address", async () => {
     const { page, close } = await openPage(env.browser);
     await page.goto(`${env.portal.url}/appeals/new?scenario=FORGOT_LOGON_EMAIL`);
     const newEmail = `browser-check-${Date.now()}@corp.example`;
@@ -161,7 +185,9 @@ describe('issue 24, customer pages in Chromium', () => {
     page.on('request', (r) => void (r.method() === 'POST' && posts.push(r.url())));
     await page.getByRole('button', { name: 'Submit appeal' }).click();
     await page.getByText(APPEAL_FORM_MESSAGES.createdMonthFuture).waitFor();
-    expect(await page.getByLabel('When was the account created? (approximately)').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('When was the account created? (approximately)').getAttribute('aria-invalid')).toBe(
+      'true',
+    );
     expect(posts).toEqual([]);
     // The month corrected, the missing ID document is reported, still before any post, at its field.
     await page.getByLabel('When was the account created? (approximately)').fill('2019-03');
@@ -177,11 +203,19 @@ describe('issue 24, customer pages in Chromium', () => {
     await close();
   });
 
-  it('layout: the tracking page\'s conversation and files inside one card; the password row as a short date on one line; dev outbox links clickable on the page\'s origin', async () => {
+  it("layout: the tracking page's conversation and files inside one card; the password row as a short date on one line; dev outbox links clickable on the page's origin", async () => {
     const { page, close } = await openPage(env.browser);
     const token = newToken();
-    const appeal = await makeAppeal(prisma(), env.portal.services.evidence, { trackingTokenHash: sha256(token), status: 'IN_REVIEW' });
-    await prisma().appealMessage.createMany({ data: [{ appealId: appeal.id, author: 'STAFF', body: 'Please send a clearer photo.' }, { appealId: appeal.id, author: 'CUSTOMER', body: 'Here it is.' }] });
+    const appeal = await makeAppeal(prisma(), env.portal.services.evidence, {
+      trackingTokenHash: sha256(token),
+      status: 'IN_REVIEW',
+    });
+    await prisma().appealMessage.createMany({
+      data: [
+        { appealId: appeal.id, author: 'STAFF', body: 'Please send a clearer photo.' },
+        { appealId: appeal.id, author: 'CUSTOMER', body: 'Here it is.' },
+      ],
+    });
     for (const width of [390, 1280]) {
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`${env.portal.url}/appeals/track/${token}`);
@@ -206,7 +240,10 @@ describe('issue 24, customer pages in Chromium', () => {
     }
 
     // The RAM user's Security Settings: "Changed 3 Dec 2026" (the reader's own format), on one line.
-    await prisma().account.update({ where: { uid: ALICE_UID }, data: { passwordChangedAt: new Date('2026-12-03T09:20:34Z') } });
+    await prisma().account.update({
+      where: { uid: ALICE_UID },
+      data: { passwordChangedAt: new Date('2026-12-03T09:20:34Z') },
+    });
     const ram = await openPage(env.browser);
     await ram.page.setViewportSize({ width: 1280, height: 900 });
     await signInWithBrowser(ram.page, env.portal.url, 'dev@1000000000000001.onaliyun.com');
@@ -220,12 +257,23 @@ describe('issue 24, customer pages in Chromium', () => {
     // /dev/outbox, opened on 127.0.0.1 (the mails are written for PUBLIC_URL, localhost here): the links are links, on this origin.
     const to = `outbox-links-${Date.now()}@corp.example`;
     await prisma().$transaction((tx) =>
-      enqueueEmail(tx, { to, ...appealReceived({ caseNumber: appeal.caseNumber, trackUrl: `${env.portal.services.config.publicUrl}/appeals/track/${token}`, dueAt: new Date(), merged: false }), template: 'appeal-received' }),
+      enqueueEmail(tx, {
+        to,
+        ...appealReceived({
+          caseNumber: appeal.caseNumber,
+          trackUrl: `${env.portal.services.config.publicUrl}/appeals/track/${token}`,
+          dueAt: new Date(),
+          merged: false,
+        }),
+        template: 'appeal-received',
+      }),
     );
     env.portal.services.outbox.kick();
     expect(env.portal.services.config.publicUrl).toMatch(/^http:\/\/localhost:/);
     await page.setViewportSize({ width: 1280, height: 900 });
-    await expect.poll(async () => (await prisma().outboxMessage.findFirst({ where: { recipient: to } }))?.status).toBe('SENT');
+    await expect
+      .poll(async () => (await prisma().outboxMessage.findFirst({ where: { recipient: to } }))?.status)
+      .toBe('SENT');
     const res = await page.goto(`${env.portal.url}/dev/outbox?to=${encodeURIComponent(to)}`);
     expect(res?.status()).toBe(200);
     const links = await page.locator('pre.mail a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));

@@ -30,7 +30,15 @@ describe('the dashboard (Chromium)', () => {
 
   async function seriousFindings(page: Page) {
     const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.id}: ${v.help} (${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(', ')})`,
+      );
   }
 
   it('a lead at 390 px: every member, charts with tables, no serious axe finding; a number leads to the queue with that many cases', async () => {
@@ -41,15 +49,25 @@ describe('the dashboard (Chromium)', () => {
     expect(await page.getByTestId('dashboard-empty').count()).toBe(0);
     // Five charts, each an image named by its title, with its numbers in a table.
     expect(await page.locator('svg[role=img]').count()).toBe(5);
-    for (const title of ['Cases filed', 'Cases decided, by outcome', 'Time from filing to decision', 'Within SLA, approval rate and high risk', 'Most frequent risk signals']) {
+    for (const title of [
+      'Cases filed',
+      'Cases decided, by outcome',
+      'Time from filing to decision',
+      'Within SLA, approval rate and high risk',
+      'Most frequent risk signals',
+    ]) {
       await page.getByRole('img', { name: title }).waitFor();
       expect(await page.getByRole('table', { name: `${title}: the numbers` }).count(), title).toBe(1);
     }
-    expect(await page.getByTestId('person-row').allInnerTexts()).toEqual([expect.stringMatching(/^Sam Agent\t/), expect.stringMatching(/^Sasha Senior \(you\)\t/)]);
+    expect(await page.getByTestId('person-row').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Sam Agent\t/),
+      expect.stringMatching(/^Sasha Senior \(you\)\t/),
+    ]);
     // Readable at 390 px: nothing makes the page wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: '/tmp/dashboard-lead-390.png', fullPage: true });
-    for (const id of ['decided', 'signals']) await page.getByTestId(`chart-${id}`).screenshot({ path: `/tmp/dashboard-${id}-390.png` });
+    for (const id of ['decided', 'signals'])
+      await page.getByTestId(`chart-${id}`).screenshot({ path: `/tmp/dashboard-${id}-390.png` });
     expect(await seriousFindings(page)).toEqual([]);
     await page.goto(`${env.portal.url}/staff/dashboard?range=12m`);
     await page.getByRole('img', { name: 'Cases filed' }).waitFor();
@@ -62,7 +80,9 @@ describe('the dashboard (Chromium)', () => {
     expect(Number(figure)).toBeGreaterThan(0);
     await tile.click();
     await page.waitForURL(/\/staff\/appeals\?status=AWAITING_CUSTOMER$/);
-    await expect.poll(() => page.getByTestId('queue-count').innerText()).toBe(`${figure} appeal${figure === '1' ? '' : 's'} match.`);
+    await expect
+      .poll(() => page.getByTestId('queue-count').innerText())
+      .toBe(`${figure} appeal${figure === '1' ? '' : 's'} match.`);
     expect(errors.filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
     await close();
   });
@@ -71,7 +91,9 @@ describe('the dashboard (Chromium)', () => {
     const context = await env.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await staffSignIn(page, 'agent@support.example.com');
-    expect(await page.getByTestId('person-row').allInnerTexts()).toEqual([expect.stringMatching(/^Sam Agent \(you\)\t/)]);
+    expect(await page.getByTestId('person-row').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Sam Agent \(you\)\t/),
+    ]);
     expect(await page.getByTestId('team-row').innerText()).toMatch(/^Team \(2\)\t/);
     expect(await page.getByRole('table', { name: 'Cases filed: the numbers' }).locator('tbody tr').count()).toBe(30);
     await page.getByLabel('Range', { exact: true }).selectOption('12m');

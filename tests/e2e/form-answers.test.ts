@@ -13,7 +13,13 @@ import { newToken, sha256 } from '~/lib/tokens.server';
 function focused(page: Page) {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
-    return { tag: el?.tagName.toLowerCase(), name: el?.getAttribute('name'), id: el?.id, formError: el?.hasAttribute('data-form-error') ?? false, text: el?.textContent ?? '' };
+    return {
+      tag: el?.tagName.toLowerCase(),
+      name: el?.getAttribute('name'),
+      id: el?.id,
+      formError: el?.hasAttribute('data-form-error') ?? false,
+      text: el?.textContent ?? '',
+    };
   });
 }
 
@@ -92,23 +98,40 @@ describe('forms answered with errors, with JavaScript', () => {
     await page.getByLabel('Amount of the last payment').fill('128.00');
     await page.getByLabel('When was the account created? (approximately)').fill('2019-03');
     // A "PNG" whose bytes are text: only the server, which judges the content, refuses it.
-    await page.setInputFiles('#file-idDocument', { name: 'id-card.png', mimeType: 'image/png', buffer: Buffer.from('not really a picture') });
+    await page.setInputFiles('#file-idDocument', {
+      name: 'id-card.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('not really a picture'),
+    });
     await page.setInputFiles('#file-paymentRecord', { name: 'receipt.png', mimeType: 'image/png', buffer: pngBytes() });
     await page.getByRole('button', { name: 'Submit appeal' }).click();
     await page.locator('#file-idDocument[aria-invalid="true"]').waitFor();
     expect(await isSameDocument(page)).toBe(true);
     await page.waitForFunction(() => document.activeElement?.id === 'file-idDocument');
     await expect.poll(() => page.getByLabel('Account ID (UID)').inputValue()).toBe('1000000000000001');
-    await expect.poll(() => page.getByLabel('Full name or company name on the account').inputValue()).toBe('Alice Chen');
-    await expect.poll(() => page.getByLabel('When was the account created? (approximately)').inputValue()).toBe('2019-03');
-    await expect.poll(() => page.locator('#file-paymentRecord').evaluate((input: HTMLInputElement) => [...(input.files ?? [])].map((f) => f.name))).toEqual(['receipt.png']);
+    await expect
+      .poll(() => page.getByLabel('Full name or company name on the account').inputValue())
+      .toBe('Alice Chen');
+    await expect
+      .poll(() => page.getByLabel('When was the account created? (approximately)').inputValue())
+      .toBe('2019-03');
+    await expect
+      .poll(() =>
+        page
+          .locator('#file-paymentRecord')
+          .evaluate((input: HTMLInputElement) => [...(input.files ?? [])].map((f) => f.name)),
+      )
+      .toEqual(['receipt.png']);
     // The files are still there: no note to choose them again.
     await expect.poll(() => page.getByTestId('choose-files-again').count()).toBe(0);
   });
 
   it('a refused reply moves focus to its message field; "reply sent" is said once, not again on reload', async () => {
     const token = newToken();
-    await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, { trackingTokenHash: sha256(token), status: 'AWAITING_CUSTOMER' });
+    await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, {
+      trackingTokenHash: sha256(token),
+      status: 'AWAITING_CUSTOMER',
+    });
     const page = await env.page();
     await page.goto(`${env.portal.url}/appeals/track/${token}`);
     await waitForReactHandlers(page, 'form[enctype="multipart/form-data"]');

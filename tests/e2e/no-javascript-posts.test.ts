@@ -12,7 +12,10 @@ describe('forms on pages with a private link, without JavaScript', () => {
 
   it('the tracking page: a reply, then withdraw and its confirmation', async () => {
     const token = newToken();
-    await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, { trackingTokenHash: sha256(token), status: 'AWAITING_CUSTOMER' });
+    await makeAppeal(env.portal.db.prisma, env.portal.services.evidence, {
+      trackingTokenHash: sha256(token),
+      status: 'AWAITING_CUSTOMER',
+    });
     const page = await env.page({ javaScriptEnabled: false });
     const context = page.context();
     try {
@@ -32,7 +35,10 @@ describe('forms on pages with a private link, without JavaScript', () => {
       const afterWithdraw = await page.locator('body').innerText();
       expect(afterWithdraw).not.toContain(CSRF_MESSAGE);
       expect(afterWithdraw).toContain('Your appeal was withdrawn.');
-      const appeal = await env.portal.db.prisma.appeal.findUniqueOrThrow({ where: { trackingTokenHash: sha256(token) }, include: { messages: true } });
+      const appeal = await env.portal.db.prisma.appeal.findUniqueOrThrow({
+        where: { trackingTokenHash: sha256(token) },
+        include: { messages: true },
+      });
       expect(appeal.status).toBe('WITHDRAWN');
       expect(appeal.messages.map((m) => m.body)).toContain('Here is what you asked for.');
     } finally {
@@ -43,7 +49,13 @@ describe('forms on pages with a private link, without JavaScript', () => {
   it('the staff invitation page: setting the password', async () => {
     const token = newToken();
     await env.portal.db.prisma.staff.create({
-      data: { email: 'nojs.member@support.example.com', name: 'No Script', roles: ['AGENT'], invitationTokenHash: sha256(token), invitationExpiresAt: new Date(Date.now() + 3600_000) },
+      data: {
+        email: 'nojs.member@support.example.com',
+        name: 'No Script',
+        roles: ['AGENT'],
+        invitationTokenHash: sha256(token),
+        invitationExpiresAt: new Date(Date.now() + 3600_000),
+      },
     });
     const page = await env.page({ javaScriptEnabled: false });
     const context = page.context();
@@ -55,7 +67,9 @@ describe('forms on pages with a private link, without JavaScript', () => {
       await page.waitForLoadState();
       await expect.poll(() => page.locator('body').innerText()).not.toContain(CSRF_MESSAGE);
       expect(new URL(page.url()).pathname).toBe('/staff/login');
-      const member = await env.portal.db.prisma.staff.findUniqueOrThrow({ where: { email: 'nojs.member@support.example.com' } });
+      const member = await env.portal.db.prisma.staff.findUniqueOrThrow({
+        where: { email: 'nojs.member@support.example.com' },
+      });
       expect(member.passwordHash).not.toBeNull();
     } finally {
       await context.close();

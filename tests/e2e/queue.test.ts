@@ -14,11 +14,24 @@ describe('the appeal queue in Chromium', () => {
     const agent = await prisma.staff.findUniqueOrThrow({ where: { email: 'agent@support.example.com' } });
     const base = Date.now();
     const made = [];
-    for (let i = 0; i < 27; i++) made.push(await makeAppeal(prisma, null, { slaDueAt: new Date(base + (i + 2) * 3600_000), newEmail: `queue${i}@corp.example` }));
+    for (let i = 0; i < 27; i++)
+      made.push(
+        await makeAppeal(prisma, null, {
+          slaDueAt: new Date(base + (i + 2) * 3600_000),
+          newEmail: `queue${i}@corp.example`,
+        }),
+      );
     // One released back to the queue, one waiting for the customer, one past its due date.
     await prisma.appeal.update({ where: { id: made[0].id }, data: { status: 'IN_REVIEW', assigneeId: null } });
-    await prisma.appeal.update({ where: { id: made[1].id }, data: { status: 'AWAITING_CUSTOMER', assigneeId: agent.id, slaPausedAt: new Date() } });
-    const late = await makeAppeal(prisma, null, { slaDueAt: new Date(base - 5 * 3600_000), newEmail: 'late.case@corp.example', submittedAt: new Date(base - 4 * 86400_000) });
+    await prisma.appeal.update({
+      where: { id: made[1].id },
+      data: { status: 'AWAITING_CUSTOMER', assigneeId: agent.id, slaPausedAt: new Date() },
+    });
+    const late = await makeAppeal(prisma, null, {
+      slaDueAt: new Date(base - 5 * 3600_000),
+      newEmail: 'late.case@corp.example',
+      submittedAt: new Date(base - 4 * 86400_000),
+    });
 
     const { page, errors, close } = await openPage(env.browser);
     await prisma.staff.update({ where: { id: agent.id }, data: { totpLastStep: null } });
@@ -64,9 +77,15 @@ describe('the appeal queue in Chromium', () => {
     expect(refused?.status()).toBe(400);
     const assignee = page.getByLabel('Assignee');
     expect(await assignee.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator(`#${await assignee.getAttribute('aria-describedby')}`).innerText()).toBe('Choose an assignee from the list.');
-    await expect.poll(() => page.getByTestId('queue-count').innerText()).toBe('Correct the filter marked above to see the queue.');
-    await expect.poll(() => page.getByTestId('queue').locator('tbody tr').innerText()).toBe('No appeals match these filters.');
+    expect(await page.locator(`#${await assignee.getAttribute('aria-describedby')}`).innerText()).toBe(
+      'Choose an assignee from the list.',
+    );
+    await expect
+      .poll(() => page.getByTestId('queue-count').innerText())
+      .toBe('Correct the filter marked above to see the queue.');
+    await expect
+      .poll(() => page.getByTestId('queue').locator('tbody tr').innerText())
+      .toBe('No appeals match these filters.');
     await page.goto(`${env.portal.url}/staff/appeals?q=${'x'.repeat(255)}`);
     await expect.poll(() => page.locator('#f-q-error').innerText()).toMatch(/at most 254 characters/);
     expect(errors.filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);

@@ -10,9 +10,13 @@ import { newToken, sha256 } from '~/lib/tokens.server';
 describe('recovery in Chromium: the owner stops an appeal, the "This wasn\'t me" appeal is filed', () => {
   const env = useBrowserPortal();
 
-  it('Bob follows the warning\'s link and stops an appeal someone filed for his account', async () => {
+  it("Bob follows the warning's link and stops an appeal someone filed for his account", async () => {
     const prisma = env.portal.db.prisma;
-    const filed = await postAppeal(new HttpClient(env.portal.url), prisma, 'someone@corp.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    const filed = await postAppeal(new HttpClient(env.portal.url), prisma, 'someone@corp.example', {
+      ...BASE_DETAILS,
+      givenUid: '1000000000000002',
+      holderName: 'Bob Martin',
+    });
     expect(filed.caseNumber, filed.text).toBeTruthy();
     const warning = await waitForMessage(env.portal.url, 'bob@example.com', /(http\S+\/appeals\/stop\/\S+)/);
     expect(warning.text).toContain(filed.caseNumber!);
@@ -22,8 +26,13 @@ describe('recovery in Chromium: the owner stops an appeal, the "This wasn\'t me"
     await waitForReactHandlers(page, 'main');
     await expect.poll(() => page.locator('main').innerText()).toContain(filed.caseNumber!);
     await page.getByRole('button', { name: 'Stop this — I still have access' }).click();
-    await page.getByRole('status').filter({ hasText: `Appeal ${filed.caseNumber} is stopped.` }).waitFor();
-    await expect.poll(async () => (await prisma.appeal.findUniqueOrThrow({ where: { caseNumber: filed.caseNumber! } })).status).toBe('CANCELLED_BY_OWNER');
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Appeal ${filed.caseNumber} is stopped.` })
+      .waitFor();
+    await expect
+      .poll(async () => (await prisma.appeal.findUniqueOrThrow({ where: { caseNumber: filed.caseNumber! } })).status)
+      .toBe('CANCELLED_BY_OWNER');
     // The appellant hears it, without a name.
     const told = await waitForMessage(env.portal.url, 'someone@corp.example', /The account owner stopped this request/);
     expect(told.text).not.toContain('bob');
@@ -37,7 +46,13 @@ describe('recovery in Chromium: the owner stops an appeal, the "This wasn\'t me"
     const prisma = env.portal.db.prisma;
     const token = newToken();
     await prisma.securityNoticeToken.create({
-      data: { tokenHash: sha256(token), accountUid: '1000000000000002', kind: 'LOGON_EMAIL_CHANGED', data: { oldEmailMasked: 'b***b@example.com', newEmailMasked: 'h***r@evil.example' }, expiresAt: new Date(Date.now() + 86_400_000) },
+      data: {
+        tokenHash: sha256(token),
+        accountUid: '1000000000000002',
+        kind: 'LOGON_EMAIL_CHANGED',
+        data: { oldEmailMasked: 'b***b@example.com', newEmailMasked: 'h***r@evil.example' },
+        expiresAt: new Date(Date.now() + 86_400_000),
+      },
     });
     const page = await env.page();
     const errors: string[] = [];

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isSameDocument, markDocument, signInWithBrowser, useBrowserPortal, waitForReactHandlers } from '../support/browser';
+import {
+  isSameDocument,
+  markDocument,
+  signInWithBrowser,
+  useBrowserPortal,
+  waitForReactHandlers,
+} from '../support/browser';
 import { NOT_ROOT_REASON } from '~/authz/ability';
 
 describe('Security Settings in Chromium', () => {
@@ -22,7 +28,10 @@ describe('Security Settings in Chromium', () => {
     // hydrated, going to Account Management (the Account Center) and back loads no new document.
     await waitForReactHandlers(page, '.site-header .inner');
     await markDocument(page);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account Management', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Account Management', exact: true })
+      .click();
     await page.waitForURL(/\/account$/);
     await page.getByRole('heading', { level: 1, name: 'Account Center' }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security Settings' }).click();

@@ -19,7 +19,10 @@ describe('SSO sign-in in Chromium', () => {
   it("signs in through the provider's own login page, shows the reason, and the change action answers 403", async () => {
     const page = await env.page();
     const cspErrors: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && /Content Security Policy/i.test(m.text()) && cspErrors.push(m.text()));
+    page.on(
+      'console',
+      (m) => m.type() === 'error' && /Content Security Policy/i.test(m.text()) && cspErrors.push(m.text()),
+    );
 
     // The portal's sign-in page: "Sign in with SSO" asks for the account first.
     await page.goto(`${env.portal.url}/login`);
@@ -45,7 +48,10 @@ describe('SSO sign-in in Chromium', () => {
     expect(header).toContain('SSO Developer');
     expect(header).toContain('SSO user');
     await expect.poll(() => page.getByRole('link', { name: 'Change logon email' }).count()).toBe(0);
-    const session = await env.portal.db.prisma.session.findFirstOrThrow({ where: { principalType: 'SSO_USER', revokedAt: null }, include: { ramUser: true } });
+    const session = await env.portal.db.prisma.session.findFirstOrThrow({
+      where: { principalType: 'SSO_USER', revokedAt: null },
+      include: { ramUser: true },
+    });
     expect(session.ramUser?.name).toBe('dev');
 
     // A direct POST to the change action with the browser's cookies and a same-origin Origin.

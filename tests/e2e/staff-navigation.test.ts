@@ -10,7 +10,7 @@ import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '~/demo/seed.server';
 /** Errors of the page's scripts (hydration included); the 403 document and the test case's absent evidence file log a failed load too. */
 const scriptErrors = (errors: string[]) => errors.filter((e) => !e.startsWith('Failed to load resource'));
 
-describe('finding one\'s way in the back office (Chromium)', () => {
+describe("finding one's way in the back office (Chromium)", () => {
   const env = useBrowserPortal();
 
   async function staffSignIn(page: Page, email: string) {
@@ -43,8 +43,17 @@ describe('finding one\'s way in the back office (Chromium)', () => {
   it('the case page says why Approve is disabled: what is missing, then that ticked boxes count once saved', async () => {
     const prisma = env.portal.db.prisma;
     const agent = await prisma.staff.findUniqueOrThrow({ where: { email: 'agent@support.example.com' } });
-    const owner = await prisma.account.create({ data: { uid: '1000000000000991', logonEmail: 'e2e-nav@example.com', passwordHash: 'x', holderName: 'Nav Owner' } });
-    const appeal = await makeAppeal(prisma, null, { accountUid: owner.uid, givenUid: owner.uid, holderName: 'Nav Owner', newEmail: 'e2e-nav@1000000000000991.example', status: 'IN_REVIEW', assigneeId: agent.id });
+    const owner = await prisma.account.create({
+      data: { uid: '1000000000000991', logonEmail: 'e2e-nav@example.com', passwordHash: 'x', holderName: 'Nav Owner' },
+    });
+    const appeal = await makeAppeal(prisma, null, {
+      accountUid: owner.uid,
+      givenUid: owner.uid,
+      holderName: 'Nav Owner',
+      newEmail: 'e2e-nav@1000000000000991.example',
+      status: 'IN_REVIEW',
+      assigneeId: agent.id,
+    });
     const { page, errors, close } = await openPage(env.browser);
     await staffSignIn(page, 'agent@support.example.com');
     await page.waitForURL(/\/staff\/dashboard$/);
@@ -71,9 +80,10 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     const prisma = env.portal.db.prisma;
     const senior = await prisma.staff.findUniqueOrThrow({ where: { email: 'senior@support.example.com' } });
     const appeal = await makeAppeal(prisma, null, { status: 'IN_REVIEW' });
-    const seniorRow = () => prisma.caseViewer.findUnique({ where: { appealId_staffId: { appealId: appeal.id, staffId: senior.id } } });
+    const seniorRow = () =>
+      prisma.caseViewer.findUnique({ where: { appealId_staffId: { appealId: appeal.id, staffId: senior.id } } });
     const until = async (check: () => Promise<boolean>) => {
-      for (const deadline = Date.now() + 10_000; !(await check()); ) {
+      for (const deadline = Date.now() + 10_000; !(await check());) {
         if (Date.now() > deadline) throw new Error('timed out');
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -102,7 +112,8 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     const prisma = env.portal.db.prisma;
     const senior = await prisma.staff.findUniqueOrThrow({ where: { email: 'senior@support.example.com' } });
     const appeal = await makeAppeal(prisma, null, { status: 'IN_REVIEW' });
-    const seniorRow = () => prisma.caseViewer.findUnique({ where: { appealId_staffId: { appealId: appeal.id, staffId: senior.id } } });
+    const seniorRow = () =>
+      prisma.caseViewer.findUnique({ where: { appealId_staffId: { appealId: appeal.id, staffId: senior.id } } });
     const { page, errors, close } = await openPage(env.browser);
     await staffSignIn(page, 'senior@support.example.com');
     await page.waitForURL(/\/staff\/dashboard$/);
@@ -116,7 +127,7 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     // The first tab leaves: its leave removes the row, the other tab's report writes it again at once
     // (without it, the member was gone until that tab's next beat, up to 31 s later).
     await page.goto(`${env.portal.url}/staff/login`);
-    for (const deadline = Date.now() + 10_000; ; ) {
+    for (const deadline = Date.now() + 10_000; ;) {
       const row = await seniorRow();
       if (row && row.lastSeenAt.getTime() > before.getTime()) break;
       if (Date.now() > deadline) throw new Error(`the other tab did not report: ${row ? 'row unchanged' : 'row gone'}`);
@@ -152,10 +163,16 @@ describe('finding one\'s way in the back office (Chromium)', () => {
     await expect.poll(() => question.evaluate((h) => h === document.activeElement)).toBe(true);
     await page.getByRole('link', { name: 'Cancel' }).click();
     await expect.poll(() => question.count()).toBe(0);
-    expect((await env.portal.db.prisma.staff.findUniqueOrThrow({ where: { email: 'e2e.added@support.example.com' } })).active).toBe(true);
+    expect(
+      (await env.portal.db.prisma.staff.findUniqueOrThrow({ where: { email: 'e2e.added@support.example.com' } }))
+        .active,
+    ).toBe(true);
     await row.getByRole('button', { name: 'Deactivate' }).click();
     await page.getByRole('button', { name: 'Yes, deactivate' }).click();
-    await page.getByRole('status').filter({ hasText: 'Eve Added was deactivated and signed out everywhere.' }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Eve Added was deactivated and signed out everywhere.' })
+      .waitFor();
     expect(scriptErrors(errors)).toEqual([]);
     await close();
   });

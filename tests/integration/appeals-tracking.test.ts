@@ -8,8 +8,10 @@ import { newToken, sha256 } from '~/lib/tokens.server';
 import { defineAbilityFor } from '~/authz/ability';
 import { requestInformation } from '~/appeals/decisions.server';
 
-const REPLACED = /This tracking link was replaced by a newer one: each new email about your case carries a new link, and the older ones stop working\. Open the link in the newest email from us about your case\./;
-const NOT_VALID = /This tracking link is not valid\. Each new email about your case carries a new link and the older ones stop working — open the link in the newest email from us, or check that you copied the whole link\./;
+const REPLACED =
+  /This tracking link was replaced by a newer one: each new email about your case carries a new link, and the older ones stop working\. Open the link in the newest email from us about your case\./;
+const NOT_VALID =
+  /This tracking link is not valid\. Each new email about your case carries a new link and the older ones stop working — open the link in the newest email from us, or check that you copied the whole link\./;
 
 describeEachDatabase('appeals, the tracking page', (kind) => {
   let portal: TestPortal;
@@ -33,10 +35,28 @@ describeEachDatabase('appeals, the tracking page', (kind) => {
     const staff = await prisma().staff.findFirstOrThrow({ where: { email: 'agent@support.example.com' } });
     const { appeal, link: oldLink } = await trackedCase({ status: 'IN_REVIEW', assigneeId: staff.id });
     expect((await client().get(oldLink)).status).toBe(200);
-    const actor = { staffId: staff.id, ability: defineAbilityFor({ kind: 'staff', staffId: staff.id, roles: ['AGENT'], active: true, label: staff.name }), meta: { ip: '127.0.0.1', userAgent: 'test' } };
-    const asked = await requestInformation(portal.services, actor, appeal.id, appeal.version, 'Please send a clearer photo.');
+    const actor = {
+      staffId: staff.id,
+      ability: defineAbilityFor({
+        kind: 'staff',
+        staffId: staff.id,
+        roles: ['AGENT'],
+        active: true,
+        label: staff.name,
+      }),
+      meta: { ip: '127.0.0.1', userAgent: 'test' },
+    };
+    const asked = await requestInformation(
+      portal.services,
+      actor,
+      appeal.id,
+      appeal.version,
+      'Please send a clearer photo.',
+    );
     expect(asked.ok).toBe(true);
-    const mail = await prisma().outboxMessage.findFirstOrThrow({ where: { recipient: appeal.newEmail, template: 'appeal-info-requested' } });
+    const mail = await prisma().outboxMessage.findFirstOrThrow({
+      where: { recipient: appeal.newEmail, template: 'appeal-info-requested' },
+    });
     const newLink = new URL(/https?:\/\/\S+\/appeals\/track\/[A-Za-z0-9_-]+/.exec(mail.text)![0]).pathname;
     expect(newLink).not.toBe(oldLink);
     expect((await client().get(newLink)).status).toBe(200);
@@ -62,7 +82,7 @@ describeEachDatabase('appeals, the tracking page', (kind) => {
     expect(await prisma().appealMessage.count({ where: { appealId: appeal.id, body: 'hello' } })).toBe(0);
   });
 
-  it('after a reply the page says it was sent, once, and shows an empty form (no JavaScript: the redirect\'s page, then a reload)', async () => {
+  it("after a reply the page says it was sent, once, and shows an empty form (no JavaScript: the redirect's page, then a reload)", async () => {
     const { appeal, link } = await trackedCase();
     const c = client();
     const form = new FormData();
@@ -102,7 +122,9 @@ describeEachDatabase('appeals, the tracking page', (kind) => {
     const c = client();
     const page = await (await c.get(link)).text();
     // The first step is a link-like GET form: it works without JavaScript and changes nothing.
-    expect(page).toMatch(/<form[^>]*method="get"[^>]*>(?:(?!<\/form>)[\s\S])*<button type="submit" name="withdraw" value="confirm"[^>]*>Withdraw appeal<\/button>/);
+    expect(page).toMatch(
+      /<form[^>]*method="get"[^>]*>(?:(?!<\/form>)[\s\S])*<button type="submit" name="withdraw" value="confirm"[^>]*>Withdraw appeal<\/button>/,
+    );
     expect(pageText(page)).not.toContain('Withdraw this appeal?');
 
     const asking = await c.get(`${link}?withdraw=confirm`);
@@ -119,11 +141,15 @@ describeEachDatabase('appeals, the tracking page', (kind) => {
     // A withdrawal without the confirmation (an old form, a crafted post): a message, and nothing changes.
     const unconfirmed = await c.post(link, { intent: 'withdraw' });
     expect(unconfirmed.status).toBe(400);
-    expect(pageText(await unconfirmed.text())).toContain('The appeal was not withdrawn: confirm it with Yes, withdraw.');
+    expect(pageText(await unconfirmed.text())).toContain(
+      'The appeal was not withdrawn: confirm it with Yes, withdraw.',
+    );
     const still = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
     expect(still).toMatchObject({ status: 'SUBMITTED', version: appeal.version, decidedAt: null });
     expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.withdrawn' } })).toBe(0);
-    expect(await prisma().outboxMessage.count({ where: { recipient: appeal.newEmail, template: 'appeal-withdrawn' } })).toBe(0);
+    expect(
+      await prisma().outboxMessage.count({ where: { recipient: appeal.newEmail, template: 'appeal-withdrawn' } }),
+    ).toBe(0);
 
     const confirmed = await c.post(`${link}?withdraw=confirm`, { intent: 'withdraw', confirm: 'yes' });
     expect(confirmed.status).toBe(200);

@@ -4,7 +4,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
-import { BASE_DETAILS, appealForm, postAppeal, postAppealEmailProof, trackingLinkFor, extraFiles } from '../support/appeals';
+import {
+  BASE_DETAILS,
+  appealForm,
+  postAppeal,
+  postAppealEmailProof,
+  trackingLinkFor,
+  extraFiles,
+} from '../support/appeals';
 import { file, htmlBytes, pngBytes } from '../support/files';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { purgeDecidedEvidence } from '~/appeals/retention.server';
@@ -21,16 +28,32 @@ describeEachDatabase('appeals, customer side', (kind) => {
   const prisma = () => portal.db.prisma;
   let nextIp = 1;
   const client = () => new HttpClient(portal.url, { forwardedFor: `198.51.100.${nextIp++}` });
-  const stored = () => (existsSync(portal.services.config.evidenceDir) ? readdirSync(portal.services.config.evidenceDir) : []);
+  const stored = () =>
+    existsSync(portal.services.config.evidenceDir) ? readdirSync(portal.services.config.evidenceDir) : [];
 
   it('files an appeal with evidence: case number, files stored outside public/ with their hash, tracking link mailed', async () => {
-    const r = await postAppeal(client(), prisma(), 'alice.new@corp.example', BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png'), ...extraFiles });
+    const r = await postAppeal(client(), prisma(), 'alice.new@corp.example', BASE_DETAILS, {
+      idDocument: file(pngBytes(), 'id.png'),
+      ...extraFiles,
+    });
     expect(r.res.status).toBe(200);
     expect(r.caseNumber).toMatch(/^AP-\d{8}-\d{6}$/);
     expect(r.text).toContain('We sent a private tracking link to a***w@corp.example');
-    const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: r.caseNumber! }, include: { evidence: true } });
-    expect(appeal).toMatchObject({ status: 'SUBMITTED', accountUid: '1000000000000001', accountFound: true, newEmail: 'alice.new@corp.example', lastPaymentCents: 12800 });
-    expect(appeal.evidence.map((e) => [e.kind, e.mimeType]).sort()).toEqual([['ID_DOCUMENT', 'image/png'], ['PAYMENT_RECORD', 'application/pdf']]);
+    const appeal = await prisma().appeal.findUniqueOrThrow({
+      where: { caseNumber: r.caseNumber! },
+      include: { evidence: true },
+    });
+    expect(appeal).toMatchObject({
+      status: 'SUBMITTED',
+      accountUid: '1000000000000001',
+      accountFound: true,
+      newEmail: 'alice.new@corp.example',
+      lastPaymentCents: 12800,
+    });
+    expect(appeal.evidence.map((e) => [e.kind, e.mimeType]).sort()).toEqual([
+      ['ID_DOCUMENT', 'image/png'],
+      ['PAYMENT_RECORD', 'application/pdf'],
+    ]);
     for (const e of appeal.evidence) {
       expect(e.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(e.storedName).not.toContain('.');
@@ -59,15 +82,26 @@ describeEachDatabase('appeals, customer side', (kind) => {
 
   it('the start page leads to the appeal and to the help page', async () => {
     const html = await (await client().get('/')).text();
-    expect(html).toMatch(/<a[^>]*href="\/appeals\/new"[^>]*>Can(’|&#x27;|')t use your email or phone\? File an appeal<\/a>/);
+    expect(html).toMatch(
+      /<a[^>]*href="\/appeals\/new"[^>]*>Can(’|&#x27;|')t use your email or phone\? File an appeal<\/a>/,
+    );
     expect(html).toMatch(/<a[^>]*href="\/help\/change-logon-email"[^>]*>/);
   });
 
   it('answers the same for an account that does not exist — and keeps that appeal, marked for the agent', async () => {
-    const known = await postAppeal(client(), prisma(), 'parity.one@mail.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
-    const unknown = await postAppeal(client(), prisma(), 'parity.two@mail.example', { ...BASE_DETAILS, givenUid: '9999999999999999', holderName: 'Bob Martin' });
+    const known = await postAppeal(client(), prisma(), 'parity.one@mail.example', {
+      ...BASE_DETAILS,
+      givenUid: '1000000000000002',
+      holderName: 'Bob Martin',
+    });
+    const unknown = await postAppeal(client(), prisma(), 'parity.two@mail.example', {
+      ...BASE_DETAILS,
+      givenUid: '9999999999999999',
+      holderName: 'Bob Martin',
+    });
     expect(unknown.res.status).toBe(known.res.status);
-    const normalise = (t: string) => t.replace(/AP-\d{8}-\d{6}/g, 'AP-X').replace(/p\*\*\*[a-z]@mail\.example/g, 'MASKED');
+    const normalise = (t: string) =>
+      t.replace(/AP-\d{8}-\d{6}/g, 'AP-X').replace(/p\*\*\*[a-z]@mail\.example/g, 'MASKED');
     expect(normalise(unknown.text)).toBe(normalise(known.text));
     const stored = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: unknown.caseNumber! } });
     expect(stored.accountFound).toBe(false);
@@ -78,7 +112,10 @@ describeEachDatabase('appeals, customer side', (kind) => {
   it('merges a second open appeal with the same identification and new email instead of duplicating it', async () => {
     const details = { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' };
     const first = await postAppeal(client(), prisma(), 'merge@corp2.example', details);
-    const second = await postAppeal(client(), prisma(), 'merge@corp2.example', details, { idDocument: file(pngBytes(), 'again.png'), ...extraFiles });
+    const second = await postAppeal(client(), prisma(), 'merge@corp2.example', details, {
+      idDocument: file(pngBytes(), 'again.png'),
+      ...extraFiles,
+    });
     expect(second.caseNumber).toBe(first.caseNumber);
     expect(await prisma().appeal.count({ where: { newEmail: 'merge@corp2.example' } })).toBe(1);
     expect(await prisma().evidenceFile.count({ where: { appeal: { caseNumber: first.caseNumber! } } })).toBe(3);
@@ -93,7 +130,11 @@ describeEachDatabase('appeals, customer side', (kind) => {
       const first = await postAppeal(client(), prisma(), newEmail, base);
       const same = await postAppeal(client(), prisma(), newEmail, base);
       const other = await postAppeal(client(), prisma(), newEmail, { ...base, givenUid: '1000000000009999' });
-      return { merged: same.caseNumber === first.caseNumber, mergedOther: other.caseNumber === first.caseNumber, cases: await prisma().appeal.count({ where: { newEmail } }) };
+      return {
+        merged: same.caseNumber === first.caseNumber,
+        mergedOther: other.caseNumber === first.caseNumber,
+        cases: await prisma().appeal.count({ where: { newEmail } }),
+      };
     };
     const registered = await probe('bob@example.com', `probe-known-${kind}@mail.example`);
     const unknown = await probe(`nobody-${kind}@example.com`, `probe-unknown-${kind}@mail.example`);
@@ -108,14 +149,30 @@ describeEachDatabase('appeals, customer side', (kind) => {
     const pausedAt = new Date(Date.now() - 2 * 24 * 3600_000);
     const waiting = await prisma().appeal.update({
       where: { caseNumber: first.caseNumber! },
-      data: { status: 'AWAITING_CUSTOMER', slaPausedAt: pausedAt, awaitingSince: pausedAt, assigneeId: staff.id, version: { increment: 1 } },
+      data: {
+        status: 'AWAITING_CUSTOMER',
+        slaPausedAt: pausedAt,
+        awaitingSince: pausedAt,
+        assigneeId: staff.id,
+        version: { increment: 1 },
+      },
     });
-    const second = await postAppeal(client(), prisma(), 'merge-waiting@corp2.example', details, { idDocument: file(pngBytes(), 'clearer.png') });
+    const second = await postAppeal(client(), prisma(), 'merge-waiting@corp2.example', details, {
+      idDocument: file(pngBytes(), 'clearer.png'),
+    });
     expect(second.caseNumber).toBe(first.caseNumber);
     const after = await prisma().appeal.findUniqueOrThrow({ where: { id: waiting.id } });
-    expect(after).toMatchObject({ status: 'IN_REVIEW', slaPausedAt: null, awaitingSince: null, assigneeId: staff.id, version: waiting.version + 1 });
+    expect(after).toMatchObject({
+      status: 'IN_REVIEW',
+      slaPausedAt: null,
+      awaitingSince: null,
+      assigneeId: staff.id,
+      version: waiting.version + 1,
+    });
     expect(after.slaDueAt.getTime() - waiting.slaDueAt.getTime()).toBeGreaterThanOrEqual(2 * 24 * 3600_000 - 5000);
-    const merged = await prisma().auditEvent.findFirstOrThrow({ where: { appealId: waiting.id, action: 'appeal.merged' } });
+    const merged = await prisma().auditEvent.findFirstOrThrow({
+      where: { appealId: waiting.id, action: 'appeal.merged' },
+    });
     expect(merged.data).toMatchObject({ status: { from: 'AWAITING_CUSTOMER', to: 'IN_REVIEW' } });
   });
 
@@ -132,7 +189,10 @@ describeEachDatabase('appeals, customer side', (kind) => {
     const caseNumber = /AP-\d{8}-\d{6}/.exec(await res.text())?.[0];
     expect(res.status).toBe(200);
     const link = await trackingLinkFor(prisma(), email);
-    const before = { files: stored().length, limits: await prisma().rateLimiterFlexible.findMany({ orderBy: { key: 'asc' } }) };
+    const before = {
+      files: stored().length,
+      limits: await prisma().rateLimiterFlexible.findMany({ orderBy: { key: 'asc' } }),
+    };
 
     const second = await again.post('/appeals/new', form());
     expect(second.status).toBe(200);
@@ -140,12 +200,19 @@ describeEachDatabase('appeals, customer side', (kind) => {
     expect(text).toContain('Appeal submitted');
     expect(text).toMatch(new RegExp(`Your case number is ${caseNumber} ?\\.`));
     expect(text).toContain('We sent a private tracking link to t***e@corp2.example');
-    const appeals = await prisma().appeal.findMany({ where: { newEmail: email }, include: { evidence: true, messages: true } });
+    const appeals = await prisma().appeal.findMany({
+      where: { newEmail: email },
+      include: { evidence: true, messages: true },
+    });
     expect(appeals.map((a) => a.caseNumber)).toEqual([caseNumber]);
     expect(appeals[0].evidence).toHaveLength(2);
     expect(appeals[0].messages.map((m) => m.body)).toEqual(['Appeal received.']);
     expect(await prisma().outboxMessage.count({ where: { recipient: email, template: 'appeal-received' } })).toBe(1);
-    expect(await prisma().auditEvent.count({ where: { appealId: appeals[0].id, action: { in: ['appeal.submitted', 'appeal.merged'] } } })).toBe(1);
+    expect(
+      await prisma().auditEvent.count({
+        where: { appealId: appeals[0].id, action: { in: ['appeal.submitted', 'appeal.merged'] } },
+      }),
+    ).toBe(1);
     expect(stored().length).toBe(before.files);
     expect(await prisma().rateLimiterFlexible.findMany({ orderBy: { key: 'asc' } })).toEqual(before.limits);
     expect((await again.get(link)).status).toBe(200);
@@ -172,7 +239,12 @@ describeEachDatabase('appeals, customer side', (kind) => {
   it('without JavaScript: the form starts with its defaults checked, and every choice error is shown and tied to its field', async () => {
     // Step 1: the scenario asked for is checked; none chosen → the message at the radios.
     const stranger = client();
-    expect(tag(await (await stranger.get('/appeals/new?scenario=PHONE_UNAVAILABLE')).text(), '<input[^>]*value="PHONE_UNAVAILABLE"')).toMatch(/ checked=""/);
+    expect(
+      tag(
+        await (await stranger.get('/appeals/new?scenario=PHONE_UNAVAILABLE')).text(),
+        '<input[^>]*value="PHONE_UNAVAILABLE"',
+      ),
+    ).toMatch(/ checked=""/);
     const fresh = client();
     await fresh.get('/appeals/new');
     const noScenario = await fresh.post('/appeals/new', { intent: 'send-code', newEmail: 'radio@corp3.example' });
@@ -207,7 +279,10 @@ describeEachDatabase('appeals, customer side', (kind) => {
     const c = client();
     await postAppealEmailProof(c, prisma(), 'files-error@corp3.example');
     const six = Array.from({ length: 6 }, (_, i) => file(pngBytes(), `p${i}.png`, 'image/png'));
-    const res = await c.post('/appeals/new', appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png', 'image/png'), otherEvidence: six }));
+    const res = await c.post(
+      '/appeals/new',
+      appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png', 'image/png'), otherEvidence: six }),
+    );
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toMatch(/<p class="field-error" role="alert" id="files-error">Attach at most 5 files in all/);
@@ -220,25 +295,40 @@ describeEachDatabase('appeals, customer side', (kind) => {
     const before = { appeals: await prisma().appeal.count(), files: stored().length };
     const c = client();
     await postAppealEmailProof(c, prisma(), 'disguise@corp3.example');
-    const res = await c.post('/appeals/new', appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png'), paymentRecord: file(htmlBytes(), 'invoice.pdf', 'application/pdf') }));
+    const res = await c.post(
+      '/appeals/new',
+      appealForm(BASE_DETAILS, {
+        idDocument: file(pngBytes(), 'id.png'),
+        paymentRecord: file(htmlBytes(), 'invoice.pdf', 'application/pdf'),
+      }),
+    );
     expect(res.status).toBe(400);
     expect(pageText(await res.text())).toMatch(/invoice\.pdf.*is not a JPEG, PNG or PDF file/);
     expect(await prisma().appeal.count()).toBe(before.appeals);
     expect(stored().length).toBe(before.files);
   });
 
-  it.each(['constructor', '__proto__', 'toString'])('refuses a real file attached under the inherited name %s with a message, and stores nothing', async (field) => {
-    const before = { appeals: await prisma().appeal.count(), files: stored().length };
-    const c = client();
-    await postAppealEmailProof(c, prisma(), `inherited-${field.replace(/_/g, '').toLowerCase()}@corp3.example`);
-    const res = await c.post('/appeals/new', appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), 'id.png', 'image/png'), [field]: file(pngBytes(), 'extra.png', 'image/png') }));
-    expect(res.status).toBe(400);
-    expect(pageText(await res.text())).toContain('“extra.png” was attached to a field this form does not have.');
-    expect(await prisma().appeal.count()).toBe(before.appeals);
-    expect(stored().length).toBe(before.files);
-  });
+  it.each(['constructor', '__proto__', 'toString'])(
+    'refuses a real file attached under the inherited name %s with a message, and stores nothing',
+    async (field) => {
+      const before = { appeals: await prisma().appeal.count(), files: stored().length };
+      const c = client();
+      await postAppealEmailProof(c, prisma(), `inherited-${field.replace(/_/g, '').toLowerCase()}@corp3.example`);
+      const res = await c.post(
+        '/appeals/new',
+        appealForm(BASE_DETAILS, {
+          idDocument: file(pngBytes(), 'id.png', 'image/png'),
+          [field]: file(pngBytes(), 'extra.png', 'image/png'),
+        }),
+      );
+      expect(res.status).toBe(400);
+      expect(pageText(await res.text())).toContain('“extra.png” was attached to a field this form does not have.');
+      expect(await prisma().appeal.count()).toBe(before.appeals);
+      expect(stored().length).toBe(before.files);
+    },
+  );
 
-  it('answers an over-long name (multipart) with the field\'s own message, and stores nothing', async () => {
+  it("answers an over-long name (multipart) with the field's own message, and stores nothing", async () => {
     const c = client();
     await postAppealEmailProof(c, prisma(), 'long-name@corp3.example');
     const before = { appeals: await prisma().appeal.count(), files: stored().length };
@@ -251,8 +341,12 @@ describeEachDatabase('appeals, customer side', (kind) => {
     expect(stored().length).toBe(before.files);
   });
 
-  it('answers an over-long reply (multipart) on the tracking page with the field\'s own message, and stores nothing', async () => {
-    await postAppeal(client(), prisma(), 'long-reply@corp3.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+  it("answers an over-long reply (multipart) on the tracking page with the field's own message, and stores nothing", async () => {
+    await postAppeal(client(), prisma(), 'long-reply@corp3.example', {
+      ...BASE_DETAILS,
+      givenUid: '1000000000000002',
+      holderName: 'Bob Martin',
+    });
     const link = await trackingLinkFor(prisma(), 'long-reply@corp3.example');
     const messages = await prisma().appealMessage.count();
     const reply = new FormData();
@@ -289,14 +383,25 @@ describeEachDatabase('appeals, customer side', (kind) => {
   });
 
   it('lets the customer track, reply with files, and withdraw — and shows nothing internal', async () => {
-    const r = await postAppeal(client(), prisma(), 'tracker@corp6.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
+    const r = await postAppeal(client(), prisma(), 'tracker@corp6.example', {
+      ...BASE_DETAILS,
+      givenUid: '1000000000000002',
+      holderName: 'Bob Martin',
+    });
     const link = await trackingLinkFor(prisma(), 'tracker@corp6.example');
     const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: r.caseNumber! } });
     const staff = await prisma().staff.findFirstOrThrow({ where: { email: 'agent@support.example.com' } });
-    await prisma().internalNote.create({ data: { appealId: appeal.id, staffId: staff.id, body: 'INTERNAL-SECRET suspicious domain' } });
+    await prisma().internalNote.create({
+      data: { appealId: appeal.id, staffId: staff.id, body: 'INTERNAL-SECRET suspicious domain' },
+    });
     const pausedAt = new Date(Date.now() - 2 * 24 * 3600_000);
-    await prisma().appeal.update({ where: { id: appeal.id }, data: { status: 'AWAITING_CUSTOMER', slaPausedAt: pausedAt, assigneeId: staff.id } });
-    await prisma().appealMessage.create({ data: { appealId: appeal.id, author: 'STAFF', staffId: staff.id, body: 'Please send a clearer photo.' } });
+    await prisma().appeal.update({
+      where: { id: appeal.id },
+      data: { status: 'AWAITING_CUSTOMER', slaPausedAt: pausedAt, assigneeId: staff.id },
+    });
+    await prisma().appealMessage.create({
+      data: { appealId: appeal.id, author: 'STAFF', staffId: staff.id, body: 'Please send a clearer photo.' },
+    });
 
     const c = client();
     const page = pageText(await (await c.get(link)).text());
@@ -342,7 +447,13 @@ describeEachDatabase('appeals, customer side', (kind) => {
   it('pre-fills and prioritises an appeal opened from the "This wasn\'t me" link', async () => {
     const token = newToken();
     await prisma().securityNoticeToken.create({
-      data: { tokenHash: sha256(token), accountUid: '1000000000000002', kind: 'LOGON_EMAIL_CHANGED', data: { oldEmailMasked: 'b***b@example.com', newEmailMasked: 'h***r@evil.example' }, expiresAt: new Date(Date.now() + 86400_000) },
+      data: {
+        tokenHash: sha256(token),
+        accountUid: '1000000000000002',
+        kind: 'LOGON_EMAIL_CHANGED',
+        data: { oldEmailMasked: 'b***b@example.com', newEmailMasked: 'h***r@evil.example' },
+        expiresAt: new Date(Date.now() + 86400_000),
+      },
     });
     const c = client();
     const redirect = await c.get(`/security/not-me/${token}`);
@@ -350,14 +461,29 @@ describeEachDatabase('appeals, customer side', (kind) => {
     const location = redirect.headers.get('location')!;
     expect(location).toContain('scenario=EMAIL_CHANGED_NOT_ME');
     expect(pageText(await (await c.get(location)).text())).toContain('b***b@example.com');
-    const sent = await c.post('/appeals/new', { intent: 'send-code', scenario: 'EMAIL_CHANGED_NOT_ME', newEmail: 'bob.back@corp7.example' });
+    const sent = await c.post('/appeals/new', {
+      intent: 'send-code',
+      scenario: 'EMAIL_CHANGED_NOT_ME',
+      newEmail: 'bob.back@corp7.example',
+    });
     expect(sent.status).toBe(302);
     const { latestCodeFor } = await import('../support/appeals');
-    await c.post('/appeals/new', { intent: 'verify-email', code: await latestCodeFor(prisma(), 'bob.back@corp7.example') });
-    const res = await c.post('/appeals/new', appealForm({ ...BASE_DETAILS, scenario: 'EMAIL_CHANGED_NOT_ME', givenUid: '', holderName: 'Bob Martin' }));
+    await c.post('/appeals/new', {
+      intent: 'verify-email',
+      code: await latestCodeFor(prisma(), 'bob.back@corp7.example'),
+    });
+    const res = await c.post(
+      '/appeals/new',
+      appealForm({ ...BASE_DETAILS, scenario: 'EMAIL_CHANGED_NOT_ME', givenUid: '', holderName: 'Bob Martin' }),
+    );
     expect(res.status).toBe(200);
     const appeal = await prisma().appeal.findFirstOrThrow({ where: { newEmail: 'bob.back@corp7.example' } });
-    expect(appeal).toMatchObject({ accountUid: '1000000000000002', origin: 'NOT_ME_LINK', scenario: 'EMAIL_CHANGED_NOT_ME', priority: 10 });
+    expect(appeal).toMatchObject({
+      accountUid: '1000000000000002',
+      origin: 'NOT_ME_LINK',
+      scenario: 'EMAIL_CHANGED_NOT_ME',
+      priority: 10,
+    });
   });
 
   it('limits appeals per IP address', async () => {
@@ -377,11 +503,24 @@ describeEachDatabase('appeals, customer side', (kind) => {
   });
 
   it('deletes evidence of decided appeals after the retention period, keeping the case and its audit', async () => {
-    const r = await postAppeal(client(), prisma(), 'retain@corp9.example', { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' });
-    const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: r.caseNumber! }, include: { evidence: true } });
-    const fresh = await postAppeal(client(), prisma(), 'keep@corp9.example', { ...BASE_DETAILS, givenUid: '1000000000000001' });
+    const r = await postAppeal(client(), prisma(), 'retain@corp9.example', {
+      ...BASE_DETAILS,
+      givenUid: '1000000000000002',
+      holderName: 'Bob Martin',
+    });
+    const appeal = await prisma().appeal.findUniqueOrThrow({
+      where: { caseNumber: r.caseNumber! },
+      include: { evidence: true },
+    });
+    const fresh = await postAppeal(client(), prisma(), 'keep@corp9.example', {
+      ...BASE_DETAILS,
+      givenUid: '1000000000000001',
+    });
     const now = new Date();
-    await prisma().appeal.update({ where: { id: appeal.id }, data: { status: 'REJECTED', decidedAt: new Date(now.getTime() - 91 * 86400_000) } });
+    await prisma().appeal.update({
+      where: { id: appeal.id },
+      data: { status: 'REJECTED', decidedAt: new Date(now.getTime() - 91 * 86400_000) },
+    });
     const result = await purgeDecidedEvidence(prisma(), portal.services.evidence, { retentionDays: 90, now });
     expect(result.appeals).toBeGreaterThanOrEqual(1);
     for (const e of appeal.evidence) expect(stored()).not.toContain(e.storedName);
@@ -389,8 +528,13 @@ describeEachDatabase('appeals, customer side', (kind) => {
     expect(after.evidencePurgedAt).not.toBeNull();
     expect(after.evidence.every((e) => e.deletedAt)).toBe(true);
     expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.submitted' } })).toBe(1);
-    expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.evidence_purged' } })).toBe(1);
-    const open = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: fresh.caseNumber! }, include: { evidence: true } });
+    expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.evidence_purged' } })).toBe(
+      1,
+    );
+    const open = await prisma().appeal.findUniqueOrThrow({
+      where: { caseNumber: fresh.caseNumber! },
+      include: { evidence: true },
+    });
     for (const e of open.evidence) expect(stored()).toContain(e.storedName);
     // A second run finds nothing more to do.
     expect((await purgeDecidedEvidence(prisma(), portal.services.evidence, { retentionDays: 90, now })).files).toBe(0);

@@ -11,13 +11,21 @@ import { verifyAuditChain } from '~/audit/audit.server';
 import { describeChainReport } from '~/audit/audit-log.server';
 
 /** `npm run audit:verify` as a child process against `databaseUrl`: exit code and output. */
-function runAuditVerify(databaseUrl: string, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+function runAuditVerify(
+  databaseUrl: string,
+  args: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const tsx = path.resolve('node_modules/.bin/tsx');
   return new Promise((resolve) => {
-    execFile(tsx, ['scripts/audit-verify.ts', ...args], { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      tsx,
+      ['scripts/audit-verify.ts', ...args],
+      { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -32,7 +40,16 @@ describeEachDatabase('audit chain verification', (kind) => {
     await postAppeal(new HttpClient(portal.url), portal.db.prisma, `chain-${kind}@example.net`);
     const admin = new HttpClient(portal.url);
     await staffSignIn(admin, DEMO_STAFF.admin, { prisma: portal.db.prisma });
-    expect((await admin.post('/staff/admin/staff', { intent: 'create', email: `chain-${kind}@support.example.com`, name: 'Chain Tester', roles: 'AGENT' })).status).toBe(200);
+    expect(
+      (
+        await admin.post('/staff/admin/staff', {
+          intent: 'create',
+          email: `chain-${kind}@support.example.com`,
+          name: 'Chain Tester',
+          roles: 'AGENT',
+        })
+      ).status,
+    ).toBe(200);
     expect((await admin.get('/staff/admin/audit')).status).toBe(200);
     expect((await admin.get('/staff/admin/audit.csv')).status).toBe(200);
   });
@@ -60,16 +77,25 @@ describeEachDatabase('audit chain verification', (kind) => {
     const intact = await settled();
     const last = await prisma().auditEvent.findFirstOrThrow({ orderBy: { seq: 'desc' } });
     expect(intact).toEqual({ checked: count, firstBrokenId: null, head: { id: last.id, hash: last.hash }, pending: 0 });
-    expect(describeChainReport(intact)).toMatchObject({ ok: true, message: expect.stringContaining(`Audit chain intact: ${count} events; head ${last.id}:${last.hash}`) });
+    expect(describeChainReport(intact)).toMatchObject({
+      ok: true,
+      message: expect.stringContaining(`Audit chain intact: ${count} events; head ${last.id}:${last.hash}`),
+    });
 
     // Edit one row's content (a cleverer forger would recompute its hash: the next row's link gives that away).
     const rows = await prisma().auditEvent.findMany({ orderBy: { seq: 'asc' } });
     const victim = rows.find((r) => r.action === 'staff.created')!;
-    await prisma().auditEvent.update({ where: { id: victim.id }, data: { data: { ...(victim.data as object), roles: ['ADMIN'] } } });
+    await prisma().auditEvent.update({
+      where: { id: victim.id },
+      data: { data: { ...(victim.data as object), roles: ['ADMIN'] } },
+    });
     const edited = await verifyAuditChain(prisma());
     expect(edited.firstBrokenId).toBe(victim.id);
     expect(edited.problem).toBe('content does not match its hash');
-    expect(describeChainReport(edited)).toMatchObject({ ok: false, message: expect.stringContaining(`BROKEN at event ${victim.id}`) });
+    expect(describeChainReport(edited)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(`BROKEN at event ${victim.id}`),
+    });
 
     // Put it back exactly: intact again.
     await prisma().auditEvent.update({ where: { id: victim.id }, data: { data: victim.data as object } });
@@ -110,42 +136,53 @@ describeEachDatabase('audit chain verification', (kind) => {
     for (const row of tail) await prisma().auditEvent.create({ data: { ...row, data: row.data as object } });
     expect(await verifyAuditChain(prisma(), 5000, head)).toMatchObject({ firstBrokenId: null });
     const forged = await verifyAuditChain(prisma(), 5000, { id: head.id, hash: 'f'.repeat(64) });
-    expect(forged).toMatchObject({ firstBrokenId: head.id, problem: expect.stringMatching(/not the head recorded earlier/) });
+    expect(forged).toMatchObject({
+      firstBrokenId: head.id,
+      problem: expect.stringMatching(/not the head recorded earlier/),
+    });
     expect(after[0].id).toBe(head.id);
   });
 
-  it.runIf(kind === 'postgres')('npm run audit:verify exits 0 on an intact chain and 1, naming the row, on an edited or deleted one', async () => {
-    await settled();
-    const count = await prisma().auditEvent.count();
-    const ok = await runAuditVerify(databaseUrl());
-    expect(ok.stderr).toBe('');
-    expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain(`Audit chain intact: ${count} events`);
-    const printed = /head (\d+:[0-9a-f]{64})/.exec(ok.stdout)![1];
-    expect((await runAuditVerify(databaseUrl(), ['--head', printed])).code).toBe(0);
-    expect((await runAuditVerify(databaseUrl(), ['--head', `${printed.split(':')[0]}:${'0'.repeat(64)}`])).code).toBe(1);
-    expect((await runAuditVerify(databaseUrl(), ['--head', 'nonsense'])).code).toBe(2);
+  it.runIf(kind === 'postgres')(
+    'npm run audit:verify exits 0 on an intact chain and 1, naming the row, on an edited or deleted one',
+    async () => {
+      await settled();
+      const count = await prisma().auditEvent.count();
+      const ok = await runAuditVerify(databaseUrl());
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain(`Audit chain intact: ${count} events`);
+      const printed = /head (\d+:[0-9a-f]{64})/.exec(ok.stdout)![1];
+      expect((await runAuditVerify(databaseUrl(), ['--head', printed])).code).toBe(0);
+      expect((await runAuditVerify(databaseUrl(), ['--head', `${printed.split(':')[0]}:${'0'.repeat(64)}`])).code).toBe(
+        1,
+      );
+      expect((await runAuditVerify(databaseUrl(), ['--head', 'nonsense'])).code).toBe(2);
 
-    await settled();
-    const rows = await prisma().auditEvent.findMany({ where: { seq: { not: null } }, orderBy: { seq: 'asc' } });
-    const victim = rows.find((r) => r.action === 'login.succeeded')!;
-    await prisma().$executeRawUnsafe(`UPDATE "AuditEvent" SET "ip" = '203.0.113.66' WHERE "id" = ${victim.id}`);
-    const edited = await runAuditVerify(databaseUrl());
-    expect(edited.code).toBe(1);
-    expect(edited.stderr).toContain(`Audit chain BROKEN at event ${victim.id}: content does not match its hash`);
-    await prisma().$executeRawUnsafe(`UPDATE "AuditEvent" SET "ip" = $1 WHERE "id" = ${victim.id}`, victim.ip);
-    expect((await runAuditVerify(databaseUrl())).code).toBe(0);
+      await settled();
+      const rows = await prisma().auditEvent.findMany({ where: { seq: { not: null } }, orderBy: { seq: 'asc' } });
+      const victim = rows.find((r) => r.action === 'login.succeeded')!;
+      await prisma().$executeRawUnsafe(`UPDATE "AuditEvent" SET "ip" = '203.0.113.66' WHERE "id" = ${victim.id}`);
+      const edited = await runAuditVerify(databaseUrl());
+      expect(edited.code).toBe(1);
+      expect(edited.stderr).toContain(`Audit chain BROKEN at event ${victim.id}: content does not match its hash`);
+      await prisma().$executeRawUnsafe(`UPDATE "AuditEvent" SET "ip" = $1 WHERE "id" = ${victim.id}`, victim.ip);
+      expect((await runAuditVerify(databaseUrl())).code).toBe(0);
 
-    const middle = rows[Math.floor(rows.length / 3)];
-    const after = rows[rows.indexOf(middle) + 1];
-    await prisma().$executeRawUnsafe(`DELETE FROM "AuditEvent" WHERE "id" = ${middle.id}`);
-    const deleted = await runAuditVerify(databaseUrl());
-    expect(deleted.code).toBe(1);
-    expect(deleted.stderr).toContain(`Audit chain BROKEN at event ${after.id}: link to the previous event does not match`);
-    expect(deleted.stdout).not.toContain('intact');
+      const middle = rows[Math.floor(rows.length / 3)];
+      const after = rows[rows.indexOf(middle) + 1];
+      await prisma().$executeRawUnsafe(`DELETE FROM "AuditEvent" WHERE "id" = ${middle.id}`);
+      const deleted = await runAuditVerify(databaseUrl());
+      expect(deleted.code).toBe(1);
+      expect(deleted.stderr).toContain(
+        `Audit chain BROKEN at event ${after.id}: link to the previous event does not match`,
+      );
+      expect(deleted.stdout).not.toContain('intact');
 
-    const unreachable = await runAuditVerify('postgresql://root@127.0.0.1:1/nowhere');
-    expect(unreachable.code).toBe(2);
-    expect(unreachable.stderr).toContain('Could not verify the audit chain');
-  }, 300_000); // five runs of tsx, each compiling the Prisma client: slow on a busy machine
+      const unreachable = await runAuditVerify('postgresql://root@127.0.0.1:1/nowhere');
+      expect(unreachable.code).toBe(2);
+      expect(unreachable.stderr).toContain('Could not verify the audit chain');
+    },
+    300_000,
+  ); // five runs of tsx, each compiling the Prisma client: slow on a busy machine
 });

@@ -7,7 +7,11 @@ import type { Database } from '~/db/connect.server';
 import { openDatabase } from '~/db/connect.server';
 import { recordAudit, sealAll, sealAuditEvents, verifyAuditChain } from '~/audit/audit.server';
 
-const event = (i: number) => ({ actor: { type: 'system' as const, id: 'sealer-test' }, action: 'test.sealed', data: { i } });
+const event = (i: number) => ({
+  actor: { type: 'system' as const, id: 'sealer-test' },
+  action: 'test.sealed',
+  data: { i },
+});
 
 describeEachDatabase('audit sealer', (kind) => {
   let db: Database;
@@ -26,8 +30,14 @@ describeEachDatabase('audit sealer', (kind) => {
     expect(await sealAuditEvents(db.prisma)).toBe(0);
     const sealed = await db.prisma.auditEvent.findMany({ orderBy: { seq: 'asc' } });
     expect(sealed.map((e) => e.seq)).toEqual(sealed.map((_, i) => BigInt(i + 1)));
-    expect(sealed.filter((e) => e.action === 'test.sealed').map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(await verifyAuditChain(db.prisma)).toMatchObject({ firstBrokenId: null, checked: sealed.length, pending: 0 });
+    expect(sealed.filter((e) => e.action === 'test.sealed').map((e) => (e.data as { i: number }).i)).toEqual([
+      0, 1, 2, 3, 4, 5, 6,
+    ]);
+    expect(await verifyAuditChain(db.prisma)).toMatchObject({
+      firstBrokenId: null,
+      checked: sealed.length,
+      pending: 0,
+    });
   });
 
   it('an event whose transaction rolled back is never sealed nor counted', async () => {
@@ -38,7 +48,9 @@ describeEachDatabase('audit sealer', (kind) => {
       }),
     ).rejects.toThrow('rolled back');
     await sealAll(db.prisma);
-    expect(await db.prisma.auditEvent.count({ where: { action: 'test.sealed', data: { equals: { i: 100 } } } })).toBe(0);
+    expect(await db.prisma.auditEvent.count({ where: { action: 'test.sealed', data: { equals: { i: 100 } } } })).toBe(
+      0,
+    );
     expect((await verifyAuditChain(db.prisma)).firstBrokenId).toBeNull();
   });
 });
@@ -61,12 +73,19 @@ describe.skipIf(!postgresOnly())('audit sealer under concurrent writers [postgre
     // only one could be past its write at a time; here as many as the connections allow.
     let inside = 0;
     let most = 0;
-    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? db : other).prisma.$transaction(async (tx) => {
-      await recordAudit(tx, event(1000 + i));
-      most = Math.max(most, ++inside);
-      await tx.$executeRawUnsafe('SELECT pg_sleep(0.3)');
-      inside--;
-    }, { timeout: 30_000, maxWait: 30_000 })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? db : other).prisma.$transaction(
+          async (tx) => {
+            await recordAudit(tx, event(1000 + i));
+            most = Math.max(most, ++inside);
+            await tx.$executeRawUnsafe('SELECT pg_sleep(0.3)');
+            inside--;
+          },
+          { timeout: 30_000, maxWait: 30_000 },
+        ),
+      ),
+    );
     expect(most).toBeGreaterThanOrEqual(4);
     await sealAll(db.prisma);
     expect(await db.prisma.auditEvent.count({ where: { action: 'test.sealed', seq: null } })).toBe(0);
@@ -79,27 +98,47 @@ describe.skipIf(!postgresOnly())('audit sealer under concurrent writers [postgre
     try {
       // A transaction writes its event first (the lower id), and commits only after another was chained.
       await client.query('BEGIN');
-      await client.query(`INSERT INTO "AuditEvent" ("actorType", "action", "data") VALUES ('system', 'test.sealed', '{"i":1999}')`);
+      await client.query(
+        `INSERT INTO "AuditEvent" ("actorType", "action", "data") VALUES ('system', 'test.sealed', '{"i":1999}')`,
+      );
       await db.prisma.$transaction((tx) => recordAudit(tx, event(2000)));
       await sealAll(db.prisma);
-      const first = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'test.sealed', data: { equals: { i: 2000 } } } });
+      const first = await db.prisma.auditEvent.findFirstOrThrow({
+        where: { action: 'test.sealed', data: { equals: { i: 2000 } } },
+      });
       expect(first.seq).not.toBeNull();
       await client.query('COMMIT');
     } finally {
       await client.end();
     }
     await sealAll(db.prisma);
-    const both = await db.prisma.auditEvent.findMany({ where: { action: 'test.sealed', OR: [{ data: { equals: { i: 1999 } } }, { data: { equals: { i: 2000 } } }] }, orderBy: { seq: 'asc' } });
+    const both = await db.prisma.auditEvent.findMany({
+      where: { action: 'test.sealed', OR: [{ data: { equals: { i: 1999 } } }, { data: { equals: { i: 2000 } } }] },
+      orderBy: { seq: 'asc' },
+    });
     expect(both.map((e) => (e.data as { i: number }).i)).toEqual([2000, 1999]);
     expect(both[1].id < both[0].id).toBe(true); // 1999: the lower id, yet the later place
     expect((await verifyAuditChain(db.prisma)).firstBrokenId).toBeNull();
   }, 60_000);
 
   it('two sealers at once (two instances) seal each event once', async () => {
-    await Promise.all(Array.from({ length: 30 }, (_, i) => db.prisma.$transaction((tx) => recordAudit(tx, event(3000 + i)))));
-    const runs = await Promise.all([sealAll(db.prisma), sealAll(other.prisma), sealAll(db.prisma), sealAll(other.prisma)]);
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => db.prisma.$transaction((tx) => recordAudit(tx, event(3000 + i)))),
+    );
+    const runs = await Promise.all([
+      sealAll(db.prisma),
+      sealAll(other.prisma),
+      sealAll(db.prisma),
+      sealAll(other.prisma),
+    ]);
     expect(runs.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(30);
-    const seqs = (await db.prisma.auditEvent.findMany({ where: { seq: { not: null } }, select: { seq: true }, orderBy: { seq: 'asc' } })).map((e) => e.seq);
+    const seqs = (
+      await db.prisma.auditEvent.findMany({
+        where: { seq: { not: null } },
+        select: { seq: true },
+        orderBy: { seq: 'asc' },
+      })
+    ).map((e) => e.seq);
     expect(seqs).toEqual(seqs.map((_, i) => BigInt(i + 1)));
     expect(await verifyAuditChain(db.prisma)).toMatchObject({ firstBrokenId: null, pending: 0 });
   }, 60_000);

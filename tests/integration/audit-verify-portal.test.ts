@@ -34,14 +34,21 @@ describeEachDatabase('GET /staff/admin/audit/verify', (kind) => {
     const text = pageText(await intact.text());
     expect(text).toContain(`Audit chain intact: ${count} events`);
     const head = /Head (\d+:[0-9a-f]{64})/.exec(text)![1];
-    expect(await prisma().auditEvent.findFirst({ where: { action: 'audit.verified' }, orderBy: { id: 'desc' } })).toMatchObject({ actorType: 'staff' });
+    expect(
+      await prisma().auditEvent.findFirst({ where: { action: 'audit.verified' }, orderBy: { id: 'desc' } }),
+    ).toMatchObject({ actorType: 'staff' });
 
-    expect(pageText(await (await admin.get(`/staff/admin/audit/verify?head=${head}`)).text())).toContain('Audit chain intact');
+    expect(pageText(await (await admin.get(`/staff/admin/audit/verify?head=${head}`)).text())).toContain(
+      'Audit chain intact',
+    );
     const badHead = await admin.get('/staff/admin/audit/verify?head=nonsense');
     expect(badHead.status).toBe(400);
     expect(pageText(await badHead.text())).toContain('Enter the head as <event id>:<64 hex characters>');
 
-    const victim = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'staff.login' }, orderBy: { id: 'asc' } });
+    const victim = await prisma().auditEvent.findFirstOrThrow({
+      where: { action: 'staff.login' },
+      orderBy: { id: 'asc' },
+    });
     await prisma().$executeRawUnsafe(`UPDATE "AuditEvent" SET "ip" = '198.51.100.66' WHERE "id" = ${victim.id}`);
     try {
       const broken = pageText(await (await admin.get('/staff/admin/audit/verify')).text());
@@ -82,8 +89,17 @@ describe('commands on the embedded database under DATA_DIR', () => {
 
     // The portal on that folder (as npm start runs it).
     const build = await loadBuild();
-    const config = build.entry.module.readConfig({ PORTAL_MODE: 'test', ...env }, { port: 0, evidenceDir: path.join(dataDir, 'evidence') });
-    const portal = await build.entry.module.startPortal({ build, config, host: '127.0.0.1', log: () => {}, jobs: false });
+    const config = build.entry.module.readConfig(
+      { PORTAL_MODE: 'test', ...env },
+      { port: 0, evidenceDir: path.join(dataDir, 'evidence') },
+    );
+    const portal = await build.entry.module.startPortal({
+      build,
+      config,
+      host: '127.0.0.1',
+      log: () => {},
+      jobs: false,
+    });
     let busy: { code: number; out: string };
     try {
       busy = await run('scripts/audit-verify.ts', [], env);
@@ -100,8 +116,13 @@ describe('commands on the embedded database under DATA_DIR', () => {
     const verified = await run('scripts/audit-verify.ts', [], env);
     expect(verified.out).toContain('Audit chain intact');
     expect(verified.code).toBe(0);
-    const reencrypted = await run('scripts/secrets-reencrypt.ts', [], { ...env, ENCRYPTION_KEYS: `k1:${'1'.repeat(40)}` });
-    expect(reencrypted.out).toMatch(/Re-encrypted under key "k1": [1-9]\d* staff TOTP secret\(s\), 1 SSO client secret\(s\); 0 already were\./);
+    const reencrypted = await run('scripts/secrets-reencrypt.ts', [], {
+      ...env,
+      ENCRYPTION_KEYS: `k1:${'1'.repeat(40)}`,
+    });
+    expect(reencrypted.out).toMatch(
+      /Re-encrypted under key "k1": [1-9]\d* staff TOTP secret\(s\), 1 SSO client secret\(s\); 0 already were\./,
+    );
     expect(reencrypted.code).toBe(0);
   }, 300_000);
 });

@@ -19,15 +19,24 @@ import { EvidenceStore } from '~/appeals/evidence-store.server';
 import { recordAudit, sealAll } from '~/audit/audit.server';
 
 function run(script: string, args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', script, ...args], { env: { ...process.env, DATABASE_URL: '', ...env }, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', script, ...args], {
+    env: { ...process.env, DATABASE_URL: '', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
 /** Every row of every table, as JSON text, in a stable order. */
 async function dumpRows(query: (sql: string) => Promise<Record<string, unknown>[]>): Promise<Record<string, string[]>> {
-  const tables = (await query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`)).map((r) => String(r.name));
+  const tables = (
+    await query(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+    )
+  ).map((r) => String(r.name));
   const out: Record<string, string[]> = {};
-  for (const t of tables) out[t] = (await query(`SELECT to_jsonb(x)::text AS j FROM "${t}" x ORDER BY 1`)).map((r) => String(r.j));
+  for (const t of tables)
+    out[t] = (await query(`SELECT to_jsonb(x)::text AS j FROM "${t}" x ORDER BY 1`)).map((r) => String(r.j));
   return out;
 }
 
@@ -51,7 +60,8 @@ async function rowsOf(target: { url?: string; dataDir?: string }) {
 
 async function filesOf(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const name of existsSync(dir) ? await readdir(dir) : []) out[name] = (await readFile(path.join(dir, name))).toString('base64');
+  for (const name of existsSync(dir) ? await readdir(dir) : [])
+    out[name] = (await readFile(path.join(dir, name))).toString('base64');
   return out;
 }
 
@@ -68,20 +78,40 @@ describeEachDatabase('backup and restore', (kind) => {
     let db: Database;
     if (kind === 'postgres') {
       db = sourceDb = await openTestDatabase('postgres');
-      source = { env: { DATABASE_URL: db.location, EVIDENCE_DIR: evidenceDir, DATA_DIR: path.join(work, 'source') }, url: db.location, dataDir: path.join(work, 'source'), evidenceDir };
+      source = {
+        env: { DATABASE_URL: db.location, EVIDENCE_DIR: evidenceDir, DATA_DIR: path.join(work, 'source') },
+        url: db.location,
+        dataDir: path.join(work, 'source'),
+        evidenceDir,
+      };
       await adminQuery(`CREATE DATABASE ${freshName}`);
-      fresh = { env: { DATABASE_URL: urlFor(freshName), EVIDENCE_DIR: path.join(work, 'fresh', 'evidence'), DATA_DIR: path.join(work, 'fresh') }, url: urlFor(freshName), dataDir: path.join(work, 'fresh'), evidenceDir: path.join(work, 'fresh', 'evidence') };
+      fresh = {
+        env: {
+          DATABASE_URL: urlFor(freshName),
+          EVIDENCE_DIR: path.join(work, 'fresh', 'evidence'),
+          DATA_DIR: path.join(work, 'fresh'),
+        },
+        url: urlFor(freshName),
+        dataDir: path.join(work, 'fresh'),
+        evidenceDir: path.join(work, 'fresh', 'evidence'),
+      };
     } else {
       db = await openDatabase({ dataDir: path.join(work, 'source', 'pglite') });
       await applyMigrations(db);
       source = { env: { DATA_DIR: path.join(work, 'source') }, dataDir: path.join(work, 'source'), evidenceDir };
-      fresh = { env: { DATA_DIR: path.join(work, 'fresh') }, dataDir: path.join(work, 'fresh'), evidenceDir: path.join(work, 'fresh', 'evidence') };
+      fresh = {
+        env: { DATA_DIR: path.join(work, 'fresh') },
+        dataDir: path.join(work, 'fresh'),
+        evidenceDir: path.join(work, 'fresh', 'evidence'),
+      };
     }
     await seedDemoData(db.prisma);
     const store = new EvidenceStore(evidenceDir);
     for (let i = 0; i < 3; i++) {
       const appeal = await makeAppeal(db.prisma, store);
-      await db.prisma.$transaction((tx) => recordAudit(tx, { actor: { type: 'system' }, action: 'appeal.filed', appealId: appeal.id, data: { n: i } }));
+      await db.prisma.$transaction((tx) =>
+        recordAudit(tx, { actor: { type: 'system' }, action: 'appeal.filed', appealId: appeal.id, data: { n: i } }),
+      );
     }
     await sealAll(db.prisma, true);
     if (kind === 'pglite') await db.close();
@@ -140,7 +170,10 @@ describeEachDatabase('backup and restore', (kind) => {
     const wrong = run('scripts/db-backup.ts', ['restore', notBackup], fresh.env);
     expect(wrong.status).toBe(1);
     if (kind === 'postgres') {
-      const missing = run('scripts/db-backup.ts', ['backup', path.join(work, 'x.tar.gz')], { ...source.env, PATH: '/nonexistent' });
+      const missing = run('scripts/db-backup.ts', ['backup', path.join(work, 'x.tar.gz')], {
+        ...source.env,
+        PATH: '/nonexistent',
+      });
       expect(missing.status).toBe(1);
       expect(missing.out).toContain('pg_dump was not found');
     }

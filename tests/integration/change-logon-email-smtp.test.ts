@@ -19,7 +19,9 @@ describeEachDatabase('change of the logon email with mail over SMTP', (kind) => 
   let portal: TestPortal;
   beforeAll(async () => {
     smtp = await startSmtpServer();
-    portal = await startTestPortal(kind, { env: { SMTP_URL: smtp.url, MAIL_FROM: 'Recovery Desk <desk@example.com>' } });
+    portal = await startTestPortal(kind, {
+      env: { SMTP_URL: smtp.url, MAIL_FROM: 'Recovery Desk <desk@example.com>' },
+    });
   });
   afterAll(async () => {
     await portal?.stop();
@@ -33,7 +35,9 @@ describeEachDatabase('change of the logon email with mail over SMTP', (kind) => 
     await bob.signIn('bob@example.com');
 
     expect((await bob.post(STEP1, { intent: 'send-code', channel: 'EMAIL' })).status).toBe(302);
-    const identityMail = await smtp.waitFor((m) => m.to.includes('bob@example.com') && /verification code/i.test(m.subject));
+    const identityMail = await smtp.waitFor(
+      (m) => m.to.includes('bob@example.com') && /verification code/i.test(m.subject),
+    );
     expect(identityMail.from).toBe('desk@example.com');
     const identityCode = codeIn(identityMail);
     expect(identityCode).toMatch(/^\d{6}$/);
@@ -46,9 +50,15 @@ describeEachDatabase('change of the logon email with mail over SMTP', (kind) => 
     expect(confirmed.status).toBe(302);
     expect(confirmed.headers.get('location')).toBe(DONE);
 
-    const confirmation = await smtp.waitFor((m) => m.to.includes(newEmail) && m.subject === 'This is now the logon email of your account');
+    const confirmation = await smtp.waitFor(
+      (m) => m.to.includes(newEmail) && m.subject === 'This is now the logon email of your account',
+    );
     expect(bodyOf(confirmation)).toContain('1000000000000002');
-    const notice = await smtp.waitFor((m) => m.to.includes('bob@example.com') && m.subject === 'Security notice: the logon email of your account was changed');
+    const notice = await smtp.waitFor(
+      (m) =>
+        m.to.includes('bob@example.com') &&
+        m.subject === 'Security notice: the logon email of your account was changed',
+    );
     expect(notice.to).toEqual(['bob@example.com']);
     const text = bodyOf(notice);
     expect(text).toContain('b***p@example.net');
@@ -57,7 +67,9 @@ describeEachDatabase('change of the logon email with mail over SMTP', (kind) => 
     // Each went out once, and the outbox knows them as sent.
     expect(smtp.received.filter((m) => m.subject === notice.subject)).toHaveLength(1);
     expect(smtp.received.filter((m) => m.subject === confirmation.subject)).toHaveLength(1);
-    const rows = await portal.db.prisma.outboxMessage.findMany({ where: { template: { startsWith: 'logon-email-changed' } } });
+    const rows = await portal.db.prisma.outboxMessage.findMany({
+      where: { template: { startsWith: 'logon-email-changed' } },
+    });
     expect(rows.map((r) => r.status)).toEqual(['SENT', 'SENT']);
   });
 });

@@ -35,7 +35,10 @@ async function boundToAccount(prisma: PrismaClient, uid: string) {
     account: rest,
     ramUsers: await prisma.ramUser.findMany({ where: { accountUid: uid }, ...byId }),
     ramRoles: await prisma.ramRole.findMany({ where: { accountUid: uid }, ...byId }),
-    assumers: await prisma.ramRoleAssumer.findMany({ where: { role: { accountUid: uid } }, orderBy: [{ roleId: 'asc' }, { ramUserId: 'asc' }] }),
+    assumers: await prisma.ramRoleAssumer.findMany({
+      where: { role: { accountUid: uid } },
+      orderBy: [{ roleId: 'asc' }, { ramUserId: 'asc' }],
+    }),
     accessKeys: await prisma.accessKey.findMany({ where: { accountUid: uid }, ...byId }),
     identityProvider: await prisma.identityProvider.findMany({ where: { accountUid: uid } }),
   };
@@ -62,8 +65,10 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     return c;
   }
   const text = async (res: Response) => pageText(await res.text());
-  const noticesTo = (recipient: string) => prisma.outboxMessage.findMany({ where: { recipient, template: 'logon-email-changed:old' } });
-  const confirmationsTo = (recipient: string) => prisma.outboxMessage.findMany({ where: { recipient, template: 'logon-email-changed:new' } });
+  const noticesTo = (recipient: string) =>
+    prisma.outboxMessage.findMany({ where: { recipient, template: 'logon-email-changed:old' } });
+  const confirmationsTo = (recipient: string) =>
+    prisma.outboxMessage.findMany({ where: { recipient, template: 'logon-email-changed:new' } });
 
   /** A fresh owner taken through step 1 (by email) and the code for `newEmail`. */
   async function ownerAtFinalStep(newEmail: string, options: { phone?: boolean } = {}) {
@@ -86,14 +91,20 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(page1).toContain('Secure phone +86138****0001');
     expect(page1).toContain('Original logon email a***e@example.com');
     expect(page1).toContain("Didn't receive the code?");
-    expect(page1).toContain('If your original logon email is unavailable, choose to receive the verification code on your secure phone.');
+    expect(page1).toContain(
+      'If your original logon email is unavailable, choose to receive the verification code on your secure phone.',
+    );
     expect(page1).not.toContain('+8613800000001');
 
     const sent = await alice.post(STEP1, { intent: 'send-code', channel: 'SMS' });
     expect(sent.status).toBe(302);
     expect(await text(await alice.get(STEP1))).toContain('We sent a verification code to +86138****0001');
     const smsCode = await codeSentTo(prisma, '+8613800000001');
-    expect(await prisma.outboxMessage.count({ where: { recipient: 'alice@example.com', template: { startsWith: 'code:' } } })).toBe(0);
+    expect(
+      await prisma.outboxMessage.count({
+        where: { recipient: 'alice@example.com', template: { startsWith: 'code:' } },
+      }),
+    ).toBe(0);
     const verifiedAt = Date.now();
     const verified = await alice.post(STEP1, { intent: 'verify', code: smsCode });
     expect(verified.status).toBe(302);
@@ -105,7 +116,9 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(step2.status).toBe(200);
     const page2 = await text(step2);
     expect(page2).toContain('Current logon email: a***e@example.com');
-    expect(page2).toContain(`Your identity verification lasts 15 minutes: finish by ${privileged.toISOString().slice(11, 16)} UTC`);
+    expect(page2).toContain(
+      `Your identity verification lasts 15 minutes: finish by ${privileged.toISOString().slice(11, 16)} UTC`,
+    );
     // The help page's security recommendations, in full, where the new address is entered.
     expect(page2).toContain('You must confirm that you have full control over the new mailbox.');
     expect(page2).toContain('You must keep your new email address secure.');
@@ -188,7 +201,9 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(pageText(html)).toContain('Original logon email b***b@example.com');
     expect(pageText(html)).toContain('Your account has no secure phone');
     // Without the logon email he can use no channel, and is pointed to the appeal (not to a phone he has not got).
-    expect(pageText(html)).toContain('Your account has no secure phone, so without the logon email you cannot complete the verification');
+    expect(pageText(html)).toContain(
+      'Your account has no secure phone, so without the logon email you cannot complete the verification',
+    );
     expect(pageText(html)).not.toContain('on your secure phone');
     expect(html).toContain('href="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE"');
     // The "Didn't receive the code?" panel offers the appeal and the troubleshooting article.
@@ -208,7 +223,9 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(done.status).toBe(302);
     expect(done.headers.get('location')).toBe(DONE);
     current.bob = 'bob.new@example.net';
-    expect((await prisma.account.findUniqueOrThrow({ where: { uid: BOB_UID } })).logonEmail).toBe('bob.new@example.net');
+    expect((await prisma.account.findUniqueOrThrow({ where: { uid: BOB_UID } })).logonEmail).toBe(
+      'bob.new@example.net',
+    );
     expect(await boundToAccount(prisma, BOB_UID)).toEqual(before);
     expect(await confirmationsTo('bob.new@example.net')).toHaveLength(1);
     expect(await noticesTo('bob@example.com')).toHaveLength(1);
@@ -222,7 +239,10 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     const before = await c.get(DONE);
     expect(before.status).toBe(302);
     expect(before.headers.get('location')).toBe('/account/security');
-    await prisma.account.update({ where: { uid: owner.uid }, data: { logonEmailChangedAt: new Date(Date.now() - 16 * 60_000) } });
+    await prisma.account.update({
+      where: { uid: owner.uid },
+      data: { logonEmailChangedAt: new Date(Date.now() - 16 * 60_000) },
+    });
     expect((await c.get(DONE)).status).toBe(302);
   });
 
@@ -293,7 +313,9 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     }
     const fifth = await postConfirmNewEmail(c, target, wrongCode(code));
     expect(fifth.status).toBe(400);
-    expect(await text(fifth)).toContain('The code was entered wrongly too many times and no longer works. Request a new code.');
+    expect(await text(fifth)).toContain(
+      'The code was entered wrongly too many times and no longer works. Request a new code.',
+    );
     const right = await postConfirmNewEmail(c, target, code);
     expect(right.status).toBe(400);
     const rightHtml = await right.text();
@@ -332,7 +354,10 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(get.headers.get('location')).toBe(EXPIRED);
     expect(await text(await c.get(EXPIRED))).toContain(CHANGE_MESSAGES.windowExpired);
     const target = `no-window-${owner.uid}@example.com`;
-    for (const fields of [{ intent: 'send-code', newEmail: target }, { intent: 'confirm', newEmail: target, code: '123456' }] as Record<string, string>[]) {
+    for (const fields of [
+      { intent: 'send-code', newEmail: target },
+      { intent: 'confirm', newEmail: target, code: '123456' },
+    ] as Record<string, string>[]) {
       const res = await c.post(STEP2, fields);
       expect(res.status).toBe(302);
       expect(res.headers.get('location')).toBe(EXPIRED);
@@ -362,7 +387,9 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
       const res = await c.post(STEP2, { intent: 'send-code', newEmail });
       expect(res.status).toBe(429);
       const page = await text(res);
-      expect(page).toMatch(/Too many different addresses were tried for this account in the last hour\. Try again in \d+ minutes?\./);
+      expect(page).toMatch(
+        /Too many different addresses were tried for this account in the last hour\. Try again in \d+ minutes?\./,
+      );
       expect(page).not.toContain(CHANGE_MESSAGES.inUse);
     }
     expect(await prisma.verification.count({ where: { accountUid: owner.uid, purpose: 'CHANGE_EMAIL_NEW' } })).toBe(0);
@@ -382,7 +409,10 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(get.headers.get('location')).toBe(EXPIRED);
     // Even with its own window, the other session cannot use the first one's code.
     const bSession = await newestSession(prisma, owner.uid);
-    await prisma.session.update({ where: { id: bSession.id }, data: { privilegedUntil: new Date(Date.now() + 60_000) } });
+    await prisma.session.update({
+      where: { id: bSession.id },
+      data: { privilegedUntil: new Date(Date.now() + 60_000) },
+    });
     const stolen = await postConfirmNewEmail(b, target, code);
     expect(stolen.status).toBe(400);
     expect(await text(stolen)).toContain('There is no valid verification code for this request. Request a new code.');
@@ -495,7 +525,10 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(live.status).toBe(302);
     expect(live.headers.get('location')).toContain('/appeals/new?scenario=EMAIL_CHANGED_NOT_ME');
 
-    await prisma.securityNoticeToken.updateMany({ where: { accountUid: owner.uid }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await prisma.securityNoticeToken.updateMany({
+      where: { accountUid: owner.uid },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     for (const t of [token, `${token.slice(0, -4)}AAAA`, 'unknown-token-of-some-length-000000000']) {
       const res = await client().get(`/security/not-me/${t}`);
       expect(res.status).not.toBe(302);
@@ -509,14 +542,23 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     const dev = await prisma.ramUser.findFirstOrThrow({ where: { accountUid: ALICE_UID, name: 'dev' } });
     const ramUser = new HttpClient(portal.url, { userAgent: 'vitest ram user' });
     await ramUser.signIn('dev@1000000000000001.onaliyun.com');
-    const ramUserSession = await prisma.session.findFirstOrThrow({ where: { principalType: 'RAM_USER', ramUserId: dev.id, revokedAt: null }, orderBy: { createdAt: 'desc' } });
+    const ramUserSession = await prisma.session.findFirstOrThrow({
+      where: { principalType: 'RAM_USER', ramUserId: dev.id, revokedAt: null },
+      orderBy: { createdAt: 'desc' },
+    });
     const principals = [
       { name: 'RAM user', client: ramUser, sessionId: ramUserSession.id },
       ...(await Promise.all(
         [
           { name: 'RAM role', principalType: 'RAM_ROLE' as const, ramRoleId: opsAdmin.id, ramUserId: dev.id },
           { name: 'SSO user', principalType: 'SSO_USER' as const, ssoSubject: 'sso-sub-1', ssoName: 'sso.dev' },
-          { name: 'SSO role', principalType: 'SSO_ROLE' as const, ramRoleId: opsAdmin.id, ssoSubject: 'sso-sub-2', ssoName: 'sso.ops' },
+          {
+            name: 'SSO role',
+            principalType: 'SSO_ROLE' as const,
+            ramRoleId: opsAdmin.id,
+            ssoSubject: 'sso-sub-2',
+            ssoName: 'sso.ops',
+          },
         ].map(async ({ name, ...input }) => {
           const { session, client: c } = await sessionFor(portal, { accountUid: ALICE_UID, ...input });
           return { name, client: c as HttpClient, sessionId: session.id };
@@ -536,16 +578,32 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
         ['CHANGE_EMAIL_NEW', 'EMAIL', target],
       ] as const) {
         const row = await prisma.verification.create({
-          data: { purpose, channel, target: to, accountUid: ALICE_UID, requesterKey: `session:${p.sessionId}`, codeHash: 'x', createdAt: created, expiresAt: expires },
+          data: {
+            purpose,
+            channel,
+            target: to,
+            accountUid: ALICE_UID,
+            requesterKey: `session:${p.sessionId}`,
+            codeHash: 'x',
+            createdAt: created,
+            expiresAt: expires,
+          },
         });
-        await prisma.verification.update({ where: { id: row.id }, data: { codeHash: hashCode(portal.services.config.encryptionSecret, row.id, CODE) } });
+        await prisma.verification.update({
+          where: { id: row.id },
+          data: { codeHash: hashCode(portal.services.config.encryptionSecret, row.id, CODE) },
+        });
       }
     }
     const before = {
       account: await prisma.account.findUniqueOrThrow({ where: { uid: ALICE_UID } }),
       verifications: await prisma.verification.findMany({ where: { accountUid: ALICE_UID }, orderBy: { id: 'asc' } }),
       outbox: await prisma.outboxMessage.count(),
-      sessions: await prisma.session.findMany({ where: { accountUid: ALICE_UID }, orderBy: { id: 'asc' }, select: { id: true, revokedAt: true, privilegedUntil: true } }),
+      sessions: await prisma.session.findMany({
+        where: { accountUid: ALICE_UID },
+        orderBy: { id: 'asc' },
+        select: { id: true, revokedAt: true, privilegedUntil: true },
+      }),
     };
 
     const calls: [string, (c: HttpClient) => Promise<Response>][] = [
@@ -569,9 +627,17 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     }
 
     expect(await prisma.account.findUniqueOrThrow({ where: { uid: ALICE_UID } })).toEqual(before.account);
-    expect(await prisma.verification.findMany({ where: { accountUid: ALICE_UID }, orderBy: { id: 'asc' } })).toEqual(before.verifications);
+    expect(await prisma.verification.findMany({ where: { accountUid: ALICE_UID }, orderBy: { id: 'asc' } })).toEqual(
+      before.verifications,
+    );
     expect(await prisma.outboxMessage.count()).toBe(before.outbox);
-    expect(await prisma.session.findMany({ where: { accountUid: ALICE_UID }, orderBy: { id: 'asc' }, select: { id: true, revokedAt: true, privilegedUntil: true } })).toEqual(before.sessions);
+    expect(
+      await prisma.session.findMany({
+        where: { accountUid: ALICE_UID },
+        orderBy: { id: 'asc' },
+        select: { id: true, revokedAt: true, privilegedUntil: true },
+      }),
+    ).toEqual(before.sessions);
     expect(await prisma.account.count({ where: { logonEmail: target } })).toBe(0);
   });
 
@@ -588,41 +654,55 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect((await prisma.account.findUniqueOrThrow({ where: { uid: b.uid } })).logonEmail).toBe(b.email);
   });
 
-  it.skipIf(kind !== 'postgres')('two accounts racing for one address: exactly one wins, the loser is told and unchanged (PostgreSQL)', async () => {
-    const contested = 'contested@example.com';
-    const alice = await signedIn(current.alice);
-    const bob = await signedIn(current.bob);
-    await postVerifyIdentity(alice, prisma, 'SMS', '+8613800000001');
-    await postVerifyIdentity(bob, prisma, 'EMAIL', current.bob);
-    const aliceCode = await postNewEmailCode(alice, prisma, contested);
-    const bobCode = await postNewEmailCode(bob, prisma, contested);
-    // Both codes went to the same address; make sure each holds its own.
-    expect(await prisma.verification.count({ where: { target: contested, purpose: 'CHANGE_EMAIL_NEW', consumedAt: null, invalidatedAt: null } })).toBe(2);
-    const beforeAlice = await prisma.account.findUniqueOrThrow({ where: { uid: ALICE_UID } });
-    const beforeBob = await prisma.account.findUniqueOrThrow({ where: { uid: BOB_UID } });
-    const changes = (uid: string) => prisma.auditEvent.count({ where: { action: 'logon_email.changed', accountUid: uid } });
-    const changesBefore: Record<string, number> = { [ALICE_UID]: await changes(ALICE_UID), [BOB_UID]: await changes(BOB_UID) };
+  it.skipIf(kind !== 'postgres')(
+    'two accounts racing for one address: exactly one wins, the loser is told and unchanged (PostgreSQL)',
+    async () => {
+      const contested = 'contested@example.com';
+      const alice = await signedIn(current.alice);
+      const bob = await signedIn(current.bob);
+      await postVerifyIdentity(alice, prisma, 'SMS', '+8613800000001');
+      await postVerifyIdentity(bob, prisma, 'EMAIL', current.bob);
+      const aliceCode = await postNewEmailCode(alice, prisma, contested);
+      const bobCode = await postNewEmailCode(bob, prisma, contested);
+      // Both codes went to the same address; make sure each holds its own.
+      expect(
+        await prisma.verification.count({
+          where: { target: contested, purpose: 'CHANGE_EMAIL_NEW', consumedAt: null, invalidatedAt: null },
+        }),
+      ).toBe(2);
+      const beforeAlice = await prisma.account.findUniqueOrThrow({ where: { uid: ALICE_UID } });
+      const beforeBob = await prisma.account.findUniqueOrThrow({ where: { uid: BOB_UID } });
+      const changes = (uid: string) =>
+        prisma.auditEvent.count({ where: { action: 'logon_email.changed', accountUid: uid } });
+      const changesBefore: Record<string, number> = {
+        [ALICE_UID]: await changes(ALICE_UID),
+        [BOB_UID]: await changes(BOB_UID),
+      };
 
-    const [a, b] = await Promise.all([postConfirmNewEmail(alice, contested, aliceCode), postConfirmNewEmail(bob, contested, bobCode)]);
-    const results = [
-      { uid: ALICE_UID, res: a, before: beforeAlice },
-      { uid: BOB_UID, res: b, before: beforeBob },
-    ];
-    const winners = results.filter((r) => r.res.status === 302 && r.res.headers.get('location') === DONE);
-    const losers = results.filter((r) => r.res.status === 409);
-    expect(results.map((r) => r.res.status)).toEqual(expect.arrayContaining([302, 409]));
-    expect(winners).toHaveLength(1);
-    expect(losers).toHaveLength(1);
-    const loserPage = await text(losers[0].res);
-    expect(loserPage).toContain(CHANGE_MESSAGES.inUse);
-    expect(loserPage).toContain(FAQ_UNREGISTERED);
-    expect((await prisma.account.findUniqueOrThrow({ where: { uid: winners[0].uid } })).logonEmail).toBe(contested);
-    expect(await prisma.account.findUniqueOrThrow({ where: { uid: losers[0].uid } })).toEqual(losers[0].before);
-    expect(await prisma.account.count({ where: { logonEmail: contested } })).toBe(1);
-    expect(await noticesTo(losers[0].before.logonEmail)).toHaveLength(0);
-    expect(await noticesTo(winners[0].before.logonEmail)).toHaveLength(1);
-    expect(await confirmationsTo(contested)).toHaveLength(1);
-    expect(await changes(losers[0].uid)).toBe(changesBefore[losers[0].uid]);
-    expect(await changes(winners[0].uid)).toBe(changesBefore[winners[0].uid] + 1);
-  });
+      const [a, b] = await Promise.all([
+        postConfirmNewEmail(alice, contested, aliceCode),
+        postConfirmNewEmail(bob, contested, bobCode),
+      ]);
+      const results = [
+        { uid: ALICE_UID, res: a, before: beforeAlice },
+        { uid: BOB_UID, res: b, before: beforeBob },
+      ];
+      const winners = results.filter((r) => r.res.status === 302 && r.res.headers.get('location') === DONE);
+      const losers = results.filter((r) => r.res.status === 409);
+      expect(results.map((r) => r.res.status)).toEqual(expect.arrayContaining([302, 409]));
+      expect(winners).toHaveLength(1);
+      expect(losers).toHaveLength(1);
+      const loserPage = await text(losers[0].res);
+      expect(loserPage).toContain(CHANGE_MESSAGES.inUse);
+      expect(loserPage).toContain(FAQ_UNREGISTERED);
+      expect((await prisma.account.findUniqueOrThrow({ where: { uid: winners[0].uid } })).logonEmail).toBe(contested);
+      expect(await prisma.account.findUniqueOrThrow({ where: { uid: losers[0].uid } })).toEqual(losers[0].before);
+      expect(await prisma.account.count({ where: { logonEmail: contested } })).toBe(1);
+      expect(await noticesTo(losers[0].before.logonEmail)).toHaveLength(0);
+      expect(await noticesTo(winners[0].before.logonEmail)).toHaveLength(1);
+      expect(await confirmationsTo(contested)).toHaveLength(1);
+      expect(await changes(losers[0].uid)).toBe(changesBefore[losers[0].uid]);
+      expect(await changes(winners[0].uid)).toBe(changesBefore[winners[0].uid] + 1);
+    },
+  );
 });

@@ -37,19 +37,28 @@ describeEachDatabase('client address from X-Forwarded-For', (kind) => {
     // Another client behind the same proxy is not affected.
     expect((await failedLogin(oneHop, `203.0.113.7, 203.0.113.8`, 'rotation-last@example.com')).status).toBe(401);
     // And the audit log holds the address the proxy saw, never the one the client wrote.
-    const recorded = await oneHop.db.prisma.auditEvent.findMany({ where: { action: 'login.failed' }, select: { ip: true } });
+    const recorded = await oneHop.db.prisma.auditEvent.findMany({
+      where: { action: 'login.failed' },
+      select: { ip: true },
+    });
     expect(new Set(recorded.map((e) => e.ip))).toEqual(new Set(['203.0.113.7', '203.0.113.8']));
   });
 
   it('TRUST_PROXY=1: a request without X-Forwarded-For is the proxy itself', async () => {
     await new HttpClient(oneHop.url).post('/login', { login: 'no-header@example.com', password: 'not-the-password-1' });
-    const event = await oneHop.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'login.failed' }, orderBy: { id: 'desc' } });
+    const event = await oneHop.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'login.failed' },
+      orderBy: { id: 'desc' },
+    });
     expect(event.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
   });
 
   it('TRUST_PROXY as a list of proxies: the rightmost address that is not one of them is the client', async () => {
     await failedLogin(listed, `${randomAddress()}, 203.0.113.9, 198.51.100.20, 198.51.100.21`, 'listed@example.com');
-    const event = await listed.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'login.failed' }, orderBy: { id: 'desc' } });
+    const event = await listed.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'login.failed' },
+      orderBy: { id: 'desc' },
+    });
     expect(event.ip).toBe('203.0.113.9');
   });
 });

@@ -7,8 +7,22 @@ import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { useTestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
-import { codeSentTo, postConfirmNewEmail as confirmNewEmail, createOwner, DONE, postNewEmailCode as sendNewEmailCode, STEP2, postVerifyIdentity as verifyIdentity } from '../support/accounts';
-import { BASE_DETAILS, appealForm, postAppeal as fileAppeal, postAppealEmailProof as proveAppealEmail, trackingLinkFor } from '../support/appeals';
+import {
+  codeSentTo,
+  postConfirmNewEmail as confirmNewEmail,
+  createOwner,
+  DONE,
+  postNewEmailCode as sendNewEmailCode,
+  STEP2,
+  postVerifyIdentity as verifyIdentity,
+} from '../support/accounts';
+import {
+  BASE_DETAILS,
+  appealForm,
+  postAppeal as fileAppeal,
+  postAppealEmailProof as proveAppealEmail,
+  trackingLinkFor,
+} from '../support/appeals';
 import { SIGNED_OUT_MESSAGES } from '~/auth/signed-out.server';
 import { APPEAL_FORM_MESSAGES } from '~/appeals/schema';
 
@@ -81,12 +95,21 @@ describeEachDatabase('issue 24, customer flows', (kind) => {
     const signedIn = client();
     await signedIn.signIn(owner.email);
     const r = client();
-    expect((await r.post('/password-reset', { intent: 'request', email: owner.email, channel: 'EMAIL' })).status).toBe(302);
-    const reset = await r.post('/password-reset', { intent: 'reset', code: await codeSentTo(prisma(), owner.email), password: 'Qz7-river-lantern-42', confirm: 'Qz7-river-lantern-42' });
+    expect((await r.post('/password-reset', { intent: 'request', email: owner.email, channel: 'EMAIL' })).status).toBe(
+      302,
+    );
+    const reset = await r.post('/password-reset', {
+      intent: 'reset',
+      code: await codeSentTo(prisma(), owner.email),
+      password: 'Qz7-river-lantern-42',
+      confirm: 'Qz7-river-lantern-42',
+    });
     expect(reset.status).toBe(302);
     const out = await signedIn.get('/account/security');
     expect(out.status).toBe(302);
-    expect(await text(await signedIn.get(out.headers.get('location')!))).toContain(SIGNED_OUT_MESSAGES['password-reset']);
+    expect(await text(await signedIn.get(out.headers.get('location')!))).toContain(
+      SIGNED_OUT_MESSAGES['password-reset'],
+    );
   });
 
   it('a merged filing mails a new link; the earlier one says it was replaced (410)', async () => {
@@ -113,7 +136,10 @@ describeEachDatabase('issue 24, customer flows', (kind) => {
     await proveAppealEmail(c, prisma(), newEmail);
     const next = new Date();
     next.setUTCMonth(next.getUTCMonth() + 2);
-    const res = await c.post('/appeals/new', appealForm({ ...BASE_DETAILS, createdMonth: next.toISOString().slice(0, 7) }));
+    const res = await c.post(
+      '/appeals/new',
+      appealForm({ ...BASE_DETAILS, createdMonth: next.toISOString().slice(0, 7) }),
+    );
     expect(res.status).toBe(400);
     expect(await text(res)).toContain(APPEAL_FORM_MESSAGES.createdMonthFuture);
     // Without the ID document: the same words as the browser's check.

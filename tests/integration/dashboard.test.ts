@@ -6,7 +6,14 @@ import { describeEachDatabase, openTestDatabase } from '../support/db';
 import type { Database } from '~/db/connect.server';
 import type { Prisma } from '~/generated/prisma/client';
 import { makeAppeal } from '../support/backoffice';
-import { liveDays, liveStaffDays, loadFlow, loadNow, refreshDashboard, rolledUpDays } from '~/dashboard/dashboard.server';
+import {
+  liveDays,
+  liveStaffDays,
+  loadFlow,
+  loadNow,
+  refreshDashboard,
+  rolledUpDays,
+} from '~/dashboard/dashboard.server';
 import { buildDashboard, seriesCsv } from '~/dashboard/model.server';
 import { summarise } from '~/dashboard/figures';
 import { defineAbilityFor } from '~/authz/ability';
@@ -28,7 +35,8 @@ describeEachDatabase('dashboard figures on hand-built cases', (kind) => {
   const ids: Record<string, string> = {};
   beforeAll(async () => {
     db = await openTestDatabase(kind);
-    const staff = (email: string, name: string, roles: ('AGENT' | 'SENIOR_AGENT' | 'ADMIN')[]) => db.prisma.staff.create({ data: { email, name, roles } });
+    const staff = (email: string, name: string, roles: ('AGENT' | 'SENIOR_AGENT' | 'ADMIN')[]) =>
+      db.prisma.staff.create({ data: { email, name, roles } });
     A = (await staff('a@support.example.com', 'Agent A', ['AGENT'])).id;
     S = (await staff('s@support.example.com', 'Senior S', ['AGENT', 'SENIOR_AGENT'])).id;
     B = (await staff('b@support.example.com', 'Agent B', ['AGENT'])).id;
@@ -37,27 +45,126 @@ describeEachDatabase('dashboard figures on hand-built cases', (kind) => {
     };
     // Open now. o4 is the oldest (10 days); SLA counts leave out o4 (waiting for the customer: clock paused).
     await make('o1', { status: 'SUBMITTED', submittedAt: h(-48), slaDueAt: h(30) }); // on time, unassigned
-    await make('o2', { status: 'IN_REVIEW', riskLevel: 'HIGH', riskSignals: sig('NAME_MISMATCH', 'EMAIL_DOMAIN_SEEN'), assigneeId: null, submittedAt: h(-120), slaDueAt: h(-2) }); // breached
+    await make('o2', {
+      status: 'IN_REVIEW',
+      riskLevel: 'HIGH',
+      riskSignals: sig('NAME_MISMATCH', 'EMAIL_DOMAIN_SEEN'),
+      assigneeId: null,
+      submittedAt: h(-120),
+      slaDueAt: h(-2),
+    }); // breached
     await db.prisma.appeal.update({ where: { id: ids.o2 }, data: { assigneeId: null } });
-    await make('o3', { status: 'IN_REVIEW', priority: 10, origin: 'NOT_ME_LINK', riskSignals: sig('NOT_ME_ORIGIN'), submittedAt: h(-24), slaDueAt: h(5) }); // due within 24 h, priority
+    await make('o3', {
+      status: 'IN_REVIEW',
+      priority: 10,
+      origin: 'NOT_ME_LINK',
+      riskSignals: sig('NOT_ME_ORIGIN'),
+      submittedAt: h(-24),
+      slaDueAt: h(5),
+    }); // due within 24 h, priority
     await make('o4', { status: 'AWAITING_CUSTOMER', submittedAt: h(-240), slaDueAt: h(-50), slaPausedAt: h(-100) });
-    await make('o5', { status: 'PENDING_SECOND_APPROVAL', riskLevel: 'HIGH', riskSignals: sig('PAYMENT_MISMATCH'), submittedAt: h(-72), slaDueAt: h(10), firstApproverId: null }); // due within 24 h
+    await make('o5', {
+      status: 'PENDING_SECOND_APPROVAL',
+      riskLevel: 'HIGH',
+      riskSignals: sig('PAYMENT_MISMATCH'),
+      submittedAt: h(-72),
+      slaDueAt: h(10),
+      firstApproverId: null,
+    }); // due within 24 h
     await db.prisma.appeal.update({ where: { id: ids.o2 }, data: { assigneeId: A, claimedAt: h(-100) } });
     await db.prisma.appeal.update({ where: { id: ids.o3 }, data: { assigneeId: A, claimedAt: h(-20) } });
     await db.prisma.appeal.update({ where: { id: ids.o4 }, data: { assigneeId: S, claimedAt: h(-200) } });
-    await db.prisma.appeal.update({ where: { id: ids.o5 }, data: { assigneeId: A, claimedAt: h(-60), firstApproverId: A, firstApprovedAt: h(-5) } });
+    await db.prisma.appeal.update({
+      where: { id: ids.o5 },
+      data: { assigneeId: A, claimedAt: h(-60), firstApproverId: A, firstApprovedAt: h(-5) },
+    });
     // Approved, on hold: filed 12-02 00:00, claimed 12-02 16:00, approved by A 12-03 00:00 (24 h to decision, 8 h handling), due 12-04 12:00.
-    await make('h1', { status: 'APPROVED', submittedAt: at('2026-12-02T00:00:00'), assigneeId: A, claimedAt: at('2026-12-02T16:00:00'), decidedById: A, decidedAt: at('2026-12-03T00:00:00'), slaDueAt: h(24), handoverAt: h(12) });
+    await make('h1', {
+      status: 'APPROVED',
+      submittedAt: at('2026-12-02T00:00:00'),
+      assigneeId: A,
+      claimedAt: at('2026-12-02T16:00:00'),
+      decidedById: A,
+      decidedAt: at('2026-12-03T00:00:00'),
+      slaDueAt: h(24),
+      handoverAt: h(12),
+    });
     // Closed in the last 30 days.
-    await make('c1', { status: 'APPROVED', submittedAt: at('2026-11-20T10:00:00'), assigneeId: A, claimedAt: at('2026-11-20T12:00:00'), decidedById: A, decidedAt: at('2026-11-21T10:00:00'), slaDueAt: at('2026-11-25T10:00:00'), handoverAt: at('2026-11-22T10:00:00'), handedOverAt: at('2026-11-22T10:00:00') }); // 24 h, 22 h handling, in SLA
-    await make('c2', { status: 'APPROVED', riskLevel: 'HIGH', riskSignals: sig('NAME_MISMATCH'), submittedAt: at('2026-11-20T09:00:00'), assigneeId: A, claimedAt: at('2026-11-20T12:00:00'), firstApproverId: A, firstApprovedAt: at('2026-11-21T09:00:00'), decidedById: S, decidedAt: at('2026-11-23T09:00:00'), slaDueAt: at('2026-11-23T08:00:00'), handoverAt: at('2026-11-24T09:00:00'), handedOverAt: at('2026-11-24T09:00:00') }); // 72 h, late; S's second approval
-    await make('c3', { status: 'REJECTED', riskSignals: sig('ACCOUNT_NOT_FOUND'), submittedAt: at('2026-11-25T06:00:00'), assigneeId: A, claimedAt: at('2026-11-25T08:00:00'), decidedById: A, decidedAt: at('2026-11-25T18:00:00'), slaDueAt: at('2026-11-28T06:00:00') }); // 12 h, 10 h handling
-    await make('c4', { status: 'REJECTED', riskLevel: 'HIGH', riskSignals: sig('NAME_MISMATCH', 'PAYMENT_MISMATCH'), submittedAt: at('2026-12-01T08:00:00'), assigneeId: S, claimedAt: at('2026-12-01T10:00:00'), decidedById: S, decidedAt: at('2026-12-02T14:00:00'), slaDueAt: at('2026-12-04T08:00:00') }); // 30 h, 28 h handling
-    await make('c5', { status: 'WITHDRAWN', submittedAt: at('2026-11-26T00:00:00'), decidedAt: at('2026-11-27T00:00:00'), slaDueAt: at('2026-12-01T00:00:00') });
-    await make('c6', { status: 'EXPIRED', submittedAt: at('2026-11-05T00:00:00'), decidedAt: at('2026-11-19T00:00:00'), slaDueAt: at('2026-11-10T00:00:00') });
-    await make('c7', { status: 'CANCELLED_BY_OWNER', submittedAt: at('2026-11-29T00:00:00'), decidedAt: at('2026-11-29T06:00:00'), slaDueAt: at('2026-12-02T00:00:00') });
+    await make('c1', {
+      status: 'APPROVED',
+      submittedAt: at('2026-11-20T10:00:00'),
+      assigneeId: A,
+      claimedAt: at('2026-11-20T12:00:00'),
+      decidedById: A,
+      decidedAt: at('2026-11-21T10:00:00'),
+      slaDueAt: at('2026-11-25T10:00:00'),
+      handoverAt: at('2026-11-22T10:00:00'),
+      handedOverAt: at('2026-11-22T10:00:00'),
+    }); // 24 h, 22 h handling, in SLA
+    await make('c2', {
+      status: 'APPROVED',
+      riskLevel: 'HIGH',
+      riskSignals: sig('NAME_MISMATCH'),
+      submittedAt: at('2026-11-20T09:00:00'),
+      assigneeId: A,
+      claimedAt: at('2026-11-20T12:00:00'),
+      firstApproverId: A,
+      firstApprovedAt: at('2026-11-21T09:00:00'),
+      decidedById: S,
+      decidedAt: at('2026-11-23T09:00:00'),
+      slaDueAt: at('2026-11-23T08:00:00'),
+      handoverAt: at('2026-11-24T09:00:00'),
+      handedOverAt: at('2026-11-24T09:00:00'),
+    }); // 72 h, late; S's second approval
+    await make('c3', {
+      status: 'REJECTED',
+      riskSignals: sig('ACCOUNT_NOT_FOUND'),
+      submittedAt: at('2026-11-25T06:00:00'),
+      assigneeId: A,
+      claimedAt: at('2026-11-25T08:00:00'),
+      decidedById: A,
+      decidedAt: at('2026-11-25T18:00:00'),
+      slaDueAt: at('2026-11-28T06:00:00'),
+    }); // 12 h, 10 h handling
+    await make('c4', {
+      status: 'REJECTED',
+      riskLevel: 'HIGH',
+      riskSignals: sig('NAME_MISMATCH', 'PAYMENT_MISMATCH'),
+      submittedAt: at('2026-12-01T08:00:00'),
+      assigneeId: S,
+      claimedAt: at('2026-12-01T10:00:00'),
+      decidedById: S,
+      decidedAt: at('2026-12-02T14:00:00'),
+      slaDueAt: at('2026-12-04T08:00:00'),
+    }); // 30 h, 28 h handling
+    await make('c5', {
+      status: 'WITHDRAWN',
+      submittedAt: at('2026-11-26T00:00:00'),
+      decidedAt: at('2026-11-27T00:00:00'),
+      slaDueAt: at('2026-12-01T00:00:00'),
+    });
+    await make('c6', {
+      status: 'EXPIRED',
+      submittedAt: at('2026-11-05T00:00:00'),
+      decidedAt: at('2026-11-19T00:00:00'),
+      slaDueAt: at('2026-11-10T00:00:00'),
+    });
+    await make('c7', {
+      status: 'CANCELLED_BY_OWNER',
+      submittedAt: at('2026-11-29T00:00:00'),
+      decidedAt: at('2026-11-29T06:00:00'),
+      slaDueAt: at('2026-12-02T00:00:00'),
+    });
     // Older than 30 days, within 12 months: rejected by A, 24 h to decision, 23 h handling, in SLA.
-    await make('c8', { status: 'REJECTED', submittedAt: at('2026-10-01T00:00:00'), assigneeId: A, claimedAt: at('2026-10-01T01:00:00'), decidedById: A, decidedAt: at('2026-10-02T00:00:00'), slaDueAt: at('2026-10-06T00:00:00') });
+    await make('c8', {
+      status: 'REJECTED',
+      submittedAt: at('2026-10-01T00:00:00'),
+      assigneeId: A,
+      claimedAt: at('2026-10-01T01:00:00'),
+      decidedById: A,
+      decidedAt: at('2026-10-02T00:00:00'),
+      slaDueAt: at('2026-10-06T00:00:00'),
+    });
   });
   afterAll(async () => {
     await db?.close();
@@ -66,7 +173,13 @@ describeEachDatabase('dashboard figures on hand-built cases', (kind) => {
   it('counts the open cases now: by state (with the hold), by risk, by SLA, priority, the oldest, per assignee', async () => {
     const now = await loadNow(db, NOW);
     expect(now.open).toBe(5);
-    expect(now.byState).toEqual({ SUBMITTED: 1, IN_REVIEW: 2, AWAITING_CUSTOMER: 1, PENDING_SECOND_APPROVAL: 1, ON_HOLD: 1 });
+    expect(now.byState).toEqual({
+      SUBMITTED: 1,
+      IN_REVIEW: 2,
+      AWAITING_CUSTOMER: 1,
+      PENDING_SECOND_APPROVAL: 1,
+      ON_HOLD: 1,
+    });
     expect(now.unassigned).toBe(1);
     expect(now.byRisk).toEqual({ NORMAL: 3, HIGH: 2 });
     expect(now.bySla).toEqual({ on_time: 1, due_24h: 2, breached: 1 });
@@ -123,21 +236,53 @@ describeEachDatabase('dashboard figures on hand-built cases', (kind) => {
   });
 
   it('people: open assigned, decided, median handling, second approvals; a lead sees everyone, an agent the team and their own row', async () => {
-    const lead = await buildDashboard(db, defineAbilityFor({ kind: 'staff', staffId: S, roles: ['AGENT', 'SENIOR_AGENT'], active: true, label: 's' }), S, '30d', NOW);
+    const lead = await buildDashboard(
+      db,
+      defineAbilityFor({ kind: 'staff', staffId: S, roles: ['AGENT', 'SENIOR_AGENT'], active: true, label: 's' }),
+      S,
+      '30d',
+      NOW,
+    );
     const byName = Object.fromEntries(lead.people.rows.map((r) => [r.name, r]));
     // A: decided c1, c3, h1; handling 22, 10, 8 → median 10. S: c2 (second approval, handled by A: no handling time), c4 (28 h).
-    expect(byName['Agent A']).toMatchObject({ open: 3, decided: 3, medianHandlingHours: 10, secondApprovals: 0, you: false });
-    expect(byName['Senior S']).toMatchObject({ open: 1, decided: 2, medianHandlingHours: 28, secondApprovals: 1, you: true });
+    expect(byName['Agent A']).toMatchObject({
+      open: 3,
+      decided: 3,
+      medianHandlingHours: 10,
+      secondApprovals: 0,
+      you: false,
+    });
+    expect(byName['Senior S']).toMatchObject({
+      open: 1,
+      decided: 2,
+      medianHandlingHours: 28,
+      secondApprovals: 1,
+      you: true,
+    });
     expect(byName['Agent B']).toMatchObject({ open: 0, decided: 0, medianHandlingHours: null, secondApprovals: 0 });
     // 8, 10, 22, 28 → 2nd → 10.
     expect(lead.people.team).toEqual({ members: 3, open: 4, decided: 5, medianHandlingHours: 10, secondApprovals: 1 });
     expect(lead.people.seesEveryone).toBe(true);
-    const agent = await buildDashboard(db, defineAbilityFor({ kind: 'staff', staffId: B, roles: ['AGENT'], active: true, label: 'b' }), B, '30d', NOW);
+    const agent = await buildDashboard(
+      db,
+      defineAbilityFor({ kind: 'staff', staffId: B, roles: ['AGENT'], active: true, label: 'b' }),
+      B,
+      '30d',
+      NOW,
+    );
     expect(agent.people.rows.map((r) => r.name)).toEqual(['Agent B']);
     expect(agent.people.team).toEqual(lead.people.team);
     expect(agent.people.seesEveryone).toBe(false);
-    const twelve = await buildDashboard(db, defineAbilityFor({ kind: 'staff', staffId: A, roles: ['AGENT'], active: true, label: 'a' }), A, '12m', NOW);
-    expect(twelve.people.rows).toEqual([expect.objectContaining({ name: 'Agent A', decided: 4, medianHandlingHours: 10 })]);
+    const twelve = await buildDashboard(
+      db,
+      defineAbilityFor({ kind: 'staff', staffId: A, roles: ['AGENT'], active: true, label: 'a' }),
+      A,
+      '12m',
+      NOW,
+    );
+    expect(twelve.people.rows).toEqual([
+      expect.objectContaining({ name: 'Agent A', decided: 4, medianHandlingHours: 10 }),
+    ]);
     // The CSV of a series is the chart's table; of people, the rows this member sees and the team.
     expect(seriesCsv(agent, 'people').split('\r\n')).toEqual([
       '"member","open assigned","decided in range","median handling hours","second approvals given"',
@@ -145,7 +290,9 @@ describeEachDatabase('dashboard figures on hand-built cases', (kind) => {
       '"team (3)","4","5","10","1"',
       '',
     ]);
-    expect(seriesCsv(lead, 'decided').split('\r\n')[0]).toBe('"day","Approved","Rejected","Withdrawn","Expired","Stopped by the owner"');
+    expect(seriesCsv(lead, 'decided').split('\r\n')[0]).toBe(
+      '"day","Approved","Rejected","Withdrawn","Expired","Stopped by the owner"',
+    );
     expect(seriesCsv(lead, 'decided')).toContain('"2026-11-23","1","0","0","0","0"');
   });
 
@@ -159,35 +306,59 @@ describeEachDatabase('dashboard figures on hand-built cases', (kind) => {
     const rolled = await rolledUpDays(db, '2025-12-01', '2026-12-03');
     expect(rolled.refreshedAt?.toISOString()).toBe(NOW.toISOString());
     // Every day before today is in the roll-up, and equal to the live count.
-    const nonEmpty = (d: { filed: number; approved: number; rejected: number; withdrawn: number; expired: number; cancelled: number }) => d.filed + d.approved + d.rejected + d.withdrawn + d.expired + d.cancelled > 0;
+    const nonEmpty = (d: {
+      filed: number;
+      approved: number;
+      rejected: number;
+      withdrawn: number;
+      expired: number;
+      cancelled: number;
+    }) => d.filed + d.approved + d.rejected + d.withdrawn + d.expired + d.cancelled > 0;
     expect(rolled.flow.filter(nonEmpty)).toEqual(live.filter(nonEmpty));
-    expect(rolled.people.sort((a, b) => (a.day + a.staffId).localeCompare(b.day + b.staffId))).toEqual(liveStaff.sort((a, b) => (a.day + a.staffId).localeCompare(b.day + b.staffId)));
+    expect(rolled.people.sort((a, b) => (a.day + a.staffId).localeCompare(b.day + b.staffId))).toEqual(
+      liveStaff.sort((a, b) => (a.day + a.staffId).localeCompare(b.day + b.staffId)),
+    );
     const after = await loadFlow(db, '12m', NOW);
     expect(after.liveFrom).toBe('2026-12-03'); // only today counted live
     expect(after.total).toEqual(before.total);
     expect(after.buckets).toEqual(before.buckets);
     // A case decided later on a past day: the next run recomputes that day.
-    await db.prisma.appeal.update({ where: { id: ids.o1 }, data: { status: 'REJECTED', decidedById: B, decidedAt: at('2026-12-02T20:00:00') } });
+    await db.prisma.appeal.update({
+      where: { id: ids.o1 },
+      data: { status: 'REJECTED', decidedById: B, decidedAt: at('2026-12-02T20:00:00') },
+    });
     const later = new Date(NOW.getTime() + 60_000);
     await refreshDashboard(db, later);
     const again = await loadFlow(db, '30d', later);
     expect(again.refreshedAt?.toISOString()).toBe(later.toISOString());
     expect(again.buckets.find((b) => b.day === '2026-12-02')).toMatchObject({ rejected: 2 });
     const liveAgain = await liveDays(db, '2026-11-04', '2026-12-03');
-    expect((await rolledUpDays(db, '2026-11-04', '2026-12-03')).flow.filter(nonEmpty)).toEqual(liveAgain.filter(nonEmpty));
-    await db.prisma.appeal.update({ where: { id: ids.o1 }, data: { status: 'SUBMITTED', decidedById: null, decidedAt: null } });
+    expect((await rolledUpDays(db, '2026-11-04', '2026-12-03')).flow.filter(nonEmpty)).toEqual(
+      liveAgain.filter(nonEmpty),
+    );
+    await db.prisma.appeal.update({
+      where: { id: ids.o1 },
+      data: { status: 'SUBMITTED', decidedById: null, decidedAt: null },
+    });
   });
 
   it('the queue filters the dashboard links to: on hold, priority; a wrong value answers with a message', async () => {
     const ability = defineAbilityFor({ kind: 'staff', staffId: A, roles: ['AGENT'], active: true, label: 'a' });
-    const list = async (q: string) => (await loadQueue(db, ability, A, readQueueFilters(new URLSearchParams(q)).filters, NOW)).rows.map((r) => r.id).sort();
+    const list = async (q: string) =>
+      (await loadQueue(db, ability, A, readQueueFilters(new URLSearchParams(q)).filters, NOW)).rows
+        .map((r) => r.id)
+        .sort();
     expect(await list('status=on_hold')).toEqual([ids.h1]);
     expect(await list('status=open&priority=yes')).toEqual([ids.o3]);
     expect(await list('status=open&priority=no')).toEqual([ids.o1, ids.o2, ids.o4, ids.o5].sort());
     expect(await list('status=open&sla=due_24h')).toEqual([ids.o3, ids.o5].sort());
     expect(await list('status=open&risk=HIGH')).toEqual([ids.o2, ids.o5].sort());
-    expect(readQueueFilters(new URLSearchParams('priority=maybe')).errors).toEqual({ priority: 'Choose whether to list priority cases from the list.' });
-    expect(readQueueFilters(new URLSearchParams('status=held')).errors).toEqual({ status: 'Choose a status from the list.' });
+    expect(readQueueFilters(new URLSearchParams('priority=maybe')).errors).toEqual({
+      priority: 'Choose whether to list priority cases from the list.',
+    });
+    expect(readQueueFilters(new URLSearchParams('status=held')).errors).toEqual({
+      status: 'Choose a status from the list.',
+    });
   });
 });
 
@@ -213,7 +384,16 @@ describeEachDatabase('the dashboard page: who sees what, its links to the queue,
   beforeAll(async () => {
     const agent = await prisma().staff.findUniqueOrThrow({ where: { email: 'agent@support.example.com' } });
     // A member whose role was taken away: signed in, but no back-office page.
-    await prisma().staff.create({ data: { email: 'norole@support.example.com', name: 'No Role', roles: [], passwordHash: agent.passwordHash, totpSecretEncrypted: agent.totpSecretEncrypted, totpEnrolledAt: agent.totpEnrolledAt } });
+    await prisma().staff.create({
+      data: {
+        email: 'norole@support.example.com',
+        name: 'No Role',
+        roles: [],
+        passwordHash: agent.passwordHash,
+        totpSecretEncrypted: agent.totpSecretEncrypted,
+        totpEnrolledAt: agent.totpEnrolledAt,
+      },
+    });
     for (const who of ['agent', 'senior', 'admin', 'norole']) {
       clients[who] = new HttpClient(portal().url);
       await signInStaff(clients[who], prisma(), `${who}@support.example.com`);
@@ -235,29 +415,110 @@ describeEachDatabase('the dashboard page: who sees what, its links to the queue,
   });
 
   it('every number of "Now" links to the queue filtered so that it lists exactly that many cases', async () => {
-    const [agent, senior] = await Promise.all(['agent', 'senior'].map((who) => prisma().staff.findUniqueOrThrow({ where: { email: `${who}@support.example.com` } })));
+    const [agent, senior] = await Promise.all(
+      ['agent', 'senior'].map((who) =>
+        prisma().staff.findUniqueOrThrow({ where: { email: `${who}@support.example.com` } }),
+      ),
+    );
     const now = Date.now();
     const at = (hours: number) => new Date(now + hours * 3600_000);
     await makeAppeal(prisma(), null, { status: 'SUBMITTED', slaDueAt: at(48) });
-    await makeAppeal(prisma(), null, { status: 'IN_REVIEW', assigneeId: agent.id, claimedAt: at(-1), riskLevel: 'HIGH', slaDueAt: at(-3) });
-    await makeAppeal(prisma(), null, { status: 'IN_REVIEW', assigneeId: senior.id, claimedAt: at(-1), priority: 10, origin: 'NOT_ME_LINK', slaDueAt: at(6) });
-    await makeAppeal(prisma(), null, { status: 'AWAITING_CUSTOMER', assigneeId: agent.id, slaDueAt: at(-30), slaPausedAt: at(-40), submittedAt: at(-200) });
-    await makeAppeal(prisma(), null, { status: 'PENDING_SECOND_APPROVAL', assigneeId: agent.id, firstApproverId: agent.id, riskLevel: 'HIGH', slaDueAt: at(12) });
-    await makeAppeal(prisma(), null, { status: 'APPROVED', assigneeId: agent.id, decidedById: agent.id, claimedAt: at(-10), decidedAt: at(-2), submittedAt: at(-20), handoverAt: at(22), slaDueAt: at(40) });
-    await makeAppeal(prisma(), null, { status: 'REJECTED', assigneeId: senior.id, decidedById: senior.id, claimedAt: at(-30), decidedAt: at(-26), submittedAt: at(-50), slaDueAt: at(10) });
+    await makeAppeal(prisma(), null, {
+      status: 'IN_REVIEW',
+      assigneeId: agent.id,
+      claimedAt: at(-1),
+      riskLevel: 'HIGH',
+      slaDueAt: at(-3),
+    });
+    await makeAppeal(prisma(), null, {
+      status: 'IN_REVIEW',
+      assigneeId: senior.id,
+      claimedAt: at(-1),
+      priority: 10,
+      origin: 'NOT_ME_LINK',
+      slaDueAt: at(6),
+    });
+    await makeAppeal(prisma(), null, {
+      status: 'AWAITING_CUSTOMER',
+      assigneeId: agent.id,
+      slaDueAt: at(-30),
+      slaPausedAt: at(-40),
+      submittedAt: at(-200),
+    });
+    await makeAppeal(prisma(), null, {
+      status: 'PENDING_SECOND_APPROVAL',
+      assigneeId: agent.id,
+      firstApproverId: agent.id,
+      riskLevel: 'HIGH',
+      slaDueAt: at(12),
+    });
+    await makeAppeal(prisma(), null, {
+      status: 'APPROVED',
+      assigneeId: agent.id,
+      decidedById: agent.id,
+      claimedAt: at(-10),
+      decidedAt: at(-2),
+      submittedAt: at(-20),
+      handoverAt: at(22),
+      slaDueAt: at(40),
+    });
+    await makeAppeal(prisma(), null, {
+      status: 'REJECTED',
+      assigneeId: senior.id,
+      decidedById: senior.id,
+      claimedAt: at(-30),
+      decidedAt: at(-26),
+      submittedAt: at(-50),
+      slaDueAt: at(10),
+    });
     const { status, html } = await page('agent');
     expect(status).toBe(200);
     expect(pageText(html)).not.toContain('There is nothing here yet');
     const tiles = [...html.matchAll(/<a ([^>]*data-testid="now-[^>]*)><span class="figure">([^<]+)<\/span>/g)]
-      .map(([, attrs, figure]) => [attrs, /href="([^"]+)"/.exec(attrs)![1], /data-testid="([^"]+)"/.exec(attrs)![1], figure])
+      .map(([, attrs, figure]) => [
+        attrs,
+        /href="([^"]+)"/.exec(attrs)![1],
+        /data-testid="([^"]+)"/.exec(attrs)![1],
+        figure,
+      ])
       .filter(([, href]) => href.startsWith('/staff/appeals?'));
-    expect(tiles.map((t) => t[2]).sort()).toEqual(['now-awaiting', 'now-breached', 'now-due', 'now-high', 'now-hold', 'now-in-review', 'now-normal', 'now-on-time', 'now-open', 'now-priority', 'now-second', 'now-submitted'].sort());
+    expect(tiles.map((t) => t[2]).sort()).toEqual(
+      [
+        'now-awaiting',
+        'now-breached',
+        'now-due',
+        'now-high',
+        'now-hold',
+        'now-in-review',
+        'now-normal',
+        'now-on-time',
+        'now-open',
+        'now-priority',
+        'now-second',
+        'now-submitted',
+      ].sort(),
+    );
     const figures = Object.fromEntries(tiles.map((t) => [t[2], Number(t[3])]));
-    expect(figures).toMatchObject({ 'now-open': 5, 'now-submitted': 1, 'now-in-review': 2, 'now-awaiting': 1, 'now-second': 1, 'now-hold': 1, 'now-high': 2, 'now-normal': 3, 'now-on-time': 1, 'now-due': 2, 'now-breached': 1, 'now-priority': 1 });
+    expect(figures).toMatchObject({
+      'now-open': 5,
+      'now-submitted': 1,
+      'now-in-review': 2,
+      'now-awaiting': 1,
+      'now-second': 1,
+      'now-hold': 1,
+      'now-high': 2,
+      'now-normal': 3,
+      'now-on-time': 1,
+      'now-due': 2,
+      'now-breached': 1,
+      'now-priority': 1,
+    });
     for (const [, href, id, figure] of tiles) {
       const queue = await clients.agent.get(href.replace(/&amp;/g, '&'));
       expect(queue.status, href).toBe(200);
-      expect(/data-testid="queue-count"[^>]*>([^<]*)</.exec(await queue.text())?.[1], id).toBe(`${figure} appeal${figure === '1' ? '' : 's'} match.`);
+      expect(/data-testid="queue-count"[^>]*>([^<]*)</.exec(await queue.text())?.[1], id).toBe(
+        `${figure} appeal${figure === '1' ? '' : 's'} match.`,
+      );
     }
     // The oldest open case links to the case itself.
     const oldest = /<a ([^>]*data-testid="now-oldest"[^>]*)><span class="figure">([^<]+)<\/span>/.exec(html)!;
@@ -265,13 +526,16 @@ describeEachDatabase('the dashboard page: who sees what, its links to the queue,
     expect(oldest[2]).toBe('8 d 8 h');
   });
 
-  it('a lead sees every member\'s row; an agent the team\'s totals and their own row; a wrong range answers 400 with its message', async () => {
-    const rows = (html: string) => [...html.matchAll(/<tr data-testid="person-row"><th scope="row">([^<]*)<\/th>/g)].map((m) => m[1]);
+  it("a lead sees every member's row; an agent the team's totals and their own row; a wrong range answers 400 with its message", async () => {
+    const rows = (html: string) =>
+      [...html.matchAll(/<tr data-testid="person-row"><th scope="row">([^<]*)<\/th>/g)].map((m) => m[1]);
     expect(rows((await page('senior')).html)).toEqual(['Sam Agent', 'Sasha Senior (you)']);
     expect(rows((await page('admin')).html)).toEqual(['Sam Agent', 'Sasha Senior']);
     const agentPage = (await page('agent')).html;
     expect(rows(agentPage)).toEqual(['Sam Agent (you)']);
-    expect(pageText(/<tr data-testid="team-row">([\s\S]*?)<\/tr>/.exec(agentPage)?.[1] ?? '')).toBe('Team (2) 4 2 4 h 0'); // handling: the agent's approval 8 h, the senior's rejection 4 h → nearest rank 1 of 2
+    expect(pageText(/<tr data-testid="team-row">([\s\S]*?)<\/tr>/.exec(agentPage)?.[1] ?? '')).toBe(
+      'Team (2) 4 2 4 h 0',
+    ); // handling: the agent's approval 8 h, the senior's rejection 4 h → nearest rank 1 of 2
     const wrong = await page('agent', '/staff/dashboard?range=forever');
     expect(wrong.status).toBe(400);
     expect(wrong.html).toMatch(/<select id="range" name="range" aria-invalid="true" aria-describedby="range-error"/);
@@ -285,13 +549,25 @@ describeEachDatabase('the dashboard page: who sees what, its links to the queue,
       const res = await clients.agent.get(`/staff/dashboard.csv?range=30d&series=${series}`);
       expect(res.status, series).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-      expect(res.headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename="dashboard-${series}-30d-\\d{4}-\\d{2}-\\d{2}\\.csv"`));
+      expect(res.headers.get('content-disposition')).toMatch(
+        new RegExp(`attachment; filename="dashboard-${series}-30d-\\d{4}-\\d{2}-\\d{2}\\.csv"`),
+      );
       const text = await res.text();
       if (series === 'filed') expect(text.split('\r\n')).toHaveLength(32); // heading, 30 days, the final line break
       if (series === 'people') expect(text).not.toContain('Sasha Senior');
     }
-    const events = await prisma().auditEvent.findMany({ where: { action: 'dashboard.exported', actorId: agent.id }, orderBy: { id: 'asc' } });
-    expect(events.map((e) => (e.data as { series: string }).series)).toEqual(['filed', 'decided', 'time', 'shares', 'signals', 'people']);
+    const events = await prisma().auditEvent.findMany({
+      where: { action: 'dashboard.exported', actorId: agent.id },
+      orderBy: { id: 'asc' },
+    });
+    expect(events.map((e) => (e.data as { series: string }).series)).toEqual([
+      'filed',
+      'decided',
+      'time',
+      'shares',
+      'signals',
+      'people',
+    ]);
     const bad = await clients.agent.get('/staff/dashboard.csv?range=30d&series=passwords');
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('series: Choose a series from the list.');

@@ -20,7 +20,11 @@ describeEachDatabase('the server-rendered document', (kind) => {
 
     // The route data: one enqueue carrying every route's data, then the close. Nothing left to stream
     // (a pending chunk would show as React's client-rendered Suspense marker, <!--$!-->).
-    const enqueues = [...html.matchAll(/<script nonce="([^"]+)">window\.__remixContext\.streamController\.enqueue\((".*?")\);<\/script>/g)];
+    const enqueues = [
+      ...html.matchAll(
+        /<script nonce="([^"]+)">window\.__remixContext\.streamController\.enqueue\((".*?")\);<\/script>/g,
+      ),
+    ];
     expect(enqueues).toHaveLength(1);
     const data = JSON.parse(JSON.parse(enqueues[0][2].replace(/\\u003c/g, '<'))) as unknown[];
     expect(data).toContain('routes/help.change-logon-email');
@@ -39,7 +43,9 @@ describeEachDatabase('the server-rendered document', (kind) => {
   });
 
   it('answers a page whose loader fails with the error page, whole, and a 404 for a case that does not exist', async () => {
-    const res = await fetch(`${portal().url}/appeals/track/not-a-token`, { headers: { 'Accept-Encoding': 'identity' } });
+    const res = await fetch(`${portal().url}/appeals/track/not-a-token`, {
+      headers: { 'Accept-Encoding': 'identity' },
+    });
     const html = await res.text();
     expect([404, 410]).toContain(res.status);
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(html));

@@ -35,7 +35,12 @@ describeEachDatabase('fileAppeal: filing the details, without HTTP', (kind) => {
   const appealsTo = (newEmail: string) => prisma().appeal.count({ where: { newEmail } });
 
   it('without a proved email: no-proof, and nothing stored', async () => {
-    const outcome = await fileAppeal(services(), { flowKey: 'never-proved', fields: { ...BASE_DETAILS }, uploads: [png()], meta: { ip: '198.51.100.200', userAgent: 'vitest' } });
+    const outcome = await fileAppeal(services(), {
+      flowKey: 'never-proved',
+      fields: { ...BASE_DETAILS },
+      uploads: [png()],
+      meta: { ip: '198.51.100.200', userAgent: 'vitest' },
+    });
     expect(outcome).toEqual({ kind: 'no-proof' });
     expect(NO_PROOF).toMatch(/Prove your new email/);
   });
@@ -44,34 +49,50 @@ describeEachDatabase('fileAppeal: filing the details, without HTTP', (kind) => {
     const flow = await provedFlow();
     const noId = await fileAppeal(services(), { ...flow, fields: { ...BASE_DETAILS }, uploads: [] });
     expect(noId).toEqual({ kind: 'invalid', fieldErrors: { idDocument: APPEAL_FORM_MESSAGES.idDocumentMissing } });
-    const enterprise = await fileAppeal(services(), { ...flow, fields: { ...BASE_DETAILS, accountType: 'ENTERPRISE', holderName: '' }, uploads: [png()] });
+    const enterprise = await fileAppeal(services(), {
+      ...flow,
+      fields: { ...BASE_DETAILS, accountType: 'ENTERPRISE', holderName: '' },
+      uploads: [png()],
+    });
     expect(enterprise.kind).toBe('invalid');
-    expect(Object.keys((enterprise as { fieldErrors: object }).fieldErrors).sort()).toEqual(['businessLicence', 'holderName']);
+    expect(Object.keys((enterprise as { fieldErrors: object }).fieldErrors).sort()).toEqual([
+      'businessLicence',
+      'holderName',
+    ]);
     expect(await appealsTo(flow.newEmail)).toBe(0);
   });
 
   it('files once: the same proof again (a double submit) and its twin at the same moment answer the same case', async () => {
     const flow = await provedFlow();
     const input = { ...flow, fields: { ...BASE_DETAILS }, uploads: [png()] };
-    const [a, b] = await Promise.all([fileAppeal(services(), input), fileAppeal(services(), { ...input, uploads: [png()] })]);
+    const [a, b] = await Promise.all([
+      fileAppeal(services(), input),
+      fileAppeal(services(), { ...input, uploads: [png()] }),
+    ]);
     expect(a.kind).toBe('filed');
     expect(b).toEqual(a);
     const again = await fileAppeal(services(), { ...input, uploads: [png()] });
     expect(again).toEqual(a);
     expect(await appealsTo(flow.newEmail)).toBe(1);
     // The twin's stored files were removed again: the case has the one ID document.
-    const appeal = await prisma().appeal.findFirstOrThrow({ where: { newEmail: flow.newEmail }, include: { evidence: true } });
+    const appeal = await prisma().appeal.findFirstOrThrow({
+      where: { newEmail: flow.newEmail },
+      include: { evidence: true },
+    });
     expect(appeal.evidence.map((e) => e.kind)).toEqual(['ID_DOCUMENT']);
   });
 
   it('a filled honeypot: the same-looking answer after the timing floor, an audit line, no case', async () => {
     const flow = await provedFlow();
     const started = performance.now();
-    const outcome = await fileAppeal(services(), { ...flow, fields: { ...BASE_DETAILS, website: 'http://spam.example' }, uploads: [png()] });
+    const outcome = await fileAppeal(services(), {
+      ...flow,
+      fields: { ...BASE_DETAILS, website: 'http://spam.example' },
+      uploads: [png()],
+    });
     expect(performance.now() - started).toBeGreaterThanOrEqual(FILING_FLOOR_MS - 5);
     expect(outcome).toEqual({ kind: 'decoy', newEmail: flow.newEmail });
     expect(await appealsTo(flow.newEmail)).toBe(0);
     expect(await prisma().auditEvent.count({ where: { action: 'appeal.honeypot', ip: flow.meta.ip } })).toBe(1);
   });
 });
-

@@ -37,7 +37,10 @@ describeEachDatabase('forms answered without JavaScript, and error pages', (kind
   });
 
   it('a refused staff sign-in keeps the work email and not the password', async () => {
-    const res = await client('192.0.2.11').post('/staff/login', { email: 'agent@support.example.com', password: 'not-the-password1' });
+    const res = await client('192.0.2.11').post('/staff/login', {
+      email: 'agent@support.example.com',
+      password: 'not-the-password1',
+    });
     expect(res.status).toBeGreaterThanOrEqual(400);
     const html = await res.text();
     expect(valueOf(control(html, 'email'))).toBe('agent@support.example.com');
@@ -47,7 +50,11 @@ describeEachDatabase('forms answered without JavaScript, and error pages', (kind
   });
 
   it('a field refused by the server takes focus: the first invalid field carries autofocus', async () => {
-    const res = await client('192.0.2.12').post('/password-reset', { intent: 'request', email: 'not-an-email', channel: 'SMS' });
+    const res = await client('192.0.2.12').post('/password-reset', {
+      intent: 'request',
+      email: 'not-an-email',
+      channel: 'SMS',
+    });
     expect(res.status).toBe(400);
     const html = await res.text();
     const email = control(html, 'email');
@@ -55,14 +62,23 @@ describeEachDatabase('forms answered without JavaScript, and error pages', (kind
     expect(autofocused(html)).toEqual([email]);
     // What was typed and chosen comes back.
     expect(valueOf(email)).toBe('not-an-email');
-    expect([...html.matchAll(/<input\b[^>]*\bname="channel"[^>]*>/g)].map((m) => m[0]).filter((tag) => /\bchecked=""/.test(tag)).map(valueOf)).toEqual(['SMS']);
+    expect(
+      [...html.matchAll(/<input\b[^>]*\bname="channel"[^>]*>/g)]
+        .map((m) => m[0])
+        .filter((tag) => /\bchecked=""/.test(tag))
+        .map(valueOf),
+    ).toEqual(['SMS']);
   });
 
   it('the appeal form comes back filled with what was typed, never the files, and says to choose the files again', async () => {
     const visitor = client('192.0.2.13');
     // The email step: a refused address stays in its field, which takes focus.
     await visitor.get('/appeals/new?scenario=FORGOT_LOGON_EMAIL');
-    const refusedEmail = await visitor.post('/appeals/new', { intent: 'send-code', scenario: 'FORGOT_LOGON_EMAIL', newEmail: 'alice.recovered@' });
+    const refusedEmail = await visitor.post('/appeals/new', {
+      intent: 'send-code',
+      scenario: 'FORGOT_LOGON_EMAIL',
+      newEmail: 'alice.recovered@',
+    });
     expect(refusedEmail.status).toBe(400);
     const emailHtml = await refusedEmail.text();
     const emailInput = control(emailHtml, 'newEmail');
@@ -74,7 +90,16 @@ describeEachDatabase('forms answered without JavaScript, and error pages', (kind
     const { holderName: _left, ...typed } = BASE_DETAILS;
     const res = await visitor.post(
       '/appeals/new',
-      appealForm({ ...typed, scenario: 'PHONE_UNAVAILABLE', givenAlias: 'alicecloud', newPhone: '+8613800000009', lastPaymentCurrency: 'USD' }, { idDocument: file(pngBytes(), 'passport-scan.png', 'image/png') }),
+      appealForm(
+        {
+          ...typed,
+          scenario: 'PHONE_UNAVAILABLE',
+          givenAlias: 'alicecloud',
+          newPhone: '+8613800000009',
+          lastPaymentCurrency: 'USD',
+        },
+        { idDocument: file(pngBytes(), 'passport-scan.png', 'image/png') },
+      ),
     );
     expect(res.status).toBe(400);
     const html = await res.text();
@@ -83,10 +108,14 @@ describeEachDatabase('forms answered without JavaScript, and error pages', (kind
     expect(valueOf(control(html, 'newPhone'))).toBe('+8613800000009');
     expect(valueOf(control(html, 'lastPaymentAmount'))).toBe('128.00');
     expect(valueOf(control(html, 'createdMonth'))).toBe('2019-03');
-    expect(html).toMatch(/<input\b[^>]*\bchecked=""[^>]*\bvalue="PHONE_UNAVAILABLE"|<input\b[^>]*\bvalue="PHONE_UNAVAILABLE"[^>]*\bchecked=""/);
+    expect(html).toMatch(
+      /<input\b[^>]*\bchecked=""[^>]*\bvalue="PHONE_UNAVAILABLE"|<input\b[^>]*\bvalue="PHONE_UNAVAILABLE"[^>]*\bchecked=""/,
+    );
     expect(html).toMatch(/<option value="USD" selected="">/);
     expect(html).not.toContain('passport-scan.png');
-    expect(pageText(html)).toContain('The files you attached were not kept when the form came back: choose them again before you submit.');
+    expect(pageText(html)).toContain(
+      'The files you attached were not kept when the form came back: choose them again before you submit.',
+    );
     expect(control(html, 'idDocument')).toMatch(/aria-describedby="[^"]*choose-files-again/);
     // Focus: the missing name, the first field at fault.
     const holder = control(html, 'holderName');

@@ -29,7 +29,15 @@ describe('graceful shutdown of `npm start` (embedded database)', () => {
   it('an upload in flight when SIGTERM arrives completes (Connection: close), new connections are refused, and the process exits 0', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'ard-shutdown-'));
     child = spawn(process.execPath, ['scripts/start.mjs', '--mode=test'], {
-      env: { ...process.env, PORTAL_MODE: 'test', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', SHUTDOWN_GRACE_SECONDS: '20' },
+      env: {
+        ...process.env,
+        PORTAL_MODE: 'test',
+        DATA_DIR: dataDir,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        DATABASE_URL: '',
+        SHUTDOWN_GRACE_SECONDS: '20',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -48,10 +56,15 @@ describe('graceful shutdown of `npm start` (embedded database)', () => {
     const client = new HttpClient(base);
     const email = 'in.flight@shutdown.example';
     await client.get('/appeals/new?scenario=FORGOT_LOGON_EMAIL');
-    expect((await client.post('/appeals/new', { intent: 'send-code', scenario: 'FORGOT_LOGON_EMAIL', newEmail: email })).status).toBe(302);
+    expect(
+      (await client.post('/appeals/new', { intent: 'send-code', scenario: 'FORGOT_LOGON_EMAIL', newEmail: email }))
+        .status,
+    ).toBe(302);
     let code = '';
     for (let i = 0; i < 100 && !code; i++) {
-      const messages = (await (await fetch(`${base}/dev/outbox.json?to=${encodeURIComponent(email)}`)).json()) as { text: string }[];
+      const messages = (await (await fetch(`${base}/dev/outbox.json?to=${encodeURIComponent(email)}`)).json()) as {
+        text: string;
+      }[];
       code = /code is (\d{6})/.exec(messages[0]?.text ?? '')?.[1] ?? '';
       if (!code) await sleep(100);
     }
@@ -59,10 +72,15 @@ describe('graceful shutdown of `npm start` (embedded database)', () => {
 
     // The submission with its ID document, sent half-way.
     const boundary = '----ard-shutdown';
-    const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-    const fields = Object.entries({ intent: 'submit', ...BASE_DETAILS }).map(([k, v]) => part(k, v)).join('');
+    const part = (name: string, value: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const fields = Object.entries({ intent: 'submit', ...BASE_DETAILS })
+      .map(([k, v]) => part(k, v))
+      .join('');
     const body = Buffer.concat([
-      Buffer.from(`${fields}--${boundary}\r\nContent-Disposition: form-data; name="idDocument"; filename="id.png"\r\nContent-Type: image/png\r\n\r\n`),
+      Buffer.from(
+        `${fields}--${boundary}\r\nContent-Disposition: form-data; name="idDocument"; filename="id.png"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
       pngBytes(),
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
@@ -70,7 +88,12 @@ describe('graceful shutdown of `npm start` (embedded database)', () => {
     const req = http.request(`${base}/appeals/new`, {
       method: 'POST',
       agent: false,
-      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': body.length, Origin: base, Cookie: client.cookieHeader() },
+      headers: {
+        'Content-Type': `multipart/form-data; boundary=${boundary}`,
+        'Content-Length': body.length,
+        Origin: base,
+        Cookie: client.cookieHeader(),
+      },
     });
     const answer = new Promise<{ status: number; connection: string | undefined; text: string }>((resolve, reject) => {
       req.on('response', (res) => {
@@ -106,12 +129,27 @@ describeEachDatabase('graceful shutdown: the outbox', (kind) => {
   it('a delivery in progress is finished, the rest of the batch is given back unsent, and each message is delivered exactly once', async () => {
     const smtp = await startSmtpServer();
     const db = await openTestDatabase(kind);
-    const portal = await startTestPortal(kind, { db, seed: false, env: { SMTP_URL: smtp.url }, logger: captureLog().logger, dispatcherPollMs: 60_000 });
+    const portal = await startTestPortal(kind, {
+      db,
+      seed: false,
+      env: { SMTP_URL: smtp.url },
+      logger: captureLog().logger,
+      dispatcherPollMs: 60_000,
+    });
     try {
       const held = smtp.holdNext();
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const m = await db.prisma.outboxMessage.create({ data: { channel: 'EMAIL', recipient: `batch${i}@example.com`, subject: `Message ${i}`, text: 'hello', template: 'shutdown-test', createdAt: new Date(Date.now() - (3 - i) * 1000) } });
+        const m = await db.prisma.outboxMessage.create({
+          data: {
+            channel: 'EMAIL',
+            recipient: `batch${i}@example.com`,
+            subject: `Message ${i}`,
+            text: 'hello',
+            template: 'shutdown-test',
+            createdAt: new Date(Date.now() - (3 - i) * 1000),
+          },
+        });
         ids.push(m.id);
       }
       portal.services.outbox.kick();
@@ -138,11 +176,24 @@ describeEachDatabase('graceful shutdown: the outbox', (kind) => {
 
       // Another instance delivers the rest at once (no lease to wait for): each message reached its recipient once.
       const transport = new SmtpTransport(smtp.url);
-      const other = new OutboxDispatcher({ prisma: db.prisma, email: transport, sms: transport as never, from: 'desk@example.com' });
+      const other = new OutboxDispatcher({
+        prisma: db.prisma,
+        email: transport,
+        sms: transport as never,
+        from: 'desk@example.com',
+      });
       expect(await other.runOnce()).toBe(2);
       transport.close();
-      expect(smtp.received.map((m) => m.to[0]).sort()).toEqual(['batch0@example.com', 'batch1@example.com', 'batch2@example.com']);
-      expect((await db.prisma.outboxMessage.findMany({ where: { id: { in: ids } } })).every((m) => m.status === 'SENT' && m.attempts === 1)).toBe(true);
+      expect(smtp.received.map((m) => m.to[0]).sort()).toEqual([
+        'batch0@example.com',
+        'batch1@example.com',
+        'batch2@example.com',
+      ]);
+      expect(
+        (await db.prisma.outboxMessage.findMany({ where: { id: { in: ids } } })).every(
+          (m) => m.status === 'SENT' && m.attempts === 1,
+        ),
+      ).toBe(true);
     } finally {
       await portal.stop();
       await db.close();

@@ -38,7 +38,10 @@ describeEachDatabase('the help page "Change account logon email"', (kind) => {
   });
 
   it('links every article it refers to, and each link leads to a heading on the page or to a page that answers 200', async () => {
-    const links = [...html.matchAll(/<a [^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({ href: m[1].replace(/&amp;/g, '&'), text: pageText(m[2]) }));
+    const links = [...html.matchAll(/<a [^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({
+      href: m[1].replace(/&amp;/g, '&'),
+      text: pageText(m[2]),
+    }));
     const client = new HttpClient(portal.url);
     for (const title of SEE) {
       const found = links.filter((l) => l.text === title);
@@ -60,6 +63,8 @@ describeEachDatabase('the help page "Change account logon email"', (kind) => {
   });
 
   it("walks the help page's path to Security Settings: Account Management, then the Account Center", async () => {
-    expect(pageText(html)).toContain('click Account Management in the header. In the Account Center, go to the Security Settings page');
+    expect(pageText(html)).toContain(
+      'click Account Management in the header. In the Account Center, go to the Security Settings page',
+    );
   });
 });

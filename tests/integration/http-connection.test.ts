@@ -21,17 +21,30 @@ describeEachDatabase('connections after a body nobody read', (kind) => {
   });
 
   /** One request on the agent's single connection; a connection error fails the test with its code. */
-  function send(method: string, path: string, body?: { type: string; text: string; chunked?: boolean }): Promise<Answer> {
+  function send(
+    method: string,
+    path: string,
+    body?: { type: string; text: string; chunked?: boolean },
+  ): Promise<Answer> {
     const url = new URL(path, portal.url);
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = body ? { 'Content-Type': body.type, Origin: url.origin } : {};
       // Without a Content-Length, Node sends the body chunked.
       if (body && !body.chunked) headers['Content-Length'] = Buffer.byteLength(body.text);
-      const req = http.request({ host: url.hostname, port: url.port, method, path: url.pathname, agent, headers }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, reusedSocket: req.reusedSocket }));
-      });
-      req.on('error', (err: NodeJS.ErrnoException) => reject(new Error(`${method} ${path} on ${req.reusedSocket ? 'the reused' : 'a new'} connection: ${err.code ?? err.message}`)));
+      const req = http.request(
+        { host: url.hostname, port: url.port, method, path: url.pathname, agent, headers },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reusedSocket: req.reusedSocket }));
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          new Error(
+            `${method} ${path} on ${req.reusedSocket ? 'the reused' : 'a new'} connection: ${err.code ?? err.message}`,
+          ),
+        ),
+      );
       if (body) req.write(body.text);
       req.end();
     });
@@ -41,12 +54,22 @@ describeEachDatabase('connections after a body nobody read', (kind) => {
   const cases: [string, string, { type: string; text: string; chunked?: boolean }, number, ('reused' | 'new')?][] = [
     ['an action that redirects without reading the form', '/account/roles/back', form(`x=${ONE_MB}`), 302],
     ['signing out', '/logout', form(`intent=${ONE_MB}`), 302],
-    ['a body in an encoding no action takes', '/login', { type: 'application/json', text: JSON.stringify({ login: ONE_MB }) }, 415],
+    [
+      'a body in an encoding no action takes',
+      '/login',
+      { type: 'application/json', text: JSON.stringify({ login: ONE_MB }) },
+      415,
+    ],
     // Forms are read into memory whole: over 4 MB, or of unknown length, they are refused unread.
     // Node closes the connection after answering a body this large before it arrived (the answer gets through).
     ['a form over the 4 MB limit', '/login', form(`login=${ONE_MB.repeat(5)}`), 413, 'new'],
     ['a form sent chunked, of unknown length', '/login', { ...form(`login=${ONE_MB}`), chunked: true }, 411],
-    ['a form with files sent chunked', '/appeals/new', { type: 'multipart/form-data; boundary=x', text: `--x\r\n${ONE_MB}`, chunked: true }, 411],
+    [
+      'a form with files sent chunked',
+      '/appeals/new',
+      { type: 'multipart/form-data; boundary=x', text: `--x\r\n${ONE_MB}`, chunked: true },
+      411,
+    ],
   ];
   for (const [what, path, body, status, after = 'reused'] of cases) {
     it(`answers ${what} with ${status}, and the next request on ${after === 'reused' ? 'the same' : 'a new'} connection`, async () => {

@@ -38,9 +38,18 @@ describeEachDatabase('seed, outbox and audit', (kind) => {
 
   it('delivers outbox mail through a real SMTP server, retrying after a refusal, never twice', async () => {
     const smtp = await startSmtpServer();
-    const dispatcher = new OutboxDispatcher({ prisma: db.prisma, email: new SmtpTransport(smtp.url), sms: new DevMailbox(), from: 'desk@example.com', backoffMs: () => 50, log: () => {} });
+    const dispatcher = new OutboxDispatcher({
+      prisma: db.prisma,
+      email: new SmtpTransport(smtp.url),
+      sms: new DevMailbox(),
+      from: 'desk@example.com',
+      backoffMs: () => 50,
+      log: () => {},
+    });
     try {
-      const id = await db.prisma.$transaction((tx) => enqueueEmail(tx, { to: 'someone@example.com', subject: 'Hello there', text: 'Body', template: 'test' }));
+      const id = await db.prisma.$transaction((tx) =>
+        enqueueEmail(tx, { to: 'someone@example.com', subject: 'Hello there', text: 'Body', template: 'test' }),
+      );
       smtp.refuseNext(1);
       expect(await dispatcher.runOnce()).toBe(1);
       let row = await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id } });
@@ -67,11 +76,28 @@ describeEachDatabase('seed, outbox and audit', (kind) => {
     const transport = { name: 'count', send: async (m: { id: string }) => void sent.push(m.id) };
     const ids = await db.prisma.$transaction(async (tx) => {
       const out: string[] = [];
-      for (let i = 0; i < 30; i++) out.push(await enqueueSms(tx, { to: `+861380000${String(i).padStart(4, '0')}`, text: `code ${i}`, template: 'test' }));
+      for (let i = 0; i < 30; i++)
+        out.push(
+          await enqueueSms(tx, { to: `+861380000${String(i).padStart(4, '0')}`, text: `code ${i}`, template: 'test' }),
+        );
       return out;
     });
-    const a = new OutboxDispatcher({ prisma: db.prisma, email: transport as never, sms: transport as never, from: 'x', batchSize: 7, log: () => {} });
-    const b = new OutboxDispatcher({ prisma: db.prisma, email: transport as never, sms: transport as never, from: 'x', batchSize: 7, log: () => {} });
+    const a = new OutboxDispatcher({
+      prisma: db.prisma,
+      email: transport as never,
+      sms: transport as never,
+      from: 'x',
+      batchSize: 7,
+      log: () => {},
+    });
+    const b = new OutboxDispatcher({
+      prisma: db.prisma,
+      email: transport as never,
+      sms: transport as never,
+      from: 'x',
+      batchSize: 7,
+      log: () => {},
+    });
     for (let round = 0; round < 6; round++) await Promise.all([a.runOnce(), b.runOnce()]);
     expect(sent.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
   });
@@ -79,7 +105,15 @@ describeEachDatabase('seed, outbox and audit', (kind) => {
   it('an idle dispatcher, started as a portal starts it (no poll interval given), claims once a second, not continuously', async () => {
     // As services.server passes it: the tests' interval, undefined elsewhere. Spread over the defaults,
     // that undefined made the interval 0: ~500 claim statements a second from an idle portal.
-    const bare = new OutboxDispatcher({ prisma: db.prisma, email: new DevMailbox(), sms: new DevMailbox(), from: 'x', pollMs: undefined, batchSize: undefined, log: () => {} });
+    const bare = new OutboxDispatcher({
+      prisma: db.prisma,
+      email: new DevMailbox(),
+      sms: new DevMailbox(),
+      from: 'x',
+      pollMs: undefined,
+      batchSize: undefined,
+      log: () => {},
+    });
     expect(bare.pollMs).toBe(1000);
     const services = await createServices(readConfig({ PORTAL_MODE: 'test' }), { db });
     try {
@@ -94,9 +128,24 @@ describeEachDatabase('seed, outbox and audit', (kind) => {
   });
 
   it('gives up after the last attempt and keeps the error', async () => {
-    const failing = { name: 'down', send: async () => { throw new Error('connection refused'); } };
-    const d = new OutboxDispatcher({ prisma: db.prisma, email: failing, sms: failing, from: 'x', maxAttempts: 2, backoffMs: () => 0, log: () => {} });
-    const id = await db.prisma.$transaction((tx) => enqueueEmail(tx, { to: 'down@example.com', subject: 's', text: 't', template: 'test' }));
+    const failing = {
+      name: 'down',
+      send: async () => {
+        throw new Error('connection refused');
+      },
+    };
+    const d = new OutboxDispatcher({
+      prisma: db.prisma,
+      email: failing,
+      sms: failing,
+      from: 'x',
+      maxAttempts: 2,
+      backoffMs: () => 0,
+      log: () => {},
+    });
+    const id = await db.prisma.$transaction((tx) =>
+      enqueueEmail(tx, { to: 'down@example.com', subject: 's', text: 't', template: 'test' }),
+    );
     await d.runOnce();
     await d.runOnce();
     const row = await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id } });
@@ -107,12 +156,22 @@ describeEachDatabase('seed, outbox and audit', (kind) => {
 
   it('chains audit events by hash and detects an edited row', async () => {
     for (let i = 0; i < 5; i++) {
-      await db.prisma.$transaction((tx) => recordAudit(tx, { actor: { type: 'system' }, action: 'test.event', data: { i, when: new Date('2026-01-01T00:00:00Z') } }));
+      await db.prisma.$transaction((tx) =>
+        recordAudit(tx, {
+          actor: { type: 'system' },
+          action: 'test.event',
+          data: { i, when: new Date('2026-01-01T00:00:00Z') },
+        }),
+      );
     }
     const ok = await verifyAuditChain(db.prisma);
     expect(ok.firstBrokenId).toBeNull();
     expect(ok.checked).toBeGreaterThanOrEqual(5);
-    const victim = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'test.event' }, orderBy: { id: 'asc' }, skip: 2 });
+    const victim = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'test.event' },
+      orderBy: { id: 'asc' },
+      skip: 2,
+    });
     await db.prisma.auditEvent.update({ where: { id: victim.id }, data: { data: { i: 99 } } });
     const broken = await verifyAuditChain(db.prisma);
     expect(broken.firstBrokenId).toBe(victim.id);
@@ -127,7 +186,12 @@ describeEachDatabase('/dev/outbox', (kind) => {
     portal = await startTestPortal(kind);
     production = await startTestPortal(kind, {
       seed: false,
-      env: { PORTAL_MODE: 'production', SMTP_URL: 'smtp://127.0.0.1:9', SESSION_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://desk.example.com' },
+      env: {
+        PORTAL_MODE: 'production',
+        SMTP_URL: 'smtp://127.0.0.1:9',
+        SESSION_SECRET: 'x'.repeat(40),
+        PUBLIC_URL: 'https://desk.example.com',
+      },
       config: { port: 0 },
     });
   });

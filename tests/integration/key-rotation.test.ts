@@ -40,7 +40,12 @@ describeEachDatabase('rotating the session secret and the encryption keys', (kin
   });
 
   async function withPortal(env: Record<string, string>, use: (portal: TestPortal) => Promise<void>, seed = false) {
-    const portal = await startTestPortal(kind, { db, seed, env: { ...env, PUBLIC_URL: `http://127.0.0.1:${port}` }, config: { port } });
+    const portal = await startTestPortal(kind, {
+      db,
+      seed,
+      env: { ...env, PUBLIC_URL: `http://127.0.0.1:${port}` },
+      config: { port },
+    });
     try {
       await use(portal);
     } finally {
@@ -54,17 +59,23 @@ describeEachDatabase('rotating the session secret and the encryption keys', (kin
     expect(sso.location).toBe('/account/security');
   }
   const stored = async () => [
-    ...(await db.prisma.staff.findMany({ where: { totpSecretEncrypted: { not: null } } })).map((s) => s.totpSecretEncrypted!),
+    ...(await db.prisma.staff.findMany({ where: { totpSecretEncrypted: { not: null } } })).map(
+      (s) => s.totpSecretEncrypted!,
+    ),
     ...(await db.prisma.identityProvider.findMany()).map((p) => p.clientSecretEncrypted),
   ];
 
   it('staff TOTP and SSO keep working through both rotations, and after re-encryption without the old secrets', async () => {
     // Before: one session secret, no ENCRYPTION_KEYS — stored secrets are sealed under the key derived from it.
     const before = { SESSION_SECRET: secret('a') };
-    await withPortal(before, async (portal) => {
-      await configureAliceIdp(portal, idp.issuer);
-      await staffAndSsoSignIn(portal);
-    }, true);
+    await withPortal(
+      before,
+      async (portal) => {
+        await configureAliceIdp(portal, idp.issuer);
+        await staffAndSsoSignIn(portal);
+      },
+      true,
+    );
     expect((await stored()).every((s) => s.startsWith('v1.'))).toBe(true);
 
     // Both rotated: a new session secret first (the old one still verifies cookies) and a first encryption key.
@@ -79,18 +90,29 @@ describeEachDatabase('rotating the session secret and the encryption keys', (kin
     await withPortal({ SESSION_SECRET: secret('b'), ENCRYPTION_KEYS: `k1:${secret('1')}` }, staffAndSsoSignIn);
 
     // The encryption key rotated again (and the session secret): k2 encrypts, k1 still decrypts.
-    const again = { SESSION_SECRET: `${secret('c')},${secret('b')}`, ENCRYPTION_KEYS: `k2:${secret('2')},k1:${secret('1')}` };
+    const again = {
+      SESSION_SECRET: `${secret('c')},${secret('b')}`,
+      ENCRYPTION_KEYS: `k2:${secret('2')},k1:${secret('1')}`,
+    };
     await withPortal(again, staffAndSsoSignIn);
     // Without re-encryption, k1 could not go yet: its values name it.
     const onlyK2 = encryptionKeysFrom({ SESSION_SECRET: secret('c'), ENCRYPTION_KEYS: `k2:${secret('2')}` });
     const agent = await db.prisma.staff.findUniqueOrThrow({ where: { email: DEMO_STAFF.agent } });
     expect(() => openTotpSecret(onlyK2, agent.totpSecretEncrypted!)).toThrow(/"k1"/);
 
-    expect(await reencryptStoredSecrets(db.prisma, encryptionKeysFrom(again))).toMatchObject({ keyId: 'k2', alreadyCurrent: 0, unreadable: [] });
+    expect(await reencryptStoredSecrets(db.prisma, encryptionKeysFrom(again))).toMatchObject({
+      keyId: 'k2',
+      alreadyCurrent: 0,
+      unreadable: [],
+    });
     expect((await stored()).every((s) => s.startsWith('v2.k2.'))).toBe(true);
     await withPortal({ SESSION_SECRET: secret('c'), ENCRYPTION_KEYS: `k2:${secret('2')}` }, staffAndSsoSignIn);
     // A second run finds nothing to do; each run is on the audit trail.
-    expect(await reencryptStoredSecrets(db.prisma, onlyK2)).toMatchObject({ staffTotp: 0, ssoClientSecrets: 0, unreadable: [] });
+    expect(await reencryptStoredSecrets(db.prisma, onlyK2)).toMatchObject({
+      staffTotp: 0,
+      ssoClientSecrets: 0,
+      unreadable: [],
+    });
     expect(await db.prisma.auditEvent.count({ where: { action: 'secrets.reencrypted' } })).toBe(3);
   });
 });

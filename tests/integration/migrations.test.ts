@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { openDatabase } from '~/db/connect.server';
-import { applyMigrations, diffSchemaAgainstMigrations, isEmptyMigration, listMigrationFiles, migrationStatus } from '~/db/migrator.server';
+import {
+  applyMigrations,
+  diffSchemaAgainstMigrations,
+  isEmptyMigration,
+  listMigrationFiles,
+  migrationStatus,
+} from '~/db/migrator.server';
 import { prepareDatabase, StartupError } from '~/server/prepare.server';
 import { adminQuery, urlFor } from '../support/postgres';
 import { mustHavePostgres } from '../support/db';
@@ -10,7 +16,9 @@ import { mustHavePostgres } from '../support/db';
 describe('migration history', () => {
   it('matches prisma/schema.prisma (no schema change without its migration)', async () => {
     const sql = await diffSchemaAgainstMigrations();
-    expect(isEmptyMigration(sql), `schema and migrations differ — run npm run db:migration -- <name>:\n${sql}`).toBe(true);
+    expect(isEmptyMigration(sql), `schema and migrations differ — run npm run db:migration -- <name>:\n${sql}`).toBe(
+      true,
+    );
   }, 180_000); // replays the whole history in WebAssembly: slow on a busy 2-core machine
 
   it('uses the prisma migrate folder layout', () => {
@@ -30,7 +38,9 @@ describe('start-up on the embedded database', () => {
       // The demo identities, and the demo history's accounts and appeals (the dashboard's story).
       const accounts = await db.prisma.account.count();
       const appeals = await db.prisma.appeal.count();
-      expect(await db.prisma.account.count({ where: { uid: { in: ['1000000000000001', '1000000000000002'] } } })).toBe(2);
+      expect(await db.prisma.account.count({ where: { uid: { in: ['1000000000000001', '1000000000000002'] } } })).toBe(
+        2,
+      );
       expect(appeals).toBeGreaterThan(200);
       expect(await db.prisma.dashboardDay.count()).toBeGreaterThan(90);
       await prepareDatabase(db, 'demo', () => {});

@@ -38,7 +38,8 @@ describeEachDatabase('operations: logs, request ids, metrics, probes', (kind) =>
   const prisma = () => portal.db.prisma;
 
   async function delivered() {
-    for (let i = 0; i < 100 && (await prisma().outboxMessage.count({ where: { status: 'PENDING' } })); i++) await sleep(100);
+    for (let i = 0; i < 100 && (await prisma().outboxMessage.count({ where: { status: 'PENDING' } })); i++)
+      await sleep(100);
   }
 
   it('a change of the logon email and an appeal leave no code, token, password, cookie or unmasked email in the log', async () => {
@@ -57,7 +58,12 @@ describeEachDatabase('operations: logs, request ids, metrics, probes', (kind) =>
     // An appeal for Bob's account: it warns the owner with a stop link; the appellant gets a tracking link.
     const appellant = new HttpClient(portal.url);
     const appealEmail = `appellant.${owner.uid}@example.net`;
-    const filed = await postAppeal(appellant, prisma(), appealEmail, { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Li', lastPaymentAmount: '1.00' });
+    const filed = await postAppeal(appellant, prisma(), appealEmail, {
+      ...BASE_DETAILS,
+      givenUid: '1000000000000002',
+      holderName: 'Bob Li',
+      lastPaymentAmount: '1.00',
+    });
     expect(filed.caseNumber).toMatch(/AP-/);
     const tracking = await trackingLinkFor(prisma(), appealEmail);
     expect((await appellant.get(tracking)).status).toBe(200);
@@ -67,26 +73,43 @@ describeEachDatabase('operations: logs, request ids, metrics, probes', (kind) =>
     await sleep(200);
 
     // Every secret the flows handled: codes and links from the messages, the cookies, the password, the addresses.
-    const messages = await prisma().outboxMessage.findMany({ where: { recipient: { in: [owner.email, newEmail, appealEmail, 'bob@example.com'] } } });
+    const messages = await prisma().outboxMessage.findMany({
+      where: { recipient: { in: [owner.email, newEmail, appealEmail, 'bob@example.com'] } },
+    });
     expect(messages.length).toBeGreaterThan(4);
-    const secrets = new Set<string>([DEMO_PASSWORD, owner.email, newEmail, appealEmail, 'bob@example.com', tracking.split('/').pop()!, stop.split('/').pop()!]);
+    const secrets = new Set<string>([
+      DEMO_PASSWORD,
+      owner.email,
+      newEmail,
+      appealEmail,
+      'bob@example.com',
+      tracking.split('/').pop()!,
+      stop.split('/').pop()!,
+    ]);
     for (const m of messages) {
       for (const c of m.text.matchAll(/\b(\d{6})\b/g)) secrets.add(c[1]);
       for (const t of m.text.matchAll(/\/([A-Za-z0-9_-]{20,})\b/g)) secrets.add(t[1]);
     }
-    for (const pair of [...sessionCookie.split('; '), ...appellant.cookieHeader().split('; ')].filter(Boolean)) secrets.add(pair.slice(pair.indexOf('=') + 1));
+    for (const pair of [...sessionCookie.split('; '), ...appellant.cookieHeader().split('; ')].filter(Boolean))
+      secrets.add(pair.slice(pair.indexOf('=') + 1));
     const text = log.text();
     for (const secret of secrets) expect(text, `the log holds ${secret}`).not.toContain(secret);
     expect(text).not.toMatch(/verification code is/i);
 
     // And it says what happened: requests by route id with the principal, and each delivery.
     const entries = log.entries();
-    const confirm = entries.find((e) => e.event === 'request' && e.method === 'POST' && e.route === 'routes/account.security_.logon-email.new');
+    const confirm = entries.find(
+      (e) => e.event === 'request' && e.method === 'POST' && e.route === 'routes/account.security_.logon-email.new',
+    );
     expect(confirm).toMatchObject({ status: 302, principal: { kind: 'owner', id: principalId } });
     expect(typeof confirm?.requestId).toBe('string');
     expect(typeof confirm?.durationMs).toBe('number');
-    expect(entries.some((e) => e.event === 'request' && e.route === 'routes/appeals.track.$token' && e.status === 200)).toBe(true);
-    expect(entries.filter((e) => e.event === 'outbox.delivery' && e.outcome === 'sent').length).toBeGreaterThanOrEqual(messages.length);
+    expect(
+      entries.some((e) => e.event === 'request' && e.route === 'routes/appeals.track.$token' && e.status === 200),
+    ).toBe(true);
+    expect(entries.filter((e) => e.event === 'outbox.delivery' && e.outcome === 'sent').length).toBeGreaterThanOrEqual(
+      messages.length,
+    );
     expect(entries.some((e) => e.event === 'startup.step' && e.step === 'ready')).toBe(true);
   });
 
@@ -95,10 +118,21 @@ describeEachDatabase('operations: logs, request ids, metrics, probes', (kind) =>
     const id = own.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     await sleep(50);
-    expect(log.entries().find((e) => e.requestId === id)).toMatchObject({ event: 'request', route: 'routes/login', status: 200, method: 'GET' });
+    expect(log.entries().find((e) => e.requestId === id)).toMatchObject({
+      event: 'request',
+      route: 'routes/login',
+      status: 200,
+      method: 'GET',
+    });
 
-    expect((await fetch(`${portal.url}/login`, { headers: { 'X-Request-Id': 'lb-7f3a9c21-aa' } })).headers.get('x-request-id')).toBe('lb-7f3a9c21-aa');
-    const forged = (await fetch(`${portal.url}/login`, { headers: { 'X-Request-Id': 'bad id <script>alert(1)</script>' } })).headers.get('x-request-id');
+    expect(
+      (await fetch(`${portal.url}/login`, { headers: { 'X-Request-Id': 'lb-7f3a9c21-aa' } })).headers.get(
+        'x-request-id',
+      ),
+    ).toBe('lb-7f3a9c21-aa');
+    const forged = (
+      await fetch(`${portal.url}/login`, { headers: { 'X-Request-Id': 'bad id <script>alert(1)</script>' } })
+    ).headers.get('x-request-id');
     expect(forged).toMatch(/^[0-9a-f-]{36}$/);
 
     // A page the portal serves, refusing: a tracking link that does not exist.
@@ -117,16 +151,29 @@ describeEachDatabase('operations: logs, request ids, metrics, probes', (kind) =>
     const id = queue.headers.get('x-request-id');
     await sleep(50);
     const agent = await prisma().staff.findUniqueOrThrow({ where: { email: 'agent@support.example.com' } });
-    expect(log.entries().find((e) => e.requestId === id)).toMatchObject({ route: 'routes/staff.appeals._index', principal: { kind: 'staff', id: agent.id } });
+    expect(log.entries().find((e) => e.requestId === id)).toMatchObject({
+      route: 'routes/staff.appeals._index',
+      principal: { kind: 'staff', id: agent.id },
+    });
     expect(log.text()).not.toContain('agent@support.example.com');
   });
 
   it('/metrics: request durations by route and status class, outbox backlog and age, open appeals by SLA state, handovers due, job runs, rate-limit refusals, pool and process', async () => {
     // A message stuck for ten minutes (its next attempt far away), an appeal past its due date, a handover due.
-    const stuck = await prisma().outboxMessage.create({ data: { channel: 'EMAIL', recipient: 'stuck@example.com', text: 'x', template: 'test', createdAt: new Date(Date.now() - 600_000), nextAttemptAt: new Date(Date.now() + 3600_000) } });
+    const stuck = await prisma().outboxMessage.create({
+      data: {
+        channel: 'EMAIL',
+        recipient: 'stuck@example.com',
+        text: 'x',
+        template: 'test',
+        createdAt: new Date(Date.now() - 600_000),
+        nextAttemptAt: new Date(Date.now() + 3600_000),
+      },
+    });
     // Six wrong passwords for one name from one address: the sixth is refused by a limiter.
     const guesser = new HttpClient(portal.url);
-    for (let i = 0; i < 6; i++) await guesser.post('/login', { login: 'nobody@example.com', password: 'wrong-password-1' });
+    for (let i = 0; i < 6; i++)
+      await guesser.post('/login', { login: 'nobody@example.com', password: 'wrong-password-1' });
     // The handover job runs 5 s after start-up.
     await sleep(Math.max(0, 5_500 - 0));
 
@@ -134,18 +181,31 @@ describeEachDatabase('operations: logs, request ids, metrics, probes', (kind) =>
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const body = await res.text();
-    expect(sample(body, 'ard_http_request_duration_seconds_count', { route: 'routes/login', status_class: '2xx', method: 'GET' })).toBeGreaterThan(0);
-    expect(sample(body, 'ard_http_request_duration_seconds_bucket', { route: 'routes/login', method: 'POST', le: '+Inf' })).toBeGreaterThanOrEqual(6);
+    expect(
+      sample(body, 'ard_http_request_duration_seconds_count', {
+        route: 'routes/login',
+        status_class: '2xx',
+        method: 'GET',
+      }),
+    ).toBeGreaterThan(0);
+    expect(
+      sample(body, 'ard_http_request_duration_seconds_bucket', { route: 'routes/login', method: 'POST', le: '+Inf' }),
+    ).toBeGreaterThanOrEqual(6);
     const pending = await prisma().outboxMessage.count({ where: { status: 'PENDING' } });
     expect(sample(body, 'ard_outbox_backlog')).toBe(pending);
     expect(sample(body, 'ard_outbox_oldest_undelivered_age_seconds')).toBeGreaterThanOrEqual(599);
     const open = await prisma().appeal.count({ where: { status: 'SUBMITTED' } });
-    const submitted = ['on_time', 'due_24h', 'breached'].reduce((n, sla) => n + (sample(body, 'ard_appeals_open', { status: 'SUBMITTED', sla }) ?? 0), 0);
+    const submitted = ['on_time', 'due_24h', 'breached'].reduce(
+      (n, sla) => n + (sample(body, 'ard_appeals_open', { status: 'SUBMITTED', sla }) ?? 0),
+      0,
+    );
     expect(submitted).toBe(open);
     expect(sample(body, 'ard_appeals_open', { status: 'AWAITING_CUSTOMER', sla: 'paused' })).not.toBeNull();
     expect(sample(body, 'ard_handovers_due')).toBe(0);
     expect(sample(body, 'ard_job_runs_total', { job: 'handover', outcome: 'ok' })).toBe(1);
-    expect(sample(body, 'ard_rate_limit_refusals_total', { limiter: 'loginFailuresPerLoginAndIp' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(body, 'ard_rate_limit_refusals_total', { limiter: 'loginFailuresPerLoginAndIp' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(body, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sample(body, 'nodejs_eventloop_lag_seconds')).not.toBeNull();
     if (kind === 'postgres') expect(sample(body, 'ard_db_pool_connections', { state: 'in_use' })).not.toBeNull();
@@ -155,14 +215,21 @@ describeEachDatabase('operations: logs, request ids, metrics, probes', (kind) =>
   });
 
   it('a failed delivery is counted and logged without its recipient', async () => {
-    await prisma().outboxMessage.create({ data: { channel: 'SMS', recipient: '+8613912345678', text: 'code 123456', template: 'test-sms' } });
+    await prisma().outboxMessage.create({
+      data: { channel: 'SMS', recipient: '+8613912345678', text: 'code 123456', template: 'test-sms' },
+    });
     const failing = portal.services.outbox as unknown as { o: { sms: { send(): Promise<void> } } };
     const original = failing.o.sms.send;
     failing.o.sms.send = async () => {
       throw new Error('gateway refused +8613912345678 for user carol@example.com');
     };
     try {
-      for (let i = 0; i < 50 && !log.entries().some((e) => e.event === 'outbox.delivery' && e.template === 'test-sms'); i++) await sleep(100);
+      for (
+        let i = 0;
+        i < 50 && !log.entries().some((e) => e.event === 'outbox.delivery' && e.template === 'test-sms');
+        i++
+      )
+        await sleep(100);
     } finally {
       failing.o.sms.send = original;
     }
@@ -171,7 +238,9 @@ describeEachDatabase('operations: logs, request ids, metrics, probes', (kind) =>
     expect(JSON.stringify(line)).not.toMatch(/8613912345678|carol@example\.com|123456/);
     expect(String(line?.error)).toContain('c***@example.com');
     const body = await (await fetch(`${portal.url}/metrics`)).text();
-    expect(sample(body, 'ard_outbox_delivery_failures_total', { channel: 'SMS', final: 'false' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(body, 'ard_outbox_delivery_failures_total', { channel: 'SMS', final: 'false' }),
+    ).toBeGreaterThanOrEqual(1);
     await prisma().outboxMessage.deleteMany({ where: { template: 'test-sms' } });
   });
 
@@ -208,9 +277,17 @@ describeEachDatabase('operations: /metrics and readiness in production', (kind) 
   const token = 'metrics-token-0123456789';
   let portal: TestPortal;
   let open: TestPortal;
-  const production = { PORTAL_MODE: 'production', SMTP_URL: 'smtp://127.0.0.1:9', SESSION_SECRET: 's'.repeat(40), PUBLIC_URL: 'https://desk.example.com' };
+  const production = {
+    PORTAL_MODE: 'production',
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    SESSION_SECRET: 's'.repeat(40),
+    PUBLIC_URL: 'https://desk.example.com',
+  };
   beforeAll(async () => {
-    portal = await startTestPortal(kind, { env: { ...production, METRICS_TOKEN: token, REDIS_URL: 'redis://127.0.0.1:6379' }, logger: captureLog().logger });
+    portal = await startTestPortal(kind, {
+      env: { ...production, METRICS_TOKEN: token, REDIS_URL: 'redis://127.0.0.1:6379' },
+      logger: captureLog().logger,
+    });
     open = await startTestPortal(kind, { env: production, config: { metricsPort: 0 }, logger: captureLog().logger });
   });
   afterAll(async () => {
@@ -220,7 +297,9 @@ describeEachDatabase('operations: /metrics and readiness in production', (kind) 
 
   it('answers /metrics only with the bearer token; without METRICS_TOKEN only on the loopback METRICS_PORT', async () => {
     expect((await fetch(`${portal.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${portal.url}/metrics`, { headers: { Authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    expect(
+      (await fetch(`${portal.url}/metrics`, { headers: { Authorization: 'Bearer wrong-token-0123456789' } })).status,
+    ).toBe(401);
     const ok = await fetch(`${portal.url}/metrics`, { headers: { Authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('ard_outbox_backlog');

@@ -12,13 +12,16 @@ describeEachDatabase('password blocklist', (kind) => {
   const portal = useTestPortal(kind);
 
   const prisma = () => portal().db.prisma;
-  const reset = (c: HttpClient, code: string, password: string) => c.post('/password-reset', { intent: 'reset', code, password, confirm: password });
+  const reset = (c: HttpClient, code: string, password: string) =>
+    c.post('/password-reset', { intent: 'reset', code, password, confirm: password });
 
   it('password reset: refuses password12 and the like, and the email; the name only once the code is right, which stays usable', async () => {
     const owner = await createOwner(prisma());
     await prisma().account.update({ where: { uid: owner.uid }, data: { holderName: 'Marguerite Okonkwo' } });
     const c = new HttpClient(portal().url);
-    expect((await c.post('/password-reset', { intent: 'request', email: owner.email, channel: 'EMAIL' })).status).toBe(302);
+    expect((await c.post('/password-reset', { intent: 'request', email: owner.email, channel: 'EMAIL' })).status).toBe(
+      302,
+    );
     const code = await codeSentTo(prisma(), owner.email);
     const before = (await prisma().account.findUniqueOrThrow({ where: { uid: owner.uid } })).passwordHash;
 
@@ -49,8 +52,13 @@ describeEachDatabase('password blocklist', (kind) => {
     const admin = new HttpClient(portal().url);
     await staffSignIn(admin, DEMO_STAFF.admin, { prisma: prisma() });
     const email = `quintus.varga-${kind}@support.example.com`;
-    expect((await admin.post('/staff/admin/staff', { intent: 'create', email, name: 'Quintus Varga', roles: 'AGENT' })).status).toBe(200);
-    const mail = await prisma().outboxMessage.findFirstOrThrow({ where: { recipient: email, template: 'staff-invitation' } });
+    expect(
+      (await admin.post('/staff/admin/staff', { intent: 'create', email, name: 'Quintus Varga', roles: 'AGENT' }))
+        .status,
+    ).toBe(200);
+    const mail = await prisma().outboxMessage.findFirstOrThrow({
+      where: { recipient: email, template: 'staff-invitation' },
+    });
     const path = /https?:\/\/\S+(\/staff\/invite\/[A-Za-z0-9_-]{40,})/.exec(mail.text)![1];
     const invitee = new HttpClient(portal().url);
     const tries: [string, string][] = [
@@ -64,6 +72,8 @@ describeEachDatabase('password blocklist', (kind) => {
       expect(pageText(await res.text()), password).toContain(message);
     }
     expect((await prisma().staff.findUniqueOrThrow({ where: { email } })).passwordHash).toBeNull();
-    expect((await invitee.post(path, { password: 'Harbour-lantern-482', confirm: 'Harbour-lantern-482' })).status).toBe(302);
+    expect((await invitee.post(path, { password: 'Harbour-lantern-482', confirm: 'Harbour-lantern-482' })).status).toBe(
+      302,
+    );
   });
 });

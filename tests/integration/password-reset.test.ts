@@ -28,10 +28,15 @@ describeEachDatabase('password reset', (kind) => {
     const res = await c.post('/password-reset', { intent: 'request', email, channel });
     return res;
   }
-  const reset = (c: HttpClient, code: string, password: string, confirm = password) => c.post('/password-reset', { intent: 'reset', code, password, confirm });
+  const reset = (c: HttpClient, code: string, password: string, confirm = password) =>
+    c.post('/password-reset', { intent: 'reset', code, password, confirm });
 
   /** What the visitor sees, with what legitimately differs (the masked email they typed, the ticking countdown) blanked. */
-  const comparable = (page: string, masked: string) => page.split(masked).join('<email>').replace(/\(\d+ s\)/g, '(N s)');
+  const comparable = (page: string, masked: string) =>
+    page
+      .split(masked)
+      .join('<email>')
+      .replace(/\(\d+ s\)/g, '(N s)');
 
   it('resets by a code to the logon email: all owner sessions end, the new password works, the old one not, a notice goes out', async () => {
     const here = client();
@@ -48,7 +53,9 @@ describeEachDatabase('password reset', (kind) => {
     const page = await text(await r.get('/password-reset'));
     expect(page).toContain(RESET_MESSAGES.sent('EMAIL'));
     // The same words for every address, so they also tell when no code may come (the address's limits).
-    expect(page).toContain('No code comes when 5 were already requested for it without signing in (password reset, appeal) in the last hour (or 10 today)');
+    expect(page).toContain(
+      'No code comes when 5 were already requested for it without signing in (password reset, appeal) in the last hour (or 10 today)',
+    );
     expect(page).toContain('a***e@example.com');
     expect(page).not.toContain('alice@example.com');
     const code = await codeSentTo(prisma, 'alice@example.com');
@@ -56,7 +63,9 @@ describeEachDatabase('password reset', (kind) => {
     const wrong = await reset(r, wrongCode(code), 'N3w-password-one');
     expect(wrong.status).toBe(400);
     expect(await text(wrong)).toContain(RESET_MESSAGES.badCode);
-    expect((await prisma.account.findUniqueOrThrow({ where: { uid: ALICE_UID } })).passwordHash).toBe(before.passwordHash);
+    expect((await prisma.account.findUniqueOrThrow({ where: { uid: ALICE_UID } })).passwordHash).toBe(
+      before.passwordHash,
+    );
     expect((await here.get('/account/security')).status).toBe(200);
 
     const flowCookie = r.cookieHeader();
@@ -68,18 +77,24 @@ describeEachDatabase('password reset', (kind) => {
     alicePassword = 'N3w-password-one';
 
     for (const c of [here, there]) expect((await c.get('/account/security')).status).toBe(302);
-    expect(await prisma.session.count({ where: { accountUid: ALICE_UID, principalType: 'OWNER', revokedAt: null } })).toBe(0);
+    expect(
+      await prisma.session.count({ where: { accountUid: ALICE_UID, principalType: 'OWNER', revokedAt: null } }),
+    ).toBe(0);
     const old = await client().post('/login', { login: 'alice@example.com', password: DEMO_PASSWORD });
     expect(old.status).toBe(401);
     expect(await text(old)).toContain(INVALID_CREDENTIALS);
     await client().signIn('alice@example.com', 'N3w-password-one');
 
-    const notices = await prisma.outboxMessage.findMany({ where: { recipient: 'alice@example.com', template: 'password-reset' } });
+    const notices = await prisma.outboxMessage.findMany({
+      where: { recipient: 'alice@example.com', template: 'password-reset' },
+    });
     expect(notices).toHaveLength(1);
     expect(notices[0].subject).toMatch(/password was reset/);
     expect(notices[0].text).toContain(ALICE_UID);
     expect(notices[0].text).toMatch(/127\.0\.0\.1|::1/);
-    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: 'password.reset', accountUid: ALICE_UID } });
+    const audit = await prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'password.reset', accountUid: ALICE_UID },
+    });
     expect(audit.data).toEqual({ email: 'a***e@example.com', channel: 'EMAIL' });
     // The code was single use: replaying the flow cookie with it does nothing.
     const replay = await reset(new CookieClient(portal.url, flowCookie), code, 'N3w-password-two');
@@ -91,11 +106,15 @@ describeEachDatabase('password reset', (kind) => {
   it('resets by a code to the secure phone', async () => {
     const r = client();
     const smsBefore = await prisma.outboxMessage.count({ where: { recipient: '+8613800000001' } });
-    const emailBefore = await prisma.outboxMessage.count({ where: { recipient: 'alice@example.com', template: 'code:PASSWORD_RESET' } });
+    const emailBefore = await prisma.outboxMessage.count({
+      where: { recipient: 'alice@example.com', template: 'code:PASSWORD_RESET' },
+    });
     expect((await requestReset(r, 'alice@example.com', 'SMS')).status).toBe(302);
     expect(await text(await r.get('/password-reset'))).toContain(RESET_MESSAGES.sent('SMS'));
     expect(await prisma.outboxMessage.count({ where: { recipient: '+8613800000001' } })).toBe(smsBefore + 1);
-    expect(await prisma.outboxMessage.count({ where: { recipient: 'alice@example.com', template: 'code:PASSWORD_RESET' } })).toBe(emailBefore);
+    expect(
+      await prisma.outboxMessage.count({ where: { recipient: 'alice@example.com', template: 'code:PASSWORD_RESET' } }),
+    ).toBe(emailBefore);
     const code = await codeSentTo(prisma, '+8613800000001');
     const done = await reset(r, code, 'Ph0ne-reset-password');
     expect(done.status).toBe(302);
@@ -103,7 +122,10 @@ describeEachDatabase('password reset', (kind) => {
     expect((await client().post('/login', { login: 'alice@example.com', password: alicePassword })).status).toBe(401);
     alicePassword = 'Ph0ne-reset-password';
     await client().signIn('alice@example.com', alicePassword);
-    const audit = await prisma.auditEvent.findMany({ where: { action: 'password.reset', accountUid: ALICE_UID }, orderBy: { id: 'asc' } });
+    const audit = await prisma.auditEvent.findMany({
+      where: { action: 'password.reset', accountUid: ALICE_UID },
+      orderBy: { id: 'asc' },
+    });
     expect(audit.at(-1)!.data).toEqual({ email: 'a***e@example.com', channel: 'SMS' });
   });
 
@@ -142,14 +164,23 @@ describeEachDatabase('password reset', (kind) => {
     expect(await prisma.verification.count({ where: { purpose: 'PASSWORD_RESET', accountUid: BOB_UID } })).toBe(0);
     // Only Alice's two codes were queued.
     expect(await prisma.outboxMessage.count()).toBe(outboxBefore + 2);
-    expect(await prisma.outboxMessage.count({ where: { recipient: { in: ['nobody-here@example.com', 'bob@example.com'] } } })).toBe(0);
+    expect(
+      await prisma.outboxMessage.count({
+        where: { recipient: { in: ['nobody-here@example.com', 'bob@example.com'] } },
+      }),
+    ).toBe(0);
   });
 
   it('validates the request and the new password with clear field messages', async () => {
     const bad = await client().post('/password-reset', { intent: 'request', email: 'not-an-email', channel: 'EMAIL' });
     expect(bad.status).toBe(400);
     expect(await text(bad)).toContain('Enter a valid email address, like name@example.com.');
-    const noFlow = await client().post('/password-reset', { intent: 'reset', code: '123456', password: 'Abcdefgh12', confirm: 'Abcdefgh12' });
+    const noFlow = await client().post('/password-reset', {
+      intent: 'reset',
+      code: '123456',
+      password: 'Abcdefgh12',
+      confirm: 'Abcdefgh12',
+    });
     expect(noFlow.status).toBe(400);
     expect(await text(noFlow)).toContain('This reset has expired. Start again.');
 

@@ -6,11 +6,28 @@ import { createMongoAbility } from '@casl/ability';
 import { describeEachDatabase, openTestDatabase } from '../support/db';
 import type { Database } from '~/db/connect.server';
 import { defineAbilityFor, type AppAbility } from '~/authz/ability';
-import { PAGE_SIZE, loadQueue, parseQueueFilters, readQueueFilters, readsEveryAppeal, statusesOf } from '~/appeals/queue.server';
+import {
+  PAGE_SIZE,
+  loadQueue,
+  parseQueueFilters,
+  readQueueFilters,
+  readsEveryAppeal,
+  statusesOf,
+} from '~/appeals/queue.server';
 import type { AppealStatus } from '~/generated/prisma/client';
 import { inProcessTimeZone } from '../support/time-zone';
 
-const STATUSES: AppealStatus[] = ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED_BY_OWNER'];
+const STATUSES: AppealStatus[] = [
+  'SUBMITTED',
+  'IN_REVIEW',
+  'AWAITING_CUSTOMER',
+  'PENDING_SECOND_APPROVAL',
+  'APPROVED',
+  'REJECTED',
+  'WITHDRAWN',
+  'EXPIRED',
+  'CANCELLED_BY_OWNER',
+];
 const SCENARIOS = ['FORGOT_LOGON_EMAIL', 'PHONE_UNAVAILABLE', 'EMAIL_CHANGED_NOT_ME'] as const;
 const APPEALS = 300;
 
@@ -20,13 +37,28 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
   let other: string;
   let ability: AppAbility;
   const now = new Date('2026-06-15T12:00:00Z');
-  type Row = { id: string; caseNumber: string; status: AppealStatus; riskLevel: 'NORMAL' | 'HIGH'; priority: number; scenario: string; assigneeId: string | null; slaDueAt: Date; newEmail: string; givenOldEmail: string | null; givenUid: string | null; accountUid: string | null };
+  type Row = {
+    id: string;
+    caseNumber: string;
+    status: AppealStatus;
+    riskLevel: 'NORMAL' | 'HIGH';
+    priority: number;
+    scenario: string;
+    assigneeId: string | null;
+    slaDueAt: Date;
+    newEmail: string;
+    givenOldEmail: string | null;
+    givenUid: string | null;
+    accountUid: string | null;
+  };
   let rows: Row[] = [];
 
   beforeAll(async () => {
     db = await openTestDatabase(kind);
     const [a, b] = await Promise.all(
-      ['Quinn Queue', 'Olga Other'].map((name, i) => db.prisma.staff.create({ data: { email: `q${i}@support.example.com`, name, roles: ['AGENT'] } })),
+      ['Quinn Queue', 'Olga Other'].map((name, i) =>
+        db.prisma.staff.create({ data: { email: `q${i}@support.example.com`, name, roles: ['AGENT'] } }),
+      ),
     );
     me = a.id;
     other = b.id;
@@ -55,7 +87,22 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
       trackingTokenHash: `queue-test-${String(i).padStart(4, '0')}`.padEnd(64, '0'),
     }));
     await db.prisma.appeal.createMany({ data });
-    rows = await db.prisma.appeal.findMany({ select: { id: true, caseNumber: true, status: true, riskLevel: true, priority: true, scenario: true, assigneeId: true, slaDueAt: true, newEmail: true, givenOldEmail: true, givenUid: true, accountUid: true } });
+    rows = await db.prisma.appeal.findMany({
+      select: {
+        id: true,
+        caseNumber: true,
+        status: true,
+        riskLevel: true,
+        priority: true,
+        scenario: true,
+        assigneeId: true,
+        slaDueAt: true,
+        newEmail: true,
+        givenOldEmail: true,
+        givenUid: true,
+        accountUid: true,
+      },
+    });
   });
   afterAll(async () => {
     await db?.close();
@@ -83,10 +130,31 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
       .filter((r) => statuses.has(r.status))
       .filter((r) => !f.scenario || r.scenario === f.scenario)
       .filter((r) => !f.risk || r.riskLevel === f.risk)
-      .filter((r) => (f.assignee === 'mine' ? r.assigneeId === me : f.assignee === 'unassigned' ? r.assigneeId === null : f.assignee ? r.assigneeId === f.assignee : true))
-      .filter((r) => (f.sla === 'breached' ? r.slaDueAt.getTime() < now.getTime() : f.sla === 'due_24h' ? r.slaDueAt.getTime() >= now.getTime() && r.slaDueAt.getTime() < in24h : f.sla === 'on_time' ? r.slaDueAt.getTime() >= in24h : true))
+      .filter((r) =>
+        f.assignee === 'mine'
+          ? r.assigneeId === me
+          : f.assignee === 'unassigned'
+            ? r.assigneeId === null
+            : f.assignee
+              ? r.assigneeId === f.assignee
+              : true,
+      )
+      .filter((r) =>
+        f.sla === 'breached'
+          ? r.slaDueAt.getTime() < now.getTime()
+          : f.sla === 'due_24h'
+            ? r.slaDueAt.getTime() >= now.getTime() && r.slaDueAt.getTime() < in24h
+            : f.sla === 'on_time'
+              ? r.slaDueAt.getTime() >= in24h
+              : true,
+      )
       .filter((r) => !q || matches(r, q))
-      .sort((a, b) => Number(b.priority > 0) - Number(a.priority > 0) || a.slaDueAt.getTime() - b.slaDueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      .sort(
+        (a, b) =>
+          Number(b.priority > 0) - Number(a.priority > 0) ||
+          a.slaDueAt.getTime() - b.slaDueAt.getTime() ||
+          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      );
   }
 
   /**
@@ -94,7 +162,13 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
    * "previous" ones, which must give the same pages in reverse.
    */
   async function allPages(query: string) {
-    const seen: { id: string; assignee: { id: string; name: string } | null; breached: boolean; dueSoon: boolean; pageLength: number }[] & { total?: number } = [];
+    const seen: {
+      id: string;
+      assignee: { id: string; name: string } | null;
+      breached: boolean;
+      dueSoon: boolean;
+      pageLength: number;
+    }[] & { total?: number } = [];
     const pages: string[][] = [];
     const load = (cursor: Record<string, string>) => {
       const params = new URLSearchParams(query);
@@ -106,7 +180,14 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
     seen.total = page.total;
     for (let n = 0; ; n++) {
       if (n > 20) throw new Error('the queue did not end within 20 pages');
-      for (const r of page.rows) seen.push({ id: r.id, assignee: r.assignee, breached: r.breached, dueSoon: r.dueSoon, pageLength: page.rows.length });
+      for (const r of page.rows)
+        seen.push({
+          id: r.id,
+          assignee: r.assignee,
+          breached: r.breached,
+          dueSoon: r.dueSoon,
+          pageLength: page.rows.length,
+        });
       pages.push(page.rows.map((r) => r.id));
       expect(page.total).toBe(seen.total);
       if (!page.next) break;
@@ -159,7 +240,9 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
     expect(got.total).toBe(expected.length);
     for (const r of got) {
       const row = rows.find((x) => x.id === r.id)!;
-      expect(r.assignee).toEqual(row.assigneeId ? { id: row.assigneeId, name: row.assigneeId === me ? 'Quinn Queue' : 'Olga Other' } : null);
+      expect(r.assignee).toEqual(
+        row.assigneeId ? { id: row.assigneeId, name: row.assigneeId === me ? 'Quinn Queue' : 'Olga Other' } : null,
+      );
       const running = ['SUBMITTED', 'IN_REVIEW', 'PENDING_SECOND_APPROVAL'].includes(row.status);
       expect(r.breached).toBe(running && row.slaDueAt < now);
       expect(r.dueSoon).toBe(running && row.slaDueAt >= now && row.slaDueAt.getTime() < now.getTime() + 24 * 3600_000);
@@ -190,9 +273,21 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
   it('a broken or foreign cursor starts from the beginning instead of failing', async () => {
     const first = await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams('status=all')), now);
     const id = rows[0].id;
-    const foreign = ['not-base64!', 'n|2026-01-01T00:00:00Z|not-a-uuid', "x|'; DROP TABLE \"Appeal\"; --", `2026-01-01T00:00:00.000Z|${id}`, `q|2026-01-01T00:00:00.000Z|${id}`];
+    const foreign = [
+      'not-base64!',
+      'n|2026-01-01T00:00:00Z|not-a-uuid',
+      'x|\'; DROP TABLE "Appeal"; --',
+      `2026-01-01T00:00:00.000Z|${id}`,
+      `q|2026-01-01T00:00:00.000Z|${id}`,
+    ];
     for (const after of foreign.map((c, i) => (i === 0 ? c : Buffer.from(c).toString('base64url')))) {
-      const page = await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams({ status: 'all', after })), now);
+      const page = await loadQueue(
+        db,
+        ability,
+        me,
+        parseQueueFilters(new URLSearchParams({ status: 'all', after })),
+        now,
+      );
       expect(page.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
     }
     expect(await db.prisma.appeal.count()).toBe(APPEALS);
@@ -201,30 +296,62 @@ describeEachDatabase('staff queue SQL against a model', (kind) => {
   it('a cursor with a date out of range (past year 9999, before 2000, year 0, not a date) starts from the beginning instead of failing', async () => {
     const first = await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams('status=all')), now);
     const id = rows[0].id;
-    for (const iso of ['+100000-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '10000-01-01T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '1999-12-31T23:59:59.999Z', '2026-02-30T00:00:00.000Z', 'Invalid Date']) {
+    for (const iso of [
+      '+100000-01-01T00:00:00.000Z',
+      '+275760-09-13T00:00:00.000Z',
+      '10000-01-01T00:00:00.000Z',
+      '-000001-01-01T00:00:00.000Z',
+      '0000-01-01T00:00:00.000Z',
+      '1999-12-31T23:59:59.999Z',
+      '2026-02-30T00:00:00.000Z',
+      'Invalid Date',
+    ]) {
       const after = Buffer.from(`n|${iso}|${id}`).toString('base64url');
-      const page = await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams({ status: 'all', after })), now);
-      expect(page.rows.map((r) => r.id), iso).toEqual(first.rows.map((r) => r.id));
+      const page = await loadQueue(
+        db,
+        ability,
+        me,
+        parseQueueFilters(new URLSearchParams({ status: 'all', after })),
+        now,
+      );
+      expect(
+        page.rows.map((r) => r.id),
+        iso,
+      ).toEqual(first.rows.map((r) => r.id));
     }
     // The last instant of the range is a cursor like any other: nothing is due after it.
     const last = Buffer.from(`n|9999-12-31T23:59:59.999Z|${id}`).toString('base64url');
-    expect((await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams({ status: 'all', after: last })), now)).rows).toEqual([]);
+    expect(
+      (await loadQueue(db, ability, me, parseQueueFilters(new URLSearchParams({ status: 'all', after: last })), now))
+        .rows,
+    ).toEqual([]);
     expect(await db.prisma.appeal.count()).toBe(APPEALS);
   });
 
   it('only an ability that reads every appeal may list the queue', async () => {
     expect(readsEveryAppeal(ability)).toBe(true);
-    expect(readsEveryAppeal(defineAbilityFor({ kind: 'staff', staffId: me, roles: ['ADMIN'], active: true, label: 'Admin' }))).toBe(false);
-    const some = createMongoAbility([{ action: 'read', subject: 'Appeal', conditions: { assigneeId: me } }]) as unknown as AppAbility;
+    expect(
+      readsEveryAppeal(
+        defineAbilityFor({ kind: 'staff', staffId: me, roles: ['ADMIN'], active: true, label: 'Admin' }),
+      ),
+    ).toBe(false);
+    const some = createMongoAbility([
+      { action: 'read', subject: 'Appeal', conditions: { assigneeId: me } },
+    ]) as unknown as AppAbility;
     expect(readsEveryAppeal(some)).toBe(false);
-    await expect(loadQueue(db, some, me, parseQueueFilters(new URLSearchParams()), now)).rejects.toThrow(/reads only some/);
+    await expect(loadQueue(db, some, me, parseQueueFilters(new URLSearchParams()), now)).rejects.toThrow(
+      /reads only some/,
+    );
   });
 
   it('a filter that is not valid is named with a message and filters nothing, instead of being dropped in silence', () => {
     const read = (query: string) => readQueueFilters(new URLSearchParams(query));
     expect(read('assignee=not-a-uuid').errors).toEqual({ assignee: 'Choose an assignee from the list.' });
     expect(read(`q=${'x'.repeat(255)}`).errors.q).toMatch(/at most 254 characters/);
-    expect(read('status=BOGUS&risk=LOW').errors).toEqual({ status: 'Choose a status from the list.', risk: 'Choose a risk level from the list.' });
+    expect(read('status=BOGUS&risk=LOW').errors).toEqual({
+      status: 'Choose a status from the list.',
+      risk: 'Choose a risk level from the list.',
+    });
     const ok = read(`status=all&assignee=${me}&q=${'x'.repeat(254)}`);
     expect(ok.errors).toEqual({});
     expect(ok.filters).toMatchObject({ status: 'all', assignee: me });

@@ -5,7 +5,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db';
 import { startTestPortal, type TestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
-import { BASE_DETAILS, appealForm, postAppeal, latestCodeFor, mailedLink, STOP_LINK, trackingLinkFor } from '../support/appeals';
+import {
+  BASE_DETAILS,
+  appealForm,
+  postAppeal,
+  latestCodeFor,
+  mailedLink,
+  STOP_LINK,
+  trackingLinkFor,
+} from '../support/appeals';
 import { FULL_CHECKLIST, makeAppeal, signInStaff } from '../support/backoffice';
 import { createOwner } from '../support/accounts';
 import { newToken, sha256 } from '~/lib/tokens.server';
@@ -13,7 +21,14 @@ import { addWorkingDays } from '~/appeals/sla';
 
 const BOB = '1000000000000002';
 /** The appeal of the issue: Bob's UID, and every answer wrong. */
-const JOHN_DOE = { ...BASE_DETAILS, givenUid: BOB, holderName: 'John Doe', lastPaymentAmount: '1.00', lastPaymentCurrency: 'CNY', createdMonth: '2010-01' };
+const JOHN_DOE = {
+  ...BASE_DETAILS,
+  givenUid: BOB,
+  holderName: 'John Doe',
+  lastPaymentAmount: '1.00',
+  lastPaymentCurrency: 'CNY',
+  createdMonth: '2010-01',
+};
 
 describeEachDatabase('recovery safety', (kind) => {
   let portal: TestPortal;
@@ -21,7 +36,8 @@ describeEachDatabase('recovery safety', (kind) => {
   let nextIp = 1;
   const client = () => new HttpClient(portal.url, { forwardedFor: `198.51.100.${nextIp++}` });
   const prisma = () => portal.db.prisma;
-  const staffId = async (who: string) => (await prisma().staff.findUniqueOrThrow({ where: { email: `${who}@support.example.com` } })).id;
+  const staffId = async (who: string) =>
+    (await prisma().staff.findUniqueOrThrow({ where: { email: `${who}@support.example.com` } })).id;
   const version = async (id: string) => String((await prisma().appeal.findUniqueOrThrow({ where: { id } })).version);
   const act = async (who: string, id: string, fields: Record<string, string>) => {
     const res = await staff[who].post(`/staff/appeals/${id}`, { version: await version(id), ...fields });
@@ -39,7 +55,14 @@ describeEachDatabase('recovery safety', (kind) => {
     const { sealTotpSecret } = await import('~/staff/totp.server');
     const { DEMO_TOTP_SECRET } = await import('~/demo/seed.server');
     await prisma().staff.create({
-      data: { email: 'senior2@support.example.com', name: 'Sol Senior', roles: ['AGENT', 'SENIOR_AGENT'], passwordHash: await hashPassword('demo-Passw0rd!'), totpSecretEncrypted: sealTotpSecret(portal.services.config.encryptionSecret, DEMO_TOTP_SECRET), totpEnrolledAt: new Date() },
+      data: {
+        email: 'senior2@support.example.com',
+        name: 'Sol Senior',
+        roles: ['AGENT', 'SENIOR_AGENT'],
+        passwordHash: await hashPassword('demo-Passw0rd!'),
+        totpSecretEncrypted: sealTotpSecret(portal.services.config.encryptionSecret, DEMO_TOTP_SECRET),
+        totpEnrolledAt: new Date(),
+      },
     });
     for (const who of ['agent', 'senior', 'senior2', 'admin']) {
       staff[who] = new HttpClient(portal.url);
@@ -55,12 +78,20 @@ describeEachDatabase('recovery safety', (kind) => {
     expect(filed.caseNumber, filed.text).toBeTruthy();
     const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: filed.caseNumber! } });
     expect(appeal.riskLevel).toBe('HIGH');
-    expect((appeal.riskSignals as { code: string }[]).map((s) => s.code).sort()).toEqual(['CREATED_MONTH_MISMATCH', 'NAME_MISMATCH', 'PAYMENT_MISMATCH']);
+    expect((appeal.riskSignals as { code: string }[]).map((s) => s.code).sort()).toEqual([
+      'CREATED_MONTH_MISMATCH',
+      'NAME_MISMATCH',
+      'PAYMENT_MISMATCH',
+    ]);
 
     expect((await act('agent', appeal.id, { intent: 'claim' })).text).toContain('The case is yours.');
     await checklist('agent', appeal.id);
     const page = pageText(await (await staff.agent.get(`/staff/appeals/${appeal.id}`)).text());
-    for (const label of ['The name given does not match the account holder', 'The last payment given does not match the account', 'The creation month given is more than 3 months off']) {
+    for (const label of [
+      'The name given does not match the account holder',
+      'The last payment given does not match the account',
+      'The creation month given is more than 3 months off',
+    ]) {
       expect(page).toContain(label);
     }
     expect(page).toContain('3 of the appellant’s answers do not match the account');
@@ -71,7 +102,9 @@ describeEachDatabase('recovery safety', (kind) => {
     expect(byAgent.status).toBe(409);
     expect(byAgent.text).toContain('cannot be approved. Request information or reject it.');
     // A senior agent who takes the case over cannot either; nor can one give a "second" approval.
-    expect((await act('senior', appeal.id, { intent: 'reassign', to: await staffId('senior') })).text).toContain('now assigned to Sasha Senior');
+    expect((await act('senior', appeal.id, { intent: 'reassign', to: await staffId('senior') })).text).toContain(
+      'now assigned to Sasha Senior',
+    );
     await checklist('senior', appeal.id);
     expect((await act('senior', appeal.id, { intent: 'approve' })).status).toBe(409);
     expect((await act('senior2', appeal.id, { intent: 'second-approve' })).status).toBe(403);
@@ -80,15 +113,31 @@ describeEachDatabase('recovery safety', (kind) => {
     expect(after.firstApproverId).toBeNull();
     expect((await prisma().account.findUniqueOrThrow({ where: { uid: BOB } })).logonEmail).toBe('bob@example.com');
     // Request information and reject stay open to it.
-    expect((await act('senior', appeal.id, { intent: 'reject', reason: 'EVIDENCE_MISMATCH', message: 'The details do not match.', final: 'final' })).text).toContain('Rejected');
+    expect(
+      (
+        await act('senior', appeal.id, {
+          intent: 'reject',
+          reason: 'EVIDENCE_MISMATCH',
+          message: 'The details do not match.',
+          final: 'final',
+        })
+      ).text,
+    ).toContain('Rejected');
   });
 
   it('one wrong answer makes the case high risk: the first approval waits for a second, different senior agent', async () => {
     const owner = await createOwner(prisma());
-    const appeal = await makeAppeal(prisma(), portal.services.evidence, { accountUid: owner.uid, givenUid: owner.uid, newEmail: `one-wrong@${owner.uid}.example`, holderName: 'Someone Else' });
+    const appeal = await makeAppeal(prisma(), portal.services.evidence, {
+      accountUid: owner.uid,
+      givenUid: owner.uid,
+      newEmail: `one-wrong@${owner.uid}.example`,
+      holderName: 'Someone Else',
+    });
     expect((await act('agent', appeal.id, { intent: 'claim' })).status).toBe(200);
     await checklist('agent', appeal.id);
-    expect((await act('agent', appeal.id, { intent: 'approve' })).text).toContain('it now waits for a senior agent’s second approval');
+    expect((await act('agent', appeal.id, { intent: 'approve' })).text).toContain(
+      'it now waits for a senior agent’s second approval',
+    );
     const stored = await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } });
     expect(stored).toMatchObject({ status: 'PENDING_SECOND_APPROVAL', riskLevel: 'HIGH' });
     expect((stored.riskSignals as { code: string }[]).map((s) => s.code)).toContain('NAME_MISMATCH');
@@ -96,13 +145,22 @@ describeEachDatabase('recovery safety', (kind) => {
 
   it('warns the current owner at filing (email and secure phone, same transaction) and tells the appellant exactly what an unknown account gets', async () => {
     const known = await postAppeal(client(), prisma(), `alice.warned.${kind}@corp.example`, BASE_DETAILS);
-    const unknown = await postAppeal(client(), prisma(), `nobody.warned.${kind}@corp.example`, { ...BASE_DETAILS, givenUid: '1999999999999999' });
-    const same = (text: string) => text.replace(/AP-\d{8}-\d{6}/g, 'AP-#').replace(/\S+@corp\.example/g, 'x@corp.example');
+    const unknown = await postAppeal(client(), prisma(), `nobody.warned.${kind}@corp.example`, {
+      ...BASE_DETAILS,
+      givenUid: '1999999999999999',
+    });
+    const same = (text: string) =>
+      text.replace(/AP-\d{8}-\d{6}/g, 'AP-#').replace(/\S+@corp\.example/g, 'x@corp.example');
     expect(same(known.text)).toBe(same(unknown.text));
 
     const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: known.caseNumber! } });
-    const warnings = await prisma().outboxMessage.findMany({ where: { template: 'appeal-owner-warned', text: { contains: known.caseNumber! } } });
-    expect(warnings.map((w) => [w.channel, w.recipient]).sort()).toEqual([['EMAIL', 'alice@example.com'], ['SMS', '+8613800000001']]);
+    const warnings = await prisma().outboxMessage.findMany({
+      where: { template: 'appeal-owner-warned', text: { contains: known.caseNumber! } },
+    });
+    expect(warnings.map((w) => [w.channel, w.recipient]).sort()).toEqual([
+      ['EMAIL', 'alice@example.com'],
+      ['SMS', '+8613800000001'],
+    ]);
     const email = warnings.find((w) => w.channel === 'EMAIL')!;
     expect(email.text).toContain('no sooner than 24 hours after an approval');
     expect(email.text).toMatch(/\/appeals\/stop\/[A-Za-z0-9_-]{40,}/);
@@ -116,7 +174,14 @@ describeEachDatabase('recovery safety', (kind) => {
   });
 
   it('"Stop this — I still have access": opening changes nothing, the button cancels for good, the appellant is told without names, audited', async () => {
-    const filed = await postAppeal(client(), prisma(), `bob.stopped.${kind}@corp.example`, { ...BASE_DETAILS, givenUid: BOB, holderName: 'Bob Martin', lastPaymentAmount: '20.00', lastPaymentCurrency: 'USD', createdMonth: '2021-07' });
+    const filed = await postAppeal(client(), prisma(), `bob.stopped.${kind}@corp.example`, {
+      ...BASE_DETAILS,
+      givenUid: BOB,
+      holderName: 'Bob Martin',
+      lastPaymentAmount: '20.00',
+      lastPaymentCurrency: 'USD',
+      createdMonth: '2021-07',
+    });
     const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: filed.caseNumber! } });
     const link = await mailedLink(prisma(), 'bob@example.com', 'appeal-owner-warned', STOP_LINK);
     const owner = client();
@@ -127,20 +192,32 @@ describeEachDatabase('recovery safety', (kind) => {
 
     const stopped = await owner.post(link, {});
     expect(stopped.status).toBe(200);
-    expect(pageText(await stopped.text())).toContain(`Appeal ${filed.caseNumber} is stopped. Nothing on your account was changed.`);
-    expect(await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } })).toMatchObject({ status: 'CANCELLED_BY_OWNER' });
-    const told = await prisma().outboxMessage.findFirstOrThrow({ where: { recipient: `bob.stopped.${kind}@corp.example`, template: 'appeal-stopped-by-owner' } });
+    expect(pageText(await stopped.text())).toContain(
+      `Appeal ${filed.caseNumber} is stopped. Nothing on your account was changed.`,
+    );
+    expect(await prisma().appeal.findUniqueOrThrow({ where: { id: appeal.id } })).toMatchObject({
+      status: 'CANCELLED_BY_OWNER',
+    });
+    const told = await prisma().outboxMessage.findFirstOrThrow({
+      where: { recipient: `bob.stopped.${kind}@corp.example`, template: 'appeal-stopped-by-owner' },
+    });
     expect(told.text).toContain('The account owner stopped this request');
     expect(told.text).not.toMatch(/bob@|Bob Martin/);
-    expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.cancelled_by_owner' } })).toBe(1);
+    expect(
+      await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.cancelled_by_owner' } }),
+    ).toBe(1);
 
     // Single use: a second click says so and changes nothing; the appellant's page says it ended; staff cannot act.
     const again = await owner.post(link, {});
     expect(again.status).toBe(409);
     expect(pageText(await again.text())).toContain('was already stopped');
-    expect(await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.cancelled_by_owner' } })).toBe(1);
+    expect(
+      await prisma().auditEvent.count({ where: { appealId: appeal.id, action: 'appeal.cancelled_by_owner' } }),
+    ).toBe(1);
     const track = await trackingLinkFor(prisma(), `bob.stopped.${kind}@corp.example`);
-    expect(pageText(await (await client().get(track)).text())).toContain('Closed — the account owner stopped this request');
+    expect(pageText(await (await client().get(track)).text())).toContain(
+      'Closed — the account owner stopped this request',
+    );
     expect((await act('agent', appeal.id, { intent: 'claim' })).status).toBe(403);
     // A made-up link is not found, and says nothing about any case.
     const fake = await client().post(`/appeals/stop/${newToken()}`, {});
@@ -152,16 +229,44 @@ describeEachDatabase('recovery safety', (kind) => {
     const owner = await createOwner(prisma());
     // Filed 60 days ago (several appeals in 30 days would be a signal of its own).
     const longAgo = new Date(Date.now() - 60 * 86400_000);
-    const earlier = await makeAppeal(prisma(), null, { accountUid: owner.uid, givenUid: owner.uid, newEmail: `final1@${owner.uid}.example`, status: 'REJECTED', rejectFinal: true, submittedAt: longAgo, decidedAt: longAgo });
+    const earlier = await makeAppeal(prisma(), null, {
+      accountUid: owner.uid,
+      givenUid: owner.uid,
+      newEmail: `final1@${owner.uid}.example`,
+      status: 'REJECTED',
+      rejectFinal: true,
+      submittedAt: longAgo,
+      decidedAt: longAgo,
+    });
     // A rejection that allowed a retry is no signal.
-    await makeAppeal(prisma(), null, { accountUid: owner.uid, givenUid: owner.uid, newEmail: `retry@${owner.uid}.example`, status: 'REJECTED', rejectFinal: false, submittedAt: longAgo, decidedAt: new Date() });
-    const details = { ...BASE_DETAILS, givenUid: owner.uid, holderName: `Owner ${owner.uid}`, createdMonth: new Date().toISOString().slice(0, 7) };
+    await makeAppeal(prisma(), null, {
+      accountUid: owner.uid,
+      givenUid: owner.uid,
+      newEmail: `retry@${owner.uid}.example`,
+      status: 'REJECTED',
+      rejectFinal: false,
+      submittedAt: longAgo,
+      decidedAt: new Date(),
+    });
+    const details = {
+      ...BASE_DETAILS,
+      givenUid: owner.uid,
+      holderName: `Owner ${owner.uid}`,
+      createdMonth: new Date().toISOString().slice(0, 7),
+    };
     const filed = await postAppeal(client(), prisma(), `final2@${owner.uid}.example`, details);
     const appeal = await prisma().appeal.findUniqueOrThrow({ where: { caseNumber: filed.caseNumber! } });
     expect(appeal.riskLevel).toBe('HIGH');
     // (The suite's appeals share one ID image, so "evidence reused" may stand beside it.)
-    expect(appeal.riskSignals).toContainEqual({ code: 'EARLIER_FINAL_REJECTION', label: 'An earlier appeal for this account was rejected as final', appealId: earlier.id, caseNumber: earlier.caseNumber });
-    expect((appeal.riskSignals as { code: string }[]).filter((s) => s.code === 'EARLIER_FINAL_REJECTION')).toHaveLength(1);
+    expect(appeal.riskSignals).toContainEqual({
+      code: 'EARLIER_FINAL_REJECTION',
+      label: 'An earlier appeal for this account was rejected as final',
+      appealId: earlier.id,
+      caseNumber: earlier.caseNumber,
+    });
+    expect((appeal.riskSignals as { code: string }[]).filter((s) => s.code === 'EARLIER_FINAL_REJECTION')).toHaveLength(
+      1,
+    );
     const page = await (await staff.agent.get(`/staff/appeals/${appeal.id}`)).text();
     expect(page).toContain(`href="/staff/appeals/${earlier.id}"`);
   });
@@ -169,16 +274,32 @@ describeEachDatabase('recovery safety', (kind) => {
   it('the "This wasn\'t me" link: bound to its account whatever the form says, priority (first in the queue, 1 working day), used once', async () => {
     const token = newToken();
     await prisma().securityNoticeToken.create({
-      data: { tokenHash: sha256(token), accountUid: BOB, kind: 'LOGON_EMAIL_CHANGED', data: { oldEmailMasked: 'b***b@example.com', newEmailMasked: 'h***r@evil.example' }, expiresAt: new Date(Date.now() + 86400_000) },
+      data: {
+        tokenHash: sha256(token),
+        accountUid: BOB,
+        kind: 'LOGON_EMAIL_CHANGED',
+        data: { oldEmailMasked: 'b***b@example.com', newEmailMasked: 'h***r@evil.example' },
+        expiresAt: new Date(Date.now() + 86400_000),
+      },
     });
     const c = client();
     const opened = await c.get(`/security/not-me/${token}`);
     await c.get(opened.headers.get('location')!);
     const newEmail = `bob.priority.${kind}@corp.example`;
-    expect((await c.post('/appeals/new', { intent: 'send-code', scenario: 'EMAIL_CHANGED_NOT_ME', newEmail })).status).toBe(302);
+    expect(
+      (await c.post('/appeals/new', { intent: 'send-code', scenario: 'EMAIL_CHANGED_NOT_ME', newEmail })).status,
+    ).toBe(302);
     await c.post('/appeals/new', { intent: 'verify-email', code: await latestCodeFor(prisma(), newEmail) });
     // The form names Alice's UID: the link's account (Bob's) is what counts, and nothing of the form's identification is kept.
-    const bobAnswers = { ...BASE_DETAILS, scenario: 'EMAIL_CHANGED_NOT_ME', givenUid: '1000000000000001', holderName: 'Bob Martin', lastPaymentAmount: '20.00', lastPaymentCurrency: 'USD', createdMonth: '2021-07' };
+    const bobAnswers = {
+      ...BASE_DETAILS,
+      scenario: 'EMAIL_CHANGED_NOT_ME',
+      givenUid: '1000000000000001',
+      holderName: 'Bob Martin',
+      lastPaymentAmount: '20.00',
+      lastPaymentCurrency: 'USD',
+      createdMonth: '2021-07',
+    };
     const before = new Date();
     const res = await c.post('/appeals/new', appealForm(bobAnswers));
     expect(res.status).toBe(200);
@@ -187,12 +308,18 @@ describeEachDatabase('recovery safety', (kind) => {
     expect(appeal.slaDueAt.getTime()).toBe(addWorkingDays(appeal.submittedAt, 1).getTime());
     expect(appeal.slaDueAt.getTime()).toBeLessThan(addWorkingDays(before, 2).getTime());
     // The address it came from proved itself: the current (disowned) email gets no warning and no stop link.
-    expect(await prisma().outboxMessage.count({ where: { template: 'appeal-owner-warned', text: { contains: appeal.caseNumber } } })).toBe(0);
+    expect(
+      await prisma().outboxMessage.count({
+        where: { template: 'appeal-owner-warned', text: { contains: appeal.caseNumber } },
+      }),
+    ).toBe(0);
     // First in the queue, ahead of cases due earlier, and marked.
     await makeAppeal(prisma(), null, { slaDueAt: new Date(Date.now() - 5 * 86400_000) });
     const queue = pageText(await (await staff.agent.get('/staff/appeals')).text());
     expect(queue.match(/AP-\d{8}-\d{6}/)?.[0]).toBe(appeal.caseNumber);
-    expect(pageText(await (await staff.agent.get(`/staff/appeals/${appeal.id}`)).text())).toContain('Priority case: filed from a “This wasn’t me” security notice');
+    expect(pageText(await (await staff.agent.get(`/staff/appeals/${appeal.id}`)).text())).toContain(
+      'Priority case: filed from a “This wasn’t me” security notice',
+    );
 
     // Used: the link now names the case, and a second filing with it is refused.
     const second = client();
@@ -203,11 +330,18 @@ describeEachDatabase('recovery safety', (kind) => {
     expect(notice.appealId).toBe(appeal.id);
   });
 
-  it('no case is stranded: a role change releases the member\'s cases; a senior agent reassigns or releases any open case, audited; an agent may not', async () => {
-    const member = await prisma().staff.create({ data: { email: `leaving.${kind}@support.example.com`, name: 'Lee Leaving', roles: ['AGENT'] } });
+  it("no case is stranded: a role change releases the member's cases; a senior agent reassigns or releases any open case, audited; an agent may not", async () => {
+    const member = await prisma().staff.create({
+      data: { email: `leaving.${kind}@support.example.com`, name: 'Lee Leaving', roles: ['AGENT'] },
+    });
     const held = await makeAppeal(prisma(), null, { status: 'IN_REVIEW', assigneeId: member.id });
     const awaiting = await makeAppeal(prisma(), null, { status: 'AWAITING_CUSTOMER', assigneeId: member.id });
-    const changed = await staff.admin.post('/staff/admin/staff', { intent: 'roles', staffId: member.id, expected: 'AGENT', roles: 'ADMIN' });
+    const changed = await staff.admin.post('/staff/admin/staff', {
+      intent: 'roles',
+      staffId: member.id,
+      expected: 'AGENT',
+      roles: 'ADMIN',
+    });
     expect(changed.status, await changed.clone().text()).toBeLessThan(400);
     for (const id of [held.id, awaiting.id]) {
       expect((await prisma().appeal.findUniqueOrThrow({ where: { id } })).assigneeId).toBeNull();
@@ -217,10 +351,19 @@ describeEachDatabase('recovery safety', (kind) => {
     const agentId = await staffId('agent');
     const appeal = await makeAppeal(prisma(), null, { status: 'IN_REVIEW', assigneeId: agentId });
     expect((await act('agent', appeal.id, { intent: 'reassign', to: await staffId('senior2') })).status).toBe(403);
-    expect((await act('senior', appeal.id, { intent: 'reassign', to: member.id })).text).toContain('Choose an active member who works appeals.');
-    expect((await act('senior', appeal.id, { intent: 'reassign', to: await staffId('senior2') })).text).toContain('The case is now assigned to Sol Senior.');
-    expect((await act('senior', appeal.id, { intent: 'release' })).text).toContain('You released the case from Sol Senior back to the queue.');
-    const events = await prisma().auditEvent.findMany({ where: { appealId: appeal.id, action: { in: ['appeal.reassigned', 'appeal.released'] } }, orderBy: { id: 'asc' } });
+    expect((await act('senior', appeal.id, { intent: 'reassign', to: member.id })).text).toContain(
+      'Choose an active member who works appeals.',
+    );
+    expect((await act('senior', appeal.id, { intent: 'reassign', to: await staffId('senior2') })).text).toContain(
+      'The case is now assigned to Sol Senior.',
+    );
+    expect((await act('senior', appeal.id, { intent: 'release' })).text).toContain(
+      'You released the case from Sol Senior back to the queue.',
+    );
+    const events = await prisma().auditEvent.findMany({
+      where: { appealId: appeal.id, action: { in: ['appeal.reassigned', 'appeal.released'] } },
+      orderBy: { id: 'asc' },
+    });
     expect(events.map((e) => [e.action, (e.data as { from?: string }).from])).toEqual([
       ['appeal.reassigned', agentId],
       ['appeal.released', await staffId('senior2')],

@@ -16,7 +16,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function queueMails(prisma: Database['prisma'], count: number, tag: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    ids.push(await prisma.$transaction((tx) => enqueueEmail(tx, { to: `${tag}-${i}@example.com`, subject: `${tag} ${i}`, text: 'hello', template: 'test' })));
+    ids.push(
+      await prisma.$transaction((tx) =>
+        enqueueEmail(tx, { to: `${tag}-${i}@example.com`, subject: `${tag} ${i}`, text: 'hello', template: 'test' }),
+      ),
+    );
   }
   return ids;
 }
@@ -44,7 +48,16 @@ describeEachDatabase('resilience: outbox faults', (kind) => {
     await db?.close();
   });
   const dispatcher = (options: Partial<ConstructorParameters<typeof OutboxDispatcher>[0]> = {}) =>
-    new OutboxDispatcher({ prisma: db.prisma, email: new SmtpTransport(smtp.url), sms: new DevMailbox(), from: 'desk@example.com', backoffMs: () => 50, batchSize: 4, log: () => {}, ...options });
+    new OutboxDispatcher({
+      prisma: db.prisma,
+      email: new SmtpTransport(smtp.url),
+      sms: new DevMailbox(),
+      from: 'desk@example.com',
+      backoffMs: () => 50,
+      batchSize: 4,
+      log: () => {},
+      ...options,
+    });
 
   it('SMTP refusing (451), then down, then back: every message delivered once, across a dispatcher restart', async () => {
     const ids = await queueMails(db.prisma, 10, `refuse-${kind}`);
@@ -83,14 +96,18 @@ describeEachDatabase('resilience: outbox faults', (kind) => {
     void frozen.runOnce();
     for (let i = 0; i < 100 && sends < 3; i++) await sleep(20);
     expect(sends).toBe(3);
-    const sentByFrozen = (await db.prisma.outboxMessage.findMany({ where: { id: { in: ids }, status: 'SENT' } })).map((r) => r.id);
+    const sentByFrozen = (await db.prisma.outboxMessage.findMany({ where: { id: { in: ids }, status: 'SENT' } })).map(
+      (r) => r.id,
+    );
     expect(sentByFrozen).toHaveLength(2);
     // Within the lease nobody else takes them.
     const rescuer = dispatcher({ batchSize: 8 });
     expect(await rescuer.runOnce()).toBe(0);
     await sleep(2600);
     await drain(rescuer, db.prisma, ids);
-    expect((await db.prisma.outboxMessage.findMany({ where: { id: { in: ids } } })).every((r) => r.status === 'SENT')).toBe(true);
+    expect(
+      (await db.prisma.outboxMessage.findMany({ where: { id: { in: ids } } })).every((r) => r.status === 'SENT'),
+    ).toBe(true);
     for (const id of ids) expect(count(smtp.received, id), `message ${id}`).toBe(1);
     real.close();
   });
@@ -119,7 +136,9 @@ describe.skipIf(!postgresOnly())('resilience: a dispatcher process killed mid-ba
     let output = '';
     worker.stdout!.on('data', (c) => (output += c));
     worker.stderr!.on('data', (c) => (output += c));
-    const exited = new Promise<number | null>((resolve) => worker.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+    const exited = new Promise<number | null>((resolve) =>
+      worker.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))),
+    );
     const held = await Promise.race([third, sleep(30_000).then(() => null)]);
     expect(held, `the worker never reached the third message:\n${output}`).not.toBeNull();
     worker.kill('SIGKILL');
@@ -131,7 +150,14 @@ describe.skipIf(!postgresOnly())('resilience: a dispatcher process killed mid-ba
     expect(sentByWorker).toHaveLength(2);
     expect(stuck.map((r) => r.id)).toContain(held);
     // Another instance's dispatcher: nothing before the lease ends, then the rest.
-    const rescuer = new OutboxDispatcher({ prisma: db.prisma, email: new SmtpTransport(smtp.url), sms: new DevMailbox(), from: 'desk@example.com', batchSize: 6, log: () => {} });
+    const rescuer = new OutboxDispatcher({
+      prisma: db.prisma,
+      email: new SmtpTransport(smtp.url),
+      sms: new DevMailbox(),
+      from: 'desk@example.com',
+      batchSize: 6,
+      log: () => {},
+    });
     expect(await rescuer.runOnce()).toBe(0);
     await sleep(1600);
     await drain(rescuer, db.prisma, ids);
@@ -170,9 +196,13 @@ describe.skipIf(!postgresOnly())('resilience: PostgreSQL going away under a runn
   });
 
   const writtenSince = async (since: Date) => ({
-    verifications: await direct.prisma.verification.count({ where: { accountUid: owner.uid, createdAt: { gte: since } } }),
+    verifications: await direct.prisma.verification.count({
+      where: { accountUid: owner.uid, createdAt: { gte: since } },
+    }),
     outbox: await direct.prisma.outboxMessage.count({ where: { recipient: owner.phone!, createdAt: { gte: since } } }),
-    audit: await direct.prisma.auditEvent.count({ where: { accountUid: owner.uid, action: 'verification.code_sent', at: { gte: since } } }),
+    audit: await direct.prisma.auditEvent.count({
+      where: { accountUid: owner.uid, action: 'verification.code_sent', at: { gte: since } },
+    }),
   });
 
   it('cut: pages and actions answer 503 with Retry-After and a clear message; the health check says so; nothing is written', async () => {
@@ -196,7 +226,11 @@ describe.skipIf(!postgresOnly())('resilience: PostgreSQL going away under a runn
   });
 
   /** After the database comes back, the pool may still hold a connection of before: a request can fail once on it. */
-  async function untilServed(attempt: () => Promise<Response>, ok: (r: Response) => boolean, tries = 8): Promise<Response> {
+  async function untilServed(
+    attempt: () => Promise<Response>,
+    ok: (r: Response) => boolean,
+    tries = 8,
+  ): Promise<Response> {
     let res = await attempt();
     for (let i = 1; i < tries && !ok(res); i++) {
       expect(res.status, 'only "try again" while the portal reconnects').toBe(503);
@@ -208,7 +242,10 @@ describe.skipIf(!postgresOnly())('resilience: PostgreSQL going away under a runn
 
   it('cut in the middle of a transaction (as the code goes into the outbox): 503, and none of it is written', async () => {
     proxy.restore();
-    await untilServed(() => alice.get('/account/security'), (r) => r.status === 200);
+    await untilServed(
+      () => alice.get('/account/security'),
+      (r) => r.status === 200,
+    );
     const since = new Date();
     let fired = false;
     let send: Response | null = null;
@@ -224,7 +261,11 @@ describe.skipIf(!postgresOnly())('resilience: PostgreSQL going away under a runn
     // The verification row was inserted before the cut, inside the transaction: rolled back with it.
     expect(await writtenSince(since)).toEqual({ verifications: 0, outbox: 0, audit: 0 });
     const session = await newestSession(direct.prisma, owner.uid);
-    expect(await direct.prisma.verification.count({ where: { requesterKey: `session:${session.id}`, createdAt: { gte: since } } })).toBe(0);
+    expect(
+      await direct.prisma.verification.count({
+        where: { requesterKey: `session:${session.id}`, createdAt: { gte: since } },
+      }),
+    ).toBe(0);
   });
 
   it('black hole (connections accepted, never answered): new connections give up and the request answers 503, not a hang', async () => {
@@ -238,7 +279,10 @@ describe.skipIf(!postgresOnly())('resilience: PostgreSQL going away under a runn
 
   it('a partition after the connections were opened (they stay open, nothing passes): 503 within the query timeout, not a hang', async () => {
     proxy.restore();
-    await untilServed(() => alice.get('/account/security'), (r) => r.status === 200);
+    await untilServed(
+      () => alice.get('/account/security'),
+      (r) => r.status === 200,
+    );
     expect(proxy.open()).toBeGreaterThan(0); // pooled connections, in use again below
     proxy.freeze();
     const started = Date.now();
@@ -256,13 +300,30 @@ describe.skipIf(!postgresOnly())('resilience: PostgreSQL going away under a runn
       if (health !== 200) await sleep(100);
     }
     expect(health).toBe(200);
-    expect((await untilServed(() => alice.get('/account/security'), (r) => r.status === 200)).status).toBe(200);
+    expect(
+      (
+        await untilServed(
+          () => alice.get('/account/security'),
+          (r) => r.status === 200,
+        )
+      ).status,
+    ).toBe(200);
     const since = new Date();
-    const send = await untilServed(() => alice.post(STEP1, { intent: 'send-code', channel: 'SMS' }), (r) => r.status !== 503);
+    const send = await untilServed(
+      () => alice.post(STEP1, { intent: 'send-code', channel: 'SMS' }),
+      (r) => r.status !== 503,
+    );
     expect(send.status, pageText(await send.clone().text()).slice(0, 200)).toBe(302);
     expect(await writtenSince(since)).toEqual({ verifications: 1, outbox: 1, audit: 1 });
     const other = new HttpClient(portal.url);
-    expect((await untilServed(() => other.post('/login', { login: owner.email, password: 'demo-Passw0rd!' }), (r) => r.status !== 503)).status).toBe(302);
+    expect(
+      (
+        await untilServed(
+          () => other.post('/login', { login: owner.email, password: 'demo-Passw0rd!' }),
+          (r) => r.status !== 503,
+        )
+      ).status,
+    ).toBe(302);
     // And it stays served.
     for (let i = 0; i < 5; i++) expect((await alice.get('/account/security')).status).toBe(200);
   });

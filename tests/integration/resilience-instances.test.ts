@@ -16,7 +16,12 @@ import { DEMO_PASSWORD } from '~/demo/seed.server';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function redisAnswers(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -55,7 +60,8 @@ function suite(store: 'database' | 'redis') {
   const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
   const ip = `198.19.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`;
   const client = (portal: TestPortal) => new HttpClient(portal.url, { forwardedFor: ip });
-  const owner = () => createOwner(ctx.dbA.prisma, { email: `instances-${store}-${run}-${Math.floor(Math.random() * 1e9)}@example.com` });
+  const owner = () =>
+    createOwner(ctx.dbA.prisma, { email: `instances-${store}-${run}-${Math.floor(Math.random() * 1e9)}@example.com` });
 
   it(`rate limits live in the ${store}, shared by both instances`, () => {
     expect(ctx.a.services.limits.storeKind).toBe(store === 'redis' ? 'redis' : 'prisma');
@@ -111,7 +117,12 @@ function suite(store: 'database' | 'redis') {
   });
 }
 
-describe.skipIf(!postgresOnly())('resilience: two portal instances on one PostgreSQL [postgres]', () => suite('database'));
+describe.skipIf(!postgresOnly())('resilience: two portal instances on one PostgreSQL [postgres]', () =>
+  suite('database'),
+);
 
 // Not required: runs when a Redis server answers (CI machines have one), skipped and said so otherwise.
-describe.skipIf(!postgresOnly() || !withRedis)(`resilience: two portal instances with rate limits in Redis (${REDIS_URL}) [postgres]`, () => suite('redis'));
+describe.skipIf(!postgresOnly() || !withRedis)(
+  `resilience: two portal instances with rate limits in Redis (${REDIS_URL}) [postgres]`,
+  () => suite('redis'),
+);

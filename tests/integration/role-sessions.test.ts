@@ -25,11 +25,19 @@ describeEachDatabase('RAM role sessions', (kind) => {
   const devClient = async () => {
     const dev = new HttpClient(portal.url, { userAgent: 'vitest role sessions' });
     await dev.signIn(DEV);
-    const parent = await prisma().session.findFirstOrThrow({ where: { principalType: 'RAM_USER', revokedAt: null }, orderBy: { createdAt: 'desc' } });
+    const parent = await prisma().session.findFirstOrThrow({
+      where: { principalType: 'RAM_USER', revokedAt: null },
+      orderBy: { createdAt: 'desc' },
+    });
     return { dev, parent };
   };
   const switchTo = async (dev: HttpClient, role: string) => dev.post('/account/roles', { roleId: roles[role] });
-  const roleSessionOf = (parentId: string) => prisma().session.findFirstOrThrow({ where: { parentSessionId: parentId }, orderBy: { createdAt: 'desc' }, include: { ramRole: true } });
+  const roleSessionOf = (parentId: string) =>
+    prisma().session.findFirstOrThrow({
+      where: { parentSessionId: parentId },
+      orderBy: { createdAt: 'desc' },
+      include: { ramRole: true },
+    });
 
   it('lists only the roles the RAM user may assume', async () => {
     const { dev } = await devClient();
@@ -48,7 +56,12 @@ describeEachDatabase('RAM role sessions', (kind) => {
     expect(res.headers.get('location')).toBe('/account/security');
     expect(dev.hasCookie('ard_parent')).toBe(true);
     const role = await roleSessionOf(parent.id);
-    expect(role).toMatchObject({ principalType: 'RAM_ROLE', accountUid: ALICE_UID, ramUserId: parent.ramUserId, revokedAt: null });
+    expect(role).toMatchObject({
+      principalType: 'RAM_ROLE',
+      accountUid: ALICE_UID,
+      ramUserId: parent.ramUserId,
+      revokedAt: null,
+    });
     expect(role.ramRole?.name).toBe('OpsAdmin');
     expect(Math.abs(role.expiresAt.getTime() - role.createdAt.getTime() - ROLE_SESSION_MS)).toBeLessThan(5_000);
 
@@ -61,8 +74,14 @@ describeEachDatabase('RAM role sessions', (kind) => {
     // The secure phone and the password say their own reason, with the help page's advice.
     expect(page).toContain(NOT_ROOT_PHONE_REASON);
     expect(page).toContain(NOT_ROOT_PASSWORD_REASON);
-    expect(page).toContain('You must contact the account administrator to log on to the Alibaba Cloud account and perform the operation.');
-    for (const path of ['/account/security/logon-email', '/account/security/logon-email/new', '/account/security/logon-email/done']) {
+    expect(page).toContain(
+      'You must contact the account administrator to log on to the Alibaba Cloud account and perform the operation.',
+    );
+    for (const path of [
+      '/account/security/logon-email',
+      '/account/security/logon-email/new',
+      '/account/security/logon-email/done',
+    ]) {
       const step = await dev.get(path);
       expect(step.status, path).toBe(403);
       expect(pageText(await step.text())).toContain(NOT_ROOT_REASON);
@@ -75,7 +94,10 @@ describeEachDatabase('RAM role sessions', (kind) => {
     expect(again.status).toBe(403);
     expect(pageText(await again.text())).toContain(SWITCH_ROLE_REASON);
 
-    const audit = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'role.assumed' }, orderBy: { id: 'desc' } });
+    const audit = await prisma().auditEvent.findFirstOrThrow({
+      where: { action: 'role.assumed' },
+      orderBy: { id: 'desc' },
+    });
     expect(audit.actorId).toBe(parent.id);
     expect(audit.data).toMatchObject({ role: 'OpsAdmin', roleSessionId: role.id });
   });
@@ -118,7 +140,11 @@ describeEachDatabase('RAM role sessions', (kind) => {
     expect(page).not.toContain('Back to RAM user');
     expect(await prisma().auditEvent.count({ where: { action: 'role.left', actorId: role.id } })).toBe(1);
     // The parent is the session in use again (not a new one).
-    expect(await prisma().session.count({ where: { ramUserId: parent.ramUserId, principalType: 'RAM_USER', revokedAt: null, id: parent.id } })).toBe(1);
+    expect(
+      await prisma().session.count({
+        where: { ramUserId: parent.ramUserId, principalType: 'RAM_USER', revokedAt: null, id: parent.id },
+      }),
+    ).toBe(1);
   });
 
   it('"Back to RAM user" when the RAM user session has ended leads to the sign-in page', async () => {
@@ -144,7 +170,13 @@ describeEachDatabase('RAM role sessions', (kind) => {
 
   it('an SSO user signed in as a RAM user switches to that user’s roles and comes back to the SSO session', async () => {
     const devUser = await prisma().ramUser.findFirstOrThrow({ where: { accountUid: ALICE_UID, name: 'dev' } });
-    const { token, session: ssoSession } = await createSession(prisma(), { principalType: 'SSO_USER', accountUid: ALICE_UID, ramUserId: devUser.id, ssoSubject: 'idp-subject-7', ssoName: 'Dana Single' });
+    const { token, session: ssoSession } = await createSession(prisma(), {
+      principalType: 'SSO_USER',
+      accountUid: ALICE_UID,
+      ramUserId: devUser.id,
+      ssoSubject: 'idp-subject-7',
+      ssoName: 'Dana Single',
+    });
     const sso = new HttpClient(portal.url);
     sso.adoptCookie(await commitSessionCookie(portal.services.config, token));
     const security = await (await sso.get('/account/security')).text();
@@ -158,12 +190,19 @@ describeEachDatabase('RAM role sessions', (kind) => {
     const res = await switchTo(sso, 'OpsAdmin');
     expect(res.status).toBe(302);
     const role = await roleSessionOf(ssoSession.id);
-    expect(role).toMatchObject({ principalType: 'RAM_ROLE', ramUserId: devUser.id, ssoName: 'Dana Single', revokedAt: null });
+    expect(role).toMatchObject({
+      principalType: 'RAM_ROLE',
+      ramUserId: devUser.id,
+      ssoName: 'Dana Single',
+      revokedAt: null,
+    });
     const page = pageText(await (await sso.get('/account/security')).text());
     expect(page).toContain('OpsAdmin (Dana Single)');
     expect(page).toContain('Back to SSO user');
     expect(page).toContain(NOT_ROOT_REASON);
-    const assumed = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'role.assumed', actorId: ssoSession.id } });
+    const assumed = await prisma().auditEvent.findFirstOrThrow({
+      where: { action: 'role.assumed', actorId: ssoSession.id },
+    });
     expect(assumed.data).toMatchObject({ role: 'OpsAdmin', from: 'SSO_USER' });
 
     const back = await sso.post('/account/roles/back', {});
@@ -175,7 +214,12 @@ describeEachDatabase('RAM role sessions', (kind) => {
   });
 
   it('an SSO user with no RAM user behind it has no role to switch to (403)', async () => {
-    const { token } = await createSession(prisma(), { principalType: 'SSO_USER', accountUid: ALICE_UID, ssoSubject: 'idp-subject-8', ssoName: 'Nobody Mapped' });
+    const { token } = await createSession(prisma(), {
+      principalType: 'SSO_USER',
+      accountUid: ALICE_UID,
+      ssoSubject: 'idp-subject-8',
+      ssoName: 'Nobody Mapped',
+    });
     const sso = new HttpClient(portal.url);
     sso.adoptCookie(await commitSessionCookie(portal.services.config, token));
     expect(await (await sso.get('/account/security')).text()).not.toContain('href="/account/roles"');
@@ -189,6 +233,7 @@ describeEachDatabase('RAM role sessions', (kind) => {
     await switchTo(dev, 'OpsAdmin');
     const role = await roleSessionOf(parent.id);
     expect((await dev.post('/logout', {})).status).toBe(302);
-    for (const id of [parent.id, role.id]) expect((await prisma().session.findUniqueOrThrow({ where: { id } })).revokedAt).not.toBeNull();
+    for (const id of [parent.id, role.id])
+      expect((await prisma().session.findUniqueOrThrow({ where: { id } })).revokedAt).not.toBeNull();
   });
 });

@@ -28,7 +28,9 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
     expect(page).toContain('+86138****0001');
     expect(page).not.toContain('alice@example.com'); // not even in the header
     expect(page).not.toContain(NOT_ROOT_REASON);
-    const audit = await portal().db.prisma.auditEvent.findFirst({ where: { action: 'login.succeeded', accountUid: '1000000000000001' } });
+    const audit = await portal().db.prisma.auditEvent.findFirst({
+      where: { action: 'login.succeeded', accountUid: '1000000000000001' },
+    });
     expect(audit?.ip).toBeTruthy();
   });
 
@@ -69,55 +71,95 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
 
   it('refuses a login from one address after 5 failures — known or unknown — and lets others in', async () => {
     await portal().db.prisma.account.create({
-      data: { uid: '1000000000000099', logonEmail: 'carol@example.com', passwordHash: await hashPassword('demo-Passw0rd!'), holderName: 'Carol' },
+      data: {
+        uid: '1000000000000099',
+        logonEmail: 'carol@example.com',
+        passwordHash: await hashPassword('demo-Passw0rd!'),
+        holderName: 'Carol',
+      },
     });
     for (const login of ['carol@example.com', 'ghost@example.com']) {
-      for (let i = 0; i < 5; i++) expect((await client().post('/login', { login, password: 'wrong-password-1' })).status).toBe(401);
+      for (let i = 0; i < 5; i++)
+        expect((await client().post('/login', { login, password: 'wrong-password-1' })).status).toBe(401);
       // Even the right password is refused from this address meanwhile (sign-in-throttling.test.ts: not from others).
       const locked = await client().post('/login', { login, password: 'demo-Passw0rd!' });
       expect(locked.status).toBe(429);
-      expect(pageText(await locked.text())).toMatch(/Too many failed sign-in attempts for this logon name from your network\. Try again in \d+ minutes?/);
+      expect(pageText(await locked.text())).toMatch(
+        /Too many failed sign-in attempts for this logon name from your network\. Try again in \d+ minutes?/,
+      );
     }
     // Alice is not affected by Carol's refusals.
     await client().signIn('alice@example.com');
-    expect(await portal().db.prisma.auditEvent.count({ where: { action: 'login.throttled' } })).toBeGreaterThanOrEqual(2);
+    expect(await portal().db.prisma.auditEvent.count({ where: { action: 'login.throttled' } })).toBeGreaterThanOrEqual(
+      2,
+    );
   });
 
   it('gives a right password its point back: an IP that signs in often is not locked out by its own successes', async () => {
     const office = () => new HttpClient(portal().url, { forwardedFor: '192.0.2.200' });
     for (let i = 0; i < 35; i++) {
       const c = office();
-      expect((await c.post('/login', { login: 'bob@example.com', password: 'demo-Passw0rd!' })).status, `sign-in ${i + 1}`).toBe(302);
+      expect(
+        (await c.post('/login', { login: 'bob@example.com', password: 'demo-Passw0rd!' })).status,
+        `sign-in ${i + 1}`,
+      ).toBe(302);
     }
   });
 
   it('refuses a POST without Origin or Referer, and one from another site', async () => {
-    const noOrigin = await client().post('/login', { login: 'alice@example.com', password: 'demo-Passw0rd!' }, { origin: null });
+    const noOrigin = await client().post(
+      '/login',
+      { login: 'alice@example.com', password: 'demo-Passw0rd!' },
+      { origin: null },
+    );
     expect(noOrigin.status).toBe(403);
     expect(await noOrigin.text()).toBe(CSRF_MESSAGE);
-    const evil = await client().post('/login', { login: 'alice@example.com', password: 'demo-Passw0rd!' }, { origin: 'https://evil.example' });
+    const evil = await client().post(
+      '/login',
+      { login: 'alice@example.com', password: 'demo-Passw0rd!' },
+      { origin: 'https://evil.example' },
+    );
     expect(evil.status).toBe(403);
     // A signed-in user's session is not usable from another site either.
     const alice = client();
     await alice.signIn('alice@example.com');
-    const before = await portal().db.prisma.session.count({ where: { accountUid: '1000000000000001', revokedAt: null } });
-    expect((await alice.post('/account/security', { intent: 'sign-out-others' }, { origin: 'https://evil.example' })).status).toBe(403);
-    expect(await portal().db.prisma.session.count({ where: { accountUid: '1000000000000001', revokedAt: null } })).toBe(before);
+    const before = await portal().db.prisma.session.count({
+      where: { accountUid: '1000000000000001', revokedAt: null },
+    });
+    expect(
+      (await alice.post('/account/security', { intent: 'sign-out-others' }, { origin: 'https://evil.example' })).status,
+    ).toBe(403);
+    expect(await portal().db.prisma.session.count({ where: { accountUid: '1000000000000001', revokedAt: null } })).toBe(
+      before,
+    );
   });
 
   it('signs out: the old cookie no longer opens the page', async () => {
     const alice = client();
     await alice.signIn('alice@example.com');
     const stolen = alice.cookieHeader();
-    const session = await portal().db.prisma.session.findFirstOrThrow({ where: { accountUid: '1000000000000001', revokedAt: null }, orderBy: { createdAt: 'desc' } });
+    const session = await portal().db.prisma.session.findFirstOrThrow({
+      where: { accountUid: '1000000000000001', revokedAt: null },
+      orderBy: { createdAt: 'desc' },
+    });
     expect((await alice.post('/logout', {})).status).toBe(302);
     const replay = await fetch(`${portal().url}/account/security`, { headers: { Cookie: stolen }, redirect: 'manual' });
     expect(replay.status).toBe(302);
     // The sign-out is in the audit log, once: a second POST with the dead cookie ends nothing.
-    await fetch(`${portal().url}/logout`, { method: 'POST', headers: { Cookie: stolen, Origin: portal().url }, redirect: 'manual' });
-    const audited = await portal().db.prisma.auditEvent.findMany({ where: { action: 'session.signed_out', actorId: session.id } });
+    await fetch(`${portal().url}/logout`, {
+      method: 'POST',
+      headers: { Cookie: stolen, Origin: portal().url },
+      redirect: 'manual',
+    });
+    const audited = await portal().db.prisma.auditEvent.findMany({
+      where: { action: 'session.signed_out', actorId: session.id },
+    });
     expect(audited).toHaveLength(1);
-    expect(audited[0]).toMatchObject({ actorType: 'customer', accountUid: '1000000000000001', data: { reason: 'signed-out', principalType: 'OWNER' } });
+    expect(audited[0]).toMatchObject({
+      actorType: 'customer',
+      accountUid: '1000000000000001',
+      data: { reason: 'signed-out', principalType: 'OWNER' },
+    });
   });
 
   it('audits a staff sign-out', async () => {
@@ -126,7 +168,9 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
     const staff = await portal().db.prisma.staff.findUniqueOrThrow({ where: { email: 'agent@support.example.com' } });
     const before = await portal().db.prisma.auditEvent.count({ where: { action: 'staff.logout', actorId: staff.id } });
     expect((await agent.post('/staff/logout', {})).status).toBe(302);
-    expect(await portal().db.prisma.auditEvent.count({ where: { action: 'staff.logout', actorId: staff.id } })).toBe(before + 1);
+    expect(await portal().db.prisma.auditEvent.count({ where: { action: 'staff.logout', actorId: staff.id } })).toBe(
+      before + 1,
+    );
   });
 
   it('"sign out other sessions" ends the others and keeps this one', async () => {
@@ -134,7 +178,9 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
     const there = client();
     await here.signIn('alice@example.com');
     await there.signIn('alice@example.com');
-    expect(pageText(await (await here.get('/account/security')).text())).toMatch(/You are also signed in in (1 other place|\d+ other places)\./);
+    expect(pageText(await (await here.get('/account/security')).text())).toMatch(
+      /You are also signed in in (1 other place|\d+ other places)\./,
+    );
     const res = await here.post('/account/security', { intent: 'sign-out-others' });
     expect(res.status).toBe(200);
     expect(pageText(await res.text())).toMatch(/Signed out \d+ other sessions?/);
@@ -147,11 +193,17 @@ describeEachDatabase('sign-in, sessions and Security Settings', (kind) => {
   it('ends a session after 30 idle minutes and at its absolute expiry', async () => {
     const idle = client();
     await idle.signIn('alice@example.com');
-    await portal().db.prisma.session.updateMany({ where: { revokedAt: null, accountUid: '1000000000000001' }, data: { lastSeenAt: new Date(Date.now() - SESSION_IDLE_MS - 1000) } });
+    await portal().db.prisma.session.updateMany({
+      where: { revokedAt: null, accountUid: '1000000000000001' },
+      data: { lastSeenAt: new Date(Date.now() - SESSION_IDLE_MS - 1000) },
+    });
     expect((await idle.get('/account/security')).status).toBe(302);
     const old = client();
     await old.signIn('alice@example.com');
-    await portal().db.prisma.session.updateMany({ where: { revokedAt: null, accountUid: '1000000000000001' }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await portal().db.prisma.session.updateMany({
+      where: { revokedAt: null, accountUid: '1000000000000001' },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect((await old.get('/account/security')).status).toBe(302);
   });
 

@@ -28,19 +28,47 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     await db?.close();
   });
 
-  const requestWith = (cookie: string) => new Request('http://portal.test/account', { headers: { Cookie: cookie.split(';')[0] } });
-  const prismaSession = (id: string) => db.prisma.session.findUniqueOrThrow({ where: { id }, include: { account: true, ramUser: true, ramRole: true } });
+  const requestWith = (cookie: string) =>
+    new Request('http://portal.test/account', { headers: { Cookie: cookie.split(';')[0] } });
+  const prismaSession = (id: string) =>
+    db.prisma.session.findUniqueOrThrow({ where: { id }, include: { account: true, ramUser: true, ramRole: true } });
 
   it('reads an owner session, a RAM user session and a role session as Prisma does (nulls, dates, enums)', async () => {
     const dev = await db.prisma.ramUser.findFirstOrThrow({ where: { accountUid: ALICE_UID } });
     const role = await db.prisma.ramRole.findFirstOrThrow({ where: { accountUid: ALICE_UID } });
     // Alice's account gets a payment date and a changed password so that nullable dates are set too.
-    await db.prisma.account.update({ where: { uid: ALICE_UID }, data: { passwordChangedAt: new Date('2026-02-03T04:05:06.789Z'), lastPaymentAt: new Date('2025-12-31T23:59:59.001Z') } });
-    const owner = await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID, ip: '203.0.113.9', userAgent: 'vitest' });
-    const ramUser = await createSession(db.prisma, { principalType: 'RAM_USER', accountUid: ALICE_UID, ramUserId: dev.id });
-    const roleSession = await createSession(db.prisma, { principalType: 'RAM_ROLE', accountUid: ALICE_UID, ramUserId: dev.id, ramRoleId: role.id, parentSessionId: ramUser.session.id, ssoName: 'Dev' });
+    await db.prisma.account.update({
+      where: { uid: ALICE_UID },
+      data: {
+        passwordChangedAt: new Date('2026-02-03T04:05:06.789Z'),
+        lastPaymentAt: new Date('2025-12-31T23:59:59.001Z'),
+      },
+    });
+    const owner = await createSession(db.prisma, {
+      principalType: 'OWNER',
+      accountUid: ALICE_UID,
+      ip: '203.0.113.9',
+      userAgent: 'vitest',
+    });
+    const ramUser = await createSession(db.prisma, {
+      principalType: 'RAM_USER',
+      accountUid: ALICE_UID,
+      ramUserId: dev.id,
+    });
+    const roleSession = await createSession(db.prisma, {
+      principalType: 'RAM_ROLE',
+      accountUid: ALICE_UID,
+      ramUserId: dev.id,
+      ramRoleId: role.id,
+      parentSessionId: ramUser.session.id,
+      ssoName: 'Dev',
+    });
     for (const { token, session } of [owner, ramUser, roleSession]) {
-      const { otherSessions, ...read } = (await loadSession(db, config, requestWith(await commitSessionCookie(config, token))))!;
+      const { otherSessions, ...read } = (await loadSession(
+        db,
+        config,
+        requestWith(await commitSessionCookie(config, token)),
+      ))!;
       expect(read).toEqual(await prismaSession(session.id));
       expect(read.createdAt).toBeInstanceOf(Date);
       expect(otherSessions).toEqual(expect.any(Number));
@@ -69,8 +97,13 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     const revoked = await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID });
     await db.prisma.session.update({ where: { id: revoked.session.id }, data: { revokedAt: new Date() } });
     await createSession(db.prisma, { principalType: 'OWNER', accountUid: ALICE_UID, lifetimeMs: -1000 }); // expired
-    const devSession = await createSession(db.prisma, { principalType: 'RAM_USER', accountUid: ALICE_UID, ramUserId: dev.id });
-    const others = async (token: string) => (await loadSession(db, config, requestWith(await commitSessionCookie(config, token))))!.otherSessions;
+    const devSession = await createSession(db.prisma, {
+      principalType: 'RAM_USER',
+      accountUid: ALICE_UID,
+      ramUserId: dev.id,
+    });
+    const others = async (token: string) =>
+      (await loadSession(db, config, requestWith(await commitSessionCookie(config, token))))!.otherSessions;
     expect(await others(mine.token)).toBe(2);
     expect(await others(devSession.token)).toBe(0);
     await createSession(db.prisma, { principalType: 'RAM_USER', accountUid: ALICE_UID, ramUserId: dev.id });
@@ -80,11 +113,18 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
   it('reads a staff session with its member (roles as an array) as Prisma does', async () => {
     const member = await db.prisma.staff.findFirstOrThrow({ where: { roles: { has: 'SENIOR_AGENT' } } });
     const token = newToken();
-    const created = await db.prisma.staffSession.create({ data: { tokenHash: sha256(token), staffId: member.id, mfaPassed: true, expiresAt: new Date(Date.now() + 60_000) } });
+    const created = await db.prisma.staffSession.create({
+      data: { tokenHash: sha256(token), staffId: member.id, mfaPassed: true, expiresAt: new Date(Date.now() + 60_000) },
+    });
     const context = { services: { db, config } } as unknown as AppLoadContext;
-    const request = new Request('http://portal.test/staff', { method: 'POST', headers: { Cookie: (await staffCookie(config).serialize(token)).split(';')[0] } });
+    const request = new Request('http://portal.test/staff', {
+      method: 'POST',
+      headers: { Cookie: (await staffCookie(config).serialize(token)).split(';')[0] },
+    });
     const read = await readStaffSession(context, request);
-    expect(read).toEqual(await db.prisma.staffSession.findUniqueOrThrow({ where: { id: created.id }, include: { staff: true } }));
+    expect(read).toEqual(
+      await db.prisma.staffSession.findUniqueOrThrow({ where: { id: created.id }, include: { staff: true } }),
+    );
     expect(read!.staff.roles.length).toBeGreaterThan(0);
     await db.prisma.staff.update({ where: { id: member.id }, data: { active: false } });
     expect(await readStaffSession(context, request)).toBeNull();
@@ -94,17 +134,52 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
   it('reads a case with its account, evidence, conversation, notes and timeline as Prisma does', async () => {
     const staff = await db.prisma.staff.findMany({ select: { id: true, name: true } });
     const agent = staff[0];
-    const appeal = await makeAppeal(db.prisma, null, { riskSignals: [{ code: 'IDENTIFIERS_CONFLICT' }], checklist: { identity: true }, assigneeId: agent.id, claimedAt: new Date('2026-11-20T10:00:00.123Z'), rejectFinal: null });
-    await db.prisma.evidenceFile.create({ data: { appealId: appeal.id, kind: 'OTHER', storedName: `later${newToken(12)}`, originalName: 'b.pdf', mimeType: 'application/pdf', sizeBytes: 9, sha256: sha256('b'), uploadedAt: new Date(Date.now() + 1000), deletedAt: new Date() } });
-    const message = await db.prisma.appealMessage.create({ data: { appealId: appeal.id, author: 'STAFF', staffId: agent.id, body: 'Please send a clearer photo.' } });
-    await db.prisma.appealMessage.create({ data: { appealId: appeal.id, author: 'CUSTOMER', body: 'Here it is <b>', createdAt: new Date(Date.now() + 1000) } });
+    const appeal = await makeAppeal(db.prisma, null, {
+      riskSignals: [{ code: 'IDENTIFIERS_CONFLICT' }],
+      checklist: { identity: true },
+      assigneeId: agent.id,
+      claimedAt: new Date('2026-11-20T10:00:00.123Z'),
+      rejectFinal: null,
+    });
+    await db.prisma.evidenceFile.create({
+      data: {
+        appealId: appeal.id,
+        kind: 'OTHER',
+        storedName: `later${newToken(12)}`,
+        originalName: 'b.pdf',
+        mimeType: 'application/pdf',
+        sizeBytes: 9,
+        sha256: sha256('b'),
+        uploadedAt: new Date(Date.now() + 1000),
+        deletedAt: new Date(),
+      },
+    });
+    const message = await db.prisma.appealMessage.create({
+      data: { appealId: appeal.id, author: 'STAFF', staffId: agent.id, body: 'Please send a clearer photo.' },
+    });
+    await db.prisma.appealMessage.create({
+      data: { appealId: appeal.id, author: 'CUSTOMER', body: 'Here it is <b>', createdAt: new Date(Date.now() + 1000) },
+    });
     await db.prisma.internalNote.create({ data: { appealId: appeal.id, staffId: agent.id, body: 'Looks fine.' } });
-    await db.prisma.auditEvent.createMany({ data: Array.from({ length: TIMELINE_LIMIT + 5 }, (_, i) => ({ actorType: i % 2 ? 'staff' : 'customer', actorId: i % 2 ? agent.id : null, action: `case.step_${i}`, appealId: appeal.id, data: i % 3 ? {} : { fileId: `file-${i}` } })) });
+    await db.prisma.auditEvent.createMany({
+      data: Array.from({ length: TIMELINE_LIMIT + 5 }, (_, i) => ({
+        actorType: i % 2 ? 'staff' : 'customer',
+        actorId: i % 2 ? agent.id : null,
+        action: `case.step_${i}`,
+        appealId: appeal.id,
+        data: i % 3 ? {} : { fileId: `file-${i}` },
+      })),
+    });
 
     const read = await loadCaseRecords(db, appeal.id, { staffId: agent.id, now: new Date() });
     const expected = await db.prisma.appeal.findUniqueOrThrow({
       where: { id: appeal.id },
-      include: { evidence: { orderBy: { uploadedAt: 'asc' } }, messages: { orderBy: { createdAt: 'asc' } }, notes: { orderBy: { createdAt: 'asc' } }, account: true },
+      include: {
+        evidence: { orderBy: { uploadedAt: 'asc' } },
+        messages: { orderBy: { createdAt: 'asc' } },
+        notes: { orderBy: { createdAt: 'asc' } },
+        account: true,
+      },
     });
     const { evidence, messages, notes, account, ...row } = expected;
     expect(read?.appeal).toEqual(row);
@@ -115,14 +190,30 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     expect(read?.messages[0].id).toBe(message.id);
     expect(read?.notes).toEqual(notes);
     expect(new Map(read?.staff.map((s) => [s.id, s.name]))).toEqual(new Map(staff.map((s) => [s.id, s.name])));
-    const events = await db.prisma.auditEvent.findMany({ where: { appealId: appeal.id }, orderBy: { id: 'asc' }, take: TIMELINE_LIMIT });
-    expect(read?.timeline).toEqual(events.map((e) => ({ id: String(e.id), at: e.at, action: e.action, actorType: e.actorType, actorId: e.actorId, reason: ((e.data ?? {}) as { reason?: string }).reason ?? null, fileId: ((e.data ?? {}) as { fileId?: string }).fileId ?? null })));
+    const events = await db.prisma.auditEvent.findMany({
+      where: { appealId: appeal.id },
+      orderBy: { id: 'asc' },
+      take: TIMELINE_LIMIT,
+    });
+    expect(read?.timeline).toEqual(
+      events.map((e) => ({
+        id: String(e.id),
+        at: e.at,
+        action: e.action,
+        actorType: e.actorType,
+        actorId: e.actorId,
+        reason: ((e.data ?? {}) as { reason?: string }).reason ?? null,
+        fileId: ((e.data ?? {}) as { fileId?: string }).fileId ?? null,
+      })),
+    );
 
     const orphan = await makeAppeal(db.prisma, null, { accountUid: null, accountFound: false });
     const orphanRead = await loadCaseRecords(db, orphan.id, { staffId: agent.id, now: new Date() });
     expect(orphanRead?.account).toBeNull();
     expect(orphanRead?.messages).toEqual([]);
-    expect(await loadCaseRecords(db, '00000000-0000-4000-8000-000000000000', { staffId: agent.id, now: new Date() })).toBeNull();
+    expect(
+      await loadCaseRecords(db, '00000000-0000-4000-8000-000000000000', { staffId: agent.id, now: new Date() }),
+    ).toBeNull();
   });
 
   it('records a case view at the instant given and names only the others seen within 2 minutes, in any process time zone', async () => {
@@ -141,7 +232,9 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
       // The fresh member sees this one (just recorded) and not themselves.
       expect((await loadCaseRecords(db, appeal.id, { staffId: fresh.id, now }))?.viewers).toEqual([me.id]);
     });
-    const mine = await db.prisma.caseViewer.findUniqueOrThrow({ where: { appealId_staffId: { appealId: appeal.id, staffId: me.id } } });
+    const mine = await db.prisma.caseViewer.findUniqueOrThrow({
+      where: { appealId_staffId: { appealId: appeal.id, staffId: me.id } },
+    });
     expect(mine.lastSeenAt).toEqual(now);
     // A view of a case that does not exist records nothing (it runs beside the case's read, not after it).
     const before = await db.prisma.caseViewer.count();
@@ -154,8 +247,15 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     const appeal = await makeAppeal(db.prisma, null);
     const first = new Date('2026-11-27T13:00:00.000Z');
     // Eight views 1 ms apart, all started before the first write ends: only the first is written.
-    await Promise.all(Array.from({ length: 8 }, (_, i) => recordCaseView(db.prisma, appeal.id, me.id, new Date(first.getTime() + i))));
-    const seen = async () => (await db.prisma.caseViewer.findUniqueOrThrow({ where: { appealId_staffId: { appealId: appeal.id, staffId: me.id } } })).lastSeenAt;
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) => recordCaseView(db.prisma, appeal.id, me.id, new Date(first.getTime() + i))),
+    );
+    const seen = async () =>
+      (
+        await db.prisma.caseViewer.findUniqueOrThrow({
+          where: { appealId_staffId: { appealId: appeal.id, staffId: me.id } },
+        })
+      ).lastSeenAt;
     expect(await seen()).toEqual(first);
     // 30 s on, the next view is written again.
     const later = new Date(first.getTime() + 30_000);
@@ -173,11 +273,25 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
     const staffText = `SELECT ${selectColumns('m', STAFF)} FROM "Staff" m WHERE m.id = $1`;
     // The case page's timestamps come back inside JSON as text with the session's offset.
     const appeal = await makeAppeal(db.prisma, null, { claimedAt: new Date('2026-11-20T10:00:00.123Z') });
-    await db.prisma.appealMessage.create({ data: { appealId: appeal.id, author: 'CUSTOMER', body: 'Hello', createdAt: new Date('2026-07-01T23:59:59.999Z') } });
-    await db.prisma.auditEvent.create({ data: { actorType: 'customer', action: 'case.step', appealId: appeal.id, at: new Date('2026-03-29T01:30:00.500Z') } });
-    const expectedCase = await db.prisma.appeal.findUniqueOrThrow({ where: { id: appeal.id }, include: { messages: true } });
+    await db.prisma.appealMessage.create({
+      data: { appealId: appeal.id, author: 'CUSTOMER', body: 'Hello', createdAt: new Date('2026-07-01T23:59:59.999Z') },
+    });
+    await db.prisma.auditEvent.create({
+      data: {
+        actorType: 'customer',
+        action: 'case.step',
+        appealId: appeal.id,
+        at: new Date('2026-03-29T01:30:00.500Z'),
+      },
+    });
+    const expectedCase = await db.prisma.appeal.findUniqueOrThrow({
+      where: { id: appeal.id },
+      include: { messages: true },
+    });
     const [expectedEvent] = await db.prisma.auditEvent.findMany({ where: { appealId: appeal.id } });
-    const inZone = async (run: (q: (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>) => Promise<void>) => {
+    const inZone = async (
+      run: (q: (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>) => Promise<void>,
+    ) => {
       if (db.pglite) {
         await db.pglite.exec(`SET TIME ZONE 'Pacific/Chatham'`);
         try {
@@ -206,7 +320,11 @@ describeEachDatabase('rows read with hand-written SQL', (kind) => {
         expect(pickRow(row, 's', SESSION, 'id')).toEqual(session);
         const [staffRow] = await q(staffText, [staff.id]);
         expect(pickRow(staffRow, 'm', STAFF, 'id')).toEqual(staff);
-        const read = await loadCaseRecords({ sql: async (statement, values) => (await q(statement.text, values)) as never[] }, appeal.id, { staffId: staff.id, now: new Date() });
+        const read = await loadCaseRecords(
+          { sql: async (statement, values) => (await q(statement.text, values)) as never[] },
+          appeal.id,
+          { staffId: staff.id, now: new Date() },
+        );
         const { messages, ...appealRow } = expectedCase;
         expect(read?.appeal).toEqual(appealRow);
         expect(read?.messages).toEqual(messages);

@@ -33,7 +33,9 @@ async function tampered(idToken: string, how: Exclude<Tamper, null>, providerKey
     claims.iat = now - 2 * 3600;
     claims.exp = now - 3600;
   }
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: header.kid, typ: header.typ }).sign(await importJWK(key, 'RS256'));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: header.kid, typ: header.typ })
+    .sign(await importJWK(key, 'RS256'));
 }
 
 describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => {
@@ -48,7 +50,11 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
       signingKeys: [signingKey],
       users: [
         ...DEV_IDP_USERS,
-        { username: 'ghost', password: 'ghost-Passw0rd!', claims: { name: 'Ghost', ram_user: 'ghost', role: 'NoSuchRole' } },
+        {
+          username: 'ghost',
+          password: 'ghost-Passw0rd!',
+          claims: { name: 'Ghost', ram_user: 'ghost', role: 'NoSuchRole' },
+        },
         { username: 'anonymous', password: 'anon-Passw0rd!', claims: { name: 'No Claims' } },
       ],
       configure: (provider) =>
@@ -74,9 +80,16 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
   const sessionOf = async (client: BrowserLikeClient) => {
     const cookie = client.cookie(portal.url, 'ard_session');
     expect(cookie, 'a session cookie').toBeTruthy();
-    return prisma().session.findFirstOrThrow({ where: { accountUid: ALICE_UID, revokedAt: null }, orderBy: { createdAt: 'desc' }, include: { ramUser: true, ramRole: true } });
+    return prisma().session.findFirstOrThrow({
+      where: { accountUid: ALICE_UID, revokedAt: null },
+      orderBy: { createdAt: 'desc' },
+      include: { ramUser: true, ramRole: true },
+    });
   };
-  const refusedWith = async (outcome: { status: number; location: string | null; client: BrowserLikeClient }, code: SsoFailureCode) => {
+  const refusedWith = async (
+    outcome: { status: number; location: string | null; client: BrowserLikeClient },
+    code: SsoFailureCode,
+  ) => {
     expect(outcome.status).toBe(302);
     const location = new URL(outcome.location!, portal.url);
     expect(location.pathname).toBe('/login');
@@ -113,19 +126,31 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     expect(pageText(html)).toContain(NOT_ROOT_PASSWORD_REASON);
     expect(html).not.toContain('href="/account/security/logon-email"');
     // Every step of the change flow answers 403 with the reason.
-    for (const path of ['/account/security/logon-email', '/account/security/logon-email/new', '/account/security/logon-email/done']) {
+    for (const path of [
+      '/account/security/logon-email',
+      '/account/security/logon-email/new',
+      '/account/security/logon-email/done',
+    ]) {
       const res = await outcome.client.request(path);
       expect(res.status, path).toBe(403);
       expect(pageText(await res.text())).toContain(NOT_ROOT_REASON);
     }
-    const post = await outcome.client.request('/account/security/logon-email', { method: 'POST', body: new URLSearchParams({ intent: 'send-code', channel: 'EMAIL' }) });
+    const post = await outcome.client.request('/account/security/logon-email', {
+      method: 'POST',
+      body: new URLSearchParams({ intent: 'send-code', channel: 'EMAIL' }),
+    });
     expect(post.status).toBe(403);
     expect(await post.text()).toContain(NOT_ROOT_REASON);
-    expect(await prisma().verification.count({ where: { accountUid: ALICE_UID, purpose: 'CHANGE_EMAIL_IDENTITY' } })).toBe(0);
+    expect(
+      await prisma().verification.count({ where: { accountUid: ALICE_UID, purpose: 'CHANGE_EMAIL_IDENTITY' } }),
+    ).toBe(0);
 
     const link = await prisma().ssoIdentityLink.findFirstOrThrow({ where: { subject: 'sso-dev' } });
     expect(link.ramUserId).toBe(session.ramUserId);
-    const audit = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'sso.login', accountUid: ALICE_UID }, orderBy: { id: 'desc' } });
+    const audit = await prisma().auditEvent.findFirstOrThrow({
+      where: { action: 'sso.login', accountUid: ALICE_UID },
+      orderBy: { id: 'desc' },
+    });
     expect(audit.data).toMatchObject({ principalType: 'SSO_USER', mode: 'USER', subject: 'sso-dev', mappedTo: 'dev' });
   });
 
@@ -142,7 +167,10 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     expect(page).toContain(NOT_ROOT_REASON);
     expect(page).toContain('Role OpsAdmin until');
     expect(page).not.toContain('Back to RAM user'); // an SSO role session has no RAM user behind it
-    const post = await outcome.client.request('/account/security/logon-email/new', { method: 'POST', body: new URLSearchParams({ intent: 'send-code', newEmail: 'x@example.com' }) });
+    const post = await outcome.client.request('/account/security/logon-email/new', {
+      method: 'POST',
+      body: new URLSearchParams({ intent: 'send-code', newEmail: 'x@example.com' }),
+    });
     expect(post.status).toBe(403);
     expect(await post.text()).toContain(NOT_ROOT_REASON);
     // After an hour the role session is over.
@@ -171,7 +199,10 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
       const outcome = await signInWithSso(portal);
       await refusedWith(outcome, code);
       expect(await prisma().session.count()).toBe(before);
-      const audit = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'sso.failed' }, orderBy: { id: 'desc' } });
+      const audit = await prisma().auditEvent.findFirstOrThrow({
+        where: { action: 'sso.failed' },
+        orderBy: { id: 'desc' },
+      });
       expect(audit.accountUid).toBe(ALICE_UID);
       expect(audit.data).toMatchObject({ reason: code, accountRef: 'alicecloud' });
     });
@@ -182,15 +213,25 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     await refusedWith(await signInWithSso(portal, { account: '1000000000000002' }), 'no-idp');
     await configureAliceIdp(portal, idp.issuer, { enabled: false });
     await refusedWith(await signInWithSso(portal), 'idp-disabled');
-    expect(await prisma().auditEvent.count({ where: { action: 'sso.failed', data: { path: ['reason'], equals: 'unknown-account' } } })).toBeGreaterThanOrEqual(1);
+    expect(
+      await prisma().auditEvent.count({
+        where: { action: 'sso.failed', data: { path: ['reason'], equals: 'unknown-account' } },
+      }),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses an IdP user whose claim names no RAM user or role of the account, or is missing', async () => {
     await refusedWith(await signInWithSso(portal, { username: 'ghost', password: 'ghost-Passw0rd!' }), 'user-unmapped');
-    await refusedWith(await signInWithSso(portal, { username: 'anonymous', password: 'anon-Passw0rd!' }), 'user-claim-missing');
+    await refusedWith(
+      await signInWithSso(portal, { username: 'anonymous', password: 'anon-Passw0rd!' }),
+      'user-claim-missing',
+    );
     await configureAliceIdp(portal, idp.issuer, { mode: 'ROLE' });
     await refusedWith(await signInWithSso(portal, { username: 'ghost', password: 'ghost-Passw0rd!' }), 'role-unmapped');
-    await refusedWith(await signInWithSso(portal, { username: 'anonymous', password: 'anon-Passw0rd!' }), 'role-claim-missing');
+    await refusedWith(
+      await signInWithSso(portal, { username: 'anonymous', password: 'anon-Passw0rd!' }),
+      'role-claim-missing',
+    );
   });
 
   it('a cancelled sign-in at the provider comes back as a message', async () => {
@@ -218,7 +259,9 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     const start = await client.request('/sso/start?account=alicecloud');
     expect(start.status).toBe(302);
     expect(new URL(start.headers.get('location')!).origin).toBe(idp.issuer);
-    const forged = await client.request(`/sso/callback?code=stolen&state=${randomUUID()}&iss=${encodeURIComponent(idp.issuer)}`);
+    const forged = await client.request(
+      `/sso/callback?code=stolen&state=${randomUUID()}&iss=${encodeURIComponent(idp.issuer)}`,
+    );
     expect(new URL(forged.headers.get('location')!, portal.url).searchParams.get('sso_error')).toBe('state-mismatch');
   });
 
@@ -237,7 +280,9 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     const flow = decodeURIComponent(client.cookie(portal.url, 'ard_sso')!);
     expect(flow).not.toContain(to.searchParams.get('state')!);
     expect(flow).not.toContain(to.searchParams.get('nonce')!);
-    expect(res.headers.getSetCookie().find((c) => c.startsWith('ard_sso='))).toMatch(/HttpOnly.*SameSite=Lax|SameSite=Lax.*HttpOnly/i);
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('ard_sso='))).toMatch(
+      /HttpOnly.*SameSite=Lax|SameSite=Lax.*HttpOnly/i,
+    );
   });
 
   it('the sign-in page asks for the account first, then links to its provider', async () => {
@@ -248,7 +293,9 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     const html = await (await http.get('/login?sso_account=alicecloud')).text();
     expect(pageText(html)).toContain(`signs in at ${new URL(idp.issuer).host}`);
     expect(html).toContain('href="/sso/start?account=alicecloud"');
-    expect(pageText(await (await http.get('/login?sso_account=nobody')).text())).toContain(SSO_FAILURES['unknown-account']);
+    expect(pageText(await (await http.get('/login?sso_account=nobody')).text())).toContain(
+      SSO_FAILURES['unknown-account'],
+    );
     // Only codes from the table are shown: nothing from the query string is echoed.
     expect(pageText(await (await http.get('/login?sso_error=%3Cscript%3E')).text())).not.toContain('<script>');
   });
@@ -273,7 +320,9 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     expect(start.headers.get('location')).toContain('sso_error=too-many-lookups');
     // The window passes (here: the counter is cleared): look-ups work again.
     await portal.db.prisma.rateLimiterFlexible.deleteMany({ where: { key: { startsWith: 'ard:ssoLookupsPerIp' } } });
-    expect(await (await http.get('/login?sso_account=alicecloud')).text()).toContain('href="/sso/start?account=alicecloud"');
+    expect(await (await http.get('/login?sso_account=alicecloud')).text()).toContain(
+      'href="/sso/start?account=alicecloud"',
+    );
   });
 
   it('owners register and edit the IdP on /account/sso; the secret is stored encrypted and never shown', async () => {
@@ -289,21 +338,38 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     expect(text).toContain('ReadOnlyAuditor');
     expect(text).toContain(`${new URL(portal.url).origin}/sso/callback`);
 
-    const base = { issuer: idp.issuer, clientId: 'recovery-desk', userClaim: 'preferred_username', roleClaim: 'groups', mode: 'ROLE', enabled: 'on' };
-    const bad = await alice.post('/account/sso', { ...base, issuer: 'http://idp.example.com', clientSecret: 'typed-secret-never-echoed' });
+    const base = {
+      issuer: idp.issuer,
+      clientId: 'recovery-desk',
+      userClaim: 'preferred_username',
+      roleClaim: 'groups',
+      mode: 'ROLE',
+      enabled: 'on',
+    };
+    const bad = await alice.post('/account/sso', {
+      ...base,
+      issuer: 'http://idp.example.com',
+      clientSecret: 'typed-secret-never-echoed',
+    });
     expect(bad.status).toBe(400);
     const badHtml = await bad.text();
     expect(pageText(badHtml)).toContain('The issuer must use https://');
     // Without JavaScript the refused form comes back as typed (the role claim and mode too), never with the secret.
     expect(badHtml).toMatch(/<input\b[^>]*name="issuer"[^>]*value="http:\/\/idp\.example\.com"/);
     expect(badHtml).toMatch(/<input\b[^>]*name="roleClaim"[^>]*value="groups"/);
-    expect([...badHtml.matchAll(/<input\b[^>]*name="mode"[^>]*>/g)].map((m) => m[0]).filter((tag) => tag.includes('checked=""'))).toEqual([expect.stringContaining('value="ROLE"')]);
+    expect(
+      [...badHtml.matchAll(/<input\b[^>]*name="mode"[^>]*>/g)]
+        .map((m) => m[0])
+        .filter((tag) => tag.includes('checked=""')),
+    ).toEqual([expect.stringContaining('value="ROLE"')]);
     expect(badHtml).not.toContain('typed-secret-never-echoed');
     const kept = await alice.post('/account/sso', { ...base, clientSecret: '' });
     expect(kept.status).toBe(200);
     let row = await prisma().identityProvider.findUniqueOrThrow({ where: { accountUid: ALICE_UID } });
     expect(row).toMatchObject({ mode: 'ROLE', roleClaim: 'groups', userClaim: 'preferred_username' });
-    expect(openClientSecret(portal.services.config, row.clientSecretEncrypted)).toBe('recovery-desk-demo-client-secret');
+    expect(openClientSecret(portal.services.config, row.clientSecretEncrypted)).toBe(
+      'recovery-desk-demo-client-secret',
+    );
     const changed = await alice.post('/account/sso', { ...base, enabled: '', clientSecret: 'a-brand-new-secret' });
     expect(changed.status).toBe(200);
     row = await prisma().identityProvider.findUniqueOrThrow({ where: { accountUid: ALICE_UID } });
@@ -311,21 +377,36 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     expect(row.clientSecretEncrypted).not.toContain('a-brand-new-secret');
     expect(openClientSecret(portal.services.config, row.clientSecretEncrypted)).toBe('a-brand-new-secret');
     expect(await (await alice.get('/account/sso')).text()).not.toContain('a-brand-new-secret');
-    const audit = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'sso.provider_updated' }, orderBy: { id: 'desc' } });
+    const audit = await prisma().auditEvent.findFirstOrThrow({
+      where: { action: 'sso.provider_updated' },
+      orderBy: { id: 'desc' },
+    });
     expect(audit.data).toMatchObject({ enabled: false, secretChanged: true });
     expect(JSON.stringify(audit.data)).not.toContain('a-brand-new-secret');
   });
 
   it('"sign out other sessions" in an SSO role session ends only that federated user\'s other role sessions', async () => {
-    const role = await portal.db.prisma.ramRole.findFirstOrThrow({ where: { accountUid: ALICE_UID, name: 'OpsAdmin' } });
-    const as = (ssoSubject: string) => sessionFor(portal, { accountUid: ALICE_UID, principalType: 'SSO_ROLE', ramRoleId: role.id, ssoSubject, ssoName: ssoSubject });
+    const role = await portal.db.prisma.ramRole.findFirstOrThrow({
+      where: { accountUid: ALICE_UID, name: 'OpsAdmin' },
+    });
+    const as = (ssoSubject: string) =>
+      sessionFor(portal, {
+        accountUid: ALICE_UID,
+        principalType: 'SSO_ROLE',
+        ramRoleId: role.id,
+        ssoSubject,
+        ssoName: ssoSubject,
+      });
     const a1 = await as(`fed-a-${kind}`);
     const a2 = await as(`fed-a-${kind}`);
     const b = await as(`fed-b-${kind}`);
     // A is signed in in one other place (a2), not in B's.
-    expect(pageText(await (await a1.client.get('/account/security')).text())).toContain('You are also signed in in 1 other place.');
+    expect(pageText(await (await a1.client.get('/account/security')).text())).toContain(
+      'You are also signed in in 1 other place.',
+    );
     expect((await a1.client.post('/account/security', { intent: 'sign-out-others' })).status).toBe(200);
-    const revoked = async (id: string) => (await portal.db.prisma.session.findUniqueOrThrow({ where: { id } })).revokedAt !== null;
+    const revoked = async (id: string) =>
+      (await portal.db.prisma.session.findUniqueOrThrow({ where: { id } })).revokedAt !== null;
     expect(await revoked(a2.session.id)).toBe(true);
     expect(await revoked(b.session.id), "another federated user's role session").toBe(false);
     expect(await revoked(a1.session.id)).toBe(false);
@@ -337,7 +418,14 @@ describeEachDatabase('enterprise SSO with the local OpenID provider', (kind) => 
     const res = await dev.get('/account/sso');
     expect(res.status).toBe(403);
     expect(pageText(await res.text())).toContain('Only the account owner can configure single sign-on.');
-    const post = await dev.post('/account/sso', { issuer: 'https://evil.example', clientId: 'x', clientSecret: 'y', userClaim: 'a', roleClaim: 'b', mode: 'USER' });
+    const post = await dev.post('/account/sso', {
+      issuer: 'https://evil.example',
+      clientId: 'x',
+      clientSecret: 'y',
+      userClaim: 'a',
+      roleClaim: 'b',
+      mode: 'USER',
+    });
     expect(post.status).toBe(403);
     const sso = await signInWithSso(portal);
     const ssoRes = await sso.client.request('/account/sso');

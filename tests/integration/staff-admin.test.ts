@@ -9,14 +9,28 @@ import { hashPassword } from '~/auth/password.server';
 import { DEMO_PASSWORD } from '~/demo/seed.server';
 import { sealTotpSecret, totpNow } from '~/staff/totp.server';
 import { STAFF_INVALID } from '~/staff/auth.server';
-import { DUPLICATE_EMAIL, INVITATION_EXPIRED, INVITATION_INVALID, STALE_ROLES, StaffAdminError, acceptInvitation, passwordAlreadySet, reinviteStaffMember } from '~/staff/admin.server';
+import {
+  DUPLICATE_EMAIL,
+  INVITATION_EXPIRED,
+  INVITATION_INVALID,
+  STALE_ROLES,
+  StaffAdminError,
+  acceptInvitation,
+  passwordAlreadySet,
+  reinviteStaffMember,
+} from '~/staff/admin.server';
 import { CSV_COLUMNS, csvField } from '~/audit/audit-log.server';
 import { recordAudit } from '~/audit/audit.server';
 import { sha256 } from '~/lib/tokens.server';
 
 const SELF_REASON = 'Administrators cannot change their own role or deactivate themselves.';
 const NO_PERMISSION = 'You do not have permission to do this.';
-const ADMIN_ROUTES = ['/staff/admin/staff', '/staff/admin/audit', '/staff/admin/audit.csv', '/staff/admin/audit/verify'] as const;
+const ADMIN_ROUTES = [
+  '/staff/admin/staff',
+  '/staff/admin/audit',
+  '/staff/admin/audit.csv',
+  '/staff/admin/audit/verify',
+] as const;
 
 /** RFC 4180 parsing, to read back what the export wrote. */
 function parseCsv(text: string): string[][] {
@@ -117,19 +131,30 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
       for (const path of ADMIN_ROUTES) {
         const email = unique(`matrix-${name}`);
         const get = await c.get(path);
-        const post = await c.post(path, path === '/staff/admin/staff' ? { intent: 'create', email, name: 'Matrix Probe', roles: 'AGENT' } : { intent: 'anything' });
+        const post = await c.post(
+          path,
+          path === '/staff/admin/staff'
+            ? { intent: 'create', email, name: 'Matrix Probe', roles: 'AGENT' }
+            : { intent: 'anything' },
+        );
         if (path === '/staff/admin/staff') created.push(email);
         const label = `${name} ${path}`;
         if (name === 'admin') {
           expect(get.status, `GET ${label}`).toBe(200);
           expect(post.status, `POST ${label}`).toBe(path === '/staff/admin/staff' ? 200 : 405);
         } else if (name === 'agent' || name === 'senior') {
-          for (const [method, res] of [['GET', get], ['POST', post]] as const) {
+          for (const [method, res] of [
+            ['GET', get],
+            ['POST', post],
+          ] as const) {
             expect(res.status, `${method} ${label}`).toBe(403);
             expect(pageText(await res.text()), `${method} ${label}`).toContain(NO_PERMISSION);
           }
         } else {
-          for (const [method, res] of [['GET', get], ['POST', post]] as const) {
+          for (const [method, res] of [
+            ['GET', get],
+            ['POST', post],
+          ] as const) {
             expect(res.status, `${method} ${label}`).toBe(302);
             expect(res.headers.get('location'), `${method} ${label}`).toMatch(/^\/staff\/login(\?|$)/);
           }
@@ -141,13 +166,20 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(made.map((m) => m.email)).toEqual([created[0]]);
     expect(created[0]).toMatch(/^matrix-admin-/);
     // The deactivated member's session really is dead, not merely refused.
-    expect(await prisma().staffSession.count({ where: { staffId: gone.id, revokedAt: null, mfaPassed: true } })).toBe(1);
+    expect(await prisma().staffSession.count({ where: { staffId: gone.id, revokedAt: null, mfaPassed: true } })).toBe(
+      1,
+    );
     expect((await deactivated.get('/staff/login')).status).toBe(200);
   });
 
   it('invites a new member: mail with a one-time link, password, then TOTP enrolment at the first sign-in', async () => {
     const email = unique('new.senior');
-    const res = await admin.post('/staff/admin/staff', { intent: 'create', email: email.toUpperCase(), name: 'Nia Senior', roles: 'SENIOR_AGENT' });
+    const res = await admin.post('/staff/admin/staff', {
+      intent: 'create',
+      email: email.toUpperCase(),
+      name: 'Nia Senior',
+      roles: 'SENIOR_AGENT',
+    });
     expect(res.status).toBe(200);
     expect(pageText(await res.text())).toContain(`An invitation to set a password was sent to ${email}`);
     const member = await prisma().staff.findUniqueOrThrow({ where: { email } });
@@ -159,14 +191,18 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(member.invitationExpiresAt!.getTime() - Date.now()).toBeGreaterThan(71.9 * 3600_000);
     expect(member.invitationExpiresAt!.getTime() - Date.now()).toBeLessThanOrEqual(72 * 3600_000);
 
-    const mail = await prisma().outboxMessage.findFirstOrThrow({ where: { recipient: email, template: 'staff-invitation' } });
+    const mail = await prisma().outboxMessage.findFirstOrThrow({
+      where: { recipient: email, template: 'staff-invitation' },
+    });
     const link = /https?:\/\/\S+(\/staff\/invite\/([A-Za-z0-9_-]{40,}))/.exec(mail.text);
     expect(link, mail.text).not.toBeNull();
     const [, path, token] = link!;
     expect(member.invitationTokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(member.invitationTokenHash).toBe(sha256(token)); // stored hashed only
 
-    const created = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'staff.created', actorId: adminId, data: { path: ['staffId'], equals: member.id } } });
+    const created = await prisma().auditEvent.findFirstOrThrow({
+      where: { action: 'staff.created', actorId: adminId, data: { path: ['staffId'], equals: member.id } },
+    });
     expect(created.actorType).toBe('staff');
     expect(created.data).toMatchObject({ email, roles: ['AGENT'] });
 
@@ -189,7 +225,9 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(set.headers.get('location')).toBe('/staff/login?password=set');
     // The sign-in page confirms it, as a status message.
     const confirmed = await invitee.get(set.headers.get('location')!);
-    expect(await confirmed.text()).toMatch(/role="status"><p>Your password is set\. Sign in with it now; next you set up an authenticator app\.<\/p>/);
+    expect(await confirmed.text()).toMatch(
+      /role="status"><p>Your password is set\. Sign in with it now; next you set up an authenticator app\.<\/p>/,
+    );
     expect(pageText(await (await invitee.get('/staff/login')).text())).not.toContain('Your password is set');
     const after = await prisma().staff.findUniqueOrThrow({ where: { id: member.id } });
     expect(after.passwordHash).toBeTruthy();
@@ -197,7 +235,10 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(after.invitationExpiresAt).toBeNull();
 
     // The link works once.
-    for (const again of [await client().get(path), await client().post(path, { password: 'other-Passw0rd-9', confirm: 'other-Passw0rd-9' })]) {
+    for (const again of [
+      await client().get(path),
+      await client().post(path, { password: 'other-Passw0rd-9', confirm: 'other-Passw0rd-9' }),
+    ]) {
       expect(again.status).toBe(404);
       expect(pageText(await again.text())).toContain(INVITATION_INVALID);
     }
@@ -220,23 +261,37 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(ok.status).toBe(302);
     expect((await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).totpEnrolledAt).toBeInstanceOf(Date);
     expect(await prisma().auditEvent.count({ where: { action: 'staff.totp_enrolled', actorId: member.id } })).toBe(1);
-    expect(await prisma().auditEvent.count({ where: { action: 'staff.invitation_accepted', actorId: member.id } })).toBe(1);
+    expect(
+      await prisma().auditEvent.count({ where: { action: 'staff.invitation_accepted', actorId: member.id } }),
+    ).toBe(1);
     // Signed in as a senior agent: the admin pages stay closed.
     expect((await newcomer.get('/staff/admin/staff')).status).toBe(403);
   });
 
   it('without JavaScript, the add form comes back filled in when refused and empty after a success, with a status message', async () => {
     const email = unique('nojs');
-    const inputValue = (html: string, name: string) => new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0].match(/value="([^"]*)"/)?.[1];
-    const refused = await admin.post('/staff/admin/staff', { intent: 'create', email, name: '', roles: 'SENIOR_AGENT' });
+    const inputValue = (html: string, name: string) =>
+      new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0].match(/value="([^"]*)"/)?.[1];
+    const refused = await admin.post('/staff/admin/staff', {
+      intent: 'create',
+      email,
+      name: '',
+      roles: 'SENIOR_AGENT',
+    });
     expect(refused.status).toBe(400);
     const refusedHtml = await refused.text();
     expect(inputValue(refusedHtml, 'email')).toBe(email);
-    const box = (html: string, role: string) => new RegExp(`<input[^>]*value="${role}"[^>]*>`).exec(html.slice(html.indexOf('id="add-member"')))?.[0] ?? '';
+    const box = (html: string, role: string) =>
+      new RegExp(`<input[^>]*value="${role}"[^>]*>`).exec(html.slice(html.indexOf('id="add-member"')))?.[0] ?? '';
     expect(box(refusedHtml, 'SENIOR_AGENT')).toContain('checked');
     expect(box(refusedHtml, 'AGENT')).not.toContain('checked');
     expect(pageText(refusedHtml)).toContain('Enter the name.');
-    const added = await admin.post('/staff/admin/staff', { intent: 'create', email, name: 'No Script', roles: 'AGENT' });
+    const added = await admin.post('/staff/admin/staff', {
+      intent: 'create',
+      email,
+      name: 'No Script',
+      roles: 'AGENT',
+    });
     expect(added.status).toBe(200);
     const addedHtml = await added.text();
     expect(addedHtml).toMatch(/role="status"><p>No Script was added\./);
@@ -248,8 +303,12 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
 
   it('refuses an expired invitation, a duplicate email and a member without roles, with clear messages', async () => {
     const email = unique('late');
-    expect((await admin.post('/staff/admin/staff', { intent: 'create', email, name: 'Late Comer', roles: 'AGENT' })).status).toBe(200);
-    const mail = await prisma().outboxMessage.findFirstOrThrow({ where: { recipient: email, template: 'staff-invitation' } });
+    expect(
+      (await admin.post('/staff/admin/staff', { intent: 'create', email, name: 'Late Comer', roles: 'AGENT' })).status,
+    ).toBe(200);
+    const mail = await prisma().outboxMessage.findFirstOrThrow({
+      where: { recipient: email, template: 'staff-invitation' },
+    });
     const path = /\/staff\/invite\/[A-Za-z0-9_-]+/.exec(mail.text)![0];
     await prisma().staff.update({ where: { email }, data: { invitationExpiresAt: new Date(Date.now() - 1000) } });
     const expired = await client().get(path);
@@ -262,15 +321,25 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     // A new invitation replaces the old link.
     const member = await prisma().staff.findUniqueOrThrow({ where: { email } });
     expect((await admin.post('/staff/admin/staff', { intent: 'reinvite', staffId: member.id })).status).toBe(200);
-    const mails = await prisma().outboxMessage.findMany({ where: { recipient: email, template: 'staff-invitation' }, orderBy: { createdAt: 'asc' } });
+    const mails = await prisma().outboxMessage.findMany({
+      where: { recipient: email, template: 'staff-invitation' },
+      orderBy: { createdAt: 'asc' },
+    });
     expect(mails).toHaveLength(2);
     const fresh = /\/staff\/invite\/[A-Za-z0-9_-]+/.exec(mails[1].text)![0];
     expect(fresh).not.toBe(path);
     expect((await client().get(fresh)).status).toBe(200);
     expect((await client().get(path)).status).toBe(404);
-    expect(await prisma().auditEvent.count({ where: { action: 'staff.invitation_resent', actorId: adminId } })).toBeGreaterThanOrEqual(1);
+    expect(
+      await prisma().auditEvent.count({ where: { action: 'staff.invitation_resent', actorId: adminId } }),
+    ).toBeGreaterThanOrEqual(1);
 
-    const duplicate = await admin.post('/staff/admin/staff', { intent: 'create', email: `  ${DEMO_STAFF.agent.toUpperCase()} `, name: 'Someone Else', roles: 'ADMIN' });
+    const duplicate = await admin.post('/staff/admin/staff', {
+      intent: 'create',
+      email: `  ${DEMO_STAFF.agent.toUpperCase()} `,
+      name: 'Someone Else',
+      roles: 'ADMIN',
+    });
     expect(duplicate.status).toBe(409);
     const dupHtml = await duplicate.text();
     expect(pageText(dupHtml)).toContain(DUPLICATE_EMAIL);
@@ -278,10 +347,19 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(await prisma().staff.count({ where: { email: DEMO_STAFF.agent } })).toBe(1);
     expect((await prisma().staff.findUniqueOrThrow({ where: { email: DEMO_STAFF.agent } })).roles).toEqual(['AGENT']);
 
-    const noRoles = await admin.post('/staff/admin/staff', { intent: 'create', email: unique('nobody'), name: 'No Roles' });
+    const noRoles = await admin.post('/staff/admin/staff', {
+      intent: 'create',
+      email: unique('nobody'),
+      name: 'No Roles',
+    });
     expect(noRoles.status).toBe(400);
     expect(pageText(await noRoles.text())).toContain('Choose at least one role.');
-    const badEmail = await admin.post('/staff/admin/staff', { intent: 'create', email: 'not-an-email', name: 'Bad', roles: 'AGENT' });
+    const badEmail = await admin.post('/staff/admin/staff', {
+      intent: 'create',
+      email: 'not-an-email',
+      name: 'Bad',
+      roles: 'AGENT',
+    });
     expect(badEmail.status).toBe(400);
     expect(pageText(await badEmail.text())).toContain('Enter a valid email address');
   });
@@ -289,9 +367,17 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
   /** A member invited by the admin (over HTTP), with the path of the invitation link. */
   async function invited(prefix: string) {
     const email = unique(prefix);
-    expect((await admin.post('/staff/admin/staff', { intent: 'create', email, name: `Invitee ${counter}`, roles: 'AGENT' })).status).toBe(200);
-    const mail = await prisma().outboxMessage.findFirstOrThrow({ where: { recipient: email, template: 'staff-invitation' } });
-    return { member: await prisma().staff.findUniqueOrThrow({ where: { email } }), path: /\/staff\/invite\/[A-Za-z0-9_-]+/.exec(mail.text)![0] };
+    expect(
+      (await admin.post('/staff/admin/staff', { intent: 'create', email, name: `Invitee ${counter}`, roles: 'AGENT' }))
+        .status,
+    ).toBe(200);
+    const mail = await prisma().outboxMessage.findFirstOrThrow({
+      where: { recipient: email, template: 'staff-invitation' },
+    });
+    return {
+      member: await prisma().staff.findUniqueOrThrow({ where: { email } }),
+      path: /\/staff\/invite\/[A-Za-z0-9_-]+/.exec(mail.text)![0],
+    };
   }
 
   it('re-invites nobody who has set a password, even when the acceptance lands between its read and its write', async () => {
@@ -301,7 +387,9 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const refused = await admin.post('/staff/admin/staff', { intent: 'reinvite', staffId: member.id });
     expect(refused.status).toBe(409);
     expect(pageText(await refused.text())).toContain(passwordAlreadySet(member.name));
-    expect(await prisma().outboxMessage.count({ where: { recipient: member.email, template: 'staff-invitation' } })).toBe(1);
+    expect(
+      await prisma().outboxMessage.count({ where: { recipient: member.email, template: 'staff-invitation' } }),
+    ).toBe(1);
     expect(await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).toEqual(accepted);
 
     // The race itself needs a second connection (PostgreSQL): the acceptance holds the member's row
@@ -313,20 +401,31 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     let holding!: () => void;
     const held = new Promise<void>((resolve) => (holding = resolve));
     const passwordHash = await hashPassword('race-Passw0rd-1');
-    const acceptance = prisma().$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT "id" FROM "Staff" WHERE "id" = ${racer.member.id}::uuid FOR UPDATE`;
-      holding();
-      await gate;
-      await tx.staff.update({ where: { id: racer.member.id }, data: { passwordHash, invitationTokenHash: null, invitationExpiresAt: null } });
-    }, { timeout: 15_000 });
+    const acceptance = prisma().$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT "id" FROM "Staff" WHERE "id" = ${racer.member.id}::uuid FOR UPDATE`;
+        holding();
+        await gate;
+        await tx.staff.update({
+          where: { id: racer.member.id },
+          data: { passwordHash, invitationTokenHash: null, invitationExpiresAt: null },
+        });
+      },
+      { timeout: 15_000 },
+    );
     await held;
-    const reinvite = reinviteStaffMember(portal.services, { id: adminId, name: 'Admin' }, racer.member.id, { ip: '192.0.2.1', userAgent: 'vitest' }).then(
+    const reinvite = reinviteStaffMember(portal.services, { id: adminId, name: 'Admin' }, racer.member.id, {
+      ip: '192.0.2.1',
+      userAgent: 'vitest',
+    }).then(
       () => null,
       (err: unknown) => err,
     );
     // Wait until the re-invite has read the row and waits for its lock.
     for (let i = 0; ; i++) {
-      const [{ waiting }] = await prisma().$queryRaw<{ waiting: number }[]>`SELECT count(*)::int AS "waiting" FROM pg_stat_activity WHERE "datname" = current_database() AND "wait_event_type" = 'Lock'`;
+      const [{ waiting }] = await prisma().$queryRaw<
+        { waiting: number }[]
+      >`SELECT count(*)::int AS "waiting" FROM pg_stat_activity WHERE "datname" = current_database() AND "wait_event_type" = 'Lock'`;
       if (waiting > 0) break;
       if (i > 200) throw new Error('the re-invite never waited for the row');
       await new Promise((r) => setTimeout(r, 10));
@@ -340,8 +439,14 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(after.passwordHash).toBe(passwordHash);
     expect(after.invitationTokenHash).toBeNull(); // no live link
     expect(after.invitationExpiresAt).toBeNull();
-    expect(await prisma().outboxMessage.count({ where: { recipient: racer.member.email, template: 'staff-invitation' } })).toBe(1);
-    expect(await prisma().auditEvent.count({ where: { action: 'staff.invitation_resent', data: { path: ['staffId'], equals: racer.member.id } } })).toBe(0);
+    expect(
+      await prisma().outboxMessage.count({ where: { recipient: racer.member.email, template: 'staff-invitation' } }),
+    ).toBe(1);
+    expect(
+      await prisma().auditEvent.count({
+        where: { action: 'staff.invitation_resent', data: { path: ['staffId'], equals: racer.member.id } },
+      }),
+    ).toBe(0);
   });
 
   it('never lets an invitation link replace a password that is already set', async () => {
@@ -349,22 +454,34 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const { member } = await invited('relinked');
     const token = 'x'.repeat(43);
     const passwordHash = await hashPassword('first-Passw0rd-1');
-    await prisma().staff.update({ where: { id: member.id }, data: { passwordHash, invitationTokenHash: sha256(token), invitationExpiresAt: new Date(Date.now() + 3600_000) } });
+    await prisma().staff.update({
+      where: { id: member.id },
+      data: { passwordHash, invitationTokenHash: sha256(token), invitationExpiresAt: new Date(Date.now() + 3600_000) },
+    });
     const page = await client().get(`/staff/invite/${token}`);
     expect(page.status).toBe(404);
     expect(pageText(await page.text())).toContain(INVITATION_INVALID);
-    const overwrite = await client().post(`/staff/invite/${token}`, { password: 'other-Passw0rd-9', confirm: 'other-Passw0rd-9' });
+    const overwrite = await client().post(`/staff/invite/${token}`, {
+      password: 'other-Passw0rd-9',
+      confirm: 'other-Passw0rd-9',
+    });
     expect(overwrite.status).toBe(404);
     expect(pageText(await overwrite.text())).toContain(INVITATION_INVALID);
     // The domain function itself, past the page's check.
-    expect(await acceptInvitation(portal.services, token, 'other-Passw0rd-9', { ip: '192.0.2.1', userAgent: 'vitest' })).toMatchObject({ ok: false, status: 404 });
+    expect(
+      await acceptInvitation(portal.services, token, 'other-Passw0rd-9', { ip: '192.0.2.1', userAgent: 'vitest' }),
+    ).toMatchObject({ ok: false, status: 404 });
     expect((await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).passwordHash).toBe(passwordHash);
-    expect(await prisma().auditEvent.count({ where: { action: 'staff.invitation_accepted', actorId: member.id } })).toBe(0);
+    expect(
+      await prisma().auditEvent.count({ where: { action: 'staff.invitation_accepted', actorId: member.id } }),
+    ).toBe(0);
   });
 
   it('never lets an admin change their own role or deactivate themselves, and says why', async () => {
     const before = await prisma().staff.findUniqueOrThrow({ where: { id: adminId } });
-    const auditBefore = await prisma().auditEvent.count({ where: { action: { in: ['staff.role_changed', 'staff.deactivated'] } } });
+    const auditBefore = await prisma().auditEvent.count({
+      where: { action: { in: ['staff.role_changed', 'staff.deactivated'] } },
+    });
     for (const fields of [
       { intent: 'roles', staffId: adminId, roles: 'AGENT' } as Record<string, string>,
       { intent: 'deactivate', staffId: adminId, confirm: 'yes' },
@@ -376,7 +493,9 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const after = await prisma().staff.findUniqueOrThrow({ where: { id: adminId } });
     expect(after.roles).toEqual(before.roles);
     expect(after.active).toBe(true);
-    expect(await prisma().auditEvent.count({ where: { action: { in: ['staff.role_changed', 'staff.deactivated'] } } })).toBe(auditBefore);
+    expect(
+      await prisma().auditEvent.count({ where: { action: { in: ['staff.role_changed', 'staff.deactivated'] } } }),
+    ).toBe(auditBefore);
     expect(await prisma().staffSession.count({ where: { staffId: adminId, revokedAt: null } })).toBeGreaterThan(0);
     // The list shows the reason on the admin's own row instead of the controls.
     const html = await (await admin.get('/staff/admin/staff')).text();
@@ -391,22 +510,54 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
 
   it("changes another member's roles with the change on record, and refuses a stale form", async () => {
     const member = await enrolledMember(['AGENT']);
-    const res = await admin.post('/staff/admin/staff', new URLSearchParams([['intent', 'roles'], ['staffId', member.id], ['expected', 'AGENT'], ['roles', 'ADMIN'], ['roles', 'SENIOR_AGENT']]));
+    const res = await admin.post(
+      '/staff/admin/staff',
+      new URLSearchParams([
+        ['intent', 'roles'],
+        ['staffId', member.id],
+        ['expected', 'AGENT'],
+        ['roles', 'ADMIN'],
+        ['roles', 'SENIOR_AGENT'],
+      ]),
+    );
     expect(res.status).toBe(200);
     // Senior agent waits for another admin's confirmation (staff-roles.test.ts); the rest is at once.
     expect((await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).roles).toEqual(['AGENT', 'ADMIN']);
-    const event = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'staff.role_changed', data: { path: ['staffId'], equals: member.id } } });
+    const event = await prisma().auditEvent.findFirstOrThrow({
+      where: { action: 'staff.role_changed', data: { path: ['staffId'], equals: member.id } },
+    });
     expect(event).toMatchObject({ actorType: 'staff', actorId: adminId });
     expect(event.data).toMatchObject({ from: ['AGENT'], to: ['AGENT', 'ADMIN'] });
 
-    const stale = await admin.post('/staff/admin/staff', { intent: 'roles', staffId: member.id, expected: 'AGENT', roles: 'AGENT' });
+    const stale = await admin.post('/staff/admin/staff', {
+      intent: 'roles',
+      staffId: member.id,
+      expected: 'AGENT',
+      roles: 'AGENT',
+    });
     expect(stale.status).toBe(409);
     expect(pageText(await stale.text())).toContain(STALE_ROLES);
-    const none = await admin.post('/staff/admin/staff', { intent: 'roles', staffId: member.id, expected: 'AGENT,ADMIN' });
+    const none = await admin.post('/staff/admin/staff', {
+      intent: 'roles',
+      staffId: member.id,
+      expected: 'AGENT,ADMIN',
+    });
     expect(none.status).toBe(400);
     expect((await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).roles).toEqual(['AGENT', 'ADMIN']);
-    expect(await prisma().auditEvent.count({ where: { action: 'staff.role_changed', data: { path: ['staffId'], equals: member.id } } })).toBe(1);
-    expect((await admin.post('/staff/admin/staff', { intent: 'roles', staffId: '00000000-0000-4000-8000-000000000000', roles: 'AGENT' })).status).toBe(404);
+    expect(
+      await prisma().auditEvent.count({
+        where: { action: 'staff.role_changed', data: { path: ['staffId'], equals: member.id } },
+      }),
+    ).toBe(1);
+    expect(
+      (
+        await admin.post('/staff/admin/staff', {
+          intent: 'roles',
+          staffId: '00000000-0000-4000-8000-000000000000',
+          roles: 'AGENT',
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('deactivates a signed-in agent: their sessions end, they cannot sign in; reactivation lets them back', async () => {
@@ -429,7 +580,9 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(after.active).toBe(false);
     expect(after.deactivatedAt).toBeInstanceOf(Date);
     expect(await prisma().staffSession.count({ where: { staffId: member.id, revokedAt: null } })).toBe(0);
-    const event = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'staff.deactivated', data: { path: ['staffId'], equals: member.id } } });
+    const event = await prisma().auditEvent.findFirstOrThrow({
+      where: { action: 'staff.deactivated', data: { path: ['staffId'], equals: member.id } },
+    });
     expect(event).toMatchObject({ actorType: 'staff', actorId: adminId });
     expect(event.data).toMatchObject({ sessionsRevoked: 2, appealsReleased: 1 });
     // Their open case went back to the queue; a decided one keeps its history.
@@ -451,16 +604,26 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(refusedText).toBe(pageText(await wrong.text()));
     expect(refused.headers.getSetCookie().some((c) => c.startsWith('ard_staff='))).toBe(false);
     // The list shows it; never deleted.
-    expect(pageText(await (await admin.get('/staff/admin/staff')).text())).toMatch(new RegExp(`${member.email.replace(/\./g, '\\.')} .*Deactivated`));
+    expect(pageText(await (await admin.get('/staff/admin/staff')).text())).toMatch(
+      new RegExp(`${member.email.replace(/\./g, '\\.')} .*Deactivated`),
+    );
 
     const again = await admin.post('/staff/admin/staff', { intent: 'deactivate', staffId: member.id, confirm: 'yes' });
     expect(pageText(await again.text())).toContain('was already deactivated');
-    expect(await prisma().auditEvent.count({ where: { action: 'staff.deactivated', data: { path: ['staffId'], equals: member.id } } })).toBe(1);
+    expect(
+      await prisma().auditEvent.count({
+        where: { action: 'staff.deactivated', data: { path: ['staffId'], equals: member.id } },
+      }),
+    ).toBe(1);
 
     const back = await admin.post('/staff/admin/staff', { intent: 'reactivate', staffId: member.id });
     expect(back.status).toBe(200);
     expect((await prisma().staff.findUniqueOrThrow({ where: { id: member.id } })).active).toBe(true);
-    expect(await prisma().auditEvent.count({ where: { action: 'staff.reactivated', actorId: adminId, data: { path: ['staffId'], equals: member.id } } })).toBe(1);
+    expect(
+      await prisma().auditEvent.count({
+        where: { action: 'staff.reactivated', actorId: adminId, data: { path: ['staffId'], equals: member.id } },
+      }),
+    ).toBe(1);
     // The old sessions stay dead; a fresh sign-in works.
     expect((await agent.get('/staff/admin/audit')).status).toBe(302);
     const fresh = await signedIn(member.email);
@@ -485,7 +648,12 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const byAdmin = await view('actor=ADMIN@support.example.com&action=staff.created');
     expect(byAdmin.status).toBe(200);
     expect(byAdmin.ids.length).toBeGreaterThan(0);
-    const expected = await prisma().auditEvent.findMany({ where: { actorId: adminId, action: 'staff.created' }, orderBy: { id: 'desc' }, take: 50, select: { id: true } });
+    const expected = await prisma().auditEvent.findMany({
+      where: { actorId: adminId, action: 'staff.created' },
+      orderBy: { id: 'desc' },
+      take: 50,
+      select: { id: true },
+    });
     expect(byAdmin.ids).toEqual(expected.map((e) => e.id));
     // actor by id, action by prefix
     const byPrefix = await view(`actor=${adminId}&action=staff.*`);
@@ -510,7 +678,10 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const accountRows = await prisma().auditEvent.findMany({ where: { id: { in: byAccount.ids } } });
     expect(accountRows.every((r) => r.accountUid === '1000000000000001' && r.action === 'login.succeeded')).toBe(true);
     // customer actor: a session id
-    const session = await prisma().session.findFirstOrThrow({ where: { accountUid: '1000000000000001' }, orderBy: { createdAt: 'desc' } });
+    const session = await prisma().session.findFirstOrThrow({
+      where: { accountUid: '1000000000000001' },
+      orderBy: { createdAt: 'desc' },
+    });
     const byCustomer = await view(`actor=${session.id}`);
     expect(byCustomer.ids.length).toBeGreaterThan(0);
     const customerRows = await prisma().auditEvent.findMany({ where: { id: { in: byCustomer.ids } } });
@@ -520,7 +691,10 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const todays = await prisma().auditEvent.findMany({
-      where: { action: 'staff.created', at: { gte: new Date(`${today}T00:00:00Z`), lt: new Date(`${tomorrow}T00:00:00Z`) } },
+      where: {
+        action: 'staff.created',
+        at: { gte: new Date(`${today}T00:00:00Z`), lt: new Date(`${tomorrow}T00:00:00Z`) },
+      },
       orderBy: { id: 'desc' },
       select: { id: true },
     });
@@ -537,7 +711,9 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
 
     // keyset pages of 50, newest first, no overlap
     for (let i = 0; i < 61; i++) {
-      await prisma().$transaction((tx) => recordAudit(tx, { actor: { type: 'system' }, action: 'test.paging', data: { i } }));
+      await prisma().$transaction((tx) =>
+        recordAudit(tx, { actor: { type: 'system' }, action: 'test.paging', data: { i } }),
+      );
     }
     const first = await view('action=test.paging');
     expect(first.ids).toHaveLength(50);
@@ -550,7 +726,10 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(new Set([...first.ids, ...second]).size).toBe(61);
 
     // Each view is on record, with its filters.
-    const viewed = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'audit.viewed', actorId: adminId }, orderBy: { id: 'desc' } });
+    const viewed = await prisma().auditEvent.findFirstOrThrow({
+      where: { action: 'audit.viewed', actorId: adminId },
+      orderBy: { id: 'desc' },
+    });
     expect(viewed.data).toMatchObject({ filters: { action: 'test.paging' }, rows: 11 });
   });
 
@@ -559,7 +738,11 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const page = async (query: string) => {
       const res = await admin.get(`/staff/admin/audit?${query}`);
       const html = await res.text();
-      return { status: res.status, text: pageText(html), ids: [...html.matchAll(/data-testid="audit-(\d+)"/g)].map((m) => BigInt(m[1])) };
+      return {
+        status: res.status,
+        text: pageText(html),
+        ids: [...html.matchAll(/data-testid="audit-(\d+)"/g)].map((m) => BigInt(m[1])),
+      };
     };
     const firstPage = await page('');
     expect(firstPage.ids[0]).toBeGreaterThanOrEqual(newest);
@@ -571,7 +754,16 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     }
     expect((await page('before=9223372036854775807')).status).toBe(200); // the largest bigint is a cursor like any other
     // Days PostgreSQL cannot store, or outside 2000-9999: the form's "Enter a date" answer.
-    for (const query of ['from=0000-01-01', 'to=0000-12-31', 'from=0001-01-01', 'to=1969-12-31', 'from=1999-12-31', 'from=2026-02-30', 'to=9999-12-31', 'from=9999-12-31']) {
+    for (const query of [
+      'from=0000-01-01',
+      'to=0000-12-31',
+      'from=0001-01-01',
+      'to=1969-12-31',
+      'from=1999-12-31',
+      'from=2026-02-30',
+      'to=9999-12-31',
+      'from=9999-12-31',
+    ]) {
       const res = await page(query);
       const csv = await admin.get(`/staff/admin/audit.csv?${query}`);
       await csv.text();
@@ -588,7 +780,13 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     }
     expect((await page('from=2000-01-01&to=2000-01-01')).status).toBe(200);
     // Control characters in the text filters (PostgreSQL refuses a NUL in text) are dropped: the page.
-    for (const query of ['actor=%00', 'action=login%00failed', 'case=AP-20260101-%00000001', 'account=%01%7f', 'actor=a%00%40b.example']) {
+    for (const query of [
+      'actor=%00',
+      'action=login%00failed',
+      'case=AP-20260101-%00000001',
+      'account=%01%7f',
+      'actor=a%00%40b.example',
+    ]) {
       const res = await page(query);
       expect(res.status, query).toBe(200);
       expect((await admin.get(`/staff/admin/audit.csv?${query}`)).status, query).toBe(200);
@@ -602,9 +800,16 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const name = 'Quinn "Q" O\'Hara, Jr.';
     const lastBefore = (await prisma().auditEvent.findFirstOrThrow({ orderBy: { id: 'desc' } })).id;
     const email = unique('quinn');
-    expect((await admin.post('/staff/admin/staff', { intent: 'create', email, name, roles: 'AGENT' })).status).toBe(200);
+    expect((await admin.post('/staff/admin/staff', { intent: 'create', email, name, roles: 'AGENT' })).status).toBe(
+      200,
+    );
     await prisma().$transaction((tx) =>
-      recordAudit(tx, { actor: { type: 'system' }, action: 'test.csv', meta: { ip: '192.0.2.7', userAgent: '=HYPERLINK("http://evil.example")' }, data: { note: 'line one\nline two' } }),
+      recordAudit(tx, {
+        actor: { type: 'system' },
+        action: 'test.csv',
+        meta: { ip: '192.0.2.7', userAgent: '=HYPERLINK("http://evil.example")' },
+        data: { note: 'line one\nline two' },
+      }),
     );
 
     const res = await admin.get('/staff/admin/audit.csv?action=staff.created');
@@ -626,7 +831,9 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     expect(row![col('actor_email')]).toBe(DEMO_STAFF.admin);
     expect(row![col('actor_id')]).toBe(adminId);
     expect(JSON.parse(row![col('data')])).toMatchObject({ name, email });
-    const dbRow = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'staff.created', data: { path: ['staffId'], equals: member.id } } });
+    const dbRow = await prisma().auditEvent.findFirstOrThrow({
+      where: { action: 'staff.created', data: { path: ['staffId'], equals: member.id } },
+    });
     expect(row![col('id')]).toBe(dbRow.id.toString());
     expect(row![col('at')]).toBe(dbRow.at.toISOString());
     expect(row![col('hash')]).toBe(dbRow.hash);
@@ -641,7 +848,13 @@ describeEachDatabase('staff administration and the audit log', (kind) => {
     const bad = await admin.get('/staff/admin/audit.csv?account=abc');
     expect(bad.status).toBe(400);
 
-    const exported = await prisma().auditEvent.findMany({ where: { action: 'audit.exported', actorId: adminId, id: { gt: lastBefore } }, orderBy: { id: 'asc' } });
-    expect(exported.map((e) => e.data)).toEqual([{ filters: { action: 'staff.created' } }, { filters: { action: 'test.csv' } }]);
+    const exported = await prisma().auditEvent.findMany({
+      where: { action: 'audit.exported', actorId: adminId, id: { gt: lastBefore } },
+      orderBy: { id: 'asc' },
+    });
+    expect(exported.map((e) => e.data)).toEqual([
+      { filters: { action: 'staff.created' } },
+      { filters: { action: 'test.csv' } },
+    ]);
   });
 });

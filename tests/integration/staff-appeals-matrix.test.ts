@@ -28,10 +28,20 @@ describeEachDatabase('back-office appeal routes: authorization matrix', (kind) =
     const { sealTotpSecret } = await import('~/staff/totp.server');
     const { DEMO_TOTP_SECRET } = await import('~/demo/seed.server');
     await prisma.staff.create({
-      data: { email: 'gone@support.example.com', name: 'Gone Agent', roles: ['AGENT'], passwordHash: await hashPassword('demo-Passw0rd!'), totpSecretEncrypted: sealTotpSecret(portal.services.config.encryptionSecret, DEMO_TOTP_SECRET), totpEnrolledAt: new Date() },
+      data: {
+        email: 'gone@support.example.com',
+        name: 'Gone Agent',
+        roles: ['AGENT'],
+        passwordHash: await hashPassword('demo-Passw0rd!'),
+        totpSecretEncrypted: sealTotpSecret(portal.services.config.encryptionSecret, DEMO_TOTP_SECRET),
+        totpEnrolledAt: new Date(),
+      },
     });
     await signInStaff(clients.deactivated, prisma, 'gone@support.example.com');
-    await prisma.staff.update({ where: { email: 'gone@support.example.com' }, data: { active: false, deactivatedAt: new Date() } });
+    await prisma.staff.update({
+      where: { email: 'gone@support.example.com' },
+      data: { active: false, deactivatedAt: new Date() },
+    });
     await clients.customer.signIn('alice@example.com');
   });
   afterAll(async () => {
@@ -39,7 +49,14 @@ describeEachDatabase('back-office appeal routes: authorization matrix', (kind) =
   });
 
   const toLogin = (res: Response) => res.status === 302 && /^\/staff\/login/.test(res.headers.get('location') ?? '');
-  const expected: Record<Who, 'ok' | 403 | 'login'> = { agent: 'ok', senior: 'ok', admin: 403, deactivated: 'login', customer: 'login', anonymous: 'login' };
+  const expected: Record<Who, 'ok' | 403 | 'login'> = {
+    agent: 'ok',
+    senior: 'ok',
+    admin: 403,
+    deactivated: 'login',
+    customer: 'login',
+    anonymous: 'login',
+  };
 
   for (const who of WHO) {
     it(`${who}: queue, case page, evidence and a case action`, async () => {
@@ -48,7 +65,10 @@ describeEachDatabase('back-office appeal routes: authorization matrix', (kind) =
         ['GET /staff/appeals', () => c.get('/staff/appeals')],
         ['GET /staff/appeals/:id', () => c.get(`/staff/appeals/${appealId}`)],
         ['GET /staff/evidence/:id', () => c.get(`/staff/evidence/${fileId}`)],
-        ['POST /staff/appeals/:id note', () => c.post(`/staff/appeals/${appealId}`, { intent: 'note', body: `note by ${who}` })],
+        [
+          'POST /staff/appeals/:id note',
+          () => c.post(`/staff/appeals/${appealId}`, { intent: 'note', body: `note by ${who}` }),
+        ],
       ];
       for (const [label, call] of routes) {
         const res = await call();

@@ -40,7 +40,8 @@ describeEachDatabase('staff: email domains and the senior agent role', (kind) =>
     await staffSignIn(c, address, { prisma: p.db.prisma });
     return c;
   }
-  const row = (html: string, address: string) => new RegExp(`data-testid="staff-${address}"[\\s\\S]*?</tr>`).exec(html)![0];
+  const row = (html: string, address: string) =>
+    new RegExp(`data-testid="staff-${address}"[\\s\\S]*?</tr>`).exec(html)![0];
 
   beforeAll(async () => {
     portal = await startTestPortal(kind);
@@ -57,23 +58,36 @@ describeEachDatabase('staff: email domains and the senior agent role', (kind) =>
   });
 
   it('adds staff only with an email at the staff domains, and says which, at the email field', async () => {
-    for (const outside of ['mallory@gmail.com', 'mallory@evil.support.example.com', 'mallory@support.example.com.evil.example']) {
+    for (const outside of [
+      'mallory@gmail.com',
+      'mallory@evil.support.example.com',
+      'mallory@support.example.com.evil.example',
+    ]) {
       const res = await first.post(STAFF_PAGE, { intent: 'create', email: outside, name: 'Mallory', roles: 'AGENT' });
       expect(res.status, outside).toBe(400);
       const html = await res.text();
       expect(pageText(html), outside).toContain(staffDomainOnly(['support.example.com']));
       // Tied to the field, for screen readers.
-      expect(html).toMatch(/aria-describedby="[^"]*error[^"]*"[^>]*name="email"|name="email"[^>]*aria-describedby="[^"]*error/);
+      expect(html).toMatch(
+        /aria-describedby="[^"]*error[^"]*"[^>]*name="email"|name="email"[^>]*aria-describedby="[^"]*error/,
+      );
       expect(await prisma().staff.count({ where: { email: outside } })).toBe(0);
     }
     const inside = email('Inside').toUpperCase();
-    expect((await first.post(STAFF_PAGE, { intent: 'create', email: inside, name: 'Inside', roles: 'AGENT' })).status).toBe(200);
+    expect(
+      (await first.post(STAFF_PAGE, { intent: 'create', email: inside, name: 'Inside', roles: 'AGENT' })).status,
+    ).toBe(200);
     expect(await prisma().staff.count({ where: { email: inside.toLowerCase() } })).toBe(1);
   });
 
   it('adds nobody where no staff domain is configured, and says what to set', async () => {
     const admin = await signedIn(closed, DEMO_STAFF.admin);
-    const res = await admin.post(STAFF_PAGE, { intent: 'create', email: `nobody-${kind}@support.example.com`, name: 'Nobody', roles: 'AGENT' });
+    const res = await admin.post(STAFF_PAGE, {
+      intent: 'create',
+      email: `nobody-${kind}@support.example.com`,
+      name: 'Nobody',
+      roles: 'AGENT',
+    });
     expect(res.status).toBe(400);
     expect(pageText(await res.text())).toContain(NO_STAFF_DOMAINS);
   });
@@ -82,7 +96,12 @@ describeEachDatabase('staff: email domains and the senior agent role', (kind) =>
     const a = email('would-be-senior-a');
     const b = email('would-be-senior-b');
     for (const address of [a, b]) {
-      const res = await first.post(STAFF_PAGE, { intent: 'create', email: address, name: `Senior ${address}`, roles: 'SENIOR_AGENT' });
+      const res = await first.post(STAFF_PAGE, {
+        intent: 'create',
+        email: address,
+        name: `Senior ${address}`,
+        roles: 'SENIOR_AGENT',
+      });
       expect(res.status).toBe(200);
       expect(pageText(await res.text())).toContain('Senior agent takes effect once another administrator confirms it');
     }
@@ -110,7 +129,10 @@ describeEachDatabase('staff: email domains and the senior agent role', (kind) =>
     const after = await prisma().staff.findUniqueOrThrow({ where: { id: member.id } });
     expect(after.roles).toEqual(['AGENT', 'SENIOR_AGENT']);
     expect(after.seniorRequestedById).toBeNull();
-    const events = await prisma().auditEvent.findMany({ where: { action: { startsWith: 'staff.senior_' }, data: { path: ['staffId'], equals: member.id } }, orderBy: { id: 'asc' } });
+    const events = await prisma().auditEvent.findMany({
+      where: { action: { startsWith: 'staff.senior_' }, data: { path: ['staffId'], equals: member.id } },
+      orderBy: { id: 'asc' },
+    });
     expect(events.map((e) => e.action)).toEqual(['staff.senior_requested', 'staff.senior_confirmed']);
     expect(events[1].data).toMatchObject({ requestedBy: firstId, to: ['AGENT', 'SENIOR_AGENT'] });
     // Answered once: a second confirmation finds no request.
@@ -121,7 +143,12 @@ describeEachDatabase('staff: email domains and the senior agent role', (kind) =>
 
   it('a role change to senior agent waits the same way; a second admin may decline it, and removal is at once', async () => {
     const agent = await enrolled(portal, email('agent'), ['AGENT']);
-    const asked = await first.post(STAFF_PAGE, { intent: 'roles', staffId: agent.id, expected: 'AGENT', roles: 'SENIOR_AGENT' });
+    const asked = await first.post(STAFF_PAGE, {
+      intent: 'roles',
+      staffId: agent.id,
+      expected: 'AGENT',
+      roles: 'SENIOR_AGENT',
+    });
     expect(asked.status).toBe(200);
     expect(pageText(await asked.text())).toContain('Senior agent takes effect once another administrator confirms it');
     expect((await prisma().staff.findUniqueOrThrow({ where: { id: agent.id } })).roles).toEqual(['AGENT']);
@@ -130,11 +157,24 @@ describeEachDatabase('staff: email domains and the senior agent role', (kind) =>
     const declined = await prisma().staff.findUniqueOrThrow({ where: { id: agent.id } });
     expect(declined.roles).toEqual(['AGENT']);
     expect(declined.seniorRequestedById).toBeNull();
-    expect(await prisma().auditEvent.count({ where: { action: 'staff.senior_declined', data: { path: ['staffId'], equals: agent.id } } })).toBe(1);
+    expect(
+      await prisma().auditEvent.count({
+        where: { action: 'staff.senior_declined', data: { path: ['staffId'], equals: agent.id } },
+      }),
+    ).toBe(1);
 
     // Taking the role away needs nobody else.
     const senior = await enrolled(portal, email('senior'), ['AGENT', 'SENIOR_AGENT']);
-    expect((await first.post(STAFF_PAGE, { intent: 'roles', staffId: senior.id, expected: 'AGENT,SENIOR_AGENT', roles: 'AGENT' })).status).toBe(200);
+    expect(
+      (
+        await first.post(STAFF_PAGE, {
+          intent: 'roles',
+          staffId: senior.id,
+          expected: 'AGENT,SENIOR_AGENT',
+          roles: 'AGENT',
+        })
+      ).status,
+    ).toBe(200);
     expect((await prisma().staff.findUniqueOrThrow({ where: { id: senior.id } })).roles).toEqual(['AGENT']);
   });
 });

@@ -20,11 +20,15 @@ describeEachDatabase('staff sign-in: second step', (kind) => {
   async function pendingSession(email: string): Promise<string> {
     const res = await new HttpClient(portal().url).post('/staff/login', { email, password: DEMO_PASSWORD });
     expect(res.status).toBe(302);
-    const session = await portal().db.prisma.staffSession.findFirstOrThrow({ where: { staff: { email }, mfaPassed: false }, orderBy: { createdAt: 'desc' } });
+    const session = await portal().db.prisma.staffSession.findFirstOrThrow({
+      where: { staff: { email }, mfaPassed: false },
+      orderBy: { createdAt: 'desc' },
+    });
     return session.id;
   }
   const context = () => ({ services: portal().services }) as AppLoadContext;
-  const forgetLastStep = (email: string) => portal().db.prisma.staff.update({ where: { email }, data: { totpLastStep: null } });
+  const forgetLastStep = (email: string) =>
+    portal().db.prisma.staff.update({ where: { email }, data: { totpLastStep: null } });
 
   it('issues a new session token when TOTP completes: the password step’s cookie never opens the back office', async () => {
     const agent = new HttpClient(portal().url);
@@ -47,21 +51,51 @@ describeEachDatabase('staff sign-in: second step', (kind) => {
     const step = Math.floor(Date.now() / STEP_MS);
     const code = totpNow(DEMO_TOTP_SECRET, step * STEP_MS);
     // Used at :29 of its own window…
-    expect(await completeStaffSignIn(context(), await pendingSession(DEMO_STAFF.senior), code, META, step * STEP_MS + 29_000)).toMatchObject({ ok: true });
+    expect(
+      await completeStaffSignIn(
+        context(),
+        await pendingSession(DEMO_STAFF.senior),
+        code,
+        META,
+        step * STEP_MS + 29_000,
+      ),
+    ).toMatchObject({ ok: true });
     // …and again at :01 of the next one, where it is still within the allowed drift.
-    const replay = await completeStaffSignIn(context(), await pendingSession(DEMO_STAFF.senior), code, META, (step + 1) * STEP_MS + 1_000);
-    expect(replay).toMatchObject({ ok: false, status: 401, message: 'This code was already used. Wait for the next one.' });
+    const replay = await completeStaffSignIn(
+      context(),
+      await pendingSession(DEMO_STAFF.senior),
+      code,
+      META,
+      (step + 1) * STEP_MS + 1_000,
+    );
+    expect(replay).toMatchObject({
+      ok: false,
+      status: 401,
+      message: 'This code was already used. Wait for the next one.',
+    });
   });
 
   it("accepts the next window's code right after this window's code was used (an authenticator a little ahead)", async () => {
     await forgetLastStep(DEMO_STAFF.admin);
     const step = Math.floor(Date.now() / STEP_MS);
     const now = step * STEP_MS + 25_000;
-    expect(await completeStaffSignIn(context(), await pendingSession(DEMO_STAFF.admin), totpNow(DEMO_TOTP_SECRET, now), META, now)).toMatchObject({ ok: true });
+    expect(
+      await completeStaffSignIn(
+        context(),
+        await pendingSession(DEMO_STAFF.admin),
+        totpNow(DEMO_TOTP_SECRET, now),
+        META,
+        now,
+      ),
+    ).toMatchObject({ ok: true });
     const ahead = totpNow(DEMO_TOTP_SECRET, (step + 1) * STEP_MS);
-    expect(await completeStaffSignIn(context(), await pendingSession(DEMO_STAFF.admin), ahead, META, now + 1_000)).toMatchObject({ ok: true });
+    expect(
+      await completeStaffSignIn(context(), await pendingSession(DEMO_STAFF.admin), ahead, META, now + 1_000),
+    ).toMatchObject({ ok: true });
     // Both steps are on record as used: the later one is the last accepted.
-    expect((await portal().db.prisma.staff.findUniqueOrThrow({ where: { email: DEMO_STAFF.admin } })).totpLastStep).toBe(step + 1);
+    expect(
+      (await portal().db.prisma.staff.findUniqueOrThrow({ where: { email: DEMO_STAFF.admin } })).totpLastStep,
+    ).toBe(step + 1);
   });
 
   it('still signs in over HTTP with the current code', async () => {

@@ -13,7 +13,13 @@ describe('the address a portal listens on', () => {
     const build = await loadBuild();
     const db = await openTestDatabase('pglite');
     const config = build.entry.module.readConfig({ PORTAL_MODE: 'demo', ...env }, { port: 0 });
-    const portal = await build.entry.module.startPortal({ build, config, services: { db, dispatch: false }, log: () => {}, jobs: false });
+    const portal = await build.entry.module.startPortal({
+      build,
+      config,
+      services: { db, dispatch: false },
+      log: () => {},
+      jobs: false,
+    });
     try {
       expect((portal.server.address() as AddressInfo).address).toBe(address);
     } finally {

@@ -43,7 +43,12 @@ describeEachDatabase('slow uploads', (kind) => {
       method: 'POST',
       localAddress: from,
       agent: false,
-      headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': Buffer.byteLength(body), Origin: url.origin, Cookie: cookie },
+      headers: {
+        'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`,
+        'Content-Length': Buffer.byteLength(body),
+        Origin: url.origin,
+        Cookie: cookie,
+      },
     });
     const answered = new Promise<number>((resolve, reject) => {
       req.on('response', (res) => {
@@ -57,7 +62,15 @@ describeEachDatabase('slow uploads', (kind) => {
     answered.catch(() => {});
     req.on('close', () => (closed = true));
     req.write(first);
-    return { answered, finish: () => req.end(rest), write: (s: string) => req.write(s), status: () => status, text: () => pageText(text), closed: () => closed, abort: () => req.destroy() };
+    return {
+      answered,
+      finish: () => req.end(rest),
+      write: (s: string) => req.write(s),
+      status: () => status,
+      text: () => pageText(text),
+      closed: () => closed,
+      abort: () => req.destroy(),
+    };
   }
   const halfFile = `${head('intent')}submit\r\n${head('idDocument', 'id.pdf')}%PDF-1.4 half`;
   const restOfFile = ` of a file\r\n--${BOUNDARY}--\r\n`;
@@ -110,7 +123,11 @@ describeEachDatabase('slow uploads', (kind) => {
   it('drops a body that trickles, and headers that never end, within seconds; the portal() still serves pages', async () => {
     const trickler = upload('127.0.0.6', await provedFlow(), halfFile, restOfFile);
     const drip = setInterval(() => trickler.write('x'), 1000);
-    const slowloris = net.connect({ host: '127.0.0.1', port: Number(new URL(portal().url).port), localAddress: '127.0.0.7' });
+    const slowloris = net.connect({
+      host: '127.0.0.1',
+      port: Number(new URL(portal().url).port),
+      localAddress: '127.0.0.7',
+    });
     let headersDropped = 0;
     slowloris.on('close', () => (headersDropped = Date.now()));
     slowloris.on('error', () => {});
@@ -118,7 +135,12 @@ describeEachDatabase('slow uploads', (kind) => {
     const dripHeaders = setInterval(() => slowloris.write('X-Slow: 1\r\n'), 1000);
     const started = Date.now();
     try {
-      for (let waited = 0; !(trickler.closed() && headersDropped) && waited < BODY_GRACE_MS + HEADERS_TIMEOUT_MS + 5000; waited += 200) await sleep(200);
+      for (
+        let waited = 0;
+        !(trickler.closed() && headersDropped) && waited < BODY_GRACE_MS + HEADERS_TIMEOUT_MS + 5000;
+        waited += 200
+      )
+        await sleep(200);
       expect(trickler.closed()).toBe(true);
       expect(trickler.status()).toBeNull();
       expect(Date.now() - started).toBeLessThan(BODY_GRACE_MS + 5000);
@@ -145,11 +167,17 @@ describeEachDatabase('slow uploads', (kind) => {
     const client = new HttpClient(portal().url);
     const newEmail = `named.${mailbox++}@upload.example`;
     await postAppealEmailProof(client, portal().db.prisma, newEmail);
-    const res = await client.post('/appeals/new', appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), name, 'image/png') }));
+    const res = await client.post(
+      '/appeals/new',
+      appealForm(BASE_DETAILS, { idDocument: file(pngBytes(), name, 'image/png') }),
+    );
     const html = await res.text();
     expect(res.status, pageText(html).slice(0, 300)).toBe(200);
     const caseNumber = /AP-\d{8}-\d{6}/.exec(html)![0];
-    const appeal = await portal().db.prisma.appeal.findUniqueOrThrow({ where: { caseNumber }, include: { evidence: true } });
+    const appeal = await portal().db.prisma.appeal.findUniqueOrThrow({
+      where: { caseNumber },
+      include: { evidence: true },
+    });
     expect(appeal.evidence.map((e) => e.originalName)).toEqual([name]);
   });
 });

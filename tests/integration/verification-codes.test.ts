@@ -2,7 +2,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, openTestDatabase } from '../support/db';
 import type { Database } from '~/db/connect.server';
 import { seedDemoData } from '~/demo/seed.server';
-import { CODE_RULES, checkCode, hashCode, issueCode, type CheckInput, type IssueInput } from '~/verification/codes.server';
+import {
+  CODE_RULES,
+  checkCode,
+  hashCode,
+  issueCode,
+  type CheckInput,
+  type IssueInput,
+} from '~/verification/codes.server';
 import type { VerificationPurpose } from '~/generated/prisma/client';
 
 const PEPPER = 'test-pepper-for-codes';
@@ -59,7 +66,13 @@ describeEachDatabase('verification codes', (kind) => {
       checkCode(
         tx,
         PEPPER,
-        { purpose: 'CHANGE_EMAIL_NEW', requesterKey: 'session:one', actor: { type: 'customer', id: 'one' }, meta: META, ...input },
+        {
+          purpose: 'CHANGE_EMAIL_NEW',
+          requesterKey: 'session:one',
+          actor: { type: 'customer', id: 'one' },
+          meta: META,
+          ...input,
+        },
         CODE_RULES,
         now,
       ),
@@ -97,7 +110,9 @@ describeEachDatabase('verification codes', (kind) => {
     const { uid, email } = await freshAccount();
     const result = await issue({ target: email, accountUid: uid });
     const code = result.code!;
-    const row = await db.prisma.verification.findUniqueOrThrow({ where: { id: result.ok ? result.verificationId! : '' } });
+    const row = await db.prisma.verification.findUniqueOrThrow({
+      where: { id: result.ok ? result.verificationId! : '' },
+    });
     expect(row.codeHash).not.toBe(code);
     expect(row.codeHash).not.toContain(code);
     expect(row.codeHash).toBe(hashCode(PEPPER, row.id, code));
@@ -142,10 +157,18 @@ describeEachDatabase('verification codes', (kind) => {
   it('expires after 10 minutes', async () => {
     const { uid, email } = await freshAccount();
     const first = await issue({ target: email, accountUid: uid }, T0);
-    expect(await check({ target: email, accountUid: uid, code: first.code! }, at(10 * MIN))).toEqual({ ok: false, reason: 'expired' });
-    expect(await check({ target: email, accountUid: uid, code: first.code! }, at(10 * MIN + 1))).toEqual({ ok: false, reason: 'expired' });
+    expect(await check({ target: email, accountUid: uid, code: first.code! }, at(10 * MIN))).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+    expect(await check({ target: email, accountUid: uid, code: first.code! }, at(10 * MIN + 1))).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
     const second = await issue({ target: email, accountUid: uid }, at(11 * MIN));
-    expect(await check({ target: email, accountUid: uid, code: second.code! }, at(11 * MIN + 10 * MIN - SEC))).toMatchObject({ ok: true });
+    expect(
+      await check({ target: email, accountUid: uid, code: second.code! }, at(11 * MIN + 10 * MIN - SEC)),
+    ).toMatchObject({ ok: true });
   });
 
   it('dies after 5 wrong entries: then even the right code fails', async () => {
@@ -153,7 +176,11 @@ describeEachDatabase('verification codes', (kind) => {
     const { code } = await issue({ target: email, accountUid: uid });
     const wrong = wrongFor(code!);
     for (const left of [4, 3, 2, 1]) {
-      expect(await check({ target: email, accountUid: uid, code: wrong })).toEqual({ ok: false, reason: 'wrong', attemptsLeft: left });
+      expect(await check({ target: email, accountUid: uid, code: wrong })).toEqual({
+        ok: false,
+        reason: 'wrong',
+        attemptsLeft: left,
+      });
     }
     expect(await check({ target: email, accountUid: uid, code: wrong })).toEqual({ ok: false, reason: 'locked' });
     const right = await check({ target: email, accountUid: uid, code: code! });
@@ -179,7 +206,22 @@ describeEachDatabase('verification codes', (kind) => {
     const results = await Promise.all(
       Array.from({ length: 12 }, () =>
         db.prisma.$transaction(
-          (tx) => checkCode(tx, PEPPER, { purpose: 'CHANGE_EMAIL_NEW', requesterKey: 'session:one', actor: { type: 'customer', id: 'one' }, meta: META, target: email, accountUid: uid, code: wrong }, CODE_RULES, at(SEC)),
+          (tx) =>
+            checkCode(
+              tx,
+              PEPPER,
+              {
+                purpose: 'CHANGE_EMAIL_NEW',
+                requesterKey: 'session:one',
+                actor: { type: 'customer', id: 'one' },
+                meta: META,
+                target: email,
+                accountUid: uid,
+                code: wrong,
+              },
+              CODE_RULES,
+              at(SEC),
+            ),
           { maxWait: 20_000, timeout: 20_000 },
         ),
       ),
@@ -197,8 +239,16 @@ describeEachDatabase('verification codes', (kind) => {
   it('lets a new code be sent only 60 s after the last one', async () => {
     const { uid, email } = await freshAccount();
     expect((await issue({ target: email, accountUid: uid }, T0)).ok).toBe(true);
-    expect(await issue({ target: email, accountUid: uid }, at(1 * SEC))).toMatchObject({ ok: false, reason: 'cooldown', retryAfterSec: 59 });
-    expect(await issue({ target: email, accountUid: uid }, at(59 * SEC + 500))).toMatchObject({ ok: false, reason: 'cooldown', retryAfterSec: 1 });
+    expect(await issue({ target: email, accountUid: uid }, at(1 * SEC))).toMatchObject({
+      ok: false,
+      reason: 'cooldown',
+      retryAfterSec: 59,
+    });
+    expect(await issue({ target: email, accountUid: uid }, at(59 * SEC + 500))).toMatchObject({
+      ok: false,
+      reason: 'cooldown',
+      retryAfterSec: 1,
+    });
     expect((await issue({ target: email, accountUid: uid }, at(60 * SEC))).ok).toBe(true);
     expect(await db.prisma.verification.count({ where: { target: email } })).toBe(2);
     expect(await db.prisma.outboxMessage.count({ where: { recipient: email } })).toBe(2);
@@ -210,13 +260,29 @@ describeEachDatabase('verification codes', (kind) => {
     const byMail = await issue({ target: email, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, T0);
     expect(byMail.ok).toBe(true);
     // Switching from the email to the phone does not skip the 60 s.
-    expect(await issue({ target: phone, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, at(5 * SEC))).toMatchObject({ ok: false, reason: 'cooldown', retryAfterSec: 55 });
+    expect(
+      await issue({ target: phone, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, at(5 * SEC)),
+    ).toMatchObject({ ok: false, reason: 'cooldown', retryAfterSec: 55 });
     const bySms = await issue({ target: phone, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, at(61 * SEC));
     expect(bySms.ok).toBe(true);
-    const first = await db.prisma.verification.findUniqueOrThrow({ where: { id: byMail.ok ? byMail.verificationId! : '' } });
+    const first = await db.prisma.verification.findUniqueOrThrow({
+      where: { id: byMail.ok ? byMail.verificationId! : '' },
+    });
     expect(first.invalidatedAt).not.toBeNull();
-    expect((await check({ target: email, accountUid: uid, code: byMail.code!, purpose: 'CHANGE_EMAIL_IDENTITY' }, at(62 * SEC))).ok).toBe(false);
-    expect(await check({ target: phone, accountUid: uid, code: bySms.code!, purpose: 'CHANGE_EMAIL_IDENTITY' }, at(63 * SEC))).toMatchObject({ ok: true });
+    expect(
+      (
+        await check(
+          { target: email, accountUid: uid, code: byMail.code!, purpose: 'CHANGE_EMAIL_IDENTITY' },
+          at(62 * SEC),
+        )
+      ).ok,
+    ).toBe(false);
+    expect(
+      await check(
+        { target: phone, accountUid: uid, code: bySms.code!, purpose: 'CHANGE_EMAIL_IDENTITY' },
+        at(63 * SEC),
+      ),
+    ).toMatchObject({ ok: true });
   });
 
   it('replaces the previous code with a new one', async () => {
@@ -227,16 +293,21 @@ describeEachDatabase('verification codes', (kind) => {
     if (first.code !== second.code) {
       expect((await check({ target: email, accountUid: uid, code: first.code! }, at(62 * SEC))).ok).toBe(false);
     }
-    const old = await db.prisma.verification.findUniqueOrThrow({ where: { id: first.ok ? first.verificationId! : '' } });
+    const old = await db.prisma.verification.findUniqueOrThrow({
+      where: { id: first.ok ? first.verificationId! : '' },
+    });
     expect(old.invalidatedAt).not.toBeNull();
-    expect(await check({ target: email, accountUid: uid, code: second.code! }, at(63 * SEC))).toMatchObject({ ok: true });
+    expect(await check({ target: email, accountUid: uid, code: second.code! }, at(63 * SEC))).toMatchObject({
+      ok: true,
+    });
   });
 
   it('sends at most 5 codes per destination per hour and 10 per day', async () => {
     const email = 'limit-destination@example.com';
     // Different requesters and accounts: the limit is the destination's own.
     const owners = await Promise.all(Array.from({ length: 12 }, () => freshAccount()));
-    const send = (i: number, when: Date) => issue({ target: email, accountUid: owners[i].uid, requesterKey: `session:${i}` }, when);
+    const send = (i: number, when: Date) =>
+      issue({ target: email, accountUid: owners[i].uid, requesterKey: `session:${i}` }, when);
     for (let i = 0; i < 5; i++) expect((await send(i, at(i * 2 * MIN))).ok).toBe(true);
     const sixth = await send(5, at(10 * MIN));
     expect(sixth).toMatchObject({ ok: false, reason: 'limit', window: 'hour' });
@@ -256,11 +327,19 @@ describeEachDatabase('verification codes', (kind) => {
 
   it('sends at most 5 codes per account per hour and 10 per day, whatever the destinations', async () => {
     const { uid } = await freshAccount();
-    const send = (i: number, when: Date) => issue({ target: `acct-limit-${uid}-${i}@example.com`, accountUid: uid, requesterKey: `session:${i}` }, when);
+    const send = (i: number, when: Date) =>
+      issue({ target: `acct-limit-${uid}-${i}@example.com`, accountUid: uid, requesterKey: `session:${i}` }, when);
     for (let i = 0; i < 5; i++) expect((await send(i, at(i * MIN))).ok).toBe(true);
     expect(await send(5, at(6 * MIN))).toMatchObject({ ok: false, reason: 'limit', window: 'hour', scope: 'account' });
     // A code to the account's own phone is counted for the phone, not for the account.
-    expect((await issue({ target: `+86139${uid.slice(-8)}`, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' }, at(7 * MIN))).ok).toBe(true);
+    expect(
+      (
+        await issue(
+          { target: `+86139${uid.slice(-8)}`, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY' },
+          at(7 * MIN),
+        )
+      ).ok,
+    ).toBe(true);
     for (let i = 5; i < 10; i++) expect((await send(i, at(HOUR + i * MIN))).ok).toBe(true);
     expect(await send(10, at(5 * HOUR))).toMatchObject({ ok: false, reason: 'limit', window: 'day', scope: 'account' });
     expect((await send(10, at(24 * HOUR + SEC))).ok).toBe(true);
@@ -270,22 +349,61 @@ describeEachDatabase('verification codes', (kind) => {
   it("does not let strangers' anonymous codes use up the owner's own budget for the address, and bounds the two together", async () => {
     const { uid, email } = await freshAccount();
     const anonymous = (purpose: VerificationPurpose, i: number, when: Date) =>
-      issue({ target: email, accountUid: purpose === 'PASSWORD_RESET' ? uid : null, purpose, requesterKey: `anon:stranger-${i}`, actor: { type: 'anonymous' } }, when);
+      issue(
+        {
+          target: email,
+          accountUid: purpose === 'PASSWORD_RESET' ? uid : null,
+          purpose,
+          requesterKey: `anon:stranger-${i}`,
+          actor: { type: 'anonymous' },
+        },
+        when,
+      );
     // Anyone who knows the logon email can ask for reset codes (or name it in an appeal): a day's worth from 10 browsers.
     for (let i = 0; i < 10; i++) {
-      const sent = await anonymous(i % 2 ? 'APPEAL_NEW_EMAIL' : 'PASSWORD_RESET', i, at((i < 5 ? 0 : HOUR) + i * 7 * MIN));
+      const sent = await anonymous(
+        i % 2 ? 'APPEAL_NEW_EMAIL' : 'PASSWORD_RESET',
+        i,
+        at((i < 5 ? 0 : HOUR) + i * 7 * MIN),
+      );
       expect(sent.ok, `anonymous code ${i}`).toBe(true);
     }
     const later = at(2 * HOUR + 10 * MIN);
     // The address's anonymous budget is used up for the day, whichever anonymous purpose asks…
-    expect(await anonymous('PASSWORD_RESET', 10, later)).toMatchObject({ ok: false, reason: 'limit', window: 'day', scope: 'destination' });
-    expect(await anonymous('APPEAL_NEW_EMAIL', 11, later)).toMatchObject({ ok: false, reason: 'limit', window: 'day', scope: 'destination' });
+    expect(await anonymous('PASSWORD_RESET', 10, later)).toMatchObject({
+      ok: false,
+      reason: 'limit',
+      window: 'day',
+      scope: 'destination',
+    });
+    expect(await anonymous('APPEAL_NEW_EMAIL', 11, later)).toMatchObject({
+      ok: false,
+      reason: 'limit',
+      window: 'day',
+      scope: 'destination',
+    });
     // …but the signed-in owner verifies by that very email: a budget of its own, as large.
-    const own = (i: number, when: Date) => issue({ target: email, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY', requesterKey: `session:owner-${i}` }, when);
-    for (let i = 0; i < CODE_RULES.perHour; i++) expect((await own(i, at(2 * HOUR + 10 * MIN + i * 2 * MIN))).ok, `own code ${i}`).toBe(true);
-    expect(await own(5, at(2 * HOUR + 30 * MIN))).toMatchObject({ ok: false, reason: 'limit', window: 'hour', scope: 'destination' });
-    for (let i = 5; i < CODE_RULES.perDay; i++) expect((await own(i, at(4 * HOUR + i * 2 * MIN))).ok, `own code ${i}`).toBe(true);
-    expect(await own(10, at(6 * HOUR))).toMatchObject({ ok: false, reason: 'limit', window: 'day', scope: 'destination' });
+    const own = (i: number, when: Date) =>
+      issue(
+        { target: email, accountUid: uid, purpose: 'CHANGE_EMAIL_IDENTITY', requesterKey: `session:owner-${i}` },
+        when,
+      );
+    for (let i = 0; i < CODE_RULES.perHour; i++)
+      expect((await own(i, at(2 * HOUR + 10 * MIN + i * 2 * MIN))).ok, `own code ${i}`).toBe(true);
+    expect(await own(5, at(2 * HOUR + 30 * MIN))).toMatchObject({
+      ok: false,
+      reason: 'limit',
+      window: 'hour',
+      scope: 'destination',
+    });
+    for (let i = 5; i < CODE_RULES.perDay; i++)
+      expect((await own(i, at(4 * HOUR + i * 2 * MIN))).ok, `own code ${i}`).toBe(true);
+    expect(await own(10, at(6 * HOUR))).toMatchObject({
+      ok: false,
+      reason: 'limit',
+      window: 'day',
+      scope: 'destination',
+    });
     // Nothing reaches the inbox beyond the two budgets together.
     expect(await db.prisma.verification.count({ where: { target: email } })).toBe(2 * CODE_RULES.perDay);
   });
@@ -296,7 +414,11 @@ describeEachDatabase('verification codes', (kind) => {
     await check({ target: email, accountUid: uid, code: wrongFor(code!) });
     await check({ target: email, accountUid: uid, code: code! });
     const events = await db.prisma.auditEvent.findMany({ where: { accountUid: uid }, orderBy: { id: 'asc' } });
-    expect(events.map((e) => e.action)).toEqual(['verification.code_sent', 'verification.failed', 'verification.succeeded']);
+    expect(events.map((e) => e.action)).toEqual([
+      'verification.code_sent',
+      'verification.failed',
+      'verification.succeeded',
+    ]);
     for (const e of events) {
       expect(e.actorType).toBe('customer');
       expect(e.actorId).toBe('one');
@@ -311,37 +433,58 @@ describeEachDatabase('verification codes', (kind) => {
 
   it('does not store, send or count anything when told not to deliver (unknown destination)', async () => {
     const before = await db.prisma.outboxMessage.count();
-    const result = await issue({ target: 'nobody-here@example.com', accountUid: null, purpose: 'PASSWORD_RESET', deliver: false });
+    const result = await issue({
+      target: 'nobody-here@example.com',
+      accountUid: null,
+      purpose: 'PASSWORD_RESET',
+      deliver: false,
+    });
     expect(result.ok).toBe(true);
     expect(result.code).toBeUndefined();
     expect(await db.prisma.verification.count({ where: { target: 'nobody-here@example.com' } })).toBe(0);
     expect(await db.prisma.outboxMessage.count()).toBe(before);
   });
 
-  it.skipIf(kind !== 'postgres')('a flood of 20 parallel requests for one destination issues one code (PostgreSQL)', async () => {
-    const { uid, email } = await freshAccount();
-    const now = new Date();
-    const results = await Promise.all(Array.from({ length: 20 }, () => issue({ target: email, accountUid: uid }, now)));
-    expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'cooldown')).toBe(true);
-    expect(await db.prisma.verification.count({ where: { target: email } })).toBe(1);
-    expect(await db.prisma.outboxMessage.count({ where: { recipient: email } })).toBe(1);
-    expect(await db.prisma.auditEvent.count({ where: { accountUid: uid, action: 'verification.code_sent' } })).toBe(1);
-  });
+  it.skipIf(kind !== 'postgres')(
+    'a flood of 20 parallel requests for one destination issues one code (PostgreSQL)',
+    async () => {
+      const { uid, email } = await freshAccount();
+      const now = new Date();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => issue({ target: email, accountUid: uid }, now)),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'cooldown')).toBe(true);
+      expect(await db.prisma.verification.count({ where: { target: email } })).toBe(1);
+      expect(await db.prisma.outboxMessage.count({ where: { recipient: email } })).toBe(1);
+      expect(await db.prisma.auditEvent.count({ where: { accountUid: uid, action: 'verification.code_sent' } })).toBe(
+        1,
+      );
+    },
+  );
 
-  it.skipIf(kind !== 'postgres')('parallel floods from many sessions never exceed the hourly limits (PostgreSQL)', async () => {
-    // One destination, 20 requesters and 20 accounts: the destination's limit holds.
-    const email = `flood-${Date.now()}@example.com`;
-    const owners = await Promise.all(Array.from({ length: 20 }, () => freshAccount()));
-    const now = new Date();
-    const toOne = await Promise.all(owners.map((o, i) => issue({ target: email, accountUid: o.uid, requesterKey: `session:flood-${i}` }, now)));
-    expect(toOne.filter((r) => r.ok)).toHaveLength(CODE_RULES.perHour);
-    expect(await db.prisma.verification.count({ where: { target: email } })).toBe(CODE_RULES.perHour);
-    expect(await db.prisma.outboxMessage.count({ where: { recipient: email } })).toBe(CODE_RULES.perHour);
-    // One account, 20 destinations: the account's limit holds.
-    const { uid } = await freshAccount();
-    const toMany = await Promise.all(Array.from({ length: 20 }, (_, i) => issue({ target: `flood-${uid}-${i}@example.com`, accountUid: uid, requesterKey: `session:m${i}` }, now)));
-    expect(toMany.filter((r) => r.ok)).toHaveLength(CODE_RULES.perHour);
-    expect(await db.prisma.verification.count({ where: { accountUid: uid } })).toBe(CODE_RULES.perHour);
-  });
+  it.skipIf(kind !== 'postgres')(
+    'parallel floods from many sessions never exceed the hourly limits (PostgreSQL)',
+    async () => {
+      // One destination, 20 requesters and 20 accounts: the destination's limit holds.
+      const email = `flood-${Date.now()}@example.com`;
+      const owners = await Promise.all(Array.from({ length: 20 }, () => freshAccount()));
+      const now = new Date();
+      const toOne = await Promise.all(
+        owners.map((o, i) => issue({ target: email, accountUid: o.uid, requesterKey: `session:flood-${i}` }, now)),
+      );
+      expect(toOne.filter((r) => r.ok)).toHaveLength(CODE_RULES.perHour);
+      expect(await db.prisma.verification.count({ where: { target: email } })).toBe(CODE_RULES.perHour);
+      expect(await db.prisma.outboxMessage.count({ where: { recipient: email } })).toBe(CODE_RULES.perHour);
+      // One account, 20 destinations: the account's limit holds.
+      const { uid } = await freshAccount();
+      const toMany = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          issue({ target: `flood-${uid}-${i}@example.com`, accountUid: uid, requesterKey: `session:m${i}` }, now),
+        ),
+      );
+      expect(toMany.filter((r) => r.ok)).toHaveLength(CODE_RULES.perHour);
+      expect(await db.prisma.verification.count({ where: { accountUid: uid } })).toBe(CODE_RULES.perHour);
+    },
+  );
 });

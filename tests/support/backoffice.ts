@@ -12,7 +12,12 @@ import { pngBytes } from './files';
  * Signs a staff member in (password, then the current TOTP code). A code is accepted once per
  * member, so the member's last accepted step is cleared first — tests sign the same member in often.
  */
-export async function signInStaff(client: HttpClient, prisma: PrismaClient, email: string, password = 'demo-Passw0rd!') {
+export async function signInStaff(
+  client: HttpClient,
+  prisma: PrismaClient,
+  email: string,
+  password = 'demo-Passw0rd!',
+) {
   await prisma.staff.update({ where: { email }, data: { totpLastStep: null } });
   const first = await client.post('/staff/login', { email, password });
   expect(first.status, await first.clone().text()).toBe(302);
@@ -26,7 +31,11 @@ let seq = 0;
  * last payment, creation month) are the account's own unless `data` says otherwise: wrong answers are
  * risk signals, which a test asks for on purpose.
  */
-export async function makeAppeal(prisma: PrismaClient, store: EvidenceStore | null, data: Partial<Prisma.AppealUncheckedCreateInput> = {}) {
+export async function makeAppeal(
+  prisma: PrismaClient,
+  store: EvidenceStore | null,
+  data: Partial<Prisma.AppealUncheckedCreateInput> = {},
+) {
   seq++;
   const now = new Date();
   const storedName = store ? await store.save(pngBytes()) : `missing${newToken(18)}`;
@@ -55,7 +64,18 @@ export async function makeAppeal(prisma: PrismaClient, store: EvidenceStore | nu
       createdMonth: '2021-07',
       trackingTokenHash: sha256(newToken()),
       slaDueAt: addWorkingDays(now, 3),
-      evidence: { create: [{ kind: 'ID_DOCUMENT', storedName, originalName: 'id.png', mimeType: 'image/png', sizeBytes: 80, sha256: sha256(`${seq}-${Math.random()}`) }] },
+      evidence: {
+        create: [
+          {
+            kind: 'ID_DOCUMENT',
+            storedName,
+            originalName: 'id.png',
+            mimeType: 'image/png',
+            sizeBytes: 80,
+            sha256: sha256(`${seq}-${Math.random()}`),
+          },
+        ],
+      },
       ...answers,
       ...data,
     },

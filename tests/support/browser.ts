@@ -10,7 +10,16 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -50,7 +59,9 @@ export function useBrowserPortal(options?: Parameters<typeof startTestPortal>[1]
 }
 
 /** A page in a fresh browser context that collects console errors and uncaught page errors. */
-export async function openPage(browser: Browser): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+export async function openPage(
+  browser: Browser,
+): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors: string[] = [];
@@ -70,7 +81,12 @@ export async function signInWithBrowser(page: Page, baseUrl: string, login: stri
 }
 
 /** The newest delivered message to `to` whose text matches, read from /dev/outbox.json as a newcomer would. */
-export async function waitForMessage(baseUrl: string, to: string, pattern: RegExp, timeoutMs = 10_000): Promise<{ text: string; match: RegExpExecArray }> {
+export async function waitForMessage(
+  baseUrl: string,
+  to: string,
+  pattern: RegExp,
+  timeoutMs = 10_000,
+): Promise<{ text: string; match: RegExpExecArray }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${baseUrl}/dev/outbox.json?to=${encodeURIComponent(to)}`);

@@ -70,8 +70,6 @@ export function postgresOnly(): boolean {
   return postgresReady() || mustHavePostgres();
 }
 
-
-
 import { describe } from 'vitest';
 
 /** Runs a suite once on PGlite and once on PostgreSQL (skipped, and said so, when PostgreSQL is unreachable outside CI). */

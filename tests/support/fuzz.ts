@@ -9,10 +9,10 @@ export const ONE_MB = 'x'.repeat(1024 * 1024);
 
 export const HOSTILE_STRINGS = [
   "' OR '1'='1",
-  "'; DROP TABLE \"Account\"; --",
+  '\'; DROP TABLE "Account"; --',
   '" OR 1=1 --',
   "1000000000000001' OR 'a'='a",
-  'alice@example.com\' --',
+  "alice@example.com' --",
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   '</textarea><svg onload=alert(1)>',
@@ -71,7 +71,8 @@ export const hostileValue: fc.Arbitrary<string> = fc.oneof(
 export type Pairs = [string, string][];
 
 /** A value as a form or a URL carries it: a lone surrogate has no UTF-8 encoding and arrives as U+FFFD. */
-export const asSent = (value: string) => value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+export const asSent = (value: string) =>
+  value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 
 /**
  * A form: each named field present once (from its own arbitrary, or hostile), missing, or repeated
@@ -82,10 +83,19 @@ export function formArb(fields: Record<string, fc.Arbitrary<string>>): fc.Arbitr
     fc.oneof(
       { weight: 4, arbitrary: fc.oneof(arb, hostileValue).map((v): Pairs => [[name, v]]) },
       { weight: 1, arbitrary: fc.constant<Pairs>([]) },
-      { weight: 1, arbitrary: fc.tuple(fc.oneof(arb, hostileValue), hostileValue).map(([a, b]): Pairs => [[name, a], [name, b]]) },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(fc.oneof(arb, hostileValue), hostileValue).map(([a, b]): Pairs => [
+          [name, a],
+          [name, b],
+        ]),
+      },
     ),
   );
-  const extra = fc.array(fc.tuple(fc.constantFrom('_action', 'id', 'accountUid', 'role', '__proto__', 'constructor'), hostileValue), { maxLength: 2 });
+  const extra = fc.array(
+    fc.tuple(fc.constantFrom('_action', 'id', 'accountUid', 'role', '__proto__', 'constructor'), hostileValue),
+    { maxLength: 2 },
+  );
   return fc.tuple(fc.tuple(...parts), extra).map(([groups, more]) => [...groups.flat(), ...more]);
 }
 
@@ -97,7 +107,11 @@ export const encodingArb: fc.Arbitrary<Encoding> = fc.oneof(
 );
 
 /** The body and content type for a form in a given encoding (multipart may carry files). */
-export function encode(pairs: Pairs, encoding: Encoding, files: [string, File][] = []): { body: BodyInit | undefined; headers: Record<string, string> } {
+export function encode(
+  pairs: Pairs,
+  encoding: Encoding,
+  files: [string, File][] = [],
+): { body: BodyInit | undefined; headers: Record<string, string> } {
   switch (encoding) {
     case 'urlencoded':
       return { body: new URLSearchParams(pairs), headers: {} };
@@ -115,7 +129,10 @@ export function encode(pairs: Pairs, encoding: Encoding, files: [string, File][]
       return { body: undefined, headers: {} };
     case 'broken-multipart':
       // Announces a boundary, then never closes the part it opens.
-      return { body: `--fuzz\r\nContent-Disposition: form-data; name="${pairs[0]?.[0] ?? 'intent'}"\r\n\r\n${pairs[0]?.[1] ?? ''}`, headers: { 'Content-Type': 'multipart/form-data; boundary=fuzz' } };
+      return {
+        body: `--fuzz\r\nContent-Disposition: form-data; name="${pairs[0]?.[0] ?? 'intent'}"\r\n\r\n${pairs[0]?.[1] ?? ''}`,
+        headers: { 'Content-Type': 'multipart/form-data; boundary=fuzz' },
+      };
   }
 }
 
@@ -126,7 +143,15 @@ export function describePairs(pairs: Pairs, encoding: Encoding): string {
 
 /** A counterexample without its 1 MB strings, for a readable failure. */
 export function shortJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'string' && v.length > 80 ? `${v.slice(0, 40)}…(${v.length} chars)` : typeof v === 'function' ? String(v).slice(0, 80) : v instanceof File ? `File(${v.name}, ${v.size} B)` : v));
+  return JSON.stringify(value, (_k, v) =>
+    typeof v === 'string' && v.length > 80
+      ? `${v.slice(0, 40)}…(${v.length} chars)`
+      : typeof v === 'function'
+        ? String(v).slice(0, 80)
+        : v instanceof File
+          ? `File(${v.name}, ${v.size} B)`
+          : v,
+  );
 }
 
 /** fast-check settings for the suite: bounded runs, and a failure report that stays short. */
@@ -136,8 +161,11 @@ export function fuzzRuns<Ts extends unknown[]>(numRuns = FUZZ_RUNS): fc.Paramete
     endOnFailure: true,
     reporter(details) {
       if (!details.failed) return;
-      const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-      throw new Error(`Property failed after ${details.numRuns} run(s) (seed ${details.seed}, path ${details.counterexamplePath}).\nCounterexample: ${shortJson(details.counterexample)}\n${cause.slice(0, 2000)}`);
+      const cause =
+        details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+      throw new Error(
+        `Property failed after ${details.numRuns} run(s) (seed ${details.seed}, path ${details.counterexamplePath}).\nCounterexample: ${shortJson(details.counterexample)}\n${cause.slice(0, 2000)}`,
+      );
     },
   };
 }

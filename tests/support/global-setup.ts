@@ -60,7 +60,9 @@ async function prepare(): Promise<Prepared> {
 }
 
 async function dropRunDatabases() {
-  const rows = await adminQuery<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'ard\\_%\\_${RUN_ID}%'`);
+  const rows = await adminQuery<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datname LIKE 'ard\\_%\\_${RUN_ID}%'`,
+  );
   for (const { datname } of rows) {
     await adminQuery(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => {});
   }

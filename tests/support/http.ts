@@ -5,7 +5,10 @@
 export class HttpClient {
   private cookies = new Map<string, string>();
 
-  constructor(readonly baseUrl: string, private readonly defaults: { origin?: string | null; userAgent?: string; forwardedFor?: string } = {}) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly defaults: { origin?: string | null; userAgent?: string; forwardedFor?: string } = {},
+  ) {}
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -33,7 +36,12 @@ export class HttpClient {
   async request(path: string, init: RequestInit & { origin?: string | null } = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set('Cookie', this.cookieHeader());
-    const origin = init.origin === undefined ? (this.defaults.origin === undefined ? new URL(this.baseUrl).origin : this.defaults.origin) : init.origin;
+    const origin =
+      init.origin === undefined
+        ? this.defaults.origin === undefined
+          ? new URL(this.baseUrl).origin
+          : this.defaults.origin
+        : init.origin;
     if (init.method && init.method !== 'GET' && origin) headers.set('Origin', origin);
     if (this.defaults.userAgent) headers.set('User-Agent', this.defaults.userAgent);
     // Only honoured by a portal started with trustProxy (as behind a reverse proxy).
@@ -48,14 +56,19 @@ export class HttpClient {
   }
 
   /** POST an urlencoded form (or multipart when given FormData). */
-  post(path: string, fields: Record<string, string> | FormData | URLSearchParams, init: RequestInit & { origin?: string | null } = {}) {
+  post(
+    path: string,
+    fields: Record<string, string> | FormData | URLSearchParams,
+    init: RequestInit & { origin?: string | null } = {},
+  ) {
     const body = fields instanceof FormData || fields instanceof URLSearchParams ? fields : new URLSearchParams(fields);
     return this.request(path, { ...init, method: 'POST', body });
   }
 
   async signIn(login: string, password = 'demo-Passw0rd!'): Promise<Response> {
     const res = await this.post('/login', { login, password });
-    if (res.status !== 302) throw new Error(`sign-in as ${login} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    if (res.status !== 302)
+      throw new Error(`sign-in as ${login} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     return res;
   }
 }

@@ -6,5 +6,10 @@ export type CapturedLog = { logger: Logger; lines: string[]; text(): string; ent
 export function captureLog(): CapturedLog {
   const lines: string[] = [];
   const logger = createLogger({ mode: 'production', logLevel: 'trace' }, { write: (s: string) => void lines.push(s) });
-  return { logger, lines, text: () => lines.join(''), entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger,
+    lines,
+    text: () => lines.join(''),
+    entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }

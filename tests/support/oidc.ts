@@ -23,7 +23,14 @@ export function startTestIdp(portalUrl: string, options: DevIdpOptions = {}): Pr
 export async function configureAliceIdp(
   portal: TestPortal,
   issuer: string,
-  settings: { mode?: SsoMode; enabled?: boolean; clientId?: string; clientSecret?: string; userClaim?: string; roleClaim?: string } = {},
+  settings: {
+    mode?: SsoMode;
+    enabled?: boolean;
+    clientId?: string;
+    clientSecret?: string;
+    userClaim?: string;
+    roleClaim?: string;
+  } = {},
 ) {
   const { clientSecret = DEMO_IDP_CLIENT_SECRET, ...rest } = settings;
   const data = {
@@ -73,14 +80,19 @@ export class BrowserLikeClient {
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
-      if (value === '' || attrs.some((a) => /max-age=0\b/i.test(a) || /expires=Thu, 01 Jan 1970/i.test(a))) cookies.delete(name);
+      if (value === '' || attrs.some((a) => /max-age=0\b/i.test(a) || /expires=Thu, 01 Jan 1970/i.test(a)))
+        cookies.delete(name);
       else cookies.set(name, value);
     }
     return res;
   }
 
   /** GET, then follow redirects (across origins) until a non-redirect or `stopAt` matches the next URL. */
-  async follow(url: string, stopAt?: (next: URL) => boolean, init: RequestInit = {}): Promise<{ res: Response; url: string }> {
+  async follow(
+    url: string,
+    stopAt?: (next: URL) => boolean,
+    init: RequestInit = {},
+  ): Promise<{ res: Response; url: string }> {
     let current = new URL(url, this.portalUrl).href;
     let res = await this.request(current, init);
     for (let hops = 0; hops < 15 && res.status >= 300 && res.status < 400; hops++) {
@@ -111,7 +123,14 @@ export type SsoOutcome = { status: number; location: string | null; client: Brow
  */
 export async function signInWithSso(
   portal: TestPortal,
-  options: { account?: string; username?: string; password?: string; client?: BrowserLikeClient; redirectTo?: string; cancel?: boolean } = {},
+  options: {
+    account?: string;
+    username?: string;
+    password?: string;
+    client?: BrowserLikeClient;
+    redirectTo?: string;
+    cancel?: boolean;
+  } = {},
 ): Promise<SsoOutcome> {
   const client = options.client ?? new BrowserLikeClient(portal.url);
   const portalOrigin = new URL(portal.url).origin;
@@ -129,7 +148,10 @@ export async function signInWithSso(
       step = await client.follow(new URL(abort, at).href, backAtPortal);
     } else if (/name="password"/.test(html)) {
       const action = formAction(html, /<form method="post" action="([^"]+\/login)"/);
-      const res = await client.post(new URL(action, at).href, { username: options.username ?? DEMO_IDP_USER, password: options.password ?? DEMO_IDP_PASSWORD });
+      const res = await client.post(new URL(action, at).href, {
+        username: options.username ?? DEMO_IDP_USER,
+        password: options.password ?? DEMO_IDP_PASSWORD,
+      });
       if (res.status === 401) return { status: 401, location: null, client };
       expect(res.status, html.slice(0, 300)).toBe(303);
       step = await client.follow(new URL(res.headers.get('location')!, at).href, backAtPortal);

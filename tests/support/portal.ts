@@ -12,13 +12,20 @@ import { afterAll, beforeAll } from 'vitest';
 import { openTestDatabase } from './db';
 
 type BuildModule = ServerBuild & {
-  entry: { module: { startPortal: typeof import('~/server/start.server').startPortal; readConfig: typeof import('~/config.server').readConfig } };
+  entry: {
+    module: {
+      startPortal: typeof import('~/server/start.server').startPortal;
+      readConfig: typeof import('~/config.server').readConfig;
+    };
+  };
 };
 
 let buildPromise: Promise<BuildModule> | undefined;
 /** The production server build (npm test builds it first). */
 export function loadBuild(): Promise<BuildModule> {
-  buildPromise ??= import(/* @vite-ignore */ pathToFileURL(path.resolve('build/index.js')).href) as Promise<BuildModule>;
+  buildPromise ??= import(
+    /* @vite-ignore */ pathToFileURL(path.resolve('build/index.js')).href
+  ) as Promise<BuildModule>;
   return buildPromise;
 }
 
@@ -39,12 +46,22 @@ export type TestPortal = {
  */
 export async function startTestPortal(
   kind: DatabaseKind,
-  options: { seed?: boolean; config?: Partial<PortalConfig>; env?: Record<string, string | undefined>; db?: Database; dispatcherPollMs?: number; logger?: Logger } = {},
+  options: {
+    seed?: boolean;
+    config?: Partial<PortalConfig>;
+    env?: Record<string, string | undefined>;
+    db?: Database;
+    dispatcherPollMs?: number;
+    logger?: Logger;
+  } = {},
 ): Promise<TestPortal> {
   const build = await loadBuild();
   const db = options.db ?? (await openTestDatabase(kind));
   const evidenceDir = options.config?.evidenceDir ?? (await mkdtemp(path.join(tmpdir(), 'ard-evidence-')));
-  const config = build.entry.module.readConfig({ PORTAL_MODE: 'test', ...options.env }, { port: 0, evidenceDir, shutdownGraceSeconds: 2, ...options.config });
+  const config = build.entry.module.readConfig(
+    { PORTAL_MODE: 'test', ...options.env },
+    { port: 0, evidenceDir, shutdownGraceSeconds: 2, ...options.config },
+  );
   // Sealed with this portal's own keys, so a portal given other secrets (production) still reads them.
   if (options.seed !== false) await seedDemoData(db.prisma, { encryptionKeys: config.encryptionKeys });
   const portal = await build.entry.module.startPortal({
@@ -57,7 +74,9 @@ export async function startTestPortal(
   return {
     url: portal.url.replace('localhost', '127.0.0.1'),
     lifecycle: portal.lifecycle,
-    metricsUrl: portal.metricsServer ? `http://127.0.0.1:${(portal.metricsServer.address() as { port: number }).port}` : undefined,
+    metricsUrl: portal.metricsServer
+      ? `http://127.0.0.1:${(portal.metricsServer.address() as { port: number }).port}`
+      : undefined,
     services: portal.services,
     db,
     async stop() {
@@ -69,7 +88,10 @@ export async function startTestPortal(
 }
 
 /** One portal for a suite: started before its tests and stopped after them; read it inside a test (`portal()`). */
-export function useTestPortal(kind: DatabaseKind, options: Parameters<typeof startTestPortal>[1] = {}): () => TestPortal {
+export function useTestPortal(
+  kind: DatabaseKind,
+  options: Parameters<typeof startTestPortal>[1] = {},
+): () => TestPortal {
   let portal: TestPortal | undefined;
   beforeAll(async () => {
     portal = await startTestPortal(kind, options);

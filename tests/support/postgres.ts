@@ -21,7 +21,9 @@ export async function adminQuery<T = Record<string, unknown>>(sql: string, param
   }
 }
 
-export async function postgresStatus(): Promise<{ ok: true; url: string; urlFor: typeof urlFor } | { ok: false; url: string; error: string }> {
+export async function postgresStatus(): Promise<
+  { ok: true; url: string; urlFor: typeof urlFor } | { ok: false; url: string; error: string }
+> {
   try {
     await adminQuery('SELECT 1');
     return { ok: true, url: ADMIN_URL, urlFor };

@@ -19,46 +19,47 @@ export async function startSmtpServer() {
   let hold: { after: number; seen: number; notify: (outboxId: string) => void } | null = null;
   let delayed: { arrived: () => void; released: Promise<void> } | null = null;
   let port = 0;
-  const make = () => new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', async () => {
-        if (delayed) {
-          const d = delayed;
-          delayed = null;
-          d.arrived();
-          await d.released;
-        }
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const messageId = /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? null;
-        if (hold && hold.seen++ === hold.after) {
-          const { notify } = hold;
-          hold = null;
-          notify(outboxIdOf({ from: '', to: [], raw, subject: '', messageId }));
-          return; // never answered
-        }
-        if (refusals > 0) {
-          refusals--;
-          const err = new Error('Mailbox temporarily unavailable') as Error & { responseCode: number };
-          err.responseCode = 451;
-          callback(err);
-          return;
-        }
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw,
-          subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '',
-          messageId,
+  const make = () =>
+    new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', async () => {
+          if (delayed) {
+            const d = delayed;
+            delayed = null;
+            d.arrived();
+            await d.released;
+          }
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const messageId = /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? null;
+          if (hold && hold.seen++ === hold.after) {
+            const { notify } = hold;
+            hold = null;
+            notify(outboxIdOf({ from: '', to: [], raw, subject: '', messageId }));
+            return; // never answered
+          }
+          if (refusals > 0) {
+            refusals--;
+            const err = new Error('Mailbox temporarily unavailable') as Error & { responseCode: number };
+            err.responseCode = 451;
+            callback(err);
+            return;
+          }
+          received.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw,
+            subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '',
+            messageId,
+          });
+          callback();
         });
-        callback();
-      });
-    },
-  });
+      },
+    });
   let server = make();
   const listen = () =>
     new Promise<void>((resolve, reject) => {

@@ -15,13 +15,28 @@ export const WATCHED: Record<string, string[] | '*'> = {
   AppealMessage: '*',
   InternalNote: '*',
   SecurityNoticeToken: '*',
-  Staff: ['id', 'email', 'name', 'roles', 'passwordHash', 'totpSecretEncrypted', 'totpEnrolledAt', 'active', 'deactivatedAt', 'invitationTokenHash', 'invitationExpiresAt'],
+  Staff: [
+    'id',
+    'email',
+    'name',
+    'roles',
+    'passwordHash',
+    'totpSecretEncrypted',
+    'totpEnrolledAt',
+    'active',
+    'deactivatedAt',
+    'invitationTokenHash',
+    'invitationExpiresAt',
+  ],
   StaffSession: ['id', 'staffId', 'mfaPassed', 'expiresAt', 'revokedAt'],
 };
 
 export type Snapshot = Record<string, { rows: number; digest: string }>;
 
-export async function snapshot(prisma: PrismaClient, tables: Record<string, string[] | '*'> = WATCHED): Promise<Snapshot> {
+export async function snapshot(
+  prisma: PrismaClient,
+  tables: Record<string, string[] | '*'> = WATCHED,
+): Promise<Snapshot> {
   const out: Snapshot = {};
   for (const [table, columns] of Object.entries(tables)) {
     const row = columns === '*' ? `(t)::text` : `ROW(${columns.map((c) => `t."${c}"`).join(', ')})::text`;

@@ -33,13 +33,28 @@ export type StaffSignInOptions = {
  * POST /staff/login {intent: 'totp', code} → 302. Throws with the portal's answer when a step fails.
  * Returns the final (302) response.
  */
-export async function staffSignIn(client: HttpClient, email: string, options: StaffSignInOptions = {}): Promise<Response> {
+export async function staffSignIn(
+  client: HttpClient,
+  email: string,
+  options: StaffSignInOptions = {},
+): Promise<Response> {
   const redirectTo: Record<string, string> = options.redirectTo ? { redirectTo: options.redirectTo } : {};
-  const first = await client.post('/staff/login', { email, password: options.password ?? DEMO_PASSWORD, ...redirectTo });
-  if (first.status !== 302) throw new Error(`staff sign-in of ${email} (password) answered ${first.status}: ${(await first.text()).slice(0, 300)}`);
-  if (options.prisma) await options.prisma.staff.updateMany({ where: { email: normaliseEmail(email) }, data: { totpLastStep: null } });
+  const first = await client.post('/staff/login', {
+    email,
+    password: options.password ?? DEMO_PASSWORD,
+    ...redirectTo,
+  });
+  if (first.status !== 302)
+    throw new Error(
+      `staff sign-in of ${email} (password) answered ${first.status}: ${(await first.text()).slice(0, 300)}`,
+    );
+  if (options.prisma)
+    await options.prisma.staff.updateMany({ where: { email: normaliseEmail(email) }, data: { totpLastStep: null } });
   const code = totpNow(options.secret ?? DEMO_TOTP_SECRET, options.now ?? Date.now());
   const second = await client.post('/staff/login', { intent: 'totp', code, ...redirectTo });
-  if (second.status !== 302) throw new Error(`staff sign-in of ${email} (TOTP) answered ${second.status}: ${(await second.text()).slice(0, 300)}`);
+  if (second.status !== 302)
+    throw new Error(
+      `staff sign-in of ${email} (TOTP) answered ${second.status}: ${(await second.text()).slice(0, 300)}`,
+    );
   return second;
 }

@@ -4,7 +4,17 @@
 import { describe, expect, it } from 'vitest';
 import type { PrincipalType } from '~/generated/prisma/client';
 import { principalOf, type SessionRow } from '~/auth/session.server';
-import { abilityFromRules, defineAbilityFor, denialReason, NOT_ROOT_PASSWORD_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_REASON, SWITCH_ROLE_REASON, type Action, type SubjectName } from '~/authz/ability';
+import {
+  abilityFromRules,
+  defineAbilityFor,
+  denialReason,
+  NOT_ROOT_PASSWORD_REASON,
+  NOT_ROOT_PHONE_REASON,
+  NOT_ROOT_REASON,
+  SWITCH_ROLE_REASON,
+  type Action,
+  type SubjectName,
+} from '~/authz/ability';
 
 const UID = '1000000000000001';
 const OTHER = '1000000000000002';
@@ -35,14 +45,27 @@ function session(principalType: PrincipalType, extra: Partial<SessionRow> = {}):
   } as SessionRow;
 }
 
-const ramUser = { id: 'u-dev', accountUid: UID, name: 'dev', displayName: 'Developer', passwordHash: null, createdAt: new Date() };
+const ramUser = {
+  id: 'u-dev',
+  accountUid: UID,
+  name: 'dev',
+  displayName: 'Developer',
+  passwordHash: null,
+  createdAt: new Date(),
+};
 const ramRole = { id: 'r-ops', accountUid: UID, name: 'OpsAdmin', description: '', createdAt: new Date() };
 
 const sessions = {
   owner: session('OWNER'),
   ramUser: session('RAM_USER', { ramUserId: ramUser.id, ramUser }),
   // A RAM user who switched to a role.
-  ramRole: session('RAM_ROLE', { ramUserId: ramUser.id, ramUser, ramRoleId: ramRole.id, ramRole, parentSessionId: 's-RAM_USER' }),
+  ramRole: session('RAM_ROLE', {
+    ramUserId: ramUser.id,
+    ramUser,
+    ramRoleId: ramRole.id,
+    ramRole,
+    parentSessionId: 's-RAM_USER',
+  }),
   // User-based SSO: the IdP user maps to RAM user dev.
   ssoUser: session('SSO_USER', { ramUserId: ramUser.id, ramUser, ssoSubject: 'sso-dev', ssoName: 'SSO Developer' }),
   // Role-based SSO: the role claim named OpsAdmin.
@@ -55,9 +78,24 @@ const ability = (who: Who) => defineAbilityFor(principal(who));
 
 describe('principals of SSO and role sessions', () => {
   it('maps each session type to its principal kind and label', () => {
-    expect(principal('ssoUser')).toEqual({ kind: 'sso_user', accountUid: UID, ramUserId: 'u-dev', label: 'SSO Developer' });
-    expect(principal('ssoRole')).toMatchObject({ kind: 'ram_role', via: 'sso', roleName: 'OpsAdmin', label: 'OpsAdmin (SSO Developer)' });
-    expect(principal('ramRole')).toMatchObject({ kind: 'ram_role', via: 'ram_user', roleName: 'OpsAdmin', label: 'OpsAdmin (dev)' });
+    expect(principal('ssoUser')).toEqual({
+      kind: 'sso_user',
+      accountUid: UID,
+      ramUserId: 'u-dev',
+      label: 'SSO Developer',
+    });
+    expect(principal('ssoRole')).toMatchObject({
+      kind: 'ram_role',
+      via: 'sso',
+      roleName: 'OpsAdmin',
+      label: 'OpsAdmin (SSO Developer)',
+    });
+    expect(principal('ramRole')).toMatchObject({
+      kind: 'ram_role',
+      via: 'ram_user',
+      roleName: 'OpsAdmin',
+      label: 'OpsAdmin (dev)',
+    });
   });
 });
 
@@ -75,13 +113,55 @@ const rows: [Action, SubjectName][] = [
 ];
 const expected: Record<Who, (string | null)[]> = {
   owner: [null, null, null, null, SWITCH_ROLE_REASON, null, null, null, null],
-  ramUser: [NOT_ROOT_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, null, null, null, null, null],
-  ramRole: [NOT_ROOT_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, SWITCH_ROLE_REASON, null, null, null, null],
+  ramUser: [
+    NOT_ROOT_REASON,
+    NOT_ROOT_PHONE_REASON,
+    NOT_ROOT_PASSWORD_REASON,
+    OWNER_ONLY_SSO,
+    null,
+    null,
+    null,
+    null,
+    null,
+  ],
+  ramRole: [
+    NOT_ROOT_REASON,
+    NOT_ROOT_PHONE_REASON,
+    NOT_ROOT_PASSWORD_REASON,
+    OWNER_ONLY_SSO,
+    SWITCH_ROLE_REASON,
+    null,
+    null,
+    null,
+    null,
+  ],
   // Signed in through SSO as RAM user dev: may assume dev's roles (DESIGN: "a RAM user (or SSO user) who switched").
-  ssoUser: [NOT_ROOT_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, null, null, null, null, null],
-  ssoRole: [NOT_ROOT_REASON, NOT_ROOT_PHONE_REASON, NOT_ROOT_PASSWORD_REASON, OWNER_ONLY_SSO, SWITCH_ROLE_REASON, null, null, null, null],
+  ssoUser: [
+    NOT_ROOT_REASON,
+    NOT_ROOT_PHONE_REASON,
+    NOT_ROOT_PASSWORD_REASON,
+    OWNER_ONLY_SSO,
+    null,
+    null,
+    null,
+    null,
+    null,
+  ],
+  ssoRole: [
+    NOT_ROOT_REASON,
+    NOT_ROOT_PHONE_REASON,
+    NOT_ROOT_PASSWORD_REASON,
+    OWNER_ONLY_SSO,
+    SWITCH_ROLE_REASON,
+    null,
+    null,
+    null,
+    null,
+  ],
 };
-const matrix = (Object.keys(expected) as Who[]).flatMap((who) => rows.map(([action, subject], i) => [who, action, subject, expected[who][i]] as const));
+const matrix = (Object.keys(expected) as Who[]).flatMap((who) =>
+  rows.map(([action, subject], i) => [who, action, subject, expected[who][i]] as const),
+);
 
 describe('ability matrix with SSO users (both modes) and role sessions', () => {
   it.each(matrix)('%s: %s %s on its own account → %s', (who, action, subject, reason) => {
@@ -96,12 +176,17 @@ describe('ability matrix with SSO users (both modes) and role sessions', () => {
     expect(denialReason(ability(who), 'read', 'Account', { uid: UID })).toBeNull();
   });
 
-  it.each(['ssoUser', 'ssoRole', 'ramRole'] as Who[])('%s: the browser, rebuilding the ability from packed rules, shows the same reasons', (who) => {
-    const rebuilt = abilityFromRules(ability(who).rules);
-    expect(denialReason(rebuilt, 'change', 'LogonEmail', { accountUid: UID })).toBe(NOT_ROOT_REASON);
-    expect(denialReason(rebuilt, 'change', 'Password', { accountUid: UID })).toBe(NOT_ROOT_PASSWORD_REASON);
-    expect(denialReason(rebuilt, 'switch', 'RamRole', { accountUid: UID })).toBe(who === 'ssoUser' ? null : SWITCH_ROLE_REASON);
-  });
+  it.each(['ssoUser', 'ssoRole', 'ramRole'] as Who[])(
+    '%s: the browser, rebuilding the ability from packed rules, shows the same reasons',
+    (who) => {
+      const rebuilt = abilityFromRules(ability(who).rules);
+      expect(denialReason(rebuilt, 'change', 'LogonEmail', { accountUid: UID })).toBe(NOT_ROOT_REASON);
+      expect(denialReason(rebuilt, 'change', 'Password', { accountUid: UID })).toBe(NOT_ROOT_PASSWORD_REASON);
+      expect(denialReason(rebuilt, 'switch', 'RamRole', { accountUid: UID })).toBe(
+        who === 'ssoUser' ? null : SWITCH_ROLE_REASON,
+      );
+    },
+  );
 
   it('an SSO role session is blocked even though no RAM user stands behind it', () => {
     expect(sessions.ssoRole.ramUserId).toBeNull();

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { defineAbilityFor, denialReason, NOT_ROOT_REASON, NOT_ROOT_PASSWORD_REASON, abilityFromRules, type Action, type SubjectName } from '~/authz/ability';
+import {
+  defineAbilityFor,
+  denialReason,
+  NOT_ROOT_REASON,
+  NOT_ROOT_PASSWORD_REASON,
+  abilityFromRules,
+  type Action,
+  type SubjectName,
+} from '~/authz/ability';
 import type { Principal } from '~/authz/principal';
 
 const UID = '1000000000000001';
@@ -8,8 +16,22 @@ const OTHER = '1000000000000002';
 const principals: Record<string, Principal> = {
   owner: { kind: 'owner', accountUid: UID, label: 'alice@example.com' },
   ramUser: { kind: 'ram_user', accountUid: UID, ramUserId: 'u1', label: 'dev@1000000000000001.onaliyun.com' },
-  ramRoleFromUser: { kind: 'ram_role', accountUid: UID, ramRoleId: 'r1', roleName: 'OpsAdmin', via: 'ram_user', label: 'OpsAdmin' },
-  ramRoleFromSso: { kind: 'ram_role', accountUid: UID, ramRoleId: 'r1', roleName: 'OpsAdmin', via: 'sso', label: 'OpsAdmin' },
+  ramRoleFromUser: {
+    kind: 'ram_role',
+    accountUid: UID,
+    ramRoleId: 'r1',
+    roleName: 'OpsAdmin',
+    via: 'ram_user',
+    label: 'OpsAdmin',
+  },
+  ramRoleFromSso: {
+    kind: 'ram_role',
+    accountUid: UID,
+    ramRoleId: 'r1',
+    roleName: 'OpsAdmin',
+    via: 'sso',
+    label: 'OpsAdmin',
+  },
   ssoUser: { kind: 'sso_user', accountUid: UID, ramUserId: 'u1', label: 'sso-dev' },
   agent: { kind: 'staff', staffId: 's1', roles: ['AGENT'], active: true, label: 'agent' },
   senior: { kind: 'staff', staffId: 's2', roles: ['AGENT', 'SENIOR_AGENT'], active: true, label: 'senior' },
@@ -20,10 +42,24 @@ type Row = [keyof typeof principals, Action, SubjectName, string, boolean];
 // principal × (action, subject, on whose account) → allowed?
 const matrix: Row[] = [];
 const customerRows: [Action, SubjectName][] = [
-  ['change', 'LogonEmail'], ['change', 'SecurePhone'], ['change', 'Password'], ['manage', 'IdentityProvider'],
-  ['manage', 'Session'], ['read', 'RamUser'], ['read', 'AccessKey'], ['switch', 'RamRole'],
+  ['change', 'LogonEmail'],
+  ['change', 'SecurePhone'],
+  ['change', 'Password'],
+  ['manage', 'IdentityProvider'],
+  ['manage', 'Session'],
+  ['read', 'RamUser'],
+  ['read', 'AccessKey'],
+  ['switch', 'RamRole'],
 ];
-const ownerMay = new Set(['change LogonEmail', 'change SecurePhone', 'change Password', 'manage IdentityProvider', 'manage Session', 'read RamUser', 'read AccessKey']);
+const ownerMay = new Set([
+  'change LogonEmail',
+  'change SecurePhone',
+  'change Password',
+  'manage IdentityProvider',
+  'manage Session',
+  'read RamUser',
+  'read AccessKey',
+]);
 const delegateMay = new Set(['manage Session', 'read RamUser', 'read AccessKey']);
 for (const [name, p] of Object.entries(principals)) {
   for (const [action, subject] of customerRows) {
@@ -31,7 +67,8 @@ for (const [name, p] of Object.entries(principals)) {
     let own = false;
     if (p.kind === 'owner') own = ownerMay.has(key);
     // An SSO user signed in as a RAM user may switch roles like that RAM user.
-    else if (p.kind === 'ram_user' || (p.kind === 'sso_user' && p.ramUserId)) own = delegateMay.has(key) || key === 'switch RamRole';
+    else if (p.kind === 'ram_user' || (p.kind === 'sso_user' && p.ramUserId))
+      own = delegateMay.has(key) || key === 'switch RamRole';
     else if (p.kind === 'ram_role' || p.kind === 'sso_user') own = delegateMay.has(key);
     matrix.push([name as keyof typeof principals, action, subject, UID, own]);
     matrix.push([name as keyof typeof principals, action, subject, OTHER, false]);
@@ -64,7 +101,9 @@ describe('the help page rule: only the account itself changes its logon email', 
 
   it('staff never change a logon email directly', () => {
     for (const who of ['agent', 'senior', 'admin'] as const) {
-      expect(denialReason(defineAbilityFor(principals[who]), 'change', 'LogonEmail', { accountUid: UID })).toMatch(/approving an appeal/);
+      expect(denialReason(defineAbilityFor(principals[who]), 'change', 'LogonEmail', { accountUid: UID })).toMatch(
+        /approving an appeal/,
+      );
     }
   });
 
@@ -128,7 +167,13 @@ describe('ability matrix (staff on appeals)', () => {
 });
 
 describe('ability matrix (staff on the dashboard: the Report subject)', () => {
-  const inactive: Principal = { kind: 'staff', staffId: 's4', roles: ['AGENT', 'SENIOR_AGENT'], active: false, label: 'gone' };
+  const inactive: Principal = {
+    kind: 'staff',
+    staffId: 's4',
+    roles: ['AGENT', 'SENIOR_AGENT'],
+    active: false,
+    label: 'gone',
+  };
   const noRole: Principal = { kind: 'staff', staffId: 's5', roles: [], active: true, label: 'none' };
   const everyone: Record<string, Principal> = { ...principals, inactive, noRole };
   // The desk's figures (team totals included), a member's own row, another member's row.

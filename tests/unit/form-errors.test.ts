@@ -4,7 +4,10 @@ import { fieldErrorsOf } from '~/lib/form-errors';
 
 describe('fieldErrorsOf: the one shape of a refused form', () => {
   const schema = z
-    .object({ email: z.string().min(1, 'Enter your email.').email('Enter a valid email.'), password: z.string().min(8, 'Too short.') })
+    .object({
+      email: z.string().min(1, 'Enter your email.').email('Enter a valid email.'),
+      password: z.string().min(8, 'Too short.'),
+    })
     .refine((v) => v.password !== v.email, { message: 'The password cannot be your email.' });
 
   it('keeps the first message of each field, in the order the schema checks them', () => {

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { emailSchema, normaliseEmail } from '~/account/email';
-import { channelSchema, codeSchema, confirmNewEmailSchema, identityCodeSchema, newEmailSchema } from '~/account/schemas';
-import { hasPrivilegedWindow, identityChannels, PRIVILEGED_WINDOW_MS, NOT_ME_LINK_DAYS } from '~/account/logon-email.server';
+import {
+  channelSchema,
+  codeSchema,
+  confirmNewEmailSchema,
+  identityCodeSchema,
+  newEmailSchema,
+} from '~/account/schemas';
+import {
+  hasPrivilegedWindow,
+  identityChannels,
+  PRIVILEGED_WINDOW_MS,
+  NOT_ME_LINK_DAYS,
+} from '~/account/logon-email.server';
 import { maskDestination, maskEmail, maskPhone } from '~/lib/masking';
 import { logonEmailChangedNew, logonEmailChangedOld } from '~/outbox/templates';
 
@@ -69,7 +80,10 @@ describe('emailSchema (the new logon email, client and server)', () => {
 describe('the form schemas', () => {
   it('newEmailSchema and confirmNewEmailSchema normalise the address and demand a 6-digit code', () => {
     expect(newEmailSchema.parse({ newEmail: ' Bob.New@Example.com ' })).toEqual({ newEmail: 'bob.new@example.com' });
-    expect(confirmNewEmailSchema.parse({ newEmail: 'X@Y.com', code: ' 012345 ' })).toEqual({ newEmail: 'x@y.com', code: '012345' });
+    expect(confirmNewEmailSchema.parse({ newEmail: 'X@Y.com', code: ' 012345 ' })).toEqual({
+      newEmail: 'x@y.com',
+      code: '012345',
+    });
     const bad = confirmNewEmailSchema.safeParse({ newEmail: 'nope', code: '12345' });
     expect(bad.success).toBe(false);
     const fields = Object.fromEntries(bad.error!.issues.map((i) => [i.path[0], i.message]));
@@ -79,7 +93,8 @@ describe('the form schemas', () => {
 
   it('codeSchema accepts exactly six digits', () => {
     for (const ok of ['000000', '123456', ' 987654 ']) expect(codeSchema.safeParse(ok).success).toBe(true);
-    for (const bad of ['', '12345', '1234567', '12345a', '12 345', '１２３４５６']) expect(codeSchema.safeParse(bad).success).toBe(false);
+    for (const bad of ['', '12345', '1234567', '12345a', '12 345', '１２３４５６'])
+      expect(codeSchema.safeParse(bad).success).toBe(false);
     expect(identityCodeSchema.safeParse({}).success).toBe(false);
   });
 
@@ -103,8 +118,12 @@ describe('identityChannels', () => {
   });
 
   it('offers only the logon email without a phone', () => {
-    expect(identityChannels({ securePhone: null, logonEmail: 'bob@example.com' })).toEqual([{ channel: 'EMAIL', target: 'bob@example.com' }]);
-    expect(identityChannels({ securePhone: '', logonEmail: 'bob@example.com' })).toEqual([{ channel: 'EMAIL', target: 'bob@example.com' }]);
+    expect(identityChannels({ securePhone: null, logonEmail: 'bob@example.com' })).toEqual([
+      { channel: 'EMAIL', target: 'bob@example.com' },
+    ]);
+    expect(identityChannels({ securePhone: '', logonEmail: 'bob@example.com' })).toEqual([
+      { channel: 'EMAIL', target: 'bob@example.com' },
+    ]);
   });
 });
 
@@ -130,7 +149,14 @@ describe('masking and notices', () => {
 
   it('the old address is told what changed, when, from which IP, with the "This wasn\'t me" link', () => {
     const when = new Date('2026-03-04T05:06:07Z');
-    const n = logonEmailChangedOld({ uid: '1000000000000001', when, ip: '203.0.113.9', newEmailMasked: 'n***w@example.com', notMeUrl: 'https://desk.example/security/not-me/TOKEN', validDays: NOT_ME_LINK_DAYS });
+    const n = logonEmailChangedOld({
+      uid: '1000000000000001',
+      when,
+      ip: '203.0.113.9',
+      newEmailMasked: 'n***w@example.com',
+      notMeUrl: 'https://desk.example/security/not-me/TOKEN',
+      validDays: NOT_ME_LINK_DAYS,
+    });
     expect(n.text).toContain('1000000000000001');
     expect(n.text).toContain('n***w@example.com');
     expect(n.text).toContain(when.toUTCString());

@@ -4,7 +4,17 @@ import { ageWords, duration, slaWords, stateWords } from '~/appeals/queue-view';
 
 const now = new Date('2026-12-03T12:00:00Z');
 const at = (hours: number) => new Date(now.getTime() + hours * 3600_000);
-const row = (over: Record<string, unknown> = {}) => ({ status: 'IN_REVIEW' as const, assigneeId: 's1', slaDueAt: at(30), submittedAt: at(-50), decidedAt: null, handoverAt: null, handedOverAt: null, ...over }) as Parameters<typeof slaWords>[0];
+const row = (over: Record<string, unknown> = {}) =>
+  ({
+    status: 'IN_REVIEW' as const,
+    assigneeId: 's1',
+    slaDueAt: at(30),
+    submittedAt: at(-50),
+    decidedAt: null,
+    handoverAt: null,
+    handedOverAt: null,
+    ...over,
+  }) as Parameters<typeof slaWords>[0];
 
 describe('queue words', () => {
   it.each([
@@ -30,9 +40,21 @@ describe('queue words', () => {
     ['on time', row(), { text: 'due in 1 d 6 h (04 Dec 2026 18:00)', tone: null }],
     ['due within 24 h', row({ slaDueAt: at(5) }), { text: 'due in 5 h (03 Dec 2026 17:00)', tone: 'warn' }],
     ['breached', row({ slaDueAt: at(-3) }), { text: 'breached 3 h ago (due 03 Dec 2026 09:00)', tone: 'bad' }],
-    ['waiting for the customer', row({ status: 'AWAITING_CUSTOMER', slaDueAt: at(-3) }), { text: 'paused — waiting for the customer (due 03 Dec 2026 09:00, frozen)', tone: 'muted' }],
-    ['approved, on hold', row({ status: 'APPROVED', decidedAt: at(-1), handoverAt: at(23) }), { text: 'takes effect 04 Dec 2026 11:00', tone: 'muted' }],
-    ['approved, handed over', row({ status: 'APPROVED', decidedAt: at(-1), handoverAt: at(-1), handedOverAt: at(-1) }), { text: 'closed 03 Dec 2026 11:00', tone: 'muted' }],
+    [
+      'waiting for the customer',
+      row({ status: 'AWAITING_CUSTOMER', slaDueAt: at(-3) }),
+      { text: 'paused — waiting for the customer (due 03 Dec 2026 09:00, frozen)', tone: 'muted' },
+    ],
+    [
+      'approved, on hold',
+      row({ status: 'APPROVED', decidedAt: at(-1), handoverAt: at(23) }),
+      { text: 'takes effect 04 Dec 2026 11:00', tone: 'muted' },
+    ],
+    [
+      'approved, handed over',
+      row({ status: 'APPROVED', decidedAt: at(-1), handoverAt: at(-1), handedOverAt: at(-1) }),
+      { text: 'closed 03 Dec 2026 11:00', tone: 'muted' },
+    ],
     ['rejected', row({ status: 'REJECTED', decidedAt: at(-2) }), { text: 'closed 03 Dec 2026 10:00', tone: 'muted' }],
   ])('SLA, %s', (_, r, words) => {
     expect(slaWords(r, now)).toEqual(words);

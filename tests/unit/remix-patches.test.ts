@@ -4,8 +4,19 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
-type Call = (args: { loadContext: unknown; params: object; request: Request; routeId: string; singleFetch: boolean; loader?: unknown; action?: unknown }) => Promise<unknown>;
-const { callRouteLoader, callRouteAction } = require('@remix-run/server-runtime/dist/data.js') as { callRouteLoader: Call; callRouteAction: Call };
+type Call = (args: {
+  loadContext: unknown;
+  params: object;
+  request: Request;
+  routeId: string;
+  singleFetch: boolean;
+  loader?: unknown;
+  action?: unknown;
+}) => Promise<unknown>;
+const { callRouteLoader, callRouteAction } = require('@remix-run/server-runtime/dist/data.js') as {
+  callRouteLoader: Call;
+  callRouteAction: Call;
+};
 
 /** The request a loader (or action) was called with, for a request to url. */
 async function seenBy(kind: 'loader' | 'action', request: Request) {
@@ -15,7 +26,14 @@ async function seenBy(kind: 'loader' | 'action', request: Request) {
     return kind === 'action' ? { form: Object.fromEntries(await r.formData()) } : null;
   };
   const call = kind === 'loader' ? callRouteLoader : callRouteAction;
-  const result = await call({ loadContext: {}, params: {}, request, routeId: 'routes/x', singleFetch: true, [kind]: handler });
+  const result = await call({
+    loadContext: {},
+    params: {},
+    request,
+    routeId: 'routes/x',
+    singleFetch: true,
+    [kind]: handler,
+  });
   return { seen: seen!, result };
 }
 
@@ -28,7 +46,9 @@ describe('Remix passes the request to loaders and actions', () => {
   });
 
   it('without _routes and the empty index parameter, keeping the rest', async () => {
-    const request = new Request('http://portal.test/account?index&_routes=routes%2Faccount._index&tab=2', { headers: { cookie: 'x=1' } });
+    const request = new Request('http://portal.test/account?index&_routes=routes%2Faccount._index&tab=2', {
+      headers: { cookie: 'x=1' },
+    });
     const { seen } = await seenBy('loader', request);
     expect(seen).not.toBe(request);
     expect([...new URL(seen.url).searchParams]).toEqual([['tab', '2']]);

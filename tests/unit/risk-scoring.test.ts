@@ -38,8 +38,25 @@ describe('risk scoring', () => {
 });
 
 describe('which answers are wrong', () => {
-  const bob = { uid: '1000000000000002', logonEmail: 'bob@example.com', holderName: 'Bob Martin', accountType: 'INDIVIDUAL', lastPaymentCents: 2000, lastPaymentCurrency: 'USD', createdAt: new Date('2021-07-02T08:00:00Z') };
-  const answers = { accountFound: true, givenUid: bob.uid, givenOldEmail: null as string | null, holderName: 'Bob Martin', accountType: 'INDIVIDUAL', lastPaymentCents: 2000, lastPaymentCurrency: 'USD', createdMonth: '2021-07' };
+  const bob = {
+    uid: '1000000000000002',
+    logonEmail: 'bob@example.com',
+    holderName: 'Bob Martin',
+    accountType: 'INDIVIDUAL',
+    lastPaymentCents: 2000,
+    lastPaymentCurrency: 'USD',
+    createdAt: new Date('2021-07-02T08:00:00Z'),
+  };
+  const answers = {
+    accountFound: true,
+    givenUid: bob.uid,
+    givenOldEmail: null as string | null,
+    holderName: 'Bob Martin',
+    accountType: 'INDIVIDUAL',
+    lastPaymentCents: 2000,
+    lastPaymentCurrency: 'USD',
+    createdMonth: '2021-07',
+  };
   const now = new Date('2026-12-03T00:00:00Z');
   const wrong = (over: Partial<typeof answers>) => knowledgeSignals(matchIndicators({ ...answers, ...over }, bob, now));
 
@@ -52,22 +69,41 @@ describe('which answers are wrong', () => {
     ['a creation month 3 months off (close)', { createdMonth: '2021-10' }, []],
     ['a creation month 4 months off', { createdMonth: '2021-11' }, ['CREATED_MONTH_MISMATCH']],
     ['the account type (an indicator, not a knowledge answer)', { accountType: 'ENTERPRISE' }, []],
-    ['an old email that is not the current one (the owner may give an older one)', { givenOldEmail: 'bob.old@example.com' }, []],
-    ['John Doe, 1.00 CNY, 2010-01', { holderName: 'John Doe', lastPaymentCents: 100, lastPaymentCurrency: 'CNY', createdMonth: '2010-01' }, ['NAME_MISMATCH', 'PAYMENT_MISMATCH', 'CREATED_MONTH_MISMATCH']],
+    [
+      'an old email that is not the current one (the owner may give an older one)',
+      { givenOldEmail: 'bob.old@example.com' },
+      [],
+    ],
+    [
+      'John Doe, 1.00 CNY, 2010-01',
+      { holderName: 'John Doe', lastPaymentCents: 100, lastPaymentCurrency: 'CNY', createdMonth: '2010-01' },
+      ['NAME_MISMATCH', 'PAYMENT_MISMATCH', 'CREATED_MONTH_MISMATCH'],
+    ],
   ];
   it.each(rows)('%s', (_, over, expected) => {
     expect(wrong(over)).toEqual(expected);
   });
 
   it('an account with no payment on record cannot be answered wrong about it', () => {
-    expect(knowledgeSignals(matchIndicators({ ...answers, lastPaymentCents: 1 }, { ...bob, lastPaymentCents: null, lastPaymentCurrency: null }, now))).toEqual([]);
+    expect(
+      knowledgeSignals(
+        matchIndicators(
+          { ...answers, lastPaymentCents: 1 },
+          { ...bob, lastPaymentCents: null, lastPaymentCurrency: null },
+          now,
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('signals merged', () => {
   it('keeps each code once, the first one with its link, and never drops a stored one', () => {
     const linked = signal('EARLIER_FINAL_REJECTION', { caseNumber: 'AP-20261201-000001', appealId: 'a' });
-    const merged = mergeSignals([signal('EVIDENCE_REUSED'), linked], [signal('NAME_MISMATCH'), signal('EVIDENCE_REUSED'), signal('EARLIER_FINAL_REJECTION')]);
+    const merged = mergeSignals(
+      [signal('EVIDENCE_REUSED'), linked],
+      [signal('NAME_MISMATCH'), signal('EVIDENCE_REUSED'), signal('EARLIER_FINAL_REJECTION')],
+    );
     expect(merged.map((s) => s.code)).toEqual(['EVIDENCE_REUSED', 'EARLIER_FINAL_REJECTION', 'NAME_MISMATCH']);
     expect(merged[1].caseNumber).toBe('AP-20261201-000001');
   });

@@ -15,7 +15,10 @@ type Match = { route: { id: string } };
 type RouteLike = { id: string; path?: string; index?: boolean; caseSensitive?: boolean; children?: RouteLike[] };
 const { matchRoutes, matchPath } = require('@remix-run/router') as {
   matchRoutes: (routes: RouteLike[], location: string) => Match[] | null;
-  matchPath: (pattern: { path: string; caseSensitive?: boolean; end?: boolean }, pathname: string) => { pathname: string } | null;
+  matchPath: (
+    pattern: { path: string; caseSensitive?: boolean; end?: boolean },
+    pathname: string,
+  ) => { pathname: string } | null;
 };
 const { createStaticHandler, createStaticRouter } = require('react-router-dom/server.js') as {
   createStaticHandler: (routes: RouteLike[]) => { dataRoutes: RouteLike[]; query: (r: Request) => Promise<unknown> };
@@ -23,7 +26,9 @@ const { createStaticHandler, createStaticRouter } = require('react-router-dom/se
 };
 const { createRequestHandler } = require('@remix-run/node') as typeof import('@remix-run/node');
 const { RemixServer } = require('@remix-run/react') as typeof import('@remix-run/react');
-const { UNSAFE_RouteContext } = require('react-router') as { UNSAFE_RouteContext: React.Context<{ matches: { route: object }[] }> };
+const { UNSAFE_RouteContext } = require('react-router') as {
+  UNSAFE_RouteContext: React.Context<{ matches: { route: object }[] }>;
+};
 
 /** A route whose `path` counts its reads: the router reads it while flattening the table, not while matching. */
 function counted(route: RouteLike, reads: { n: number }): RouteLike {
@@ -35,7 +40,21 @@ function counted(route: RouteLike, reads: { n: number }): RouteLike {
 
 describe('@remix-run/router: a route array is flattened and ranked once', () => {
   const table = (): RouteLike[] => [
-    { id: 'root', path: '', children: [{ id: 'staff', path: 'staff', children: [{ id: 'queue', path: 'appeals', index: true }, { id: 'case', path: 'appeals/:id' }, { id: 'login', path: 'login' }] }] },
+    {
+      id: 'root',
+      path: '',
+      children: [
+        {
+          id: 'staff',
+          path: 'staff',
+          children: [
+            { id: 'queue', path: 'appeals', index: true },
+            { id: 'case', path: 'appeals/:id' },
+            { id: 'login', path: 'login' },
+          ],
+        },
+      ],
+    },
   ];
 
   it('matches as before, and the second match of the same array reads no route again', () => {
@@ -97,8 +116,18 @@ describe('@remix-run/react: RemixServer makes the route objects once per build',
       return createElement('p', null, pageText);
     };
     const manifestRoute = (id: string, parentId: string | undefined, path: string) => ({
-      id, parentId, path, index: undefined, caseSensitive: undefined, module: `/build/${id}.js`, imports: [],
-      hasAction: false, hasLoader: false, hasClientAction: false, hasClientLoader: false, hasErrorBoundary: false,
+      id,
+      parentId,
+      path,
+      index: undefined,
+      caseSensitive: undefined,
+      module: `/build/${id}.js`,
+      imports: [],
+      hasAction: false,
+      hasLoader: false,
+      hasClientAction: false,
+      hasClientLoader: false,
+      hasErrorBoundary: false,
     });
     const build = {
       mode: 'production',
@@ -106,16 +135,46 @@ describe('@remix-run/react: RemixServer makes the route objects once per build',
       publicPath: '/build/',
       basename: undefined,
       isSpaMode: false,
-      future: { v3_fetcherPersist: true, v3_relativeSplatPath: true, v3_throwAbortReason: true, v3_routeConfig: false, v3_singleFetch: true, v3_lazyRouteDiscovery: false, unstable_optimizeDeps: false },
-      assets: { entry: { module: '/build/entry.js', imports: [] }, routes: { root: manifestRoute('root', undefined, ''), page: manifestRoute('page', 'root', 'page') }, url: '/build/manifest.js', version: '1' },
+      future: {
+        v3_fetcherPersist: true,
+        v3_relativeSplatPath: true,
+        v3_throwAbortReason: true,
+        v3_routeConfig: false,
+        v3_singleFetch: true,
+        v3_lazyRouteDiscovery: false,
+        unstable_optimizeDeps: false,
+      },
+      assets: {
+        entry: { module: '/build/entry.js', imports: [] },
+        routes: { root: manifestRoute('root', undefined, ''), page: manifestRoute('page', 'root', 'page') },
+        url: '/build/manifest.js',
+        version: '1',
+      },
       routes: {
-        root: { id: 'root', parentId: undefined, path: '', index: undefined, caseSensitive: undefined, module: { default: () => createElement('main', null, createElement(require('@remix-run/react').Outlet)) } },
-        page: { id: 'page', parentId: 'root', path: 'page', index: undefined, caseSensitive: undefined, module: { default: Page } },
+        root: {
+          id: 'root',
+          parentId: undefined,
+          path: '',
+          index: undefined,
+          caseSensitive: undefined,
+          module: { default: () => createElement('main', null, createElement(require('@remix-run/react').Outlet)) },
+        },
+        page: {
+          id: 'page',
+          parentId: 'root',
+          path: 'page',
+          index: undefined,
+          caseSensitive: undefined,
+          module: { default: Page },
+        },
       },
       entry: {
         module: {
           default: (request: Request, status: number, headers: Headers, context: unknown) =>
-            new Response(renderToString(createElement(RemixServer, { context: context as never, url: request.url })), { status, headers }),
+            new Response(renderToString(createElement(RemixServer, { context: context as never, url: request.url })), {
+              status,
+              headers,
+            }),
         },
       },
     };

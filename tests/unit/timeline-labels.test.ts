@@ -16,7 +16,8 @@ function sources(dir: string): string[] {
 describe('case timeline words', () => {
   it('has words for every appeal action the code records', () => {
     const recorded = new Set<string>();
-    for (const file of sources('app')) for (const m of readFileSync(file, 'utf8').matchAll(/'(appeal\.[a-z_]+)'/g)) recorded.add(m[1]);
+    for (const file of sources('app'))
+      for (const m of readFileSync(file, 'utf8').matchAll(/'(appeal\.[a-z_]+)'/g)) recorded.add(m[1]);
     expect(recorded.size).toBeGreaterThan(10);
     expect([...recorded].filter((action) => !TIMELINE_LABELS[action])).toEqual([]);
   });

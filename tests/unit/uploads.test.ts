@@ -2,17 +2,34 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseFormWithFiles, vetUploads, MAX_FORM_PARTS, MAX_REQUEST_BYTES, TOO_MANY_PARTS, type Upload } from '~/appeals/uploads.server';
+import {
+  parseFormWithFiles,
+  vetUploads,
+  MAX_FORM_PARTS,
+  MAX_REQUEST_BYTES,
+  TOO_MANY_PARTS,
+  type Upload,
+} from '~/appeals/uploads.server';
 import { EvidenceStore, withStoredFiles } from '~/appeals/evidence-store.server';
 import { appealDetailsSchema, customerStatus } from '~/appeals/schema';
 import { addWorkingDays, resumeSla } from '~/appeals/sla';
 import { file, htmlBytes, jpegBytes, pdfBytes, pngBytes } from '../support/files';
 
-const upload = (field: string, filename: string, bytes: Buffer, tooLarge = false): Upload => ({ field, filename, bytes, size: bytes.length, tooLarge });
+const upload = (field: string, filename: string, bytes: Buffer, tooLarge = false): Upload => ({
+  field,
+  filename,
+  bytes,
+  size: bytes.length,
+  tooLarge,
+});
 
 describe('evidence files are judged by their content', () => {
   it('accepts a JPEG, a PNG and a PDF, and records their SHA-256', async () => {
-    const { files, errors } = await vetUploads([upload('idDocument', 'id.jpg', jpegBytes()), upload('paymentRecord', 'pay.png', pngBytes()), upload('businessLicence', 'lic.pdf', pdfBytes())]);
+    const { files, errors } = await vetUploads([
+      upload('idDocument', 'id.jpg', jpegBytes()),
+      upload('paymentRecord', 'pay.png', pngBytes()),
+      upload('businessLicence', 'lic.pdf', pdfBytes()),
+    ]);
     expect(errors).toEqual({});
     expect(files.map((f) => f.mimeType)).toEqual(['image/jpeg', 'image/png', 'application/pdf']);
     expect(files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -23,7 +40,10 @@ describe('evidence files are judged by their content', () => {
     expect(files[0].mimeType).toBe('image/png');
   });
   it('refuses a .pdf that is really HTML, with a message at the field, and accepts nothing then', async () => {
-    const { files, errors } = await vetUploads([upload('idDocument', 'id.jpg', jpegBytes()), upload('paymentRecord', 'invoice.pdf', htmlBytes())]);
+    const { files, errors } = await vetUploads([
+      upload('idDocument', 'id.jpg', jpegBytes()),
+      upload('paymentRecord', 'invoice.pdf', htmlBytes()),
+    ]);
     expect(files).toEqual([]);
     expect(errors.paymentRecord).toMatch(/invoice\.pdf.*not a JPEG, PNG or PDF/);
     expect(errors.idDocument).toBeUndefined();
@@ -40,11 +60,17 @@ describe('evidence files are judged by their content', () => {
     expect(files).toEqual([]);
     expect(errors.files).toMatch(/at most 5 files/);
   });
-  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('refuses a real PNG under the inherited name %s, and accepts nothing then', async (field) => {
-    const { files, errors } = await vetUploads([upload('idDocument', 'id.png', pngBytes()), upload(field, 'extra.png', pngBytes())]);
-    expect(files).toEqual([]);
-    expect(errors.files).toMatch(/“extra\.png” was attached to a field this form does not have/);
-  });
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'refuses a real PNG under the inherited name %s, and accepts nothing then',
+    async (field) => {
+      const { files, errors } = await vetUploads([
+        upload('idDocument', 'id.png', pngBytes()),
+        upload(field, 'extra.png', pngBytes()),
+      ]);
+      expect(files).toEqual([]);
+      expect(errors.files).toMatch(/“extra\.png” was attached to a field this form does not have/);
+    },
+  );
   it('refuses an executable disguised as a JPEG', async () => {
     const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(120)]);
     const { errors } = await vetUploads([upload('idDocument', 'photo.jpg', elf)]);
@@ -59,7 +85,7 @@ describe('evidence bytes are held only until they are on disk', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('moves an accepted upload\'s bytes to its file, and lets them go once written, the disk keeping them whole', async () => {
+  it("moves an accepted upload's bytes to its file, and lets them go once written, the disk keeping them whole", async () => {
     const png = pngBytes();
     const uploads = [upload('idDocument', 'id.png', png)];
     const { files } = await vetUploads(uploads);
@@ -74,8 +100,13 @@ describe('evidence bytes are held only until they are on disk', () => {
     expect(readFileSync(path.join(dir, names[0]))).toEqual(png);
   });
   it('removes what it wrote when the step that records the files fails', async () => {
-    const { files } = await vetUploads([upload('idDocument', 'id.png', pngBytes()), upload('paymentRecord', 'pay.pdf', pdfBytes())]);
-    await expect(withStoredFiles(new EvidenceStore(dir), files, async () => Promise.reject(new Error('rolled back')))).rejects.toThrow('rolled back');
+    const { files } = await vetUploads([
+      upload('idDocument', 'id.png', pngBytes()),
+      upload('paymentRecord', 'pay.pdf', pdfBytes()),
+    ]);
+    await expect(
+      withStoredFiles(new EvidenceStore(dir), files, async () => Promise.reject(new Error('rolled back'))),
+    ).rejects.toThrow('rolled back');
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -89,7 +120,10 @@ describe('multipart parsing', () => {
     form.append('businessLicence', file(Buffer.alloc(0), '', 'application/octet-stream'));
     const parsed = await parseFormWithFiles(new Request('http://x/appeals/new', { method: 'POST', body: form }));
     expect(parsed.fields.intent).toBe('submit');
-    expect(parsed.uploads.map((u) => [u.field, u.tooLarge])).toEqual([['idDocument', false], ['paymentRecord', true]]);
+    expect(parsed.uploads.map((u) => [u.field, u.tooLarge])).toEqual([
+      ['idDocument', false],
+      ['paymentRecord', true],
+    ]);
     expect(parsed.uploads[1].bytes.length).toBe(0);
   });
   it('keeps an over-long text field longer than any field may be (never a stand-in value), in either encoding', async () => {
@@ -99,7 +133,9 @@ describe('multipart parsing', () => {
       form.append('idDocument', file(pngBytes(), 'id.png', 'image/png'));
       const multipart = await parseFormWithFiles(new Request('http://x/appeals/new', { method: 'POST', body: form }));
       expect(multipart.fields.holderName).toBe(value.slice(0, 20_001));
-      const urlencoded = await parseFormWithFiles(new Request('http://x/appeals/new', { method: 'POST', body: new URLSearchParams({ holderName: value }) }));
+      const urlencoded = await parseFormWithFiles(
+        new Request('http://x/appeals/new', { method: 'POST', body: new URLSearchParams({ holderName: value }) }),
+      );
       expect(urlencoded.fields.holderName).toBe(value.slice(0, 20_001));
     }
   });
@@ -118,13 +154,25 @@ describe('multipart parsing', () => {
     expect(parsed.refused).toEqual({ status: 413, message: TOO_MANY_PARTS });
   });
   it('refuses a request declaring more than the whole limit before reading it', async () => {
-    const req = new Request('http://x/', { method: 'POST', headers: { 'content-length': String(MAX_REQUEST_BYTES + 1), 'content-type': 'multipart/form-data; boundary=x' }, body: 'x' });
+    const req = new Request('http://x/', {
+      method: 'POST',
+      headers: { 'content-length': String(MAX_REQUEST_BYTES + 1), 'content-type': 'multipart/form-data; boundary=x' },
+      body: 'x',
+    });
     expect((await parseFormWithFiles(req)).tooLarge).toBe(true);
   });
 });
 
 describe('appeal form schema', () => {
-  const base = { scenario: 'FORGOT_LOGON_EMAIL', givenUid: '1000000000000001', accountType: 'INDIVIDUAL', holderName: 'Alice Chen', lastPaymentAmount: '128.00', lastPaymentCurrency: 'CNY', createdMonth: '2019-03' };
+  const base = {
+    scenario: 'FORGOT_LOGON_EMAIL',
+    givenUid: '1000000000000001',
+    accountType: 'INDIVIDUAL',
+    holderName: 'Alice Chen',
+    lastPaymentAmount: '128.00',
+    lastPaymentCurrency: 'CNY',
+    createdMonth: '2019-03',
+  };
   it('accepts a complete form', () => expect(appealDetailsSchema.safeParse(base).success).toBe(true));
   it('needs one way to identify the account', () => {
     const r = appealDetailsSchema.safeParse({ ...base, givenUid: '' });
@@ -133,13 +181,22 @@ describe('appeal form schema', () => {
   });
   it('needs a new phone (E.164) when the phone is lost', () => {
     expect(appealDetailsSchema.safeParse({ ...base, scenario: 'PHONE_UNAVAILABLE' }).success).toBe(false);
-    expect(appealDetailsSchema.safeParse({ ...base, scenario: 'PHONE_UNAVAILABLE', newPhone: '13800000001' }).success).toBe(false);
+    expect(
+      appealDetailsSchema.safeParse({ ...base, scenario: 'PHONE_UNAVAILABLE', newPhone: '13800000001' }).success,
+    ).toBe(false);
     const ok = appealDetailsSchema.safeParse({ ...base, scenario: 'PHONE_UNAVAILABLE', newPhone: '+86 138 0000 0001' });
     expect(ok.success && ok.data.newPhone).toBe('+8613800000001');
   });
   it.each([
-    ['givenUid', '12345'], ['lastPaymentAmount', '12,50'], ['lastPaymentCurrency', 'XXX'], ['createdMonth', '2019-13'], ['holderName', 'A'], ['givenOldEmail', 'not-an-email'],
-  ])('rejects %s = %s', (field, value) => expect(appealDetailsSchema.safeParse({ ...base, [field]: value }).success).toBe(false));
+    ['givenUid', '12345'],
+    ['lastPaymentAmount', '12,50'],
+    ['lastPaymentCurrency', 'XXX'],
+    ['createdMonth', '2019-13'],
+    ['holderName', 'A'],
+    ['givenOldEmail', 'not-an-email'],
+  ])('rejects %s = %s', (field, value) =>
+    expect(appealDetailsSchema.safeParse({ ...base, [field]: value }).success).toBe(false),
+  );
 });
 
 describe('SLA and status words', () => {
@@ -149,14 +206,18 @@ describe('SLA and status words', () => {
   });
   it('moves the due date out by the time spent waiting for the customer', () => {
     const due = new Date('2026-12-01T10:00:00Z');
-    expect(resumeSla(due, new Date('2026-11-27T10:00:00Z'), new Date('2026-11-29T10:00:00Z')).toISOString()).toBe('2026-12-03T10:00:00.000Z');
+    expect(resumeSla(due, new Date('2026-11-27T10:00:00Z'), new Date('2026-11-29T10:00:00Z')).toISOString()).toBe(
+      '2026-12-03T10:00:00.000Z',
+    );
     expect(resumeSla(due, null, new Date())).toBe(due);
   });
   it('speaks plainly to the customer', () => {
     expect(customerStatus('IN_REVIEW').label).toBe("We're reviewing your appeal");
     expect(customerStatus('PENDING_SECOND_APPROVAL').label).toBe("We're reviewing your appeal");
     expect(customerStatus('AWAITING_CUSTOMER').label).toBe('We need more information');
-    expect(customerStatus('APPROVED', { newEmail: 'new@example.com' }).label).toBe('Approved — you can now sign in with new@example.com');
+    expect(customerStatus('APPROVED', { newEmail: 'new@example.com' }).label).toBe(
+      'Approved — you can now sign in with new@example.com',
+    );
     expect(customerStatus('REJECTED', { rejectFinal: false }).label).toBe('Rejected — you may file again');
     expect(customerStatus('REJECTED', { rejectFinal: true }).label).toBe('Rejected');
   });

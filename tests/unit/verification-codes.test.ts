@@ -31,18 +31,32 @@ describe('hashCode', () => {
 
 describe('issueErrorMessage', () => {
   it('tells the cooldown in seconds', () => {
-    expect(issueErrorMessage({ ok: false, reason: 'cooldown', retryAfterSec: 42 })).toBe('You can request a new code in 42 s.');
+    expect(issueErrorMessage({ ok: false, reason: 'cooldown', retryAfterSec: 42 })).toBe(
+      'You can request a new code in 42 s.',
+    );
   });
 
   it('names the hourly limit and rounds the wait up to minutes', () => {
-    const text = issueErrorMessage({ ok: false, reason: 'limit', window: 'hour', scope: 'destination', retryAfterSec: 61 });
+    const text = issueErrorMessage({
+      ok: false,
+      reason: 'limit',
+      window: 'hour',
+      scope: 'destination',
+      retryAfterSec: 61,
+    });
     expect(text).toContain('to this address or number in the last hour');
     expect(text).toContain('at most 5');
     expect(text).toContain('Try again in 2 min.');
   });
 
   it('names the daily limit, counts hours, and points to the appeal', () => {
-    const text = issueErrorMessage({ ok: false, reason: 'limit', window: 'day', scope: 'destination', retryAfterSec: 5 * 3600 + 1 });
+    const text = issueErrorMessage({
+      ok: false,
+      reason: 'limit',
+      window: 'day',
+      scope: 'destination',
+      retryAfterSec: 5 * 3600 + 1,
+    });
     expect(text).toContain('today');
     expect(text).toContain('at most 10');
     expect(text).toContain('Try again in 6 h');
@@ -50,17 +64,31 @@ describe('issueErrorMessage', () => {
   });
 
   it("names the account's limit on new addresses as the account's, not the address's", () => {
-    const hour = issueErrorMessage({ ok: false, reason: 'limit', window: 'hour', scope: 'account', retryAfterSec: 600 });
-    expect(hour).toBe('Too many codes were sent to new email addresses for this account in the last hour (at most 5). Try again in 10 min.');
+    const hour = issueErrorMessage({
+      ok: false,
+      reason: 'limit',
+      window: 'hour',
+      scope: 'account',
+      retryAfterSec: 600,
+    });
+    expect(hour).toBe(
+      'Too many codes were sent to new email addresses for this account in the last hour (at most 5). Try again in 10 min.',
+    );
     const day = issueErrorMessage({ ok: false, reason: 'limit', window: 'day', scope: 'account', retryAfterSec: 7200 });
-    expect(day).toBe('Too many codes were sent to new email addresses for this account today (at most 10). Try again in 2 h.');
+    expect(day).toBe(
+      'Too many codes were sent to new email addresses for this account today (at most 10). Try again in 2 h.',
+    );
   });
 });
 
 describe('checkErrorMessage', () => {
   it('counts down the tries left, in the singular for the last one', () => {
-    expect(checkErrorMessage({ ok: false, reason: 'wrong', attemptsLeft: 4 })).toBe('The verification code is incorrect. You have 4 more tries.');
-    expect(checkErrorMessage({ ok: false, reason: 'wrong', attemptsLeft: 1 })).toBe('The verification code is incorrect. You have 1 more try.');
+    expect(checkErrorMessage({ ok: false, reason: 'wrong', attemptsLeft: 4 })).toBe(
+      'The verification code is incorrect. You have 4 more tries.',
+    );
+    expect(checkErrorMessage({ ok: false, reason: 'wrong', attemptsLeft: 1 })).toBe(
+      'The verification code is incorrect. You have 1 more try.',
+    );
   });
 
   it('asks for a new code when the code is dead, whatever the reason', () => {

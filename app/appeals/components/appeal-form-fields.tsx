@@ -66,14 +66,34 @@ export function ChoiceError({ id, error }: { id: string; error?: string }) {
  * "What happened?": the scenario's radios, in both forms (the email step shows each one's hint). With
  * `only`, the others are disabled (a security notice's appeal is always "not me").
  */
-export function ScenarioChoices(props: { errorId: string; error?: string; chosen?: string | null; autoFocus: boolean; field: UseFormRegisterReturn; withHints?: boolean; only?: string }) {
+export function ScenarioChoices(props: {
+  errorId: string;
+  error?: string;
+  chosen?: string | null;
+  autoFocus: boolean;
+  field: UseFormRegisterReturn;
+  withHints?: boolean;
+  only?: string;
+}) {
   const { errorId, error, chosen, autoFocus, field, withHints, only } = props;
   return (
-    <fieldset className="field" role="radiogroup" aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined}>
+    <fieldset
+      className="field"
+      role="radiogroup"
+      aria-invalid={error ? true : undefined}
+      aria-describedby={error ? errorId : undefined}
+    >
       <legend>What happened?</legend>
       {SCENARIOS.map((s, i) => (
         <label key={s.value} className="choice">
-          <input type="radio" value={s.value} defaultChecked={s.value === chosen} autoFocus={i === 0 && autoFocus} {...field} disabled={only !== undefined && s.value !== only} />
+          <input
+            type="radio"
+            value={s.value}
+            defaultChecked={s.value === chosen}
+            autoFocus={i === 0 && autoFocus}
+            {...field}
+            disabled={only !== undefined && s.value !== only}
+          />
           <span>
             {s.label}
             {withHints ? (

@@ -9,7 +9,9 @@ export function CaseAssignment({ d, busy, Hidden }: { d: CaseView; busy: boolean
   const subj = subject('Appeal', { ...a } as never) as never;
   return (
     <div className="card actions">
-      <span data-testid="assignee">Assignee: {a.assignee ? (a.assignee.id === d.me ? 'you' : a.assignee.name) : 'nobody'}</span>
+      <span data-testid="assignee">
+        Assignee: {a.assignee ? (a.assignee.id === d.me ? 'you' : a.assignee.name) : 'nobody'}
+      </span>
       <Can I="claim" this={subj}>
         <Form method="post">
           <input type="hidden" name="intent" value="claim" />
@@ -28,7 +30,11 @@ export function CaseAssignment({ d, busy, Hidden }: { d: CaseView; busy: boolean
           </button>
         </Form>
       </Can>
-      {a.firstApprover ? <span className="small muted">First approval by {a.firstApprover.id === d.me ? 'you' : a.firstApprover.name}</span> : null}
+      {a.firstApprover ? (
+        <span className="small muted">
+          First approval by {a.firstApprover.id === d.me ? 'you' : a.firstApprover.name}
+        </span>
+      ) : null}
       <Can I="reassign" this={subj}>
         <Form method="post" className="inline">
           <input type="hidden" name="intent" value="reassign" />

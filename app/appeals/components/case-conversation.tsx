@@ -46,7 +46,13 @@ export function CaseConversation({ d, result, busy }: { d: CaseView; result: Cas
           <Form method="post" className="field" ref={noteForm}>
             <input type="hidden" name="intent" value="note" />
             <label htmlFor="note-body">Add a note</label>
-            <textarea id="note-body" name="body" rows={2} aria-invalid={result?.field === 'note' ? true : undefined} aria-describedby={result?.field === 'note' ? 'note-error' : undefined} />
+            <textarea
+              id="note-body"
+              name="body"
+              rows={2}
+              aria-invalid={result?.field === 'note' ? true : undefined}
+              aria-describedby={result?.field === 'note' ? 'note-error' : undefined}
+            />
             {result?.field === 'note' ? (
               <p className="field-error" id="note-error">
                 {result.message}

@@ -13,7 +13,8 @@ export type CaseAnswer = { ok: boolean; intent: string | null; field: string | n
 function approveHint(saved: Record<string, boolean>, ticked: ReadonlySet<string>): string | null {
   if (CHECKLIST.every((item) => saved[item.key])) return null;
   const unticked = CHECKLIST.filter((item) => !ticked.has(item.key));
-  if (!unticked.length) return 'Save the completed checklist to approve: ticked boxes count once “Save checklist” is pressed.';
+  if (!unticked.length)
+    return 'Save the completed checklist to approve: ticked boxes count once “Save checklist” is pressed.';
   return `Save the completed checklist to approve. Not checked yet: ${unticked.map((item) => item.label).join('; ')}.`;
 }
 
@@ -21,13 +22,24 @@ function approveHint(saved: Record<string, boolean>, ticked: ReadonlySet<string>
 function checklistLocked(a: CaseView['appeal'], me: string, canDecide: boolean): string | null {
   if (canDecide) return null;
   if (a.status === 'SUBMITTED' || (a.status === 'IN_REVIEW' && !a.assignee)) return 'Claim the case to decide.';
-  if (a.assignee && a.assignee.id !== me && a.status === 'IN_REVIEW') return `${a.assignee.name} has this case: only they can decide it.`;
+  if (a.assignee && a.assignee.id !== me && a.status === 'IN_REVIEW')
+    return `${a.assignee.name} has this case: only they can decide it.`;
   if (a.status === 'PENDING_SECOND_APPROVAL') return 'The first approval was given with this checklist.';
   if (a.status === 'AWAITING_CUSTOMER') return 'The case waits for the customer.';
   return 'This case is decided.';
 }
 
-export function CaseDecisions({ d, result, busy, Hidden }: { d: CaseView; result: CaseAnswer; busy: boolean; Hidden: () => JSX.Element }) {
+export function CaseDecisions({
+  d,
+  result,
+  busy,
+  Hidden,
+}: {
+  d: CaseView;
+  result: CaseAnswer;
+  busy: boolean;
+  Hidden: () => JSX.Element;
+}) {
   const a = d.appeal;
   const subj = subject('Appeal', { ...a } as never) as never;
   const ability = useAppAbility();
@@ -41,7 +53,12 @@ export function CaseDecisions({ d, result, busy, Hidden }: { d: CaseView; result
   return (
     <section className="card" aria-labelledby="review-h">
       <h2 id="review-h">Review and decide</h2>
-      <Form method="post" onChange={(e) => setForm({ version: a.version, ticked: new FormData(e.currentTarget).getAll('check').map(String) })}>
+      <Form
+        method="post"
+        onChange={(e) =>
+          setForm({ version: a.version, ticked: new FormData(e.currentTarget).getAll('check').map(String) })
+        }
+      >
         <input type="hidden" name="intent" value="checklist" />
         <Hidden />
         <fieldset disabled={Boolean(locked)} aria-describedby={locked ? 'checklist-locked' : undefined}>
@@ -53,7 +70,8 @@ export function CaseDecisions({ d, result, busy, Hidden }: { d: CaseView; result
           ) : null}
           {CHECKLIST.map((item) => (
             <label key={item.key} className="choice">
-              <input type="checkbox" name="check" value={item.key} defaultChecked={Boolean(a.checklist[item.key])} /> <span>{item.label}</span>
+              <input type="checkbox" name="check" value={item.key} defaultChecked={Boolean(a.checklist[item.key])} />{' '}
+              <span>{item.label}</span>
             </label>
           ))}
         </fieldset>
@@ -72,14 +90,19 @@ export function CaseDecisions({ d, result, busy, Hidden }: { d: CaseView; result
         <Can I="approve" this={subj}>
           {a.blockedReason ? null : a.noAccount ? (
             <p className="notice warn" data-testid="no-account-approve">
-              No account matches the identification given, so an approval would have nothing to change. <a href="#reject-reason">Reject the appeal</a>
+              No account matches the identification given, so an approval would have nothing to change.{' '}
+              <a href="#reject-reason">Reject the appeal</a>
               {` with the reason “${REJECT_REASONS.ACCOUNT_NOT_FOUND}”.`}
             </p>
           ) : (
             <Form method="post">
               <input type="hidden" name="intent" value="approve" />
               <Hidden />
-              <button type="submit" disabled={busy || !a.checklistComplete} aria-describedby={hint ? 'approve-hint' : undefined}>
+              <button
+                type="submit"
+                disabled={busy || !a.checklistComplete}
+                aria-describedby={hint ? 'approve-hint' : undefined}
+              >
                 {a.riskLevel === 'HIGH' ? 'Approve (first of two)' : 'Approve'}
               </button>
               {hint ? (
@@ -107,7 +130,13 @@ export function CaseDecisions({ d, result, busy, Hidden }: { d: CaseView; result
           <input type="hidden" name="intent" value="request-info" />
           <Hidden />
           <label htmlFor="request-message">Ask the customer for more information</label>
-          <textarea id="request-message" name="message" rows={3} aria-invalid={result?.field === 'request' ? true : undefined} aria-describedby={result?.field === 'request' ? 'request-error' : undefined} />
+          <textarea
+            id="request-message"
+            name="message"
+            rows={3}
+            aria-invalid={result?.field === 'request' ? true : undefined}
+            aria-describedby={result?.field === 'request' ? 'request-error' : undefined}
+          />
           {result?.field === 'request' ? (
             <p className="field-error" id="request-error">
               {result.message}
@@ -131,7 +160,13 @@ export function CaseDecisions({ d, result, busy, Hidden }: { d: CaseView; result
             ))}
           </select>
           <label htmlFor="reject-message">Message to the customer</label>
-          <textarea id="reject-message" name="message" rows={3} aria-invalid={result?.field === 'reject' ? true : undefined} aria-describedby={result?.field === 'reject' ? 'reject-error' : undefined} />
+          <textarea
+            id="reject-message"
+            name="message"
+            rows={3}
+            aria-invalid={result?.field === 'reject' ? true : undefined}
+            aria-describedby={result?.field === 'reject' ? 'reject-error' : undefined}
+          />
           {result?.field === 'reject' ? (
             <p className="field-error" id="reject-error">
               {result.message}

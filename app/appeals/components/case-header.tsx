@@ -5,7 +5,19 @@ import type { CaseView } from '../case-view.server';
 
 const when = (iso: string) => new Date(iso).toUTCString();
 
-export function CaseHeader({ d, viewers, changed, onReload, canSecondApprove }: { d: CaseView; viewers: string[]; changed: boolean; onReload: () => void; canSecondApprove: boolean }) {
+export function CaseHeader({
+  d,
+  viewers,
+  changed,
+  onReload,
+  canSecondApprove,
+}: {
+  d: CaseView;
+  viewers: string[];
+  changed: boolean;
+  onReload: () => void;
+  canSecondApprove: boolean;
+}) {
   const a = d.appeal;
   return (
     <>
@@ -37,17 +49,22 @@ export function CaseHeader({ d, viewers, changed, onReload, canSecondApprove }: 
       {canSecondApprove && a.status === 'PENDING_SECOND_APPROVAL' ? (
         <div className="notice warn" data-testid="waits-for-you">
           <p>
-            <strong>This case waits for your second approval.</strong> {a.firstApprover ? `${a.firstApprover.name} approved it first. ` : ''}It is high risk because:
+            <strong>This case waits for your second approval.</strong>{' '}
+            {a.firstApprover ? `${a.firstApprover.name} approved it first. ` : ''}It is high risk because:
           </p>
           <ul>
-            {d.risk.signals.length ? d.risk.signals.map((s) => <li key={s.code}>{s.label}</li>) : <li>it was rated high risk when it was filed.</li>}
+            {d.risk.signals.length ? (
+              d.risk.signals.map((s) => <li key={s.code}>{s.label}</li>)
+            ) : (
+              <li>it was rated high risk when it was filed.</li>
+            )}
           </ul>
         </div>
       ) : null}
       {a.priority > 0 ? (
         <p className="notice warn" data-testid="priority">
-          Priority case: filed from a “This wasn’t me” security notice by the address the logon email was changed from. It is decided within 1 working day
-          and an approval takes effect at once (no hold).
+          Priority case: filed from a “This wasn’t me” security notice by the address the logon email was changed from.
+          It is decided within 1 working day and an approval takes effect at once (no hold).
         </p>
       ) : null}
       {a.handoverAt ? (

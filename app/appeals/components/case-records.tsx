@@ -5,7 +5,13 @@ import type { CaseView } from '../case-view.server';
 
 export function CaseRecords({ d }: { d: CaseView }) {
   const a = d.appeal;
-  const given = [a.given.uid && `UID ${a.given.uid}`, a.given.alias && `alias ${a.given.alias}`, a.given.oldEmail && `old email ${a.given.oldEmail}`].filter(Boolean).join(' · ');
+  const given = [
+    a.given.uid && `UID ${a.given.uid}`,
+    a.given.alias && `alias ${a.given.alias}`,
+    a.given.oldEmail && `old email ${a.given.oldEmail}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return (
     <div className="grid-2">
       <section className="card" aria-labelledby="appeal-h">
@@ -58,8 +64,12 @@ export function CaseRecords({ d }: { d: CaseView }) {
           {d.matches.map((m) => (
             <li key={m.key}>
               {`${m.label}: `}
-              <span className={`badge ${m.result === 'match' ? 'ok' : m.result === 'mismatch' ? 'bad' : 'warn'}`}>{MATCH_WORDS[m.result]}</span>
-              {m.detail ? <span className={m.result === 'mismatch' ? undefined : 'muted small'}> — {m.detail}</span> : null}
+              <span className={`badge ${m.result === 'match' ? 'ok' : m.result === 'mismatch' ? 'bad' : 'warn'}`}>
+                {MATCH_WORDS[m.result]}
+              </span>
+              {m.detail ? (
+                <span className={m.result === 'mismatch' ? undefined : 'muted small'}> — {m.detail}</span>
+              ) : null}
             </li>
           ))}
         </ul>

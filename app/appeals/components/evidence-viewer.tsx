@@ -18,10 +18,20 @@ function ImageViewer({ file }: { file: File }) {
     <>
       {ready ? (
         <div className="actions small" role="toolbar" aria-label={`View ${label}`}>
-          <button type="button" className="secondary" onClick={() => setZoom((z) => Math.min(z + 1, ZOOMS.length - 1))} disabled={zoom === ZOOMS.length - 1}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setZoom((z) => Math.min(z + 1, ZOOMS.length - 1))}
+            disabled={zoom === ZOOMS.length - 1}
+          >
             Zoom in
           </button>
-          <button type="button" className="secondary" onClick={() => setZoom((z) => Math.max(z - 1, 0))} disabled={zoom === 0}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setZoom((z) => Math.max(z - 1, 0))}
+            disabled={zoom === 0}
+          >
             Zoom out
           </button>
           <button type="button" className="secondary" onClick={() => setTurns((t) => (t + 1) % 4)}>
@@ -39,7 +49,11 @@ function ImageViewer({ file }: { file: File }) {
           loading="lazy"
           data-testid={`evidence-image-${file.id}`}
           // Only once changed (set by script, which the page's CSP allows; a style attribute in the HTML it refuses).
-          style={zoom || turns ? { transform: `scale(${ZOOMS[zoom]}) rotate(${turns * 90}deg)`, transformOrigin: 'top left' } : undefined}
+          style={
+            zoom || turns
+              ? { transform: `scale(${ZOOMS[zoom]}) rotate(${turns * 90}deg)`, transformOrigin: 'top left' }
+              : undefined
+          }
         />
       </div>
     </>
@@ -53,7 +67,8 @@ export function EvidenceViewer({ evidence }: { evidence: File[] }) {
       {evidence.map((e) => (
         <figure key={e.id}>
           <figcaption>
-            {kindWords(e.kind)} — {e.name} ({Math.ceil(e.size / 1024)} KB, {e.mime}) <span className="mono small muted">sha256 {e.sha256.slice(0, 16)}…</span>
+            {kindWords(e.kind)} — {e.name} ({Math.ceil(e.size / 1024)} KB, {e.mime}){' '}
+            <span className="mono small muted">sha256 {e.sha256.slice(0, 16)}…</span>
             {e.deleted ? null : (
               <>
                 {' '}

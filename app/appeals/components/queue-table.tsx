@@ -51,15 +51,30 @@ const COLUMNS = [
     header: 'SLA',
     cell: ({ getValue }) => {
       const sla = getValue();
-      return sla.tone === 'bad' || sla.tone === 'warn' ? <span className={`badge ${sla.tone}`}>{sla.text}</span> : <span className={sla.tone === 'muted' ? 'muted' : undefined}>{sla.text}</span>;
+      return sla.tone === 'bad' || sla.tone === 'warn' ? (
+        <span className={`badge ${sla.tone}`}>{sla.text}</span>
+      ) : (
+        <span className={sla.tone === 'muted' ? 'muted' : undefined}>{sla.text}</span>
+      );
     },
   }),
-  column.accessor('newEmail', { header: 'New email', cell: ({ getValue }) => <span className="mono">{getValue()}</span> }),
-  column.accessor('assignee', { header: 'Assignee', cell: ({ getValue }) => getValue() ?? <span className="muted">unassigned</span> }),
+  column.accessor('newEmail', {
+    header: 'New email',
+    cell: ({ getValue }) => <span className="mono">{getValue()}</span>,
+  }),
+  column.accessor('assignee', {
+    header: 'Assignee',
+    cell: ({ getValue }) => getValue() ?? <span className="muted">unassigned</span>,
+  }),
 ];
 
 export function QueueTable({ rows, caption }: { rows: QueueRowView[]; caption: string }) {
-  const table = useReactTable({ data: rows, columns: COLUMNS, getCoreRowModel: getCoreRowModel(), getRowId: (r) => r.id });
+  const table = useReactTable({
+    data: rows,
+    columns: COLUMNS,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (r) => r.id,
+  });
   const openInApp = useInAppLinks();
   return (
     <table data-testid="queue">

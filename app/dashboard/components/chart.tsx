@@ -22,7 +22,13 @@ export function Chart({ chart, csvHref }: { chart: ChartModel; csvHref: string }
       <div className="chart-body">
         <figure className="chart-figure">
           {chart.table.rows.length ? (
-            <svg viewBox={`0 0 ${CHART_W} ${height}`} role="img" aria-labelledby={titleId} aria-describedby={summaryId} preserveAspectRatio="xMidYMid meet">
+            <svg
+              viewBox={`0 0 ${CHART_W} ${height}`}
+              role="img"
+              aria-labelledby={titleId}
+              aria-describedby={summaryId}
+              preserveAspectRatio="xMidYMid meet"
+            >
               {svg.yTicks.map((t) => (
                 <g key={`y${t.y}`}>
                   <line x1={48} x2={CHART_W - 8} y1={t.y} y2={t.y} stroke="#d9dde3" />
@@ -62,7 +68,15 @@ export function Chart({ chart, csvHref }: { chart: ChartModel; csvHref: string }
                 {chart.legend.map((l) => (
                   <li key={l.label}>
                     <svg width="24" height="10" aria-hidden="true">
-                      <line x1="0" x2="24" y1="5" y2="5" stroke={l.color} strokeWidth={chart.kind === 'lines' ? 3 : 10} strokeDasharray={l.dash} />
+                      <line
+                        x1="0"
+                        x2="24"
+                        y1="5"
+                        y2="5"
+                        stroke={l.color}
+                        strokeWidth={chart.kind === 'lines' ? 3 : 10}
+                        strokeDasharray={l.dash}
+                      />
                     </svg>{' '}
                     {l.label}
                   </li>
