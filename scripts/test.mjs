@@ -1,4 +1,4 @@
-// npm test: build the production server, type-check, lint, then every vitest project (unit,
+// npm test: build the production server, type-check, check the format, lint, then every vitest project (unit,
 // integration on PGlite and PostgreSQL, end-to-end in Chromium) in one run, so one summary line tells the result.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +16,10 @@ if (run(process.execPath, ['node_modules/@remix-run/dev/dist/cli.js', 'build']))
 
 console.log('▶ tsc --noEmit');
 if (run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'])) process.exit(1);
+
+console.log('▶ prettier --check');
+if (run(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.', '--log-level', 'warn']))
+  process.exit(1);
 
 console.log('▶ eslint');
 if (run(process.execPath, ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0'])) process.exit(1);
