@@ -256,11 +256,46 @@ export type ChangeResult =
   | { ok: false; reason: 'code'; check: Exclude<CheckResult, { ok: true }> };
 
 /**
+ * The change, answered as a repeat of itself: a refused submit whose address the account's logon email
+ * just became (a double click, a retry after a lost answer, its twin racing it) gets the first one's
+ * outcome, not an error.
+ */
+export async function confirmNewEmail(
+  services: Services,
+  session: ChangeSession & { privilegedUntil: Date | null },
+  account: Account,
+  raw: unknown,
+  code: string,
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<ChangeResult> {
+  const result = await changeLogonEmail(services, session, account, raw, code, meta, now);
+  if (result.ok || typeof raw !== 'string') return result;
+  return (await isRepeatOfChange(services.prisma, account.uid, raw, now))
+    ? { ok: true, newEmail: normaliseEmail(raw) }
+    : result;
+}
+
+/** Whether `raw` is the address this account's logon email just became (see alreadyChangedTo). */
+export async function isRepeatOfChange(
+  prisma: Services['prisma'],
+  accountUid: string,
+  raw: string,
+  now = new Date(),
+): Promise<boolean> {
+  const current = await prisma.account.findUnique({
+    where: { uid: accountUid },
+    select: { logonEmail: true, logonEmailChangedAt: true },
+  });
+  return Boolean(current && raw && alreadyChangedTo(current, raw, now));
+}
+
+/**
  * The change itself. Inside one transaction it re-checks the privileged window, the code and that
  * the address is free; the unique index on the logon email is the last word when two accounts race.
  * The account row, the other sessions, the audit event and both notices commit together or not at all.
  */
-export async function confirmNewEmail(
+async function changeLogonEmail(
   services: Services,
   session: ChangeSession & { privilegedUntil: Date | null },
   account: Account,

@@ -6,6 +6,7 @@ import { requireAllowed } from '~/auth/guards.server';
 import {
   alreadyChangedTo,
   confirmNewEmail,
+  isRepeatOfChange,
   dropNewEmailCode,
   hasPrivilegedWindow,
   sendNewEmailCode,
@@ -91,13 +92,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
       meta,
     );
     if (result.ok) return redirect(DONE);
-    // Refused — because this is a second submit of a change that went through (a double click, a retry
-    // after a lost answer, its twin racing it)? Then the first one's outcome.
-    const current = await context.services.prisma.account.findUnique({
-      where: { uid: account.uid },
-      select: { logonEmail: true, logonEmailChangedAt: true },
-    });
-    if (current && alreadyChangedTo(current, parsed.data.newEmail)) return redirect(DONE);
     if (result.reason === 'window') throw redirect(EXPIRED);
     if (result.reason === 'invalid')
       return data<ActionData>(
@@ -107,11 +101,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<ActionData>({ fieldErrors: { code: checkErrorMessage(result.check) } }, { status: 400 });
   }
   // A form without its intent that carries the address just changed to: a repeat of that change.
-  const current = await context.services.prisma.account.findUnique({
-    where: { uid: account.uid },
-    select: { logonEmail: true, logonEmailChangedAt: true },
-  });
-  if (current && typeof newEmail === 'string' && newEmail && alreadyChangedTo(current, newEmail)) return redirect(DONE);
+  if (typeof newEmail === 'string' && (await isRepeatOfChange(context.services.prisma, account.uid, newEmail)))
+    return redirect(DONE);
   return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
 }
 

@@ -223,6 +223,19 @@ describeEachDatabase('change of the logon email over HTTP', (kind) => {
     expect(done.status).toBe(302);
     expect(done.headers.get('location')).toBe(DONE);
     current.bob = 'bob.new@example.net';
+
+    // The same confirmation again (a double click, a retry after a lost answer): the first one's outcome,
+    // not "expired"; so is a form without its intent that carries the address just changed to.
+    const again = await postConfirmNewEmail(bob, 'bob.new@example.net', code);
+    expect(again.headers.get('location')).toBe(DONE);
+    const bare = await bob.post(STEP2, { newEmail: 'bob.new@example.net' });
+    expect(bare.headers.get('location')).toBe(DONE);
+    // Another address is no repeat: the change closed the window.
+    const other = await postConfirmNewEmail(bob, 'bob.other@example.net', code);
+    expect(other.headers.get('location')).toBe('/account/security/logon-email?expired=1');
+    expect((await prisma.account.findUniqueOrThrow({ where: { uid: BOB_UID } })).logonEmail).toBe(
+      'bob.new@example.net',
+    );
     expect((await prisma.account.findUniqueOrThrow({ where: { uid: BOB_UID } })).logonEmail).toBe(
       'bob.new@example.net',
     );

@@ -9,20 +9,14 @@ import { useTestPortal } from '../support/portal';
 import { HttpClient, pageText } from '../support/http';
 import {
   codeSentTo,
-  postConfirmNewEmail as confirmNewEmail,
+  postConfirmNewEmail,
   createOwner,
   DONE,
-  postNewEmailCode as sendNewEmailCode,
+  postNewEmailCode,
   STEP2,
-  postVerifyIdentity as verifyIdentity,
+  postVerifyIdentity,
 } from '../support/accounts';
-import {
-  BASE_DETAILS,
-  appealForm,
-  postAppeal as fileAppeal,
-  postAppealEmailProof as proveAppealEmail,
-  trackingLinkFor,
-} from '../support/appeals';
+import { BASE_DETAILS, appealForm, postAppeal, postAppealEmailProof, trackingLinkFor } from '../support/appeals';
 import { SIGNED_OUT_MESSAGES } from '~/auth/signed-out.server';
 import { APPEAL_FORM_MESSAGES } from '~/appeals/schema';
 
@@ -36,9 +30,9 @@ describeEachDatabase('issue 24, customer flows', (kind) => {
     const owner = await createOwner(prisma());
     const c = client();
     await c.signIn(owner.email);
-    await verifyIdentity(c, prisma(), 'EMAIL', owner.email);
+    await postVerifyIdentity(c, prisma(), 'EMAIL', owner.email);
     const first = `first-${owner.uid}@corp.example`;
-    const code = await sendNewEmailCode(c, prisma(), first);
+    const code = await postNewEmailCode(c, prisma(), first);
     const page = await (await c.get(STEP2)).text();
     expect(pageText(page)).toContain(`New logon email ${first}`);
     expect(page).not.toMatch(/<input[^>]*type="email"/);
@@ -51,7 +45,7 @@ describeEachDatabase('issue 24, customer flows', (kind) => {
     expect(again).toMatch(/<input[^>]*type="email"/);
     expect(again).not.toContain(first);
     // The dropped code confirms nothing.
-    const refused = await confirmNewEmail(c, first, code);
+    const refused = await postConfirmNewEmail(c, first, code);
     expect(refused.status).toBe(400);
     expect((await prisma().account.findUniqueOrThrow({ where: { uid: owner.uid } })).logonEmail).toBe(owner.email);
   });
@@ -62,10 +56,10 @@ describeEachDatabase('issue 24, customer flows', (kind) => {
     const other = client();
     await changer.signIn(owner.email);
     await other.signIn(owner.email);
-    await verifyIdentity(changer, prisma(), 'EMAIL', owner.email);
+    await postVerifyIdentity(changer, prisma(), 'EMAIL', owner.email);
     const newEmail = `moved-${owner.uid}@corp.example`;
-    const code = await sendNewEmailCode(changer, prisma(), newEmail);
-    const done = await confirmNewEmail(changer, newEmail, code);
+    const code = await postNewEmailCode(changer, prisma(), newEmail);
+    const done = await postConfirmNewEmail(changer, newEmail, code);
     expect(done.status).toBe(302);
     expect(done.headers.get('location')).toBe(DONE);
     const shown = await changer.get(DONE);
@@ -115,10 +109,10 @@ describeEachDatabase('issue 24, customer flows', (kind) => {
   it('a merged filing mails a new link; the earlier one says it was replaced (410)', async () => {
     const details = { ...BASE_DETAILS, givenUid: '1000000000000002', holderName: 'Bob Martin' };
     const newEmail = `merge-24-${kind}@corp.example`;
-    const first = await fileAppeal(client(), prisma(), newEmail, details);
+    const first = await postAppeal(client(), prisma(), newEmail, details);
     const firstLink = await trackingLinkFor(prisma(), newEmail);
     await new Promise((r) => setTimeout(r, 5));
-    const second = await fileAppeal(client(), prisma(), newEmail, details);
+    const second = await postAppeal(client(), prisma(), newEmail, details);
     expect(second.caseNumber).toBe(first.caseNumber);
     const secondLink = await trackingLinkFor(prisma(), newEmail);
     expect(secondLink).not.toBe(firstLink);
@@ -133,7 +127,7 @@ describeEachDatabase('issue 24, customer flows', (kind) => {
   it('a creation month that has not begun is refused by the server with the words the browser uses', async () => {
     const c = client();
     const newEmail = `future-month-${kind}@corp.example`;
-    await proveAppealEmail(c, prisma(), newEmail);
+    await postAppealEmailProof(c, prisma(), newEmail);
     const next = new Date();
     next.setUTCMonth(next.getUTCMonth() + 2);
     const res = await c.post(
