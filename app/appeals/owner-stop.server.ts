@@ -35,14 +35,7 @@ export async function warnOwnerOfFiling(
     holdHours: services.config.recoveryHoldHours,
     stopUrl,
   });
-  await enqueueEmail(tx, {
-    to: input.owner.logonEmail,
-    subject: message.subject,
-    text: message.text,
-    template: 'appeal-owner-warned',
-  });
-  if (input.owner.securePhone)
-    await enqueueSms(tx, { to: input.owner.securePhone, text: message.sms, template: 'appeal-owner-warned' });
+  await tellOwner(tx, input.owner, message, 'appeal-owner-warned');
 }
 
 /** At an approval that waits for its hold: the owner is told when the change takes effect, with a fresh stop link. */
@@ -58,14 +51,18 @@ export async function warnOwnerOfApproval(
     handoverAt: input.handoverAt,
     stopUrl,
   });
-  await enqueueEmail(tx, {
-    to: input.owner.logonEmail,
-    subject: message.subject,
-    text: message.text,
-    template: 'appeal-owner-approval-warned',
-  });
-  if (input.owner.securePhone)
-    await enqueueSms(tx, { to: input.owner.securePhone, text: message.sms, template: 'appeal-owner-approval-warned' });
+  await tellOwner(tx, input.owner, message, 'appeal-owner-approval-warned');
+}
+
+/** The owner's logon email gets the message, and their secure phone (if any) its SMS. */
+async function tellOwner(
+  tx: Tx,
+  owner: Owner,
+  message: { subject: string; text: string; sms: string },
+  template: string,
+) {
+  await enqueueEmail(tx, { to: owner.logonEmail, subject: message.subject, text: message.text, template });
+  if (owner.securePhone) await enqueueSms(tx, { to: owner.securePhone, text: message.sms, template });
 }
 
 export type StopLink =
