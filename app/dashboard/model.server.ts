@@ -192,36 +192,44 @@ function people(
   ability: AppAbility,
   me: string,
 ): DashboardModel['people'] {
+  // Each member's days, gathered once: one pass over the range's rows, not one per member.
+  type Sums = { decided: number; secondApprovals: number; hours: Record<string, number> };
+  const byStaff = new Map<string, Sums>();
+  const teamSums: Sums = { decided: 0, secondApprovals: 0, hours: {} };
+  const add = (into: Sums, p: FlowFigures['people'][number]) => {
+    into.decided += p.decided;
+    into.secondApprovals += p.secondApprovals;
+    for (const [k, v] of Object.entries(p.handlingHours)) into.hours[k] = (into.hours[k] ?? 0) + v;
+  };
+  for (const p of flow.people) {
+    let sums = byStaff.get(p.staffId);
+    if (!sums) byStaff.set(p.staffId, (sums = { decided: 0, secondApprovals: 0, hours: {} }));
+    add(sums, p);
+    add(teamSums, p);
+  }
   const workers = staff.filter(
     (s) =>
-      s.roles.includes('AGENT') ||
-      s.roles.includes('SENIOR_AGENT') ||
-      nowFigures.assigned[s.id] ||
-      flow.people.some((p) => p.staffId === s.id),
+      s.roles.includes('AGENT') || s.roles.includes('SENIOR_AGENT') || nowFigures.assigned[s.id] || byStaff.has(s.id),
   );
-  const hist = (ids: Set<string>) => {
-    const h: Record<string, number> = {};
-    for (const p of flow.people)
-      if (ids.has(p.staffId)) for (const [k, v] of Object.entries(p.handlingHours)) h[k] = (h[k] ?? 0) + v;
-    return h;
+  const row = (s: { id: string; name: string }): PersonRow => {
+    const sums = byStaff.get(s.id);
+    return {
+      staffId: s.id,
+      name: s.name,
+      you: s.id === me,
+      open: nowFigures.assigned[s.id] ?? 0,
+      decided: sums?.decided ?? 0,
+      medianHandlingHours: percentileHours(sums?.hours ?? {}, 0.5),
+      secondApprovals: sums?.secondApprovals ?? 0,
+    };
   };
-  const row = (s: { id: string; name: string }): PersonRow => ({
-    staffId: s.id,
-    name: s.name,
-    you: s.id === me,
-    open: nowFigures.assigned[s.id] ?? 0,
-    decided: flow.people.filter((p) => p.staffId === s.id).reduce((n, p) => n + p.decided, 0),
-    medianHandlingHours: percentileHours(hist(new Set([s.id])), 0.5),
-    secondApprovals: flow.people.filter((p) => p.staffId === s.id).reduce((n, p) => n + p.secondApprovals, 0),
-  });
   const all = workers.map(row);
-  const ids = new Set(flow.people.map((p) => p.staffId));
   const team = {
     members: workers.length,
     open: Object.values(nowFigures.assigned).reduce((a, b) => a + b, 0),
-    decided: flow.people.reduce((n, p) => n + p.decided, 0),
-    medianHandlingHours: percentileHours(hist(ids), 0.5),
-    secondApprovals: flow.people.reduce((n, p) => n + p.secondApprovals, 0),
+    decided: teamSums.decided,
+    medianHandlingHours: percentileHours(teamSums.hours, 0.5),
+    secondApprovals: teamSums.secondApprovals,
   };
   const visible = all.filter((r) => ability.can('read', on('Report', { kind: 'person', staffId: r.staffId }) as never));
   return {
