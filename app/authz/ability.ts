@@ -3,6 +3,7 @@
 import { AbilityBuilder, subject, type Ability, type RawRuleOf } from '@casl/ability';
 import { createPrismaAbility } from '@casl/prisma/runtime';
 import type { Principal } from './principal';
+import { OPEN_STATUSES } from '~/appeals/options';
 
 export type Action =
   | 'read'
@@ -111,7 +112,7 @@ export function defineAbilityFor(principal: Principal | null): AppAbility {
       if (roles.has('SENIOR_AGENT') || roles.has('ADMIN')) can('read', 'Report', { kind: 'person' });
       if (roles.has('SENIOR_AGENT')) {
         // No case is stranded: a senior agent frees or hands on any open case, whoever holds it.
-        const open = { in: ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL'] };
+        const open = { in: OPEN_STATUSES };
         can('release', 'Appeal', { assigneeId: { not: null }, status: open });
         can('reassign', 'Appeal', { status: open });
         // The four-eyes rule: never the second approval of a case one approved first.

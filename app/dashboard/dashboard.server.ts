@@ -7,10 +7,11 @@ import { Prisma } from '~/generated/prisma/client';
 import type { Database } from '~/db/connect.server';
 import { instant, readWith } from '~/db/composed.server';
 import { emptyDay, isoDay, rangeDays, sumDays, type DayFigures, type RangeKey, type StaffDayFigures } from './figures';
+import { OPEN_STATUSES_SQL } from '~/appeals/options';
 
 type Db = Pick<Database, 'sql' | 'prisma'>;
 const DAY_MS = 86_400_000;
-const OPEN = Prisma.sql`('SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL')`;
+const OPEN = Prisma.raw(OPEN_STATUSES_SQL);
 const CLOSED = Prisma.sql`('APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED_BY_OWNER')`;
 const num = (v: unknown) => Number(v ?? 0);
 const counts = (v: unknown): Record<string, number> => {

@@ -8,6 +8,8 @@ import { RISK_LABELS } from '~/appeals/risk';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import { refreshDashboard } from '~/dashboard/dashboard.server';
 import type { Database } from '~/db/connect.server';
+import { OPEN_STATUSES } from '~/appeals/options';
+import type { AppealStatus } from '~/generated/prisma/enums';
 
 const HOUR = 3600_000;
 const HISTORY_ACCOUNTS = 30;
@@ -230,8 +232,6 @@ export async function seedHistory(
   }
   await prisma.appeal.createMany({ data: rows });
   const rolled = await refreshDashboard(db, now);
-  const open = rows.filter((r) =>
-    ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL'].includes(r.status as string),
-  ).length;
+  const open = rows.filter((r) => OPEN_STATUSES.includes(r.status as AppealStatus)).length;
   return `Demo history: ${rows.length} appeals over the last 90 days (${open} open), ${HISTORY_ACCOUNTS} accounts; dashboard roll-up brought up to date (${rolled.days} days).`;
 }

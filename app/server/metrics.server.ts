@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Database } from '~/db/connect.server';
 import type { Logger } from './log.server';
 import { errorFields } from './log.server';
+import { OPEN_STATUSES, OPEN_STATUSES_SQL } from '~/appeals/options';
 
 export type PortalMetrics = ReturnType<typeof createMetrics>;
 
@@ -123,11 +124,11 @@ export function createMetrics(db: Database, logger: Logger) {
                      WHEN "slaDueAt" < now() + interval '24 hours' THEN 'due_24h'
                      ELSE 'on_time' END AS sla,
                 count(*)::int AS n
-         FROM "Appeal" WHERE "status" IN ('SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL')
+         FROM "Appeal" WHERE "status" IN ${OPEN_STATUSES_SQL}
          GROUP BY 1, 2`,
       );
       openAppeals.reset();
-      for (const status of ['SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL']) {
+      for (const status of OPEN_STATUSES) {
         for (const sla of status === 'AWAITING_CUSTOMER' ? ['paused'] : ['on_time', 'due_24h', 'breached'])
           openAppeals.set({ status, sla }, 0);
       }

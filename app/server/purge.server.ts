@@ -2,6 +2,7 @@
 // small batches (no long lock, no long transaction), by the hourly `purge` job (`npm run jobs -- purge`).
 // Delivered outbox rows have their own job (`outbox`); evidence files theirs (`retention`).
 import type { PrismaClient } from '~/generated/prisma/client';
+import { OPEN_STATUSES_SQL } from '~/appeals/options';
 
 const DAY = 24 * 3600_000;
 
@@ -97,7 +98,7 @@ export async function purgeExpiredRows(
       prisma,
       'AppealStopToken',
       'id',
-      `"appealId" IN (SELECT "id" FROM "Appeal" WHERE "decidedAt" < ($1::timestamptz AT TIME ZONE 'UTC') AND "status" NOT IN ('SUBMITTED', 'IN_REVIEW', 'AWAITING_CUSTOMER', 'PENDING_SECOND_APPROVAL') AND ("status" <> 'APPROVED' OR "handedOverAt" IS NOT NULL OR "handoverAt" IS NULL))`,
+      `"appealId" IN (SELECT "id" FROM "Appeal" WHERE "decidedAt" < ($1::timestamptz AT TIME ZONE 'UTC') AND "status" NOT IN ${OPEN_STATUSES_SQL} AND ("status" <> 'APPROVED' OR "handedOverAt" IS NOT NULL OR "handoverAt" IS NULL))`,
       cutoff(PURGE_AFTER.stopLinksDays),
       batch,
     ),
