@@ -136,22 +136,25 @@ describeEachDatabase('graceful shutdown: the outbox', (kind) => {
       logger: captureLog().logger,
       dispatcherPollMs: 60_000,
     });
+    const held = smtp.holdNext();
     try {
-      const held = smtp.holdNext();
-      const ids: string[] = [];
-      for (let i = 0; i < 3; i++) {
-        const m = await db.prisma.outboxMessage.create({
-          data: {
-            channel: 'EMAIL',
-            recipient: `batch${i}@example.com`,
-            subject: `Message ${i}`,
-            text: 'hello',
-            template: 'shutdown-test',
-            createdAt: new Date(Date.now() - (3 - i) * 1000),
-          },
-        });
-        ids.push(m.id);
-      }
+      // One transaction: the dispatcher's first round (at start) sees the three messages or none of them.
+      const ids = (
+        await db.prisma.$transaction(
+          [0, 1, 2].map((i) =>
+            db.prisma.outboxMessage.create({
+              data: {
+                channel: 'EMAIL',
+                recipient: `batch${i}@example.com`,
+                subject: `Message ${i}`,
+                text: 'hello',
+                template: 'shutdown-test',
+                createdAt: new Date(Date.now() - (3 - i) * 1000),
+              },
+            }),
+          ),
+        )
+      ).map((m) => m.id);
       portal.services.outbox.kick();
       await held.arrival; // the first message is on the wire; the other two are claimed with it
       const claimed = await db.prisma.outboxMessage.findMany({ where: { id: { in: ids } } });
@@ -195,6 +198,8 @@ describeEachDatabase('graceful shutdown: the outbox', (kind) => {
         ),
       ).toBe(true);
     } finally {
+      // A failed expectation above must not leave the message on the wire: stop() would wait for it for ever.
+      held.release();
       await portal.stop();
       await db.close();
       await smtp.close();
