@@ -98,3 +98,14 @@ export class NoticeLinkUsed extends Error {
 
 export const noticeUsedMessage = (caseNumber: string | null) =>
   `This “This wasn’t me” link was already used${caseNumber ? ` to file appeal ${caseNumber}` : ''}. Follow that case with the tracking link we emailed to your new address.`;
+
+/** What the appeal form says of its flow's notice link: the change it reports while live, or why not. */
+export async function noticeLinkView(prisma: Reader, token: string | undefined) {
+  const link = token ? await readNoticeLink(prisma, token) : null;
+  const notice = link?.state === 'live' ? link.notice : null;
+  return {
+    notice: notice ? { oldEmailMasked: notice.oldEmailMasked, newEmailMasked: notice.newEmailMasked } : null,
+    noticeInvalid: Boolean(token && !notice && link?.state !== 'used'),
+    noticeUsed: link?.state === 'used' ? noticeUsedMessage(link.caseNumber) : null,
+  };
+}

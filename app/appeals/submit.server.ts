@@ -4,7 +4,7 @@ import { keepReplacedTrackingLink } from './tracking.server';
 import type { Appeal, Prisma } from '~/generated/prisma/client';
 import type { Services } from '~/services.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
-import { checkCode, sendCode, type CheckResult, type IssueResult } from '~/verification/codes.server';
+import { checkCode, latestCode, sendCode, type CheckResult, type IssueResult } from '~/verification/codes.server';
 import { enqueueEmail } from '~/outbox/outbox.server';
 import { appealReceived } from '~/outbox/templates';
 import { newToken, sha256 } from '~/lib/tokens.server';
@@ -94,6 +94,11 @@ export async function provedEmail(
   now = new Date(),
 ): Promise<string | null> {
   return (await appealEmailProof(prisma, flowKey, now))?.newEmail ?? null;
+}
+
+/** The newest code this browser flow asked for at a new email, live or not. */
+export function latestAppealEmailCode(prisma: Pick<Prisma.TransactionClient, 'verification'>, flowKey: string) {
+  return latestCode(prisma, { purpose: 'APPEAL_NEW_EMAIL', requesterKey: requesterKey(flowKey) });
 }
 
 /** The anonymous filer in the audit log, known by the proof of their email; what makes a submission happen once per proof. */
