@@ -1,25 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { useEffect, useRef } from 'react';
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useParams } from '@remix-run/react';
-import { customerStatus, EVIDENCE_LIMITS, isOnHold, OPEN_STATUSES } from '~/appeals/options';
-import { slaWorkingDays } from '~/appeals/sla';
+import { useActionData, useLoaderData, useNavigation, useParams } from '@remix-run/react';
+import { OPEN_STATUSES } from '~/appeals/options';
 import {
   CaseClosed,
-  CUSTOMER_WITHDREW,
-  YOU_WITHDREW,
   findByTrackingToken,
   isReplacedTrackingToken,
   replySentCookie,
-  replyToAppeal,
   StaleCase,
-  withdrawAppeal,
 } from '~/appeals/tracking.server';
-import { parseFormWithFiles, vetUploads } from '~/appeals/uploads.server';
+import { replyFromTrackingPage, trackingPageView, withdrawFromTrackingPage } from '~/appeals/tracking-page.server';
+import { parseFormWithFiles } from '~/appeals/uploads.server';
 import { isMultipart } from '~/appeals/submission-gate.server';
-import { withStoredFiles } from '~/appeals/evidence-store.server';
 import { requestMeta } from '~/lib/request.server';
 import { ErrorFocus, firstInvalidField, FormError, FormStatus } from '~/components/form';
+import { TrackingStatus } from '~/appeals/components/tracking-status';
+import { TrackingConversation } from '~/appeals/components/tracking-conversation';
+import { TrackingReplyForm } from '~/appeals/components/tracking-reply-form';
+import { WithdrawOffer, WithdrawQuestion } from '~/appeals/components/tracking-withdraw';
 
 // same-origin: the private link never reaches another site, and this page's own posts keep their Origin (no-referrer made it "null").
 export const meta: MetaFunction = () => [
@@ -50,12 +49,6 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const appeal = await findByTrackingToken(context.services, params.token ?? '');
   if (!appeal) throw await unknownLink(context.services, params.token ?? '');
   const search = new URL(request.url).searchParams;
-  const status = customerStatus(appeal.status, {
-    rejectFinal: appeal.rejectFinal,
-    newEmail: appeal.newEmail,
-    handoverAt: appeal.handoverAt,
-    handedOverAt: appeal.handedOverAt,
-  });
   // Set by the redirect after a reply (so a reload does not send it again) and read once.
   const sentCookie = replySentCookie(context.services.config);
   const said: unknown = await sentCookie.parse(request.headers.get('Cookie'));
@@ -63,26 +56,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (said !== null) headers.append('Set-Cookie', await sentCookie.serialize('', { maxAge: 0 }));
   return data(
     {
-      caseNumber: appeal.caseNumber,
-      status: appeal.status,
-      statusLabel: status.label,
-      tone: status.tone,
-      open: OPEN_STATUSES.includes(appeal.status),
-      // Approved, before the handover: the page says when it takes effect, and it can still be withdrawn.
-      onHold: isOnHold(appeal),
-      submittedAt: appeal.submittedAt.toISOString(),
-      dueAt: appeal.slaDueAt.toISOString(),
-      slaDays: slaWorkingDays(appeal.origin),
-      paused: appeal.status === 'AWAITING_CUSTOMER',
-      messages: appeal.messages.map((m) => ({
-        id: m.id,
-        who: m.author === 'CUSTOMER' ? 'You' : m.author === 'STAFF' ? 'Support' : 'Account Recovery Desk',
-        // The customer reads their own withdrawal in their words (staff read it as stored).
-        body: m.author === 'SYSTEM' && m.body === CUSTOMER_WITHDREW ? YOU_WITHDREW : m.body,
-        at: m.createdAt.toISOString(),
-        files: m.evidence.map((e) => e.originalName),
-      })),
-      files: appeal.evidence.map((e) => ({ name: e.originalName, deleted: Boolean(e.deletedAt) })),
+      ...trackingPageView(appeal),
       replySent: said === appeal.caseNumber,
       // Set by the first step of Withdraw.
       confirmWithdraw: search.get('withdraw') === 'confirm',
@@ -110,13 +84,12 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     );
   try {
     if (fields.intent === 'withdraw') {
-      // Withdrawing closes the case for good: only the confirmation step's button (confirm=yes) does it.
-      if (fields.confirm !== 'yes')
+      const outcome = await withdrawFromTrackingPage(services, { appealId: appeal.id, confirm: fields.confirm, meta });
+      if (outcome === 'unconfirmed')
         return data<ActionData>(
           { fieldErrors: {}, error: WITHDRAW_UNCONFIRMED, confirmWithdraw: true },
           { status: 400 },
         );
-      const outcome = await withdrawAppeal(services, { appealId: appeal.id, meta });
       return data<ActionData>({
         fieldErrors: {},
         message:
@@ -126,17 +99,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       });
     }
     if (fields.intent === 'reply') {
-      const body = (fields.body ?? '').trim();
-      const errors: Record<string, string> = {};
-      if (body.length > 5000) errors.body = 'Use at most 5000 characters.';
-      if (!body && uploads.length === 0) errors.body = 'Write a message, or attach a file.';
-      const vetted = await vetUploads(uploads.map((u) => ({ ...u, field: 'otherEvidence' })));
-      if (vetted.errors.otherEvidence || vetted.errors.files)
-        errors.otherEvidence = (vetted.errors.otherEvidence ?? vetted.errors.files)!;
-      if (Object.keys(errors).length) return data<ActionData>({ fieldErrors: errors }, { status: 400 });
-      await withStoredFiles(services.evidence, vetted.files, (files) =>
-        replyToAppeal(services, { appealId: appeal.id, body, files, meta }),
-      );
+      const sent = await replyFromTrackingPage(services, { appealId: appeal.id, body: fields.body, uploads, meta });
+      if (!sent.ok) return data<ActionData>({ fieldErrors: sent.fieldErrors }, { status: 400 });
       return redirect(`/appeals/track/${params.token}`, {
         headers: { 'Set-Cookie': await replySentCookie(services.config).serialize(appeal.caseNumber) },
       });
@@ -153,16 +117,9 @@ export default function TrackAppeal() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
-  const errors: Record<string, string> = result?.fieldErrors ?? {};
   const trackPath = `/appeals/track/${useParams().token}`;
-  const location = useLocation();
   // A post answered on this page (an error, a withdrawal) is not the reply the URL speaks of.
   const replySent = d.replySent && !result;
-  const replyForm = useRef<HTMLFormElement>(null);
-  // With JavaScript the page stays mounted through the redirect, so the sent text and files would stay in the form.
-  useEffect(() => {
-    if (replySent) replyForm.current?.reset();
-  }, [replySent, location.key]);
   const confirmingWithdrawal = (d.open || d.onHold) && (d.confirmWithdraw || Boolean(result?.confirmWithdraw));
   const confirmHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
@@ -172,135 +129,27 @@ export default function TrackAppeal() {
     <ErrorFocus answer={result}>
       <div className="narrow">
         <h1>Appeal {d.caseNumber}</h1>
-        <div
-          className={`notice ${d.tone === 'ok' ? 'ok' : d.tone === 'bad' ? 'error' : d.tone === 'warn' ? 'warn' : ''}`}
-          role="status"
-          data-testid="appeal-status"
-        >
-          <p>
-            <strong>{d.statusLabel}</strong>
-          </p>
-          {d.open ? (
-            <p className="small">
-              {d.paused
-                ? 'The decision clock is paused until you answer below.'
-                : `We expect to decide by ${new Date(d.dueAt).toUTCString()} (${d.slaDays} working day${d.slaDays === 1 ? '' : 's'} from submission).`}
-            </p>
-          ) : null}
-        </div>
+        <TrackingStatus {...d} />
         <FormError>{result?.error}</FormError>
         <FormStatus>{result?.message ?? (replySent ? REPLY_SENT : undefined)}</FormStatus>
-        {confirmingWithdrawal ? (
-          <section className="card" aria-labelledby="withdraw-confirm">
-            <h2 id="withdraw-confirm" tabIndex={-1} ref={confirmHeading}>
-              Withdraw this appeal?
-            </h2>
-            <p>The case will be closed and cannot be reopened. Nothing on the account changes.</p>
-            <Form method="post" action={trackPath} className="actions">
-              <input type="hidden" name="intent" value="withdraw" />
-              <input type="hidden" name="confirm" value="yes" />
-              <button type="submit" disabled={busy}>
-                Yes, withdraw
-              </button>
-              <Link className="button secondary" to={trackPath}>
-                Keep my appeal
-              </Link>
-            </Form>
-          </section>
-        ) : null}
+        {confirmingWithdrawal ? <WithdrawQuestion action={trackPath} busy={busy} headingRef={confirmHeading} /> : null}
 
         <h2 id="conversation">Conversation</h2>
-        {/* One card: the messages (no list numbers — each says who and when) and the files sent with the appeal. */}
-        <section className="card conversation" aria-labelledby="conversation">
-          <ol aria-label="Messages">
-            {d.messages.map((m) => (
-              <li key={m.id}>
-                <p className="small muted">
-                  {m.who} · {new Date(m.at).toUTCString()}
-                </p>
-                <p>{m.body}</p>
-                {m.files.length ? <p className="small">Attached: {m.files.join(', ')}</p> : null}
-              </li>
-            ))}
-          </ol>
-          {d.files.length ? (
-            <p className="small files-sent" data-testid="files-sent">
-              Files sent with the appeal:{' '}
-              {d.files.map((f) => (f.deleted ? `${f.name} (deleted after the retention period)` : f.name)).join(', ')}
-            </p>
-          ) : null}
-        </section>
+        <TrackingConversation messages={d.messages} files={d.files} />
 
         {d.open ? (
           <>
             <h2>Reply</h2>
-            <Form
-              method="post"
+            <TrackingReplyForm
               action={trackPath}
-              encType="multipart/form-data"
-              className="card"
-              noValidate
-              ref={replyForm}
-            >
-              <input type="hidden" name="intent" value="reply" />
-              <div className="field">
-                <label htmlFor="reply-body">Your message</label>
-                <textarea
-                  id="reply-body"
-                  name="body"
-                  rows={5}
-                  maxLength={5000}
-                  aria-invalid={errors.body ? true : undefined}
-                  aria-describedby={errors.body ? 'reply-body-error' : undefined}
-                  autoFocus={firstInvalidField(result) === 'body'}
-                />
-                {errors.body ? (
-                  <p className="field-error" id="reply-body-error">
-                    {errors.body}
-                  </p>
-                ) : null}
-              </div>
-              <div className="field">
-                <label htmlFor="reply-files">Add files (optional)</label>
-                <p className="hint" id="reply-files-hint">
-                  JPEG, PNG or PDF, at most 10 MB each, {EVIDENCE_LIMITS.maxFiles} files at a time.
-                </p>
-                <input
-                  id="reply-files"
-                  type="file"
-                  name="otherEvidence"
-                  multiple
-                  accept="image/jpeg,image/png,application/pdf"
-                  aria-describedby={`reply-files-hint${errors.otherEvidence ? ' reply-files-error' : ''}`}
-                  aria-invalid={errors.otherEvidence ? true : undefined}
-                  autoFocus={firstInvalidField(result) === 'otherEvidence'}
-                />
-                {errors.otherEvidence ? (
-                  <p className="field-error" id="reply-files-error">
-                    {errors.otherEvidence}
-                  </p>
-                ) : null}
-              </div>
-              <div className="actions">
-                <button type="submit" disabled={busy}>
-                  Send reply
-                </button>
-              </div>
-            </Form>
+              errors={result?.fieldErrors ?? {}}
+              focusField={firstInvalidField(result)}
+              replySent={replySent}
+              busy={busy}
+            />
           </>
         ) : null}
-        {(d.open || d.onHold) && !confirmingWithdrawal ? (
-          <>
-            <h2>Withdraw</h2>
-            {/* The first step only asks (a page of its own, so it works without JavaScript); the question's button withdraws. */}
-            <Form method="get" action={trackPath} className="card">
-              <p>If you no longer need this appeal, you can withdraw it. Nothing on the account changes.</p>
-              <button type="submit" name="withdraw" value="confirm" className="secondary">
-                Withdraw appeal
-              </button>
-            </Form>
-          </>
-        ) : null}
+        {(d.open || d.onHold) && !confirmingWithdrawal ? <WithdrawOffer action={trackPath} /> : null}
       </div>
     </ErrorFocus>
   );
