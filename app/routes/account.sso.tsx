@@ -2,14 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
-import { recordAudit } from '~/audit/audit.server';
 import { ErrorFocus, FormError, FormStatus, TextField } from '~/components/form';
 import { requestMeta } from '~/lib/request.server';
-import { issuerProblem } from '~/sso/oidc.server';
 import { identityProviderSchema } from '~/sso/schema';
 import { redirectUriFor } from '~/sso/sso.server';
-import { sealClientSecret } from '~/sso/secret.server';
 import { fieldErrorsOf } from '~/lib/form-errors';
+import { providerSettings, saveIdentityProvider } from '~/sso/provider.server';
+import { ramRolesOf, ramUsersOf } from '~/account/ram.server';
 
 export const meta: MetaFunction = () => [{ title: 'Single sign-on — Account Recovery Desk' }];
 
@@ -17,46 +16,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { account } = await requireAllowed(request, context, 'manage', 'IdentityProvider');
   const { prisma, config } = context.services;
   const [provider, ramUsers, ramRoles] = await Promise.all([
-    prisma.identityProvider.findUnique({ where: { accountUid: account.uid } }),
-    prisma.ramUser.findMany({
-      where: { accountUid: account.uid },
-      orderBy: { name: 'asc' },
-      select: { id: true, name: true, displayName: true },
-    }),
-    prisma.ramRole.findMany({
-      where: { accountUid: account.uid },
-      orderBy: { name: 'asc' },
-      select: {
-        id: true,
-        name: true,
-        description: true,
-        assumers: { select: { ramUser: { select: { name: true } } } },
-      },
-    }),
+    providerSettings(prisma, account.uid),
+    ramUsersOf(prisma, account.uid),
+    ramRolesOf(prisma, account.uid),
   ]);
   return {
     uid: account.uid,
     alias: account.alias,
-    // The secret is never sent back, not even masked: only whether one is stored.
-    provider: provider
-      ? {
-          issuer: provider.issuer,
-          clientId: provider.clientId,
-          userClaim: provider.userClaim,
-          roleClaim: provider.roleClaim,
-          mode: provider.mode,
-          enabled: provider.enabled,
-          updatedAt: provider.updatedAt.toISOString(),
-        }
-      : null,
+    provider,
     redirectUri: redirectUriFor(config, request),
-    ramUsers: ramUsers.map((u) => ({ ...u, signInName: `${u.name}@${account.uid}.onaliyun.com` })),
-    ramRoles: ramRoles.map((r) => ({
-      id: r.id,
-      name: r.name,
-      description: r.description,
-      assumers: r.assumers.map((a) => a.ramUser.name).sort(),
-    })),
+    ramUsers: ramUsers.map((u) => ({ id: u.id, name: u.name, displayName: u.displayName, signInName: u.signInName })),
+    ramRoles,
   };
 }
 
@@ -64,7 +34,6 @@ type FieldErrors = Partial<Record<'issuer' | 'clientId' | 'clientSecret' | 'user
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { account, session } = await requireAllowed(request, context, 'manage', 'IdentityProvider');
-  const { prisma, config } = context.services;
   const form = await request.formData();
   const parsed = identityProviderSchema.safeParse({
     issuer: form.get('issuer') ?? '',
@@ -90,44 +59,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { ok: false as const, fieldErrors: fieldErrorsOf<keyof FieldErrors>(parsed.error), typed },
       { status: 400 },
     );
-  const input = parsed.data;
-  const fieldErrors: FieldErrors = {};
-  // Kept exactly as typed: the issuer must match the one in the IdP's discovery document.
-  const issuer = input.issuer;
-  const problem = issuerProblem(issuer, config.mode !== 'production');
-  if (problem) fieldErrors.issuer = problem;
-  const existing = await prisma.identityProvider.findUnique({
-    where: { accountUid: account.uid },
-    select: { id: true },
-  });
-  const secret = input.clientSecret.trim();
-  if (!existing && !secret)
-    fieldErrors.clientSecret = 'Enter the client secret the identity provider gave this portal.';
-  if (Object.keys(fieldErrors).length) return data({ ok: false as const, fieldErrors, typed }, { status: 400 });
-
-  const meta = requestMeta(context, request);
-  const values = {
-    issuer,
-    clientId: input.clientId,
-    userClaim: input.userClaim,
-    roleClaim: input.roleClaim,
-    mode: input.mode,
-    enabled: input.enabled,
-  };
-  await prisma.$transaction(async (tx) => {
-    await tx.identityProvider.upsert({
-      where: { accountUid: account.uid },
-      create: { accountUid: account.uid, ...values, clientSecretEncrypted: sealClientSecret(config, secret) },
-      update: { ...values, ...(secret ? { clientSecretEncrypted: sealClientSecret(config, secret) } : {}) },
-    });
-    await recordAudit(tx, {
-      actor: { type: 'customer', id: session.id },
-      action: existing ? 'sso.provider_updated' : 'sso.provider_created',
-      accountUid: account.uid,
-      meta,
-      data: { ...values, secretChanged: Boolean(secret) },
-    });
-  });
+  const saved = await saveIdentityProvider(
+    context.services,
+    { accountUid: account.uid, sessionId: session.id },
+    parsed.data,
+    requestMeta(context, request),
+  );
+  if (!saved.ok) return data({ ok: false as const, fieldErrors: saved.fieldErrors, typed }, { status: 400 });
   return { ok: true as const, fieldErrors: {} as FieldErrors };
 }
 

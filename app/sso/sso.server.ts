@@ -7,7 +7,7 @@ import type { IdentityProvider, PrismaClient, SsoMode } from '~/generated/prisma
 import type { PortalConfig } from '~/config.server';
 import type { Services } from '~/services.server';
 import { decryptSecret, encryptSecret } from '~/lib/crypto.server';
-import { safeRedirectPath } from '~/auth/session.server';
+import { ROLE_SESSION_MS, createSession, safeRedirectPath } from '~/auth/session.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
 import { SsoFailure, type IdTokenClaims } from './oidc.server';
 import { openClientSecret } from './secret.server';
@@ -238,6 +238,37 @@ export function ssoAuthenticator(services: Services, clientIp: string) {
 }
 
 // ───────────── outcomes ─────────────
+
+/** Opens the session of a single sign-on (a role session lasts an hour), with its audit event: the cookie's token. */
+export async function startSsoSession(prisma: PrismaClient, identity: SsoIdentity, meta: RequestMeta): Promise<string> {
+  const { token } = await prisma.$transaction(async (tx) => {
+    const created = await createSession(tx, {
+      principalType: identity.principalType,
+      accountUid: identity.accountUid,
+      ramUserId: identity.ramUserId,
+      ramRoleId: identity.ramRoleId,
+      ssoSubject: identity.ssoSubject,
+      ssoName: identity.ssoName,
+      lifetimeMs: identity.principalType === 'SSO_ROLE' ? ROLE_SESSION_MS : undefined,
+      ...meta,
+    });
+    await recordAudit(tx, {
+      actor: { type: 'customer', id: created.session.id },
+      action: 'sso.login',
+      accountUid: identity.accountUid,
+      meta,
+      data: {
+        principalType: identity.principalType,
+        mode: identity.mode,
+        providerId: identity.providerId,
+        subject: identity.ssoSubject,
+        mappedTo: identity.mappedTo,
+      },
+    });
+    return created;
+  });
+  return token;
+}
 
 /** The sign-in page with the failure's message (and the account filled in again to retry). */
 export function failureRedirectPath(failure: SsoFailure): string {
