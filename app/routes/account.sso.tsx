@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
-import { ErrorFocus, FormError, FormStatus, TextField } from '~/components/form';
+import { ErrorFocus, FormError, FormStatus } from '~/components/form';
+import { ProviderForm } from '~/sso/components/provider-form';
+import { SsoDirectory } from '~/sso/components/sso-directory';
 import { requestMeta } from '~/lib/request.server';
 import { identityProviderSchema } from '~/sso/schema';
 import { redirectUriFor } from '~/sso/sso.server';
@@ -77,7 +79,6 @@ export default function SingleSignOn() {
   // A refused form shows what was typed (the page without JavaScript is a new one); else the saved settings.
   const typed = result && !result.ok ? result.typed : null;
   const p = d.provider;
-  const v = typed ?? p;
   const signInRef = d.alias ?? d.uid;
   return (
     <ErrorFocus answer={result}>
@@ -91,77 +92,7 @@ export default function SingleSignOn() {
       <div className="grid-2">
         <div className="card">
           <h2>Identity provider</h2>
-          <Form method="post" noValidate>
-            <TextField
-              label="Issuer URL"
-              name="issuer"
-              type="text"
-              inputMode="url"
-              required
-              defaultValue={v?.issuer ?? ''}
-              error={errors.issuer}
-              hint="Its discovery document is at <issuer>/.well-known/openid-configuration."
-            />
-            <TextField
-              label="Client ID"
-              name="clientId"
-              type="text"
-              required
-              defaultValue={v?.clientId ?? ''}
-              error={errors.clientId}
-            />
-            <TextField
-              label="Client secret"
-              name="clientSecret"
-              type="password"
-              autoComplete="off"
-              defaultValue=""
-              error={errors.clientSecret}
-              hint={
-                p
-                  ? 'Stored encrypted and never shown. Leave empty to keep the current secret.'
-                  : 'Stored encrypted and never shown again.'
-              }
-            />
-            <fieldset className="field">
-              <legend>Mode</legend>
-              <label className="choice">
-                <input type="radio" name="mode" value="USER" defaultChecked={(v?.mode ?? 'USER') !== 'ROLE'} />{' '}
-                User-based SSO — the user claim names a RAM user
-              </label>
-              <label className="choice">
-                <input type="radio" name="mode" value="ROLE" defaultChecked={v?.mode === 'ROLE'} /> Role-based SSO — the
-                role claim names a RAM role (1-hour role sessions)
-              </label>
-              {errors.mode ? <p className="field-error">{errors.mode}</p> : null}
-            </fieldset>
-            <TextField
-              label="User claim"
-              name="userClaim"
-              type="text"
-              required
-              defaultValue={v?.userClaim ?? 'preferred_username'}
-              error={errors.userClaim}
-              hint="ID token claim whose value is the RAM user name (user-based SSO)."
-            />
-            <TextField
-              label="Role claim"
-              name="roleClaim"
-              type="text"
-              required
-              defaultValue={v?.roleClaim ?? 'role'}
-              error={errors.roleClaim}
-              hint="ID token claim whose value is the RAM role name (role-based SSO)."
-            />
-            <label className="choice">
-              <input type="checkbox" name="enabled" defaultChecked={v?.enabled ?? true} /> Single sign-on is enabled
-            </label>
-            <div className="actions">
-              <button type="submit" disabled={busy}>
-                {busy ? 'Saving…' : 'Save'}
-              </button>
-            </div>
-          </Form>
+          <ProviderForm values={typed ?? p} secretStored={Boolean(p)} errors={errors} busy={busy} />
         </div>
         <div className="card">
           <h2>At your identity provider</h2>
@@ -185,60 +116,7 @@ export default function SingleSignOn() {
           )}
         </div>
       </div>
-      <h2 id="sso-ram-users">RAM users</h2>
-      <table aria-labelledby="sso-ram-users">
-        <thead>
-          <tr>
-            <th scope="col">Name (user claim value)</th>
-            <th scope="col">Sign-in name</th>
-            <th scope="col">Display name</th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.ramUsers.length ? (
-            d.ramUsers.map((u) => (
-              <tr key={u.id}>
-                <td className="mono">{u.name}</td>
-                <td className="mono">{u.signInName}</td>
-                <td>{u.displayName}</td>
-              </tr>
-            ))
-          ) : (
-            <tr>
-              <td colSpan={3} className="muted">
-                No RAM users.
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
-      <h2 id="sso-ram-roles">RAM roles</h2>
-      <table aria-labelledby="sso-ram-roles">
-        <thead>
-          <tr>
-            <th scope="col">Role (role claim value)</th>
-            <th scope="col">Description</th>
-            <th scope="col">RAM users who may switch to it</th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.ramRoles.length ? (
-            d.ramRoles.map((r) => (
-              <tr key={r.id}>
-                <td className="mono">{r.name}</td>
-                <td>{r.description}</td>
-                <td>{r.assumers.length ? r.assumers.join(', ') : <span className="muted">nobody</span>}</td>
-              </tr>
-            ))
-          ) : (
-            <tr>
-              <td colSpan={3} className="muted">
-                No RAM roles.
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+      <SsoDirectory ramUsers={d.ramUsers} ramRoles={d.ramRoles} />
     </ErrorFocus>
   );
 }

@@ -3,10 +3,8 @@ import type { Services } from '~/services.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
 import type { FieldErrors } from '~/lib/form-errors';
 import { issuerProblem } from './oidc.server';
-import type { IdentityProviderInput } from './schema';
+import type { IdentityProviderInput, ProviderField } from './schema';
 import { sealClientSecret } from './secret.server';
-
-export type ProviderField = 'issuer' | 'clientId' | 'clientSecret' | 'userClaim' | 'roleClaim' | 'mode';
 
 /** The account's identity provider as the owner sees it. The secret is never given out, not even masked. */
 export async function providerSettings(prisma: Services['prisma'], accountUid: string) {
