@@ -3,12 +3,13 @@ import { data } from '@remix-run/node';
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
 import { ErrorFocus, FormError, FormStatus } from '~/components/form';
-import { ProviderForm } from '~/sso/components/provider-form';
+import { ProviderForm, type ProviderValues } from '~/sso/components/provider-form';
 import { SsoDirectory } from '~/sso/components/sso-directory';
 import { requestMeta } from '~/lib/request.server';
 import { identityProviderSchema } from '~/sso/schema';
 import { redirectUriFor } from '~/sso/sso.server';
-import { fieldErrorsOf } from '~/lib/form-errors';
+import { fieldErrorsOf, type FieldErrors } from '~/lib/form-errors';
+import type { ProviderField } from '~/sso/schema';
 import { providerSettings, saveIdentityProvider } from '~/sso/provider.server';
 import { ramRolesOf, ramUsersOf } from '~/account/ram.server';
 
@@ -32,7 +33,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-type FieldErrors = Partial<Record<'issuer' | 'clientId' | 'clientSecret' | 'userClaim' | 'roleClaim' | 'mode', string>>;
+/** The common answer of a form; a refused one carries what was typed (never the client secret) for the page without JavaScript. */
+type ActionData = {
+  fieldErrors: FieldErrors<ProviderField>;
+  error: string | null;
+  message?: string;
+  typed?: NonNullable<ProviderValues>;
+};
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { account, session } = await requireAllowed(request, context, 'manage', 'IdentityProvider');
@@ -57,27 +64,24 @@ export async function action({ request, context }: ActionFunctionArgs) {
     enabled: form.get('enabled') === 'on',
   };
   if (!parsed.success)
-    return data(
-      { ok: false as const, fieldErrors: fieldErrorsOf<keyof FieldErrors>(parsed.error), typed },
-      { status: 400 },
-    );
+    return data<ActionData>({ fieldErrors: fieldErrorsOf(parsed.error), error: null, typed }, { status: 400 });
   const saved = await saveIdentityProvider(
     context.services,
     { accountUid: account.uid, sessionId: session.id },
     parsed.data,
     requestMeta(context, request),
   );
-  if (!saved.ok) return data({ ok: false as const, fieldErrors: saved.fieldErrors, typed }, { status: 400 });
-  return { ok: true as const, fieldErrors: {} as FieldErrors };
+  if (!saved.ok) return data<ActionData>({ fieldErrors: saved.fieldErrors, error: null, typed }, { status: 400 });
+  return data<ActionData>({ fieldErrors: {}, error: null, message: 'The identity provider settings were saved.' });
 }
 
 export default function SingleSignOn() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
-  const errors: FieldErrors = result?.fieldErrors ?? {};
+  const errors = result?.fieldErrors ?? {};
   // A refused form shows what was typed (the page without JavaScript is a new one); else the saved settings.
-  const typed = result && !result.ok ? result.typed : null;
+  const typed = result?.typed ?? null;
   const p = d.provider;
   const signInRef = d.alias ?? d.uid;
   return (
@@ -87,7 +91,7 @@ export default function SingleSignOn() {
         Account <span className="mono">{d.uid}</span> — one OpenID Connect identity provider signs in RAM users
         (user-based SSO) or RAM roles (role-based SSO).
       </p>
-      <FormStatus>{result?.ok ? 'The identity provider settings were saved.' : null}</FormStatus>
+      <FormStatus>{result?.message}</FormStatus>
       {Object.keys(errors).length ? <FormError>Check the highlighted fields.</FormError> : null}
       <div className="grid-2">
         <div className="card">
