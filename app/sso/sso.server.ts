@@ -1,11 +1,11 @@
 // Enterprise SSO for the portal: which account and IdP a visitor means, the flow cookie, and how
 // validated ID token claims become a principal — user-based SSO (the user claim names a RAM user
 // of the account → SSO_USER) or role-based SSO (the role claim names a RAM role → SSO_ROLE, 1 h).
-import { createCookie, type Cookie } from '@remix-run/node';
 import { Authenticator } from 'remix-auth';
 import type { IdentityProvider, PrismaClient, SsoMode } from '~/generated/prisma/client';
 import type { PortalConfig } from '~/config.server';
 import type { Services } from '~/services.server';
+import { portalCookie } from '~/lib/cookies.server';
 import { decryptSecret, encryptSecret } from '~/lib/crypto.server';
 import { ROLE_SESSION_MS, createSession, safeRedirectPath } from '~/auth/session.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
@@ -59,24 +59,8 @@ export async function ssoEntryFor(
 
 // ───────────── the flow cookie: state, nonce and PKCE verifier until the callback ─────────────
 
-const flowCookies = new WeakMap<PortalConfig, Cookie>();
-
-function flowCookie(config: PortalConfig): Cookie {
-  let cookie = flowCookies.get(config);
-  if (!cookie) {
-    // SameSite=Lax: the callback is a top-level GET navigation from the IdP, which Lax allows.
-    cookie = createCookie(config.mode === 'production' ? '__Host-ard_sso' : 'ard_sso', {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config.mode === 'production',
-      path: '/',
-      secrets: config.sessionSecrets,
-      maxAge: FLOW_MAX_AGE_SEC,
-    });
-    flowCookies.set(config, cookie);
-  }
-  return cookie;
-}
+// SameSite=Lax (the default): the callback is a top-level GET navigation from the IdP, which Lax allows.
+const flowCookie = portalCookie('ard_sso', { maxAgeSec: FLOW_MAX_AGE_SEC });
 
 /** Signed (by the cookie) and encrypted (the PKCE verifier and nonce are nobody's business). */
 export function flowStore(config: PortalConfig) {
