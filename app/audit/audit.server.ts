@@ -91,6 +91,11 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
             ${storable(input.meta?.ip?.slice(0, 64) ?? null)}, ${storable(input.meta?.userAgent?.slice(0, 400) ?? null)}, ${JSON.stringify(data)}::jsonb)`;
 }
 
+/** Records one event in a transaction of its own: for acts that change nothing else (a view, an export, a check). */
+export async function recordAuditEvent(prisma: Pick<PrismaClient, '$transaction'>, input: AuditInput): Promise<void> {
+  await prisma.$transaction((tx) => recordAudit(tx, input));
+}
+
 type SealerDb = Pick<PrismaClient, '$transaction'>;
 
 /**

@@ -5,6 +5,7 @@ import type { Services } from '~/services.server';
 import type { RequestMeta } from '~/audit/audit.server';
 import { recordAudit } from '~/audit/audit.server';
 import { verifyPassword } from './password.server';
+import { createSession } from './session.server';
 import { normaliseEmail } from '~/account/email';
 import { maskEmail } from '~/lib/masking';
 import { beforeGuess, CUSTOMER_GUESSES, guessSucceeded, waitInWords, type GuessRefusal } from './guessing.server';
@@ -142,6 +143,26 @@ export async function signIn(
     ramUserId: candidate.ramUserId,
     login,
   };
+}
+
+/** Opens the session of a password sign-in, with its audit event: the token for the session cookie. */
+export async function startSignedInSession(
+  prisma: Services['prisma'],
+  identity: SignedInIdentity,
+  meta: RequestMeta,
+): Promise<string> {
+  const { token } = await prisma.$transaction(async (tx) => {
+    const created = await createSession(tx, { ...identity, ...meta });
+    await recordAudit(tx, {
+      actor: { type: 'customer', id: created.session.id },
+      action: 'login.succeeded',
+      accountUid: identity.accountUid,
+      meta,
+      data: { principalType: identity.principalType },
+    });
+    return created;
+  });
+  return token;
 }
 
 /** remix-auth with its form strategy; the strategy's verify callback is `signIn`. */

@@ -176,6 +176,39 @@ export async function revokeSessions(
   return result.count;
 }
 
+/**
+ * "Sign out other sessions": ends the other live sessions of the same principal — the same kind, RAM user
+ * and federated subject (an SSO role session has no RAM user; without its subject, every federated user's
+ * role sessions would match) — and audits how many. Returns that count.
+ */
+export async function signOutOtherSessions(
+  prisma: PrismaClient,
+  session: Pick<SessionRow, 'id' | 'accountUid' | 'principalType' | 'ramUserId' | 'ssoSubject'>,
+  meta: RequestMeta,
+): Promise<number> {
+  return prisma.$transaction(async (tx) => {
+    const n = await tx.session.updateMany({
+      where: {
+        accountUid: session.accountUid,
+        principalType: session.principalType,
+        ramUserId: session.ramUserId,
+        ssoSubject: session.ssoSubject,
+        revokedAt: null,
+        id: { not: session.id },
+      },
+      data: { revokedAt: new Date() },
+    });
+    await recordAudit(tx, {
+      actor: { type: 'customer', id: session.id },
+      action: 'sessions.signed_out_others',
+      accountUid: session.accountUid,
+      meta,
+      data: { count: n.count },
+    });
+    return n.count;
+  });
+}
+
 /** Ends the session of this token (if it is live) and audits it: who signed out, and why. */
 export async function revokeSessionByToken(
   prisma: PrismaClient,

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { assertAllowed, requireCustomer } from '~/auth/guards.server';
 import { maskEmail } from '~/lib/masking';
+import { accessKeysOf, ramRolesOf, ramUsersOf } from '~/account/ram.server';
 
 export const meta: MetaFunction = () => [{ title: 'Account Center — Account Recovery Desk' }];
 
@@ -9,39 +10,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { account, ability } = await requireCustomer(request, context);
   assertAllowed(ability, 'read', 'Account', { uid: account.uid });
   assertAllowed(ability, 'read', 'RamUser', { accountUid: account.uid });
+  const { prisma } = context.services;
   const [ramUsers, ramRoles, accessKeys] = await Promise.all([
-    context.services.prisma.ramUser.findMany({
-      where: { accountUid: account.uid },
-      orderBy: { name: 'asc' },
-      select: { id: true, name: true, displayName: true, createdAt: true },
-    }),
-    context.services.prisma.ramRole.findMany({
-      where: { accountUid: account.uid },
-      orderBy: { name: 'asc' },
-      select: { name: true, description: true },
-    }),
-    context.services.prisma.accessKey.findMany({
-      where: { accountUid: account.uid },
-      orderBy: { createdAt: 'asc' },
-      select: { id: true, active: true, createdAt: true, ramUser: { select: { name: true } } },
-    }),
+    ramUsersOf(prisma, account.uid),
+    ramRolesOf(prisma, account.uid),
+    accessKeysOf(prisma, account.uid),
   ]);
   return {
     uid: account.uid,
     alias: account.alias,
     logonEmail: maskEmail(account.logonEmail),
-    ramUsers: ramUsers.map((u) => ({
-      ...u,
-      signInName: `${u.name}@${account.uid}.onaliyun.com`,
-      createdAt: u.createdAt.toISOString(),
-    })),
-    ramRoles,
-    accessKeys: accessKeys.map((k) => ({
-      id: k.id,
-      active: k.active,
-      owner: k.ramUser ? `RAM user ${k.ramUser.name}` : 'Account',
-      createdAt: k.createdAt.toISOString(),
-    })),
+    ramUsers: ramUsers.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
+    ramRoles: ramRoles.map((r) => ({ name: r.name, description: r.description })),
+    accessKeys: accessKeys.map((k) => ({ ...k, createdAt: k.createdAt.toISOString() })),
   };
 }
 

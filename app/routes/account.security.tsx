@@ -4,7 +4,7 @@ import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { assertAllowed, requireCustomer } from '~/auth/guards.server';
 import { denialReason } from '~/authz/ability';
-import { recordAudit } from '~/audit/audit.server';
+import { signOutOtherSessions } from '~/auth/session.server';
 import { maskEmail, maskPhone } from '~/lib/masking';
 import { requestMeta } from '~/lib/request.server';
 import { FormStatus } from '~/components/form';
@@ -34,29 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   if (form.get('intent') !== 'sign-out-others') return data({ message: 'Unknown request.' }, { status: 400 });
   const meta = requestMeta(context, request);
-  const count = await context.services.prisma.$transaction(async (tx) => {
-    const n = await tx.session.updateMany({
-      // The same principal: the same kind, RAM user and federated subject (an SSO role session has no
-      // RAM user; without its subject, every federated user's role sessions would match).
-      where: {
-        accountUid: account.uid,
-        principalType: session.principalType,
-        ramUserId: session.ramUserId,
-        ssoSubject: session.ssoSubject,
-        revokedAt: null,
-        id: { not: session.id },
-      },
-      data: { revokedAt: new Date() },
-    });
-    await recordAudit(tx, {
-      actor: { type: 'customer', id: session.id },
-      action: 'sessions.signed_out_others',
-      accountUid: account.uid,
-      meta,
-      data: { count: n.count },
-    });
-    return n.count;
-  });
+  const count = await signOutOtherSessions(context.services.prisma, session, meta);
   return { message: count === 1 ? 'Signed out 1 other session.' : `Signed out ${count} other sessions.` };
 }
 

@@ -2,10 +2,9 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { getCustomer } from '~/auth/guards.server';
-import { LoginRefused, passwordAuthenticator } from '~/auth/login.server';
-import { clearSessionCookie, commitSessionCookie, createSession, safeRedirectPath } from '~/auth/session.server';
+import { LoginRefused, passwordAuthenticator, startSignedInSession } from '~/auth/login.server';
+import { clearSessionCookie, commitSessionCookie, safeRedirectPath } from '~/auth/session.server';
 import { signedOutReason, SIGNED_OUT_MESSAGES } from '~/auth/signed-out.server';
-import { recordAudit } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { ErrorFocus, FormError, FormStatus, TextField, usePasswordsEmptiedOn } from '~/components/form';
 import { RESET_MESSAGES } from '~/account/messages';
@@ -70,18 +69,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const redirectTo = safeRedirectPath(form.get('redirectTo'));
   try {
     const identity = await passwordAuthenticator(services, meta).authenticate('password', request);
-    const { token, session } = await services.prisma.$transaction(async (tx) => {
-      const created = await createSession(tx, { ...identity, ...meta });
-      await recordAudit(tx, {
-        actor: { type: 'customer', id: created.session.id },
-        action: 'login.succeeded',
-        accountUid: identity.accountUid,
-        meta,
-        data: { principalType: identity.principalType },
-      });
-      return created;
-    });
-    void session;
+    const token = await startSignedInSession(services.prisma, identity, meta);
     return redirect(redirectTo, { headers: { 'Set-Cookie': await commitSessionCookie(services.config, token) } });
   } catch (err) {
     if (err instanceof LoginRefused) {

@@ -1,18 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
-import { recordAudit } from '~/audit/audit.server';
-import {
-  ROLE_SESSION_MS,
-  commitSessionCookie,
-  createSession,
-  readSessionToken,
-  revokeSessionByToken,
-  safeRedirectPath,
-} from '~/auth/session.server';
+import { commitSessionCookie, readSessionToken, revokeSessionByToken, safeRedirectPath } from '~/auth/session.server';
 import { clearParentCookie } from '~/auth/role-session.server';
 import { requestMeta } from '~/lib/request.server';
 import { SsoFailure, chainText } from '~/sso/oidc.server';
-import { auditSsoFailure, failureRedirectPath, flowStore, ssoAuthenticator } from '~/sso/sso.server';
+import { auditSsoFailure, failureRedirectPath, flowStore, ssoAuthenticator, startSsoSession } from '~/sso/sso.server';
 import { errorFields } from '~/server/log.server';
 
 // GET /sso/callback?code=…&state=…&iss=… — the identity provider sends the browser back here.
@@ -27,32 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // A session this browser had before (another principal) ends: one browser, one sign-in.
     const previous = await readSessionToken(config, request);
     if (previous) await revokeSessionByToken(prisma, previous, meta, 'replaced-by-sso-sign-in');
-    const { token } = await prisma.$transaction(async (tx) => {
-      const created = await createSession(tx, {
-        principalType: identity.principalType,
-        accountUid: identity.accountUid,
-        ramUserId: identity.ramUserId,
-        ramRoleId: identity.ramRoleId,
-        ssoSubject: identity.ssoSubject,
-        ssoName: identity.ssoName,
-        lifetimeMs: identity.principalType === 'SSO_ROLE' ? ROLE_SESSION_MS : undefined,
-        ...meta,
-      });
-      await recordAudit(tx, {
-        actor: { type: 'customer', id: created.session.id },
-        action: 'sso.login',
-        accountUid: identity.accountUid,
-        meta,
-        data: {
-          principalType: identity.principalType,
-          mode: identity.mode,
-          providerId: identity.providerId,
-          subject: identity.ssoSubject,
-          mappedTo: identity.mappedTo,
-        },
-      });
-      return created;
-    });
+    const token = await startSsoSession(prisma, identity, meta);
     headers.append('Set-Cookie', await commitSessionCookie(config, token));
     headers.append('Set-Cookie', await clearParentCookie(config));
     return redirect(safeRedirectPath(identity.redirectTo), { headers });

@@ -12,7 +12,7 @@ import {
   staffEmails,
   type AuditFilters,
 } from '~/audit/audit-log.server';
-import { recordAudit, stableJson } from '~/audit/audit.server';
+import { recordAuditEvent, stableJson } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { TextField } from '~/components/form';
 import { staffTitle } from '~/staff/pages';
@@ -31,14 +31,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const page = invalid ? { rows: [], next: null } : await auditPage(prisma, where, before);
   const [emails, cases] = await Promise.all([staffEmails(prisma, page.rows), caseNumbers(prisma, page.rows)]);
   // Reading the log is itself an audited act.
-  await prisma.$transaction((tx) =>
-    recordAudit(tx, {
-      actor: { type: 'staff', id: staff.id },
-      action: 'audit.viewed',
-      meta: requestMeta(context, request),
-      data: { filters: activeFilters(filters), before: before ?? undefined, rows: page.rows.length },
-    }),
-  );
+  await recordAuditEvent(prisma, {
+    actor: { type: 'staff', id: staff.id },
+    action: 'audit.viewed',
+    meta: requestMeta(context, request),
+    data: { filters: activeFilters(filters), before: before ?? undefined, rows: page.rows.length },
+  });
   const query = new URLSearchParams(Object.entries(activeFilters(filters)) as [string, string][]);
   return data(
     {

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { requireStaff } from '~/staff/session.server';
 import { assertAllowed } from '~/auth/guards.server';
 import { activeFilters, auditCsvStream, auditQuery, readAuditFilters } from '~/audit/audit-log.server';
-import { recordAudit, sealAll } from '~/audit/audit.server';
+import { recordAuditEvent, sealAll } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -21,14 +21,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     );
   }
   // Exporting is itself audited — before the rows are read, so the export is on record even if it breaks off.
-  await prisma.$transaction((tx) =>
-    recordAudit(tx, {
-      actor: { type: 'staff', id: staff.id },
-      action: 'audit.exported',
-      meta: requestMeta(context, request),
-      data: { filters: activeFilters(filters) },
-    }),
-  );
+  await recordAuditEvent(prisma, {
+    actor: { type: 'staff', id: staff.id },
+    action: 'audit.exported',
+    meta: requestMeta(context, request),
+    data: { filters: activeFilters(filters) },
+  });
   // Every exported row carries its place in the chain (hash and link), so an export can be checked later.
   await sealAll(prisma, true);
   const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');

@@ -5,7 +5,7 @@ import { data } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { requireStaff } from '~/staff/session.server';
 import { assertAllowed } from '~/auth/guards.server';
-import { recordAudit, verifyAuditChain } from '~/audit/audit.server';
+import { recordAuditEvent, verifyAuditChain } from '~/audit/audit.server';
 import { requestMeta } from '~/lib/request.server';
 import { TextField } from '~/components/form';
 import { staffTitle } from '~/staff/pages';
@@ -34,19 +34,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     problem: report.problem ?? null,
     head: report.head ? `${report.head.id}:${report.head.hash}` : null,
   };
-  await prisma.$transaction((tx) =>
-    recordAudit(tx, {
-      actor: { type: 'staff', id: staff.id },
-      action: 'audit.verified',
-      meta: requestMeta(context, request),
-      data: {
-        ok: result.ok,
-        checked: result.checked,
-        firstBrokenId: result.firstBrokenId,
-        expectedHead: given || undefined,
-      },
-    }),
-  );
+  await recordAuditEvent(prisma, {
+    actor: { type: 'staff', id: staff.id },
+    action: 'audit.verified',
+    meta: requestMeta(context, request),
+    data: {
+      ok: result.ok,
+      checked: result.checked,
+      firstBrokenId: result.firstBrokenId,
+      expectedHead: given || undefined,
+    },
+  });
   return data({ given, error: null, result }, { headers: { 'Cache-Control': 'no-store' } });
 }
 

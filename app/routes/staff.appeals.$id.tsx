@@ -37,7 +37,8 @@ import { CaseHeader } from '~/appeals/components/case-header';
 import { CaseAssignment } from '~/appeals/components/case-assignment';
 import { CaseRecords } from '~/appeals/components/case-records';
 import { EvidenceViewer } from '~/appeals/components/evidence-viewer';
-import { CaseDecisions } from '~/appeals/components/case-decisions';
+import { CaseDecisions, type CaseAnswer } from '~/appeals/components/case-decisions';
+import { fieldErrorsOf, type FieldErrors } from '~/lib/form-errors';
 import { CaseConversation } from '~/appeals/components/case-conversation';
 import { CaseTimeline } from '~/appeals/components/case-timeline';
 
@@ -71,7 +72,7 @@ const rejectSchema = z.object({
   final: z.enum(['retry', 'final']),
 });
 
-/** Each intent: the form's fields parsed, then one decision. A field error names the form it belongs to. */
+/** Each intent: the form's fields parsed, then one decision. A refused field is named by its input's name. */
 async function decide(
   intent: string,
   form: FormData,
@@ -79,12 +80,12 @@ async function decide(
   actor: StaffActor,
   id: string,
   v: number,
-): Promise<DecisionResult | { field: string; message: string }> {
-  const field = (name: string, schema: z.ZodType<string>, formName: string) => {
+): Promise<DecisionResult | { fieldErrors: FieldErrors }> {
+  const field = (name: string, schema: z.ZodType<string>) => {
     const parsed = schema.safeParse(form.get(name) ?? '');
     return parsed.success
       ? { value: parsed.data }
-      : { error: { field: formName, message: parsed.error.issues[0].message } };
+      : { error: { fieldErrors: { [name]: parsed.error.issues[0].message } } };
   };
   switch (intent) {
     case 'claim':
@@ -94,13 +95,13 @@ async function decide(
     case 'reassign':
       return reassignAppeal(services, actor, id, v, String(form.get('to') ?? ''));
     case 'note': {
-      const body = field('body', text(5000, 'Write the note.'), 'note');
+      const body = field('body', text(5000, 'Write the note.'));
       return body.error ?? addInternalNote(services, actor, id, body.value);
     }
     case 'checklist':
       return updateChecklist(services, actor, id, v, form.getAll('check').map(String));
     case 'request-info': {
-      const body = field('message', text(5000, 'Write what the customer should send or explain.'), 'request');
+      const body = field('message', text(5000, 'Write what the customer should send or explain.'));
       return body.error ?? requestInformation(services, actor, id, v, body.value);
     }
     case 'approve':
@@ -113,7 +114,7 @@ async function decide(
         message: form.get('message') ?? '',
         final: form.get('final'),
       });
-      if (!parsed.success) return { field: 'reject', message: parsed.error.issues[0].message };
+      if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error) };
       return rejectAppeal(services, actor, id, v, {
         reason: parsed.data.reason,
         message: parsed.data.message,
@@ -139,10 +140,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     params.id ?? '',
     version.success ? version.data : -1,
   );
-  if ('field' in result)
-    return data({ ok: false, intent, field: result.field, message: result.message }, { status: 400 });
-  if (!result.ok) return data({ ok: false, intent, field: null, message: result.message }, { status: result.status });
-  return data({ ok: true, intent, field: null, message: result.message });
+  if ('fieldErrors' in result)
+    return data<CaseAnswer>({ intent, fieldErrors: result.fieldErrors, error: null, message: null }, { status: 400 });
+  if (!result.ok)
+    return data<CaseAnswer>(
+      { intent, fieldErrors: {}, error: result.message, message: null },
+      { status: result.status },
+    );
+  return data<CaseAnswer>({ intent, fieldErrors: {}, error: null, message: result.message });
 }
 
 export default function CasePage() {
@@ -162,11 +167,7 @@ export default function CasePage() {
         onReload={() => revalidator.revalidate()}
         canSecondApprove={canSecondApprove}
       />
-      {result?.ok ? (
-        <FormStatus>{result.message}</FormStatus>
-      ) : (
-        <FormError>{result?.field ? undefined : result?.message}</FormError>
-      )}
+      {result?.message ? <FormStatus>{result.message}</FormStatus> : <FormError>{result?.error}</FormError>}
       <CaseAssignment d={d} busy={busy} Hidden={Hidden} />
       <CaseRecords d={d} />
       <EvidenceViewer evidence={d.evidence} />

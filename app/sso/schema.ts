@@ -30,3 +30,6 @@ export const identityProviderSchema = z.object({
 });
 
 export type IdentityProviderInput = z.infer<typeof identityProviderSchema>;
+
+/** The form's fields that can be at fault (a checkbox cannot). */
+export type ProviderField = Exclude<keyof IdentityProviderInput, 'enabled'>;

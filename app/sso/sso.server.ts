@@ -1,13 +1,13 @@
 // Enterprise SSO for the portal: which account and IdP a visitor means, the flow cookie, and how
 // validated ID token claims become a principal — user-based SSO (the user claim names a RAM user
 // of the account → SSO_USER) or role-based SSO (the role claim names a RAM role → SSO_ROLE, 1 h).
-import { createCookie, type Cookie } from '@remix-run/node';
 import { Authenticator } from 'remix-auth';
 import type { IdentityProvider, PrismaClient, SsoMode } from '~/generated/prisma/client';
 import type { PortalConfig } from '~/config.server';
 import type { Services } from '~/services.server';
+import { portalCookie } from '~/lib/cookies.server';
 import { decryptSecret, encryptSecret } from '~/lib/crypto.server';
-import { safeRedirectPath } from '~/auth/session.server';
+import { ROLE_SESSION_MS, createSession, safeRedirectPath } from '~/auth/session.server';
 import { recordAudit, type RequestMeta } from '~/audit/audit.server';
 import { SsoFailure, type IdTokenClaims } from './oidc.server';
 import { openClientSecret } from './secret.server';
@@ -59,24 +59,8 @@ export async function ssoEntryFor(
 
 // ───────────── the flow cookie: state, nonce and PKCE verifier until the callback ─────────────
 
-const flowCookies = new WeakMap<PortalConfig, Cookie>();
-
-function flowCookie(config: PortalConfig): Cookie {
-  let cookie = flowCookies.get(config);
-  if (!cookie) {
-    // SameSite=Lax: the callback is a top-level GET navigation from the IdP, which Lax allows.
-    cookie = createCookie(config.mode === 'production' ? '__Host-ard_sso' : 'ard_sso', {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config.mode === 'production',
-      path: '/',
-      secrets: config.sessionSecrets,
-      maxAge: FLOW_MAX_AGE_SEC,
-    });
-    flowCookies.set(config, cookie);
-  }
-  return cookie;
-}
+// SameSite=Lax (the default): the callback is a top-level GET navigation from the IdP, which Lax allows.
+const flowCookie = portalCookie('ard_sso', { maxAgeSec: FLOW_MAX_AGE_SEC });
 
 /** Signed (by the cookie) and encrypted (the PKCE verifier and nonce are nobody's business). */
 export function flowStore(config: PortalConfig) {
@@ -238,6 +222,37 @@ export function ssoAuthenticator(services: Services, clientIp: string) {
 }
 
 // ───────────── outcomes ─────────────
+
+/** Opens the session of a single sign-on (a role session lasts an hour), with its audit event: the cookie's token. */
+export async function startSsoSession(prisma: PrismaClient, identity: SsoIdentity, meta: RequestMeta): Promise<string> {
+  const { token } = await prisma.$transaction(async (tx) => {
+    const created = await createSession(tx, {
+      principalType: identity.principalType,
+      accountUid: identity.accountUid,
+      ramUserId: identity.ramUserId,
+      ramRoleId: identity.ramRoleId,
+      ssoSubject: identity.ssoSubject,
+      ssoName: identity.ssoName,
+      lifetimeMs: identity.principalType === 'SSO_ROLE' ? ROLE_SESSION_MS : undefined,
+      ...meta,
+    });
+    await recordAudit(tx, {
+      actor: { type: 'customer', id: created.session.id },
+      action: 'sso.login',
+      accountUid: identity.accountUid,
+      meta,
+      data: {
+        principalType: identity.principalType,
+        mode: identity.mode,
+        providerId: identity.providerId,
+        subject: identity.ssoSubject,
+        mappedTo: identity.mappedTo,
+      },
+    });
+    return created;
+  });
+  return token;
+}
 
 /** The sign-in page with the failure's message (and the account filled in again to retry). */
 export function failureRedirectPath(failure: SsoFailure): string {

@@ -7,6 +7,7 @@ import { STAFF, STAFF_SESSION, pickRow, selectColumns } from '~/db/rows.server';
 import { newToken, sha256 } from '~/lib/tokens.server';
 import type { StaffPrincipal, StaffRoleName } from '~/authz/principal';
 import { defineAbilityFor, type AppAbility } from '~/authz/ability';
+import { recordAudit, type RequestMeta } from '~/audit/audit.server';
 
 export const STAFF_SESSION_MS = 8 * 60 * 60_000;
 export const STAFF_IDLE_MS = 30 * 60_000;
@@ -127,5 +128,21 @@ export async function revokeStaffSessions(
   await prisma.staffSession.updateMany({
     where: { staffId, revokedAt: null, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) },
     data: { revokedAt: new Date() },
+  });
+}
+
+/** Signing out: ends this staff session and audits it — once (a second sign-out of an ended session records nothing). */
+export async function endStaffSession(
+  prisma: AppLoadContext['services']['prisma'],
+  session: Pick<StaffSession, 'id' | 'staffId'>,
+  meta: RequestMeta,
+): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const ended = await tx.staffSession.updateMany({
+      where: { id: session.id, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (ended.count)
+      await recordAudit(tx, { actor: { type: 'staff', id: session.staffId }, action: 'staff.logout', meta, data: {} });
   });
 }

@@ -577,6 +577,46 @@ describeEachDatabase('back office: queue, case, decisions', (kind) => {
     expect(missing.status).toBe(400);
   });
 
+  it("a case form's refused field is named at its own box; a refused decision is the form's message", async () => {
+    const appeal = await claimed('agent');
+    const note = await post('agent', appeal.id, { intent: 'note', body: '   ' });
+    expect(note.status).toBe(400);
+    const noteHtml = await note.text();
+    expect(noteHtml).toContain('<p class="field-error" id="note-error">Write the note.</p>');
+    expect(noteHtml).toMatch(
+      /<textarea id="note-body" name="body" rows="2" aria-invalid="true" aria-describedby="note-error"/,
+    );
+    expect(noteHtml).not.toContain('id="reject-error"');
+    const reject = await post('agent', appeal.id, {
+      intent: 'reject',
+      version: await version(appeal.id),
+      reason: 'OTHER',
+      message: '',
+      final: 'final',
+    });
+    expect(reject.status).toBe(400);
+    const rejectHtml = await reject.text();
+    expect(rejectHtml).toContain(
+      '<p class="field-error" id="reject-error">Write the message the customer will read.</p>',
+    );
+    expect(rejectHtml).not.toContain('id="note-error"');
+    const ask = await post('agent', appeal.id, {
+      intent: 'request-info',
+      version: await version(appeal.id),
+      message: '',
+    });
+    expect(ask.status).toBe(400);
+    expect(await ask.text()).toContain(
+      '<p class="field-error" id="request-error">Write what the customer should send or explain.</p>',
+    );
+    // A decision refused by the case's state is no field's fault: the form's message says it.
+    const stale = await post('agent', appeal.id, { intent: 'approve', version: '0' });
+    expect(stale.status).toBe(409);
+    const staleHtml = await stale.text();
+    expect(pageText(staleHtml)).toContain('This case changed since you opened it');
+    expect(staleHtml).not.toContain('class="field-error"');
+  });
+
   it('shows when a closed case was closed instead of a due date, in the queue and on its page', async () => {
     const decidedAt = new Date('2026-11-20T10:15:00Z');
     const slaDueAt = new Date('2026-11-25T08:00:00Z');

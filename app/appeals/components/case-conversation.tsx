@@ -4,15 +4,16 @@ import { Form } from '@remix-run/react';
 import { subject } from '@casl/ability';
 import { Can } from '~/components/ability';
 import type { CaseView } from '../case-view.server';
-import type { CaseAnswer } from './case-decisions';
+import { caseFormError, type CaseAnswer } from './case-decisions';
 
 export function CaseConversation({ d, result, busy }: { d: CaseView; result: CaseAnswer; busy: boolean }) {
   const subj = subject('Appeal', { ...d.appeal } as never) as never;
   // A note that was added leaves the box empty: pressing the button again must not add it twice.
   const noteForm = useRef<HTMLFormElement>(null);
   useEffect(() => {
-    if (result?.ok && result.intent === 'note') noteForm.current?.reset();
+    if (result?.message && result.intent === 'note') noteForm.current?.reset();
   }, [result]);
+  const noteError = caseFormError(result, 'note');
   return (
     <div className="grid-2">
       <section className="card" aria-labelledby="conv-h">
@@ -50,12 +51,12 @@ export function CaseConversation({ d, result, busy }: { d: CaseView; result: Cas
               id="note-body"
               name="body"
               rows={2}
-              aria-invalid={result?.field === 'note' ? true : undefined}
-              aria-describedby={result?.field === 'note' ? 'note-error' : undefined}
+              aria-invalid={noteError ? true : undefined}
+              aria-describedby={noteError ? 'note-error' : undefined}
             />
-            {result?.field === 'note' ? (
+            {noteError ? (
               <p className="field-error" id="note-error">
-                {result.message}
+                {noteError}
               </p>
             ) : null}
             <button type="submit" className="secondary" disabled={busy}>

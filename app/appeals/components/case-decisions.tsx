@@ -7,7 +7,14 @@ import { Can, useAppAbility } from '~/components/ability';
 import { CHECKLIST, REJECT_REASONS } from '../review';
 import type { CaseView } from '../case-view.server';
 
-export type CaseAnswer = { ok: boolean; intent: string | null; field: string | null; message: string } | undefined;
+/** The case page's answer, the shape every form answers in, with the intent it answers (the page has several forms). */
+export type CaseAnswer =
+  { intent: string; fieldErrors: Record<string, string>; error: string | null; message: string | null } | undefined;
+
+/** The refusal of one of the page's forms (by its intent): its first field error, shown at its text box. */
+export function caseFormError(result: CaseAnswer, intent: string): string | undefined {
+  return result?.intent === intent ? Object.values(result.fieldErrors)[0] : undefined;
+}
 
 /** Why Approve is disabled, in words: the server counts the saved checklist, not the ticked boxes. */
 function approveHint(saved: Record<string, boolean>, ticked: ReadonlySet<string>): string | null {
@@ -43,6 +50,8 @@ export function CaseDecisions({
   const a = d.appeal;
   const subj = subject('Appeal', { ...a } as never) as never;
   const ability = useAppAbility();
+  const requestError = caseFormError(result, 'request-info');
+  const rejectError = caseFormError(result, 'reject');
   const canDecide = ability.can('approve', subj);
   const savedKeys = CHECKLIST.filter((item) => a.checklist[item.key]).map((item) => item.key as string);
   // The boxes as ticked in this form since the case (version) was loaded; a save reloads the case.
@@ -134,12 +143,12 @@ export function CaseDecisions({
             id="request-message"
             name="message"
             rows={3}
-            aria-invalid={result?.field === 'request' ? true : undefined}
-            aria-describedby={result?.field === 'request' ? 'request-error' : undefined}
+            aria-invalid={requestError ? true : undefined}
+            aria-describedby={requestError ? 'request-error' : undefined}
           />
-          {result?.field === 'request' ? (
+          {requestError ? (
             <p className="field-error" id="request-error">
-              {result.message}
+              {requestError}
             </p>
           ) : null}
           <button type="submit" className="secondary" disabled={busy}>
@@ -164,12 +173,12 @@ export function CaseDecisions({
             id="reject-message"
             name="message"
             rows={3}
-            aria-invalid={result?.field === 'reject' ? true : undefined}
-            aria-describedby={result?.field === 'reject' ? 'reject-error' : undefined}
+            aria-invalid={rejectError ? true : undefined}
+            aria-describedby={rejectError ? 'reject-error' : undefined}
           />
-          {result?.field === 'reject' ? (
+          {rejectError ? (
             <p className="field-error" id="reject-error">
-              {result.message}
+              {rejectError}
             </p>
           ) : null}
           <fieldset>
