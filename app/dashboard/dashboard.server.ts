@@ -19,6 +19,21 @@ const counts = (v: unknown): Record<string, number> => {
   return Object.fromEntries(Object.entries(o as Record<string, unknown>).map(([k, n]) => [k, Number(n)]));
 };
 
+/** A row of day figures (the roll-up's, a live count's or a bucket's sums) as DayFigures. */
+const dayFigures = (r: Record<string, unknown>, day: string): DayFigures => ({
+  day,
+  filed: num(r.filed),
+  filedHigh: num(r.filedHigh),
+  approved: num(r.approved),
+  rejected: num(r.rejected),
+  withdrawn: num(r.withdrawn),
+  expired: num(r.expired),
+  cancelled: num(r.cancelled),
+  withinSla: num(r.withinSla),
+  decisionHours: counts(r.decisionHours),
+  signals: counts(r.signals),
+});
+
 // ───── the open cases now ─────
 
 export type NowFigures = {
@@ -127,23 +142,7 @@ export async function liveDays(db: Db, from: string, to: string): Promise<DayFig
   for (let t = Date.parse(from); t < Date.parse(to); t += DAY_MS) {
     const d = isoDay(t);
     const r = byDay.get(d);
-    out.push(
-      r
-        ? {
-            day: d,
-            filed: num(r.filed),
-            filedHigh: num(r.filedHigh),
-            approved: num(r.approved),
-            rejected: num(r.rejected),
-            withdrawn: num(r.withdrawn),
-            expired: num(r.expired),
-            cancelled: num(r.cancelled),
-            withinSla: num(r.withinSla),
-            decisionHours: counts(r.decisionHours),
-            signals: counts(r.signals),
-          }
-        : emptyDay(d),
-    );
+    out.push(r ? dayFigures(r, d) : emptyDay(d));
   }
   return out;
 }
@@ -278,19 +277,7 @@ export async function rolledUpDays(
   ]);
   const at = last[0]?.at;
   return {
-    flow: flow.map((r) => ({
-      day: r.day as string,
-      filed: num(r.filed),
-      filedHigh: num(r.filedHigh),
-      approved: num(r.approved),
-      rejected: num(r.rejected),
-      withdrawn: num(r.withdrawn),
-      expired: num(r.expired),
-      cancelled: num(r.cancelled),
-      withinSla: num(r.withinSla),
-      decisionHours: counts(r.decisionHours),
-      signals: counts(r.signals),
-    })),
+    flow: flow.map((r) => dayFigures(r, r.day as string)),
     people: people.map((p) => ({
       day: p.day as string,
       staffId: p.staffId as string,
@@ -302,9 +289,12 @@ export async function rolledUpDays(
   };
 }
 
+/** A member's figures over a range (or part of it): decisions, second approvals, the handling-time histogram. */
+export type StaffFigures = Omit<StaffDayFigures, 'day'>;
+
 export type FlowFigures = {
-  days: DayFigures[];
-  people: StaffDayFigures[];
+  /** Per member over the range: the roll-up's sums and each live day (a member may have several rows). */
+  people: StaffFigures[];
   buckets: DayFigures[];
   total: DayFigures;
   /** When the roll-up was last brought up to date (null: never); the days after it are counted live. */
@@ -312,39 +302,107 @@ export type FlowFigures = {
   liveFrom: string | null;
 };
 
-/** The flow over a range: rolled-up days, and live counts for the days the roll-up does not have (today at least). */
-export async function loadFlow(db: Db, range: RangeKey, now: Date): Promise<FlowFigures> {
-  const { from, to, buckets } = rangeDays(range, now);
-  const rolled = await rolledUpDays(db, from, to);
-  const today = isoDay(now);
-  const have = new Set(rolled.flow.filter((d) => d.day < today).map((d) => d.day));
-  let liveFrom: string | null = null;
-  for (let t = Date.parse(from); t < Date.parse(to); t += DAY_MS) {
-    if (!have.has(isoDay(t))) {
-      liveFrom = isoDay(t);
-      break;
-    }
-  }
-  let days = rolled.flow.filter((d) => have.has(d.day));
-  let people = rolled.people.filter((p) => have.has(p.day));
-  if (liveFrom) {
-    const [flow, staff] = await Promise.all([liveDays(db, liveFrom, to), liveStaffDays(db, liveFrom, to)]);
-    days = [...days.filter((d) => d.day < liveFrom!), ...flow];
-    people = [...people.filter((p) => p.day < liveFrom!), ...staff];
-  }
-  const byDay = new Map(days.map((d) => [d.day, d]));
-  const bucketed = buckets.map((b) =>
-    sumDays(
-      b.label,
-      b.days.map((d) => byDay.get(d) ?? emptyDay(d)),
-    ),
+/**
+ * The roll-up's days in [from, to) added up in the database, per bucket of `size` days counted from
+ * `from` (1: by day, 7: by week), histograms summed key by key: a year by week is 52 rows to read,
+ * not 365 days of JSON to parse and merge here.
+ */
+export async function rolledUpBuckets(
+  db: Db,
+  from: string,
+  to: string,
+  size: number,
+): Promise<Map<number, DayFigures>> {
+  const rows = await db.sql<Record<string, unknown>>(
+    {
+      name: 'dashboard_buckets',
+      text: `WITH d AS (
+               SELECT (("day" - $1::date) / $3::int)::int AS "b", * FROM "DashboardDay" WHERE "day" >= $1::date AND "day" < $2::date
+             ), sums AS (
+               SELECT "b", sum("filed")::int AS "filed", sum("filedHigh")::int AS "filedHigh", sum("approved")::int AS "approved",
+                 sum("rejected")::int AS "rejected", sum("withdrawn")::int AS "withdrawn", sum("expired")::int AS "expired",
+                 sum("cancelled")::int AS "cancelled", sum("withinSla")::int AS "withinSla"
+               FROM d GROUP BY "b"
+             ), hours AS (
+               SELECT "b", jsonb_object_agg("k", "n") AS "h" FROM (
+                 SELECT d."b", e."key" AS "k", sum(e."value"::int)::int AS "n" FROM d CROSS JOIN LATERAL jsonb_each_text(d."decisionHours") e GROUP BY 1, 2
+               ) x GROUP BY "b"
+             ), sig AS (
+               SELECT "b", jsonb_object_agg("k", "n") AS "s" FROM (
+                 SELECT d."b", e."key" AS "k", sum(e."value"::int)::int AS "n" FROM d CROSS JOIN LATERAL jsonb_each_text(d."signals") e GROUP BY 1, 2
+               ) x GROUP BY "b"
+             )
+             SELECT sums.*, hours."h"::text AS "decisionHours", sig."s"::text AS "signals"
+             FROM sums LEFT JOIN hours ON hours."b" = sums."b" LEFT JOIN sig ON sig."b" = sums."b"`,
+    },
+    [from, to, size],
   );
+  return new Map(rows.map((r) => [num(r.b), dayFigures(r, '')]));
+}
+
+/** Each member's roll-up days in [from, to) added up in the database: one row per member. */
+export async function rolledUpPeople(db: Db, from: string, to: string): Promise<StaffFigures[]> {
+  const rows = await db.sql<Record<string, unknown>>(
+    {
+      name: 'dashboard_people',
+      text: `WITH s AS (
+               SELECT * FROM "DashboardStaffDay" WHERE "day" >= $1::date AND "day" < $2::date
+             ), sums AS (
+               SELECT "staffId", sum("decided")::int AS "decided", sum("secondApprovals")::int AS "secondApprovals" FROM s GROUP BY 1
+             ), hours AS (
+               SELECT "staffId", jsonb_object_agg("k", "n") AS "h" FROM (
+                 SELECT s."staffId", e."key" AS "k", sum(e."value"::int)::int AS "n" FROM s CROSS JOIN LATERAL jsonb_each_text(s."handlingHours") e GROUP BY 1, 2
+               ) x GROUP BY 1
+             )
+             SELECT sums."staffId"::text AS "staffId", sums."decided", sums."secondApprovals", hours."h"::text AS "handlingHours"
+             FROM sums LEFT JOIN hours ON hours."staffId" = sums."staffId"`,
+    },
+    [from, to],
+  );
+  return rows.map((p) => ({
+    staffId: p.staffId as string,
+    decided: num(p.decided),
+    secondApprovals: num(p.secondApprovals),
+    handlingHours: counts(p.handlingHours),
+  }));
+}
+
+/**
+ * The flow over a range: the roll-up's days added up per bucket in the database, and live counts for
+ * the days from the first one the roll-up does not have (today at least).
+ */
+export async function loadFlow(db: Db, range: RangeKey, now: Date): Promise<FlowFigures> {
+  const { from, to, size, buckets } = rangeDays(range, now);
+  const today = isoDay(now);
+  // When the roll-up last ran, and the first day of the range it lacks (today when it lacks none).
+  const [state] = await db.sql<{ at: number | null; gap: string | null }>(
+    {
+      name: 'dashboard_rollup_state',
+      text: `SELECT extract(epoch FROM (SELECT max("refreshedAt") FROM "DashboardDay"))::float8 AS "at",
+               (SELECT to_char(min(g), 'YYYY-MM-DD') FROM generate_series($1::date, $2::date - 1, interval '1 day') g
+                WHERE NOT EXISTS (SELECT 1 FROM "DashboardDay" d WHERE d."day" = g::date)) AS "gap"`,
+    },
+    [from, today],
+  );
+  const liveFrom = state?.gap ?? today;
+  const [rolled, rolledPeople, live, liveStaff] = await Promise.all([
+    rolledUpBuckets(db, from, liveFrom, size),
+    rolledUpPeople(db, from, liveFrom),
+    liveDays(db, liveFrom, to),
+    liveStaffDays(db, liveFrom, to),
+  ]);
+  const parts: DayFigures[][] = buckets.map((_, i) => {
+    const r = rolled.get(i);
+    return r ? [r] : [];
+  });
+  for (const d of live) parts[Math.floor((Date.parse(d.day) - Date.parse(from)) / (size * DAY_MS))]?.push(d);
+  const bucketed = buckets.map((b, i) => sumDays(b.label, parts[i]));
+  const at = state?.at;
   return {
-    days,
-    people,
+    people: [...rolledPeople, ...liveStaff],
     buckets: bucketed,
-    total: sumDays(`${from}…${today}`, days),
-    refreshedAt: rolled.refreshedAt,
+    total: sumDays(`${from}…${today}`, bucketed),
+    refreshedAt: at === null || at === undefined ? null : new Date(Math.round(Number(at) * 1000)),
     liveFrom,
   };
 }
