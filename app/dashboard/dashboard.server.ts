@@ -180,6 +180,45 @@ export async function liveStaffDays(db: Db, from: string, to: string): Promise<S
 
 // ───── the roll-up ─────
 
+/** The Monday (UTC) of a day's week. */
+export const mondayOf = (day: string) => {
+  const t = Date.parse(day);
+  return isoDay(t - ((new Date(t).getUTCDay() + 6) % 7) * DAY_MS);
+};
+// A day's Monday in SQL, free of the session's time zone (date_trunc would go through timestamptz).
+const MONDAY = Prisma.sql`("day" - (extract(isodow FROM "day")::int - 1))`;
+const sumHist = (table: string, column: string, where: Prisma.Sql) =>
+  Prisma.sql`COALESCE((SELECT jsonb_object_agg(x."k", x."n") FROM (
+    SELECT e."key" AS "k", sum(e."value"::int)::int AS "n" FROM ${Prisma.raw(`"${table}"`)} d CROSS JOIN LATERAL jsonb_each_text(d.${Prisma.raw(`"${column}"`)}) e
+    WHERE ${where} GROUP BY 1) x), '{}')`;
+
+/** The weeks in [from, to) (Mondays) of DashboardWeek, added up from their rows in DashboardDay. */
+function weeksFromDays(from: string, to: string): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "DashboardWeek" ("week", "days", "filed", "filedHigh", "approved", "rejected", "withdrawn", "expired", "cancelled", "withinSla", "decisionHours", "signals")
+    SELECT w."week", w."days", w."filed", w."filedHigh", w."approved", w."rejected", w."withdrawn", w."expired", w."cancelled", w."withinSla",
+      ${sumHist('DashboardDay', 'decisionHours', Prisma.sql`d."day" >= w."week" AND d."day" < w."week" + 7`)},
+      ${sumHist('DashboardDay', 'signals', Prisma.sql`d."day" >= w."week" AND d."day" < w."week" + 7`)}
+    FROM (
+      SELECT ${MONDAY} AS "week", count(*)::int AS "days", sum("filed")::int AS "filed", sum("filedHigh")::int AS "filedHigh",
+        sum("approved")::int AS "approved", sum("rejected")::int AS "rejected", sum("withdrawn")::int AS "withdrawn", sum("expired")::int AS "expired",
+        sum("cancelled")::int AS "cancelled", sum("withinSla")::int AS "withinSla"
+      FROM "DashboardDay" WHERE "day" >= ${from}::date AND "day" < ${to}::date GROUP BY 1
+    ) w`;
+}
+
+/** The weeks in [from, to) of DashboardStaffWeek, added up from DashboardStaffDay. */
+function staffWeeksFromDays(from: string, to: string): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "DashboardStaffWeek" ("week", "staffId", "decided", "secondApprovals", "handlingHours")
+    SELECT w."week", w."staffId", w."decided", w."secondApprovals",
+      ${sumHist('DashboardStaffDay', 'handlingHours', Prisma.sql`d."staffId" = w."staffId" AND d."day" >= w."week" AND d."day" < w."week" + 7`)}
+    FROM (
+      SELECT ${MONDAY} AS "week", "staffId", sum("decided")::int AS "decided", sum("secondApprovals")::int AS "secondApprovals"
+      FROM "DashboardStaffDay" WHERE "day" >= ${from}::date AND "day" < ${to}::date GROUP BY 1, 2
+    ) w`;
+}
+
 /** Days the roll-up recomputes on every run (cases decided, withdrawn or raised in risk lately change their days). */
 export const ROLLUP_RECENT_DAYS = 35;
 
@@ -232,6 +271,14 @@ export async function refreshDashboard(db: Db, now = new Date()): Promise<{ days
         await tx.dashboardStaffDay.createMany({
           data: people.map((p) => ({ ...p, day: new Date(`${p.day}T00:00:00Z`) })),
         });
+      // The weeks these days fall in, added up again from their day rows in the same transaction:
+      // a week row is always the sum of its days.
+      const weeksFrom = mondayOf(from);
+      const weeksTo = isoDay(Date.parse(mondayOf(isoDay(Date.parse(to) - DAY_MS))) + 7 * DAY_MS);
+      await tx.$executeRaw`DELETE FROM "DashboardWeek" WHERE "week" >= ${weeksFrom}::date AND "week" < ${weeksTo}::date`;
+      await tx.$executeRaw`DELETE FROM "DashboardStaffWeek" WHERE "week" >= ${weeksFrom}::date AND "week" < ${weeksTo}::date`;
+      await tx.$executeRaw(weeksFromDays(weeksFrom, weeksTo));
+      await tx.$executeRaw(staffWeeksFromDays(weeksFrom, weeksTo));
     });
   }
   // A run with nothing to recompute still says that the roll-up was brought up to date.
@@ -304,8 +351,9 @@ export type FlowFigures = {
 
 /**
  * The roll-up's days in [from, to) added up in the database, per bucket of `size` days counted from
- * `from` (1: by day, 7: by week), histograms summed key by key: a year by week is 52 rows to read,
- * not 365 days of JSON to parse and merge here.
+ * `from` (1: by day; 7: by week, `from` a Monday), histograms summed key by key. By week, the whole
+ * weeks come from DashboardWeek and only the days of the last, unfinished one from DashboardDay: a
+ * year is some 52 rows, not 365 days of JSON to parse and merge here.
  */
 export async function rolledUpBuckets(
   db: Db,
@@ -313,11 +361,15 @@ export async function rolledUpBuckets(
   to: string,
   size: number,
 ): Promise<Map<number, DayFigures>> {
+  const weeksTo = size === 7 && mondayOf(to) > from ? mondayOf(to) : from;
+  const cols = `"filed", "filedHigh", "approved", "rejected", "withdrawn", "expired", "cancelled", "withinSla", "decisionHours", "signals"`;
   const rows = await db.sql<Record<string, unknown>>(
     {
       name: 'dashboard_buckets',
       text: `WITH d AS (
-               SELECT (("day" - $1::date) / $3::int)::int AS "b", * FROM "DashboardDay" WHERE "day" >= $1::date AND "day" < $2::date
+               SELECT (("week" - $1::date) / $4::int)::int AS "b", ${cols} FROM "DashboardWeek" WHERE "week" >= $1::date AND "week" < $2::date
+               UNION ALL
+               SELECT (("day" - $1::date) / $4::int)::int AS "b", ${cols} FROM "DashboardDay" WHERE "day" >= $2::date AND "day" < $3::date
              ), sums AS (
                SELECT "b", sum("filed")::int AS "filed", sum("filedHigh")::int AS "filedHigh", sum("approved")::int AS "approved",
                  sum("rejected")::int AS "rejected", sum("withdrawn")::int AS "withdrawn", sum("expired")::int AS "expired",
@@ -335,18 +387,21 @@ export async function rolledUpBuckets(
              SELECT sums.*, hours."h"::text AS "decisionHours", sig."s"::text AS "signals"
              FROM sums LEFT JOIN hours ON hours."b" = sums."b" LEFT JOIN sig ON sig."b" = sums."b"`,
     },
-    [from, to, size],
+    [from, weeksTo, to, size],
   );
   return new Map(rows.map((r) => [num(r.b), dayFigures(r, '')]));
 }
 
-/** Each member's roll-up days in [from, to) added up in the database: one row per member. */
-export async function rolledUpPeople(db: Db, from: string, to: string): Promise<StaffFigures[]> {
+/** Each member's roll-up in [from, to) added up in the database, one row per member (by week as rolledUpBuckets). */
+export async function rolledUpPeople(db: Db, from: string, to: string, size: number): Promise<StaffFigures[]> {
+  const weeksTo = size === 7 && mondayOf(to) > from ? mondayOf(to) : from;
   const rows = await db.sql<Record<string, unknown>>(
     {
       name: 'dashboard_people',
       text: `WITH s AS (
-               SELECT * FROM "DashboardStaffDay" WHERE "day" >= $1::date AND "day" < $2::date
+               SELECT "staffId", "decided", "secondApprovals", "handlingHours" FROM "DashboardStaffWeek" WHERE "week" >= $1::date AND "week" < $2::date
+               UNION ALL
+               SELECT "staffId", "decided", "secondApprovals", "handlingHours" FROM "DashboardStaffDay" WHERE "day" >= $2::date AND "day" < $3::date
              ), sums AS (
                SELECT "staffId", sum("decided")::int AS "decided", sum("secondApprovals")::int AS "secondApprovals" FROM s GROUP BY 1
              ), hours AS (
@@ -357,7 +412,7 @@ export async function rolledUpPeople(db: Db, from: string, to: string): Promise<
              SELECT sums."staffId"::text AS "staffId", sums."decided", sums."secondApprovals", hours."h"::text AS "handlingHours"
              FROM sums LEFT JOIN hours ON hours."staffId" = sums."staffId"`,
     },
-    [from, to],
+    [from, weeksTo, to],
   );
   return rows.map((p) => ({
     staffId: p.staffId as string,
@@ -387,7 +442,7 @@ export async function loadFlow(db: Db, range: RangeKey, now: Date): Promise<Flow
   const liveFrom = state?.gap ?? today;
   const [rolled, rolledPeople, live, liveStaff] = await Promise.all([
     rolledUpBuckets(db, from, liveFrom, size),
-    rolledUpPeople(db, from, liveFrom),
+    rolledUpPeople(db, from, liveFrom, size),
     liveDays(db, liveFrom, to),
     liveStaffDays(db, liveFrom, to),
   ]);
