@@ -40,6 +40,9 @@ export const COLORS = {
   teal: '#00796b',
 };
 
+// Coordinates to a tenth of a unit (the viewBox is CHART_W wide): d3's full doubles only make the page heavier.
+const r1 = (v: number) => Math.round(v * 10) / 10;
+
 function niceMax(max: number) {
   return max <= 0 ? 1 : max;
 }
@@ -48,11 +51,11 @@ function xTicksFor(labels: string[], x: (l: string) => number, width: number) {
   const every = Math.max(1, Math.ceil(labels.length / 5));
   return labels
     .filter((_, i) => i % every === 0)
-    .map((l) => ({ x: x(l) + width / 2, label: l.replace('week of ', '').slice(5) }));
+    .map((l) => ({ x: r1(x(l) + width / 2), label: l.replace('week of ', '').slice(5) }));
 }
 
 function yTicks(y: ReturnType<typeof scaleLinear<number, number>>, fmt: (v: number) => string) {
-  return y.ticks(4).map((v) => ({ y: y(v), label: fmt(v) }));
+  return y.ticks(4).map((v) => ({ y: r1(y(v)), label: fmt(v) }));
 }
 
 const fmtFor = (format: ChartModel['table']['format']) => (v: number) =>
@@ -82,10 +85,10 @@ export function barChart(
     .range([CHART_H - M.bottom, M.top]);
   const bars = layers.flatMap((layer, si) =>
     layer.map((p, i) => ({
-      x: x(labels[i])!,
-      y: y(p[1]),
-      w: x.bandwidth(),
-      h: Math.max(0, y(p[0]) - y(p[1])),
+      x: r1(x(labels[i])!),
+      y: r1(y(p[1])),
+      w: r1(x.bandwidth()),
+      h: r1(Math.max(0, y(p[0]) - y(p[1]))),
       color: series[si].color,
       title: `${labels[i]}: ${series[si].label} ${series[si].values[i] ?? 0}`,
     })),
@@ -135,6 +138,7 @@ export function lineChart(
   const paths = series.map((s) => ({
     d:
       line<number | null>()
+        .digits(1)
         .defined((v) => v !== null)
         .x((_, i) => cx(i))
         .y((v) => y(v ?? 0))(s.values) ?? '',
@@ -144,7 +148,7 @@ export function lineChart(
   const fmt = fmtFor(format);
   const dots = series.flatMap((s) =>
     s.values.flatMap((v, i) =>
-      v === null ? [] : [{ x: cx(i), y: y(v), color: s.color, title: `${labels[i]}: ${s.label} ${fmt(v)}` }],
+      v === null ? [] : [{ x: r1(cx(i)), y: r1(y(v)), color: s.color, title: `${labels[i]}: ${s.label} ${fmt(v)}` }],
     ),
   );
   return {
@@ -196,7 +200,7 @@ export function hbarChart(
       bars: rows.map((r, i) => ({
         x: 8,
         y: top(i) + 20,
-        w: Math.max(1, x(r.value) - 8),
+        w: r1(Math.max(1, x(r.value) - 8)),
         h: 18,
         color: COLORS.purple,
         title: `${r.label}: ${r.value}`,
@@ -207,7 +211,7 @@ export function hbarChart(
       xTicks: [],
       labels: rows.flatMap((r, i) => [
         { x: 8, y: top(i) + 14, text: r.label, anchor: 'start' as const },
-        { x: x(r.value) + 8, y: top(i) + 34, text: String(r.value), anchor: 'start' as const },
+        { x: r1(x(r.value) + 8), y: top(i) + 34, text: String(r.value), anchor: 'start' as const },
       ]),
     },
     legend: [],

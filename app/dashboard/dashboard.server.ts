@@ -19,6 +19,21 @@ const counts = (v: unknown): Record<string, number> => {
   return Object.fromEntries(Object.entries(o as Record<string, unknown>).map(([k, n]) => [k, Number(n)]));
 };
 
+/** A row of day figures (the roll-up's, a live count's or a bucket's sums) as DayFigures. */
+const dayFigures = (r: Record<string, unknown>, day: string): DayFigures => ({
+  day,
+  filed: num(r.filed),
+  filedHigh: num(r.filedHigh),
+  approved: num(r.approved),
+  rejected: num(r.rejected),
+  withdrawn: num(r.withdrawn),
+  expired: num(r.expired),
+  cancelled: num(r.cancelled),
+  withinSla: num(r.withinSla),
+  decisionHours: counts(r.decisionHours),
+  signals: counts(r.signals),
+});
+
 // ───── the open cases now ─────
 
 export type NowFigures = {
@@ -127,23 +142,7 @@ export async function liveDays(db: Db, from: string, to: string): Promise<DayFig
   for (let t = Date.parse(from); t < Date.parse(to); t += DAY_MS) {
     const d = isoDay(t);
     const r = byDay.get(d);
-    out.push(
-      r
-        ? {
-            day: d,
-            filed: num(r.filed),
-            filedHigh: num(r.filedHigh),
-            approved: num(r.approved),
-            rejected: num(r.rejected),
-            withdrawn: num(r.withdrawn),
-            expired: num(r.expired),
-            cancelled: num(r.cancelled),
-            withinSla: num(r.withinSla),
-            decisionHours: counts(r.decisionHours),
-            signals: counts(r.signals),
-          }
-        : emptyDay(d),
-    );
+    out.push(r ? dayFigures(r, d) : emptyDay(d));
   }
   return out;
 }
@@ -180,6 +179,45 @@ export async function liveStaffDays(db: Db, from: string, to: string): Promise<S
 }
 
 // ───── the roll-up ─────
+
+/** The Monday (UTC) of a day's week. */
+export const mondayOf = (day: string) => {
+  const t = Date.parse(day);
+  return isoDay(t - ((new Date(t).getUTCDay() + 6) % 7) * DAY_MS);
+};
+// A day's Monday in SQL, free of the session's time zone (date_trunc would go through timestamptz).
+const MONDAY = Prisma.sql`("day" - (extract(isodow FROM "day")::int - 1))`;
+const sumHist = (table: string, column: string, where: Prisma.Sql) =>
+  Prisma.sql`COALESCE((SELECT jsonb_object_agg(x."k", x."n") FROM (
+    SELECT e."key" AS "k", sum(e."value"::int)::int AS "n" FROM ${Prisma.raw(`"${table}"`)} d CROSS JOIN LATERAL jsonb_each_text(d.${Prisma.raw(`"${column}"`)}) e
+    WHERE ${where} GROUP BY 1) x), '{}')`;
+
+/** The weeks in [from, to) (Mondays) of DashboardWeek, added up from their rows in DashboardDay. */
+function weeksFromDays(from: string, to: string): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "DashboardWeek" ("week", "days", "filed", "filedHigh", "approved", "rejected", "withdrawn", "expired", "cancelled", "withinSla", "decisionHours", "signals")
+    SELECT w."week", w."days", w."filed", w."filedHigh", w."approved", w."rejected", w."withdrawn", w."expired", w."cancelled", w."withinSla",
+      ${sumHist('DashboardDay', 'decisionHours', Prisma.sql`d."day" >= w."week" AND d."day" < w."week" + 7`)},
+      ${sumHist('DashboardDay', 'signals', Prisma.sql`d."day" >= w."week" AND d."day" < w."week" + 7`)}
+    FROM (
+      SELECT ${MONDAY} AS "week", count(*)::int AS "days", sum("filed")::int AS "filed", sum("filedHigh")::int AS "filedHigh",
+        sum("approved")::int AS "approved", sum("rejected")::int AS "rejected", sum("withdrawn")::int AS "withdrawn", sum("expired")::int AS "expired",
+        sum("cancelled")::int AS "cancelled", sum("withinSla")::int AS "withinSla"
+      FROM "DashboardDay" WHERE "day" >= ${from}::date AND "day" < ${to}::date GROUP BY 1
+    ) w`;
+}
+
+/** The weeks in [from, to) of DashboardStaffWeek, added up from DashboardStaffDay. */
+function staffWeeksFromDays(from: string, to: string): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "DashboardStaffWeek" ("week", "staffId", "decided", "secondApprovals", "handlingHours")
+    SELECT w."week", w."staffId", w."decided", w."secondApprovals",
+      ${sumHist('DashboardStaffDay', 'handlingHours', Prisma.sql`d."staffId" = w."staffId" AND d."day" >= w."week" AND d."day" < w."week" + 7`)}
+    FROM (
+      SELECT ${MONDAY} AS "week", "staffId", sum("decided")::int AS "decided", sum("secondApprovals")::int AS "secondApprovals"
+      FROM "DashboardStaffDay" WHERE "day" >= ${from}::date AND "day" < ${to}::date GROUP BY 1, 2
+    ) w`;
+}
 
 /** Days the roll-up recomputes on every run (cases decided, withdrawn or raised in risk lately change their days). */
 export const ROLLUP_RECENT_DAYS = 35;
@@ -233,6 +271,14 @@ export async function refreshDashboard(db: Db, now = new Date()): Promise<{ days
         await tx.dashboardStaffDay.createMany({
           data: people.map((p) => ({ ...p, day: new Date(`${p.day}T00:00:00Z`) })),
         });
+      // The weeks these days fall in, added up again from their day rows in the same transaction:
+      // a week row is always the sum of its days.
+      const weeksFrom = mondayOf(from);
+      const weeksTo = isoDay(Date.parse(mondayOf(isoDay(Date.parse(to) - DAY_MS))) + 7 * DAY_MS);
+      await tx.$executeRaw`DELETE FROM "DashboardWeek" WHERE "week" >= ${weeksFrom}::date AND "week" < ${weeksTo}::date`;
+      await tx.$executeRaw`DELETE FROM "DashboardStaffWeek" WHERE "week" >= ${weeksFrom}::date AND "week" < ${weeksTo}::date`;
+      await tx.$executeRaw(weeksFromDays(weeksFrom, weeksTo));
+      await tx.$executeRaw(staffWeeksFromDays(weeksFrom, weeksTo));
     });
   }
   // A run with nothing to recompute still says that the roll-up was brought up to date.
@@ -278,19 +324,7 @@ export async function rolledUpDays(
   ]);
   const at = last[0]?.at;
   return {
-    flow: flow.map((r) => ({
-      day: r.day as string,
-      filed: num(r.filed),
-      filedHigh: num(r.filedHigh),
-      approved: num(r.approved),
-      rejected: num(r.rejected),
-      withdrawn: num(r.withdrawn),
-      expired: num(r.expired),
-      cancelled: num(r.cancelled),
-      withinSla: num(r.withinSla),
-      decisionHours: counts(r.decisionHours),
-      signals: counts(r.signals),
-    })),
+    flow: flow.map((r) => dayFigures(r, r.day as string)),
     people: people.map((p) => ({
       day: p.day as string,
       staffId: p.staffId as string,
@@ -302,9 +336,12 @@ export async function rolledUpDays(
   };
 }
 
+/** A member's figures over a range (or part of it): decisions, second approvals, the handling-time histogram. */
+export type StaffFigures = Omit<StaffDayFigures, 'day'>;
+
 export type FlowFigures = {
-  days: DayFigures[];
-  people: StaffDayFigures[];
+  /** Per member over the range: the roll-up's sums and each live day (a member may have several rows). */
+  people: StaffFigures[];
   buckets: DayFigures[];
   total: DayFigures;
   /** When the roll-up was last brought up to date (null: never); the days after it are counted live. */
@@ -312,39 +349,115 @@ export type FlowFigures = {
   liveFrom: string | null;
 };
 
-/** The flow over a range: rolled-up days, and live counts for the days the roll-up does not have (today at least). */
-export async function loadFlow(db: Db, range: RangeKey, now: Date): Promise<FlowFigures> {
-  const { from, to, buckets } = rangeDays(range, now);
-  const rolled = await rolledUpDays(db, from, to);
-  const today = isoDay(now);
-  const have = new Set(rolled.flow.filter((d) => d.day < today).map((d) => d.day));
-  let liveFrom: string | null = null;
-  for (let t = Date.parse(from); t < Date.parse(to); t += DAY_MS) {
-    if (!have.has(isoDay(t))) {
-      liveFrom = isoDay(t);
-      break;
-    }
-  }
-  let days = rolled.flow.filter((d) => have.has(d.day));
-  let people = rolled.people.filter((p) => have.has(p.day));
-  if (liveFrom) {
-    const [flow, staff] = await Promise.all([liveDays(db, liveFrom, to), liveStaffDays(db, liveFrom, to)]);
-    days = [...days.filter((d) => d.day < liveFrom!), ...flow];
-    people = [...people.filter((p) => p.day < liveFrom!), ...staff];
-  }
-  const byDay = new Map(days.map((d) => [d.day, d]));
-  const bucketed = buckets.map((b) =>
-    sumDays(
-      b.label,
-      b.days.map((d) => byDay.get(d) ?? emptyDay(d)),
-    ),
+/**
+ * The roll-up's days in [from, to) added up in the database, per bucket of `size` days counted from
+ * `from` (1: by day; 7: by week, `from` a Monday), histograms summed key by key. By week, the whole
+ * weeks come from DashboardWeek and only the days of the last, unfinished one from DashboardDay: a
+ * year is some 52 rows, not 365 days of JSON to parse and merge here.
+ */
+export async function rolledUpBuckets(
+  db: Db,
+  from: string,
+  to: string,
+  size: number,
+): Promise<Map<number, DayFigures>> {
+  const weeksTo = size === 7 && mondayOf(to) > from ? mondayOf(to) : from;
+  const cols = `"filed", "filedHigh", "approved", "rejected", "withdrawn", "expired", "cancelled", "withinSla", "decisionHours", "signals"`;
+  const rows = await db.sql<Record<string, unknown>>(
+    {
+      name: 'dashboard_buckets',
+      text: `WITH d AS (
+               SELECT (("week" - $1::date) / $4::int)::int AS "b", ${cols} FROM "DashboardWeek" WHERE "week" >= $1::date AND "week" < $2::date
+               UNION ALL
+               SELECT (("day" - $1::date) / $4::int)::int AS "b", ${cols} FROM "DashboardDay" WHERE "day" >= $2::date AND "day" < $3::date
+             ), sums AS (
+               SELECT "b", sum("filed")::int AS "filed", sum("filedHigh")::int AS "filedHigh", sum("approved")::int AS "approved",
+                 sum("rejected")::int AS "rejected", sum("withdrawn")::int AS "withdrawn", sum("expired")::int AS "expired",
+                 sum("cancelled")::int AS "cancelled", sum("withinSla")::int AS "withinSla"
+               FROM d GROUP BY "b"
+             ), hours AS (
+               SELECT "b", jsonb_object_agg("k", "n") AS "h" FROM (
+                 SELECT d."b", e."key" AS "k", sum(e."value"::int)::int AS "n" FROM d CROSS JOIN LATERAL jsonb_each_text(d."decisionHours") e GROUP BY 1, 2
+               ) x GROUP BY "b"
+             ), sig AS (
+               SELECT "b", jsonb_object_agg("k", "n") AS "s" FROM (
+                 SELECT d."b", e."key" AS "k", sum(e."value"::int)::int AS "n" FROM d CROSS JOIN LATERAL jsonb_each_text(d."signals") e GROUP BY 1, 2
+               ) x GROUP BY "b"
+             )
+             SELECT sums.*, hours."h"::text AS "decisionHours", sig."s"::text AS "signals"
+             FROM sums LEFT JOIN hours ON hours."b" = sums."b" LEFT JOIN sig ON sig."b" = sums."b"`,
+    },
+    [from, weeksTo, to, size],
   );
+  return new Map(rows.map((r) => [num(r.b), dayFigures(r, '')]));
+}
+
+/** Each member's roll-up in [from, to) added up in the database, one row per member (by week as rolledUpBuckets). */
+export async function rolledUpPeople(db: Db, from: string, to: string, size: number): Promise<StaffFigures[]> {
+  const weeksTo = size === 7 && mondayOf(to) > from ? mondayOf(to) : from;
+  const rows = await db.sql<Record<string, unknown>>(
+    {
+      name: 'dashboard_people',
+      text: `WITH s AS (
+               SELECT "staffId", "decided", "secondApprovals", "handlingHours" FROM "DashboardStaffWeek" WHERE "week" >= $1::date AND "week" < $2::date
+               UNION ALL
+               SELECT "staffId", "decided", "secondApprovals", "handlingHours" FROM "DashboardStaffDay" WHERE "day" >= $2::date AND "day" < $3::date
+             ), sums AS (
+               SELECT "staffId", sum("decided")::int AS "decided", sum("secondApprovals")::int AS "secondApprovals" FROM s GROUP BY 1
+             ), hours AS (
+               SELECT "staffId", jsonb_object_agg("k", "n") AS "h" FROM (
+                 SELECT s."staffId", e."key" AS "k", sum(e."value"::int)::int AS "n" FROM s CROSS JOIN LATERAL jsonb_each_text(s."handlingHours") e GROUP BY 1, 2
+               ) x GROUP BY 1
+             )
+             SELECT sums."staffId"::text AS "staffId", sums."decided", sums."secondApprovals", hours."h"::text AS "handlingHours"
+             FROM sums LEFT JOIN hours ON hours."staffId" = sums."staffId"`,
+    },
+    [from, weeksTo, to],
+  );
+  return rows.map((p) => ({
+    staffId: p.staffId as string,
+    decided: num(p.decided),
+    secondApprovals: num(p.secondApprovals),
+    handlingHours: counts(p.handlingHours),
+  }));
+}
+
+/**
+ * The flow over a range: the roll-up's days added up per bucket in the database, and live counts for
+ * the days from the first one the roll-up does not have (today at least).
+ */
+export async function loadFlow(db: Db, range: RangeKey, now: Date): Promise<FlowFigures> {
+  const { from, to, size, buckets } = rangeDays(range, now);
+  const today = isoDay(now);
+  // When the roll-up last ran, and the first day of the range it lacks (today when it lacks none).
+  const [state] = await db.sql<{ at: number | null; gap: string | null }>(
+    {
+      name: 'dashboard_rollup_state',
+      text: `SELECT extract(epoch FROM (SELECT max("refreshedAt") FROM "DashboardDay"))::float8 AS "at",
+               (SELECT to_char(min(g), 'YYYY-MM-DD') FROM generate_series($1::date, $2::date - 1, interval '1 day') g
+                WHERE NOT EXISTS (SELECT 1 FROM "DashboardDay" d WHERE d."day" = g::date)) AS "gap"`,
+    },
+    [from, today],
+  );
+  const liveFrom = state?.gap ?? today;
+  const [rolled, rolledPeople, live, liveStaff] = await Promise.all([
+    rolledUpBuckets(db, from, liveFrom, size),
+    rolledUpPeople(db, from, liveFrom, size),
+    liveDays(db, liveFrom, to),
+    liveStaffDays(db, liveFrom, to),
+  ]);
+  const parts: DayFigures[][] = buckets.map((_, i) => {
+    const r = rolled.get(i);
+    return r ? [r] : [];
+  });
+  for (const d of live) parts[Math.floor((Date.parse(d.day) - Date.parse(from)) / (size * DAY_MS))]?.push(d);
+  const bucketed = buckets.map((b, i) => sumDays(b.label, parts[i]));
+  const at = state?.at;
   return {
-    days,
-    people,
+    people: [...rolledPeople, ...liveStaff],
     buckets: bucketed,
-    total: sumDays(`${from}…${today}`, days),
-    refreshedAt: rolled.refreshedAt,
+    total: sumDays(`${from}…${today}`, bucketed),
+    refreshedAt: at === null || at === undefined ? null : new Date(Math.round(Number(at) * 1000)),
     liveFrom,
   };
 }

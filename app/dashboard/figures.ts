@@ -151,15 +151,15 @@ export const isoDay = (t: number | Date) =>
   new Date(typeof t === 'number' ? t : t.getTime()).toISOString().slice(0, 10);
 const dayStart = (now: Date) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
 
-/** The days of a range, ending today (UTC), and its buckets: 30 days; or 52 weeks (Monday to Sunday) ending with this week. */
+/** The days of a range, ending today (UTC), and its buckets (of `size` days from `from`): 30 days; or 52 weeks (Monday to Sunday) ending with this week. */
 export function rangeDays(
   key: RangeKey,
   now: Date,
-): { from: string; to: string; buckets: { label: string; days: string[] }[] } {
+): { from: string; to: string; size: number; buckets: { label: string; days: string[] }[] } {
   const today = dayStart(now);
   if (key === '30d') {
     const days = Array.from({ length: 30 }, (_, i) => isoDay(today - (29 - i) * DAY_MS));
-    return { from: days[0], to: isoDay(today + DAY_MS), buckets: days.map((d) => ({ label: d, days: [d] })) };
+    return { from: days[0], to: isoDay(today + DAY_MS), size: 1, buckets: days.map((d) => ({ label: d, days: [d] })) };
   }
   const monday = today - ((new Date(today).getUTCDay() + 6) % 7) * DAY_MS;
   const first = monday - 51 * 7 * DAY_MS;
@@ -170,7 +170,7 @@ export function rangeDays(
       .map(isoDay);
     return { label: `week of ${isoDay(start)}`, days };
   });
-  return { from: isoDay(first), to: isoDay(today + DAY_MS), buckets };
+  return { from: isoDay(first), to: isoDay(today + DAY_MS), size: 7, buckets };
 }
 
 /** Hours as people read them: "18 h", "2 d 6 h". */

@@ -12,10 +12,12 @@ import {
   loadFlow,
   loadNow,
   refreshDashboard,
+  rolledUpBuckets,
   rolledUpDays,
+  rolledUpPeople,
 } from '~/dashboard/dashboard.server';
 import { buildDashboard, seriesCsv } from '~/dashboard/model.server';
-import { summarise } from '~/dashboard/figures';
+import { sumDays, summarise } from '~/dashboard/figures';
 import { defineAbilityFor } from '~/authz/ability';
 import { loadQueue, readQueueFilters } from '~/appeals/queue.server';
 import { useTestPortal } from '../support/portal';
@@ -340,6 +342,77 @@ describeEachDatabase('dashboard figures on hand-built cases', (kind) => {
       where: { id: ids.o1 },
       data: { status: 'SUBMITTED', decidedById: null, decidedAt: null },
     });
+  });
+
+  it('the roll-up added up in the database per week and per member equals the days added up one by one; a gap in the roll-up is counted live from there', async () => {
+    await refreshDashboard(db, NOW);
+    const all = await rolledUpDays(db, '2025-12-08', '2026-12-03');
+    // By week from Monday 2025-12-08: bucket i holds the days 7i … 7i + 6.
+    const weeks = await rolledUpBuckets(db, '2025-12-08', '2026-12-03', 7);
+    const byHand = new Map<number, ReturnType<typeof sumDays>>();
+    for (const d of all.flow.filter((d) => d.filed + d.approved + d.rejected + d.withdrawn + d.expired + d.cancelled)) {
+      const i = Math.floor((Date.parse(d.day) - Date.parse('2025-12-08')) / (7 * 86_400_000));
+      byHand.set(i, sumDays('', [...(byHand.has(i) ? [byHand.get(i)!] : []), d]));
+    }
+    expect([...weeks.keys()].filter((i) => !byHand.has(i)).map((i) => weeks.get(i)!)).toEqual(
+      [...weeks.keys()].filter((i) => !byHand.has(i)).map(() => sumDays('', [])),
+    );
+    expect(new Map([...weeks].filter(([i]) => byHand.has(i)))).toEqual(byHand);
+    // c2's approval (11-23, 72 h) and c3's rejection (11-25, 12 h) are the week of 11-23's (bucket 50).
+    expect(weeks.get(50)).toMatchObject({ approved: 1, rejected: 1, decisionHours: { 12: 1, 72: 1 } });
+    const people = await rolledUpPeople(db, '2025-12-08', '2026-12-03', 7);
+    const staffSums = new Map<
+      string,
+      { decided: number; secondApprovals: number; handlingHours: Record<string, number> }
+    >();
+    for (const p of all.people) {
+      const into = staffSums.get(p.staffId) ?? { decided: 0, secondApprovals: 0, handlingHours: {} };
+      into.decided += p.decided;
+      into.secondApprovals += p.secondApprovals;
+      for (const [k, v] of Object.entries(p.handlingHours)) into.handlingHours[k] = (into.handlingHours[k] ?? 0) + v;
+      staffSums.set(p.staffId, into);
+    }
+    expect(new Map(people.map(({ staffId, ...p }) => [staffId, p]))).toEqual(staffSums);
+    // A: c8 23 h, c1 22 h, c3 10 h, h1 is today's (not rolled up). S: c2 second approval, c4 28 h.
+    expect(people.find((p) => p.staffId === A)).toEqual({
+      staffId: A,
+      decided: 3,
+      secondApprovals: 0,
+      handlingHours: { 10: 1, 22: 1, 23: 1 },
+    });
+    expect(people.find((p) => p.staffId === S)).toEqual({
+      staffId: S,
+      decided: 2,
+      secondApprovals: 1,
+      handlingHours: { 28: 1 },
+    });
+    const full = await loadFlow(db, '12m', NOW);
+    expect(full.liveFrom).toBe('2026-12-03');
+    // Days missing from the roll-up (as before its first run reached them): counted live from the first.
+    await db.prisma.dashboardDay.deleteMany({ where: { day: new Date('2026-11-21T00:00:00Z') } });
+    const gap = await loadFlow(db, '12m', NOW);
+    expect(gap.liveFrom).toBe('2026-11-21');
+    expect(gap.buckets).toEqual(full.buckets);
+    expect(gap.total).toEqual(full.total);
+    const lead = defineAbilityFor({
+      kind: 'staff',
+      staffId: S,
+      roles: ['AGENT', 'SENIOR_AGENT'],
+      active: true,
+      label: 's',
+    });
+    const withGap = await buildDashboard(db, lead, S, '12m', NOW);
+    await refreshDashboard(db, NOW);
+    await db.prisma.dashboardDay.deleteMany({ where: { day: { lt: new Date('2026-12-03T00:00:00Z') } } });
+    const allLive = await buildDashboard(db, lead, S, '12m', NOW);
+    expect(allLive.liveFrom).toBe('2025-12-08');
+    expect(withGap.people).toEqual(allLive.people);
+    expect(withGap.charts).toEqual(allLive.charts);
+    expect(allLive.people.rows.find((r) => r.name === 'Agent A')).toMatchObject({
+      decided: 4,
+      medianHandlingHours: 10,
+    });
+    await refreshDashboard(db, NOW);
   });
 
   it('the queue filters the dashboard links to: on hold, priority; a wrong value answers with a message', async () => {
