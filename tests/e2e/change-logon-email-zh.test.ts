@@ -35,28 +35,28 @@ describe('Change logon email in Chinese, in Chromium (issue 28)', () => {
     await page.getByRole('link', { name: '手机和邮箱均不可用' }).waitFor({ state: 'visible' });
 
     await page.getByLabel(/安全手机/).check();
-    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByRole('button', { name: '获取验证码', exact: true }).click();
     await page.getByText('验证码已发送至').waitFor();
     await page.getByRole('button', { name: /^重新发送验证码（\d+ 秒）$/ }).waitFor();
     const sms = await waitForMessage(env.portal.url, owner.phone!, CODE);
     expect(sms.text).toMatch(/^【账号找回服务台】您的验证码是 \d{6}/);
     await page.getByLabel('验证码', { exact: true }).fill(sms.match[1]);
-    await page.getByRole('button', { name: '验证' }).click();
+    await page.getByRole('button', { name: '验证', exact: true }).click();
     await page.waitForURL(/\/account\/security\/logon-email\/new$/);
 
     // A malformed address is refused in the browser, in Chinese.
     await page.getByLabel('新登录邮箱').fill('not-an-email');
-    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByRole('button', { name: '获取验证码', exact: true }).click();
     await page.getByText('请输入有效的邮箱地址，例如 name@example.com。').waitFor();
 
     const newEmail = `zh-e2e-${owner.uid}@example.org`;
     await page.getByLabel('新登录邮箱').fill(newEmail);
-    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByRole('button', { name: '获取验证码', exact: true }).click();
     await page.getByText(`验证码已发送至 ${newEmail}`).waitFor();
     const mail = await waitForMessage(env.portal.url, newEmail, CODE);
     expect(mail.text).toContain('用于确认此地址为您账号的新登录邮箱');
     await page.getByLabel('验证码', { exact: true }).fill(mail.match[1]);
-    await page.getByRole('button', { name: '确定' }).click();
+    await page.getByRole('button', { name: '确定', exact: true }).click();
     await page.waitForURL(/\/account\/security\/logon-email\/done$/);
     await page.getByRole('heading', { level: 1, name: '修改成功' }).waitFor();
     await expect.poll(() => page.locator('main').innerText()).toContain(newEmail);
