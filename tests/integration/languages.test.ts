@@ -86,6 +86,11 @@ describeEachDatabase('languages: detection, switcher and mail', (kind) => {
 
     it('the switcher cookie beats Accept-Language; the switcher works as a plain form and goes back', async () => {
       const client = new HttpClient(portal.url);
+      // In the header: a plain HTML form (no JavaScript needed) that names the page to come back to.
+      const before = await page(client, `${HELP}?x=1`);
+      expect(before).toMatch(/<form method="post" action="\/language"[^>]*>/);
+      expect(before).toContain('<input type="hidden" name="redirectTo" value="/help/change-logon-email?x=1"/>');
+      expect(before).toMatch(/<button[^>]*name="lng"[^>]*value="zh-CN"[^>]*lang="zh-CN"[^>]*>简体中文<\/button>/);
       const res = await client.post('/language', { lng: 'zh-CN', redirectTo: `${HELP}?x=1` });
       expect(res.status).toBe(302);
       expect(res.headers.get('location')).toBe(`${HELP}?x=1`);
