@@ -5,6 +5,11 @@ import { NonceProvider } from '~/components/nonce';
 import { isDatabaseUnavailable } from '~/db/errors';
 import { isBadInput } from '~/lib/request.server';
 import { errorFields } from '~/server/log.server';
+import { I18nextProvider } from 'react-i18next';
+import { requestLanguage } from '~/i18n/i18n.server';
+import { instanceFor } from '~/i18n/translate.server';
+import { COMMON_NAMESPACE, type Language } from '~/i18n/config';
+import { resources, type Namespace } from '~/i18n/resources.server';
 
 // The server's own start-up lives in the same bundle, so `npm start` and the tests reach it as
 // build.entry.module.startPortal without a second copy of the app's modules.
@@ -26,17 +31,38 @@ export default async function handleRequest(
   // adapter's write loop: more CPU than the page itself on a busy server (see README, Benchmarks).
   // A render error rejects, and Remix renders the error boundary instead: never a truncated page.
   await readHandoff(remixContext);
-  const html = `<!DOCTYPE html>${renderToString(
-    <NonceProvider value={nonce}>
-      <RemixServer context={remixContext} url={request.url} nonce={nonce} />
-    </NonceProvider>,
-  )}`;
+  const language = await requestLanguage(request, loadContext);
+  const rendered = renderToString(
+    <I18nextProvider i18n={instanceFor(language)}>
+      <NonceProvider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+      </NonceProvider>
+    </I18nextProvider>,
+  );
+  const html = `<!DOCTYPE html>${rendered.replace('</head>', `${translationsScript(remixContext, language, nonce)}</head>`)}`;
   responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
   if (!responseHeaders.has('Cache-Control')) responseHeaders.set('Cache-Control', 'no-store');
   const body = Buffer.from(html);
   // A known length: no chunked encoding, so headers and body leave in one write.
   responseHeaders.set('Content-Length', String(body.length));
   return new Response(body, { headers: responseHeaders, status: responseStatusCode });
+}
+
+/**
+ * The translations of this page's namespaces (common + the matched routes' `handle.i18n`), for the
+ * browser to start with: the page ships only what it uses, and hydrates without another request.
+ */
+function translationsScript(context: EntryContext, language: Language, nonce: string): string {
+  const namespaces = new Set<string>([COMMON_NAMESPACE]);
+  for (const match of context.staticHandlerContext.matches) {
+    const handle = context.routeModules[match.route.id]?.handle as { i18n?: unknown } | undefined;
+    if (Array.isArray(handle?.i18n)) for (const ns of handle.i18n) namespaces.add(String(ns));
+  }
+  const bundle: Record<string, unknown> = {};
+  for (const ns of namespaces) if (ns in resources[language]) bundle[ns] = resources[language][ns as Namespace];
+  // JSON inside <script>: `<` escaped, so no text in a translation can end the element.
+  const json = JSON.stringify(bundle).replace(/</g, '\\u003c');
+  return `<script nonce="${nonce}">window.__i18n=${json}</script>`;
 }
 
 /**

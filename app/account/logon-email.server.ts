@@ -89,6 +89,7 @@ export async function sendIdentityCode(
     requesterKey: requesterKey(session),
     actor: { type: 'customer', id: session.id },
     meta,
+    language: account.language,
   });
 }
 
@@ -195,7 +196,14 @@ export function hasPrivilegedWindow(session: { privilegedUntil: Date | null }, n
   return Boolean(session.privilegedUntil && session.privilegedUntil.getTime() > now.getTime());
 }
 
-export type NewEmailProblem = { field: 'newEmail'; message: string; inUse?: boolean; tooMany?: boolean };
+export type NewEmailProblem = {
+  field: 'newEmail';
+  message: string;
+  inUse?: boolean;
+  tooMany?: boolean;
+  /** With tooMany: the wait, for the page to say in its own language. */
+  retryMinutes?: number;
+};
 
 /** Shape, length, sameness and "already in use" — the checks made before a code is sent and again at the end. */
 export async function checkNewEmail(
@@ -215,6 +223,7 @@ export async function checkNewEmail(
         field: 'newEmail',
         message: MESSAGES.tooManyLookups(Math.ceil(lookups.retryAfterSec / 60)),
         tooMany: true,
+        retryMinutes: Math.ceil(lookups.retryAfterSec / 60),
       },
     };
   const owner = await services.prisma.account.findUnique({ where: { logonEmail: email }, select: { uid: true } });
@@ -246,6 +255,7 @@ export async function sendNewEmailCode(
     requesterKey: requesterKey(session),
     actor: { type: 'customer', id: session.id },
     meta,
+    language: account.language,
   });
 }
 
@@ -330,7 +340,11 @@ async function changeLogonEmail(
       // A wrong code is counted and committed; nothing else changes.
       if (!check.ok) return { ok: false, reason: 'code', check } as const;
 
-      const current = await tx.account.findUniqueOrThrow({ where: { uid: account.uid }, select: { logonEmail: true } });
+      // The language as committed now (the notices are written in it, in this transaction).
+      const current = await tx.account.findUniqueOrThrow({
+        where: { uid: account.uid },
+        select: { logonEmail: true, language: true },
+      });
       const taken = await tx.account.findUnique({ where: { logonEmail: newEmail }, select: { uid: true } });
       if (taken) throw new EmailTaken();
       await tx.account.update({
@@ -353,7 +367,7 @@ async function changeLogonEmail(
         newEmail,
         now,
       });
-      const confirmation = logonEmailChangedNew({ uid: account.uid, when: now });
+      const confirmation = logonEmailChangedNew({ uid: account.uid, when: now, language: current.language });
       await enqueueEmail(tx, { to: newEmail, ...confirmation, template: 'logon-email-changed:new' });
       const notice = logonEmailChangedOld({
         uid: account.uid,
@@ -362,6 +376,7 @@ async function changeLogonEmail(
         newEmailMasked: maskEmail(newEmail),
         notMeUrl: `${services.config.publicUrl}/security/not-me/${token}`,
         validDays: NOT_ME_LINK_DAYS,
+        language: current.language,
       });
       await enqueueEmail(tx, { to: current.logonEmail, ...notice, template: 'logon-email-changed:old' });
       await recordAudit(tx, {

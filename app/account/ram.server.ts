@@ -37,7 +37,8 @@ export async function accessKeysOf(prisma: PrismaClient, accountUid: string) {
   return keys.map((k) => ({
     id: k.id,
     active: k.active,
-    owner: k.ramUser ? `RAM user ${k.ramUser.name}` : 'Account',
+    /** The RAM user it belongs to, or null for the account's own (the page words it in its language). */
+    ramUser: k.ramUser?.name ?? null,
     createdAt: k.createdAt,
   }));
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from '@remix-run/react';
 import { CODE_RULES } from '~/verification/rules';
+import { Trans, useTranslation } from 'react-i18next';
 import { useHydrated } from './hydrated';
 
 /** Seconds until `at` (ISO), ticking in the browser; the server enforces the same limit. */
@@ -33,13 +34,15 @@ export function ResendButton({
   resendAt,
   name = 'intent',
   value = 'send-code',
-  label = 'Resend code',
+  label,
 }: {
   resendAt: string | null;
   name?: string;
   value?: string;
   label?: string;
 }) {
+  const { t } = useTranslation();
+  label ??= t('code.resendCode');
   const left = useSecondsUntil(resendAt);
   const hydrated = useHydrated();
   // The countdown is shown, not spoken (a live button was read out every second); the end of it is
@@ -59,15 +62,20 @@ export function ResendButton({
         disabled={left > 0}
         aria-describedby={waiting && !hydrated ? `${value}-wait` : undefined}
       >
-        {left > 0 && hydrated ? `${label} (${left} s)` : label}
+        {left > 0 && hydrated ? t('code.countdown', { label, seconds: left }) : label}
       </button>
       {waiting && !hydrated ? (
         <span className="small muted" id={`${value}-wait`} data-testid="resend-after">
-          You can ask for a new code after <time dateTime={resendAt}>{utcTime(resendAt)}</time>. Reload the page then.
+          <Trans
+            t={t}
+            i18nKey="code.waitUntil"
+            values={{ time: utcTime(resendAt) }}
+            components={{ time: <time dateTime={resendAt} /> }}
+          />
         </span>
       ) : null}
       <span className="visually-hidden" aria-live="polite" data-testid="resend-ready">
-        {counted && left === 0 ? `You can use “${label}” now.` : ''}
+        {counted && left === 0 ? t('code.ready', { label }) : ''}
       </span>
     </>
   );
@@ -86,60 +94,54 @@ export function CodeHelp({
   children?: React.ReactNode;
   variant?: 'change' | 'new-address';
 }) {
+  const { t } = useTranslation();
+  const summary = (
+    <summary>
+      <strong>{t('code.notReceived')}</strong>
+    </summary>
+  );
   if (variant === 'new-address') {
     return (
       <details className="card small" data-testid="code-help">
-        <summary>
-          <strong>Didn&apos;t receive the code?</strong>
-        </summary>
+        {summary}
         <ol>
+          <li>{t('code.newAddress1')}</li>
+          <li>{t('code.newAddress2')}</li>
           <li>
-            The code goes to the new email address you entered above. Check that it is spelled right; if it is not,
-            enter it again and ask for a new code.
+            {t('code.newAddress3', {
+              seconds: CODE_RULES.resendAfterMs / 1000,
+              perHour: CODE_RULES.perHour,
+              perDay: CODE_RULES.perDay,
+            })}
           </li>
-          <li>
-            Look in your spam or junk folder, make sure the mailbox is not full, then wait a minute — messages can be
-            delayed.
-          </li>
-          <li>
-            You can ask for a new code {CODE_RULES.resendAfterMs / 1000} seconds after the last one; each new code
-            replaces the previous one. At most {CODE_RULES.perHour} codes can be sent to one address per hour and{' '}
-            {CODE_RULES.perDay} per day.
-          </li>
-          <li>If this mailbox cannot receive our mail, use another address that you own and control.</li>
+          <li>{t('code.newAddress4')}</li>
         </ol>
       </details>
     );
   }
   return (
     <details className="card small" data-testid="code-help">
-      <summary>
-        <strong>Didn&apos;t receive the code?</strong>
-      </summary>
+      {summary}
       <ol>
         <li>
-          If your original logon email or secure phone is working, you can send the verification code again (a new code
-          can be requested 60 seconds after the last one). {children} You can also troubleshoot the issue (below) or{' '}
-          <Link to="/appeals/new">submit an appeal</Link>. For more information, see{' '}
-          <Link to="/help/change-logon-email#no-code">
-            What do I do if I cannot receive a verification code during registration or logon?
-          </Link>
+          <Trans
+            t={t}
+            i18nKey="code.change1"
+            components={{
+              extra: <>{children}</>,
+              appeal: <Link to="/appeals/new" />,
+              faq: <Link to="/help/change-logon-email#no-code" />,
+            }}
+          />
         </li>
+        <li>{t('code.change2')}</li>
+        <li>{t('code.change3', { perHour: CODE_RULES.perHour, perDay: CODE_RULES.perDay })}</li>
         <li>
-          Check that the address or number shown is the one you expect, look in your spam or junk folder, make sure the
-          mailbox is not full and that your phone can receive SMS from short codes, then wait a minute — messages can be
-          delayed.
-        </li>
-        <li>
-          At most {CODE_RULES.perHour} codes can be sent to one address or number per hour and {CODE_RULES.perDay} per
-          day, and as many to new logon emails of one account, whatever the addresses. Each new code replaces the
-          previous one.
-        </li>
-        <li>
-          If both the secure phone number and the logon email attached to the account are unavailable, you must submit
-          an appeal:{' '}
-          <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">both my phone and my email are unavailable</Link>
-          .
+          <Trans
+            t={t}
+            i18nKey="code.change4"
+            components={{ appeal: <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE" /> }}
+          />
         </li>
       </ol>
     </details>
@@ -147,9 +149,10 @@ export function CodeHelp({
 }
 
 export function Steps({ current }: { current: 1 | 2 | 3 }) {
-  const steps = ['Verify identity', 'New logon email', 'Done'];
+  const { t } = useTranslation();
+  const steps = [t('code.step1'), t('code.step2'), t('code.step3')];
   return (
-    <ol className="steps" aria-label="Progress">
+    <ol className="steps" aria-label={t('code.stepsLabel')}>
       {steps.map((label, i) => (
         <li key={label} aria-current={i + 1 === current ? 'step' : undefined}>
           {i + 1}. {label}

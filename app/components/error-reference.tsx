@@ -1,4 +1,5 @@
 import { useRouteLoaderData } from '@remix-run/react';
+import { Trans, useTranslation } from 'react-i18next';
 
 /**
  * The error page's reference: the id of the request that rendered the page (its X-Request-Id and the
@@ -7,10 +8,11 @@ import { useRouteLoaderData } from '@remix-run/react';
  */
 export function ErrorReference() {
   const root = useRouteLoaderData('root') as { requestId?: string } | undefined;
+  const { t } = useTranslation();
   if (!root?.requestId) return null;
   return (
     <p data-testid="error-reference">
-      If you contact support, quote this reference: <code>{root.requestId}</code>
+      <Trans t={t} i18nKey="error.reference" values={{ id: root.requestId }} components={{ code: <code /> }} />
     </p>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 let hydratedOnce = false;
 
@@ -21,10 +22,12 @@ const SHORT: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year
  */
 export function ShortDate({ iso }: { iso: string }) {
   const hydrated = useHydrated();
+  // English pages keep the reader's own date order; other languages write theirs (Intl).
+  const language = useTranslation().i18n.language;
   const date = new Date(iso);
   const text = hydrated
-    ? date.toLocaleDateString(undefined, SHORT)
-    : date.toLocaleDateString('en-GB', { ...SHORT, timeZone: 'UTC' });
+    ? date.toLocaleDateString(language === 'en' ? undefined : language, SHORT)
+    : date.toLocaleDateString(language === 'en' ? 'en-GB' : language, { ...SHORT, timeZone: 'UTC' });
   return (
     <time dateTime={iso} title={date.toUTCString()}>
       {text}

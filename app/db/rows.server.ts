@@ -96,6 +96,7 @@ export const ACCOUNT = modelTable<Account>('Account', {
   updatedAt: 'date',
   logonEmailChangedAt: 'date',
   passwordChangedAt: 'date',
+  language: 'value',
 });
 
 /** The columns customer and staff sessions share: when they began, were last used, end, were revoked, and from where. */

@@ -1,33 +1,32 @@
 // The words of every message the portal sends. Plain text: it reads the same in every mail client.
 import type { VerificationPurpose } from '~/generated/prisma/enums';
+import { formatDateTime } from '~/i18n/config';
+import { fixedT } from '~/i18n/translate.server';
 
 const SIGNATURE =
   '\n\n— Account Recovery Desk\nThis is an automated message. Support will never ask you for a verification code.';
 
-const PURPOSE_TEXT: Record<VerificationPurpose, string> = {
-  CHANGE_EMAIL_IDENTITY: 'to verify your identity before changing the logon email of your account',
-  CHANGE_EMAIL_NEW: 'to confirm this address as the new logon email of your account',
-  PASSWORD_RESET: 'to reset the password of your account',
-  APPEAL_NEW_EMAIL: 'to confirm this address for your account appeal',
-};
+/** An instant in a message: English keeps its RFC 7231 form; other languages write theirs (Intl, UTC). */
+function instant(when: Date, language: string | null | undefined): string {
+  if (!language || language === 'en') return when.toUTCString();
+  return formatDateTime(when, language, { dateStyle: 'long', timeStyle: 'long' });
+}
 
-export function codeMessage(purpose: VerificationPurpose, code: string, ttlMinutes: number) {
+/** `language`: the account's (chosen when the outbox row is written); none is English. */
+export function codeMessage(purpose: VerificationPurpose, code: string, ttlMinutes: number, language?: string | null) {
+  const t = fixedT(language, 'mail');
+  const values = { code, minutes: ttlMinutes, purpose: t(`purpose.${purpose}`) };
   return {
-    subject: `Your verification code: ${code}`,
-    text: `Your verification code is ${code}\n\nUse it ${PURPOSE_TEXT[purpose]}. It is valid for ${ttlMinutes} minutes and can be used once.\nIf you did not ask for it, ignore this message: nothing changes without the code.${SIGNATURE}`,
-    sms: `[Account Recovery Desk] Your verification code is ${code}, valid for ${ttlMinutes} minutes. Do not share it with anyone.`,
+    subject: t('code.subject', values),
+    text: `${t('code.text', values)}\n\n${t('signature')}`,
+    sms: t('code.sms', values),
   };
 }
 
-export function logonEmailChangedNew(input: { uid: string; when: Date }) {
-  return {
-    subject: 'This is now the logon email of your account',
-    text:
-      `This address is now the logon email of the Alibaba Cloud account with UID ${input.uid} (changed ${input.when.toUTCString()}).\n\n` +
-      'From now on, sign in with this address. Password retrieval and security notifications come here, so keep this mailbox secure.\n' +
-      'Your UID, resources, RAM users, permissions and AccessKey pairs are unchanged.' +
-      SIGNATURE,
-  };
+export function logonEmailChangedNew(input: { uid: string; when: Date; language?: string | null }) {
+  const t = fixedT(input.language, 'mail');
+  const values = { uid: input.uid, when: instant(input.when, input.language) };
+  return { subject: t('changedNew.subject'), text: `${t('changedNew.text', values)}\n\n${t('signature')}` };
 }
 
 export function logonEmailChangedOld(input: {
@@ -37,16 +36,11 @@ export function logonEmailChangedOld(input: {
   newEmailMasked: string;
   notMeUrl: string;
   validDays: number;
+  language?: string | null;
 }) {
-  return {
-    subject: 'Security notice: the logon email of your account was changed',
-    text:
-      `The logon email of the Alibaba Cloud account with UID ${input.uid} was changed from this address to ${input.newEmailMasked}.\n\n` +
-      `When: ${input.when.toUTCString()}\nFrom IP address: ${input.ip}\n\n` +
-      'This address can no longer be used to sign in.\n\n' +
-      `This wasn't me: if you did not make this change, open the link below (valid for ${input.validDays} days) to file an appeal and get your account back:\n${input.notMeUrl}` +
-      SIGNATURE,
-  };
+  const t = fixedT(input.language, 'mail');
+  const values = { ...input, when: instant(input.when, input.language) };
+  return { subject: t('changedOld.subject'), text: `${t('changedOld.text', values)}\n\n${t('signature')}` };
 }
 
 export function passwordChanged(input: { uid: string; when: Date; ip: string }) {

@@ -1,10 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
+import { Trans, useTranslation } from 'react-i18next';
 import { assertAllowed, requireCustomer } from '~/auth/guards.server';
 import { maskEmail } from '~/lib/masking';
 import { accessKeysOf, ramRolesOf, ramUsersOf } from '~/account/ram.server';
+import { titleMeta, type I18nHandle } from '~/i18n/config';
+import { pageT } from '~/i18n/i18n.server';
 
-export const meta: MetaFunction = () => [{ title: 'Account Center — Account Recovery Desk' }];
+export const handle: I18nHandle = { i18n: ['account'] };
+export const meta: MetaFunction<typeof loader> = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { account, ability } = await requireCustomer(request, context);
@@ -16,7 +20,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     ramRolesOf(prisma, account.uid),
     accessKeysOf(prisma, account.uid),
   ]);
+  const t = await pageT(request, context, 'account');
   return {
+    title: t('home.title'),
     uid: account.uid,
     alias: account.alias,
     logonEmail: maskEmail(account.logonEmail),
@@ -28,26 +34,27 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function AccountOverview() {
   const d = useLoaderData<typeof loader>();
+  const { t } = useTranslation('account');
   return (
     <>
-      <h1>Account Center</h1>
+      <h1>{t('home.heading')}</h1>
       <p className="lead">
-        UID <span className="mono">{d.uid}</span>
-        {d.alias ? <> · alias {d.alias}</> : null} · logon email {d.logonEmail}
+        {t('home.uid')} <span className="mono">{d.uid}</span>
+        {d.alias ? <> · {t('home.alias', { alias: d.alias })}</> : null} ·{' '}
+        {t('home.logonEmail', { email: d.logonEmail })}
       </p>
       <div className="notice" role="note">
         <p>
-          Everything here is bound to the UID. Changing the logon email does not change the UID, the resources, RAM
-          users, permissions or AccessKey pairs of the account. <Link to="/account/security">Security Settings</Link>
+          <Trans t={t} i18nKey="home.boundToUid" components={{ security: <Link to="/account/security" /> }} />
         </p>
       </div>
-      <h2 id="ram-users">RAM users</h2>
+      <h2 id="ram-users">{t('home.ramUsers')}</h2>
       <table aria-labelledby="ram-users">
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Sign-in name</th>
-            <th scope="col">Display name</th>
+            <th scope="col">{t('home.name')}</th>
+            <th scope="col">{t('home.signInName')}</th>
+            <th scope="col">{t('home.displayName')}</th>
           </tr>
         </thead>
         <tbody>
@@ -62,18 +69,18 @@ export default function AccountOverview() {
           ) : (
             <tr>
               <td colSpan={3} className="muted">
-                No RAM users.
+                {t('home.noRamUsers')}
               </td>
             </tr>
           )}
         </tbody>
       </table>
-      <h2 id="ram-roles">RAM roles</h2>
+      <h2 id="ram-roles">{t('home.ramRoles')}</h2>
       <table aria-labelledby="ram-roles">
         <thead>
           <tr>
-            <th scope="col">Role</th>
-            <th scope="col">Description</th>
+            <th scope="col">{t('home.role')}</th>
+            <th scope="col">{t('home.description')}</th>
           </tr>
         </thead>
         <tbody>
@@ -87,19 +94,19 @@ export default function AccountOverview() {
           ) : (
             <tr>
               <td colSpan={2} className="muted">
-                No RAM roles.
+                {t('home.noRamRoles')}
               </td>
             </tr>
           )}
         </tbody>
       </table>
-      <h2 id="access-keys">AccessKey pairs</h2>
+      <h2 id="access-keys">{t('home.accessKeys')}</h2>
       <table aria-labelledby="access-keys">
         <thead>
           <tr>
-            <th scope="col">AccessKey ID</th>
-            <th scope="col">Belongs to</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('home.accessKeyId')}</th>
+            <th scope="col">{t('home.belongsTo')}</th>
+            <th scope="col">{t('home.status')}</th>
           </tr>
         </thead>
         <tbody>
@@ -107,14 +114,14 @@ export default function AccountOverview() {
             d.accessKeys.map((k) => (
               <tr key={k.id}>
                 <td className="mono">{k.id}</td>
-                <td>{k.owner}</td>
-                <td>{k.active ? 'Active' : 'Disabled'}</td>
+                <td>{k.ramUser ? t('home.ownerRamUser', { name: k.ramUser }) : t('home.ownerAccount')}</td>
+                <td>{k.active ? t('home.active') : t('home.disabled')}</td>
               </tr>
             ))
           ) : (
             <tr>
               <td colSpan={3} className="muted">
-                No AccessKey pairs.
+                {t('home.noAccessKeys')}
               </td>
             </tr>
           )}

@@ -5,13 +5,18 @@ import { requireAllowed } from '~/auth/guards.server';
 import { identityChannels, sendIdentityCode, verifyIdentity, hasPrivilegedWindow } from '~/account/logon-email.server';
 import { CHANGE_MESSAGES as MESSAGES } from '~/account/messages';
 import { channelSchema, identityCodeSchema } from '~/account/schemas.server';
-import { latestCode, liveCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
+import { latestCode, liveCode, CODE_RULES } from '~/verification/codes.server';
 import { maskDestination } from '~/lib/masking';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton, Steps } from '~/components/code-entry';
 import { ErrorFocus, firstInvalidField, FormError, TextField } from '~/components/form';
+import { Trans, useTranslation } from 'react-i18next';
+import { titleMeta, type I18nHandle } from '~/i18n/config';
+import { pageT } from '~/i18n/i18n.server';
+import { checkErrorText, issueErrorText, translateMessage } from '~/i18n/messages';
 
-export const meta: MetaFunction = () => [{ title: 'Verify your identity — Change logon email' }];
+export const handle: I18nHandle = { i18n: ['logon-email'] };
+export const meta: MetaFunction<typeof loader> = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { account, session } = await requireAllowed(request, context, 'change', 'LogonEmail');
@@ -22,7 +27,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
   const pending = liveCode(latest);
   const url = new URL(request.url);
+  const t = await pageT(request, context, 'logon-email');
   return {
+    title: t('verify.title'),
     channels: identityChannels(account).map((c) => ({ channel: c.channel, masked: maskDestination(c.target) })),
     pending: pending ? { channel: pending.channel, masked: maskDestination(pending.target) } : null,
     resendAt: latest ? new Date(latest.createdAt.getTime() + CODE_RULES.resendAfterMs).toISOString() : null,
@@ -36,13 +43,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const meta = requestMeta(context, request);
   const intent = form.get('intent');
+  const t = await pageT(request, context, 'logon-email');
   if (intent === 'send-code') {
     const channel = channelSchema.safeParse(form.get('channel'));
     if (!channel.success)
-      return data({ fieldErrors: { channel: channel.error.issues[0].message }, error: null }, { status: 400 });
+      return data(
+        { fieldErrors: { channel: translateMessage(t, channel.error.issues[0].message) }, error: null },
+        { status: 400 },
+      );
     const result = await sendIdentityCode(context.services, session, account, channel.data, meta);
     if (!result.ok) {
-      const message = result.reason === 'no-channel' ? MESSAGES.noChannel : issueErrorMessage(result);
+      const message =
+        result.reason === 'no-channel' ? translateMessage(t, MESSAGES.noChannel) : issueErrorText(t, result);
       return data({ fieldErrors: {}, error: message }, { status: result.reason === 'no-channel' ? 400 : 429 });
     }
     return redirect('/account/security/logon-email');
@@ -50,17 +62,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === 'verify') {
     const parsed = identityCodeSchema.safeParse({ code: form.get('code') ?? '' });
     if (!parsed.success)
-      return data({ fieldErrors: { code: parsed.error.issues[0].message }, error: null }, { status: 400 });
+      return data(
+        { fieldErrors: { code: translateMessage(t, parsed.error.issues[0].message) }, error: null },
+        { status: 400 },
+      );
     const result = await verifyIdentity(context.services, session, account, parsed.data.code, meta);
-    if (!result.ok) return data({ fieldErrors: { code: checkErrorMessage(result) }, error: null }, { status: 400 });
+    if (!result.ok) return data({ fieldErrors: { code: checkErrorText(t, result) }, error: null }, { status: 400 });
     return redirect('/account/security/logon-email/new');
   }
-  return data({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
+  return data({ fieldErrors: {}, error: t('common:form.unknownRequest') }, { status: 400 });
 }
 
 export default function VerifyIdentity() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { t } = useTranslation('logon-email');
   const busy = useNavigation().state !== 'idle';
   const fieldErrors: Record<string, string | undefined> = result?.fieldErrors ?? {};
   const hasPhone = d.channels.some((c) => c.channel === 'SMS');
@@ -68,30 +84,29 @@ export default function VerifyIdentity() {
     // Without a live code there is no code field: its error is the form's message, which then takes focus.
     <ErrorFocus answer={result} notShown={d.pending ? undefined : ['code']}>
       <div className="narrow">
-        <h1>Change logon email</h1>
+        <h1>{t('heading')}</h1>
         <Steps current={1} />
         {d.expired ? (
           <div className="notice warn" role="alert">
-            <p>{MESSAGES.windowExpired}</p>
+            <p>{t('problem.windowExpired')}</p>
           </div>
         ) : null}
         {d.windowOpen ? (
           <div className="notice ok" role="status">
             <p>
-              Your identity is verified.{' '}
-              <Link to="/account/security/logon-email/new">Continue to the new logon email</Link>.
+              <Trans
+                t={t}
+                i18nKey="verify.verified"
+                components={{ next: <Link to="/account/security/logon-email/new" /> }}
+              />
             </p>
           </div>
         ) : null}
         {/* A code error is shown at the code field; when the code is dead there is no field, so here. */}
         <FormError>{result?.error ?? (d.pending ? undefined : fieldErrors.code)}</FormError>
         <div className="card">
-          <h2>Verify your identity</h2>
-          {hasPhone ? (
-            <p>Choose where to receive a verification code: your secure phone or your original logon email.</p>
-          ) : (
-            <p>Your account has no secure phone, so the verification code goes to your original logon email.</p>
-          )}
+          <h2>{t('verify.heading')}</h2>
+          {hasPhone ? <p>{t('verify.chooseChannel')}</p> : <p>{t('verify.emailOnly')}</p>}
           <Form method="post" noValidate>
             <fieldset
               className="field"
@@ -99,7 +114,7 @@ export default function VerifyIdentity() {
               aria-invalid={fieldErrors.channel ? true : undefined}
               aria-describedby={fieldErrors.channel ? 'channel-error' : undefined}
             >
-              <legend>Receive the code by</legend>
+              <legend>{t('verify.receiveBy')}</legend>
               {d.channels.map((c, i) => (
                 <label key={c.channel} className="choice">
                   <input
@@ -110,7 +125,7 @@ export default function VerifyIdentity() {
                     autoFocus={i === 0 && firstInvalidField(result) === 'channel'}
                   />
                   <span>
-                    {c.channel === 'SMS' ? 'Secure phone' : 'Original logon email'}{' '}
+                    {c.channel === 'SMS' ? t('verify.securePhone') : t('verify.originalEmail')}{' '}
                     <span className="mono">{c.masked}</span>
                   </span>
                 </label>
@@ -123,9 +138,9 @@ export default function VerifyIdentity() {
             </fieldset>
             <div className="actions">
               {d.pending ? (
-                <ResendButton resendAt={d.resendAt} label="Resend code" />
+                <ResendButton resendAt={d.resendAt} label={t('common:code.resendCode')} />
               ) : (
-                <ResendButton resendAt={d.resendAt} label="Get verification code" />
+                <ResendButton resendAt={d.resendAt} label={t('common:code.getCode')} />
               )}
             </div>
           </Form>
@@ -133,13 +148,17 @@ export default function VerifyIdentity() {
         {d.pending ? (
           <div className="card">
             <p role="status">
-              We sent a verification code to <strong className="mono">{d.pending.masked}</strong>. It is valid for 10
-              minutes.
+              <Trans
+                t={t}
+                i18nKey="verify.sentTo"
+                values={{ masked: d.pending.masked }}
+                components={{ strong: <strong className="mono" /> }}
+              />
             </p>
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="verify" />
               <TextField
-                label="Verification code"
+                label={t('codeLabel')}
                 name="code"
                 inputMode="numeric"
                 autoComplete="one-time-code"
@@ -150,7 +169,7 @@ export default function VerifyIdentity() {
               />
               <div className="actions">
                 <button type="submit" disabled={busy}>
-                  Verify
+                  {t('verify.verify')}
                 </button>
               </div>
             </Form>
@@ -159,19 +178,14 @@ export default function VerifyIdentity() {
         <CodeHelp />
         <div className="card small">
           <p>
-            {hasPhone ? (
-              <>
-                <strong>Can&apos;t use your secure phone or your logon email?</strong> If your original logon email is
-                unavailable, choose to receive the verification code on your secure phone. If both are unavailable, you
-                cannot complete the verification: change the information by{' '}
-              </>
-            ) : (
-              <>
-                <strong>Can&apos;t use your logon email?</strong> Your account has no secure phone, so without the logon
-                email you cannot complete the verification: change the information by{' '}
-              </>
-            )}
-            <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE">submitting an appeal</Link>.
+            <Trans
+              t={t}
+              i18nKey={hasPhone ? 'verify.cannotUseBoth' : 'verify.cannotUseEmail'}
+              components={{
+                strong: <strong />,
+                appeal: <Link to="/appeals/new?scenario=EMAIL_AND_PHONE_UNAVAILABLE" />,
+              }}
+            />
           </p>
         </div>
       </div>

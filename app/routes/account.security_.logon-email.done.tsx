@@ -3,8 +3,12 @@ import { redirect } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireAllowed } from '~/auth/guards.server';
 import { changedInThisSession } from '~/account/logon-email.server';
+import { Trans, useTranslation } from 'react-i18next';
+import { titleMeta, type I18nHandle } from '~/i18n/config';
+import { pageT } from '~/i18n/i18n.server';
 
-export const meta: MetaFunction = () => [{ title: 'Modification successful — Change logon email' }];
+export const handle: I18nHandle = { i18n: ['logon-email'] };
+export const meta: MetaFunction<typeof loader> = titleMeta;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Like the other steps: only the account itself (never a RAM user, RAM role or SSO user) gets here.
@@ -12,33 +16,43 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Only right after a change, and only in the session that made it (it typed the address, so it sees
   // it whole): any other session of the owner has nothing to report here and gets Security Settings.
   if (!(await changedInThisSession(context.services.prisma, account, session.id))) throw redirect('/account/security');
-  return { email: account.logonEmail, uid: account.uid, changedAt: account.logonEmailChangedAt?.toISOString() ?? null };
+  const t = await pageT(request, context, 'logon-email');
+  return {
+    title: t('done.title'),
+    email: account.logonEmail,
+    uid: account.uid,
+    changedAt: account.logonEmailChangedAt?.toISOString() ?? null,
+  };
 }
 
 export default function Done() {
   const d = useLoaderData<typeof loader>();
+  const { t } = useTranslation('logon-email');
   return (
     <div className="narrow">
-      <h1>Modification successful</h1>
+      <h1>{t('done.heading')}</h1>
       <div className="notice ok" role="status">
         <p>
-          The logon email of account <span className="mono">{d.uid}</span> is now <strong>{d.email}</strong>.
+          <Trans
+            t={t}
+            i18nKey="done.nowIs"
+            values={{ uid: d.uid, email: d.email }}
+            components={{ mono: <span className="mono" />, strong: <strong /> }}
+          />
         </p>
       </div>
       <div className="card">
         <ul>
-          <li>
-            From now on, sign in with the new logon email. The original logon email no longer works for signing in.
-          </li>
-          <li>We sent a confirmation to the new address and a security notice to the original one.</li>
-          <li>Your other sessions were signed out; this one stays signed in.</li>
-          <li>Your UID, resources, RAM users, permissions and AccessKey pairs are unchanged.</li>
+          <li>{t('done.signInWithNew')}</li>
+          <li>{t('done.notices')}</li>
+          <li>{t('done.sessions')}</li>
+          <li>{t('done.unchanged')}</li>
         </ul>
         <div className="actions">
           <Link className="button" to="/account/security">
-            Back to Security Settings
+            {t('done.back')}
           </Link>
-          <Link to="/account">See your RAM users and AccessKeys</Link>
+          <Link to="/account">{t('done.seeRam')}</Link>
         </div>
       </div>
     </div>

@@ -12,14 +12,21 @@ import {
   sendNewEmailCode,
 } from '~/account/logon-email.server';
 import { confirmNewEmailSchema } from '~/account/schemas.server';
-import { latestCode, liveCode, checkErrorMessage, issueErrorMessage, CODE_RULES } from '~/verification/codes.server';
+import { latestCode, liveCode, CODE_RULES } from '~/verification/codes.server';
 import { maskEmail } from '~/lib/masking';
 import { requestMeta } from '~/lib/request.server';
 import { CodeHelp, ResendButton, Steps } from '~/components/code-entry';
 import { ErrorFocus, FormError, TextField } from '~/components/form';
 import { fieldError, useZodForm } from '~/components/zod-form';
+import { Trans, useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { formatDateTime, titleMeta, type I18nHandle } from '~/i18n/config';
+import { pageT } from '~/i18n/i18n.server';
+import { checkErrorText, issueErrorText, translateMessage } from '~/i18n/messages';
+import type { NewEmailProblem } from '~/account/logon-email.server';
 
-export const meta: MetaFunction = () => [{ title: 'New logon email — Change logon email' }];
+export const handle: I18nHandle = { i18n: ['logon-email'] };
+export const meta: MetaFunction<typeof loader> = titleMeta;
 
 const EXPIRED = '/account/security/logon-email?expired=1';
 const DONE = '/account/security/logon-email/done';
@@ -37,7 +44,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     accountUid: account.uid,
   });
   const live = liveCode(latest);
+  const t = await pageT(request, context, 'logon-email');
   return {
+    title: t('new.title'),
     currentEmail: maskEmail(account.logonEmail),
     pendingEmail: live?.target ?? null,
     // The wait before another code holds for this session's next code, to whichever address (the server's rule).
@@ -53,11 +62,18 @@ type ActionData = {
   sentTo?: string;
 };
 
+/** A refused address in the page's language (the domain's problem carries its own English words). */
+function problemText(t: TFunction, problem: NewEmailProblem): string | undefined {
+  if (problem.tooMany && problem.retryMinutes) return t('problem.tooManyLookups', { count: problem.retryMinutes });
+  return translateMessage(t, problem.message);
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const { account, session } = await requireAllowed(request, context, 'change', 'LogonEmail');
   const form = await request.formData();
   const meta = requestMeta(context, request);
   const intent = form.get('intent');
+  const t = await pageT(request, context, 'logon-email');
   const newEmail = form.get('newEmail') ?? '';
   if (intent === 'send-code') {
     const result = await sendNewEmailCode(context.services, session, account, newEmail, meta);
@@ -65,10 +81,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (result.reason === 'window') throw redirect(EXPIRED);
     if (result.reason === 'invalid')
       return data<ActionData>(
-        { fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse },
+        { fieldErrors: { newEmail: problemText(t, result.problem) }, inUse: result.problem.inUse },
         { status: result.problem.tooMany ? 429 : 400 },
       );
-    return data<ActionData>({ fieldErrors: {}, error: issueErrorMessage(result) }, { status: 429 });
+    return data<ActionData>({ fieldErrors: {}, error: issueErrorText(t, result) }, { status: 429 });
   }
   if (intent === 'change-address') {
     // "Use a different address": the code sent to the address shown ends, and the address can be typed again.
@@ -80,7 +96,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const parsed = confirmNewEmailSchema.safeParse({ newEmail, code: form.get('code') ?? '' });
     if (!parsed.success) {
       const fieldErrors: ActionData['fieldErrors'] = {};
-      for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as 'newEmail' | 'code'] ??= issue.message;
+      for (const issue of parsed.error.issues)
+        fieldErrors[issue.path[0] as 'newEmail' | 'code'] ??= translateMessage(t, issue.message);
       return data<ActionData>({ fieldErrors }, { status: 400 });
     }
     const result = await confirmNewEmail(
@@ -95,23 +112,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (result.reason === 'window') throw redirect(EXPIRED);
     if (result.reason === 'invalid')
       return data<ActionData>(
-        { fieldErrors: { newEmail: result.problem.message }, inUse: result.problem.inUse },
+        { fieldErrors: { newEmail: problemText(t, result.problem) }, inUse: result.problem.inUse },
         { status: result.problem.tooMany ? 429 : 409 },
       );
-    return data<ActionData>({ fieldErrors: { code: checkErrorMessage(result.check) } }, { status: 400 });
+    return data<ActionData>({ fieldErrors: { code: checkErrorText(t, result.check) } }, { status: 400 });
   }
   // A form without its intent that carries the address just changed to: a repeat of that change.
   if (typeof newEmail === 'string' && (await isRepeatOfChange(context.services.prisma, account.uid, newEmail)))
     return redirect(DONE);
-  return data<ActionData>({ fieldErrors: {}, error: 'Unknown request.' }, { status: 400 });
+  return data<ActionData>({ fieldErrors: {}, error: t('common:form.unknownRequest') }, { status: 400 });
 }
 
 // The browser validates with the action's own schema, loaded when the form is first checked.
+const WINDOW_END: Intl.DateTimeFormatOptions = {
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+};
+
 const loadConfirmSchema = () => import('~/account/schemas').then((m) => m.confirmNewEmailSchema);
 
 export default function NewLogonEmail() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { t, i18n } = useTranslation('logon-email');
   const busy = useNavigation().state !== 'idle';
   // Two forms: the address (send a code to it), and the code (confirm the address the code went to).
   // Enter in the code field then confirms; in one form it pressed the first button, "Resend code".
@@ -127,16 +152,20 @@ export default function NewLogonEmail() {
   // The confirm form checks the code in the browser; the address is the one the code went to (hidden).
   const confirm = useZodForm(loadConfirmSchema, { defaultValues: { code: '' }, partial: { confirm: ['code'] } });
   const server = result?.fieldErrors ?? {};
-  const emailError = fieldError(send.formState.errors.newEmail, server.newEmail);
+  const emailError = translateMessage(t, fieldError(send.formState.errors.newEmail, server.newEmail));
   return (
     // Without a live code there is no code field: its error is the form's message, which then takes focus.
     <ErrorFocus answer={result} notShown={d.pendingEmail ? undefined : ['code']}>
       <div className="narrow">
-        <h1>Change logon email</h1>
+        <h1>{t('heading')}</h1>
         <Steps current={2} />
         <p className="lead">
-          Current logon email: <span className="mono">{d.currentEmail}</span>. Your identity verification lasts 15
-          minutes: finish by <time dateTime={d.windowEndsAt}>{d.windowEndsAt.slice(11, 16)} UTC</time>.
+          <Trans
+            t={t}
+            i18nKey="new.lead"
+            values={{ email: d.currentEmail, time: formatDateTime(d.windowEndsAt, i18n.language, WINDOW_END) }}
+            components={{ mono: <span className="mono" />, time: <time dateTime={d.windowEndsAt} /> }}
+          />
         </p>
         {/* A code error is shown at the code field; when the code is dead there is no field, so here. */}
         <FormError>{result?.error ?? (d.pendingEmail ? undefined : server.code)}</FormError>
@@ -144,13 +173,12 @@ export default function NewLogonEmail() {
           <div className="notice warn" role="alert" data-testid="email-in-use">
             <p>
               {/* The field says that the address is in use (once); this says what to do about it (the help page's FAQ). */}
-              <strong>What you can do:</strong>
+              <strong>{t('new.whatYouCanDo')}</strong>
             </p>
             <ol>
-              <li>Use an email address that has not been registered.</li>
+              <li>{t('new.useUnregistered')}</li>
               <li>
-                If you own the email address but forgot the password, you can try to recover access to that account:{' '}
-                <Link to="/password-reset">How do I reset a forgotten password?</Link>
+                <Trans t={t} i18nKey="new.recoverThat" components={{ reset: <Link to="/password-reset" /> }} />
               </li>
             </ol>
           </div>
@@ -160,7 +188,7 @@ export default function NewLogonEmail() {
             <>
               {/* The code went to this address: it is shown, not editable (OK confirms this address, nothing else). */}
               <p className="field" data-testid="pending-email">
-                <span className="label-text">New logon email</span>
+                <span className="label-text">{t('new.newEmail')}</span>
                 <br />
                 <strong className="mono">{d.pendingEmail}</strong>
               </p>
@@ -173,11 +201,11 @@ export default function NewLogonEmail() {
               <div className="actions">
                 <Form method="post" noValidate onSubmit={send.onSubmit}>
                   <input type="hidden" {...send.register('newEmail')} value={d.pendingEmail} />
-                  <ResendButton resendAt={d.resendAt} label="Resend code" />
+                  <ResendButton resendAt={d.resendAt} label={t('common:code.resendCode')} />
                 </Form>
                 <Form method="post">
                   <button type="submit" name="intent" value="change-address" className="secondary" disabled={busy}>
-                    Use a different address
+                    {t('new.useDifferent')}
                   </button>
                 </Form>
               </div>
@@ -185,37 +213,42 @@ export default function NewLogonEmail() {
           ) : (
             <Form method="post" noValidate onSubmit={send.onSubmit}>
               <TextField
-                label="New logon email"
+                label={t('new.newEmail')}
                 type="email"
                 autoComplete="email"
-                hint="The code is sent to this address. Make sure you own it and have full control over the mailbox."
+                hint={t('new.hint')}
                 error={emailError}
                 defaultValue=""
                 {...send.register('newEmail')}
               />
               <div className="actions">
-                <ResendButton resendAt={d.resendAt} label="Get verification code" />
+                <ResendButton resendAt={d.resendAt} label={t('common:code.getCode')} />
               </div>
             </Form>
           )}
           {d.pendingEmail ? (
-            <Form method="post" noValidate onSubmit={confirm.onSubmit} aria-label="Confirm the new logon email">
+            <Form method="post" noValidate onSubmit={confirm.onSubmit} aria-label={t('new.confirmLabel')}>
               <p role="status">
-                We sent a verification code to <strong className="mono">{d.pendingEmail}</strong>.
+                <Trans
+                  t={t}
+                  i18nKey="new.sentTo"
+                  values={{ email: d.pendingEmail }}
+                  components={{ strong: <strong className="mono" /> }}
+                />
               </p>
               <input type="hidden" name="intent" value="confirm" />
               <input type="hidden" name="newEmail" value={d.pendingEmail} />
               <TextField
-                label="Verification code"
+                label={t('codeLabel')}
                 inputMode="numeric"
                 autoComplete="one-time-code"
                 maxLength={6}
-                error={fieldError(confirm.formState.errors.code, server.code)}
+                error={translateMessage(t, fieldError(confirm.formState.errors.code, server.code))}
                 {...confirm.register('code')}
               />
               <div className="actions">
                 <button type="submit" value="confirm" disabled={busy}>
-                  OK
+                  {t('new.ok')}
                 </button>
               </div>
             </Form>
@@ -223,18 +256,11 @@ export default function NewLogonEmail() {
         </div>
         <CodeHelp />
         <div className="card small">
-          <h2>Security recommendations</h2>
-          <p>Changing your logon email is a risky operation that directly affects account ownership.</p>
+          <h2>{t('new.recommendations')}</h2>
+          <p>{t('new.risky')}</p>
           <ul>
-            <li>
-              Before you perform this operation, ensure that you own the new email address. You must confirm that you
-              have full control over the new mailbox. Do not use a mailbox that belongs to someone else or is shared.
-            </li>
-            <li>
-              After the change is complete, you can no longer use the original logon email to log on. All future logons,
-              password retrievals, and security notifications are sent to the new logon email. You must keep your new
-              email address secure.
-            </li>
+            <li>{t('new.ownNew')}</li>
+            <li>{t('new.afterChange')}</li>
           </ul>
         </div>
       </div>

@@ -26,6 +26,8 @@ export type IssueInput = {
   meta: RequestMeta;
   /** Whether to really send it (false: the answer looks the same, but nothing is stored or sent — no enumeration). */
   deliver?: boolean;
+  /** The language of the message (the account's); none is English. */
+  language?: string | null;
 };
 
 export type IssueResult =
@@ -156,7 +158,7 @@ export async function issueCode(
     },
     select: { id: true },
   });
-  const message = codeMessage(input.purpose, code, rules.ttlMs / 60_000);
+  const message = codeMessage(input.purpose, code, rules.ttlMs / 60_000, input.language);
   if (input.channel === 'EMAIL')
     await enqueueEmail(tx, {
       to: input.target,
