@@ -78,6 +78,8 @@ export async function measure(
   connections: number,
   durationSec: number,
   portalPid?: number,
+  /** Receives every response time too (a figure over several measurements: the purge under load). */
+  sink?: number[],
 ): Promise<Measurement> {
   const latencies: number[] = [];
   const cpu0 = cpuSnapshot(portalPid);
@@ -106,6 +108,7 @@ export async function measure(
   });
   instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
     latencies.push(responseTime);
+    sink?.push(responseTime);
   });
   const result = await instance;
   latencies.sort((a, b) => a - b);
