@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { getCustomer } from '~/auth/guards.server';
+import { saveAccountLanguage } from '~/account/preferences.server';
 import { safeRedirectPath } from '~/auth/session.server';
 import { isLanguage } from '~/i18n/config';
 import { languageCookie } from '~/i18n/i18n.server';
@@ -18,7 +19,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!isLanguage(language)) return redirect(back);
   const customer = await getCustomer(request, context);
   if (customer?.principal.kind === 'owner' && customer.account.language !== language)
-    await context.services.prisma.account.update({ where: { uid: customer.account.uid }, data: { language } });
+    await saveAccountLanguage(context.services.prisma, customer.account.uid, language);
   return redirect(back, {
     headers: { 'Set-Cookie': await languageCookie(context.services.config).serialize(language) },
   });

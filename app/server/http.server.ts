@@ -29,6 +29,13 @@ export const BODY_GRACE_MS = 10_000;
 export const BODY_MIN_BYTES_PER_SEC = 8 * 1024;
 /** Headers must be complete within this (a slowloris sender is dropped within seconds). */
 export const HEADERS_TIMEOUT_MS = 10_000;
+/**
+ * How long an idle keep-alive connection is kept: longer than a load balancer's idle timeout (60 s is
+ * the common default), so the proxy closes it, never the portal while the proxy reuses it for the next
+ * request (that race is a reset: a 502 behind a proxy, ECONNRESET for a client connected directly).
+ * Node's 5 s lost it to clients whose timers ran late on a loaded machine.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** The forms that take files: they weigh the body themselves, and answer an oversized one with the form and its message. */
 const FILE_FORMS = /^\/appeals\/(new|track\/[^/]+)(\.data)?$/;
 

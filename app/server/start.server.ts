@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ServerBuild } from '@remix-run/node';
 import { readConfig, type PortalConfig } from '~/config.server';
 import { createServices, type ServiceOptions, type Services } from '~/services.server';
-import { createHttpApp, HEADERS_TIMEOUT_MS } from './http.server';
+import { createHttpApp, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } from './http.server';
 import { holdEmbeddedDatabase } from '~/db/embedded-lock.server';
 import { prepareDatabase } from './prepare.server';
 import { scheduleJobs } from './jobs.server';
@@ -47,6 +47,7 @@ export async function startPortal(options: {
   const app = createHttpApp(options.build, services, lifecycle);
   // Timeouts are checked every connectionsCheckingInterval: at node's 30 s a stalled header would outlive its timeout.
   const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, app);
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   let metricsServer: Server | undefined;
   try {
     await listen(server, config.port, options.host ?? config.host);

@@ -71,6 +71,20 @@ describeEachDatabase('connections after a body nobody read', (kind) => {
       411,
     ],
   ];
+  it('keeps an idle connection longer than a proxy would (65 s, said in Keep-Alive), so the portal never closes one a client is about to reuse', async () => {
+    agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const first = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(new URL('/login', portal.url), { agent }, resolve).on('error', reject),
+    );
+    first.resume();
+    await new Promise((r) => first.on('end', r));
+    expect(first.headers['keep-alive']).toBe('timeout=65');
+    // Past Node's default of 5 s, the same connection still answers.
+    await new Promise((r) => setTimeout(r, 6000));
+    expect(await send('GET', '/login')).toEqual({ status: 200, reusedSocket: true });
+    agent.destroy();
+  });
+
   for (const [what, path, body, status, after = 'reused'] of cases) {
     it(`answers ${what} with ${status}, and the next request on ${after === 'reused' ? 'the same' : 'a new'} connection`, async () => {
       agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
