@@ -733,7 +733,7 @@ async function main() {
           base,
           pid,
           routes.filter((r) => !only || only.has(r.key)),
-          half,
+          duration,
           log,
         )
       : [];

@@ -92,8 +92,9 @@ export async function seedBenchData(
                            "submittedAt", "updatedAt", "slaDueAt", "slaPausedAt", "assigneeId", "claimedAt", "firstApproverId", "firstApprovedAt", "decidedById", "decidedAt",
                            "rejectReason", "rejectFinal", "checklist", "awaitingSince", "version")
      SELECT md5('bench-appeal-' || n)::uuid,
-            -- 500000 + n: far above what the day counter of a real day reaches, so a new case number never collides.
-            'AP-' || to_char(sub, 'YYYYMMDD') || '-' || lpad((500000 + n)::text, 6, '0'),
+            -- 500000 + k (the appeal's place among its day's): far above what the day counter of a real day reaches,
+            -- so a new case number never collides; six digits whatever the set's size (500000 + n overflowed at 1m).
+            'AP-' || to_char(sub, 'YYYYMMDD') || '-' || lpad((500000 + k)::text, 6, '0'),
             (ARRAY['FORGOT_LOGON_EMAIL','EMAIL_AND_PHONE_UNAVAILABLE','PHONE_UNAVAILABLE','EMAIL_CHANGED_NOT_ME'])[1 + floor(${r('n', 11)} * 4)::int]::"AppealScenario",
             st::"AppealStatus", 'FORM', CASE WHEN ${r('n', 12)} < 0.05 THEN 10 ELSE 0 END,
             (CASE WHEN high THEN 'HIGH' ELSE 'NORMAL' END)::"RiskLevel",
@@ -119,7 +120,7 @@ export async function seedBenchData(
             CASE WHEN st = 'AWAITING_CUSTOMER' THEN sub + interval '1 day' END,
             CASE WHEN st = 'SUBMITTED' THEN 0 ELSE 2 + n % 4 END
      FROM (
-       SELECT n, p, st, high, found, acct, sub,
+       SELECT n, p, st, high, found, acct, sub, row_number() OVER (PARTITION BY to_char(sub, 'YYYYMMDD') ORDER BY n) AS k,
               CASE WHEN st = 'AWAITING_CUSTOMER' THEN sub + interval '12 days' ELSE sub + interval '3 days' + ((n % 48) || ' hours')::interval END AS due
        FROM (
          SELECT n, p, ${status} AS st, ${r('n', 13)} < 0.15 AS high, ${r('n', 14)} < 0.9 AS found, 1 + floor(${r('n', 15)} * ${A})::int AS acct,
